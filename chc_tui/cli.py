@@ -1,0 +1,162 @@
+"""The `chc` command. Kept light at import: the TUI, the ORM and holidays load only when
+the chosen command needs them."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from datetime import date
+from pathlib import Path
+
+
+def _parse_date_arg(text: str) -> date:
+    from chc_tui.dates import DateParseError, parse_date
+
+    try:
+        return parse_date(text)
+    except DateParseError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+
+
+def _region_arg(text: str) -> str:
+    from chc_tui.calendar import REGIONS
+
+    if text not in REGIONS:
+        raise argparse.ArgumentTypeError(f"unknown region {text!r}: choose one of {', '.join(REGIONS)}")
+    return text
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="chc",
+        description="Complaint handling under the Housing Ombudsman's Complaint Handling Code 2024.",
+    )
+    parser.add_argument("--db", metavar="PATH", help="database file (default: $CHC_DB, else your data folder)")
+    parser.add_argument(
+        "--demo",
+        action="store_true",
+        help="start on a freshly generated demo database of believable complaints",
+    )
+    parser.add_argument("--version", action="store_true", help="print the version and exit")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    cal = sub.add_parser("calendar", help="working-day arithmetic")
+    cal_sub = cal.add_subparsers(dest="calendar_command", metavar="ACTION", required=True)
+    add = cal_sub.add_parser("add-working-days", help="the Nth working day strictly after DATE")
+    add.add_argument("date", type=_parse_date_arg)
+    add.add_argument("n", type=int)
+    add.add_argument("--region", type=_region_arg, help="default: the database's region setting")
+    add.add_argument("--explain", action="store_true", help="list the days skipped after the date line")
+    between = cal_sub.add_parser("between", help="working days after A up to and including B")
+    between.add_argument("a", type=_parse_date_arg)
+    between.add_argument("b", type=_parse_date_arg)
+    between.add_argument("--region", type=_region_arg, help="default: the database's region setting")
+
+    sub.add_parser("deadlines", help="print every open deadline, soonest first")
+    demo = sub.add_parser("demo", help="write a demo database to --db (or the default demo path)")
+    demo.add_argument("--count", type=int, default=200)
+    return parser
+
+
+def _database_path(args) -> Path:
+    from store.engine import resolve_db_path
+
+    return resolve_db_path(args.db)
+
+
+def _calendar_for(args):
+    """The landlord's calendar: region and closure days from an existing database, with
+    --region overriding the region. No database is created just to count days."""
+    from chc_tui.calendar import DEFAULT_REGION, WorkingCalendar
+
+    region, closures = None, {}
+    path = _database_path(args)
+    if path.exists():
+        from chc_tui.settings import closure_days
+        from chc_tui.settings import region as region_setting
+        from store.engine import open_database
+
+        db = open_database(path)
+        with db.read() as session:
+            region, closures = region_setting(session), closure_days(session)
+        db.dispose()
+    return WorkingCalendar(region=args.region or region or DEFAULT_REGION, closure_days=closures)
+
+
+def _cmd_calendar(args) -> int:
+    calendar = _calendar_for(args)
+    if args.calendar_command == "add-working-days":
+        if args.n < 0:
+            print("chc: N must be 0 or more", file=sys.stderr)
+            return 2
+        counted = calendar.explain_add(args.date, args.n)
+        print(counted.due.isoformat())
+        if args.explain:
+            for skipped in counted.skipped:
+                print(f"{skipped.day.isoformat()} {skipped.day:%a} {skipped.reason}")
+    else:
+        print(calendar.working_days_between(args.a, args.b))
+    return 0
+
+
+def _cmd_deadlines(args) -> int:
+    from chc_tui.services import Services
+
+    services = Services.open(_database_path(args))
+    dues = services.deadlines()
+    if not dues:
+        print("No open deadlines.")
+    for due in dues:
+        row = due.row
+        print(
+            f"{row.reference:<12} {row.resident[:24]:<24} stage {row.stage} "
+            f"{due.step.value:<11} due {row.due_on:%a %d/%m/%Y} "
+            f"{due.days_left:>4} wd  {due.state.value}"
+        )
+    return 0
+
+
+def demo_db_path() -> Path:
+    from platformdirs import user_data_dir
+
+    return Path(user_data_dir("chc-tui", appauthor=False)) / "demo.db"
+
+
+def _make_demo(path: Path, count: int = 200) -> Path:
+    from chc_tui.demo import build_demo_database
+
+    build_demo_database(path, count=count)
+    return path
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    if args.version:
+        from chc_tui import __version__
+
+        print(__version__)
+        return 0
+    try:
+        if args.command == "calendar":
+            return _cmd_calendar(args)
+        if args.command == "demo":
+            path = Path(args.db) if args.db else demo_db_path()
+            _make_demo(path, args.count)
+            print(f"demo database written to {path}")
+            return 0
+        if args.demo:
+            path = _make_demo(Path(args.db) if args.db else demo_db_path())
+        else:
+            path = _database_path(args)
+        if args.command == "deadlines":
+            args.db = str(path)
+            return _cmd_deadlines(args)
+        from chc_tui.app import run_app
+
+        return run_app(path)
+    except KeyboardInterrupt:
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

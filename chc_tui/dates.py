@@ -1,0 +1,55 @@
+"""Dates as handlers type them: 2026-11-23, 23/11/2026, 23/11/26, "today", "yesterday".
+
+UK day-first always: 03/04/2026 is 3 April.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date, timedelta
+
+
+class DateParseError(ValueError):
+    pass
+
+
+_ISO = re.compile(r"^\d{4}-\d{1,2}-\d{1,2}$")
+_DMY = re.compile(r"^(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{2}|\d{4})$")
+
+
+def parse_date(text: str, today: date | None = None) -> date:
+    """Parse a typed date, day first; raise DateParseError with a message for the handler."""
+    today = today or date.today()
+    value = (text or "").strip().lower()
+    if not value:
+        raise DateParseError("enter a date, for example 23/11/2026 or today")
+    if value in ("today", "t"):
+        return today
+    if value in ("yesterday", "y"):
+        return today - timedelta(days=1)
+    try:
+        if _ISO.match(value):
+            return date.fromisoformat("-".join(part.zfill(2) for part in value.split("-")))
+        match = _DMY.match(value)
+        if match:
+            day, month, year = (int(g) for g in match.groups())
+            if year < 100:
+                year += 2000
+            return date(year, month, day)
+    except ValueError:
+        raise DateParseError(f"{text.strip()!r} is not a real date") from None
+    # Anything else ("23 Nov 2026", "1 April 2025"): python-dateutil, day first, and strict
+    # enough that a stray word is an error rather than a guess.
+    from dateutil import parser
+
+    if not (re.search(r"[a-z]{3}", value) and re.search(r"\d{4}", value)):
+        raise DateParseError(
+            f"{text.strip()!r} is not a date: use dd/mm/yyyy, yyyy-mm-dd, today or yesterday"
+        )
+    try:
+        parsed = parser.parse(value, dayfirst=True, default=None)
+    except (ValueError, OverflowError, TypeError):
+        raise DateParseError(
+            f"{text.strip()!r} is not a date: use dd/mm/yyyy, yyyy-mm-dd, today or yesterday"
+        ) from None
+    return parsed.date()

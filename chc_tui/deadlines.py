@@ -1,0 +1,54 @@
+"""What is due, when, and how urgent: the deadline panel's and the list's arithmetic."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from chc_tui.calendar import WorkingCalendar
+from chc_tui.domain import DeadlineState, Status, Step
+from chc_tui.policy import CodePolicy
+from store.queries import ComplaintRow
+
+
+def next_step(row: ComplaintRow) -> Step:
+    if row.status != Status.OPEN:
+        return Step.NONE
+    if row.acknowledged_on is None:
+        return Step.ACKNOWLEDGE if row.defined else Step.DEFINE
+    if row.responded_on is None:
+        return Step.RESPOND
+    return Step.CLOSE_OR_ESCALATE if row.stage == 1 else Step.CLOSE
+
+
+def deadline_state(days_left: int, policy: CodePolicy) -> DeadlineState:
+    if days_left < 0:
+        return DeadlineState.OVERDUE
+    if days_left == 0:
+        return DeadlineState.DUE_TODAY
+    if days_left <= policy.due_soon_working_days:
+        return DeadlineState.DUE_SOON
+    return DeadlineState.ON_TRACK
+
+
+@dataclass(frozen=True)
+class Due:
+    """A complaint row with its next step and, when something is due, how urgent it is."""
+
+    row: ComplaintRow
+    step: Step
+    days_left: int | None
+    state: DeadlineState | None
+
+
+def assess(row: ComplaintRow, calendar: WorkingCalendar, today: date, policy: CodePolicy) -> Due:
+    step = next_step(row)
+    if row.due_on is None or row.status != Status.OPEN:
+        return Due(row, step, None, None)
+    if row.due_on == today:
+        days_left = 0
+    else:
+        days_left = calendar.working_days_between(today, row.due_on)
+        if row.due_on < today and days_left == 0:
+            days_left = -1  # due on a day that has passed, even over a weekend, is overdue
+    return Due(row, step, days_left, deadline_state(days_left, policy))

@@ -1,0 +1,69 @@
+"""The Code's timescales and limits, in one place.
+
+Every due date, limit and threshold the product uses comes from a `CodePolicy`; nothing
+else in the code base carries a Code timescale as a literal.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import IntEnum
+
+
+class Stage(IntEnum):
+    """The Code allows exactly two stages (5.2, 5.3): never a stage 0 or an informal stage."""
+
+    ONE = 1
+    TWO = 2
+
+
+@dataclass(frozen=True)
+class StageTimescales:
+    acknowledge_days: int
+    """Working days after receipt (stage 1) or the escalation request (stage 2) to
+    acknowledge, define and log the complaint (6.2, 6.11)."""
+    respond_days: int
+    """Working days after acknowledgement to send the full response (6.3, 6.14)."""
+    max_extension_days: int
+    """Most working days an extension may add beyond the response deadline set at
+    acknowledgement, unless a good reason is recorded (6.4, 6.15)."""
+    acknowledge_provision: str
+    respond_provision: str
+    extension_provision: str
+
+
+@dataclass(frozen=True)
+class CodePolicy:
+    name: str
+    stage_one: StageTimescales
+    stage_two: StageTimescales
+    due_soon_working_days: int
+    """A deadline this many working days away or fewer shows as 'due soon'."""
+    refusal_age_months: int
+    """A complaint about an issue older than this may be refused (2.3 a)."""
+
+    def for_stage(self, stage: Stage | int) -> StageTimescales:
+        return self.stage_one if Stage(stage) is Stage.ONE else self.stage_two
+
+
+CODE_2024 = CodePolicy(
+    name="Complaint Handling Code 2024",
+    stage_one=StageTimescales(
+        acknowledge_days=5,
+        respond_days=10,
+        max_extension_days=10,
+        acknowledge_provision="6.2",
+        respond_provision="6.3",
+        extension_provision="6.4",
+    ),
+    stage_two=StageTimescales(
+        acknowledge_days=5,
+        respond_days=20,
+        max_extension_days=20,
+        acknowledge_provision="6.11",
+        respond_provision="6.14",
+        extension_provision="6.15",
+    ),
+    due_soon_working_days=2,
+    refusal_age_months=12,
+)

@@ -1,0 +1,77 @@
+"""What the screens and the CLI read and do, in one object built from ready parts.
+
+Screens call this, never the store: it opens short sessions, returns plain data, and
+passes every write to the use-case functions with the handler's context.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Callable
+
+from chc_tui import usecases
+from chc_tui.calendar import WorkingCalendar
+from chc_tui.context import StepContext, os_user
+from chc_tui.deadlines import Due, assess
+from chc_tui.policy import CODE_2024, CodePolicy
+from chc_tui.settings import load_calendar
+from store import queries
+from store.engine import Database, open_database
+
+
+@dataclass
+class Services:
+    db: Database
+    actor: str = field(default_factory=os_user)
+    today_fn: Callable[[], date] = date.today
+    policy: CodePolicy = CODE_2024
+
+    @classmethod
+    def open(cls, path: Path, **kwargs) -> "Services":
+        return cls(open_database(Path(path)), **kwargs)
+
+    # --- context ---------------------------------------------------------------------
+
+    @property
+    def today(self) -> date:
+        return self.today_fn()
+
+    def ctx(self) -> StepContext:
+        return StepContext(actor=self.actor, today=self.today, policy=self.policy)
+
+    def calendar(self) -> WorkingCalendar:
+        with self.db.read() as session:
+            return load_calendar(session)
+
+    # --- reads -------------------------------------------------------------------------
+
+    def deadlines(self) -> list[Due]:
+        with self.db.read() as session:
+            calendar = load_calendar(session)
+            rows = queries.open_deadlines(session)
+        today = self.today
+        return [assess(row, calendar, today, self.policy) for row in rows]
+
+    def complaints(self, **filters) -> list[Due]:
+        with self.db.read() as session:
+            calendar = load_calendar(session)
+            rows = queries.complaint_rows(session, **filters)
+        today = self.today
+        return [assess(row, calendar, today, self.policy) for row in rows]
+
+    def complaint(self, reference: str) -> queries.ComplaintDetail | None:
+        with self.db.read() as session:
+            return queries.complaint_detail(session, reference)
+
+    def handlers(self) -> list[str]:
+        with self.db.read() as session:
+            return queries.handlers(session)
+
+    # --- writes: each is one use-case, with this handler's context --------------------
+
+    def do(self, step: str, *args, **kwargs):
+        """Run the use-case named `step` (log_complaint, define, acknowledge, ...)."""
+        function = getattr(usecases, step)
+        return function(self.db, *args, ctx=self.ctx(), **kwargs)

@@ -1,0 +1,45 @@
+"""Landlord settings read from the database: region and closure days drive the calendar."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+
+from sqlmodel import Session, select
+
+from chc_tui.calendar import DEFAULT_REGION, REGIONS, UnknownRegion, WorkingCalendar
+from store.models import ClosureDay, Setting
+
+REGION_KEY = "region"
+
+
+def get_setting(session: Session, key: str, default=None):
+    row = session.get(Setting, key)
+    return default if row is None else json.loads(row.value)
+
+
+def put_setting(session: Session, key: str, value) -> None:
+    row = session.get(Setting, key)
+    text = json.dumps(value)
+    if row is None:
+        session.add(Setting(key=key, value=text))
+    else:
+        row.value = text
+
+
+def region(session: Session) -> str:
+    return get_setting(session, REGION_KEY, DEFAULT_REGION)
+
+
+def closure_days(session: Session) -> dict[date, str]:
+    return {row.day: row.note for row in session.exec(select(ClosureDay))}
+
+
+def load_calendar(session: Session) -> WorkingCalendar:
+    return WorkingCalendar(region=region(session), closure_days=closure_days(session))
+
+
+def check_region(value: str) -> str:
+    if value not in REGIONS:
+        raise UnknownRegion(value)
+    return value

@@ -1,0 +1,95 @@
+"""Opening a database: the SQLite file's location, its pragmas, and write transactions."""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Iterator
+
+from sqlalchemy import event
+from sqlalchemy.engine import Engine, create_engine
+from sqlmodel import Session
+
+BUSY_TIMEOUT_MS = 15_000
+
+
+def default_db_path() -> Path:
+    from platformdirs import user_data_dir
+
+    return Path(user_data_dir("chc-tui", appauthor=False)) / "complaints.db"
+
+
+def resolve_db_path(cli_path: str | os.PathLike | None) -> Path:
+    """--db wins, then CHC_DB, then the user's data directory."""
+    if cli_path:
+        return Path(cli_path).expanduser()
+    env = os.environ.get("CHC_DB")
+    if env:
+        return Path(env).expanduser()
+    return default_db_path()
+
+
+def _configure_sqlite(dbapi_conn: sqlite3.Connection, _record) -> None:
+    # Take transaction control from pysqlite so that BEGIN is ours (see _begin).
+    dbapi_conn.isolation_level = None
+    cur = dbapi_conn.cursor()
+    cur.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+    cur.execute("PRAGMA foreign_keys = ON")
+    cur.execute("PRAGMA journal_mode = WAL")
+    cur.execute("PRAGMA synchronous = NORMAL")
+    cur.close()
+
+
+def _begin(conn) -> None:
+    # Writers take the write lock up front (BEGIN IMMEDIATE) so that two handlers' steps
+    # queue behind the busy timeout instead of failing half-way with "database is locked".
+    mode = conn.get_execution_options().get("sqlite_begin", "DEFERRED")
+    conn.exec_driver_sql(f"BEGIN {mode}")
+
+
+def make_engine(path: Path) -> Engine:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    engine = create_engine(f"sqlite:///{path}", connect_args={"check_same_thread": False})
+    event.listen(engine, "connect", _configure_sqlite)
+    event.listen(engine, "begin", _begin)
+    return engine
+
+
+class Database:
+    """An open database: short read sessions and short immediate write transactions."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = Path(path)
+        self.engine = make_engine(self.path)
+        self._write_engine = self.engine.execution_options(sqlite_begin="IMMEDIATE")
+
+    @contextmanager
+    def read(self) -> Iterator[Session]:
+        with Session(self.engine, expire_on_commit=False) as session:
+            yield session
+
+    @contextmanager
+    def write(self) -> Iterator[Session]:
+        """One transaction: committed whole on success, rolled back whole on any error."""
+        with Session(self._write_engine, expire_on_commit=False) as session:
+            with session.begin():
+                yield session
+
+    def data_version(self) -> int:
+        """SQLite's counter of commits by other connections, for live refresh."""
+        with self.engine.connect() as conn:
+            return int(conn.exec_driver_sql("PRAGMA data_version").scalar_one())
+
+    def dispose(self) -> None:
+        self.engine.dispose()
+
+
+def open_database(path: Path) -> Database:
+    """Open (creating if need be) and upgrade the schema in place to this release's."""
+    from store.migrate import upgrade
+
+    db = Database(path)
+    upgrade(db.engine)
+    return db

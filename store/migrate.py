@@ -1,0 +1,51 @@
+"""Versioned schema upgrades (Alembic). Every release upgrades an existing database in
+place; `HEAD` names the newest revision so start-up can skip Alembic when nothing is due."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from sqlalchemy import inspect
+from sqlalchemy.engine import Engine
+
+MIGRATIONS_DIR = Path(__file__).parent / "migrations"
+HEAD = "0001"
+
+
+class DatabaseTooNew(RuntimeError):
+    pass
+
+
+def _config(connection):
+    from alembic.config import Config
+
+    cfg = Config()
+    cfg.set_main_option("script_location", str(MIGRATIONS_DIR))
+    cfg.attributes["connection"] = connection
+    return cfg
+
+
+def current_revision(engine: Engine) -> str | None:
+    with engine.connect() as conn:
+        if not inspect(conn).has_table("alembic_version"):
+            return None
+        return conn.exec_driver_sql("SELECT version_num FROM alembic_version").scalar()
+
+
+def known_revisions() -> list[str]:
+    return sorted(p.stem.split("_", 1)[0] for p in (MIGRATIONS_DIR / "versions").glob("[0-9]*.py"))
+
+
+def upgrade(engine: Engine, revision: str = "head") -> None:
+    """Bring the schema to `revision`; a no-op when it is already there."""
+    current = current_revision(engine)
+    if revision == "head" and current == HEAD:
+        return
+    if current is not None and current not in known_revisions():
+        raise DatabaseTooNew(
+            f"this database was written by a newer chc (schema {current}); upgrade chc first"
+        )
+    from alembic import command
+
+    with engine.begin() as conn:
+        command.upgrade(_config(conn), revision)
