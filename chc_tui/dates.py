@@ -6,7 +6,7 @@ UK day-first always: 03/04/2026 is 3 April.
 from __future__ import annotations
 
 import re
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 
 class DateParseError(ValueError):
@@ -46,10 +46,15 @@ def parse_date(text: str, today: date | None = None) -> date:
         raise DateParseError(
             f"{text.strip()!r} is not a date: use dd/mm/yyyy, yyyy-mm-dd, today or yesterday"
         )
+    # Parse against two different defaults: if the results differ, the text left out the
+    # day, month or year and dateutil filled it in (from the clock) -- a guess, not a date.
     try:
-        parsed = parser.parse(value, dayfirst=True, default=None)
+        parsed = parser.parse(value, dayfirst=True, default=datetime(2000, 1, 1))
+        check = parser.parse(value, dayfirst=True, default=datetime(2001, 2, 2))
     except (ValueError, OverflowError, TypeError):
+        parsed = check = None
+    if parsed is None or parsed.date() != check.date():
         raise DateParseError(
             f"{text.strip()!r} is not a date: use dd/mm/yyyy, yyyy-mm-dd, today or yesterday"
-        ) from None
+        )
     return parsed.date()

@@ -17,19 +17,19 @@ class Decision(StrEnum):
 
 
 class ExclusionReason(StrEnum):
-    """Why a complaint may be refused (Code 2.3); never a blanket exclusion (2.5)."""
+    """Why a complaint may be refused (Code 2.2); never a blanket exclusion (2.5)."""
 
-    OVER_TWELVE_MONTHS = "over_12_months"  # 2.3 a
-    LEGAL_PROCEEDINGS = "legal_proceedings"  # 2.3 b
-    ALREADY_CONSIDERED = "already_considered"  # 2.3 c
+    OVER_TWELVE_MONTHS = "over_12_months"  # 2.2, 2.3
+    LEGAL_PROCEEDINGS = "legal_proceedings"  # 2.2
+    ALREADY_CONSIDERED = "already_considered"  # 2.2
     OTHER = "other"  # another reason, stated in full
 
     @property
     def label(self) -> str:
         return {
-            "over_12_months": "issue arose over 12 months ago (2.3a)",
-            "legal_proceedings": "legal proceedings started (2.3b)",
-            "already_considered": "already considered under the procedure (2.3c)",
+            "over_12_months": "issue arose over 12 months ago (2.2, 2.3)",
+            "legal_proceedings": "legal proceedings started (2.2)",
+            "already_considered": "already considered under the procedure (2.2)",
             "other": "other reason, stated (2.2)",
         }[self.value]
 

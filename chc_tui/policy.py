@@ -40,7 +40,7 @@ class CodePolicy:
     due_soon_working_days: int
     """A deadline this many working days away or fewer shows as 'due soon'."""
     refusal_age_months: int
-    """A complaint about an issue older than this may be refused (2.3 a)."""
+    """A complaint about an issue older than this may be refused (2.2, 2.3)."""
 
     def for_stage(self, stage: Stage | int) -> StageTimescales:
         return self.stage_one if Stage(stage) is Stage.ONE else self.stage_two

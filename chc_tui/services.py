@@ -19,6 +19,7 @@ from chc_tui.policy import CODE_2024, CodePolicy
 from chc_tui.settings import load_calendar
 from store import queries
 from store.engine import Database, open_database
+from store.queries import ComplaintDetail, ComplaintRow, StageView  # noqa: F401  (screens' view types)
 
 
 @dataclass

@@ -628,8 +628,34 @@ def respond(
         )
 
 
-def _same_person(a: str, b: str) -> bool:
-    return a.strip().casefold() == b.strip().casefold()
+def _stage_one_people(session: Session, complaint: Complaint) -> set[str]:
+    """Everyone who considered stage 1: its handler now, anyone it was assigned to
+    before, and whoever recorded its response. None of them may take stage 2 (6.13)."""
+    stage_one = _stage(session, complaint, Stage.ONE)
+    people = {stage_one.handler} if stage_one else set()
+    for entry in session.exec(
+        select(AuditEntry).where(AuditEntry.complaint_id == complaint.id, AuditEntry.action.in_(["log", "assign"]))
+    ):
+        details = json.loads(entry.details_json)
+        if entry.action == "log":
+            people.add(details.get("handler", ""))
+        elif details.get("stage") == Stage.ONE:
+            people.add(details.get("from", ""))
+    if stage_one is not None:
+        response = session.exec(select(Response).where(Response.stage_id == stage_one.id)).first()
+        if response is not None:
+            people.add(response.responded_by)
+    return {p.strip().casefold() for p in people if p and p.strip()}
+
+
+def _check_stage_two_handler(checks: "_Checks", session: Session, complaint: Complaint, handler: str) -> None:
+    if handler and handler.strip().casefold() in _stage_one_people(session, complaint):
+        stage_one = _stage(session, complaint, Stage.ONE)
+        checks.add(
+            "handler",
+            f"stage 2 must be handled by someone other than the stage 1 handler "
+            f"({stage_one.handler if stage_one else 'stage 1'}); {handler.strip()} considered stage 1 (Code 6.13)",
+        )
 
 
 def escalate(
@@ -651,7 +677,7 @@ def escalate(
         if complaint.status in (Status.REFUSED, Status.WITHDRAWN):
             checks.add(None, f"cannot escalate: {complaint.reference} is {complaint.status}")
         elif complaint.current_stage == Stage.TWO:
-            checks.add(None, "this complaint is already at stage 2, the last stage of the Code (5.2)")
+            checks.add(None, "this complaint is already at stage 2: the Code allows no third stage (Code 5.3)")
         checks.raise_if_any()
         stage_one = _current_stage(session, complaint)
         if stage_one.responded_on is None:
@@ -659,12 +685,7 @@ def escalate(
             checks.raise_if_any()
         checks.a_date("requested_on", requested_on, "the date escalation was requested", ctx.today, (stage_one.responded_on, "the stage 1 response"))
         checks.required("handler", handler, "the stage 2 handler")
-        if handler and _same_person(handler, stage_one.handler):
-            checks.add(
-                "handler",
-                f"stage 2 must be handled by someone other than the stage 1 handler "
-                f"({stage_one.handler}) (Code 6.13)",
-            )
+        _check_stage_two_handler(checks, session, complaint, handler)
         checks.raise_if_any()
         calendar = load_calendar(session)
         stage_two = StageRecord(
@@ -726,7 +747,7 @@ def refuse(
         if stage.responded_on is not None:
             checks.add(None, f"stage {stage.stage} has already been answered; it can no longer be refused")
         if exclusion_reason not in set(ExclusionReason):
-            checks.add("exclusion_reason", "choose the exclusion reason (Code 2.3)")
+            checks.add("exclusion_reason", "choose one of the exclusion reasons the complaints policy sets out (Code 2.2)")
         checks.required("explanation", explanation, "an explanation to the resident", "2.4")
         if not ombudsman_right_explained:
             checks.add(
@@ -843,10 +864,8 @@ def assign_handler(
         checks = _Checks()
         _must_be_open(checks, complaint, "reassign")
         checks.required("handler", handler, "the handler")
-        if stage.stage == Stage.TWO and handler:
-            first = _stage(session, complaint, Stage.ONE)
-            if first and _same_person(handler, first.handler):
-                checks.add("handler", f"stage 2 must be handled by someone other than the stage 1 handler ({first.handler}) (Code 6.13)")
+        if stage.stage == Stage.TWO:
+            _check_stage_two_handler(checks, session, complaint, handler)
         checks.raise_if_any()
         before = stage.handler
         stage.handler = handler.strip()
@@ -883,6 +902,8 @@ def add_closure_day(db: Database, day: date, note: str = "", ctx: StepContext | 
 
 def remove_closure_day(db: Database, day: date, ctx: StepContext | None = None) -> None:
     ctx = ctx or StepContext()
+    if not isinstance(day, date):
+        raise StepRefused(f"a closure day must be a date, not {day!r}", "day")
     with db.write() as session:
         row = session.get(ClosureDay, day)
         if row is None:
@@ -906,12 +927,22 @@ def recalculate_deadlines(
     with db.write() as session:
         complaint = _complaint_for_change(session, reference, None)
         calendar = load_calendar(session)
-        for deadline in _open_deadlines(session, complaint.id):
+        # Acknowledgement deadlines first: a provisional response deadline is counted from
+        # its stage's acknowledgement deadline, so it must follow that one when it moves.
+        ack_due: dict[int, date] = {}
+        open_now = sorted(_open_deadlines(session, complaint.id), key=lambda d: (d.step != "acknowledge", d.id))
+        for deadline in open_now:
             if deadline.extension_id is not None:
                 continue  # an agreed extension is a date told to the resident: it stays
-            counted = calendar.explain_add(deadline.clock_start, deadline.working_days)
+            start = deadline.clock_start
+            if deadline.provisional and deadline.stage_id in ack_due:
+                start = ack_due[deadline.stage_id]
+            counted = calendar.explain_add(start, deadline.working_days)
+            if deadline.step == "acknowledge":
+                ack_due[deadline.stage_id] = counted.due
             if counted.due != deadline.due_on:
                 moved.append((deadline.step, deadline.due_on, counted.due))
+                deadline.clock_start = start
                 deadline.due_on = counted.due
                 deadline.skipped_json = json.dumps([s.to_json() for s in counted.skipped])
                 deadline.region = calendar.region

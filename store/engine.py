@@ -64,6 +64,7 @@ class Database:
         self.path = Path(path)
         self.engine = make_engine(self.path)
         self._write_engine = self.engine.execution_options(sqlite_begin="IMMEDIATE")
+        self._watch: sqlite3.Connection | None = None
 
     @contextmanager
     def read(self) -> Iterator[Session]:
@@ -78,11 +79,19 @@ class Database:
                 yield session
 
     def data_version(self) -> int:
-        """SQLite's counter of commits by other connections, for live refresh."""
-        with self.engine.connect() as conn:
-            return int(conn.exec_driver_sql("PRAGMA data_version").scalar_one())
+        """A number that changes whenever another connection commits, for live refresh.
+
+        Uses one dedicated connection: SQLite counts data_version per connection, so a
+        pooled connection would report its own history rather than others' commits.
+        """
+        if self._watch is None:
+            self._watch = sqlite3.connect(self.path, check_same_thread=False)
+        return int(self._watch.execute("PRAGMA data_version").fetchone()[0])
 
     def dispose(self) -> None:
+        if self._watch is not None:
+            self._watch.close()
+            self._watch = None
         self.engine.dispose()
 
 

@@ -1,0 +1,124 @@
+"""The Textual application: assembles the screens around one `Services` object.
+
+`build_app` is the one factory: the CLI and the tests both call it, so a test runs the
+same app a handler does, with a fixed "today" where pictures must stay stable.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Iterable
+
+from textual.app import App, SystemCommand
+from textual.binding import Binding
+from textual.screen import Screen
+
+from chc_tui.services import ComplaintDetail, Services
+from screens.complaint import ComplaintScreen
+from screens.confirm import ConfirmScreen
+from screens.forms import StepForm
+from screens.help import HelpScreen
+from screens.main import MainScreen
+from screens.steps import FORMS
+
+REFRESH_SECONDS = 60  # deadlines recount each minute, so "today" rolls over at midnight
+WATCH_SECONDS = 2  # how often to look for other handlers' commits
+
+
+class ChcApp(App):
+    TITLE = "chc"
+    BINDINGS = [
+        Binding("f1,question_mark", "help", "Help", id="app.help"),
+        Binding("q", "quit_app", "Quit", id="app.quit"),
+        Binding("ctrl+c", "quit_app", "Quit", id="app.ctrl_c", show=False, priority=True),
+    ]
+
+    def __init__(self, services: Services) -> None:
+        super().__init__()
+        self.services = services
+        self._seen_version: int | None = None
+
+    def on_mount(self) -> None:
+        self.sub_title = f"{self.services.actor} · {self.services.db.path.name}"
+        self.push_screen(MainScreen())
+        self.set_interval(REFRESH_SECONDS, self.refresh_views)
+        self._seen_version = self.services.db.data_version()
+        self.set_interval(WATCH_SECONDS, self._watch_other_sessions)
+
+    # --- navigation and steps ----------------------------------------------------------
+
+    def open_complaint(self, reference: str) -> None:
+        self.push_screen(ComplaintScreen(reference))
+
+    def start_step(self, step: str, detail: ComplaintDetail | None) -> None:
+        spec = FORMS[step](self.services, detail)
+
+        def finished(result) -> None:
+            if result is None:
+                return
+            self.notify(spec.done_message(result), timeout=6)
+            self.refresh_views()
+            if step == "log_complaint" and hasattr(result, "reference"):
+                self.open_complaint(result.reference)
+
+        self.push_screen(StepForm(spec), finished)
+
+    def refresh_views(self) -> None:
+        """Reload whatever is on screen (after a write, on the timer, on outside commits)."""
+        for screen in self.screen_stack:
+            if isinstance(screen, MainScreen):
+                screen.refresh_data()
+            elif isinstance(screen, ComplaintScreen):
+                screen.reload()
+
+    def _watch_other_sessions(self) -> None:
+        version = self.services.db.data_version()
+        if version != self._seen_version:
+            self._seen_version = version
+            self.refresh_views()
+
+    # --- help, palette, quitting -------------------------------------------------------
+
+    def action_help(self) -> None:
+        if isinstance(self.screen, HelpScreen):
+            return
+        self.push_screen(HelpScreen(self.screen))
+
+    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+        """Every key of the current screen, by name, so nothing needs remembering."""
+        seen = set()
+        for _key, active in screen.active_bindings.items():
+            binding = active.binding
+            if not binding.description or not active.enabled or binding.action in seen:
+                continue
+            seen.add(binding.action)
+            key = self.get_key_display(binding)
+            yield SystemCommand(
+                binding.description,
+                f"{binding.description} ({key})",
+                lambda action=binding.action: screen.run_action(action),
+            )
+        yield from super().get_system_commands(screen)
+
+    def action_quit_app(self) -> None:
+        unsaved = [s for s in self.screen_stack if isinstance(s, StepForm) and s.changed]
+        if not unsaved:
+            self.exit()
+            return
+
+        def decided(quit_anyway: bool | None) -> None:
+            if quit_anyway:
+                self.exit()
+
+        self.push_screen(ConfirmScreen("A form has unsaved changes. Quit and lose them?", yes="Quit", no="Go back"), decided)
+
+
+def build_app(services: Services) -> ChcApp:
+    return ChcApp(services)
+
+
+def run_app(path: Path) -> int:
+    services = Services.open(path)
+    build_app(services).run()
+    services.db.dispose()
+    return 0

@@ -1,0 +1,249 @@
+"""Everything about one complaint, and a key for each step that can be taken next."""
+
+from __future__ import annotations
+
+from rich.console import Group
+from rich.table import Table
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.screen import Screen
+from textual.widgets import Footer, Header, Static
+
+from chc_tui.domain import Decision, ExclusionReason, Status
+from chc_tui.services import ComplaintDetail, StageView
+from screens.format import d, short
+
+# action -> what must be true of the complaint for the step to make sense
+STEP_BINDINGS = [
+    Binding("f", "step('define')", "Define", id="complaint.define"),
+    Binding("a", "step('acknowledge')", "Acknowledge", id="complaint.acknowledge"),
+    Binding("x", "step('extend')", "Extend", id="complaint.extend"),
+    Binding("r", "step('respond')", "Respond", id="complaint.respond"),
+    Binding("e", "step('escalate')", "Escalate", id="complaint.escalate"),
+    Binding("c", "step('close')", "Close", id="complaint.close"),
+    Binding("u", "step('refuse')", "Refuse", id="complaint.refuse"),
+    Binding("w", "step('withdraw')", "Withdraw", id="complaint.withdraw"),
+    Binding("g", "step('assign_handler')", "Reassign", id="complaint.assign", show=False),
+]
+
+
+def available_steps(detail: ComplaintDetail) -> set[str]:
+    """The steps the use-cases would accept now (they still check everything)."""
+    complaint, stage = detail.complaint, detail.current
+    steps: set[str] = set()
+    if complaint.status == Status.OPEN:
+        steps.add("withdraw")
+        steps.add("assign_handler")
+        if stage.responded_on is None:
+            steps |= {"define", "refuse"}
+            if stage.acknowledged_on is None:
+                if stage.definition is not None:
+                    steps.add("acknowledge")
+            else:
+                steps |= {"extend", "respond"}
+        else:
+            steps.add("close")
+    if complaint.status in (Status.OPEN, Status.CLOSED) and stage.stage == 1 and stage.responded_on:
+        steps.add("escalate")
+    return steps
+
+
+def _section(title: str) -> Text:
+    return Text(f"\n{title}", style="bold underline")
+
+
+def _pairs(rows: list[tuple[str, str]]) -> Table:
+    table = Table.grid(padding=(0, 1))
+    table.add_column(style="bold", no_wrap=True)
+    table.add_column(ratio=1)
+    for label, value in rows:
+        if value:
+            table.add_row(label, value)
+    return table
+
+
+def _stage_block(stage: StageView) -> list:
+    parts: list = [_section(f"Stage {stage.stage}")]
+    rows = [
+        ("Handler", stage.handler),
+        ("Escalation requested" if stage.stage == 2 else "Received", d(stage.opened_on)),
+        ("Why escalated", stage.escalation_reason),
+        ("Acknowledged", d(stage.acknowledged_on) or "not yet"),
+        ("Responded", d(stage.responded_on) or "not yet"),
+    ]
+    parts.append(_pairs(rows))
+    definition = stage.definition
+    if definition:
+        heading = "Definition" + (f" (revision {len(stage.definitions)})" if len(stage.definitions) > 1 else "")
+        parts.append(Text(heading, style="bold"))
+        parts.append(
+            _pairs(
+                [
+                    ("Understanding", definition.understanding),
+                    ("Outcomes sought", definition.outcomes_sought),
+                    ("We are responsible for", definition.responsible_aspects),
+                    ("Not our responsibility", definition.not_responsible_aspects),
+                    ("Defined", f"{d(definition.defined_on)} by {definition.defined_by}"),
+                ]
+            )
+        )
+    else:
+        parts.append(Text("No definition yet (Code 5.6): press f", style="yellow"))
+    deadlines = Table(title="Deadlines", title_justify="left", box=None, padding=(0, 1), show_edge=False)
+    for column in ("Step", "From", "WD", "Due", "Met", "Note"):
+        deadlines.add_column(column, no_wrap=True, overflow="ellipsis")
+    for dl in stage.deadlines:
+        if dl.provisional and not dl.active:
+            note = "provisional, replaced"
+        elif dl.by_extension:
+            note = "extension" + ("" if dl.active else ", superseded")
+        elif not dl.active and dl.met_on is None:
+            note = "superseded" if dl.step == "respond" else "no longer due"
+        else:
+            note = "provisional" if dl.provisional else ""
+        skipped = len(dl.skipped)
+        if skipped:
+            note = (note + "; " if note else "") + f"skipped {skipped}"
+        deadlines.add_row(dl.step, short(dl.clock_start), str(dl.working_days), short(dl.due_on), short(dl.met_on), note)
+    parts.append(deadlines)
+    for ext in stage.extensions:
+        parts.append(
+            _pairs(
+                [
+                    ("Extension", f"{d(ext.previous_due)} → {d(ext.new_due)} "
+                     f"({ext.working_days_beyond_target} wd beyond target), decided {d(ext.decided_on)}"),
+                    ("Reason", ext.reason),
+                    ("Resident told", d(ext.told_resident_on) or "not recorded"),
+                    ("Ombudsman details", "given" if ext.ombudsman_details_given else "NOT given (Code 6.5/6.16)"),
+                    ("Good reason", ext.good_reason),
+                ]
+            )
+        )
+    if stage.response:
+        response = stage.response
+        parts.append(Text("Response", style="bold"))
+        parts.append(
+            _pairs(
+                [
+                    ("Decision", Decision(response.decision).label),
+                    ("Reasons", response.reasons),
+                    ("Remedy", response.remedy),
+                    ("Outstanding actions", response.outstanding_actions),
+                    ("Sent", f"{d(response.responded_on)} by {response.responded_by}"),
+                ]
+            )
+        )
+    return parts
+
+
+def render_detail(detail: ComplaintDetail) -> Group:
+    complaint, resident = detail.complaint, detail.resident
+    head = Text.assemble(
+        (complaint.reference, "bold"),
+        f"  {resident.name}  ·  stage {complaint.current_stage}  ·  ",
+        (complaint.status, "bold"),
+        f"  ·  {complaint.category}",
+    )
+    parts: list = [head]
+    parts.append(
+        _pairs(
+            [
+                ("Received", f"{d(complaint.received_on)} by {complaint.channel.replace('_', ' ')}"),
+                ("Address", resident.address),
+                ("Contact", " · ".join(x for x in (resident.phone, resident.email) if x)),
+                (
+                    "Representative",
+                    f"{complaint.representative_name} ({complaint.representative_relationship})"
+                    if complaint.representative_name
+                    else "",
+                ),
+                ("Closed", d(complaint.closed_on)),
+            ]
+        )
+    )
+    parts.append(_section("In the resident's words"))
+    parts.append(Text(complaint.resident_words))
+    for stage in detail.stages:
+        parts.extend(_stage_block(stage))
+    if detail.refusal:
+        refusal = detail.refusal
+        parts.append(_section("Refused (Code 2.2-2.5)"))
+        parts.append(
+            _pairs(
+                [
+                    ("Reason", ExclusionReason(refusal.exclusion_reason).label),
+                    ("Explanation", refusal.explanation),
+                    ("Ombudsman right", "explained" if refusal.ombudsman_right_explained else "NOT explained"),
+                    ("Refused", f"{d(refusal.refused_on)} by {refusal.refused_by}"),
+                ]
+            )
+        )
+    if detail.withdrawal:
+        withdrawal = detail.withdrawal
+        parts.append(_section("Withdrawn"))
+        parts.append(_pairs([("Withdrawn", d(withdrawal.withdrawn_on)), ("Reason", withdrawal.reason)]))
+    parts.append(_section("History"))
+    history = Table(box=None, padding=(0, 1), show_header=False)
+    history.add_column(no_wrap=True)
+    history.add_column(no_wrap=True)
+    history.add_column(no_wrap=True, style="bold")
+    history.add_column()
+    for entry in detail.history:
+        summary = ", ".join(
+            f"{k}={v}" for k, v in entry.details.items() if v not in ("", None) and k not in ("reasons", "understanding")
+        )
+        history.add_row(f"{entry.at:%d/%m/%Y %H:%M}", entry.actor, entry.action, summary)
+    parts.append(history)
+    return Group(*parts)
+
+
+class ComplaintScreen(Screen):
+    BINDINGS = [
+        Binding("escape,backspace", "back", "Back", id="complaint.back"),
+        *STEP_BINDINGS,
+        Binding("ctrl+r", "reload", "Reload", id="complaint.reload", show=False),
+    ]
+
+    def __init__(self, reference: str) -> None:
+        super().__init__()
+        self.reference = reference
+        self.detail: ComplaintDetail | None = None
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with VerticalScroll(id="detail-scroll"):
+            yield Static("", id="detail")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.title = self.reference
+        self.reload()
+        self.query_one("#detail-scroll").focus()
+
+    def reload(self) -> None:
+        self.detail = self.app.services.complaint(self.reference)
+        if self.detail is None:
+            self.query_one("#detail", Static).update(f"{self.reference} no longer exists.")
+        else:
+            self.sub_title = f"{self.detail.resident.name} · stage {self.detail.complaint.current_stage} · {self.detail.complaint.status}"
+            self.query_one("#detail", Static).update(render_detail(self.detail))
+        self.refresh_bindings()
+
+    def check_action(self, action: str, parameters: tuple) -> bool | None:
+        if action == "step":
+            if self.detail is None:
+                return None
+            # Hidden, not dimmed: the footer then shows only what can be done now.
+            return parameters[0] in available_steps(self.detail)
+        return True
+
+    def action_step(self, step: str) -> None:
+        self.app.start_step(step, self.detail)
+
+    def action_back(self) -> None:
+        self.app.pop_screen()
+
+    def action_reload(self) -> None:
+        self.reload()

@@ -1,0 +1,272 @@
+"""A modal form for one step of a complaint.
+
+Each field shows its own error beneath it; what was typed is never cleared by an error;
+Escape on a changed form asks before discarding; Ctrl+S (or Enter on the last line
+field) saves. The step itself is run by a callable that raises `StepRefused`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any, Callable, Sequence
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical, VerticalScroll
+from textual.screen import ModalScreen
+from textual.suggester import SuggestFromList
+from textual.widgets import Checkbox, Input, Label, Select, Static, TextArea
+
+from chc_tui.dates import DateParseError, parse_date
+from chc_tui.domain import StepRefused
+from screens.confirm import ConfirmScreen
+
+
+@dataclass(frozen=True)
+class FieldSpec:
+    name: str
+    label: str
+    kind: str = "text"  # text | long | date | choice | bool
+    default: Any = ""
+    choices: Sequence[tuple[str, str]] = ()
+    suggestions: Sequence[str] = ()
+    placeholder: str = ""
+    help: str = ""
+
+
+@dataclass
+class FormSpec:
+    title: str
+    fields: list[FieldSpec]
+    submit: Callable[[dict[str, Any]], Any]
+    """Runs the step with the parsed values; raises StepRefused to keep the form open."""
+    preview: Callable[[dict[str, Any]], str] | None = None
+    """Live hint under the title (for example the computed due date)."""
+    intro: str = ""
+    today: Callable[[], date] = date.today
+    done_message: Callable[[Any], str] = field(default=lambda result: "Saved")
+
+
+class StepForm(ModalScreen[Any]):
+    """A short form for one step; dismisses with the step's result, or None if abandoned."""
+
+    DEFAULT_CSS = """
+    StepForm { align: center middle; }
+    StepForm > #form-box {
+        width: 76; max-width: 100%; height: auto; max-height: 100%;
+        border: thick $accent; background: $surface; padding: 0 1;
+    }
+    StepForm #form-title { text-style: bold; width: 100%; }
+    StepForm #form-preview { color: $text-accent; width: 100%; }
+    StepForm #form-errors { color: $text-error; width: 100%; }
+    StepForm #form-fields { height: auto; max-height: 1fr; }
+    StepForm .field-label { margin-top: 1; }
+    StepForm .field-help { color: $text-muted; }
+    StepForm .field-error { color: $text-error; height: auto; }
+    StepForm Input, StepForm Select { width: 100%; }
+    StepForm TextArea { height: 4; width: 100%; }
+    StepForm #form-keys { color: $text-muted; width: 100%; }
+    """
+
+    IS_FORM = True
+    BINDINGS = [
+        Binding("ctrl+s", "save", "Save", id="form.save"),
+        Binding("escape", "cancel", "Cancel", id="form.cancel"),
+    ]
+
+    def __init__(self, spec: FormSpec) -> None:
+        super().__init__()
+        self.spec = spec
+        self._initial: dict[str, Any] = {}
+        self._saving = False
+
+    # --- building ----------------------------------------------------------------------
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="form-box"):
+            yield Static(self.spec.title, id="form-title")
+            if self.spec.intro:
+                yield Static(self.spec.intro, classes="field-help")
+            yield Static("", id="form-preview")
+            yield Static("", id="form-errors")
+            with VerticalScroll(id="form-fields"):
+                for spec in self.spec.fields:
+                    yield from self._field(spec)
+            yield Static("Ctrl+S save · Tab next field · Esc cancel", id="form-keys")
+
+    def _field(self, spec: FieldSpec) -> ComposeResult:
+        if spec.kind != "bool":
+            yield Label(spec.label, classes="field-label")
+        widget_id = f"f-{spec.name}"
+        if spec.kind == "long":
+            yield TextArea(str(spec.default or ""), id=widget_id, soft_wrap=True, tab_behavior="focus")
+        elif spec.kind == "choice":
+            yield Select(
+                list(spec.choices),
+                value=spec.default if spec.default else Select.NULL,
+                id=widget_id,
+                prompt=f"choose {spec.label.lower()}",
+            )
+        elif spec.kind == "bool":
+            yield Checkbox(spec.label, value=bool(spec.default), id=widget_id, classes="field-label")
+        else:
+            default = spec.default
+            if isinstance(default, date):
+                default = f"{default:%d/%m/%Y}"
+            yield Input(
+                str(default or ""),
+                id=widget_id,
+                placeholder=spec.placeholder or ("dd/mm/yyyy, today or yesterday" if spec.kind == "date" else ""),
+                suggester=SuggestFromList(spec.suggestions, case_sensitive=False) if spec.suggestions else None,
+            )
+        if spec.help:
+            yield Static(spec.help, classes="field-help")
+        yield Static("", id=f"e-{spec.name}", classes="field-error")
+
+    def on_mount(self) -> None:
+        self._clear_errors()
+        self._initial = self._raw_values()
+        self._update_preview()
+        first = self.query("#form-fields Input, #form-fields TextArea, #form-fields Select, #form-fields Checkbox").first()
+        first.focus()
+
+    # --- values ------------------------------------------------------------------------
+
+    def _widget(self, name: str):
+        return self.query_one(f"#f-{name}")
+
+    def _raw_values(self) -> dict[str, Any]:
+        raw: dict[str, Any] = {}
+        for spec in self.spec.fields:
+            widget = self._widget(spec.name)
+            if isinstance(widget, TextArea):
+                raw[spec.name] = widget.text
+            elif isinstance(widget, Select):
+                raw[spec.name] = None if widget.value is Select.NULL else widget.value
+            else:
+                raw[spec.name] = widget.value
+        return raw
+
+    def _parsed(self, report: bool) -> tuple[dict[str, Any], dict[str, str]]:
+        """Parse typed values: dates become dates; unparseable ones are errors."""
+        values, errors = {}, {}
+        today = self.spec.today()
+        for spec in self.spec.fields:
+            raw = self._raw_values()[spec.name]
+            if spec.kind == "date":
+                if not str(raw).strip():
+                    values[spec.name] = None
+                    continue
+                try:
+                    values[spec.name] = parse_date(raw, today=today)
+                except DateParseError as exc:
+                    values[spec.name] = None
+                    errors[spec.name] = str(exc)
+            else:
+                values[spec.name] = raw
+        return values, errors
+
+    @property
+    def changed(self) -> bool:
+        return self._raw_values() != self._initial
+
+    # --- live feedback -----------------------------------------------------------------
+
+    @on(Input.Changed)
+    @on(TextArea.Changed)
+    @on(Select.Changed)
+    @on(Checkbox.Changed)
+    def _on_change(self, event) -> None:
+        self._update_preview()
+        name = (event.control.id or "")[2:]
+        spec = next((f for f in self.spec.fields if f.name == name), None)
+        if spec is not None and spec.kind == "date":
+            _, errors = self._parsed(report=False)
+            self._show_error(name, errors.get(name, ""))
+
+    def _update_preview(self) -> None:
+        if self.spec.preview is None:
+            return
+        values, _ = self._parsed(report=False)
+        try:
+            text = self.spec.preview(values)
+        except Exception:  # a preview must never break typing
+            text = ""
+        preview = self.query_one("#form-preview", Static)
+        preview.update(text)
+        preview.display = bool(text)
+
+    def _show_error(self, name: str, message: str) -> None:
+        self._set_message(self.query_one(f"#e-{name}", Static), message)
+
+    @staticmethod
+    def _set_message(widget: Static, message: str) -> None:
+        widget.update(message)
+        widget.display = bool(message)
+
+    def _clear_errors(self) -> None:
+        for spec in self.spec.fields:
+            self._show_error(spec.name, "")
+        self._set_message(self.query_one("#form-errors", Static), "")
+
+    # --- saving and leaving ------------------------------------------------------------
+
+    @on(Input.Submitted)
+    def _next_or_save(self, event: Input.Submitted) -> None:
+        event.stop()
+        inputs = [spec.name for spec in self.spec.fields]
+        name = (event.input.id or "")[2:]
+        if name == inputs[-1]:
+            self.action_save()
+        else:
+            self.focus_next()
+
+    def action_save(self) -> None:
+        if self._saving:
+            return
+        self._clear_errors()
+        values, errors = self._parsed(report=True)
+        if errors:
+            for name, message in errors.items():
+                self._show_error(name, message)
+            self._focus_field(next(iter(errors)))
+            return
+        self._saving = True
+        try:
+            result = self.spec.submit(values)
+        except StepRefused as refused:
+            general = []
+            first_field = None
+            known = {spec.name for spec in self.spec.fields}
+            for problem in refused.problems:
+                if problem.field in known:
+                    self._show_error(problem.field, problem.message)
+                    first_field = first_field or problem.field
+                else:
+                    general.append(problem.message)
+            self._set_message(self.query_one("#form-errors", Static), "\n".join(general))
+            if first_field:
+                self._focus_field(first_field)
+            self.app.bell()
+            return
+        finally:
+            self._saving = False
+        self.dismiss(result)
+
+    def _focus_field(self, name: str) -> None:
+        widget = self._widget(name)
+        widget.focus()
+        widget.scroll_visible()
+
+    def action_cancel(self) -> None:
+        if not self.changed:
+            self.dismiss(None)
+            return
+
+        def decided(discard: bool | None) -> None:
+            if discard:
+                self.dismiss(None)
+
+        self.app.push_screen(ConfirmScreen("Discard what you typed?", yes="Discard", no="Keep editing"), decided)

@@ -1,0 +1,240 @@
+"""The main screen: the live deadline panel above the complaint list."""
+
+from __future__ import annotations
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Header, Input, Static
+
+from chc_tui.deadlines import Due
+from chc_tui.domain import DeadlineState
+from screens.format import days_left_text, short, state_text, step_text
+
+STATUS_FILTERS = ["open", None, "closed", "refused", "withdrawn"]
+STAGE_FILTERS = [None, 1, 2]
+LIST_PAGE = 500  # rows loaded into the list at once; search narrows the rest
+
+
+class MainScreen(Screen):
+    TITLE = "Complaints"
+    CSS_PATH = "main.tcss"
+
+    BINDINGS = [
+        Binding("n", "log", "New", id="main.log"),
+        Binding("enter", "open", "Open", id="main.open", show=False),
+        Binding("slash", "search", "Search", id="main.search"),
+        Binding("s", "cycle_stage", "Stage", id="main.stage"),
+        Binding("t", "cycle_status", "State", id="main.status"),
+        Binding("h", "cycle_handler", "Handler", id="main.handler"),
+        Binding("o", "toggle_overdue", "Overdue", id="main.overdue"),
+        Binding("d", "focus_deadlines", "Deadlines", id="main.deadlines", show=False),
+        Binding("l", "focus_list", "List", id="main.list", show=False),
+        Binding("ctrl+r", "refresh", "Refresh", id="main.refresh", show=False),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.stage_filter: int | None = None
+        self.status_filter: str | None = "open"
+        self.handler_filter: str | None = None
+        self.overdue_only = False
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with Vertical(id="deadline-box"):
+            yield Static("", id="deadline-title")
+            yield DataTable(id="deadlines", cursor_type="row", zebra_stripes=False)
+        with Horizontal(id="filter-bar"):
+            yield Input(placeholder="/ search reference or name", id="search", compact=True)
+            yield Static("", id="filters")
+        yield DataTable(id="complaints", cursor_type="row", zebra_stripes=True)
+        yield Footer()
+
+    def on_mount(self) -> None:
+        panel = self.query_one("#deadlines", DataTable)
+        panel.add_column("Due", key="due", width=8)
+        panel.add_column("Left", key="left", width=4)
+        panel.add_column("State", key="state", width=9)
+        panel.add_column("Ref", key="ref", width=10)
+        panel.add_column("Step", key="step", width=11)
+        panel.add_column("Resident", key="resident", width=20)
+        table = self.query_one("#complaints", DataTable)
+        table.add_column("Ref", key="ref", width=10)
+        table.add_column("Resident", key="resident", width=16)
+        table.add_column("S", key="stage", width=1)
+        table.add_column("State", key="status", width=9)
+        table.add_column("Handler", key="handler", width=9)
+        table.add_column("Next step", key="step", width=11)
+        table.add_column("Due", key="due", width=8)
+        table.add_column("Left", key="left", width=4)
+        self._fit_columns()
+        self.refresh_data()
+        table.focus()
+
+    def on_resize(self) -> None:
+        self._fit_columns()
+
+    def _fit_columns(self) -> None:
+        """Give the resident's name whatever width the other columns leave."""
+        for table_id in ("#deadlines", "#complaints"):
+            table = self.query_one(table_id, DataTable)
+            fixed = sum(c.width + 2 * table.cell_padding for k, c in table.columns.items() if k.value != "resident")
+            spare = self.size.width - fixed - 2 * table.cell_padding - 2  # 2: the scrollbar
+            table.columns[next(k for k in table.columns if k.value == "resident")].width = max(8, spare)
+            table.refresh()
+
+    @property
+    def services(self):
+        return self.app.services
+
+    # --- loading ------------------------------------------------------------------------
+
+    def refresh_data(self) -> None:
+        """Reload the panel and the list (after any write, on the timer, at midnight)."""
+        self._load()
+
+    @work(thread=True, exclusive=True, group="main-load")
+    def _load(self) -> None:
+        search = self.query_one("#search", Input).value
+        dues = self.services.deadlines()
+        rows = self.services.complaints(
+            search=search,
+            stage=self.stage_filter,
+            status=self.status_filter,
+            handler=self.handler_filter,
+            overdue_on=self.services.today if self.overdue_only else None,
+            limit=LIST_PAGE,
+        )
+        self.app.call_from_thread(self._show, dues, rows)
+
+    def _show(self, dues: list[Due], rows: list[Due]) -> None:
+        self._fill_deadlines(dues)
+        self._fill_list(rows)
+        self._show_filters(len(rows))
+
+    def _fill_deadlines(self, dues: list[Due]) -> None:
+        panel = self.query_one("#deadlines", DataTable)
+        keep = panel.cursor_row
+        panel.clear()
+        counts = {state: 0 for state in DeadlineState}
+        for due in dues:
+            counts[due.state] += 1
+            panel.add_row(
+                short(due.row.due_on),
+                days_left_text(due),
+                state_text(due),
+                due.row.reference,
+                step_text(due),
+                due.row.resident,
+                key=due.row.reference,
+            )
+        if dues:
+            panel.move_cursor(row=min(keep, len(dues) - 1))
+        summary = " · ".join(f"{counts[s]} {s.value}" for s in DeadlineState)
+        today = self.services.today
+        self.query_one("#deadline-title", Static).update(
+            f"[b]Deadlines {today:%a %d/%m/%Y}[/b] · {summary}"
+        )
+
+    def _fill_list(self, rows: list[Due]) -> None:
+        table = self.query_one("#complaints", DataTable)
+        keep = table.cursor_row
+        table.clear()
+        for due in rows:
+            row = due.row
+            table.add_row(
+                row.reference,
+                row.resident,
+                str(row.stage),
+                state_text(due) if due.state else row.status,
+                row.handler,
+                step_text(due),
+                short(row.due_on) if due.days_left is not None else "",
+                days_left_text(due),
+                key=row.reference,
+            )
+        if rows:
+            table.move_cursor(row=min(keep, len(rows) - 1))
+
+    def _show_filters(self, shown: int) -> None:
+        parts = [
+            f"stage:{self.stage_filter or 'all'}",
+            f"state:{self.status_filter or 'all'}",
+            f"handler:{self.handler_filter or 'all'}",
+        ]
+        if self.overdue_only:
+            parts.append("OVERDUE")
+        more = "+" if shown >= LIST_PAGE else ""
+        self.query_one("#filters", Static).update(f"{shown}{more} shown  " + " ".join(parts))
+
+    # --- actions ------------------------------------------------------------------------
+
+    def _selected_reference(self) -> str | None:
+        focused = self.focused
+        table = focused if isinstance(focused, DataTable) else self.query_one("#complaints", DataTable)
+        if table.row_count == 0:
+            return None
+        row_key, _ = table.coordinate_to_cell_key(table.cursor_coordinate)
+        return row_key.value
+
+    @on(DataTable.RowSelected)
+    def _row_chosen(self, event: DataTable.RowSelected) -> None:
+        event.stop()
+        if event.row_key.value:
+            self.app.open_complaint(event.row_key.value)
+
+    def action_open(self) -> None:
+        reference = self._selected_reference()
+        if reference:
+            self.app.open_complaint(reference)
+
+    def action_log(self) -> None:
+        self.app.start_step("log_complaint", None)
+
+    def action_search(self) -> None:
+        self.query_one("#search", Input).focus()
+
+    @on(Input.Changed, "#search")
+    def _search_changed(self) -> None:
+        self.refresh_data()
+
+    @on(Input.Submitted, "#search")
+    def _search_done(self) -> None:
+        self.query_one("#complaints", DataTable).focus()
+
+    def action_cycle_stage(self) -> None:
+        self.stage_filter = STAGE_FILTERS[(STAGE_FILTERS.index(self.stage_filter) + 1) % len(STAGE_FILTERS)]
+        self.refresh_data()
+
+    def action_cycle_status(self) -> None:
+        self.status_filter = STATUS_FILTERS[(STATUS_FILTERS.index(self.status_filter) + 1) % len(STATUS_FILTERS)]
+        self.refresh_data()
+
+    def action_cycle_handler(self) -> None:
+        options = [None] + self.services.handlers()
+        current = options.index(self.handler_filter) if self.handler_filter in options else 0
+        self.handler_filter = options[(current + 1) % len(options)]
+        self.refresh_data()
+
+    def action_toggle_overdue(self) -> None:
+        self.overdue_only = not self.overdue_only
+        self.refresh_data()
+
+    def action_focus_deadlines(self) -> None:
+        self.query_one("#deadlines", DataTable).focus()
+
+    def action_focus_list(self) -> None:
+        self.query_one("#complaints", DataTable).focus()
+
+    def action_refresh(self) -> None:
+        self.refresh_data()
+
+    def key_escape(self) -> None:
+        search = self.query_one("#search", Input)
+        if self.focused is search:
+            if search.value:
+                search.value = ""
+            self.query_one("#complaints", DataTable).focus()

@@ -1,0 +1,397 @@
+"""The form for each step: its fields, sensible defaults, and a live preview of the dates
+the step will fix. Each form's submit calls exactly one use-case through Services."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from chc_tui.domain import Channel, Decision, ExclusionReason
+from chc_tui.services import ComplaintDetail, Services, StageView
+from screens.format import d
+from screens.forms import FieldSpec, FormSpec
+
+CATEGORIES = [
+    "Repairs",
+    "Damp and mould",
+    "Anti-social behaviour",
+    "Estate services",
+    "Rent and service charges",
+    "Staff conduct",
+    "Communication",
+    "Lettings",
+    "Adaptations",
+]
+
+
+def _stage_dates(stage: StageView) -> tuple[date | None, date | None]:
+    """(current response due, response target set at acknowledgement)."""
+    current = next(
+        (dl.due_on for dl in stage.deadlines if dl.step == "respond" and dl.active and not dl.provisional),
+        None,
+    )
+    target = next(
+        (dl.due_on for dl in stage.deadlines if dl.step == "respond" and not dl.provisional and not dl.by_extension),
+        None,
+    )
+    return current, target
+
+
+def _ack_due(stage: StageView) -> date | None:
+    return next((dl.due_on for dl in stage.deadlines if dl.step == "acknowledge"), None)
+
+
+def log_form(services: Services, _detail: ComplaintDetail | None) -> FormSpec:
+    calendar, policy, today = services.calendar(), services.policy, services.today
+
+    def preview(values: dict[str, Any]) -> str:
+        received = values.get("received_on")
+        if not received:
+            return ""
+        rules = policy.for_stage(1)
+        ack = calendar.add_working_days(received, rules.acknowledge_days)
+        respond = calendar.add_working_days(ack, rules.respond_days)
+        return (
+            f"Acknowledge and define by {d(ack)} (Code {rules.acknowledge_provision}); "
+            f"respond by {d(respond)} (provisional)"
+        )
+
+    def submit(values: dict[str, Any]):
+        return services.do(
+            "log_complaint",
+            received_on=values["received_on"],
+            channel=values["channel"] or "",
+            resident_name=values["resident_name"],
+            resident_address=values["resident_address"],
+            resident_phone=values["resident_phone"],
+            representative_name=values["representative_name"],
+            representative_relationship=values["representative_relationship"],
+            category=values["category"],
+            resident_words=values["resident_words"],
+            handler=values["handler"],
+        )
+
+    return FormSpec(
+        title="Log a new complaint (stage 1)",
+        fields=[
+            FieldSpec("received_on", "Received on", "date", default=today),
+            FieldSpec("channel", "How it came in", "choice", default=Channel.PHONE.value,
+                      choices=[(c.value.replace("_", " "), c.value) for c in Channel]),
+            FieldSpec("resident_name", "Resident's name"),
+            FieldSpec("resident_address", "Address"),
+            FieldSpec("resident_phone", "Phone"),
+            FieldSpec("category", "Category", suggestions=CATEGORIES, placeholder="e.g. Repairs"),
+            FieldSpec("resident_words", "In the resident's own words", "long"),
+            FieldSpec("representative_name", "Representative (if any)"),
+            FieldSpec("representative_relationship", "Representative's relationship", placeholder="e.g. daughter, MP, advocate"),
+            FieldSpec("handler", "Handler", default=services.actor, suggestions=services.handlers()),
+        ],
+        submit=submit,
+        preview=preview,
+        today=lambda: services.today,
+        done_message=lambda logged: f"Logged {logged.reference}: acknowledge by {d(logged.acknowledge_due)}",
+    )
+
+
+def define_form(services: Services, detail: ComplaintDetail) -> FormSpec:
+    stage = detail.current
+    existing = stage.definition
+
+    def submit(values: dict[str, Any]):
+        return services.do(
+            "define",
+            detail.complaint.reference,
+            understanding=values["understanding"],
+            outcomes_sought=values["outcomes_sought"],
+            responsible_aspects=values["responsible_aspects"],
+            not_responsible_aspects=values["not_responsible_aspects"],
+            defined_on=values["defined_on"],
+            expected_version=detail.complaint.version,
+        )
+
+    return FormSpec(
+        title=f"{'Redefine' if existing else 'Define'} {detail.complaint.reference}, stage {stage.stage} (Code 5.6, 5.7)",
+        intro=f"In their words: {detail.complaint.resident_words[:160]}",
+        fields=[
+            FieldSpec("understanding", "Our understanding of the complaint", "long",
+                      default=existing.understanding if existing else ""),
+            FieldSpec("outcomes_sought", "Outcomes the resident seeks", "long",
+                      default=existing.outcomes_sought if existing else ""),
+            FieldSpec("responsible_aspects", "Aspects we are responsible for", "long",
+                      default=existing.responsible_aspects if existing else ""),
+            FieldSpec("not_responsible_aspects", "Aspects we are not responsible for (and who is)", "long",
+                      default=existing.not_responsible_aspects if existing else ""),
+            FieldSpec("defined_on", "Defined on", "date", default=services.today),
+        ],
+        submit=submit,
+        today=lambda: services.today,
+        done_message=lambda _: f"{detail.complaint.reference} defined",
+    )
+
+
+def acknowledge_form(services: Services, detail: ComplaintDetail) -> FormSpec:
+    stage = detail.current
+    calendar, rules = services.calendar(), services.policy.for_stage(stage.stage)
+    ack_due = _ack_due(stage)
+
+    def preview(values: dict[str, Any]) -> str:
+        when = values.get("acknowledged_on")
+        if not when:
+            return ""
+        late = ""
+        if ack_due and when > ack_due:
+            late = f" · {calendar.working_days_between(ack_due, when)} wd after the {d(ack_due)} deadline"
+        return f"Respond by {d(calendar.add_working_days(when, rules.respond_days))} (Code {rules.respond_provision}){late}"
+
+    def submit(values: dict[str, Any]):
+        return services.do(
+            "acknowledge",
+            detail.complaint.reference,
+            acknowledged_on=values["acknowledged_on"],
+            expected_version=detail.complaint.version,
+        )
+
+    return FormSpec(
+        title=f"Acknowledge {detail.complaint.reference}, stage {stage.stage} (Code {rules.acknowledge_provision})",
+        intro=f"Acknowledgement due {d(ack_due)}. Definition: {stage.definition.understanding[:120] if stage.definition else 'none'}",
+        fields=[FieldSpec("acknowledged_on", "Acknowledged on", "date", default=services.today)],
+        submit=submit,
+        preview=preview,
+        today=lambda: services.today,
+        done_message=lambda due: f"{detail.complaint.reference} acknowledged: respond by {d(due)}",
+    )
+
+
+def extend_form(services: Services, detail: ComplaintDetail) -> FormSpec:
+    stage = detail.current
+    calendar, rules = services.calendar(), services.policy.for_stage(stage.stage)
+    current, target = _stage_dates(stage)
+
+    def preview(values: dict[str, Any]) -> str:
+        new_due = values.get("new_due")
+        if not new_due or not target:
+            return f"Response due {d(current)}; limit {rules.max_extension_days} wd beyond {d(target)}"
+        closed = calendar.non_working_reason(new_due)
+        if closed:
+            return f"{d(new_due)} is not a working day ({closed})"
+        beyond = calendar.working_days_between(target, new_due)
+        verdict = (
+            "within the Code's limit"
+            if beyond <= rules.max_extension_days
+            else f"PAST the limit of {rules.max_extension_days}: record a good reason"
+        )
+        return f"{beyond} wd beyond the {d(target)} target: {verdict} (Code {rules.extension_provision})"
+
+    def submit(values: dict[str, Any]):
+        return services.do(
+            "extend",
+            detail.complaint.reference,
+            new_due=values["new_due"],
+            reason=values["reason"],
+            decided_on=values["decided_on"],
+            told_resident_on=values["told_resident_on"],
+            ombudsman_details_given=values["ombudsman_details_given"],
+            good_reason=values["good_reason"],
+            expected_version=detail.complaint.version,
+        )
+
+    suggested = calendar.add_working_days(target, rules.max_extension_days) if target else None
+    return FormSpec(
+        title=f"Extend the response deadline of {detail.complaint.reference}, stage {stage.stage}",
+        intro=f"Now due {d(current)}. At most {rules.max_extension_days} working days beyond {d(target)} "
+              f"({d(suggested)}) unless a good reason is recorded.",
+        fields=[
+            FieldSpec("new_due", "New due date", "date", default=""),
+            FieldSpec("reason", "Reason, as told to the resident", "long"),
+            FieldSpec("decided_on", "Decided on", "date", default=services.today),
+            FieldSpec("told_resident_on", "Resident told on", "date", default=services.today),
+            FieldSpec("ombudsman_details_given", f"Ombudsman's contact details given (Code {'6.5' if stage.stage == 1 else '6.16'})", "bool"),
+            FieldSpec("good_reason", "Good reason (only if past the limit)", "long"),
+        ],
+        submit=submit,
+        preview=preview,
+        today=lambda: services.today,
+        done_message=lambda _: f"{detail.complaint.reference} extended",
+    )
+
+
+def respond_form(services: Services, detail: ComplaintDetail) -> FormSpec:
+    stage = detail.current
+    calendar = services.calendar()
+    current, target = _stage_dates(stage)
+    provision = "6.9" if stage.stage == 1 else "6.19"
+
+    def preview(values: dict[str, Any]) -> str:
+        when = values.get("responded_on")
+        if not when or not target:
+            return ""
+        if when <= target:
+            return f"Within target (due {d(target)})"
+        if current and when <= current:
+            return f"Within the agreed extension (due {d(current)})"
+        return f"Out of target: {calendar.working_days_between(current or target, when)} wd after {d(current or target)}"
+
+    def submit(values: dict[str, Any]):
+        return services.do(
+            "respond",
+            detail.complaint.reference,
+            decision=values["decision"] or "",
+            reasons=values["reasons"],
+            remedy=values["remedy"],
+            outstanding_actions=values["outstanding_actions"],
+            responded_on=values["responded_on"],
+            expected_version=detail.complaint.version,
+        )
+
+    return FormSpec(
+        title=f"Stage {stage.stage} response for {detail.complaint.reference} (Code {provision})",
+        fields=[
+            FieldSpec("decision", "Decision", "choice", choices=[(x.label, x.value) for x in Decision]),
+            FieldSpec("reasons", "Reasons for the decision", "long"),
+            FieldSpec("remedy", "Remedy offered", "long"),
+            FieldSpec("outstanding_actions", "Outstanding actions (tracked after closure)", "long"),
+            FieldSpec("responded_on", "Response sent on", "date", default=services.today),
+        ],
+        submit=submit,
+        preview=preview,
+        today=lambda: services.today,
+        done_message=lambda _: f"{detail.complaint.reference}: stage {stage.stage} response recorded",
+    )
+
+
+def escalate_form(services: Services, detail: ComplaintDetail) -> FormSpec:
+    stage_one = detail.stage(1)
+    calendar, rules = services.calendar(), services.policy.for_stage(2)
+
+    def preview(values: dict[str, Any]) -> str:
+        when = values.get("requested_on")
+        if not when:
+            return ""
+        ack = calendar.add_working_days(when, rules.acknowledge_days)
+        return f"Acknowledge stage 2 by {d(ack)} (Code {rules.acknowledge_provision})"
+
+    def submit(values: dict[str, Any]):
+        return services.do(
+            "escalate",
+            detail.complaint.reference,
+            requested_on=values["requested_on"],
+            handler=values["handler"],
+            reason=values["reason"],
+            expected_version=detail.complaint.version,
+        )
+
+    others = [h for h in services.handlers() if h.casefold() != stage_one.handler.casefold()]
+    return FormSpec(
+        title=f"Escalate {detail.complaint.reference} to stage 2",
+        intro=f"Stage 1 was handled by {stage_one.handler}; stage 2 needs someone else (Code 6.13).",
+        fields=[
+            FieldSpec("requested_on", "Resident asked to escalate on", "date", default=services.today),
+            FieldSpec("handler", "Stage 2 handler", suggestions=others),
+            FieldSpec("reason", "Why the resident is still dissatisfied", "long"),
+        ],
+        submit=submit,
+        preview=preview,
+        today=lambda: services.today,
+        done_message=lambda due: f"{detail.complaint.reference} escalated: acknowledge by {d(due)}",
+    )
+
+
+def refuse_form(services: Services, detail: ComplaintDetail) -> FormSpec:
+    def submit(values: dict[str, Any]):
+        return services.do(
+            "refuse",
+            detail.complaint.reference,
+            exclusion_reason=values["exclusion_reason"] or "",
+            explanation=values["explanation"],
+            ombudsman_right_explained=values["ombudsman_right_explained"],
+            refused_on=values["refused_on"],
+            expected_version=detail.complaint.version,
+        )
+
+    return FormSpec(
+        title=f"Refuse {detail.complaint.reference} (Code 2.2-2.5)",
+        intro="Every refusal is an individual decision: give this resident's own reasons.",
+        fields=[
+            FieldSpec("exclusion_reason", "Exclusion reason", "choice", choices=[(x.label, x.value) for x in ExclusionReason]),
+            FieldSpec("explanation", "Explanation to the resident", "long"),
+            FieldSpec("ombudsman_right_explained", "Told they can take this to the Ombudsman (Code 2.4)", "bool"),
+            FieldSpec("refused_on", "Refused on", "date", default=services.today),
+        ],
+        submit=submit,
+        today=lambda: services.today,
+        done_message=lambda _: f"{detail.complaint.reference} refused",
+    )
+
+
+def withdraw_form(services: Services, detail: ComplaintDetail) -> FormSpec:
+    def submit(values: dict[str, Any]):
+        return services.do(
+            "withdraw",
+            detail.complaint.reference,
+            reason=values["reason"],
+            withdrawn_on=values["withdrawn_on"],
+            expected_version=detail.complaint.version,
+        )
+
+    return FormSpec(
+        title=f"Record that the resident withdrew {detail.complaint.reference}",
+        fields=[
+            FieldSpec("reason", "What the resident said", "long"),
+            FieldSpec("withdrawn_on", "Withdrawn on", "date", default=services.today),
+        ],
+        submit=submit,
+        today=lambda: services.today,
+        done_message=lambda _: f"{detail.complaint.reference} withdrawn",
+    )
+
+
+def close_form(services: Services, detail: ComplaintDetail) -> FormSpec:
+    def submit(values: dict[str, Any]):
+        return services.do(
+            "close",
+            detail.complaint.reference,
+            closed_on=values["closed_on"],
+            expected_version=detail.complaint.version,
+        )
+
+    outstanding = detail.current.response.outstanding_actions if detail.current.response else ""
+    return FormSpec(
+        title=f"Close {detail.complaint.reference}",
+        intro=f"Outstanding actions still tracked: {outstanding}" if outstanding else "",
+        fields=[FieldSpec("closed_on", "Closed on", "date", default=services.today)],
+        submit=submit,
+        today=lambda: services.today,
+        done_message=lambda _: f"{detail.complaint.reference} closed",
+    )
+
+
+def assign_form(services: Services, detail: ComplaintDetail) -> FormSpec:
+    def submit(values: dict[str, Any]):
+        return services.do(
+            "assign_handler",
+            detail.complaint.reference,
+            handler=values["handler"],
+            expected_version=detail.complaint.version,
+        )
+
+    return FormSpec(
+        title=f"Reassign stage {detail.current.stage} of {detail.complaint.reference}",
+        fields=[FieldSpec("handler", "New handler", default=detail.current.handler, suggestions=services.handlers())],
+        submit=submit,
+        today=lambda: services.today,
+        done_message=lambda _: f"{detail.complaint.reference} reassigned",
+    )
+
+
+FORMS = {
+    "log_complaint": log_form,
+    "define": define_form,
+    "acknowledge": acknowledge_form,
+    "extend": extend_form,
+    "respond": respond_form,
+    "escalate": escalate_form,
+    "refuse": refuse_form,
+    "withdraw": withdraw_form,
+    "close": close_form,
+    "assign_handler": assign_form,
+}
