@@ -52,12 +52,20 @@ class ChcApp(App):
 
     def start_step(self, step: str, detail: ComplaintDetail | None) -> None:
         spec = FORMS[step](self.services, detail)
+        write = spec.submit
+
+        def submit_and_refresh(values):
+            result = write(values)
+            # Before the form closes, so the next key already sees the new state.
+            self.refresh_views()
+            return result
+
+        spec.submit = submit_and_refresh
 
         def finished(result) -> None:
             if result is None:
                 return
             self.notify(spec.done_message(result), timeout=6)
-            self.refresh_views()
             if step == "log_complaint" and hasattr(result, "reference"):
                 self.open_complaint(result.reference)
 

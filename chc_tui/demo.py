@@ -748,11 +748,12 @@ REFUSALS: dict[str, list[dict[str, str]]] = {
         ),
         dict(
             category="Rent and service charges",
-            words="I was overcharged for the communal heating in the year to March {old_year}. I want the "
-            "money back.",
-            explanation="You are asking for a refund of communal heating charges for the year to March "
-            "{old_year}. Those charges were finalised and sent to you more than 12 months ago and were not "
-            "disputed at the time, so we will not consider them as a complaint. If you think this year's "
+            words="I was overcharged about £{heating} for the communal heating in the year to March "
+            "{old_year}. I want the money back.",
+            explanation="You are asking for a refund of about £{heating} of communal heating charges for the "
+            "year to March {old_year}. Those charges were finalised in the statement we sent you on "
+            "{statement}, more than 12 months ago, and were not disputed at the time, so we will not consider "
+            "them as a complaint. If you think this year's "
             "heating charges are wrong we will look at them straight away. You can ask the Housing Ombudsman "
             "to review our decision not to take your complaint on.",
         ),
@@ -909,11 +910,6 @@ class _Days:
     def on_or_before(self, d: date) -> date:
         while not self.working(d):
             d -= timedelta(days=1)
-        return d
-
-    def on_or_after(self, d: date) -> date:
-        while not self.working(d):
-            d += timedelta(days=1)
         return d
 
     def between(self, a: date, b: date) -> int:
@@ -1712,9 +1708,12 @@ class _Planner:
         if refused_on < received:
             refused_on = received
         old = received - timedelta(days=rng.randint(430, 800))
+        # Service charge years end in March; the statement goes out in the September after.
+        year_limit = received - timedelta(days=400)
+        heating_year = year_limit.year if date(year_limit.year, 9, 28) <= year_limit else year_limit.year - 1
         extra = dict(
             old_month=f"{old:%B %Y}",
-            old_year=old.year,
+            old_year=heating_year,
             received=_long(received),
             court=rng.choice(COURTS),
             issued=_long(received - timedelta(days=rng.randint(10, 60))),
@@ -1722,6 +1721,8 @@ class _Planner:
             private_block=rng.choice(["Riverside Court", "Wharf Mill Apartments", "The Maltings"]),
             num=rng.randint(10000, 99999),
             band=rng.choice(["B", "C", "C", "D"]),
+            heating=rng.randint(60, 420),
+            statement=_long(date(heating_year, 9, rng.randint(1, 28))),
             council_letter=_long(received - timedelta(days=rng.randint(3, 18))),
         )
         if prev is not None:

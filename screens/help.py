@@ -42,6 +42,7 @@ class HelpScreen(ModalScreen[None]):
         table.add_column("Key", style="bold", no_wrap=True)
         table.add_column("Does")
         seen = set()
+        self.rows: list[tuple[str, str]] = []
         for key, active in self.for_screen.active_bindings.items():
             binding = active.binding
             if not binding.description or (binding.action, binding.description) in seen:
@@ -50,6 +51,7 @@ class HelpScreen(ModalScreen[None]):
             label = _key_label(self.app, key)
             note = "" if active.enabled else "  (not available now)"
             table.add_row(label, binding.description + note)
+            self.rows.append((label, binding.description))
         if getattr(self.for_screen, "IS_FORM", False):
             for key, does in FORM_KEYS:
                 table.add_row(key, does)

@@ -1,0 +1,370 @@
+"""Whole journeys through the real screens, pressing real keys, asserting what is stored."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from chc_tui.app import build_app
+from chc_tui.services import Services
+from conftest import dump
+from screens.complaint import ComplaintScreen
+from screens.confirm import ConfirmScreen
+from screens.forms import StepForm
+from screens.help import HelpScreen
+from screens.main import MainScreen
+from store.queries import complaint_detail
+
+TODAY = date(2026, 11, 23)  # a Monday
+
+
+@pytest.fixture
+def services(db):
+    return Services(db, actor="alice", today_fn=lambda: TODAY)
+
+
+async def type_text(pilot, text: str) -> None:
+    await pilot.press(*text)
+
+
+async def settle(pilot) -> None:
+    await pilot.pause()
+    await pilot.app.workers.wait_for_complete()
+    await pilot.pause()
+
+
+async def wait_for(pilot, condition, what: str) -> None:
+    for _ in range(200):
+        if condition():
+            return
+        await pilot.pause(0.01)
+    raise AssertionError(f"timed out waiting for {what}; screen is {pilot.app.screen!r}")
+
+
+async def open_form(pilot, key: str) -> None:
+    """Press a step's key and wait until its form is up and focused."""
+    await pilot.press(key)
+    await wait_for(pilot, lambda: isinstance(pilot.app.screen, StepForm) and pilot.app.focused is not None, f"the form for {key!r}")
+
+
+async def save(pilot) -> None:
+    """Ctrl+S, then wait until the form has closed (or shows why it did not)."""
+    await pilot.press("ctrl+s")
+    await wait_for(
+        pilot,
+        lambda: not isinstance(pilot.app.screen, StepForm) or form_errors(pilot.app),
+        "the form to save or to show an error",
+    )
+    await settle(pilot)
+
+
+def detail(services, ref):
+    with services.db.read() as session:
+        return complaint_detail(session, ref)
+
+
+def form_errors(app) -> dict[str, str]:
+    screen = app.screen
+    out = {}
+    for widget in screen.query(".field-error"):
+        text = str(widget.render()).strip()
+        if text:
+            out[widget.id[2:]] = text
+    general = str(screen.query_one("#form-errors").render()).strip()
+    if general:
+        out["*"] = general
+    return out
+
+
+async def field(pilot, name: str, text: str, clear: bool = False) -> None:
+    widget = pilot.app.screen.query_one(f"#f-{name}")
+    widget.focus()
+    await pilot.pause()
+    if clear:
+        await pilot.press("ctrl+a") if hasattr(widget, "text") else None
+        if hasattr(widget, "text"):
+            await pilot.press("delete")
+        else:
+            await pilot.press("end", *["backspace"] * len(widget.value))
+    await type_text(pilot, text)
+
+
+async def choose(pilot, name: str, value: str) -> None:
+    """Open a Select with Enter, arrow down to `value`, choose it with Enter.
+
+    The list opens on the blank prompt, which sits above the first choice."""
+    form = pilot.app.screen
+    choices = next(f.choices for f in form.spec.fields if f.name == name)
+    downs = [v for _, v in choices].index(value) + 1
+    form.query_one(f"#f-{name}").focus()
+    await pilot.pause()
+    await pilot.press("enter")
+    await pilot.pause()
+    await pilot.press(*["down"] * downs, "enter")
+    await pilot.pause()
+    assert form.query_one(f"#f-{name}").value == value
+
+
+async def log_one(pilot, name="Mrs Joan Pike", words="Water coming through the ceiling for weeks"):
+    await open_form(pilot, "n")
+    assert isinstance(pilot.app.screen, StepForm)
+    await field(pilot, "resident_name", name)
+    await field(pilot, "category", "Repairs")
+    await field(pilot, "resident_words", words)
+    await save(pilot)
+    await wait_for(pilot, lambda: isinstance(pilot.app.screen, ComplaintScreen), "the new complaint to open")
+
+
+async def test_full_journey_through_both_stages(services):
+    app = build_app(services)
+    async with app.run_test(size=(100, 40)) as pilot:
+        await settle(pilot)
+        assert isinstance(app.screen, MainScreen)
+
+        await log_one(pilot)
+        assert isinstance(app.screen, ComplaintScreen)
+        ref = app.screen.reference
+        stored = detail(services, ref)
+        assert stored.complaint.received_on == TODAY
+        assert stored.resident.name == "Mrs Joan Pike"
+        assert stored.current.handler == "alice"
+        assert [(d.step, d.due_on, d.provisional) for d in stored.current.deadlines] == [
+            ("acknowledge", date(2026, 11, 30), False),
+            ("respond", date(2026, 12, 14), True),
+        ]
+
+        # define
+        await open_form(pilot, "f")
+        await field(pilot, "understanding", "Leak from the flat above not fixed")
+        await field(pilot, "outcomes_sought", "Stop the leak and redecorate")
+        await field(pilot, "responsible_aspects", "Repairs to the building")
+        await save(pilot)
+        assert detail(services, ref).current.definition.understanding == "Leak from the flat above not fixed"
+
+        # acknowledge today: the response is due 10 working days later
+        await open_form(pilot, "a")
+        await save(pilot)
+        stage = detail(services, ref).current
+        assert stage.acknowledged_on == TODAY
+        assert [d.due_on for d in stage.deadlines if d.active and d.step == "respond"] == [date(2026, 12, 7)]
+
+        # extend by 5 working days, with the Ombudsman's details given
+        await open_form(pilot, "x")
+        await field(pilot, "new_due", "14/12/2026")
+        await field(pilot, "reason", "Waiting for the roofer's report")
+        pilot.app.screen.query_one("#f-ombudsman_details_given").focus()
+        await pilot.press("space")
+        await save(pilot)
+        extension = detail(services, ref).current.extensions[0]
+        assert (extension.new_due, extension.working_days_beyond_target) == (date(2026, 12, 14), 5)
+        assert extension.ombudsman_details_given and extension.told_resident_on == TODAY
+
+        # respond: partly upheld (second option)
+        await open_form(pilot, "r")
+        await choose(pilot, "decision", "partly_upheld")
+        await field(pilot, "reasons", "The repair took too long")
+        await field(pilot, "remedy", "Apology and 50 pounds")
+        await save(pilot)
+        response = detail(services, ref).current.response
+        assert (response.decision, response.responded_on) == ("partly_upheld", TODAY)
+
+        # escalate to bob (alice handled stage 1)
+        await open_form(pilot, "e")
+        await field(pilot, "handler", "bob")
+        await field(pilot, "reason", "Still unhappy with the redecoration offer")
+        await save(pilot)
+        stored = detail(services, ref)
+        assert stored.complaint.current_stage == 2 and stored.current.handler == "bob"
+
+        # stage 2: define, acknowledge, respond, close
+        await open_form(pilot, "f")
+        await field(pilot, "understanding", "Redecoration offer too low")
+        await field(pilot, "outcomes_sought", "Full redecoration")
+        await field(pilot, "responsible_aspects", "Making good after the leak")
+        await save(pilot)
+        await open_form(pilot, "a")
+        await save(pilot)
+        assert [d.due_on for d in detail(services, ref).current.deadlines if d.active and d.step == "respond"] == [
+            date(2026, 12, 21)
+        ]
+        await open_form(pilot, "r")
+        await choose(pilot, "decision", "upheld")
+        await field(pilot, "reasons", "We agree the offer was too low")
+        await save(pilot)
+        await open_form(pilot, "c")
+        await save(pilot)
+
+        stored = detail(services, ref)
+        assert stored.complaint.status == "closed" and stored.complaint.closed_on == TODAY
+        assert stored.current.response.decision == "upheld"
+        assert [h.action for h in stored.history] == [
+            "log", "define", "acknowledge", "extend", "respond", "escalate",
+            "define", "acknowledge", "respond", "close",
+        ]
+        assert {h.actor for h in stored.history} == {"alice"}
+
+        # back to the list: the complaint has no open deadline any more
+        await pilot.press("escape")
+        await settle(pilot)
+        assert isinstance(app.screen, MainScreen)
+        assert services.deadlines() == []
+
+
+async def test_refuse_from_the_complaint_screen(services):
+    app = build_app(services)
+    async with app.run_test(size=(100, 40)) as pilot:
+        await settle(pilot)
+        await log_one(pilot)
+        ref = app.screen.reference
+        await open_form(pilot, "u")
+        await choose(pilot, "exclusion_reason", "legal_proceedings")
+        await field(pilot, "explanation", "Your claim about the same leak is before the county court")
+        await save(pilot)
+        # not yet told of the Ombudsman: refused, form kept with what was typed
+        assert isinstance(app.screen, StepForm)
+        assert "Code 2.4" in form_errors(app)["ombudsman_right_explained"]
+        assert "county court" in app.screen.query_one("#f-explanation").text
+        app.screen.query_one("#f-ombudsman_right_explained").focus()
+        await pilot.press("space")
+        await save(pilot)
+        stored = detail(services, ref)
+        assert stored.complaint.status == "refused"
+        assert stored.refusal.exclusion_reason == "legal_proceedings"
+        assert services.deadlines() == []
+
+
+async def test_withdraw(services):
+    app = build_app(services)
+    async with app.run_test(size=(100, 40)) as pilot:
+        await settle(pilot)
+        await log_one(pilot)
+        ref = app.screen.reference
+        await open_form(pilot, "w")
+        await field(pilot, "reason", "Resident says the leak is fixed and she is happy")
+        await save(pilot)
+        stored = detail(services, ref)
+        assert stored.complaint.status == "withdrawn"
+        assert stored.withdrawal.reason.startswith("Resident says")
+
+
+async def test_bad_input_is_shown_by_the_field_and_nothing_is_written(services):
+    app = build_app(services)
+    async with app.run_test(size=(100, 40)) as pilot:
+        await settle(pilot)
+        before = dump(services.db)
+        await open_form(pilot, "n")
+        # empty form: every required field says so
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        errors = form_errors(app)
+        assert {"resident_name", "category", "resident_words"} <= set(errors)
+        # a date in the future and a malformed one
+        await field(pilot, "received_on", "", clear=True)
+        await type_text(pilot, "31/02/2026")
+        await pilot.pause()
+        assert "not a real date" in form_errors(app)["received_on"]
+        await field(pilot, "received_on", "", clear=True)
+        await type_text(pilot, "01/12/2026")
+        await field(pilot, "resident_name", "Mr Tom Reed")
+        await field(pilot, "category", "Damp and mould")
+        await field(pilot, "resident_words", "Mould in the bathroom")
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert "future" in form_errors(app)["received_on"]
+        assert dump(services.db) == before
+        # what was typed is still there
+        assert app.screen.query_one("#f-resident_name").value == "Mr Tom Reed"
+        # Escape on a changed form asks first; "n" keeps editing
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, ConfirmScreen)
+        await open_form(pilot, "n")
+        assert isinstance(app.screen, StepForm)
+        assert app.screen.query_one("#f-resident_name").value == "Mr Tom Reed"
+        # fix the date and save
+        await field(pilot, "received_on", "", clear=True)
+        await type_text(pilot, "yesterday")
+        await save(pilot)
+        assert isinstance(app.screen, ComplaintScreen)
+        assert detail(services, app.screen.reference).complaint.received_on == date(2026, 11, 22)
+
+
+async def test_escape_on_a_changed_form_then_discard(services):
+    app = build_app(services)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        before = dump(services.db)
+        await open_form(pilot, "n")
+        await field(pilot, "resident_name", "Half typed")
+        await pilot.press("escape")
+        await pilot.pause()
+        await pilot.press("y")
+        await pilot.pause()
+        assert isinstance(app.screen, MainScreen)
+        assert dump(services.db) == before
+
+
+async def test_escalating_to_the_stage_one_handler_is_refused_next_to_the_field(services):
+    app = build_app(services)
+    async with app.run_test(size=(100, 40)) as pilot:
+        await settle(pilot)
+        await log_one(pilot)
+        ref = app.screen.reference
+        services.do("define", ref, understanding="u", outcomes_sought="o", responsible_aspects="r")
+        services.do("acknowledge", ref)
+        services.do("respond", ref, decision="not_upheld", reasons="repair was on time")
+        app.screen.reload()
+        await pilot.pause()
+        await open_form(pilot, "e")
+        await field(pilot, "handler", "Alice")
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert "Code 6.13" in form_errors(app)["handler"]
+        assert detail(services, ref).complaint.current_stage == 1
+
+
+async def test_help_lists_the_keys_of_the_screen_underneath(services):
+    app = build_app(services)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("f1")
+        await pilot.pause()
+        assert isinstance(app.screen, HelpScreen)
+        described = {does for _key, does in app.screen.rows}
+        assert {"New", "Search", "Overdue", "Stage", "State", "Handler", "Help", "Quit"} <= described
+        await pilot.press("escape")
+        await pilot.press("question_mark")
+        await pilot.pause()
+        assert isinstance(app.screen, HelpScreen)
+
+
+async def test_search_filters_the_list_as_you_type(services):
+    for name in ("Ann Lee", "Bob Stone", "Ann Marsh"):
+        services.do("log_complaint", received_on=TODAY, channel="phone", resident_name=name,
+                    category="Repairs", resident_words="words")
+    app = build_app(services)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        table = app.screen.query_one("#complaints")
+        assert table.row_count == 3
+        await pilot.press("slash")
+        await type_text(pilot, "ann")
+        await settle(pilot)
+        assert table.row_count == 2
+        await pilot.press("escape")
+        await settle(pilot)
+        assert table.row_count == 3
+
+
+async def test_ctrl_c_with_unsaved_form_asks_before_quitting(services):
+    app = build_app(services)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await open_form(pilot, "n")
+        await field(pilot, "resident_name", "Someone")
+        await pilot.press("ctrl+c")
+        await pilot.pause()
+        assert isinstance(app.screen, ConfirmScreen)
+        await open_form(pilot, "n")
+        assert isinstance(app.screen, StepForm)
