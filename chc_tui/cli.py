@@ -38,22 +38,26 @@ def build_parser() -> argparse.ArgumentParser:
         help="start on a freshly generated demo database of believable complaints",
     )
     parser.add_argument("--version", action="store_true", help="print the version and exit")
+    # --db is accepted after a command too (chc demo --db FILE); SUPPRESS keeps the
+    # top-level value when the command does not repeat it.
+    with_db = argparse.ArgumentParser(add_help=False)
+    with_db.add_argument("--db", metavar="PATH", default=argparse.SUPPRESS, help="database file")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     cal = sub.add_parser("calendar", help="working-day arithmetic")
     cal_sub = cal.add_subparsers(dest="calendar_command", metavar="ACTION", required=True)
-    add = cal_sub.add_parser("add-working-days", help="the Nth working day strictly after DATE")
+    add = cal_sub.add_parser("add-working-days", parents=[with_db], help="the Nth working day strictly after DATE")
     add.add_argument("date", type=_parse_date_arg)
     add.add_argument("n", type=int)
     add.add_argument("--region", type=_region_arg, help="default: the database's region setting")
     add.add_argument("--explain", action="store_true", help="list the days skipped after the date line")
-    between = cal_sub.add_parser("between", help="working days after A up to and including B")
+    between = cal_sub.add_parser("between", parents=[with_db], help="working days after A up to and including B")
     between.add_argument("a", type=_parse_date_arg)
     between.add_argument("b", type=_parse_date_arg)
     between.add_argument("--region", type=_region_arg, help="default: the database's region setting")
 
-    sub.add_parser("deadlines", help="print every open deadline, soonest first")
-    demo = sub.add_parser("demo", help="write a demo database to --db (or the default demo path)")
+    sub.add_parser("deadlines", parents=[with_db], help="print every open deadline, soonest first")
+    demo = sub.add_parser("demo", parents=[with_db], help="write a demo database to --db (or the default demo path)")
     demo.add_argument("--count", type=int, default=200)
     return parser
 
@@ -156,6 +160,9 @@ def main(argv: list[str] | None = None) -> int:
         return run_app(path)
     except KeyboardInterrupt:
         return 130
+    except BrokenPipeError:  # `chc deadlines | head`: the reader left, nothing is wrong
+        sys.stderr.close()
+        return 0
 
 
 if __name__ == "__main__":

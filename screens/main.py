@@ -28,7 +28,7 @@ class MainScreen(Screen):
         Binding("slash", "search", "Search", id="main.search"),
         Binding("s", "cycle_stage", "Stage", id="main.stage"),
         Binding("t", "cycle_status", "State", id="main.status"),
-        Binding("h", "cycle_handler", "Handler", id="main.handler"),
+        Binding("h", "cycle_handler", "Handler", id="main.handler", show=False),
         Binding("o", "toggle_overdue", "Overdue", id="main.overdue"),
         Binding("d", "focus_deadlines", "Deadlines", id="main.deadlines", show=False),
         Binding("l", "focus_list", "List", id="main.list", show=False),
@@ -133,10 +133,10 @@ class MainScreen(Screen):
             )
         if dues:
             panel.move_cursor(row=min(keep, len(dues) - 1))
-        summary = " · ".join(f"{counts[s]} {s.value}" for s in DeadlineState)
+        summary = " · ".join(f"{counts[s]} {s.value.replace('due ', '')}" for s in DeadlineState)
         today = self.services.today
         self.query_one("#deadline-title", Static).update(
-            f"[b]Deadlines {today:%a %d/%m/%Y}[/b] · {summary}"
+            f"[b]Deadlines {today:%a %d/%m}[/b] · {summary}"
         )
 
     def _fill_list(self, rows: list[Due]) -> None:

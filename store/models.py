@@ -7,6 +7,7 @@ from __future__ import annotations
 from datetime import date, datetime, timezone
 from typing import Optional
 
+from sqlalchemy import UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 
@@ -162,3 +163,38 @@ class AuditEntry(SQLModel, table=True):
     action: str
     complaint_id: Optional[int] = Field(default=None, foreign_key="complaint.id", index=True)
     details_json: str = "{}"
+
+
+class AssessmentAnswer(SQLModel, table=True):
+    """One row of the yearly self-assessment against the Code (8.1-8.4).
+
+    `year` is the financial year's starting year: 2024 means 1 April 2024 - 31 March 2025.
+    """
+
+    __tablename__ = "assessment_answer"
+    __table_args__ = (UniqueConstraint("year", "provision"),)
+    id: Optional[int] = Field(default=None, primary_key=True)
+    year: int = Field(index=True)
+    provision: str  # "1.2" ... "9.8"
+    comply: str = ""  # "yes" | "no" | "" (not yet answered)
+    evidence: str = ""
+    commentary: str = ""
+    carried_over: bool = False  # copied from the previous year and not yet confirmed
+    changed_by: str = ""
+    changed_at: datetime = Field(default_factory=utcnow)
+    version: int = 1
+
+
+class ReportText(SQLModel, table=True):
+    """Entered text for a year's annual complaints report (Code 8.1): the Ombudsman's
+    findings, its annual report, other reports, the governing body's response."""
+
+    __tablename__ = "report_text"
+    __table_args__ = (UniqueConstraint("year", "part"),)
+    id: Optional[int] = Field(default=None, primary_key=True)
+    year: int = Field(index=True)
+    part: str
+    text: str = ""
+    changed_by: str = ""
+    changed_at: datetime = Field(default_factory=utcnow)
+    version: int = 1

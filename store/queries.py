@@ -103,7 +103,7 @@ def open_deadlines(session: Session) -> list[ComplaintRow]:
     query = (
         _list_select()
         .where(Complaint.status == "open", Deadline.id != None)  # noqa: E711
-        .order_by(Deadline.due_on, Complaint.reference)
+        .order_by(Deadline.due_on, Complaint.received_on.desc(), Complaint.reference.desc())
     )
     return [_row(v) for v in session.exec(query)]
 
@@ -137,7 +137,7 @@ def complaint_rows(
         Deadline.due_on.is_(None),
         Deadline.due_on,
         Complaint.received_on.desc(),
-        Complaint.id.desc(),
+        Complaint.reference.desc(),
     )
     if limit is not None:
         query = query.limit(limit).offset(offset)
