@@ -62,6 +62,11 @@ class Services:
         today = self.today
         return [assess(row, calendar, today, self.policy) for row in rows]
 
+    def due(self, reference: str) -> Due | None:
+        """One complaint's next step, due date and urgency, as the list shows it."""
+        found = self.complaints(reference=reference)
+        return found[0] if found else None
+
     def complaint(self, reference: str) -> queries.ComplaintDetail | None:
         with self.db.read() as session:
             return queries.complaint_detail(session, reference)

@@ -499,7 +499,7 @@ def extend(
         checks.raise_if_any()
         checks.a_date("decided_on", decided_on, "the date decided", ctx.today, (stage.acknowledged_on, "the acknowledgement"))
         if told_resident_on is not None:
-            checks.a_date("told_resident_on", told_resident_on, "the date the resident was told", ctx.today, (stage.opened_on, "the stage began"))
+            checks.a_date("told_resident_on", told_resident_on, "the date the resident was told", ctx.today, (decided_on, "the extension was decided"))
         calendar = load_calendar(session)
         current = _active_deadline(session, stage, "respond")
         target = _target_response_deadline(session, stage)

@@ -11,9 +11,10 @@ from textual.containers import VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Footer, Header, Static
 
-from chc_tui.domain import Decision, ExclusionReason, Status
+from chc_tui.deadlines import Due
+from chc_tui.domain import Decision, ExclusionReason, Status, Step
 from chc_tui.services import ComplaintDetail, StageView
-from screens.format import d, short
+from screens.format import STATE_STYLE, d, short
 
 # action -> what must be true of the complaint for the step to make sense
 STEP_BINDINGS = [
@@ -138,7 +139,25 @@ def _stage_block(stage: StageView) -> list:
     return parts
 
 
-def render_detail(detail: ComplaintDetail) -> Group:
+def next_line(due: Due | None) -> Text:
+    """"Next: acknowledge stage 1 by Fri 27/11/2026 (3 working days left)"."""
+    if due is None or due.step is Step.NONE:
+        return Text("")
+    line = Text("Next: ", style="bold")
+    line.append(f"{due.step.value} stage {due.row.stage}")
+    if due.days_left is not None:
+        line.append(f" by {d(due.row.due_on)} ")
+        left = due.days_left
+        words = (
+            f"{-left} working day{'s' if left != -1 else ''} overdue" if left < 0
+            else "due today" if left == 0
+            else f"{left} working day{'s' if left != 1 else ''} left"
+        )
+        line.append(f"({words})", style=STATE_STYLE[due.state])
+    return line
+
+
+def render_detail(detail: ComplaintDetail, due: Due | None = None) -> Group:
     complaint, resident = detail.complaint, detail.resident
     head = Text.assemble(
         (complaint.reference, "bold"),
@@ -146,7 +165,7 @@ def render_detail(detail: ComplaintDetail) -> Group:
         (complaint.status, "bold"),
         f"  ·  {complaint.category}",
     )
-    parts: list = [head]
+    parts: list = [head, next_line(due)]
     parts.append(
         _pairs(
             [
@@ -228,7 +247,8 @@ class ComplaintScreen(Screen):
             self.query_one("#detail", Static).update(f"{self.reference} no longer exists.")
         else:
             self.sub_title = f"{self.detail.resident.name} · stage {self.detail.complaint.current_stage} · {self.detail.complaint.status}"
-            self.query_one("#detail", Static).update(render_detail(self.detail))
+            due = self.app.services.due(self.reference)
+            self.query_one("#detail", Static).update(render_detail(self.detail, due))
         self.refresh_bindings()
 
     def check_action(self, action: str, parameters: tuple) -> bool | None:

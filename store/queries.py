@@ -112,6 +112,7 @@ def complaint_rows(
     session: Session,
     *,
     search: str = "",
+    reference: str | None = None,
     stage: int | None = None,
     status: str | None = None,
     handler: str | None = None,
@@ -124,6 +125,8 @@ def complaint_rows(
     if search.strip():
         needle = f"%{search.strip()}%"
         query = query.where(or_(Complaint.reference.ilike(needle), Resident.name.ilike(needle)))
+    if reference is not None:
+        query = query.where(Complaint.reference == reference)
     if stage is not None:
         query = query.where(Complaint.current_stage == stage)
     if status:

@@ -130,7 +130,7 @@ def test_dates_before_receipt_or_the_step_they_follow(db, ctx, logged):
     err = refused(db, usecases.extend, logged, new_due=D(2026, 11, 26), reason="r", decided_on=D(2026, 11, 4), ctx=ctx)
     assert "cannot be before the acknowledgement" in err.for_field("decided_on")[0]
     err = refused(db, usecases.extend, logged, new_due=D(2026, 11, 26), reason="r", told_resident_on=early, ctx=ctx)
-    assert "cannot be before the stage began" in err.for_field("told_resident_on")[0]
+    assert "cannot be before the extension was decided" in err.for_field("told_resident_on")[0]
     err = refused(db, usecases.respond, logged, decision="upheld", reasons="r", responded_on=D(2026, 11, 4), ctx=ctx)
     assert err.for_field("responded_on") == ["the response date cannot be before the acknowledgement (05/11/2026)"]
     usecases.respond(db, logged, decision="upheld", reasons="r", responded_on=D(2026, 11, 10), ctx=ctx)
