@@ -13,6 +13,7 @@ from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.screen import Screen
 
+from chc_tui.domain import StaleRecord
 from chc_tui.services import ComplaintDetail, Services
 from screens.complaint import ComplaintScreen
 from screens.confirm import ConfirmScreen
@@ -54,8 +55,13 @@ class ChcApp(App):
         spec = FORMS[step](self.services, detail)
         write = spec.submit
 
+        seen_history = len(detail.history) if detail else 0
+
         def submit_and_refresh(values):
-            result = write(values)
+            try:
+                result = write(values)
+            except StaleRecord:
+                raise self._explain_stale(detail, seen_history) from None
             # Before the form closes, so the next key already sees the new state.
             self.refresh_views()
             return result
@@ -70,6 +76,24 @@ class ChcApp(App):
                 self.open_complaint(result.reference)
 
         self.push_screen(StepForm(spec), finished)
+
+    def _explain_stale(self, detail: ComplaintDetail, seen_history: int) -> StaleRecord:
+        """Another handler saved this complaint while the form was open: say who did
+        what, show the newer record behind the form, and let a second Ctrl+S save on it
+        (the step's own rules still apply to the newer record)."""
+        fresh = self.services.complaint(detail.complaint.reference)
+        self.refresh_views()
+        if fresh is None:
+            return StaleRecord(f"{detail.complaint.reference} no longer exists")
+        changes = [
+            f"{entry.actor} recorded '{entry.action}' at {entry.at.astimezone():%H:%M}"
+            for entry in fresh.history[seen_history:]
+        ] or ["someone else changed it"]
+        detail.complaint.version = fresh.complaint.version
+        return StaleRecord(
+            f"While this form was open, {'; '.join(changes)}. What you typed is kept and the "
+            "record behind this form is up to date: check it, then Ctrl+S to save, or Esc."
+        )
 
     def refresh_views(self) -> None:
         """Reload whatever is on screen (after a write, on the timer, on outside commits)."""

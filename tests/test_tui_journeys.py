@@ -368,3 +368,32 @@ async def test_ctrl_c_with_unsaved_form_asks_before_quitting(services):
         assert isinstance(app.screen, ConfirmScreen)
         await open_form(pilot, "n")
         assert isinstance(app.screen, StepForm)
+
+
+async def test_two_handlers_on_one_complaint_the_second_is_told_and_keeps_their_typing(services, db):
+    ref = services.do("log_complaint", received_on=TODAY, channel="phone", resident_name="Ann Lee",
+                      category="Repairs", resident_words="Boiler broken").reference
+    services.do("define", ref, understanding="u", outcomes_sought="o", responsible_aspects="r")
+    services.do("acknowledge", ref)
+    bob = Services(db, actor="bob", today_fn=lambda: TODAY)
+    app = build_app(services)
+    async with app.run_test(size=(100, 40)) as pilot:
+        await settle(pilot)
+        app.open_complaint(ref)
+        await wait_for(pilot, lambda: isinstance(app.screen, ComplaintScreen), "the complaint")
+        await open_form(pilot, "r")
+        await choose(pilot, "decision", "not_upheld")
+        await field(pilot, "reasons", "The boiler was repaired within target")
+        # meanwhile bob, in another session, extends the deadline
+        bob.do("extend", ref, new_due=date(2026, 12, 9), reason="Parts on order", ombudsman_details_given=True)
+        await pilot.press("ctrl+s")
+        await wait_for(pilot, lambda: form_errors(app), "the stale-record message")
+        message = form_errors(app)["*"]
+        assert "bob recorded 'extend'" in message
+        assert app.screen.query_one("#f-reasons").text == "The boiler was repaired within target"
+        assert detail(services, ref).current.response is None
+        # the second Ctrl+S saves on the newer record
+        await save(pilot)
+        stored = detail(services, ref)
+        assert stored.current.response.reasons == "The boiler was repaired within target"
+        assert [h.actor for h in stored.history][-2:] == ["bob", "alice"]
