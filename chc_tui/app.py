@@ -2,25 +2,34 @@
 
 `build_app` is the one factory: the CLI and the tests both call it, so a test runs the
 same app a handler does, with a fixed "today" where pictures must stay stable.
+
+Start-up: the main screen paints at once, filled by a stdlib-sqlite3 read of the open
+complaints (store/fastread.py), while the ORM, the schema check and the services load in
+a worker. Nothing here imports SQLAlchemy at module level.
 """
 
 from __future__ import annotations
 
+import threading
+from datetime import date
 from pathlib import Path
-from typing import Iterable
+from typing import TYPE_CHECKING, Iterable
 
+from textual import work
 from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.screen import Screen
 
+from chc_tui.context import os_user
 from chc_tui.domain import StaleRecord
-from chc_tui.services import ComplaintDetail, Services
 from screens.complaint import ComplaintScreen
 from screens.confirm import ConfirmScreen
 from screens.forms import StepForm
 from screens.help import HelpScreen
 from screens.main import MainScreen
-from screens.steps import FORMS
+
+if TYPE_CHECKING:
+    from chc_tui.services import ComplaintDetail, Services
 
 REFRESH_SECONDS = 60  # deadlines recount each minute, so "today" rolls over at midnight
 WATCH_SECONDS = 2  # how often to look for other handlers' commits
@@ -34,16 +43,77 @@ class ChcApp(App):
         Binding("ctrl+c", "quit_app", "Quit", id="app.ctrl_c", show=False, priority=True),
     ]
 
-    def __init__(self, services: Services) -> None:
+    def __init__(self, services: Services | None = None, *, db_path: Path | None = None) -> None:
         super().__init__()
-        self.services = services
+        if services is None and db_path is None:
+            raise ValueError("give ready services or a database path")
+        self.services: Services | None = services
+        self.db_path = Path(db_path) if db_path is not None else services.db.path
+        self.open_error: str | None = None
         self._seen_version: int | None = None
 
     def on_mount(self) -> None:
-        self.sub_title = f"{self.services.actor} · {self.services.db.path.name}"
+        self.sub_title = f"{os_user()} · {self.db_path.name}"
         self.push_screen(MainScreen())
+        if self.services is None:
+            self._open_database()
+        else:
+            self._services_ready(self.services)
+
+    @work(thread=True, exclusive=True, group="open-database")
+    def _open_database(self) -> None:
+        from store.fastread import read_open
+
+        early = read_open(self.db_path)
+        if early is not None:
+            dues = self._assess_early(early)
+            painted = threading.Event()
+            self.call_from_thread(self._show_early, dues, painted)
+            # Let the first paint happen before the ORM's import takes the GIL.
+            painted.wait(timeout=2)
+        try:
+            from chc_tui.services import Services
+
+            services = Services.open(self.db_path)
+        except Exception as exc:  # a locked, corrupt or too-new file: say so, do not crash
+            self.call_from_thread(self._open_failed, f"{type(exc).__name__}: {exc}")
+            return
+        self.call_from_thread(self._services_ready, services)
+        from chc_tui import holiday_cache
+
+        holiday_cache.save(services.calendar(), date.today())
+
+    @staticmethod
+    def _assess_early(early):
+        from chc_tui import holiday_cache
+        from chc_tui.calendar import DEFAULT_REGION, WorkingCalendar
+        from chc_tui.deadlines import assess
+        from chc_tui.policy import CODE_2024
+
+        today = date.today()
+        region = early.region or DEFAULT_REGION
+        calendar = WorkingCalendar(region, early.closure_days, holiday_cache.load(region, today))
+        return [assess(row, calendar, today, CODE_2024) for row in early.rows], today
+
+    def _show_early(self, assessed, painted: threading.Event) -> None:
+        dues, today = assessed
+        for screen in self.screen_stack:
+            if isinstance(screen, MainScreen) and self.services is None:
+                screen.show_early(dues, today)
+        self.call_after_refresh(painted.set)
+
+    def _open_failed(self, message: str) -> None:
+        self.open_error = message
+        self.notify(f"Could not open {self.db_path}: {message}", severity="error", timeout=30)
+
+    def _services_ready(self, services: Services) -> None:
+        self.services = services
+        self.sub_title = f"{services.actor} · {self.db_path.name}"
+        self.refresh_views()
+        for screen in self.screen_stack:
+            screen.refresh_bindings()
         self.set_interval(REFRESH_SECONDS, self.refresh_views)
-        self._seen_version = self.services.db.data_version()
+        self._seen_version = services.db.data_version()
         self.set_interval(WATCH_SECONDS, self._watch_other_sessions)
 
     # --- navigation and steps ----------------------------------------------------------
@@ -52,6 +122,8 @@ class ChcApp(App):
         self.push_screen(ComplaintScreen(reference))
 
     def start_step(self, step: str, detail: ComplaintDetail | None) -> None:
+        from screens.steps import FORMS
+
         spec = FORMS[step](self.services, detail)
         write = spec.submit
 
@@ -150,7 +222,8 @@ def build_app(services: Services) -> ChcApp:
 
 
 def run_app(path: Path) -> int:
-    services = Services.open(path)
-    build_app(services).run()
-    services.db.dispose()
+    app = ChcApp(db_path=path)
+    app.run()
+    if app.services is not None:
+        app.services.db.dispose()
     return 0

@@ -63,11 +63,24 @@ class WorkingCalendar:
             raise UnknownRegion(self.region)
         self.closure_days = dict(self.closure_days)
 
+    known_holidays: Mapping[int, Mapping[date, str]] | None = None
+    """Bank holidays by year, already worked out (see chc_tui.holiday_cache): the first
+    paint uses them to avoid loading `holidays`; any other year asks `holidays` itself."""
+
     @cached_property
     def _bank_holidays(self):  # holidays.HolidayBase, imported lazily: it is slow to load
         import holidays
 
         return holidays.country_holidays("GB", subdiv=REGIONS[self.region])
+
+    def bank_holiday(self, day: date) -> str | None:
+        if self.known_holidays is not None and day.year in self.known_holidays:
+            return self.known_holidays[day.year].get(day)
+        return self._bank_holidays.get(day)
+
+    def bank_holidays_in(self, year: int) -> dict[date, str]:
+        self._bank_holidays.get(date(year, 1, 1))  # makes `holidays` work that year out
+        return {day: name for day, name in self._bank_holidays.items() if day.year == year}
 
     def non_working_reason(self, day: date) -> str | None:
         """Why `day` is not a working day, or None when it is one."""
@@ -75,7 +88,7 @@ class WorkingCalendar:
             return "Saturday"
         if day.weekday() == 6:
             return "Sunday"
-        holiday = self._bank_holidays.get(day)
+        holiday = self.bank_holiday(day)
         if holiday:
             return f"bank holiday: {holiday}"
         note = self.closure_days.get(day)

@@ -8,7 +8,7 @@ from datetime import date
 from chc_tui.calendar import WorkingCalendar
 from chc_tui.domain import DeadlineState, Status, Step
 from chc_tui.policy import CodePolicy
-from store.queries import ComplaintRow
+from store.rows import ComplaintRow
 
 
 def next_step(row: ComplaintRow) -> Step:

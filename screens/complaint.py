@@ -13,8 +13,11 @@ from textual.widgets import Footer, Header, Static
 
 from chc_tui.deadlines import Due
 from chc_tui.domain import Decision, ExclusionReason, Status, Step
-from chc_tui.services import ComplaintDetail, StageView
+from typing import TYPE_CHECKING
 from screens.format import STATE_STYLE, d, short
+
+if TYPE_CHECKING:  # the ORM-backed view types load after the first paint
+    from store.queries import ComplaintDetail, StageView
 
 # action -> what must be true of the complaint for the step to make sense
 STEP_BINDINGS = [

@@ -67,7 +67,6 @@ class StepForm(ModalScreen[Any]):
     StepForm .field-error { color: $text-error; height: auto; }
     StepForm Input, StepForm Select { width: 100%; }
     StepForm TextArea { height: 4; width: 100%; }
-    StepForm #form-keys { color: $text-muted; width: 100%; }
     """
 
     IS_FORM = True
@@ -94,7 +93,6 @@ class StepForm(ModalScreen[Any]):
             with VerticalScroll(id="form-fields"):
                 for spec in self.spec.fields:
                     yield from self._field(spec)
-            yield Static("Ctrl+S save · Tab next field · Esc cancel", id="form-keys")
 
     def _field(self, spec: FieldSpec) -> ComposeResult:
         if spec.kind != "bool":
@@ -126,6 +124,8 @@ class StepForm(ModalScreen[Any]):
         yield Static("", id=f"e-{spec.name}", classes="field-error")
 
     def on_mount(self) -> None:
+        # On the border, so it stays in view however long the form is.
+        self.query_one("#form-box").border_subtitle = "Ctrl+S save · Tab next · Esc cancel · F1 help"
         self._clear_errors()
         self._initial = self._raw_values()
         self._update_preview()

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -41,6 +43,8 @@ class MainScreen(Screen):
         self.status_filter: str | None = "open"
         self.handler_filter: str | None = None
         self.overdue_only = False
+        self._early: tuple[list[Due], date] | None = None  # rows that came before the columns did
+        self._columns_ready = False
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -71,7 +75,11 @@ class MainScreen(Screen):
         table.add_column("Due", key="due", width=8)
         table.add_column("Left", key="left", width=4)
         self._fit_columns()
-        self.refresh_data()
+        self._columns_ready = True
+        if self.app.services is not None:
+            self.refresh_data()
+        elif self._early is not None:
+            self.show_early(*self._early)
         table.focus()
 
     def on_resize(self) -> None:
@@ -94,7 +102,23 @@ class MainScreen(Screen):
 
     def refresh_data(self) -> None:
         """Reload the panel and the list (after any write, on the timer, at midnight)."""
-        self._load()
+        if self.app.services is not None and self._columns_ready:
+            self._load()
+
+    def show_early(self, open_rows: list[Due], today: date) -> None:
+        """The first paint, before the full services are ready (see store/fastread.py)."""
+        if not self._columns_ready:
+            self._early = (open_rows, today)
+            return
+        if self.status_filter == "open" and not self.query_one("#search", Input).value:
+            dues = [due for due in open_rows if due.days_left is not None]
+            self._show(dues, open_rows[:LIST_PAGE], today)
+
+    def check_action(self, action: str, parameters: tuple) -> bool | None:
+        # Until the database is fully open (a fraction of a second), only moving about works.
+        if self.app.services is None and action not in ("search", "focus_deadlines", "focus_list"):
+            return None
+        return True
 
     @work(thread=True, exclusive=True, group="main-load")
     def _load(self) -> None:
@@ -108,14 +132,14 @@ class MainScreen(Screen):
             overdue_on=self.services.today if self.overdue_only else None,
             limit=LIST_PAGE,
         )
-        self.app.call_from_thread(self._show, dues, rows)
+        self.app.call_from_thread(self._show, dues, rows, self.services.today)
 
-    def _show(self, dues: list[Due], rows: list[Due]) -> None:
-        self._fill_deadlines(dues)
+    def _show(self, dues: list[Due], rows: list[Due], today: date) -> None:
+        self._fill_deadlines(dues, today)
         self._fill_list(rows)
         self._show_filters(len(rows))
 
-    def _fill_deadlines(self, dues: list[Due]) -> None:
+    def _fill_deadlines(self, dues: list[Due], today: date) -> None:
         panel = self.query_one("#deadlines", DataTable)
         keep = panel.cursor_row
         panel.clear()
@@ -134,7 +158,6 @@ class MainScreen(Screen):
         if dues:
             panel.move_cursor(row=min(keep, len(dues) - 1))
         summary = " · ".join(f"{counts[s]} {s.value.replace('due ', '')}" for s in DeadlineState)
-        today = self.services.today
         self.query_one("#deadline-title", Static).update(
             f"[b]Deadlines {today:%a %d/%m}[/b] · {summary}"
         )

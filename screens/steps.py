@@ -4,10 +4,11 @@ the step will fix. Each form's submit calls exactly one use-case through Service
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from chc_tui.domain import Channel, Decision, ExclusionReason
-from chc_tui.services import ComplaintDetail, Services, StageView
+if TYPE_CHECKING:
+    from chc_tui.services import ComplaintDetail, Services, StageView
 from screens.format import d
 from screens.forms import FieldSpec, FormSpec
 

@@ -9,6 +9,7 @@ from datetime import date, datetime
 from sqlalchemy import and_, exists, or_
 from sqlmodel import Session, select
 
+from store.rows import ComplaintRow
 from store.models import (
     AuditEntry,
     Complaint,
@@ -21,27 +22,6 @@ from store.models import (
     StageRecord,
     Withdrawal,
 )
-
-
-@dataclass(frozen=True)
-class ComplaintRow:
-    """One line of the complaint list, or of the deadline panel."""
-
-    complaint_id: int
-    reference: str
-    resident: str
-    stage: int
-    status: str
-    handler: str
-    received_on: date
-    category: str
-    defined: bool
-    acknowledged_on: date | None
-    responded_on: date | None
-    due_on: date | None  # the next Code deadline, None when nothing is due
-    due_step: str | None  # acknowledge | respond
-    provisional: bool = False
-    version: int = 1
 
 
 def _list_select():

@@ -1,0 +1,66 @@
+"""A per-machine note of the region's bank holidays for the years around today, so the
+first paint can count working days without loading the `holidays` package (a quarter
+of a second). Written after the full start; keyed by the `holidays` version so an
+upgrade that adds a one-off day is never masked. Losing the file costs only speed."""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from datetime import date
+from pathlib import Path
+
+YEARS_AROUND = 2  # today's year, two before (overdue items) and two after (due dates)
+
+
+def cache_path() -> Path:
+    from platformdirs import user_cache_dir
+
+    return Path(user_cache_dir("chc-tui", appauthor=False)) / "bank-holidays.json"
+
+
+def _holidays_version() -> str:
+    from importlib.metadata import version
+
+    return version("holidays")
+
+
+def load(region: str, today: date, path: Path | None = None) -> dict[int, dict[date, str]] | None:
+    """The cached years for `region`, or None when missing, stale or unreadable."""
+    try:
+        data = json.loads((path or cache_path()).read_text())
+        if data.get("holidays_version") != _holidays_version():
+            return None
+        years = data["regions"][region]
+        known = {
+            int(year): {date.fromisoformat(day): name for day, name in days.items()}
+            for year, days in years.items()
+        }
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+    wanted = range(today.year - YEARS_AROUND, today.year + YEARS_AROUND + 1)
+    return known if all(year in known for year in wanted) else None
+
+
+def save(calendar, today: date, path: Path | None = None) -> None:
+    """Write the calendar's bank holidays around `today` (atomically; errors ignored)."""
+    path = path or cache_path()
+    try:
+        try:
+            data = json.loads(path.read_text())
+            if data.get("holidays_version") != _holidays_version():
+                raise ValueError
+        except (OSError, ValueError):
+            data = {"holidays_version": _holidays_version(), "regions": {}}
+        data["regions"][calendar.region] = {
+            str(year): {day.isoformat(): name for day, name in calendar.bank_holidays_in(year).items()}
+            for year in range(today.year - YEARS_AROUND, today.year + YEARS_AROUND + 1)
+        }
+        path.parent.mkdir(parents=True, exist_ok=True)
+        handle, tmp = tempfile.mkstemp(dir=path.parent, prefix=".bank-holidays")
+        with os.fdopen(handle, "w") as out:
+            json.dump(data, out)
+        os.replace(tmp, path)
+    except OSError:
+        pass

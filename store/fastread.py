@@ -1,0 +1,91 @@
+"""The first paint's read: open complaints and their next deadline, with the stdlib's
+sqlite3 only, so the main screen fills before SQLAlchemy has loaded (about half a
+second on a small office PC). Same rows, same order as store.queries.complaint_rows
+(status="open"); tests/test_fastread.py holds the two to each other.
+
+Returns None whenever it cannot be sure (no file yet, a schema not at this release's
+newest revision, any SQLite error); the app then waits for the full open instead.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+from store.rows import ComplaintRow
+
+_VERSIONS = Path(__file__).parent / "migrations" / "versions"
+
+OPEN_ROWS_SQL = """
+SELECT c.id, c.reference, r.name, c.current_stage, c.status, s.handler, c.received_on,
+       c.category,
+       EXISTS (SELECT 1 FROM definition df WHERE df.stage_id = s.id) AS defined,
+       s.acknowledged_on, s.responded_on, d.due_on, d.step, c.version
+FROM complaint c
+JOIN resident r ON r.id = c.resident_id
+JOIN stage_record s ON s.complaint_id = c.id AND s.stage = c.current_stage
+LEFT JOIN deadline d ON d.stage_id = s.id AND d.active = 1 AND d.met_on IS NULL
+                     AND d.provisional = 0
+WHERE c.status = 'open'
+ORDER BY d.due_on IS NULL, d.due_on, c.received_on DESC, c.reference DESC
+"""
+
+
+@dataclass(frozen=True)
+class EarlyRead:
+    rows: list[ComplaintRow]  # every open complaint, in the list's order
+    region: str | None
+    closure_days: dict[date, str]
+
+
+def _newest_revision() -> str:
+    return max(p.name.split("_", 1)[0] for p in _VERSIONS.glob("[0-9]*.py"))
+
+
+def _day(text: str | None) -> date | None:
+    return None if text is None else date.fromisoformat(text)
+
+
+def read_open(path: Path) -> EarlyRead | None:
+    if not Path(path).exists():
+        return None
+    try:
+        conn = sqlite3.connect(f"file:{Path(path).resolve()}?mode=ro", uri=True, timeout=5)
+    except sqlite3.Error:
+        return None
+    try:
+        version = conn.execute("SELECT version_num FROM alembic_version").fetchone()
+        if version is None or version[0] != _newest_revision():
+            return None
+        rows = [
+            ComplaintRow(
+                complaint_id=cid,
+                reference=ref,
+                resident=name,
+                stage=stage,
+                status=status,
+                handler=handler,
+                received_on=_day(received),
+                category=category,
+                defined=bool(defined),
+                acknowledged_on=_day(acked),
+                responded_on=_day(responded),
+                due_on=_day(due),
+                due_step=step,
+                version=version_no,
+            )
+            for (cid, ref, name, stage, status, handler, received, category, defined, acked, responded, due, step, version_no)
+            in conn.execute(OPEN_ROWS_SQL)
+        ]
+        region_row = conn.execute("SELECT value FROM setting WHERE key = 'region'").fetchone()
+        import json
+
+        region = json.loads(region_row[0]) if region_row else None
+        closures = {_day(day): note for day, note in conn.execute("SELECT day, note FROM closure_day")}
+        return EarlyRead(rows, region, closures)
+    except (sqlite3.Error, ValueError):
+        return None
+    finally:
+        conn.close()

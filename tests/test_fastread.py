@@ -1,0 +1,47 @@
+"""The first paint's stdlib read gives exactly the rows the ORM query gives."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from chc_tui import holiday_cache
+from chc_tui.calendar import WorkingCalendar
+from chc_tui.demo import build_demo_database
+from store.engine import open_database
+from store.fastread import read_open
+from store.queries import complaint_rows
+
+
+def test_fast_read_matches_the_orm_list_of_open_complaints(tmp_path):
+    path = tmp_path / "demo.db"
+    build_demo_database(path, count=60, today=date(2026, 11, 23))
+    db = open_database(path)
+    with db.read() as session:
+        expected = complaint_rows(session, status="open")
+    early = read_open(path)
+    assert early is not None and early.rows == expected
+    assert early.region is None  # the demo keeps the default region
+    assert set(early.closure_days) == {date(2025, 12, 24), date(2026, 12, 24)}
+
+
+def test_fast_read_declines_a_missing_or_old_database(tmp_path):
+    assert read_open(tmp_path / "nothing.db") is None
+    path = tmp_path / "old.db"
+    db = open_database(path)
+    with db.engine.begin() as conn:
+        conn.exec_driver_sql("UPDATE alembic_version SET version_num = '0001'")
+    assert read_open(path) is None
+
+
+def test_holiday_cache_round_trip_and_staleness(tmp_path):
+    path = tmp_path / "cache.json"
+    today = date(2026, 11, 23)
+    calendar = WorkingCalendar("scotland")
+    holiday_cache.save(calendar, today, path)
+    known = holiday_cache.load("scotland", today, path)
+    assert known[2026][date(2026, 11, 30)] == "Saint Andrew's Day"
+    cached = WorkingCalendar("scotland", known_holidays=known)
+    for start in (date(2026, 12, 23), date(2025, 1, 1), date(2028, 12, 20)):
+        assert cached.explain_add(start, 15) == calendar.explain_add(start, 15)
+    assert holiday_cache.load("northern-ireland", today, path) is None
+    assert holiday_cache.load("scotland", date(2031, 1, 1), path) is None  # years not covered
