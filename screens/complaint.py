@@ -112,6 +112,13 @@ def _stage_block(stage: StageView) -> list:
             note = (note + "; " if note else "") + f"skipped {skipped}"
         deadlines.add_row(dl.step, short(dl.clock_start), str(dl.working_days), short(dl.due_on), short(dl.met_on), note)
     parts.append(deadlines)
+    for dl in stage.deadlines:
+        if dl.active and dl.met_on is None and dl.skipped:
+            days = ", ".join(
+                f"{day:%a %d/%m}" + ("" if reason in ("Saturday", "Sunday") else f" ({reason})")
+                for day, reason in dl.skipped
+            )
+            parts.append(Text(f"{dl.step.capitalize()} due {d(dl.due_on)} skipped: {days}", style="dim"))
     for ext in stage.extensions:
         parts.append(
             _pairs(
