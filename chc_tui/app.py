@@ -172,7 +172,7 @@ class ChcApp(App):
         for screen in self.screen_stack:
             if isinstance(screen, MainScreen):
                 screen.refresh_data()
-            elif isinstance(screen, ComplaintScreen):
+            elif hasattr(screen, "reload"):  # the complaint and self-assessment screens
                 screen.reload()
 
     def _watch_other_sessions(self) -> None:

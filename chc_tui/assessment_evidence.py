@@ -52,7 +52,7 @@ class Figure:
     text: str
     """The sentence for the Evidence column: what was counted, and what it shows."""
     short: str
-    """A few characters for a table cell: '9/10 90%'."""
+    """A few characters for a table cell: '90% 9/10' (the share first, so a narrow cell keeps it)."""
     shortfall: str = ""
     """What in the records falls short of the provision; empty when nothing does."""
     cases: tuple[str, ...] = ()
@@ -85,7 +85,7 @@ def _pct(n: int, d: int) -> str:
 
 
 def _short(n: int, d: int) -> str:
-    return f"{n}/{d} {_pct(n, d)}" if d else "0/0"
+    return f"{_pct(n, d)} {n}/{d}" if d else "0/0"
 
 
 def _refs(refs: list[str]) -> str:
@@ -373,7 +373,7 @@ def _refusals(refusals: list[RefusalFacts], year: int) -> dict[str, Figure]:
     individual = total - len(repeated)
     text = (
         f"{label}: {individual} of {_plural(total, 'refusal')} in the year {'has' if total == 1 else 'have'} an "
-        f"explanation of its own"
+        f"individual explanation, used for no other refusal"
         + (f"; {len(repeated)} share an explanation word for word with another refusal, a possible blanket exclusion: {_refs(repeated)}." if repeated else ".")
         if total else none
     )

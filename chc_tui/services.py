@@ -15,11 +15,21 @@ from chc_tui import usecases
 from chc_tui.calendar import WorkingCalendar
 from chc_tui.context import StepContext, os_user
 from chc_tui.deadlines import Due, assess
+from chc_tui.domain import DeadlineState
 from chc_tui.policy import CODE_2024, CodePolicy
 from chc_tui.settings import load_calendar
 from store import queries
 from store.engine import Database, open_database
 from store.queries import ComplaintDetail, ComplaintRow, StageView  # noqa: F401  (screens' view types)
+
+
+@dataclass(frozen=True)
+class YearlySubmission:
+    year: int  # financial year start: 2025 is 1 April 2025 - 31 March 2026
+    due_on: date
+    rule: str
+    days_left: int
+    state: DeadlineState
 
 
 @dataclass
@@ -61,6 +71,31 @@ class Services:
             rows = queries.complaint_rows(session, **filters)
         today = self.today
         return [assess(row, calendar, today, self.policy) for row in rows]
+
+    def yearly_submission(self) -> YearlySubmission:
+        """The next self-assessment and annual report submission to the Ombudsman (8.1-8.4):
+        the year just ended until its board approval is recorded and its date has passed,
+        then the current year."""
+        from chc_tui import assessment
+        from chc_tui.deadlines import deadline_state
+        from chc_tui.settings import get_setting
+
+        today = self.today
+        year = assessment.financial_year_of(today) - 1
+        with self.db.read() as session:
+            calendar = load_calendar(session)
+            approved = assessment.board_approved_on(session, year)
+            due, _ = assessment.submission_due(year, get_setting(session, f"homes_owned:{year}"))
+            if approved is not None and due < today:
+                year += 1
+                approved = assessment.board_approved_on(session, year)
+            due, rule = assessment.submission_due(
+                year, get_setting(session, f"homes_owned:{year}"), board_approved_on=approved
+            )
+        days_left = 0 if due == today else calendar.working_days_between(today, due)
+        if due < today and days_left == 0:
+            days_left = -1
+        return YearlySubmission(year, due, rule, days_left, deadline_state(days_left, self.policy))
 
     def due(self, reference: str) -> Due | None:
         """One complaint's next step, due date and urgency, as the list shows it."""

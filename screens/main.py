@@ -13,7 +13,9 @@ from textual.widgets import DataTable, Footer, Header, Input, Static
 
 from chc_tui.deadlines import Due
 from chc_tui.domain import DeadlineState
-from screens.format import days_left_text, short, state_text, step_text
+from rich.text import Text
+
+from screens.format import STATE_STYLE, days_left_text, short, state_text, step_text
 
 STATUS_FILTERS = ["open", None, "closed", "refused", "withdrawn"]
 STAGE_FILTERS = [None, 1, 2]
@@ -33,6 +35,7 @@ class MainScreen(Screen):
         Binding("h", "cycle_handler", "Handler", id="main.handler", show=False),
         Binding("o", "toggle_overdue", "Overdue", id="main.overdue"),
         Binding("d", "focus_deadlines", "Deadlines", id="main.deadlines", show=False),
+        Binding("f2", "self_assessment", "Self-assessment", id="main.self_assessment"),
         Binding("l", "focus_list", "List", id="main.list", show=False),
         Binding("ctrl+r", "refresh", "Refresh", id="main.refresh", show=False),
     ]
@@ -45,6 +48,7 @@ class MainScreen(Screen):
         self.overdue_only = False
         self._early: tuple[list[Due], date] | None = None  # rows that came before the columns did
         self._columns_ready = False
+        self._submission = None  # the yearly self-assessment submission (Code 8.1-8.4)
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -124,6 +128,7 @@ class MainScreen(Screen):
     def _load(self) -> None:
         search = self.query_one("#search", Input).value
         dues = self.services.deadlines()
+        self._submission = self.services.yearly_submission()
         rows = self.services.complaints(
             search=search,
             stage=self.stage_filter,
@@ -144,7 +149,23 @@ class MainScreen(Screen):
         keep = panel.cursor_row
         panel.clear()
         counts = {state: 0 for state in DeadlineState}
-        for due in dues:
+        submission = self._submission
+        rows = [(due.row.due_on, 0, due) for due in dues]
+        if submission is not None:
+            rows.append((submission.due_on, 1, submission))
+        for _due_on, _kind, item in sorted(rows, key=lambda r: (r[0], r[1])):
+            if item is submission:
+                panel.add_row(
+                    short(submission.due_on),
+                    Text(str(submission.days_left), style=STATE_STYLE[submission.state], justify="right"),
+                    Text(submission.state.value, style=STATE_STYLE[submission.state]),
+                    f"SA {submission.year}/{(submission.year + 1) % 100:02d}",
+                    "submit",
+                    "self-assessment and annual report to the Ombudsman",
+                    key=f"SA:{submission.year}",
+                )
+                continue
+            due = item
             counts[due.state] += 1
             panel.add_row(
                 short(due.row.due_on),
@@ -155,8 +176,8 @@ class MainScreen(Screen):
                 due.row.resident,
                 key=due.row.reference,
             )
-        if dues:
-            panel.move_cursor(row=min(keep, len(dues) - 1))
+        if panel.row_count:
+            panel.move_cursor(row=min(keep, panel.row_count - 1))
         summary = " · ".join(f"{counts[s]} {s.value.replace('due ', '')}" for s in DeadlineState)
         self.query_one("#deadline-title", Static).update(
             f"[b]Deadlines {today:%a %d/%m}[/b] · {summary}"
@@ -207,12 +228,26 @@ class MainScreen(Screen):
     def _row_chosen(self, event: DataTable.RowSelected) -> None:
         event.stop()
         if event.row_key.value:
-            self.app.open_complaint(event.row_key.value)
+            self._open(event.row_key.value)
 
     def action_open(self) -> None:
         reference = self._selected_reference()
         if reference:
-            self.app.open_complaint(reference)
+            self._open(reference)
+
+    def _open(self, key: str) -> None:
+        if key.startswith("SA:"):
+            self._push_assessment(int(key[3:]))
+        else:
+            self.app.open_complaint(key)
+
+    def action_self_assessment(self) -> None:
+        self._push_assessment(None)
+
+    def _push_assessment(self, year: int | None) -> None:
+        from screens.assessment import AssessmentScreen  # loads the ORM-backed service
+
+        self.app.push_screen(AssessmentScreen(year))
 
     def action_log(self) -> None:
         self.app.start_step("log_complaint", None)
