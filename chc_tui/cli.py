@@ -59,6 +59,12 @@ def build_parser() -> argparse.ArgumentParser:
     sub.add_parser("deadlines", parents=[with_db], help="print every open deadline, soonest first")
     demo = sub.add_parser("demo", parents=[with_db], help="write a demo database to --db (or the default demo path)")
     demo.add_argument("--count", type=int, default=200)
+    from chc_tui.cli_report import add_report_parser  # issue #5: chc report (annual report, TSM)
+
+    add_report_parser(sub, with_db)  # issue #5
+    from chc_tui.cli_assessment import add_self_assessment_parser  # issue #4: chc self-assessment
+
+    add_self_assessment_parser(sub, with_db)  # issue #4
     return parser
 
 
@@ -155,6 +161,15 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "deadlines":
             args.db = str(path)
             return _cmd_deadlines(args)
+        if args.command == "report":  # issue #5: chc report
+            from chc_tui.cli_report import run_report
+
+            args.db = str(path)
+            return run_report(args)
+        if args.command == "self-assessment":  # issue #4: chc self-assessment export
+            from chc_tui.cli_assessment import run_self_assessment
+
+            return run_self_assessment(args, path)
         from chc_tui.app import run_app
 
         return run_app(path)

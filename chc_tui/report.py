@@ -64,6 +64,14 @@ def month_index(day: date) -> int:
     return (day.month - 4) % 12
 
 
+def month_bounds(year: int, index: int) -> tuple[date, date]:
+    """First and last day of month `index` (0 = April) of financial year `year`."""
+    month = (index + 3) % 12 + 1
+    first = date(year if month >= 4 else year + 1, month, 1)
+    following = date(first.year + first.month // 12, first.month % 12 + 1, 1)
+    return first, date.fromordinal(following.toordinal() - 1)
+
+
 def month_label(year: int, index: int) -> str:
     month = (index + 3) % 12 + 1
     return f"{MONTHS[index].title()} {year if month >= 4 else year + 1}"
@@ -317,6 +325,7 @@ class AnnualReport:
     provisions_source: str
     texts: list[EnteredText]
     empty: bool  # no complaint activity at all in the year
+    records_start: date | None = None  # the first complaint received on record
 
     def figures(self) -> Iterable[Figure]:
         for section in self.sections:
@@ -454,9 +463,9 @@ def compute(inputs: ReportInputs, calendar: WorkingCalendar, policy: CodePolicy 
             f"{count} {what[n]} {period}"
             + (f" ÷ {homes:,} homes × 1,000" if homes else " ÷ homes owned (not set)")
             + f". Counted by the date {'received' if n == 1 else 'escalation was requested'}; every one "
-            f"received is counted, whatever happened next: {statuses.get('open', 0)} still open, "
+            f"received is counted, whatever happened next (as on {_d(inputs.today)}: {statuses.get('open', 0)} open, "
             f"{statuses.get('closed', 0)} closed, {statuses.get('withdrawn', 0)} withdrawn, "
-            f"{statuses.get('refused', 0)} refused."
+            f"{statuses.get('refused', 0)} refused)."
         )
         tsm.append(Figure(("tsm", "CH01", f"stage{n}_per_1000_homes"),
                           f"CH01 stage {n} complaints per 1,000 homes", per_thousand(count, homes), "rate",
@@ -737,6 +746,7 @@ def compute(inputs: ReportInputs, calendar: WorkingCalendar, policy: CodePolicy 
         year=year, label=label, start=start, end=end, cutoff=cutoff, generated_on=inputs.today,
         complete=inputs.today > end, policy_name=policy.name, homes_owned=homes, sections=sections,
         months=months, no_answers=no_answers, provisions_source=source, texts=texts, empty=activity == 0,
+        records_start=inputs.earliest_received,
     )
 
 

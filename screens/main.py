@@ -30,12 +30,13 @@ class MainScreen(Screen):
         Binding("n", "log", "New", id="main.log"),
         Binding("enter", "open", "Open", id="main.open", show=False),
         Binding("slash", "search", "Search", id="main.search"),
-        Binding("s", "cycle_stage", "Stage", id="main.stage"),
-        Binding("t", "cycle_status", "State", id="main.status"),
+        Binding("s", "cycle_stage", "Stage", id="main.stage", show=False),
+        Binding("t", "cycle_status", "State", id="main.status", show=False),
         Binding("h", "cycle_handler", "Handler", id="main.handler", show=False),
         Binding("o", "toggle_overdue", "Overdue", id="main.overdue"),
         Binding("d", "focus_deadlines", "Deadlines", id="main.deadlines", show=False),
-        Binding("f2", "self_assessment", "Self-assessment", id="main.self_assessment"),
+        Binding("f2", "self_assessment", "Assessment", id="main.self_assessment"),
+        Binding("f3", "annual_report", "Report", id="main.annual_report"),
         Binding("l", "focus_list", "List", id="main.list", show=False),
         Binding("ctrl+r", "refresh", "Refresh", id="main.refresh", show=False),
     ]
@@ -243,6 +244,11 @@ class MainScreen(Screen):
 
     def action_self_assessment(self) -> None:
         self._push_assessment(None)
+
+    def action_annual_report(self) -> None:
+        from screens.report import ReportScreen  # loads the ORM-backed report service
+
+        self.app.push_screen(ReportScreen())
 
     def _push_assessment(self, year: int | None) -> None:
         from screens.assessment import AssessmentScreen  # loads the ORM-backed service

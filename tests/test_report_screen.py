@@ -1,0 +1,168 @@
+"""The report screen through the real app, pressing real keys at 80x24: the year's
+figures, [ and ] between years, enter on a figure for the complaints behind it, enter on
+one of those to open it, and the text charts labelled in words and numbers."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from textual.widgets import DataTable, Static
+
+from chc_tui.app import build_app
+from chc_tui.services import Services
+from report_helpers import Book
+from screens.complaint import ComplaintScreen
+from screens.forms import StepForm
+from screens.report import FigureItemsScreen, ReportScreen, bar, sparkline, stacked
+
+TODAY = date(2026, 11, 23)
+
+
+@pytest.fixture
+def services(db):
+    book = Book(db, TODAY)
+    refs = [
+        book.complaint(date(2026, 4, 7), timing="target", decision="upheld", remedy="£75 for time and trouble."),
+        book.complaint(date(2026, 5, 11), timing="extension", decision="partly_upheld"),
+        book.complaint(date(2026, 6, 1), timing="late", decision="not_upheld"),
+        book.complaint(date(2026, 11, 2), timing=None),
+        book.complaint(date(2025, 10, 6), timing="target", decision="not_upheld"),  # the year before
+    ]
+    book.escalate(refs[0], timing="target", decision="upheld")
+    return Services(db, actor="alice", today_fn=lambda: TODAY)
+
+
+async def settle(pilot) -> None:
+    await pilot.pause()
+    await pilot.app.workers.wait_for_complete()
+    await pilot.pause()
+
+
+async def wait_for(pilot, condition, what: str) -> None:
+    for _ in range(300):
+        if condition():
+            return
+        await pilot.pause(0.01)
+    raise AssertionError(f"timed out waiting for {what}; screen is {pilot.app.screen!r}")
+
+
+def head(screen) -> str:
+    return str(screen.query_one("#report-head", Static).render())
+
+
+def row_text(screen, index: int) -> list[str]:
+    table = screen.query_one("#figures", DataTable)
+    return [str(cell).strip() for cell in table.get_row_at(index)]
+
+
+async def open_report(pilot, year):
+    pilot.app.push_screen(ReportScreen(year))
+    await wait_for(pilot, lambda: isinstance(pilot.app.screen, ReportScreen) and pilot.app.screen.report is not None,
+                   "the report")
+    await settle(pilot)
+    return pilot.app.screen
+
+
+async def test_report_screen_years_figures_and_the_complaints_behind_them(services):
+    app = build_app(services)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        screen = await open_report(pilot, 2026)
+        assert screen.report.year == 2026
+        assert "2026/27" in head(screen) and "year running" in head(screen) and "homes not set" in head(screen)
+        # the board's figures first, labelled in words and numbers as well as bars
+        assert row_text(screen, 0)[0] == "TSM 2026/27"
+        assert row_text(screen, 1)[:2] == ["CH01 stage 1 per 1,000 homes", "n/a"]
+        assert row_text(screen, 1)[2].startswith("4 received · homes not set")
+        ch02 = row_text(screen, 3)
+        assert ch02[:2] == ["CH02 stage 1 within timescale", "67% 2/3"]
+        assert ch02[2].endswith("1/1/1") and "█" in ch02[2] and "▓" in ch02[2] and "░" in ch02[2]
+        labels = [row_text(screen, i)[0] for i in range(screen.query_one("#figures", DataTable).row_count)]
+        assert "Apr 2026" in labels and "Mar 2027" in labels and "Timeliness of responses" in labels
+        april = labels.index("Apr 2026")
+        assert row_text(screen, april)[1] == "1 · 1"  # received, and escalated the same month
+        assert row_text(screen, labels.index("Dec 2026"))[2].startswith("to come")
+        # the note says what the highlighted figure counted
+        assert "4 stage 1 complaints received 01/04/2026 to 31/03/2027" in str(screen.query_one("#report-note", Static).render())
+
+        # enter on CH02 stage 1: the three responses behind it, judged
+        await pilot.press("down", "down")
+        note = " ".join(str(screen.query_one("#report-note", Static).render()).split())
+        assert note.startswith("Enter: the 3 complaints behind it. 2 of 3 stage 1 responses sent")
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: isinstance(pilot.app.screen, FigureItemsScreen), "the list behind the figure")
+        items = pilot.app.screen
+        table = items.query_one("#items", DataTable)
+        listed = [str(table.get_row_at(i)[0]) for i in range(table.row_count)]
+        assert listed == ["C2026-0001", "C2026-0002", "C2026-0003"]
+        assert str(table.get_row_at(1)[1]).startswith("within an agreed extension: sent")
+        assert str(table.get_row_at(2)[1]).startswith("out of target: sent")
+        # enter on one opens the complaint; escape comes back to the list, then the report
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: isinstance(pilot.app.screen, ComplaintScreen), "the complaint")
+        assert pilot.app.screen.reference == "C2026-0001"
+        await pilot.press("escape")
+        await wait_for(pilot, lambda: isinstance(pilot.app.screen, FigureItemsScreen), "the list again")
+        await pilot.press("escape")
+        await wait_for(pilot, lambda: pilot.app.screen is screen, "the report again")
+
+        # ] to the next year: nothing yet, said plainly
+        await pilot.press("right_square_bracket")
+        await wait_for(pilot, lambda: screen.report is not None and screen.report.year == 2027, "2027/28")
+        await settle(pilot)
+        assert "2027/28" in head(screen) and "no complaints in this year" in head(screen)
+        assert row_text(screen, 3)[:2] == ["CH02 stage 1 within timescale", "n/a"]
+        # [ twice: the year before, with its earlier year beside it where the records reach
+        await pilot.press("left_square_bracket", "left_square_bracket")
+        await wait_for(pilot, lambda: screen.report is not None and screen.report.year == 2025, "2025/26")
+        await settle(pilot)
+        assert "2025/26" in head(screen) and "records from 06/10/25" in head(screen)
+        assert screen.report.value("tsm.CH01.stage1_received") == 1
+        # and right arrow goes forward again
+        await pilot.press("right")
+        await wait_for(pilot, lambda: screen.report is not None and screen.report.year == 2026, "2026/27 again")
+
+
+async def test_texts_form_saves_homes_and_a_text(services):
+    app = build_app(services)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        screen = await open_report(pilot, 2026)
+        await pilot.press("t")
+        await wait_for(pilot, lambda: isinstance(pilot.app.screen, StepForm) and pilot.app.focused is not None, "the form")
+        await pilot.press(*"4000")
+        await pilot.press("tab")
+        await pilot.press(*"None.")
+        await pilot.press("ctrl+s")
+        await wait_for(pilot, lambda: pilot.app.screen is screen, "the form to close")
+        await wait_for(pilot, lambda: screen.report is not None and screen.report.homes_owned == 4000, "the new figures")
+        await settle(pilot)
+        assert row_text(screen, 1)[:2] == ["CH01 stage 1 per 1,000 homes", "1.00"]  # 4 of 4,000 homes
+        texts = {t.part: t for t in screen.report.texts}
+        assert texts["ombudsman_findings"].text == "None." and texts["ombudsman_findings"].changed_by == "alice"
+
+
+async def test_export_form_writes_the_file(services, tmp_path):
+    app = build_app(services)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        screen = await open_report(pilot, 2026)
+        await pilot.press("x")
+        await wait_for(pilot, lambda: isinstance(pilot.app.screen, StepForm) and pilot.app.focused is not None, "the form")
+        form = pilot.app.screen
+        form.query_one("#f-path").value = str(tmp_path / "board")
+        await pilot.pause()
+        await pilot.press("ctrl+s")
+        await wait_for(pilot, lambda: pilot.app.screen is screen, "the form to close")
+        assert (tmp_path / "board.html").read_text(encoding="utf-8").startswith("<!DOCTYPE html>")
+
+
+def test_text_charts_read_without_colour():
+    assert bar(0.5, 10).plain == "█████"
+    assert bar(0.55, 10).plain == "█████▌"
+    assert bar(0, 10).plain == ""
+    looks = (("a", "a", "█", "green"), ("b", "b", "▓", "yellow"), ("c", "c", "░", "red"))
+    assert stacked([30, 3, 3], looks, 12).plain == "██████████▓░"
+    assert stacked([0, 0, 0], looks, 12).plain == ""
+    assert sparkline([0, 1, 2, 4]) == "·▃▅█"
