@@ -29,7 +29,7 @@ FIRST_YEAR = 2023
 """The first year the 2024 Code's provisions can be assessed against: landlords
 self-assessed their 2023/24 year against the 2024 Code, published in February 2024."""
 
-LANDLORD_NAME_KEY = "landlord_name"
+from chc_tui.settings import LANDLORD_NAME_KEY  # noqa: E402  (one key, shared)
 DEFAULT_LANDLORD_NAME = "Your landlord"
 BOARD_APPROVED_KEY = "self_assessment_board_approved_on"
 """Setting: {"2024": "2025-09-10", ...}, the date the governing body approved each year's

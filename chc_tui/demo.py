@@ -28,6 +28,7 @@ from typing import Any, Callable
 from sqlmodel import select
 
 from chc_tui import usecases
+from chc_tui.report_texts import set_homes_owned
 from chc_tui.calendar import WorkingCalendar
 from chc_tui.context import StepContext
 from chc_tui.domain import Channel, Decision, ExclusionReason
@@ -1791,6 +1792,15 @@ def _remove(path: Path) -> None:
         Path(f"{path}{suffix}").unlink(missing_ok=True)
 
 
+DEMO_LANDLORD = "Northbridge Homes"
+DEMO_HOMES = 3950
+
+
+def _financial_year(day: date) -> int:
+    """2025 for any day from 1 April 2025 to 31 March 2026."""
+    return day.year if day.month >= 4 else day.year - 1
+
+
 def build_demo_database(
     path: Path, count: int = 200, today: date | None = None, seed: int = 2024
 ) -> None:
@@ -1802,8 +1812,12 @@ def build_demo_database(
     db = open_database(path)
     try:
         oldest = today - timedelta(days=470)
+        setup = StepContext(actor=MANAGER, today=today)
+        usecases.set_landlord_name(db, DEMO_LANDLORD, ctx=setup)
+        for year in range(_financial_year(oldest), _financial_year(today) + 1):
+            set_homes_owned(db, year=year, homes=DEMO_HOMES, ctx=setup)
         for day in _christmas_days(today, oldest):
-            usecases.add_closure_day(db, day, CLOSURE_NOTE, ctx=StepContext(actor=MANAGER, today=today))
+            usecases.add_closure_day(db, day, CLOSURE_NOTE, ctx=setup)
         with db.read() as session:
             calendar = load_calendar(session)
         planner = _Planner(rng, _Days(calendar), today)

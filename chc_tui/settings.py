@@ -11,6 +11,7 @@ from chc_tui.calendar import DEFAULT_REGION, REGIONS, UnknownRegion, WorkingCale
 from store.models import ClosureDay, Setting
 
 REGION_KEY = "region"
+LANDLORD_NAME_KEY = "landlord_name"
 
 
 def get_setting(session: Session, key: str, default=None):

@@ -27,7 +27,7 @@ from chc_tui.domain import (
     StepRefused,
 )
 from chc_tui.policy import Stage
-from chc_tui.settings import REGION_KEY, check_region, load_calendar, put_setting
+from chc_tui.settings import LANDLORD_NAME_KEY, REGION_KEY, check_region, load_calendar, put_setting
 from store.engine import Database
 from store.models import (
     AuditEntry,
@@ -886,6 +886,16 @@ def set_region(db: Database, region: str, ctx: StepContext | None = None) -> Non
     with db.write() as session:
         put_setting(session, REGION_KEY, region)
         _audit(session, ctx, "set region", None, {"region": region})
+
+
+def set_landlord_name(db: Database, name: str, ctx: StepContext | None = None) -> None:
+    """The landlord's name, as letters, exports and reports show it."""
+    ctx = ctx or StepContext()
+    if not (name or "").strip():
+        raise StepRefused("the landlord's name is required", "name")
+    with db.write() as session:
+        put_setting(session, LANDLORD_NAME_KEY, name.strip())
+        _audit(session, ctx, "set landlord name", None, {"name": name.strip()})
 
 
 def add_closure_day(db: Database, day: date, note: str = "", ctx: StepContext | None = None) -> None:
