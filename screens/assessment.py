@@ -146,7 +146,7 @@ class AssessmentScreen(Screen):
         yield DataTable(id="provisions", cursor_type="row", zebra_stripes=False)
         with VerticalScroll(id="assess-detail"):
             yield Static("", id="assess-detail-text")
-        yield Footer()
+        yield Footer(show_command_palette=False)  # Ctrl+P still opens it; F1 says so
 
     def on_mount(self) -> None:
         table = self.query_one("#provisions", DataTable)

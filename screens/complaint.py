@@ -244,7 +244,7 @@ class ComplaintScreen(Screen):
         yield Header()
         with VerticalScroll(id="detail-scroll"):
             yield Static("", id="detail")
-        yield Footer()
+        yield Footer(show_command_palette=False)  # Ctrl+P still opens it; F1 says so
 
     def on_mount(self) -> None:
         self.title = self.reference

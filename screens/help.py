@@ -43,11 +43,21 @@ class HelpScreen(ModalScreen[None]):
         table.add_column("Does")
         seen = set()
         self.rows: list[tuple[str, str]] = []
-        for key, active in self.for_screen.active_bindings.items():
+        # The screen's and the app's own keys; a focused widget's generic ones (cursor
+        # keys, copy) are everywhere and would push them out of view.
+        generic = {"Focus Next", "Focus Previous", "Copy selected text"}
+        bindings = self.for_screen.active_bindings.items()
+        own = [
+            (k, a)
+            for node in (self.for_screen, self.app)
+            for k, a in bindings
+            if a.node is node and a.binding.description not in generic
+        ]
+        for key, active in own:
             binding = active.binding
-            if not binding.description or (binding.action, binding.description) in seen:
+            if not binding.description or binding.description in seen:
                 continue
-            seen.add((binding.action, binding.description))
+            seen.add(binding.description)
             label = _key_label(self.app, key)
             note = "" if active.enabled else "  (not available now)"
             table.add_row(label, binding.description + note)

@@ -60,7 +60,7 @@ class MainScreen(Screen):
             yield Input(placeholder="/ search reference or name", id="search", compact=True)
             yield Static("", id="filters")
         yield DataTable(id="complaints", cursor_type="row", zebra_stripes=True)
-        yield Footer()
+        yield Footer(show_command_palette=False)  # Ctrl+P still opens it; F1 says so
 
     def on_mount(self) -> None:
         panel = self.query_one("#deadlines", DataTable)
@@ -162,9 +162,10 @@ class MainScreen(Screen):
                     Text(submission.state.value, style=STATE_STYLE[submission.state]),
                     f"SA {submission.year}/{(submission.year + 1) % 100:02d}",
                     "submit",
-                    "self-assessment and annual report to the Ombudsman",
+                    Text("self-assessment and annual report to the Ombudsman", overflow="ellipsis", no_wrap=True),
                     key=f"SA:{submission.year}",
                 )
+                counts[submission.state] += 1
                 continue
             due = item
             counts[due.state] += 1
@@ -174,7 +175,7 @@ class MainScreen(Screen):
                 state_text(due),
                 due.row.reference,
                 step_text(due),
-                due.row.resident,
+                Text(due.row.resident, overflow="ellipsis", no_wrap=True),
                 key=due.row.reference,
             )
         if panel.row_count:
@@ -192,10 +193,10 @@ class MainScreen(Screen):
             row = due.row
             table.add_row(
                 row.reference,
-                row.resident,
+                Text(row.resident, overflow="ellipsis", no_wrap=True),
                 str(row.stage),
                 state_text(due) if due.state else row.status,
-                row.handler,
+                Text(row.handler, overflow="ellipsis", no_wrap=True),
                 step_text(due),
                 short(row.due_on) if due.days_left is not None else "",
                 days_left_text(due),

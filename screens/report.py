@@ -424,7 +424,7 @@ class ReportScreen(Screen):
         yield Static("", id="report-head")
         yield DataTable(id="figures", cursor_type="row", zebra_stripes=False)
         yield Static("", id="report-note")
-        yield Footer()
+        yield Footer(show_command_palette=False)  # Ctrl+P still opens it; F1 says so
 
     def on_mount(self) -> None:
         table = self.query_one("#figures", DataTable)
