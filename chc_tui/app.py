@@ -51,6 +51,7 @@ class ChcApp(App):
         self.db_path = Path(db_path) if db_path is not None else services.db.path
         self.open_error: str | None = None
         self._seen_version: int | None = None
+        self._waiting: list = []  # actions asked for before the services were ready
 
     def on_mount(self) -> None:
         self.sub_title = f"{os_user()} · {self.db_path.name}"
@@ -106,8 +107,18 @@ class ChcApp(App):
         self.open_error = message
         self.notify(f"Could not open {self.db_path}: {message}", severity="error", timeout=30)
 
+    def when_ready(self, callback) -> None:
+        """Run `callback` now if the database is open, else as soon as it is."""
+        if self.services is not None:
+            callback()
+        else:
+            self._waiting.append(callback)
+
     def _services_ready(self, services: Services) -> None:
         self.services = services
+        waiting, self._waiting = self._waiting, []
+        for callback in waiting:
+            self.call_later(callback)
         self.sub_title = f"{services.actor} · {self.db_path.name}"
         self.refresh_views()
         for screen in self.screen_stack:

@@ -223,7 +223,7 @@ def render_detail(detail: ComplaintDetail, due: Due | None = None) -> Group:
         summary = ", ".join(
             f"{k}={v}" for k, v in entry.details.items() if v not in ("", None) and k not in ("reasons", "understanding")
         )
-        history.add_row(f"{entry.at:%d/%m/%Y %H:%M}", entry.actor, entry.action, summary)
+        history.add_row(f"{entry.at.astimezone():%d/%m/%Y %H:%M}", entry.actor, entry.action, summary)
     parts.append(history)
     return Group(*parts)
 

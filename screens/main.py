@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from datetime import date
 
 from textual import on, work
@@ -16,6 +17,20 @@ from chc_tui.domain import DeadlineState
 from rich.text import Text
 
 from screens.format import STATE_STYLE, days_left_text, short, state_text, step_text
+
+def needs_services(method):
+    """A key pressed in the moment before the database is fully open is kept and carried
+    out as soon as it is, never dropped."""
+
+    @functools.wraps(method)
+    def wrapper(self, *args, **kwargs):
+        if self.app.services is None:
+            self.app.when_ready(lambda: method(self, *args, **kwargs))
+            return None
+        return method(self, *args, **kwargs)
+
+    return wrapper
+
 
 STATUS_FILTERS = ["open", None, "closed", "refused", "withdrawn"]
 STAGE_FILTERS = [None, 1, 2]
@@ -119,11 +134,6 @@ class MainScreen(Screen):
             dues = [due for due in open_rows if due.days_left is not None]
             self._show(dues, open_rows[:LIST_PAGE], today)
 
-    def check_action(self, action: str, parameters: tuple) -> bool | None:
-        # Until the database is fully open (a fraction of a second), only moving about works.
-        if self.app.services is None and action not in ("search", "focus_deadlines", "focus_list"):
-            return None
-        return True
 
     @work(thread=True, exclusive=True, group="main-load")
     def _load(self) -> None:
@@ -232,20 +242,24 @@ class MainScreen(Screen):
         if event.row_key.value:
             self._open(event.row_key.value)
 
+    @needs_services
     def action_open(self) -> None:
         reference = self._selected_reference()
         if reference:
             self._open(reference)
 
+    @needs_services
     def _open(self, key: str) -> None:
         if key.startswith("SA:"):
             self._push_assessment(int(key[3:]))
         else:
             self.app.open_complaint(key)
 
+    @needs_services
     def action_self_assessment(self) -> None:
         self._push_assessment(None)
 
+    @needs_services
     def action_annual_report(self) -> None:
         from screens.report import ReportScreen  # loads the ORM-backed report service
 
@@ -256,6 +270,7 @@ class MainScreen(Screen):
 
         self.app.push_screen(AssessmentScreen(year))
 
+    @needs_services
     def action_log(self) -> None:
         self.app.start_step("log_complaint", None)
 
@@ -270,20 +285,24 @@ class MainScreen(Screen):
     def _search_done(self) -> None:
         self.query_one("#complaints", DataTable).focus()
 
+    @needs_services
     def action_cycle_stage(self) -> None:
         self.stage_filter = STAGE_FILTERS[(STAGE_FILTERS.index(self.stage_filter) + 1) % len(STAGE_FILTERS)]
         self.refresh_data()
 
+    @needs_services
     def action_cycle_status(self) -> None:
         self.status_filter = STATUS_FILTERS[(STATUS_FILTERS.index(self.status_filter) + 1) % len(STATUS_FILTERS)]
         self.refresh_data()
 
+    @needs_services
     def action_cycle_handler(self) -> None:
         options = [None] + self.services.handlers()
         current = options.index(self.handler_filter) if self.handler_filter in options else 0
         self.handler_filter = options[(current + 1) % len(options)]
         self.refresh_data()
 
+    @needs_services
     def action_toggle_overdue(self) -> None:
         self.overdue_only = not self.overdue_only
         self.refresh_data()
@@ -294,6 +313,7 @@ class MainScreen(Screen):
     def action_focus_list(self) -> None:
         self.query_one("#complaints", DataTable).focus()
 
+    @needs_services
     def action_refresh(self) -> None:
         self.refresh_data()
 

@@ -17,6 +17,18 @@ from chc_tui.context import StepContext
 from store.engine import Database, open_database
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _private_user_folders(tmp_path_factory):
+    """Keep every test away from the user's real data and cache folders."""
+    home = tmp_path_factory.mktemp("xdg")
+    patch = pytest.MonkeyPatch()
+    patch.setenv("XDG_DATA_HOME", str(home / "data"))
+    patch.setenv("XDG_CACHE_HOME", str(home / "cache"))
+    patch.delenv("CHC_DB", raising=False)
+    yield
+    patch.undo()
+
+
 @pytest.fixture(scope="session")
 def _migrated_db_file(tmp_path_factory) -> Path:
     """One database file upgraded to head, copied for each test: Alembic runs once."""

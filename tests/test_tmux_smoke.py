@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import os
 import re
+import shlex
 import shutil
 import sqlite3
 import subprocess
@@ -147,10 +148,16 @@ class Pane:
         return result.stdout
 
     def start(self, *command: str) -> None:
+        # The exit status goes to a file: tmux 3.3 sometimes marks a pane dead without
+        # ever learning its command's status.
+        self.status_file = Path(self.env["XDG_DATA_HOME"]).parent / "chc-exit-status"
+        self.status_file.unlink(missing_ok=True)
+        script = f'"$@"; echo $? > {shlex.quote(str(self.status_file))}'
         self.tmux(
             "new-session", "-d", "-s", self.session, "-x", str(WIDTH), "-y", str(HEIGHT),
-            "env", f"CHC_DB={self.env['CHC_DB']}", f"XDG_DATA_HOME={self.env['XDG_DATA_HOME']}", *command,
-            # Keep the pane after the command ends, to read its exit status.
+            "env", f"CHC_DB={self.env['CHC_DB']}", f"XDG_DATA_HOME={self.env['XDG_DATA_HOME']}",
+            "sh", "-c", script, "chc", *command,
+            # Keep the pane after the command ends, to read the screen it left.
             ";", "set-option", "-w", "-t", self.session, "remain-on-exit", "on",
         )
 
@@ -203,22 +210,17 @@ class Pane:
         return self.tmux("display-message", "-p", "-t", self.session, "#{pane_dead}").strip() == "1"
 
     def exit_status(self, timeout: float = STEP_TIMEOUT) -> int:
-        """The command's exit status once it has ended (minus the signal if one killed it).
-
-        tmux marks a pane dead when its terminal closes, and learns the exit status a
-        moment later when it reaps the process: poll until it has either."""
+        """The command's exit status once it has ended (written by the wrapping shell)."""
         deadline = time.monotonic() + timeout
         while True:
-            state = self.tmux(
-                "display-message", "-p", "-t", self.session, "#{pane_dead}:#{pane_dead_status}:#{pane_dead_signal}"
-            ).strip()
-            dead, status, signal = (state.split(":") + ["", ""])[:3]
-            if dead == "1" and status:
-                return int(status)
-            if dead == "1" and signal:
-                return -int(signal)
+            try:
+                text = self.status_file.read_text().strip()
+                if text:
+                    return int(text)
+            except FileNotFoundError:
+                pass
             if time.monotonic() > deadline:
-                raise AssertionError(f"chc did not exit within {timeout}s ({state}); screen:\n{self.capture()}")
+                raise AssertionError(f"chc did not exit within {timeout}s; screen:\n{self.capture()}")
             time.sleep(0.1)
 
     def kill(self) -> None:

@@ -397,3 +397,15 @@ async def test_two_handlers_on_one_complaint_the_second_is_told_and_keeps_their_
         stored = detail(services, ref)
         assert stored.current.response.reasons == "The boiler was repaired within target"
         assert [h.actor for h in stored.history][-2:] == ["bob", "alice"]
+
+
+async def test_a_key_pressed_before_the_database_is_open_is_not_lost(db):
+    from chc_tui.app import ChcApp
+
+    db.dispose()
+    app = ChcApp(db_path=db.path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("n")  # before the worker has opened the services
+        assert app.services is None or isinstance(app.screen, StepForm)
+        await wait_for(pilot, lambda: isinstance(app.screen, StepForm), "the log form")
+        assert app.services is not None
