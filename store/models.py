@@ -7,7 +7,7 @@ from __future__ import annotations
 from datetime import date, datetime, timezone
 from typing import Optional
 
-from sqlalchemy import UniqueConstraint
+from sqlalchemy import Index, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 
@@ -90,6 +90,9 @@ class Deadline(SQLModel, table=True):
     """A due date fixed when the step that starts its clock was recorded, with the days it
     skipped, so a later change of closure days or policy never silently moves it."""
 
+    # The running deadlines (active, not yet met) without reading the others; a stage's
+    # running deadline in one look-up (migration 0003).
+    __table_args__ = (Index("ix_deadline_open", "active", "met_on", "stage_id"),)
     id: Optional[int] = Field(default=None, primary_key=True)
     complaint_id: int = Field(foreign_key="complaint.id", index=True)
     stage_id: int = Field(foreign_key="stage_record.id", index=True)
