@@ -18,6 +18,7 @@ REGIONS: dict[str, str] = {
     "northern-ireland": "NIR",
 }
 DEFAULT_REGION = "england-and-wales"
+_BASE_YEAR = 2020  # any year will do: only differences of running counts are used
 
 
 class UnknownRegion(ValueError):
@@ -124,12 +125,40 @@ class WorkingCalendar:
         """
         if b < a:
             return -self.working_days_between(b, a)
-        count, day = 0, a
-        while day < b:
-            day += timedelta(days=1)
-            if self.is_working_day(day):
-                count += 1
-        return count
+        return self._working_days_to(b) - self._working_days_to(a)
+
+    def _working_days_to(self, day: date) -> int:
+        """Working days from 1 January of `day`'s year up to and including `day`, plus
+        every working day of the years between a fixed base year and that one: a running
+        count, so a difference of two counts is a number of working days. Built one year
+        at a time and kept, so the list and the panel never walk day by day."""
+        return self._year_offset(day.year) + self._year_counts(day.year)[day.timetuple().tm_yday - 1]
+
+    def _year_counts(self, year: int) -> list[int]:
+        cache = self.__dict__.setdefault("_counts", {})
+        counts = cache.get(year)
+        if counts is None:
+            counts, running, day = [], 0, date(year, 1, 1)
+            while day.year == year:
+                running += self.is_working_day(day)
+                counts.append(running)
+                day += timedelta(days=1)
+            cache[year] = counts
+        return counts
+
+    def _year_offset(self, year: int) -> int:
+        """Working days in the years from _BASE_YEAR up to (not including) `year`; negative
+        for years before it."""
+        cache = self.__dict__.setdefault("_offsets", {_BASE_YEAR: 0})
+        if year not in cache:
+            step = 1 if year > _BASE_YEAR else -1
+            known = next(y for y in range(year, _BASE_YEAR - step, -step) if y in cache)
+            for y in range(known, year, step):  # walk out from the nearest year already known
+                if step > 0:
+                    cache[y + 1] = cache[y] + self._year_counts(y)[-1]
+                else:
+                    cache[y - 1] = cache[y] - self._year_counts(y - 1)[-1]
+        return cache[year]
 
 
 def closure_days_from(pairs: Iterable[tuple[date, str]]) -> dict[date, str]:

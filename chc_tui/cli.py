@@ -69,7 +69,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _database_path(args) -> Path:
-    from store.engine import resolve_db_path
+    from store.paths import resolve_db_path
 
     return resolve_db_path(args.db)
 

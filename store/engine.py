@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import sqlite3
 from contextlib import contextmanager
 from pathlib import Path
@@ -12,23 +11,9 @@ from sqlalchemy import event
 from sqlalchemy.engine import Engine, create_engine
 from sqlmodel import Session
 
+from store.paths import default_db_path, resolve_db_path  # noqa: F401  (re-exported)
+
 BUSY_TIMEOUT_MS = 15_000
-
-
-def default_db_path() -> Path:
-    from platformdirs import user_data_dir
-
-    return Path(user_data_dir("chc-tui", appauthor=False)) / "complaints.db"
-
-
-def resolve_db_path(cli_path: str | os.PathLike | None) -> Path:
-    """--db wins, then CHC_DB, then the user's data directory."""
-    if cli_path:
-        return Path(cli_path).expanduser()
-    env = os.environ.get("CHC_DB")
-    if env:
-        return Path(env).expanduser()
-    return default_db_path()
 
 
 def _configure_sqlite(dbapi_conn: sqlite3.Connection, _record) -> None:
