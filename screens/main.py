@@ -34,7 +34,8 @@ def needs_services(method):
 
 STATUS_FILTERS = ["open", None, "closed", "refused", "withdrawn"]
 STAGE_FILTERS = [None, 1, 2]
-LIST_PAGE = 500  # rows loaded into the list at once; search narrows the rest
+LIST_PAGE = 200  # rows loaded into the list at once; search and filters narrow the rest
+PANEL_ROWS = 200  # soonest deadlines painted in the panel; its title counts them all
 
 
 class MainScreen(Screen):
@@ -164,7 +165,10 @@ class MainScreen(Screen):
         rows = [(due.row.due_on, 0, due) for due in dues]
         if submission is not None:
             rows.append((submission.due_on, 1, submission))
-        for _due_on, _kind, item in sorted(rows, key=lambda r: (r[0], r[1])):
+        ordered = sorted(rows, key=lambda r: (r[0], r[1]))
+        for _due_on, _kind, item in ordered[PANEL_ROWS:]:
+            counts[item.state] += 1
+        for _due_on, _kind, item in ordered[:PANEL_ROWS]:
             if item is submission:
                 panel.add_row(
                     short(submission.due_on),
@@ -193,6 +197,7 @@ class MainScreen(Screen):
         summary = " · ".join(f"{counts[s]} {s.value.replace('due ', '')}" for s in DeadlineState)
         self.query_one("#deadline-title", Static).update(
             f"[b]Deadlines {today:%a %d/%m}[/b] · {summary}"
+            + (f" · first {PANEL_ROWS} of {len(ordered)}" if len(ordered) > PANEL_ROWS else "")
         )
 
     def _fill_list(self, rows: list[Due]) -> None:
