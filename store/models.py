@@ -54,6 +54,9 @@ class Complaint(SQLModel, table=True):
     status: str = Field(default="open", index=True)  # open | closed | refused | withdrawn
     current_stage: int = 1
     closed_on: Optional[date] = None
+    # Reasonable adjustments noted for this complaint (Code 5.10): large print, another
+    # language, an easy-read version... shown to the handler whenever a letter is made.
+    adjustments: str = ""
     version: int = 1
     created_at: datetime = Field(default_factory=utcnow)
     created_by: str = ""
@@ -165,7 +168,8 @@ class AuditEntry(SQLModel, table=True):
     actor: str
     action: str
     complaint_id: Optional[int] = Field(default=None, foreign_key="complaint.id", index=True)
-    details_json: str = "{}"
+    details_json: str = "{}"  # what the record holds after the change
+    before_json: str = "{}"  # what it held before, where the change replaced something
 
 
 class AssessmentAnswer(SQLModel, table=True):
@@ -201,3 +205,50 @@ class ReportText(SQLModel, table=True):
     changed_by: str = ""
     changed_at: datetime = Field(default_factory=utcnow)
     version: int = 1
+
+
+class Letter(SQLModel, table=True):
+    """A letter exactly as sent (Code 5.12): the text is stored byte for byte, never
+    re-rendered, so a later change of template or settings cannot rewrite history."""
+
+    id: Optional[int] = Field(default=None, primary_key=True)
+    complaint_id: int = Field(foreign_key="complaint.id", index=True)
+    stage: int
+    kind: str  # see chc_tui.letters.LetterKind
+    body: str
+    sha256: str  # of body as UTF-8, to show the stored text is the text sent
+    template: str = ""  # which template it started from
+    edited: bool = False  # changed by the handler after rendering
+    sent_on: date
+    sent_by: str = ""
+    created_at: datetime = Field(default_factory=utcnow)
+
+
+class Correspondence(SQLModel, table=True):
+    """Every letter, call, email, meeting and note about a complaint (Code 5.12)."""
+
+    id: Optional[int] = Field(default=None, primary_key=True)
+    complaint_id: int = Field(foreign_key="complaint.id", index=True)
+    happened_on: date
+    kind: str  # letter | call | email | meeting | note
+    direction: str  # in | out | internal
+    party: str  # resident | representative | contractor | ombudsman | other | ""
+    party_name: str = ""
+    summary: str
+    letter_id: Optional[int] = Field(default=None, foreign_key="letter.id")
+    recorded_by: str = ""
+    recorded_at: datetime = Field(default_factory=utcnow)
+
+
+class Attachment(SQLModel, table=True):
+    """A file kept with a piece of correspondence: copied into the store's attachments
+    folder under its checksum, with the name it had."""
+
+    id: Optional[int] = Field(default=None, primary_key=True)
+    correspondence_id: int = Field(foreign_key="correspondence.id", index=True)
+    original_name: str
+    stored_name: str  # relative to the attachments folder
+    sha256: str
+    size_bytes: int
+    added_by: str = ""
+    added_at: datetime = Field(default_factory=utcnow)

@@ -12,10 +12,13 @@ from sqlmodel import Session, select
 from store.rows import ComplaintRow
 from store.models import (
     AuditEntry,
+    Attachment,
     Complaint,
+    Correspondence,
     Deadline,
     Definition,
     Extension,
+    Letter,
     Refusal,
     Resident,
     Response,
@@ -220,6 +223,13 @@ class HistoryEntry:
     actor: str
     action: str
     details: dict
+    before: dict = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class CorrespondenceView:
+    item: Correspondence
+    attachments: list[Attachment]
 
 
 @dataclass(frozen=True)
@@ -230,6 +240,8 @@ class ComplaintDetail:
     refusal: Refusal | None
     withdrawal: Withdrawal | None
     history: list[HistoryEntry] = field(default_factory=list)
+    letters: list[Letter] = field(default_factory=list)
+    correspondence: list[CorrespondenceView] = field(default_factory=list)
 
     @property
     def current(self) -> StageView:
@@ -281,7 +293,7 @@ def complaint_detail(session: Session, reference: str) -> ComplaintDetail | None
             )
         )
     history = [
-        HistoryEntry(a.at, a.actor, a.action, json.loads(a.details_json))
+        HistoryEntry(a.at, a.actor, a.action, json.loads(a.details_json), json.loads(a.before_json or "{}"))
         for a in session.exec(
             select(AuditEntry).where(AuditEntry.complaint_id == complaint.id).order_by(AuditEntry.id)
         )
@@ -293,4 +305,25 @@ def complaint_detail(session: Session, reference: str) -> ComplaintDetail | None
         refusal=session.exec(select(Refusal).where(Refusal.complaint_id == complaint.id)).first(),
         withdrawal=session.exec(select(Withdrawal).where(Withdrawal.complaint_id == complaint.id)).first(),
         history=history,
+        letters=list(session.exec(select(Letter).where(Letter.complaint_id == complaint.id).order_by(Letter.id))),
+        correspondence=_correspondence(session, complaint.id),
     )
+
+
+def _correspondence(session: Session, complaint_id: int) -> list[CorrespondenceView]:
+    items = list(
+        session.exec(
+            select(Correspondence)
+            .where(Correspondence.complaint_id == complaint_id)
+            .order_by(Correspondence.happened_on, Correspondence.id)
+        )
+    )
+    files: dict[int, list[Attachment]] = {}
+    if items:
+        for attachment in session.exec(
+            select(Attachment)
+            .where(Attachment.correspondence_id.in_([c.id for c in items]))  # type: ignore[union-attr]
+            .order_by(Attachment.id)
+        ):
+            files.setdefault(attachment.correspondence_id, []).append(attachment)
+    return [CorrespondenceView(c, files.get(c.id, [])) for c in items]
