@@ -216,7 +216,7 @@ class ChcApp(App):
         yield from super().get_system_commands(screen)
 
     def action_quit_app(self) -> None:
-        unsaved = [s for s in self.screen_stack if isinstance(s, StepForm) and s.changed]
+        unsaved = [s for s in self.screen_stack if isinstance(s, StepForm) and s.changed or getattr(s, "letter_changed", False)]
         if not unsaved:
             self.exit()
             return

@@ -65,6 +65,9 @@ def build_parser() -> argparse.ArgumentParser:
     from chc_tui.cli_assessment import add_self_assessment_parser  # issue #4: chc self-assessment
 
     add_self_assessment_parser(sub, with_db)  # issue #4
+    from chc_tui.cli_correspondence import add_note_parser  # issue #6: chc note (Code 5.12)
+
+    add_note_parser(sub, with_db)  # issue #6
     return parser
 
 
@@ -170,6 +173,10 @@ def main(argv: list[str] | None = None) -> int:
             from chc_tui.cli_assessment import run_self_assessment
 
             return run_self_assessment(args, path)
+        if args.command == "note":  # issue #6: chc note
+            from chc_tui.cli_correspondence import run_note
+
+            return run_note(args, path)
         from chc_tui.app import run_app
 
         return run_app(path)

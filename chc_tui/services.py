@@ -112,7 +112,33 @@ class Services:
 
     # --- writes: each is one use-case, with this handler's context --------------------
 
+    def draft_letter(self, submit: Callable[[dict], object], values: dict):
+        """The letter a step's form would send: the step runs with letter=DRAFT, which
+        drafts from the records as the step leaves them and then rolls the step back."""
+        from chc_tui import letters
+
+        try:
+            submit({**values, "letter": letters.DRAFT})
+        except letters.LetterDrafted as drafted:
+            return drafted.draft
+        raise RuntimeError("the step drafted no letter")
+
     def do(self, step: str, *args, **kwargs):
         """Run the use-case named `step` (log_complaint, define, acknowledge, ...)."""
         function = getattr(usecases, step)
         return function(self.db, *args, ctx=self.ctx(), **kwargs)
+
+    # --- correspondence and notes (Code 5.12) --------------------------------------------
+
+    def record_correspondence(self, reference: str, **values) -> int:
+        """Record a letter, call, email, meeting or note with its files; the new id."""
+        from chc_tui import correspondence
+
+        return correspondence.record_correspondence(self.db, reference, ctx=self.ctx(), **values)
+
+    def attachment_file(self, attachment) -> Path:
+        """The stored copy of an attachment, checked against its checksum; raises
+        chc_tui.correspondence.AttachmentUnavailable when missing or altered."""
+        from chc_tui import correspondence
+
+        return correspondence.attachment_file(self.db.path, attachment)

@@ -14,6 +14,7 @@ from typing import Any
 
 from sqlmodel import Session, func, select
 
+from chc_tui import letters
 from chc_tui.calendar import DueDate, UnknownRegion, WorkingCalendar
 from chc_tui.context import StepContext
 from chc_tui.domain import (
@@ -97,7 +98,9 @@ def _audit(
     action: str,
     complaint_id: int | None,
     details: dict[str, Any],
+    before: dict[str, Any] | None = None,
 ) -> None:
+    """`details` is what the record holds after the change; `before`, what it replaced."""
     clean = {k: _jsonable(v) for k, v in details.items()}
     session.add(
         AuditEntry(
@@ -105,6 +108,7 @@ def _audit(
             action=action,
             complaint_id=complaint_id,
             details_json=json.dumps(clean, sort_keys=True),
+            before_json=json.dumps({k: _jsonable(v) for k, v in (before or {}).items()}, sort_keys=True),
         )
     )
 
@@ -222,6 +226,27 @@ def _next_reference(session: Session, received_on: date) -> str:
     return f"{prefix}{count + 1:04d}"
 
 
+def _letter(
+    session: Session,
+    db: Database,
+    ctx: StepContext,
+    complaint: Complaint,
+    stage: StageRecord,
+    step: str,
+    letter: "str | letters.DraftOnly | None",
+    letter_date: date,
+) -> dict[str, Any]:
+    """Draft or store the step's letter (see chc_tui.letters); audit details for it."""
+    if letter is None:
+        return {}
+    session.flush()
+    stored = letters.draft_or_send(
+        session, db_path=db.path, complaint=complaint, stage=stage, step=step,
+        letter=letter, letter_date=letter_date, actor=ctx.actor,
+    )
+    return {"letter_id": stored.id, "letter_sha256": stored.sha256, "letter_edited": stored.edited}
+
+
 def _must_be_open(checks: _Checks, complaint: Complaint, doing: str) -> None:
     if complaint.status != Status.OPEN:
         checks.add(None, f"cannot {doing}: {complaint.reference} is {complaint.status}")
@@ -255,6 +280,7 @@ def log_complaint(
     resident_email: str = "",
     representative_name: str = "",
     representative_relationship: str = "",
+    adjustments: str = "",
     ctx: StepContext | None = None,
 ) -> Logged:
     """Log a new stage 1 complaint (Code 5.1, 6.2): starts the acknowledgement clock."""
@@ -301,6 +327,7 @@ def log_complaint(
             channel=channel,
             category=category.strip(),
             resident_words=resident_words.strip(),
+            adjustments=adjustments.strip(),
             created_by=ctx.actor,
         )
         session.add(complaint)
@@ -328,6 +355,7 @@ def log_complaint(
                 "handler": handler,
                 "representative": complaint.representative_name,
                 "acknowledge_due": ack.due_on,
+                **({"adjustments": complaint.adjustments} if complaint.adjustments else {}),
             },
         )
         return Logged(complaint.reference, ack.due_on, provisional_due)
@@ -387,6 +415,13 @@ def define(
                 "responsible_aspects": responsible_aspects.strip(),
                 "not_responsible_aspects": not_responsible_aspects.strip(),
             },
+            before=None if previous is None else {
+                "defined_on": previous.defined_on,
+                "understanding": previous.understanding,
+                "outcomes_sought": previous.outcomes_sought,
+                "responsible_aspects": previous.responsible_aspects,
+                "not_responsible_aspects": previous.not_responsible_aspects,
+            },
         )
 
 
@@ -395,6 +430,7 @@ def acknowledge(
     reference: str,
     *,
     acknowledged_on: date | None = None,
+    letter: "str | letters.DraftOnly | None" = None,
     expected_version: int | None = None,
     ctx: StepContext | None = None,
 ) -> date:
@@ -435,6 +471,7 @@ def acknowledge(
             session.add(provisional)
         counted = calendar.explain_add(acknowledged_on, ctx.policy.for_stage(stage.stage).respond_days)
         _new_deadline(session, calendar, complaint, stage, "respond", counted)
+        sent = _letter(session, db, ctx, complaint, stage, "acknowledge", letter, acknowledged_on)
         _audit(
             session,
             ctx,
@@ -445,6 +482,7 @@ def acknowledge(
                 "acknowledged_on": acknowledged_on,
                 "acknowledge_due": ack_deadline.due_on if ack_deadline else None,
                 "response_due": counted.due,
+                **sent,
             },
         )
         return counted.due
@@ -474,6 +512,7 @@ def extend(
     told_resident_on: date | None = None,
     ombudsman_details_given: bool = False,
     good_reason: str = "",
+    letter: "str | letters.DraftOnly | None" = None,
     expected_version: int | None = None,
     ctx: StepContext | None = None,
 ) -> None:
@@ -485,6 +524,10 @@ def extend(
     """
     ctx = ctx or StepContext()
     decided_on = decided_on or ctx.today
+    if letter is not None:
+        # The letter is how the resident is told, and it carries the Ombudsman's details (6.5).
+        told_resident_on = told_resident_on or decided_on
+        ombudsman_details_given = True
     with db.write() as session:
         complaint = _complaint_for_change(session, reference, expected_version)
         stage = _current_stage(session, complaint)
@@ -545,6 +588,7 @@ def extend(
         added = calendar.working_days_between(current.due_on, new_due)
         counted = calendar.explain_add(current.due_on, added)
         _new_deadline(session, calendar, complaint, stage, "respond", counted, extension_id=extension.id)
+        sent = _letter(session, db, ctx, complaint, stage, "extend", letter, told_resident_on or decided_on)
         _audit(
             session,
             ctx,
@@ -559,6 +603,7 @@ def extend(
                 "told_resident_on": told_resident_on,
                 "ombudsman_details_given": ombudsman_details_given,
                 "good_reason": good_reason.strip(),
+                **sent,
             },
         )
 
@@ -572,6 +617,7 @@ def respond(
     remedy: str = "",
     outstanding_actions: str = "",
     responded_on: date | None = None,
+    letter: "str | letters.DraftOnly | None" = None,
     expected_version: int | None = None,
     ctx: StepContext | None = None,
 ) -> None:
@@ -611,6 +657,7 @@ def respond(
         if deadline is not None:
             deadline.met_on = responded_on
             session.add(deadline)
+        sent = _letter(session, db, ctx, complaint, stage, "respond", letter, responded_on)
         _audit(
             session,
             ctx,
@@ -624,6 +671,7 @@ def respond(
                 "remedy": remedy.strip(),
                 "outstanding_actions": outstanding_actions.strip(),
                 "due": deadline.due_on if deadline else None,
+                **sent,
             },
         )
 
@@ -732,6 +780,7 @@ def refuse(
     explanation: str,
     refused_on: date | None = None,
     ombudsman_right_explained: bool = False,
+    letter: "str | letters.DraftOnly | None" = None,
     expected_version: int | None = None,
     ctx: StepContext | None = None,
 ) -> None:
@@ -739,6 +788,8 @@ def refuse(
     own reason and explanation, and the resident told they may take it to the Ombudsman."""
     ctx = ctx or StepContext()
     refused_on = refused_on or ctx.today
+    if letter is not None:
+        ombudsman_right_explained = True  # the letter says so; its text is checked for it (2.4)
     with db.write() as session:
         complaint = _complaint_for_change(session, reference, expected_version)
         stage = _current_stage(session, complaint)
@@ -770,6 +821,7 @@ def refuse(
         complaint.status = Status.REFUSED
         complaint.closed_on = refused_on
         _end_open_deadlines(session, complaint)
+        sent = _letter(session, db, ctx, complaint, stage, "refuse", letter, refused_on)
         _audit(
             session,
             ctx,
@@ -780,6 +832,7 @@ def refuse(
                 "refused_on": refused_on,
                 "exclusion_reason": exclusion_reason,
                 "explanation": explanation.strip(),
+                **sent,
             },
         )
 
@@ -790,6 +843,7 @@ def withdraw(
     *,
     reason: str = "",
     withdrawn_on: date | None = None,
+    letter: "str | letters.DraftOnly | None" = None,
     expected_version: int | None = None,
     ctx: StepContext | None = None,
 ) -> None:
@@ -815,7 +869,11 @@ def withdraw(
         complaint.status = Status.WITHDRAWN
         complaint.closed_on = withdrawn_on
         _end_open_deadlines(session, complaint)
-        _audit(session, ctx, "withdraw", complaint.id, {"stage": stage.stage, "withdrawn_on": withdrawn_on, "reason": reason.strip()})
+        sent = _letter(session, db, ctx, complaint, stage, "withdraw", letter, withdrawn_on)
+        _audit(
+            session, ctx, "withdraw", complaint.id,
+            {"stage": stage.stage, "withdrawn_on": withdrawn_on, "reason": reason.strip(), **sent},
+        )
 
 
 def close(
@@ -870,7 +928,32 @@ def assign_handler(
         before = stage.handler
         stage.handler = handler.strip()
         session.add(stage)
-        _audit(session, ctx, "assign", complaint.id, {"stage": stage.stage, "from": before, "to": handler.strip()})
+        _audit(
+            session, ctx, "assign", complaint.id,
+            {"stage": stage.stage, "from": before, "to": handler.strip(), "handler": handler.strip()},
+            before={"handler": before},
+        )
+
+
+def note_adjustments(
+    db: Database,
+    reference: str,
+    *,
+    adjustments: str,
+    expected_version: int | None = None,
+    ctx: StepContext | None = None,
+) -> None:
+    """Record the reasonable adjustments agreed for this complaint (Code 5.10): large
+    print, another language, an easy-read version... Letters show them to the handler."""
+    ctx = ctx or StepContext()
+    with db.write() as session:
+        complaint = _complaint_for_change(session, reference, expected_version)
+        before = complaint.adjustments
+        complaint.adjustments = (adjustments or "").strip()
+        _audit(
+            session, ctx, "note adjustments", complaint.id,
+            {"adjustments": complaint.adjustments}, before={"adjustments": before},
+        )
 
 
 # --- settings --------------------------------------------------------------------------

@@ -15,6 +15,7 @@ from chc_tui.deadlines import Due
 from chc_tui.domain import Decision, ExclusionReason, Status, Step
 from typing import TYPE_CHECKING
 from screens.format import STATE_STYLE, d, short
+from screens.correspondence import AttachmentPicker, attachments_of, correspondence_table, note_form, open_attachment
 
 if TYPE_CHECKING:  # the ORM-backed view types load after the first paint
     from store.queries import ComplaintDetail, StageView
@@ -30,13 +31,14 @@ STEP_BINDINGS = [
     Binding("u", "step('refuse')", "Refuse", id="complaint.refuse"),
     Binding("w", "step('withdraw')", "Withdraw", id="complaint.withdraw"),
     Binding("g", "step('assign_handler')", "Reassign", id="complaint.assign", show=False),
+    Binding("d", "step('note_adjustments')", "Adjustments", id="complaint.adjustments", show=False),
 ]
 
 
 def available_steps(detail: ComplaintDetail) -> set[str]:
     """The steps the use-cases would accept now (they still check everything)."""
     complaint, stage = detail.complaint, detail.current
-    steps: set[str] = set()
+    steps: set[str] = {"note_adjustments"}  # needs are recorded whatever the state (5.10)
     if complaint.status == Status.OPEN:
         steps.add("withdraw")
         steps.add("assign_handler")
@@ -189,6 +191,7 @@ def render_detail(detail: ComplaintDetail, due: Due | None = None) -> Group:
                     else "",
                 ),
                 ("Closed", d(complaint.closed_on)),
+                ("Adjustments", complaint.adjustments),
             ]
         )
     )
@@ -213,6 +216,9 @@ def render_detail(detail: ComplaintDetail, due: Due | None = None) -> Group:
         withdrawal = detail.withdrawal
         parts.append(_section("Withdrawn"))
         parts.append(_pairs([("Withdrawn", d(withdrawal.withdrawn_on)), ("Reason", withdrawal.reason)]))
+    if detail.correspondence:
+        parts.append(_section("Correspondence and notes (Code 5.12)"))
+        parts.append(correspondence_table(detail))
     parts.append(_section("History"))
     history = Table(box=None, padding=(0, 1), show_header=False)
     history.add_column(no_wrap=True)
@@ -221,8 +227,15 @@ def render_detail(detail: ComplaintDetail, due: Due | None = None) -> Group:
     history.add_column()
     for entry in detail.history:
         summary = ", ".join(
-            f"{k}={v}" for k, v in entry.details.items() if v not in ("", None) and k not in ("reasons", "understanding")
+            f"{k}={v}" for k, v in entry.details.items()
+            if v not in ("", None) and k not in ("reasons", "understanding", "letter_sha256") and k not in entry.before
         )
+        changes = ", ".join(
+            f"{k}: {entry.before[k] or '(none)'} -> {entry.details.get(k) or '(none)'}"
+            for k in entry.before
+            if entry.before[k] != entry.details.get(k)
+        )
+        summary = ", ".join(part for part in (changes, summary) if part)
         history.add_row(f"{entry.at.astimezone():%d/%m/%Y %H:%M}", entry.actor, entry.action, summary)
     parts.append(history)
     return Group(*parts)
@@ -232,6 +245,8 @@ class ComplaintScreen(Screen):
     BINDINGS = [
         Binding("escape,backspace", "back", "Back", id="complaint.back"),
         *STEP_BINDINGS,
+        Binding("n", "note", "Note", id="complaint.note"),
+        Binding("o", "open_file", "Open file", id="complaint.open_file"),
         Binding("ctrl+r", "reload", "Reload", id="complaint.reload", show=False),
     ]
 
@@ -267,6 +282,10 @@ class ComplaintScreen(Screen):
                 return None
             # Hidden, not dimmed: the footer then shows only what can be done now.
             return parameters[0] in available_steps(self.detail)
+        if action == "note":  # on any complaint, closed ones too: records go on being kept
+            return None if self.detail is None else True
+        if action == "open_file":
+            return bool(attachments_of(self.detail))
         return True
 
     def action_step(self, step: str) -> None:
@@ -274,6 +293,36 @@ class ComplaintScreen(Screen):
 
     def action_back(self) -> None:
         self.app.pop_screen()
+
+    def action_note(self) -> None:
+        from screens.forms import StepForm
+
+        spec = note_form(self.app.services, self.detail)
+        write = spec.submit
+
+        def submit_and_refresh(values):
+            result = write(values)
+            self.app.refresh_views()  # before the form closes, so the section shows it at once
+            return result
+
+        spec.submit = submit_and_refresh
+
+        def finished(result) -> None:
+            if result is not None:
+                self.app.notify(spec.done_message(result), timeout=6)
+
+        self.app.push_screen(StepForm(spec), finished)
+
+    def action_open_file(self) -> None:
+        files = attachments_of(self.detail)
+        if len(files) == 1:
+            open_attachment(self.app, files[0][1])
+        elif files:
+            def chosen(index: int | None) -> None:
+                if index is not None:
+                    open_attachment(self.app, files[index][1])
+
+            self.app.push_screen(AttachmentPicker(files), chosen)
 
     def action_reload(self) -> None:
         self.reload()

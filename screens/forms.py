@@ -45,6 +45,10 @@ class FormSpec:
     preview: Callable[[dict[str, Any]], str] | None = None
     """Live hint under the title (for example the computed due date)."""
     intro: str = ""
+    draft: Callable[[Callable[[dict[str, Any]], Any], dict[str, Any]], Any] | None = None
+    """For a step that sends a letter: draft(submit, values) drafts it by running the step
+    with letter=DRAFT (raises StepRefused when the step or the letter cannot be made). Saving then shows the letter before sending;
+    `submit` gets the final text as values["letter"]."""
     today: Callable[[], date] = date.today
     done_message: Callable[[Any], str] = field(default=lambda result: "Saved")
 
@@ -235,25 +239,54 @@ class StepForm(ModalScreen[Any]):
             return
         self._saving = True
         try:
+            if self.spec.draft is not None:
+                self._show_letter(values, self.spec.draft(self.spec.submit, values))
+                return
             result = self.spec.submit(values)
         except StepRefused as refused:
-            general = []
-            first_field = None
-            known = {spec.name for spec in self.spec.fields}
-            for problem in refused.problems:
-                if problem.field in known:
-                    self._show_error(problem.field, problem.message)
-                    first_field = first_field or problem.field
-                else:
-                    general.append(problem.message)
-            self._set_message(self.query_one("#form-errors", Static), "\n".join(general))
-            if first_field:
-                self._focus_field(first_field)
-            self.app.bell()
+            self._show_refusal(refused)
             return
         finally:
             self._saving = False
         self.dismiss(result)
+
+    def _show_refusal(self, refused: StepRefused) -> None:
+        general = []
+        first_field = None
+        known = {spec.name for spec in self.spec.fields}
+        for problem in refused.problems:
+            if problem.field in known:
+                self._show_error(problem.field, problem.message)
+                first_field = first_field or problem.field
+            else:
+                general.append(problem.message)
+        self._set_message(self.query_one("#form-errors", Static), "\n".join(general))
+        if first_field:
+            self._focus_field(first_field)
+        self.app.bell()
+
+    def _show_letter(self, values: dict[str, Any], draft) -> None:
+        from screens.letter import LetterScreen
+
+        def after_letter(sent) -> None:
+            # This form may only be dismissed once the letter screen is off the stack;
+            # before that, dismissing would pop the letter screen a second time instead.
+            if sent is None:
+                return
+            if self.app.screen is self:
+                self.dismiss(sent.result)
+            else:
+                self._letter_sent = sent
+
+        title = f"{self.spec.title}: the letter. Check it, edit it, then Ctrl+S sends it and completes the step."
+        self.app.push_screen(
+            LetterScreen(draft, lambda text: self.spec.submit({**values, "letter": text}), title), after_letter
+        )
+
+    def on_screen_resume(self) -> None:
+        sent, self._letter_sent = getattr(self, "_letter_sent", None), None
+        if sent is not None:
+            self.dismiss(sent.result)
 
     def _focus_field(self, name: str) -> None:
         widget = self._widget(name)

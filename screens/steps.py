@@ -67,6 +67,7 @@ def log_form(services: Services, _detail: ComplaintDetail | None) -> FormSpec:
             resident_phone=values["resident_phone"],
             representative_name=values["representative_name"],
             representative_relationship=values["representative_relationship"],
+            adjustments=values["adjustments"],
             category=values["category"],
             resident_words=values["resident_words"],
             handler=values["handler"],
@@ -85,6 +86,7 @@ def log_form(services: Services, _detail: ComplaintDetail | None) -> FormSpec:
             FieldSpec("resident_words", "In the resident's own words", "long"),
             FieldSpec("representative_name", "Representative (if any)"),
             FieldSpec("representative_relationship", "Representative's relationship", placeholder="e.g. daughter, MP, advocate"),
+            FieldSpec("adjustments", "Reasonable adjustments (if any)", placeholder="e.g. large print, Polish, easy read"),
             FieldSpec("handler", "Handler", default=services.actor, suggestions=services.handlers()),
         ],
         submit=submit,
@@ -148,6 +150,7 @@ def acknowledge_form(services: Services, detail: ComplaintDetail) -> FormSpec:
         return services.do(
             "acknowledge",
             detail.complaint.reference,
+            letter=values.get("letter"),
             acknowledged_on=values["acknowledged_on"],
             expected_version=detail.complaint.version,
         )
@@ -157,6 +160,7 @@ def acknowledge_form(services: Services, detail: ComplaintDetail) -> FormSpec:
         intro=f"Acknowledgement due {d(ack_due)}. Definition: {stage.definition.understanding[:120] if stage.definition else 'none'}",
         fields=[FieldSpec("acknowledged_on", "Acknowledged on", "date", default=services.today)],
         submit=submit,
+        draft=services.draft_letter,
         preview=preview,
         today=lambda: services.today,
         done_message=lambda due: f"{detail.complaint.reference} acknowledged: respond by {d(due)}",
@@ -187,11 +191,11 @@ def extend_form(services: Services, detail: ComplaintDetail) -> FormSpec:
         return services.do(
             "extend",
             detail.complaint.reference,
+            letter=values.get("letter"),
             new_due=values["new_due"],
             reason=values["reason"],
             decided_on=values["decided_on"],
             told_resident_on=values["told_resident_on"],
-            ombudsman_details_given=values["ombudsman_details_given"],
             good_reason=values["good_reason"],
             expected_version=detail.complaint.version,
         )
@@ -205,11 +209,11 @@ def extend_form(services: Services, detail: ComplaintDetail) -> FormSpec:
             FieldSpec("new_due", "New due date", "date", default=""),
             FieldSpec("reason", "Reason, as told to the resident", "long"),
             FieldSpec("decided_on", "Decided on", "date", default=services.today),
-            FieldSpec("told_resident_on", "Resident told on", "date", default=services.today),
-            FieldSpec("ombudsman_details_given", f"Ombudsman's contact details given (Code {'6.5' if stage.stage == 1 else '6.16'})", "bool"),
+            FieldSpec("told_resident_on", "Letter to the resident dated", "date", default=services.today),
             FieldSpec("good_reason", "Good reason (only if past the limit)", "long"),
         ],
         submit=submit,
+        draft=services.draft_letter,
         preview=preview,
         today=lambda: services.today,
         done_message=lambda _: f"{detail.complaint.reference} extended",
@@ -236,6 +240,7 @@ def respond_form(services: Services, detail: ComplaintDetail) -> FormSpec:
         return services.do(
             "respond",
             detail.complaint.reference,
+            letter=values.get("letter"),
             decision=values["decision"] or "",
             reasons=values["reasons"],
             remedy=values["remedy"],
@@ -254,6 +259,7 @@ def respond_form(services: Services, detail: ComplaintDetail) -> FormSpec:
             FieldSpec("responded_on", "Response sent on", "date", default=services.today),
         ],
         submit=submit,
+        draft=services.draft_letter,
         preview=preview,
         today=lambda: services.today,
         done_message=lambda _: f"{detail.complaint.reference}: stage {stage.stage} response recorded",
@@ -302,9 +308,9 @@ def refuse_form(services: Services, detail: ComplaintDetail) -> FormSpec:
         return services.do(
             "refuse",
             detail.complaint.reference,
+            letter=values.get("letter"),
             exclusion_reason=values["exclusion_reason"] or "",
             explanation=values["explanation"],
-            ombudsman_right_explained=values["ombudsman_right_explained"],
             refused_on=values["refused_on"],
             expected_version=detail.complaint.version,
         )
@@ -315,10 +321,10 @@ def refuse_form(services: Services, detail: ComplaintDetail) -> FormSpec:
         fields=[
             FieldSpec("exclusion_reason", "Exclusion reason", "choice", choices=[(x.label, x.value) for x in ExclusionReason]),
             FieldSpec("explanation", "Explanation to the resident", "long"),
-            FieldSpec("ombudsman_right_explained", "Told they can take this to the Ombudsman (Code 2.4)", "bool"),
             FieldSpec("refused_on", "Refused on", "date", default=services.today),
         ],
         submit=submit,
+        draft=services.draft_letter,
         today=lambda: services.today,
         done_message=lambda _: f"{detail.complaint.reference} refused",
     )
@@ -329,6 +335,7 @@ def withdraw_form(services: Services, detail: ComplaintDetail) -> FormSpec:
         return services.do(
             "withdraw",
             detail.complaint.reference,
+            letter=values.get("letter"),
             reason=values["reason"],
             withdrawn_on=values["withdrawn_on"],
             expected_version=detail.complaint.version,
@@ -341,6 +348,7 @@ def withdraw_form(services: Services, detail: ComplaintDetail) -> FormSpec:
             FieldSpec("withdrawn_on", "Withdrawn on", "date", default=services.today),
         ],
         submit=submit,
+        draft=services.draft_letter,
         today=lambda: services.today,
         done_message=lambda _: f"{detail.complaint.reference} withdrawn",
     )
@@ -384,6 +392,26 @@ def assign_form(services: Services, detail: ComplaintDetail) -> FormSpec:
     )
 
 
+def adjustments_form(services: Services, detail: ComplaintDetail) -> FormSpec:
+    def submit(values: dict[str, Any]):
+        return services.do(
+            "note_adjustments",
+            detail.complaint.reference,
+            adjustments=values["adjustments"],
+            expected_version=detail.complaint.version,
+        )
+
+    return FormSpec(
+        title=f"Reasonable adjustments for {detail.complaint.reference} (Code 5.10)",
+        intro="What the resident needs from us: large print, another language, an easy-read "
+              "version, a call at a set time... Shown whenever a letter is made.",
+        fields=[FieldSpec("adjustments", "Adjustments agreed", "long", default=detail.complaint.adjustments)],
+        submit=submit,
+        today=lambda: services.today,
+        done_message=lambda _: f"{detail.complaint.reference}: adjustments recorded",
+    )
+
+
 FORMS = {
     "log_complaint": log_form,
     "define": define_form,
@@ -395,4 +423,5 @@ FORMS = {
     "withdraw": withdraw_form,
     "close": close_form,
     "assign_handler": assign_form,
+    "note_adjustments": adjustments_form,
 }

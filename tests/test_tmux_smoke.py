@@ -281,6 +281,9 @@ def test_log_define_acknowledge_and_quit_in_tmux(tmp_path):
         pane.wait_text(f"Acknowledge {reference}")
         pane.wait_text("Acknowledged on")  # its one field (a lone field shows no focus contrast)
         pane.keys("C-s")  # a binding of the form itself: needs no field focused
+        # the acknowledgement letter, drafted, before anything is written: Ctrl+S sends it
+        pane.wait_for("the acknowledgement letter", lambda s: f"Our reference: {reference}" in s and "Send" in s)
+        pane.keys("C-s")
         days = {d(first_day), d(date.today())}  # the test may straddle midnight
         pane.wait_for(
             "'Acknowledged' with today's date",

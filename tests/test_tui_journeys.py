@@ -13,6 +13,7 @@ from screens.complaint import ComplaintScreen
 from screens.confirm import ConfirmScreen
 from screens.forms import StepForm
 from screens.help import HelpScreen
+from screens.letter import LetterScreen
 from screens.main import MainScreen
 from store.queries import complaint_detail
 
@@ -21,6 +22,10 @@ TODAY = date(2026, 11, 23)  # a Monday
 
 @pytest.fixture
 def services(db):
+    from chc_tui.settings import put_setting
+
+    with db.write() as session:  # a stage 1 response letter names who to ask for stage 2
+        put_setting(session, "landlord.complaints_officer", "Pat Jones, Complaints Officer")
     return Services(db, actor="alice", today_fn=lambda: TODAY)
 
 
@@ -48,8 +53,9 @@ async def open_form(pilot, key: str) -> None:
     await wait_for(pilot, lambda: isinstance(pilot.app.screen, StepForm) and pilot.app.focused is not None, f"the form for {key!r}")
 
 
-async def save(pilot) -> None:
-    """Ctrl+S, then wait until the form has closed (or shows why it did not)."""
+async def save(pilot, send_letter: bool = True) -> None:
+    """Ctrl+S, then wait until the form has closed (or shows why it did not). A step that
+    sends a letter shows it first: Ctrl+S again sends it as drafted."""
     await pilot.press("ctrl+s")
     await wait_for(
         pilot,
@@ -57,6 +63,18 @@ async def save(pilot) -> None:
         "the form to save or to show an error",
     )
     await settle(pilot)
+    if send_letter and isinstance(pilot.app.screen, LetterScreen):
+        await pilot.press("ctrl+s")
+        await wait_for(
+            pilot,
+            lambda: not isinstance(pilot.app.screen, LetterScreen) or letter_errors(pilot.app),
+            "the letter to be sent or to show an error",
+        )
+        await settle(pilot)
+
+
+def letter_errors(app) -> str:
+    return str(app.screen.query_one("#letter-errors").render()).strip()
 
 
 def detail(services, ref):
@@ -153,8 +171,6 @@ async def test_full_journey_through_both_stages(services):
         await open_form(pilot, "x")
         await field(pilot, "new_due", "14/12/2026")
         await field(pilot, "reason", "Waiting for the roofer's report")
-        pilot.app.screen.query_one("#f-ombudsman_details_given").focus()
-        await pilot.press("space")
         await save(pilot)
         extension = detail(services, ref).current.extensions[0]
         assert (extension.new_due, extension.working_days_beyond_target) == (date(2026, 12, 14), 5)
@@ -220,15 +236,24 @@ async def test_refuse_from_the_complaint_screen(services):
         await open_form(pilot, "u")
         await choose(pilot, "exclusion_reason", "legal_proceedings")
         await field(pilot, "explanation", "Your claim about the same leak is before the county court")
-        await save(pilot)
-        # not yet told of the Ombudsman: refused, form kept with what was typed
-        assert isinstance(app.screen, StepForm)
-        assert "Code 2.4" in form_errors(app)["ombudsman_right_explained"]
-        assert "county court" in app.screen.query_one("#f-explanation").text
-        app.screen.query_one("#f-ombudsman_right_explained").focus()
-        await pilot.press("space")
-        await save(pilot)
+        await save(pilot, send_letter=False)
+        # the refusal letter gives the reasons and the right to go to the Ombudsman (2.4)
+        assert isinstance(app.screen, LetterScreen)
+        letter = app.screen.text
+        assert "county court" in letter and "0300 111 3000" in letter
+        # a tired handler deletes the Ombudsman paragraph: sending is refused, naming it
+        app.screen.query_one("#letter-text").load_text(letter.split("The Housing Ombudsman can")[0])
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert isinstance(app.screen, LetterScreen)
+        assert "the right to take the decision to the Ombudsman" in letter_errors(app)
+        assert detail(services, ref).complaint.status == "open"
+        await pilot.press("ctrl+r")  # start again from the draft
+        await pilot.press("ctrl+s")
+        await wait_for(pilot, lambda: not isinstance(app.screen, (LetterScreen, StepForm)), "the refusal to be sent")
+        await settle(pilot)
         stored = detail(services, ref)
+        assert stored.letters[0].body == letter and stored.letters[0].kind == "refusal"
         assert stored.complaint.status == "refused"
         assert stored.refusal.exclusion_reason == "legal_proceedings"
         assert services.deadlines() == []
@@ -409,3 +434,65 @@ async def test_a_key_pressed_before_the_database_is_open_is_not_lost(db):
         assert app.services is None or isinstance(app.screen, StepForm)
         await wait_for(pilot, lambda: isinstance(app.screen, StepForm), "the log form")
         assert app.services is not None
+
+
+async def test_write_edit_and_send_a_stage_one_response_letter(services):
+    ref = services.do("log_complaint", received_on=TODAY, channel="phone", resident_name="Ann Lee",
+                      category="Repairs", resident_words="Boiler broken", adjustments="Large print").reference
+    services.do("define", ref, understanding="The boiler has failed twice", outcomes_sought="A new boiler",
+                responsible_aspects="Boiler servicing")
+    services.do("acknowledge", ref)
+    app = build_app(services)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        app.open_complaint(ref)
+        await wait_for(pilot, lambda: isinstance(app.screen, ComplaintScreen), "the complaint")
+        await open_form(pilot, "r")
+        await choose(pilot, "decision", "upheld")
+        await field(pilot, "reasons", "The boiler was not serviced on time")
+        await field(pilot, "remedy", "A new boiler and an apology")
+        await save(pilot, send_letter=False)
+        # the letter, drafted from what was typed, before anything is written
+        assert isinstance(app.screen, LetterScreen)
+        drafted = app.screen.text
+        assert "Your complaint is upheld." in drafted and "The boiler was not serviced on time" in drafted
+        assert "Pat Jones, Complaints Officer" in drafted  # how to escalate (6.9g)
+        assert "Large print" in str(app.screen.query_one("#letter-adjustments").render())
+        assert detail(services, ref).current.response is None
+        # edit it from the keyboard: a sentence after the greeting
+        greeting = drafted.splitlines().index("Dear Ann Lee,")
+        await pilot.press(*["down"] * greeting, "end", "enter")
+        await type_text(pilot, "I am sorry for the cold weeks.")
+        edited = app.screen.text
+        assert edited != drafted and "Dear Ann Lee,\nI am sorry for the cold weeks.\n" in edited
+        # Escape goes back to the form only after asking; "n" keeps editing
+        await pilot.press("escape")
+        await wait_for(pilot, lambda: isinstance(app.screen, ConfirmScreen), "the question")
+        await pilot.press("n")
+        await wait_for(pilot, lambda: isinstance(app.screen, LetterScreen), "the letter again")
+        await pilot.press("ctrl+s")
+        await wait_for(pilot, lambda: isinstance(app.screen, ComplaintScreen), "the complaint screen")
+        await settle(pilot)
+        stored = detail(services, ref)
+        assert stored.current.response.decision == "upheld"
+        (letter,) = stored.letters
+        assert letter.body == edited and letter.edited and letter.kind == "stage1_response"
+        assert [(c.item.kind, c.item.letter_id) for c in stored.correspondence] == [("letter", letter.id)]
+
+
+async def test_escape_from_an_unchanged_letter_returns_to_the_form_with_the_typing(services):
+    ref = services.do("log_complaint", received_on=TODAY, channel="phone", resident_name="Ann Lee",
+                      category="Repairs", resident_words="Boiler broken").reference
+    app = build_app(services)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        app.open_complaint(ref)
+        await wait_for(pilot, lambda: isinstance(app.screen, ComplaintScreen), "the complaint")
+        await open_form(pilot, "w")
+        await field(pilot, "reason", "Sorted out with the caretaker")
+        await save(pilot, send_letter=False)
+        assert isinstance(app.screen, LetterScreen)
+        await pilot.press("escape")
+        await wait_for(pilot, lambda: isinstance(app.screen, StepForm), "the form")
+        assert app.screen.query_one("#f-reason").text == "Sorted out with the caretaker"
+        assert detail(services, ref).complaint.status == "open"

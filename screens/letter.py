@@ -1,0 +1,141 @@
+"""The letter a step sends, shown before the step completes: read it, edit it here or in
+$EDITOR, then send. Sending runs the step with the final text; if the text or the records
+lack an item the Code requires, the step says which and nothing is written."""
+
+from __future__ import annotations
+
+import os
+import shlex
+import subprocess
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Callable
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.screen import Screen
+from textual.widgets import Footer, Static, TextArea
+
+from chc_tui.domain import StepRefused
+from screens.confirm import ConfirmScreen
+
+
+@dataclass(frozen=True)
+class Sent:
+    """The step completed with its letter; `result` is what the step returned (maybe None)."""
+
+    result: Any
+
+
+class LetterScreen(Screen["Sent | None"]):
+    """Dismisses with Sent(step result) once sent, or None if the handler went back."""
+
+    DEFAULT_CSS = """
+    LetterScreen #letter-title { text-style: bold; padding: 0 1; }
+    LetterScreen #letter-adjustments { color: $text-warning; padding: 0 1; }
+    LetterScreen #letter-errors { color: $text-error; padding: 0 1; }
+    LetterScreen #letter-text { height: 1fr; }
+    """
+
+    BINDINGS = [
+        Binding("ctrl+s", "send", "Send and complete", id="letter.send"),
+        Binding("ctrl+o", "editor", "Open in $EDITOR", id="letter.editor"),
+        Binding("ctrl+r", "reset", "Start again", id="letter.reset"),
+        Binding("escape", "back", "Back to form", id="letter.back"),
+    ]
+
+    def __init__(self, draft, send: Callable[[str], Any], title: str) -> None:
+        super().__init__()
+        self.draft = draft
+        self.send = send
+        self.heading = title
+        self._sending = False
+
+    def compose(self) -> ComposeResult:
+        with Vertical():
+            yield Static(self.heading, id="letter-title")
+            if self.draft.adjustments:
+                yield Static(
+                    f"Reasonable adjustments for this resident: {self.draft.adjustments}. "
+                    "Make and send the letter to suit.",
+                    id="letter-adjustments",
+                )
+            yield Static("", id="letter-errors")
+            yield TextArea(self.draft.text, id="letter-text", soft_wrap=True, tab_behavior="focus")
+        yield Footer(show_command_palette=False)
+
+    def on_mount(self) -> None:
+        self.title = self.draft.kind.label + " letter"
+        self.sub_title = f"to {self.draft.addressee}"
+        self._show_errors([])
+        editor = self.query_one(TextArea)
+        editor.focus()
+        editor.move_cursor((0, 0))
+
+    @property
+    def text(self) -> str:
+        return self.query_one(TextArea).text
+
+    @property
+    def letter_changed(self) -> bool:
+        return self.text != self.draft.text
+
+    def _show_errors(self, messages: list[str]) -> None:
+        errors = self.query_one("#letter-errors", Static)
+        errors.update("\n".join(f"• {m}" for m in messages))
+        errors.display = bool(messages)
+
+    def action_send(self) -> None:
+        if self._sending:
+            return
+        self._sending = True
+        try:
+            result = self.send(self.text)
+        except StepRefused as refused:
+            self._show_errors([p.message for p in refused.problems])
+            self.app.bell()
+            return
+        finally:
+            self._sending = False
+        self.dismiss(Sent(result))
+
+    def action_back(self) -> None:
+        if self.text == self.draft.text:
+            self.dismiss(None)
+            return
+
+        def decided(discard: bool | None) -> None:
+            if discard:
+                self.dismiss(None)
+
+        self.app.push_screen(
+            ConfirmScreen("Go back to the form and lose your changes to the letter?", yes="Go back", no="Keep editing"),
+            decided,
+        )
+
+    def action_reset(self) -> None:
+        self.query_one(TextArea).load_text(self.draft.text)
+        self._show_errors([])
+
+    def action_editor(self) -> None:
+        """Hand the text to the handler's own editor and take back what they save."""
+        command = os.environ.get("VISUAL") or os.environ.get("EDITOR")
+        if not command:
+            self.notify("Set EDITOR (for example EDITOR=nano) to edit letters in your own editor.", severity="warning")
+            return
+        with tempfile.TemporaryDirectory(prefix="chc-letter-") as folder:
+            path = Path(folder) / f"{self.draft.kind.value}.txt"
+            path.write_text(self.text, encoding="utf-8")
+            try:
+                with self.app.suspend():
+                    finished = subprocess.run([*shlex.split(command), str(path)], check=False)
+            except Exception as exc:  # no terminal to hand over (for example under test)
+                self.notify(f"Could not open {command}: {exc}", severity="error")
+                return
+            if finished.returncode != 0:
+                self.notify(f"{command} ended with status {finished.returncode}; the letter is unchanged.", severity="warning")
+                return
+            self.query_one(TextArea).load_text(path.read_text(encoding="utf-8"))
+        self.notify("Letter updated from your editor")
