@@ -6,13 +6,14 @@ from __future__ import annotations
 
 import os
 import shlex
+import shutil
 import subprocess
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable
 
-from textual.app import ComposeResult
+from textual.app import ComposeResult, SuspendNotSupported
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import Screen
@@ -125,17 +126,28 @@ class LetterScreen(Screen["Sent | None"]):
         if not command:
             self.notify("Set EDITOR (for example EDITOR=nano) to edit letters in your own editor.", severity="warning")
             return
+        argv = [*shlex.split(command), ]
+        if not argv or shutil.which(argv[0]) is None:
+            self.notify(f"Editor {command!r} was not found; the letter is unchanged.", severity="error")
+            return
         with tempfile.TemporaryDirectory(prefix="chc-letter-") as folder:
             path = Path(folder) / f"{self.draft.kind.value}.txt"
             path.write_text(self.text, encoding="utf-8")
+            failure: str | None = None
             try:
                 with self.app.suspend():
-                    finished = subprocess.run([*shlex.split(command), str(path)], check=False)
-            except Exception as exc:  # no terminal to hand over (for example under test)
-                self.notify(f"Could not open {command}: {exc}", severity="error")
-                return
-            if finished.returncode != 0:
-                self.notify(f"{command} ended with status {finished.returncode}; the letter is unchanged.", severity="warning")
+                    # Nothing may escape this block: Textual only resumes the screen when
+                    # the block ends normally.
+                    try:
+                        finished = subprocess.run([*argv, str(path)], check=False)
+                        if finished.returncode != 0:
+                            failure = f"{command} ended with status {finished.returncode}"
+                    except OSError as exc:
+                        failure = f"could not run {command}: {exc}"
+            except SuspendNotSupported:
+                failure = "this terminal cannot hand over to an editor"
+            if failure:
+                self.notify(f"{failure}; the letter is unchanged.", severity="warning")
                 return
             self.query_one(TextArea).load_text(path.read_text(encoding="utf-8"))
         self.notify("Letter updated from your editor")
