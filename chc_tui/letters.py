@@ -11,6 +11,7 @@ name in `letters/` beside the database (see `templates_dir`).
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import re
 from dataclasses import dataclass, field
@@ -83,6 +84,17 @@ class DraftOnly:
 
 
 DRAFT = DraftOnly()
+
+
+class AsDrafted:
+    """Passed as a step's `letter` to send the letter exactly as drafted (the demo, and
+    scripts that record a step whose letter was not changed)."""
+
+    def __repr__(self) -> str:
+        return "AS_DRAFTED"
+
+
+AS_DRAFTED = AsDrafted()
 
 
 def long_date(value: date | None) -> str:
@@ -290,11 +302,14 @@ def templates_dir(db_path: Path) -> Path:
     return Path(db_path).parent / "letters"
 
 
+@functools.lru_cache(maxsize=8)
 def _environment(override: Path | None):
+    """One environment per templates folder: Jinja compiles each template once and
+    reloads it when the file changes (auto_reload), so an override takes effect at once."""
     import jinja2  # only when a letter is made: keeps start-up light
 
     loaders: list[Any] = []
-    if override is not None and override.is_dir():
+    if override is not None:  # searched even if made later: a missing folder finds nothing
         loaders.append(jinja2.FileSystemLoader(str(override)))
     loaders.append(jinja2.FileSystemLoader(str(PACKAGE_TEMPLATES)))
     env = jinja2.Environment(
@@ -353,7 +368,7 @@ def draft_or_send(
     complaint: Complaint,
     stage: StageRecord,
     step: str,
-    letter: str | DraftOnly | None,
+    letter: str | DraftOnly | AsDrafted | None,
     letter_date: date,
     actor: str,
 ) -> Letter | None:
@@ -373,6 +388,8 @@ def draft_or_send(
         raise LetterDrafted(
             LetterDraft(kind, stage.stage, rendered, template, facts.addressee, facts.adjustments, required_items(facts))
         )
+    if isinstance(letter, AsDrafted):
+        letter = rendered
     if not letter.strip():
         raise StepRefused("the letter is empty", "letter")
     problems = missing_from_text(facts, letter)

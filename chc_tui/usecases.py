@@ -233,7 +233,7 @@ def _letter(
     complaint: Complaint,
     stage: StageRecord,
     step: str,
-    letter: "str | letters.DraftOnly | None",
+    letter: "str | letters.DraftOnly | letters.AsDrafted | None",
     letter_date: date,
 ) -> dict[str, Any]:
     """Draft or store the step's letter (see chc_tui.letters); audit details for it."""
@@ -430,7 +430,7 @@ def acknowledge(
     reference: str,
     *,
     acknowledged_on: date | None = None,
-    letter: "str | letters.DraftOnly | None" = None,
+    letter: "str | letters.DraftOnly | letters.AsDrafted | None" = None,
     expected_version: int | None = None,
     ctx: StepContext | None = None,
 ) -> date:
@@ -512,7 +512,7 @@ def extend(
     told_resident_on: date | None = None,
     ombudsman_details_given: bool = False,
     good_reason: str = "",
-    letter: "str | letters.DraftOnly | None" = None,
+    letter: "str | letters.DraftOnly | letters.AsDrafted | None" = None,
     expected_version: int | None = None,
     ctx: StepContext | None = None,
 ) -> None:
@@ -617,7 +617,7 @@ def respond(
     remedy: str = "",
     outstanding_actions: str = "",
     responded_on: date | None = None,
-    letter: "str | letters.DraftOnly | None" = None,
+    letter: "str | letters.DraftOnly | letters.AsDrafted | None" = None,
     expected_version: int | None = None,
     ctx: StepContext | None = None,
 ) -> None:
@@ -780,7 +780,7 @@ def refuse(
     explanation: str,
     refused_on: date | None = None,
     ombudsman_right_explained: bool = False,
-    letter: "str | letters.DraftOnly | None" = None,
+    letter: "str | letters.DraftOnly | letters.AsDrafted | None" = None,
     expected_version: int | None = None,
     ctx: StepContext | None = None,
 ) -> None:
@@ -843,7 +843,7 @@ def withdraw(
     *,
     reason: str = "",
     withdrawn_on: date | None = None,
-    letter: "str | letters.DraftOnly | None" = None,
+    letter: "str | letters.DraftOnly | letters.AsDrafted | None" = None,
     expected_version: int | None = None,
     ctx: StepContext | None = None,
 ) -> None:

@@ -306,3 +306,14 @@ def test_a_broken_landlord_template_is_named(landlord):
     ref = logged(db)
     with pytest.raises(StepRefused, match="withdrawal.txt.j2 could not be used"):
         usecases.withdraw(db, ref, withdrawn_on=MON, letter=letters.DRAFT, ctx=ALICE)
+
+
+def test_as_drafted_sends_the_rendered_letter_unchanged(landlord):
+    db = landlord
+    ref = logged(db)
+    defined(db, ref)
+    d = draft("acknowledge", db, ref, acknowledged_on=MON, ctx=ALICE)
+    usecases.acknowledge(db, ref, acknowledged_on=MON, letter=letters.AS_DRAFTED, ctx=ALICE)
+    with db.read() as session:
+        stored = session.exec(select(Letter)).one()
+    assert stored.body == d.text and stored.edited is False
