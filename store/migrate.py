@@ -9,7 +9,7 @@ from sqlalchemy import inspect
 from sqlalchemy.engine import Engine
 
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
-HEAD = "0004"
+HEAD = "0005"
 
 
 class DatabaseTooNew(RuntimeError):

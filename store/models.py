@@ -57,6 +57,11 @@ class Complaint(SQLModel, table=True):
     # Reasonable adjustments noted for this complaint (Code 5.10): large print, another
     # language, an easy-read version... shown to the handler whenever a letter is made.
     adjustments: str = ""
+    # Learning (Code 9.1-9.3): what the complaint was about underneath, for the themes report.
+    theme: str = ""
+    root_cause: str = ""
+    # A new issue raised during stage 1 and logged as its own complaint (Code 6.8).
+    related_to_id: Optional[int] = Field(default=None, foreign_key="complaint.id")
     version: int = 1
     created_at: datetime = Field(default_factory=utcnow)
     created_by: str = ""
@@ -252,3 +257,192 @@ class Attachment(SQLModel, table=True):
     size_bytes: int
     added_by: str = ""
     added_at: datetime = Field(default_factory=utcnow)
+
+
+# --- around the complaint (issue 7) ---------------------------------------------------------
+
+
+class Vulnerability(SQLModel, table=True):
+    """A vulnerability or disability the resident disclosed (Code 5.10)."""
+
+    id: Optional[int] = Field(default=None, primary_key=True)
+    resident_id: int = Field(foreign_key="resident.id", index=True)
+    description: str
+    disclosed_on: date
+    ended_on: Optional[date] = None
+    recorded_by: str = ""
+    version: int = 1
+
+
+class Adjustment(SQLModel, table=True):
+    """A reasonable adjustment agreed with the resident, kept under review (Code 5.10)."""
+
+    id: Optional[int] = Field(default=None, primary_key=True)
+    resident_id: int = Field(foreign_key="resident.id", index=True)
+    description: str
+    agreed_on: date
+    review_on: date = Field(index=True)
+    reviewed_on: Optional[date] = None  # the last review; review_on then moves on
+    ended_on: Optional[date] = None
+    recorded_by: str = ""
+    version: int = 1
+
+
+class Representative(SQLModel, table=True):
+    """Someone acting for the resident (Code 3.6), with when their authority was confirmed."""
+
+    id: Optional[int] = Field(default=None, primary_key=True)
+    resident_id: int = Field(foreign_key="resident.id", index=True)
+    name: str
+    relationship: str
+    contact: str = ""
+    authority_confirmed_on: Optional[date] = None
+    ended_on: Optional[date] = None
+    recorded_by: str = ""
+    version: int = 1
+
+
+class Restriction(SQLModel, table=True):
+    """A restriction on contact for unacceptable behaviour (Code 5.14, 5.15): reasoned,
+    decided by a named person, and reviewed."""
+
+    id: Optional[int] = Field(default=None, primary_key=True)
+    resident_id: int = Field(foreign_key="resident.id", index=True)
+    restriction: str
+    reasons: str
+    decided_by: str
+    decided_on: date
+    review_on: date = Field(index=True)
+    reviewed_on: Optional[date] = None
+    ended_on: Optional[date] = None
+    recorded_by: str = ""
+    version: int = 1
+
+
+class ServiceRequest(SQLModel, table=True):
+    """A request for a service (a repair, a visit), not a complaint (Code 1.4, 1.5)."""
+
+    __tablename__ = "service_request"
+    id: Optional[int] = Field(default=None, primary_key=True)
+    reference: str = Field(unique=True, index=True)
+    resident_id: int = Field(foreign_key="resident.id", index=True)
+    received_on: date = Field(index=True)
+    category: str
+    description: str
+    target_days: int  # working days, from the landlord's setting when logged
+    due_on: date = Field(index=True)
+    done_on: Optional[date] = None
+    outcome: str = ""
+    complaint_id: Optional[int] = Field(default=None, foreign_key="complaint.id", index=True)
+    recorded_by: str = ""
+    version: int = 1
+
+
+class Remedy(SQLModel, table=True):
+    """A remedy offered to put things right (Code 6.6, 7.1-7.3)."""
+
+    id: Optional[int] = Field(default=None, primary_key=True)
+    complaint_id: int = Field(foreign_key="complaint.id", index=True)
+    stage: int
+    kind: str  # see chc_tui.remedies.RemedyKind
+    description: str  # what will happen
+    amount_pence: Optional[int] = None  # a financial remedy's total
+    parts_json: str = "[]"  # a financial remedy's parts: [{"label": ..., "pence": ...}]
+    due_on: Optional[date] = Field(default=None, index=True)
+    offered_on: date
+    accepted_on: Optional[date] = None
+    declined_on: Optional[date] = None
+    done_on: Optional[date] = None
+    recorded_by: str = ""
+    version: int = 1
+
+
+class Action(SQLModel, table=True):
+    """An outstanding action, tracked after the stage closes (Code 6.6, 6.17)."""
+
+    id: Optional[int] = Field(default=None, primary_key=True)
+    complaint_id: int = Field(foreign_key="complaint.id", index=True)
+    stage: int
+    description: str
+    owner: str
+    due_on: date = Field(index=True)
+    done_on: Optional[date] = None
+    update: str = ""
+    recorded_by: str = ""
+    version: int = 1
+
+
+class OmbudsmanCase(SQLModel, table=True):
+    __tablename__ = "ombudsman_case"
+    id: Optional[int] = Field(default=None, primary_key=True)
+    complaint_id: int = Field(foreign_key="complaint.id", index=True)
+    ombudsman_reference: str = Field(index=True)
+    opened_on: date
+    closed_on: Optional[date] = None
+    chfo_on: Optional[date] = None  # a Complaint Handling Failure Order, if one was issued
+    chfo_reason: str = ""
+    recorded_by: str = ""
+    version: int = 1
+
+
+class OmbudsmanRequest(SQLModel, table=True):
+    """A request from the Ombudsman (for evidence, a response) with its due date."""
+
+    __tablename__ = "ombudsman_request"
+    id: Optional[int] = Field(default=None, primary_key=True)
+    case_id: int = Field(foreign_key="ombudsman_case.id", index=True)
+    received_on: date
+    description: str
+    due_on: date = Field(index=True)
+    met_on: Optional[date] = None
+    recorded_by: str = ""
+
+
+class OmbudsmanFinding(SQLModel, table=True):
+    """The determination on one issue of a case: each issue has its own."""
+
+    __tablename__ = "ombudsman_finding"
+    id: Optional[int] = Field(default=None, primary_key=True)
+    case_id: int = Field(foreign_key="ombudsman_case.id", index=True)
+    issue: str
+    determination: str  # see chc_tui.ombudsman.Determination
+    determined_on: date
+    recorded_by: str = ""
+
+
+class OmbudsmanOrder(SQLModel, table=True):
+    """An order or recommendation, with its due date and the evidence it was complied with."""
+
+    __tablename__ = "ombudsman_order"
+    id: Optional[int] = Field(default=None, primary_key=True)
+    case_id: int = Field(foreign_key="ombudsman_case.id", index=True)
+    finding_id: Optional[int] = Field(default=None, foreign_key="ombudsman_finding.id")
+    kind: str  # order | recommendation
+    description: str
+    due_on: date = Field(index=True)
+    complied_on: Optional[date] = None
+    evidence: str = ""
+    recorded_by: str = ""
+    version: int = 1
+
+
+class Lesson(SQLModel, table=True):
+    """A lesson learned and the service improvement it led to (Code 9.1-9.3)."""
+
+    id: Optional[int] = Field(default=None, primary_key=True)
+    theme: str = Field(index=True)
+    lesson: str
+    improvement: str = ""
+    recorded_on: date
+    due_on: Optional[date] = None  # when the improvement should be in place
+    done_on: Optional[date] = None
+    recorded_by: str = ""
+    version: int = 1
+
+
+class LessonComplaint(SQLModel, table=True):
+    """Which complaints taught a lesson."""
+
+    __tablename__ = "lesson_complaint"
+    lesson_id: int = Field(foreign_key="lesson.id", primary_key=True)
+    complaint_id: int = Field(foreign_key="complaint.id", primary_key=True)
