@@ -4,11 +4,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from typing import TYPE_CHECKING
 
 from chc_tui.calendar import WorkingCalendar
 from chc_tui.domain import DeadlineState, Status, Step
 from chc_tui.policy import CodePolicy
 from store.rows import ComplaintRow
+
+if TYPE_CHECKING:
+    from store.other_deadlines import OtherDeadlineRow
 
 
 def next_step(row: ComplaintRow) -> Step:
@@ -41,14 +45,33 @@ class Due:
     state: DeadlineState | None
 
 
+def working_days_left(due_on: date, calendar: WorkingCalendar, today: date) -> int:
+    if due_on == today:
+        return 0
+    days_left = calendar.working_days_between(today, due_on)
+    if due_on < today and days_left == 0:
+        days_left = -1  # due on a day that has passed, even over a weekend, is overdue
+    return days_left
+
+
 def assess(row: ComplaintRow, calendar: WorkingCalendar, today: date, policy: CodePolicy) -> Due:
     step = next_step(row)
     if row.due_on is None or row.status != Status.OPEN:
         return Due(row, step, None, None)
-    if row.due_on == today:
-        days_left = 0
-    else:
-        days_left = calendar.working_days_between(today, row.due_on)
-        if row.due_on < today and days_left == 0:
-            days_left = -1  # due on a day that has passed, even over a weekend, is overdue
+    days_left = working_days_left(row.due_on, calendar, today)
     return Due(row, step, days_left, deadline_state(days_left, policy))
+
+
+@dataclass(frozen=True)
+class OtherDue:
+    """A due date around a complaint (a review, a remedy, an Ombudsman order...) with its
+    urgency, counted in working days like the complaint deadlines."""
+
+    row: "OtherDeadlineRow"
+    days_left: int
+    state: DeadlineState
+
+
+def assess_other(row: "OtherDeadlineRow", calendar: WorkingCalendar, today: date, policy: CodePolicy) -> OtherDue:
+    days_left = working_days_left(row.due_on, calendar, today)
+    return OtherDue(row, days_left, deadline_state(days_left, policy))

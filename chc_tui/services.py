@@ -14,7 +14,7 @@ from typing import Callable
 from chc_tui import usecases
 from chc_tui.calendar import WorkingCalendar
 from chc_tui.context import StepContext, os_user
-from chc_tui.deadlines import Due, assess
+from chc_tui.deadlines import Due, OtherDue, assess, assess_other
 from chc_tui.domain import DeadlineState
 from chc_tui.policy import CODE_2024, CodePolicy
 from chc_tui.settings import load_calendar
@@ -64,6 +64,17 @@ class Services:
             rows = queries.open_deadlines(session)
         today = self.today
         return [assess(row, calendar, today, self.policy) for row in rows]
+
+    def other_deadlines(self) -> list[OtherDue]:
+        """Reviews, service requests, remedies, actions, Ombudsman requests and orders,
+        improvements: every other running due date, soonest first."""
+        from store.other_deadlines import other_deadlines
+
+        with self.db.read() as session:
+            calendar = load_calendar(session)
+            rows = other_deadlines(session)
+        today = self.today
+        return [assess_other(row, calendar, today, self.policy) for row in rows]
 
     def complaints(self, **filters) -> list[Due]:
         with self.db.read() as session:

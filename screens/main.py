@@ -37,6 +37,17 @@ STAGE_FILTERS = [None, 1, 2]
 LIST_PAGE = 200  # rows loaded into the list at once; search and filters narrow the rest
 PANEL_ROWS = 200  # soonest deadlines painted in the panel; its title counts them all
 
+# The panel's kind filter (k): complaint deadlines, then the due dates around them.
+PANEL_KINDS: list[tuple[str, frozenset[str]]] = [
+    ("all", frozenset()),
+    ("complaints", frozenset({"complaint"})),
+    ("reviews", frozenset({"adjustment", "restriction"})),
+    ("service requests", frozenset({"service_request"})),
+    ("remedies and actions", frozenset({"remedy", "action"})),
+    ("Ombudsman", frozenset({"ombudsman_request", "ombudsman_order", "submission"})),
+    ("improvements", frozenset({"improvement"})),
+]
+
 
 class MainScreen(Screen):
     TITLE = "Complaints"
@@ -51,6 +62,7 @@ class MainScreen(Screen):
         Binding("h", "cycle_handler", "Handler", id="main.handler", show=False),
         Binding("o", "toggle_overdue", "Overdue", id="main.overdue"),
         Binding("d", "focus_deadlines", "Deadlines", id="main.deadlines", show=False),
+        Binding("k", "cycle_kind", "Panel kind", id="main.panel_kind", show=False),
         Binding("f2", "self_assessment", "Assessment", id="main.self_assessment"),
         Binding("f3", "annual_report", "Report", id="main.annual_report"),
         Binding("l", "focus_list", "List", id="main.list", show=False),
@@ -66,6 +78,8 @@ class MainScreen(Screen):
         self._early: tuple[list[Due], date] | None = None  # rows that came before the columns did
         self._columns_ready = False
         self._submission = None  # the yearly self-assessment submission (Code 8.1-8.4)
+        self._others: list = []  # reviews, requests, remedies, actions, Ombudsman dates (issue 7)
+        self.panel_kind = 0  # index into PANEL_KINDS
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -141,6 +155,7 @@ class MainScreen(Screen):
         search = self.query_one("#search", Input).value
         dues = self.services.deadlines()
         self._submission = self.services.yearly_submission()
+        self._others = self.services.other_deadlines()
         rows = self.services.complaints(
             search=search,
             stage=self.stage_filter,
@@ -162,9 +177,12 @@ class MainScreen(Screen):
         panel.clear()
         counts = {state: 0 for state in DeadlineState}
         submission = self._submission
-        rows = [(due.row.due_on, 0, due) for due in dues]
-        if submission is not None:
+        label, kinds = PANEL_KINDS[self.panel_kind]
+        wanted = (lambda kind: True) if not kinds else kinds.__contains__
+        rows = [(due.row.due_on, 0, due) for due in dues] if wanted("complaint") else []
+        if submission is not None and wanted("submission"):
             rows.append((submission.due_on, 1, submission))
+        rows += [(other.row.due_on, 2, other) for other in self._others if wanted(other.row.kind)]
         ordered = sorted(rows, key=lambda r: (r[0], r[1]))
         for _due_on, _kind, item in ordered[PANEL_ROWS:]:
             counts[item.state] += 1
@@ -181,6 +199,10 @@ class MainScreen(Screen):
                 )
                 counts[submission.state] += 1
                 continue
+            if _kind == 2:
+                self._add_other_row(panel, item)
+                counts[item.state] += 1
+                continue
             due = item
             counts[due.state] += 1
             panel.add_row(
@@ -196,8 +218,26 @@ class MainScreen(Screen):
             panel.move_cursor(row=min(keep, panel.row_count - 1))
         summary = " · ".join(f"{counts[s]} {s.value.replace('due ', '')}" for s in DeadlineState)
         self.query_one("#deadline-title", Static).update(
-            f"[b]Deadlines {today:%a %d/%m}[/b] · {summary}"
+            f"[b]Deadlines {today:%a %d/%m}[/b]"
+            + (f" [b]({label})[/b]" if kinds else "")
+            + f" · {summary}"
             + (f" · first {PANEL_ROWS} of {len(ordered)}" if len(ordered) > PANEL_ROWS else "")
+        )
+
+    @staticmethod
+    def _add_other_row(panel: DataTable, other) -> None:
+        row = other.row
+        style = STATE_STYLE[other.state]
+        # Enter opens the complaint the item belongs to (see _open_other).
+        key = f"{row.kind}:{row.item_id}"
+        panel.add_row(
+            short(row.due_on),
+            Text(str(other.days_left), style=style, justify="right"),
+            Text(other.state.value, style=style),
+            row.reference,
+            Text(row.kind_label, overflow="ellipsis", no_wrap=True),
+            Text(f"{row.who}: {row.what}", overflow="ellipsis", no_wrap=True),
+            key=key,
         )
 
     def _fill_list(self, rows: list[Due]) -> None:
@@ -257,8 +297,18 @@ class MainScreen(Screen):
     def _open(self, key: str) -> None:
         if key.startswith("SA:"):
             self._push_assessment(int(key[3:]))
+        elif ":" in key:  # a due date that belongs to no complaint (issue 7)
+            self._open_other(*key.split(":", 1))
         else:
             self.app.open_complaint(key)
+
+    def _open_other(self, kind: str, item_id: str) -> None:
+        row = next((o.row for o in self._others if o.row.kind == kind and str(o.row.item_id) == item_id), None)
+        if row is not None and row.complaint_reference:
+            self.app.open_complaint(row.complaint_reference)
+            return
+        what = f"{row.kind_label} {row.reference}: {row.what}" if row else kind
+        self.notify(f"{what} belongs to no complaint.", timeout=4)
 
     @needs_services
     def action_self_assessment(self) -> None:
@@ -311,6 +361,12 @@ class MainScreen(Screen):
     def action_toggle_overdue(self) -> None:
         self.overdue_only = not self.overdue_only
         self.refresh_data()
+
+    def action_cycle_kind(self) -> None:
+        """Show one kind of due date in the panel, or all of them."""
+        self.panel_kind = (self.panel_kind + 1) % len(PANEL_KINDS)
+        self.refresh_data()
+        self.notify(f"Deadline panel: {PANEL_KINDS[self.panel_kind][0]}", timeout=2)
 
     def action_focus_deadlines(self) -> None:
         self.query_one("#deadlines", DataTable).focus()

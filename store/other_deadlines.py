@@ -1,0 +1,133 @@
+"""Every due date around complaints that is still running, for the deadline panel:
+adjustment and restriction reviews, service request targets, remedies, outstanding actions,
+the Ombudsman's requests and orders, and service improvements promised from lessons.
+
+Each kind is one small query on rows not yet done; they are few next to the complaints.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import func
+from sqlmodel import Session, select
+
+from store.models import (
+    Action,
+    Adjustment,
+    Complaint,
+    Lesson,
+    OmbudsmanCase,
+    OmbudsmanOrder,
+    OmbudsmanRequest,
+    Remedy,
+    Resident,
+    Restriction,
+    ServiceRequest,
+)
+
+# kind -> the panel's words for it; the order is the order of the panel's kind filter
+KINDS: dict[str, str] = {
+    "adjustment": "review adjustment",
+    "restriction": "review restriction",
+    "service_request": "service request",
+    "remedy": "remedy",
+    "action": "action",
+    "ombudsman_request": "Ombudsman request",
+    "ombudsman_order": "Ombudsman order",
+    "improvement": "improvement",
+}
+
+
+@dataclass(frozen=True)
+class OtherDeadlineRow:
+    kind: str  # a key of KINDS
+    item_id: int
+    reference: str  # the complaint's, or the service request's, or "" (a lesson)
+    complaint_reference: str | None  # where Enter goes, when the item belongs to a complaint
+    who: str  # the resident, or the lesson's theme
+    what: str
+    due_on: date
+
+    @property
+    def kind_label(self) -> str:
+        return KINDS[self.kind]
+
+
+def _latest_complaint_by_resident(session: Session, resident_ids: set[int]) -> dict[int, str]:
+    """A resident's newest complaint: where their reviews open (the complaint screen shows
+    the resident's needs and leads to the resident)."""
+    if not resident_ids:
+        return {}
+    newest = (
+        select(Complaint.resident_id, func.max(Complaint.id).label("cid"))
+        .where(Complaint.resident_id.in_(resident_ids))  # type: ignore[attr-defined]
+        .group_by(Complaint.resident_id)
+        .subquery()
+    )
+    rows = session.exec(select(newest.c.resident_id, Complaint.reference).join(newest, Complaint.id == newest.c.cid))
+    return {rid: ref for rid, ref in rows}
+
+
+def other_deadlines(session: Session) -> list[OtherDeadlineRow]:
+    rows: list[OtherDeadlineRow] = []
+
+    reviews = []
+    for model, kind, text in ((Adjustment, "adjustment", Adjustment.description), (Restriction, "restriction", Restriction.restriction)):
+        reviews += [
+            (kind, item_id, rid, name, what, due)
+            for item_id, rid, name, what, due in session.exec(
+                select(model.id, model.resident_id, Resident.name, text, model.review_on)
+                .join(Resident, Resident.id == model.resident_id)
+                .where(model.ended_on == None)  # noqa: E711
+            )
+        ]
+    latest = _latest_complaint_by_resident(session, {r[2] for r in reviews})
+    for kind, item_id, rid, name, what, due in reviews:
+        ref = latest.get(rid)
+        rows.append(OtherDeadlineRow(kind, item_id, ref or "", ref, name, what, due))
+
+    for item_id, ref, name, what, due, cref in session.exec(
+        select(ServiceRequest.id, ServiceRequest.reference, Resident.name, ServiceRequest.description,
+               ServiceRequest.due_on, Complaint.reference)
+        .join(Resident, Resident.id == ServiceRequest.resident_id)
+        .join(Complaint, Complaint.id == ServiceRequest.complaint_id, isouter=True)
+        .where(ServiceRequest.done_on == None)  # noqa: E711
+    ):
+        rows.append(OtherDeadlineRow("service_request", item_id, ref, cref, name, what, due))
+
+    for model, kind, done in ((Remedy, "remedy", Remedy.done_on), (Action, "action", Action.done_on)):
+        query = (
+            select(model.id, Complaint.reference, Resident.name, model.description, model.due_on)
+            .join(Complaint, Complaint.id == model.complaint_id)
+            .join(Resident, Resident.id == Complaint.resident_id)
+            .where(done == None, model.due_on != None)  # noqa: E711
+        )
+        if model is Remedy:
+            query = query.where(Remedy.declined_on == None)  # noqa: E711  (nothing left to do)
+        for item_id, ref, name, what, due in session.exec(query):
+            rows.append(OtherDeadlineRow(kind, item_id, ref, ref, name, what, due))
+
+    for model, kind, done in (
+        (OmbudsmanRequest, "ombudsman_request", OmbudsmanRequest.met_on),
+        (OmbudsmanOrder, "ombudsman_order", OmbudsmanOrder.complied_on),
+    ):
+        for item_id, ref, name, what, due in session.exec(
+            select(model.id, Complaint.reference, Resident.name, model.description, model.due_on)
+            .join(OmbudsmanCase, OmbudsmanCase.id == model.case_id)
+            .join(Complaint, Complaint.id == OmbudsmanCase.complaint_id)
+            .join(Resident, Resident.id == Complaint.resident_id)
+            .where(done == None)  # noqa: E711
+        ):
+            rows.append(OtherDeadlineRow(kind, item_id, ref, ref, name, what, due))
+
+    for item_id, theme, what, due in session.exec(
+        select(Lesson.id, Lesson.theme, Lesson.improvement, Lesson.due_on).where(
+            Lesson.done_on == None, Lesson.due_on != None  # noqa: E711
+        )
+    ):
+        rows.append(OtherDeadlineRow("improvement", item_id, f"L{item_id}", None, theme, what, due))
+
+    rows.sort(key=lambda r: (r.due_on, r.kind, r.item_id))
+    return rows
