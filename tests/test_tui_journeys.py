@@ -496,3 +496,29 @@ async def test_escape_from_an_unchanged_letter_returns_to_the_form_with_the_typi
         await wait_for(pilot, lambda: isinstance(app.screen, StepForm), "the form")
         assert app.screen.query_one("#f-reason").text == "Sorted out with the caretaker"
         assert detail(services, ref).complaint.status == "open"
+
+
+async def test_the_letter_survives_an_editor_that_cannot_run(services, monkeypatch):
+    ref = services.do("log_complaint", received_on=TODAY, channel="phone", resident_name="Ann Lee",
+                      category="Repairs", resident_words="Boiler broken").reference
+    app = build_app(services)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        app.open_complaint(ref)
+        await wait_for(pilot, lambda: isinstance(app.screen, ComplaintScreen), "the complaint")
+        await open_form(pilot, "w")
+        await save(pilot, send_letter=False)
+        drafted = app.screen.text
+        monkeypatch.setenv("EDITOR", "no-such-editor-anywhere")
+        monkeypatch.delenv("VISUAL", raising=False)
+        await pilot.press("ctrl+o")
+        await pilot.pause()
+        assert any("was not found" in str(n.message) for n in app._notifications)
+        monkeypatch.setenv("EDITOR", "true")  # exists, but a test terminal cannot be handed over
+        await pilot.press("ctrl+o")
+        await pilot.pause()
+        assert any("cannot hand over" in str(n.message) for n in app._notifications)
+        assert isinstance(app.screen, LetterScreen) and app.screen.text == drafted
+        await pilot.press("ctrl+s")
+        await wait_for(pilot, lambda: isinstance(app.screen, ComplaintScreen), "the complaint screen")
+        assert detail(services, ref).letters[0].body == drafted
