@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sqlite3
+import threading
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Iterator
@@ -50,6 +51,7 @@ class Database:
         self.engine = make_engine(self.path)
         self._write_engine = self.engine.execution_options(sqlite_begin="IMMEDIATE")
         self._watch: sqlite3.Connection | None = None
+        self._local = threading.local()  # the write transaction this thread has open, if any
 
     @contextmanager
     def read(self) -> Iterator[Session]:
@@ -58,10 +60,23 @@ class Database:
 
     @contextmanager
     def write(self) -> Iterator[Session]:
-        """One transaction: committed whole on success, rolled back whole on any error."""
+        """One transaction: committed whole on success, rolled back whole on any error.
+
+        Inside another write on the same thread it joins that transaction as a savepoint:
+        an importer runs many use-cases as one all-or-nothing transaction, and a refused
+        row undoes only itself while the importer collects every problem."""
+        outer = getattr(self._local, "session", None)
+        if outer is not None:
+            with outer.begin_nested():
+                yield outer
+            return
         with Session(self._write_engine, expire_on_commit=False) as session:
             with session.begin():
-                yield session
+                self._local.session = session
+                try:
+                    yield session
+                finally:
+                    self._local.session = None
 
     def data_version(self) -> int:
         """A number that changes whenever another connection commits, for live refresh.
