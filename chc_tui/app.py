@@ -83,6 +83,18 @@ class ChcApp(App):
         from chc_tui import holiday_cache
 
         holiday_cache.save(services.calendar(), date.today())
+        self._daily_backup()
+
+    def _daily_backup(self) -> None:
+        """The day's automatic backup, made by the first session to start that day."""
+        from store.backup import daily_backup
+
+        try:
+            daily_backup(self.db_path, date.today())
+        except Exception as exc:  # never stops the handler working; doctor reports it too
+            self.call_from_thread(
+                self.notify, f"Today's automatic backup failed: {exc}. Run chc doctor.", severity="warning", timeout=15
+            )
 
     @staticmethod
     def _assess_early(early):

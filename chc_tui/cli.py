@@ -4,6 +4,7 @@ the chosen command needs them."""
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from datetime import date
 from pathlib import Path
@@ -68,6 +69,9 @@ def build_parser() -> argparse.ArgumentParser:
     from chc_tui.cli_correspondence import add_note_parser  # issue #6: chc note (Code 5.12)
 
     add_note_parser(sub, with_db)  # issue #6
+    from chc_tui.cli_backup import add_backup_parsers  # issue #8: backup, restore, doctor
+
+    add_backup_parsers(sub, with_db)
     return parser
 
 
@@ -143,6 +147,10 @@ def _make_demo(path: Path, count: int = 200) -> Path:
 
 
 def main(argv: list[str] | None = None) -> int:
+    # Everything chc creates (database, WAL, attachments, backups, exports) is for the
+    # owner and their group only: handlers share one database through a group, and
+    # residents' personal data is never readable by everyone on a shared server.
+    os.umask(0o007)
     args = build_parser().parse_args(argv)
     if args.version:
         from chc_tui import __version__
@@ -177,6 +185,12 @@ def main(argv: list[str] | None = None) -> int:
             from chc_tui.cli_correspondence import run_note
 
             return run_note(args, path)
+        if args.command in ("backup", "restore", "doctor"):  # issue #8
+            from chc_tui import cli_backup
+
+            if args.command == "doctor":
+                return cli_backup.run_doctor(path)
+            return cli_backup.run_backup(args, path) if args.command == "backup" else cli_backup.run_restore(args, path)
         from chc_tui.app import run_app
 
         return run_app(path)
