@@ -43,18 +43,30 @@ class ChcApp(App):
         Binding("ctrl+c", "quit_app", "Quit", id="app.ctrl_c", show=False, priority=True),
     ]
 
-    def __init__(self, services: Services | None = None, *, db_path: Path | None = None) -> None:
+    def __init__(self, services: Services | None = None, *, db_path: Path | str | None = None) -> None:
         super().__init__()
         if services is None and db_path is None:
             raise ValueError("give ready services or a database path")
         self.services: Services | None = services
-        self.db_path = Path(db_path) if db_path is not None else services.db.path
+        if db_path is None:
+            db_path = services.db.url or services.db.path
+        # A file, or a PostgreSQL URL (kept as text; it has no file to read early or back up).
+        self.db_path: Path | str = db_path if isinstance(db_path, str) and "://" in db_path else Path(db_path)
         self.open_error: str | None = None
         self._seen_version: int | None = None
         self._waiting: list = []  # actions asked for before the services were ready
 
+    @property
+    def db_label(self) -> str:
+        if isinstance(self.db_path, Path):
+            return self.db_path.name
+        from sqlalchemy.engine import make_url  # only for a server database
+
+        url = make_url(self.db_path)
+        return f"{url.host or 'localhost'}/{url.database}"
+
     def on_mount(self) -> None:
-        self.sub_title = f"{os_user()} · {self.db_path.name}"
+        self.sub_title = f"{os_user()} · {self.db_label}"
         self.push_screen(MainScreen())
         if self.services is None:
             self._open_database()
@@ -65,7 +77,7 @@ class ChcApp(App):
     def _open_database(self) -> None:
         from store.fastread import read_open
 
-        early = read_open(self.db_path)
+        early = read_open(self.db_path) if isinstance(self.db_path, Path) else None
         if early is not None:
             dues = self._assess_early(early)
             painted = threading.Event()
@@ -89,6 +101,8 @@ class ChcApp(App):
         """The day's automatic backup, made by the first session to start that day."""
         from store.backup import daily_backup
 
+        if not isinstance(self.db_path, Path):
+            return  # a server database is backed up by the server's own tools (pg_dump)
         try:
             daily_backup(self.db_path, date.today())
         except Exception as exc:  # never stops the handler working; doctor reports it too
@@ -131,7 +145,7 @@ class ChcApp(App):
         waiting, self._waiting = self._waiting, []
         for callback in waiting:
             self.call_later(callback)
-        self.sub_title = f"{services.actor} · {self.db_path.name}"
+        self.sub_title = f"{services.actor} · {self.db_label}"
         self.refresh_views()
         for screen in self.screen_stack:
             screen.refresh_bindings()

@@ -75,7 +75,7 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _database_path(args) -> Path:
+def _database_path(args) -> Path | str:
     from store.paths import resolve_db_path
 
     return resolve_db_path(args.db)
@@ -88,7 +88,7 @@ def _calendar_for(args):
 
     region, closures = None, {}
     path = _database_path(args)
-    if path.exists():
+    if isinstance(path, str) or path.exists():  # a server database, or a file that is there
         from chc_tui.settings import closure_days
         from chc_tui.settings import region as region_setting
         from store.engine import open_database

@@ -18,9 +18,15 @@ def add_backup_parsers(sub, with_db) -> None:
     sub.add_parser("doctor", parents=[with_db], help="integrity, schema, permissions, free disk, backups")
 
 
+SERVER = "this is a PostgreSQL database: back it up with the server's own tools (pg_dump / pg_restore)"
+
+
 def run_backup(args, path: Path) -> int:
     from store.backup import BackupError, backup, daily_backup
 
+    if isinstance(path, str):
+        print(f"chc backup: {SERVER}", file=sys.stderr)
+        return 2
     try:
         if args.auto:
             made = daily_backup(path, date.today())
@@ -39,6 +45,9 @@ def run_backup(args, path: Path) -> int:
 def run_restore(args, path: Path) -> int:
     from store.backup import BackupError, restore
 
+    if isinstance(path, str):
+        print(f"chc restore: {SERVER}", file=sys.stderr)
+        return 2
     if not args.yes:
         if not sys.stdin.isatty():
             print("chc restore: add --yes to replace the database without being asked", file=sys.stderr)
@@ -63,7 +72,26 @@ def run_restore(args, path: Path) -> int:
 def run_doctor(path: Path) -> int:
     from store.backup import doctor
 
+    if isinstance(path, str):
+        return _doctor_server(path)
     checks = doctor(path, date.today())
     for check in checks:
         print(f"{'ok  ' if check.ok else 'FAIL'}  {check.name:<24} {check.detail}")
     return 0 if all(c.ok for c in checks) else 1
+
+
+def _doctor_server(url: str) -> int:
+    from store.engine import open_database
+    from store.migrate import HEAD, current_revision
+
+    try:
+        db = open_database(url)
+        schema = current_revision(db.engine)
+        db.dispose()
+    except Exception as exc:
+        print(f"FAIL  {'connection':<24} {exc}")
+        return 1
+    print(f"ok    {'connection':<24} {url.split('@')[-1]}")
+    print(f"{'ok  ' if schema == HEAD else 'FAIL'}  {'schema':<24} {schema}")
+    print(f"ok    {'backups':<24} {SERVER}")
+    return 0 if schema == HEAD else 1

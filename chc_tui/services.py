@@ -40,8 +40,9 @@ class Services:
     policy: CodePolicy = CODE_2024
 
     @classmethod
-    def open(cls, path: Path, **kwargs) -> "Services":
-        return cls(open_database(Path(path)), **kwargs)
+    def open(cls, path: Path | str, **kwargs) -> "Services":
+        """A file path, or a database URL (PostgreSQL)."""
+        return cls(open_database(path if isinstance(path, str) and "://" in path else Path(path)), **kwargs)
 
     # --- context ---------------------------------------------------------------------
 

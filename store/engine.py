@@ -35,6 +35,16 @@ def _begin(conn) -> None:
     conn.exec_driver_sql(f"BEGIN {mode}")
 
 
+WRITE_LOCK_KEY = 0x43_48_43  # "CHC": PostgreSQL writers queue on this advisory lock
+
+
+def _begin_postgres(conn) -> None:
+    # The same one-writer-at-a-time as SQLite's BEGIN IMMEDIATE: references are counted
+    # and versions checked inside the transaction, so writers must not interleave.
+    if conn.get_execution_options().get("serialize_writes"):
+        conn.exec_driver_sql(f"SELECT pg_advisory_xact_lock({WRITE_LOCK_KEY})")
+
+
 def make_engine(path: Path) -> Engine:
     path.parent.mkdir(parents=True, exist_ok=True)
     engine = create_engine(f"sqlite:///{path}", connect_args={"check_same_thread": False})
@@ -43,13 +53,28 @@ def make_engine(path: Path) -> Engine:
     return engine
 
 
+def make_server_engine(url: str) -> Engine:
+    engine = create_engine(url, pool_pre_ping=True)
+    event.listen(engine, "begin", _begin_postgres)
+    return engine
+
+
 class Database:
     """An open database: short read sessions and short immediate write transactions."""
 
-    def __init__(self, path: Path) -> None:
-        self.path = Path(path)
-        self.engine = make_engine(self.path)
-        self._write_engine = self.engine.execution_options(sqlite_begin="IMMEDIATE")
+    def __init__(self, path: Path | str) -> None:
+        from store.paths import data_anchor_for_url, is_url
+
+        self.url = str(path) if is_url(path) else None
+        if self.url is not None:
+            # A PostgreSQL server; files (attachments, templates) live in the data folder.
+            self.path = data_anchor_for_url(self.url)
+            self.engine = make_server_engine(self.url)
+            self._write_engine = self.engine.execution_options(serialize_writes=True)
+        else:
+            self.path = Path(path)
+            self.engine = make_engine(self.path)
+            self._write_engine = self.engine.execution_options(sqlite_begin="IMMEDIATE")
         self._watch: sqlite3.Connection | None = None
         self._local = threading.local()  # the write transaction this thread has open, if any
 
@@ -78,12 +103,21 @@ class Database:
                 finally:
                     self._local.session = None
 
+    @property
+    def is_server(self) -> bool:
+        return self.url is not None
+
     def data_version(self) -> int:
         """A number that changes whenever another connection commits, for live refresh.
 
         Uses one dedicated connection: SQLite counts data_version per connection, so a
         pooled connection would report its own history rather than others' commits.
         """
+        if self.url is not None:
+            # No data_version on a server: every write leaves an audit entry, so the
+            # newest entry's id changes exactly when someone has written.
+            with self.engine.connect() as conn:
+                return int(conn.exec_driver_sql("SELECT coalesce(max(id), 0) FROM audit_entry").scalar())
         if self._watch is None:
             self._watch = sqlite3.connect(self.path, check_same_thread=False)
         return int(self._watch.execute("PRAGMA data_version").fetchone()[0])
@@ -95,7 +129,7 @@ class Database:
         self.engine.dispose()
 
 
-def open_database(path: Path) -> Database:
+def open_database(path: Path | str) -> Database:
     """Open (creating if need be) and upgrade the schema in place to this release's."""
     from store.migrate import upgrade
 

@@ -118,16 +118,21 @@ def complaint_rows(
     clauses = []
     if needle:
         pattern = f"%{needle}%"
+        if session.get_bind().dialect.name != "sqlite":
+            # PostgreSQL's LIKE is case-sensitive; ILIKE is what SQLite's LIKE does.
+            like = lambda column, p: column.ilike(p)  # noqa: E731
+        else:
+            like = lambda column, p: column.like(p)  # noqa: E731
         # SQLite's LIKE ignores ASCII case, exactly what ilike's lower() does there, but
         # without a function call per row. Over open complaints the status index leads and
         # each row is tested; over all of them, references and names are scanned in their
         # own (covering) indexes and only the matching complaints are joined and sorted.
         if open_only:
-            clauses.append(or_(Complaint.reference.like(pattern), Resident.name.like(pattern)))
+            clauses.append(or_(like(Complaint.reference, pattern), like(Resident.name, pattern)))
         else:
-            named = select(Resident.id).where(Resident.name.like(pattern)).correlate(None)
+            named = select(Resident.id).where(like(Resident.name, pattern)).correlate(None)
             matching = union_all(
-                select(Complaint.id).where(Complaint.reference.like(pattern)).correlate(None),
+                select(Complaint.id).where(like(Complaint.reference, pattern)).correlate(None),
                 select(Complaint.id).where(Complaint.resident_id.in_(named)).correlate(None),
             )
             clauses.append(Complaint.id.in_(matching))

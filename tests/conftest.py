@@ -3,6 +3,7 @@ the database for "nothing was written" assertions."""
 
 from __future__ import annotations
 
+import os
 import shutil
 from datetime import date
 from pathlib import Path
@@ -40,9 +41,54 @@ def _migrated_db_file(tmp_path_factory) -> Path:
     return path
 
 
+# The store's own tests: with CHC_TEST_POSTGRES_URL set they run twice, on SQLite and on
+# that PostgreSQL server (issue 8). The screens' tests run on SQLite only.
+POSTGRES_URL = os.environ.get("CHC_TEST_POSTGRES_URL", "")
+STORE_TESTS = {
+    "test_lifecycle", "test_refusals", "test_stage_two_independence", "test_nested_writes",
+    "test_letters", "test_other_deadlines", "test_report_figures", "test_assessment_evidence",
+    "test_correspondence_store", "test_postgres",
+}
+
+
+def pytest_generate_tests(metafunc):
+    if "db" in metafunc.fixturenames and POSTGRES_URL and metafunc.module.__name__.split(".")[-1] in STORE_TESTS:
+        metafunc.parametrize("db", ["sqlite", "postgresql"], indirect=True)
+
+
+@pytest.fixture(scope="session")
+def _postgres_at_head():
+    """The test server's schema, emptied and brought to head once per run."""
+    from sqlalchemy import create_engine
+
+    engine = create_engine(POSTGRES_URL)
+    with engine.begin() as conn:
+        conn.exec_driver_sql("DROP SCHEMA public CASCADE")
+        conn.exec_driver_sql("CREATE SCHEMA public")
+    engine.dispose()
+    open_database(POSTGRES_URL).dispose()
+    return POSTGRES_URL
+
+
+def _empty_postgres(database: Database) -> None:
+    names = ", ".join(f'"{t.name}"' for t in SQLModel.metadata.sorted_tables)
+    with database.engine.begin() as conn:
+        conn.exec_driver_sql(f"TRUNCATE {names} RESTART IDENTITY CASCADE")
+
+
 @pytest.fixture
-def db(tmp_path, _migrated_db_file) -> Database:
-    """open_database(tmp_path / 't.db'), on a fresh copy of an empty database at head."""
+def db(request, tmp_path, _migrated_db_file) -> Database:
+    """open_database(tmp_path / 't.db'), on a fresh copy of an empty database at head;
+    or, when parametrized "postgresql", the test server emptied."""
+    if getattr(request, "param", "sqlite") == "postgresql":
+        request.getfixturevalue("_postgres_at_head")
+        monkeypatch = request.getfixturevalue("monkeypatch")
+        monkeypatch.setenv("CHC_DATA_DIR", str(tmp_path))  # attachments and templates per test
+        database = open_database(POSTGRES_URL)
+        _empty_postgres(database)
+        yield database
+        database.dispose()
+        return
     path = tmp_path / "t.db"
     shutil.copyfile(_migrated_db_file, path)
     database = open_database(path)
