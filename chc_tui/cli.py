@@ -72,6 +72,9 @@ def build_parser() -> argparse.ArgumentParser:
     from chc_tui.cli_backup import add_backup_parsers  # issue #8: backup, restore, doctor
 
     add_backup_parsers(sub, with_db)
+    from chc_tui.cli_personal_data import add_personal_data_parser  # issue #8: UK GDPR
+
+    add_personal_data_parser(sub, with_db)
     return parser
 
 
@@ -185,6 +188,10 @@ def main(argv: list[str] | None = None) -> int:
             from chc_tui.cli_correspondence import run_note
 
             return run_note(args, path)
+        if args.command == "personal-data":  # issue #8
+            from chc_tui.cli_personal_data import run_personal_data
+
+            return run_personal_data(args, path)
         if args.command in ("backup", "restore", "doctor"):  # issue #8
             from chc_tui import cli_backup
 
