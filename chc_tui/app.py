@@ -53,6 +53,8 @@ class ChcApp(App):
         # A file, or a PostgreSQL URL (kept as text; it has no file to read early or back up).
         self.db_path: Path | str = db_path if isinstance(db_path, str) and "://" in db_path else Path(db_path)
         self.open_error: str | None = None
+        self._early = None  # (assessed open deadlines, today) read before the first paint
+        self._early_painted = threading.Event()
         self._seen_version: int | None = None
         self._waiting: list = []  # actions asked for before the services were ready
 
@@ -69,21 +71,29 @@ class ChcApp(App):
         self.sub_title = f"{os_user()} · {self.db_label}"
         self.push_screen(MainScreen())
         if self.services is None:
+            if self._early is not None:  # read before Textual started: paint it at once
+                self._show_early(self._early, self._early_painted)
             self._open_database()
         else:
             self._services_ready(self.services)
 
-    @work(thread=True, exclusive=True, group="open-database")
-    def _open_database(self) -> None:
+    def read_early(self) -> None:
+        """Read and assess the open deadlines now, for the first paint (see run_app)."""
         from store.fastread import read_open
 
         early = read_open(self.db_path) if isinstance(self.db_path, Path) else None
         if early is not None:
-            dues = self._assess_early(early)
-            painted = threading.Event()
-            self.call_from_thread(self._show_early, dues, painted)
+            self._early = self._assess_early(early)
+
+    @work(thread=True, exclusive=True, group="open-database")
+    def _open_database(self) -> None:
+        if self._early is None:
+            self.read_early()
+            if self._early is not None:
+                self.call_from_thread(self._show_early, self._early, self._early_painted)
+        if self._early is not None:
             # Let the first paint happen before the ORM's import takes the GIL.
-            painted.wait(timeout=2)
+            self._early_painted.wait(timeout=2)
         try:
             from chc_tui.services import Services
 
@@ -260,6 +270,9 @@ def build_app(services: Services) -> ChcApp:
 
 def run_app(path: Path) -> int:
     app = ChcApp(db_path=path)
+    # The open deadlines, read with the standard library before Textual starts: the first
+    # paint then shows them without a worker thread competing with the screen's mounting.
+    app.read_early()
     app.run()
     if app.services is not None:
         app.services.db.dispose()

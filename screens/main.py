@@ -36,6 +36,7 @@ STATUS_FILTERS = ["open", None, "closed", "refused", "withdrawn"]
 STAGE_FILTERS = [None, 1, 2]
 LIST_PAGE = 200  # rows loaded into the list at once; search and filters narrow the rest
 PANEL_ROWS = 200  # soonest deadlines painted in the panel; its title counts them all
+EARLY_ROWS = 40  # rows in the very first paint, before the services are ready (a screenful or two)
 
 # The panel's kind filter (k): complaint deadlines, then the due dates around them.
 PANEL_KINDS: list[tuple[str, frozenset[str]]] = [
@@ -147,7 +148,8 @@ class MainScreen(Screen):
             return
         if self.status_filter == "open" and not self.query_one("#search", Input).value:
             dues = [due for due in open_rows if due.days_left is not None]
-            self._show(dues, open_rows[:LIST_PAGE], today)
+            # A screenful or two at once; the full panel and list follow in about a second.
+            self._show(dues, open_rows[:EARLY_ROWS], today, panel_rows=EARLY_ROWS)
 
 
     @work(thread=True, exclusive=True, group="main-load")
@@ -166,12 +168,12 @@ class MainScreen(Screen):
         )
         self.app.call_from_thread(self._show, dues, rows, self.services.today)
 
-    def _show(self, dues: list[Due], rows: list[Due], today: date) -> None:
-        self._fill_deadlines(dues, today)
+    def _show(self, dues: list[Due], rows: list[Due], today: date, panel_rows: int = PANEL_ROWS) -> None:
+        self._fill_deadlines(dues, today, panel_rows)
         self._fill_list(rows)
-        self._show_filters(len(rows))
+        self._show_filters(len(rows), loading=panel_rows < PANEL_ROWS)
 
-    def _fill_deadlines(self, dues: list[Due], today: date) -> None:
+    def _fill_deadlines(self, dues: list[Due], today: date, panel_rows: int = PANEL_ROWS) -> None:
         panel = self.query_one("#deadlines", DataTable)
         keep = panel.cursor_row
         panel.clear()
@@ -184,9 +186,9 @@ class MainScreen(Screen):
             rows.append((submission.due_on, 1, submission))
         rows += [(other.row.due_on, 2, other) for other in self._others if wanted(other.row.kind)]
         ordered = sorted(rows, key=lambda r: (r[0], r[1]))
-        for _due_on, _kind, item in ordered[PANEL_ROWS:]:
+        for _due_on, _kind, item in ordered[panel_rows:]:
             counts[item.state] += 1
-        for _due_on, _kind, item in ordered[:PANEL_ROWS]:
+        for _due_on, _kind, item in ordered[:panel_rows]:
             if item is submission:
                 panel.add_row(
                     short(submission.due_on),
@@ -221,7 +223,7 @@ class MainScreen(Screen):
             f"[b]Deadlines {today:%a %d/%m}[/b]"
             + (f" [b]({label})[/b]" if kinds else "")
             + f" · {summary}"
-            + (f" · first {PANEL_ROWS} of {len(ordered)}" if len(ordered) > PANEL_ROWS else "")
+            + (f" · first {panel_rows} of {len(ordered)}" if len(ordered) > panel_rows else "")
         )
 
     @staticmethod
@@ -260,7 +262,7 @@ class MainScreen(Screen):
         if rows:
             table.move_cursor(row=min(keep, len(rows) - 1))
 
-    def _show_filters(self, shown: int) -> None:
+    def _show_filters(self, shown: int, loading: bool = False) -> None:
         parts = [
             f"stage:{self.stage_filter or 'all'}",
             f"state:{self.status_filter or 'all'}",
@@ -269,7 +271,8 @@ class MainScreen(Screen):
         if self.overdue_only:
             parts.append("OVERDUE")
         more = "+" if shown >= LIST_PAGE else ""
-        self.query_one("#filters", Static).update(f"{shown}{more} shown  " + " ".join(parts))
+        count = "loading…" if loading else f"{shown}{more} shown"
+        self.query_one("#filters", Static).update(f"{count}  " + " ".join(parts))
 
     # --- actions ------------------------------------------------------------------------
 
