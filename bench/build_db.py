@@ -35,6 +35,7 @@ Letters and notes are not built: the schema has no tables for them yet (issue 6)
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
 import random
 import string
@@ -59,13 +60,17 @@ from chc_tui.policy import CODE_2024  # noqa: E402
 from store.engine import open_database  # noqa: E402
 from store.models import (  # noqa: E402
     AssessmentAnswer,
+    Action,
     AuditEntry,
     ClosureDay,
     Complaint,
+    Correspondence,
     Deadline,
     Definition,
     Extension,
+    Letter,
     Refusal,
+    Remedy,
     Resident,
     Response,
     Setting,
@@ -77,6 +82,12 @@ DEFAULT_COMPLAINTS = 100_000
 YEARS = 10
 NEW_RESIDENT_SHARE = 0.6  # 100,000 complaints from about 60,000 residents
 CHUNK = 20_000  # rows per executemany
+LETTER_FOOTER = (
+    "If you need us to make any reasonable adjustment - letters in large print, in another language or "
+    "in an easy-read version - please tell us. The Housing Ombudsman can look at complaints about "
+    "landlords: online at https://www.housing-ombudsman.org.uk/residents/make-a-complaint/, by telephone "
+    "on 0300 111 3000, or by post to Housing Ombudsman Service, PO Box 1484, Unit D, Preston, PR2 0ET. "
+) * 3
 HOMES_OWNED = 120_000  # about 80 complaints a year per 1,000 homes
 POLICY = CODE_2024
 
@@ -443,10 +454,30 @@ class Player:
         self.refusals: list[dict] = []
         self.withdrawals: list[dict] = []
         self.audit: list[dict] = []
+        self.letters: list[dict] = []
+        self.correspondence: list[dict] = []
+        self.remedies: list[dict] = []
+        self.actions: list[dict] = []
         self.year_counts: dict[int, int] = {}
         self.state: dict[int, dict[str, Any]] = {}
 
     # rows
+
+    def _letter(self, st: dict, on: date, minute: int, actor: str, stage: int, kind: str, lines: list[str]) -> None:
+        """A letter as sent, and its correspondence entry: the shape chc_tui.letters
+        stores. The text is a plain stand-in of a real letter's length (about 2 KB)."""
+        complaint = st["complaint"]
+        body = "\n".join([f"{on.day} {on:%B %Y}", "", f"Our reference: {complaint['reference']}", "", *lines,
+                          "", LETTER_FOOTER, "", "Yours sincerely,", "", actor, "Northbridge Homes", ""])
+        letter_id = len(self.letters) + 1
+        self.letters.append(dict(
+            id=letter_id, complaint_id=complaint["id"], stage=stage, kind=kind, body=body,
+            sha256=hashlib.sha256(body.encode()).hexdigest(), template=f"{kind}.txt.j2", edited=False,
+            sent_on=on, sent_by=actor, created_at=_moment(on, minute)))
+        self.correspondence.append(dict(
+            id=len(self.correspondence) + 1, complaint_id=complaint["id"], happened_on=on, kind="letter",
+            direction="out", party="resident", party_name="", summary=f"{kind.replace('_', ' ')} letter sent",
+            letter_id=letter_id, recorded_by=actor, recorded_at=_moment(on, minute)))
 
     def _audit(self, on: date, minute: int, actor: str, action: str, complaint_id: int | None, details: str) -> None:
         self.audit.append(
@@ -553,6 +584,13 @@ class Player:
         counted = self._deadline(st, stage_row, "respond", on, POLICY.for_stage(stage).respond_days, on, minute)
         self._audit(on, minute, self._actor(st, stage), "acknowledge", complaint["id"], _details(
             stage=stage, acknowledged_on=on, acknowledge_due=ack["due_on"], response_due=counted["due_on"]))
+        self._letter(st, on, minute, self._actor(st, stage), stage, f"stage{stage}_acknowledgement",
+                     [f"We will send you our full response by {counted['due_on'].day} {counted['due_on']:%B %Y}."])
+        if self.rng.random() < 0.3:  # a call or a note on about a third of complaints
+            self.correspondence.append(dict(
+                id=len(self.correspondence) + 1, complaint_id=complaint["id"], happened_on=on, kind="call",
+                direction="in", party="resident", party_name="", summary="Resident rang for an update on the repair.",
+                letter_id=None, recorded_by=self._actor(st, stage), recorded_at=_moment(on, minute + 1)))
 
     def _extend(self, story: Story, st: dict, on: date, minute: int, stage: int, new_due: date) -> None:
         complaint = self._touch(st)
@@ -609,6 +647,19 @@ class Player:
         self._audit(on, minute, actor, "respond", complaint["id"], _details(
             stage=stage, responded_on=on, decision=decision, reasons=reasons, remedy=remedy,
             outstanding_actions=actions, due=deadline["due_on"]))
+        self._letter(st, on, minute, actor, stage, f"stage{stage}_response", [reasons, remedy, actions])
+        if remedy:
+            # The remedy and its action, done a few weeks later unless they are recent.
+            due = on + timedelta(days=28)
+            done = due - timedelta(days=rng.randint(0, 20)) if due < self.planner.today - timedelta(days=30) else None
+            self.remedies.append(dict(
+                id=len(self.remedies) + 1, complaint_id=complaint["id"], stage=stage, kind="financial",
+                description=remedy, amount_pence=amount * 100, parts_json="[]", due_on=due, offered_on=on,
+                accepted_on=on + timedelta(days=3), declined_on=None, done_on=done, recorded_by=actor, version=1))
+            if actions:
+                self.actions.append(dict(
+                    id=len(self.actions) + 1, complaint_id=complaint["id"], stage=stage, description=actions,
+                    owner="Repairs team", due_on=due, done_on=done, update="", recorded_by=actor, version=1))
 
     def _close(self, story: Story, st: dict, on: date, minute: int) -> None:
         complaint = self._touch(st)
@@ -791,6 +842,10 @@ def build(
         (Refusal, player.refusals),
         (Withdrawal, player.withdrawals),
         (AuditEntry, player.audit),
+        (Letter, player.letters),
+        (Correspondence, player.correspondence),
+        (Remedy, player.remedies),
+        (Action, player.actions),
         (AssessmentAnswer, answers),
     ]
     # The closure-day audit entries come first, before any complaint's.

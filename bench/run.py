@@ -64,6 +64,7 @@ FIGURES = (
     "annual report JSON, busiest year",
     "self-assessment evidence figures",
     "peak memory, main screen open",
+    "deadline panel, other due dates",
 )
 NOT_YET = "not yet available"
 
@@ -355,6 +356,7 @@ def measure_in_process(db: Path, *, reps: int, report_runs: int, log) -> tuple[l
     rows = lambda r: f"{len(r):,} rows"  # noqa: E731
     dues = timed(FIGURES[3], services.deadlines, fast, rows)
     facts["panel_rows"] = len(dues or [])
+    timed(FIGURES[13], services.other_deadlines, fast, rows)  # reviews, remedies, actions... (issue 7)
     timed(FIGURES[4], lambda: services.complaints(status="open", limit=500), fast, rows)
     timed(FIGURES[5], lambda: services.complaints(limit=500), fast, rows)
     surname, reference = samples["surname"], samples["reference"]
@@ -470,7 +472,7 @@ def main(argv: list[str] | None = None, out=print) -> int:
             built_here = args.db is None
         started = time.perf_counter()
         if args.startup_only:
-            figures = [Figure(name, None, "s", missing="skipped") for name in FIGURES[3:12]]
+            figures = [Figure(name, None, "s", missing="skipped") for name in (*FIGURES[3:12], FIGURES[13])]
             facts = {}
         else:
             figures, facts = measure_in_process(db, reps=args.reps, report_runs=args.runs, log=log)
