@@ -75,7 +75,15 @@ class Services:
             calendar = load_calendar(session)
             rows = other_deadlines(session)
         today = self.today
-        return [assess_other(row, calendar, today, self.policy) for row in rows]
+        # Many items share a due date (a week's remedies): count each date's days once.
+        counted: dict = {}
+        out = []
+        for row in rows:
+            if row.due_on not in counted:
+                counted[row.due_on] = assess_other(row, calendar, today, self.policy)
+            same = counted[row.due_on]
+            out.append(OtherDue(row, same.days_left, same.state))
+        return out
 
     def complaints(self, **filters) -> list[Due]:
         with self.db.read() as session:
@@ -154,3 +162,55 @@ class Services:
         from chc_tui import correspondence
 
         return correspondence.attachment_file(self.db.path, attachment)
+
+    # --- letters as sent and the evidence pack (issue 6) ---------------------------------
+
+    def letter(self, letter_id: int):
+        """One letter exactly as sent, with its complaint's reference: (Letter, reference);
+        raises chc_tui.domain.NotFound for an unknown id."""
+        from chc_tui.domain import NotFound
+        from store.models import Complaint, Letter
+
+        with self.db.read() as session:
+            letter = session.get(Letter, letter_id)
+            if letter is None:
+                raise NotFound(f"no letter with id {letter_id}", "letter_id")
+            return letter, session.get(Complaint, letter.complaint_id).reference
+
+    def export_letter(self, letter_id: int, out: Path) -> Path:
+        """Write a sent letter under the landlord's letterhead as .docx, .txt or .md (by
+        the suffix; chc_tui.letter_export.UnknownFormat for another)."""
+        from chc_tui.landlord import landlord_settings
+        from chc_tui.letter_export import export_letter
+
+        letter, _reference = self.letter(letter_id)
+        with self.db.read() as session:
+            landlord = landlord_settings(session)
+        return export_letter(letter, landlord, out)
+
+    def evidence_pack(self, reference: str, out: Path) -> Path:
+        """Write the complaint's evidence pack for the Ombudsman as .docx, .md or .txt (by
+        the suffix); raises chc_tui.domain.NotFound for an unknown reference."""
+        from chc_tui.domain import NotFound
+        from chc_tui.evidence_pack import build_pack, format_of, PACK_FORMATS, write_pack
+        from chc_tui.landlord import landlord_settings
+
+        format_of(Path(out), PACK_FORMATS)  # refuse a wrong suffix before reading anything
+        with self.db.read() as session:
+            detail = queries.complaint_detail(session, reference)
+            landlord = landlord_settings(session)
+        if detail is None:
+            raise NotFound(f"no complaint with reference {reference!r}", "reference")
+        pack = build_pack(detail, landlord, self.today, produced_by=self.actor, policy=self.policy)
+        return write_pack(pack, out)
+
+    # --- moving in from a spreadsheet (issue #8) ------------------------------------------
+
+    def import_spreadsheet(self, path: Path, *, dry_run: bool, progress=None):
+        """Import a .csv or .xlsx of complaints, all rows or none (chc_tui.importer);
+        an ImportReport. Raises chc_tui.importer.SheetUnreadable for a file it cannot read."""
+        from chc_tui.importer import import_file
+
+        return import_file(
+            self.db, Path(path), dry_run=dry_run, actor=self.actor, today=self.today, progress=progress
+        )

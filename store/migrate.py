@@ -9,7 +9,7 @@ from sqlalchemy import inspect
 from sqlalchemy.engine import Engine
 
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
-HEAD = "0005"
+HEAD = "0006"
 
 
 class DatabaseTooNew(RuntimeError):

@@ -341,6 +341,8 @@ class ServiceRequest(SQLModel, table=True):
 class Remedy(SQLModel, table=True):
     """A remedy offered to put things right (Code 6.6, 7.1-7.3)."""
 
+    # The remedies still to do, for the deadline panel, without reading ten years of them.
+    __table_args__ = (Index("ix_remedy_open", "done_on", "declined_on"),)
     id: Optional[int] = Field(default=None, primary_key=True)
     complaint_id: int = Field(foreign_key="complaint.id", index=True)
     stage: int
@@ -360,6 +362,7 @@ class Remedy(SQLModel, table=True):
 class Action(SQLModel, table=True):
     """An outstanding action, tracked after the stage closes (Code 6.6, 6.17)."""
 
+    __table_args__ = (Index("ix_action_open", "done_on"),)
     id: Optional[int] = Field(default=None, primary_key=True)
     complaint_id: int = Field(foreign_key="complaint.id", index=True)
     stage: int
