@@ -249,7 +249,18 @@ class ChcApp(App):
                 f"{binding.description} ({key})",
                 lambda action=binding.action: screen.run_action(action),
             )
+        if isinstance(screen, MainScreen):  # issue #8: a once-only job, so the palette and no key
+            yield SystemCommand(
+                "Import a spreadsheet",
+                "Move complaints in from a .csv or .xlsx: check it first, then import all rows or none",
+                self.action_import_spreadsheet,
+            )
         yield from super().get_system_commands(screen)
+
+    def action_import_spreadsheet(self) -> None:
+        from screens.import_screen import ImportScreen
+
+        self.push_screen(ImportScreen())
 
     def action_quit_app(self) -> None:
         unsaved = [s for s in self.screen_stack if isinstance(s, StepForm) and s.changed or getattr(s, "letter_changed", False)]

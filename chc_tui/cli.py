@@ -69,12 +69,19 @@ def build_parser() -> argparse.ArgumentParser:
     from chc_tui.cli_correspondence import add_note_parser  # issue #6: chc note (Code 5.12)
 
     add_note_parser(sub, with_db)  # issue #6
+    from chc_tui.cli_evidence import add_evidence_parsers  # issue #6: chc evidence, chc letter
+
+    add_evidence_parsers(sub, with_db)  # issue #6
     from chc_tui.cli_backup import add_backup_parsers  # issue #8: backup, restore, doctor
 
     add_backup_parsers(sub, with_db)
     from chc_tui.cli_personal_data import add_personal_data_parser  # issue #8: UK GDPR
 
     add_personal_data_parser(sub, with_db)
+    from chc_tui.cli_import import add_export_parser, add_import_parser  # issue #8: spreadsheets
+
+    add_import_parser(sub, with_db)
+    add_export_parser(sub, with_db)
     return parser
 
 
@@ -188,10 +195,18 @@ def main(argv: list[str] | None = None) -> int:
             from chc_tui.cli_correspondence import run_note
 
             return run_note(args, path)
+        if args.command in ("evidence", "letter"):  # issue #6: evidence pack, letters as sent
+            from chc_tui.cli_evidence import run_evidence
+
+            return run_evidence(args, path)
         if args.command == "personal-data":  # issue #8
             from chc_tui.cli_personal_data import run_personal_data
 
             return run_personal_data(args, path)
+        if args.command in ("import", "export"):  # issue #8: moving in from a spreadsheet
+            from chc_tui import cli_import
+
+            return cli_import.run_import(args, path) if args.command == "import" else cli_import.run_export(args, path)
         if args.command in ("backup", "restore", "doctor"):  # issue #8
             from chc_tui import cli_backup
 

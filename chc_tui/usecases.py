@@ -218,12 +218,19 @@ def _latest_definition(session: Session, stage: StageRecord) -> Definition | Non
     ).first()
 
 
+def _reference_taken(session: Session, reference: str) -> bool:
+    return session.exec(select(Complaint.id).where(Complaint.reference == reference)).first() is not None
+
+
 def _next_reference(session: Session, received_on: date) -> str:
     prefix = f"C{received_on.year}-"
     count = session.exec(
         select(func.count()).select_from(Complaint).where(Complaint.reference.startswith(prefix))
     ).one()
-    return f"{prefix}{count + 1:04d}"
+    number = count + 1
+    while _reference_taken(session, f"{prefix}{number:04d}"):  # an imported reference took it
+        number += 1
+    return f"{prefix}{number:04d}"
 
 
 def _letter(
@@ -281,12 +288,19 @@ def log_complaint(
     representative_name: str = "",
     representative_relationship: str = "",
     adjustments: str = "",
+    reference: str = "",
     ctx: StepContext | None = None,
 ) -> Logged:
-    """Log a new stage 1 complaint (Code 5.1, 6.2): starts the acknowledgement clock."""
+    """Log a new stage 1 complaint (Code 5.1, 6.2): starts the acknowledgement clock.
+
+    `reference` keeps a reference the complaint already has (one moved in from a
+    spreadsheet); without one the next C<year>-NNNN is given."""
     ctx = ctx or StepContext()
     handler = (handler or ctx.actor).strip()
+    reference = (reference or "").strip()
     checks = _Checks()
+    if len(reference) > 40:
+        checks.add("reference", "a reference can be at most 40 characters")
     checks.a_date("received_on", received_on, "the date received", ctx.today)
     if channel not in set(Channel):
         checks.add("channel", f"unknown channel {channel!r}: choose one of {', '.join(Channel)}")
@@ -303,6 +317,8 @@ def log_complaint(
     checks.raise_if_any()
 
     with db.write() as session:
+        if reference and _reference_taken(session, reference):
+            raise StepRefused(f"the reference {reference} is already used by another complaint", "reference")
         calendar = load_calendar(session)
         if resident_id is None:
             resident = Resident(
@@ -319,7 +335,7 @@ def log_complaint(
             if resident is None:
                 raise StepRefused(f"no resident with id {resident_id}", "resident_name")
         complaint = Complaint(
-            reference=_next_reference(session, received_on),
+            reference=reference or _next_reference(session, received_on),
             resident_id=resident.id,
             representative_name=representative_name.strip(),
             representative_relationship=representative_relationship.strip(),

@@ -247,6 +247,8 @@ class ComplaintScreen(Screen):
         *STEP_BINDINGS,
         Binding("n", "note", "Note", id="complaint.note"),
         Binding("o", "open_file", "Open file", id="complaint.open_file"),
+        Binding("p", "evidence", "Evidence pack", id="complaint.evidence"),
+        Binding("l", "letters", "Letters", id="complaint.letters"),
         Binding("ctrl+r", "reload", "Reload", id="complaint.reload", show=False),
     ]
 
@@ -284,6 +286,10 @@ class ComplaintScreen(Screen):
             return parameters[0] in available_steps(self.detail)
         if action == "note":  # on any complaint, closed ones too: records go on being kept
             return None if self.detail is None else True
+        if action == "evidence":
+            return None if self.detail is None else True
+        if action == "letters":  # hidden until a letter has been sent
+            return bool(self.detail and self.detail.letters)
         if action == "open_file":
             return bool(attachments_of(self.detail))
         return True
@@ -323,6 +329,26 @@ class ComplaintScreen(Screen):
                     open_attachment(self.app, files[index][1])
 
             self.app.push_screen(AttachmentPicker(files), chosen)
+
+    def action_evidence(self) -> None:
+        from screens.sent_letters import PACK_FORMAT_CHOICES, export_form
+
+        if self.detail is None:
+            return
+        reference = self.detail.complaint.reference
+        export_form(
+            self.app,
+            title=f"Evidence pack for {reference} (for the Ombudsman)",
+            stem=f"{reference}-evidence",
+            choices=PACK_FORMAT_CHOICES,
+            write=lambda path: self.app.services.evidence_pack(reference, path),
+        )
+
+    def action_letters(self) -> None:
+        from screens.sent_letters import LettersScreen
+
+        if self.detail is not None and self.detail.letters:
+            self.app.push_screen(LettersScreen(self.detail.complaint.reference, self.detail.letters))
 
     def action_reload(self) -> None:
         self.reload()
