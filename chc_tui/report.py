@@ -22,6 +22,7 @@ CH02 counts the first two as "within the Code's timescales".
 from __future__ import annotations
 
 import json
+import functools
 import re
 import statistics
 from collections import Counter
@@ -111,8 +112,10 @@ def money_text(amount: Decimal) -> str:
     return f"£{amount:,.2f}"
 
 
+@functools.lru_cache(maxsize=16384)
 def _d(day: date | None) -> str:
-    return "" if day is None else f"{day:%d/%m/%Y}"
+    # Cached: a year's report formats some 200,000 dates, of only a few thousand days.
+    return "" if day is None else f"{day.day:02d}/{day.month:02d}/{day.year}"
 
 
 # --- money in remedy text --------------------------------------------------------------------
