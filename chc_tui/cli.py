@@ -72,6 +72,9 @@ def build_parser() -> argparse.ArgumentParser:
     from chc_tui.cli_evidence import add_evidence_parsers  # issue #6: chc evidence, chc letter
 
     add_evidence_parsers(sub, with_db)  # issue #6
+    from chc_tui.cli_settings import add_settings_parser  # issue #6: chc settings
+
+    add_settings_parser(sub, with_db)
     from chc_tui.cli_backup import add_backup_parsers  # issue #8: backup, restore, doctor
 
     add_backup_parsers(sub, with_db)
@@ -149,6 +152,12 @@ def demo_db_path() -> Path:
     return Path(user_data_dir("chc-tui", appauthor=False)) / "demo.db"
 
 
+def _built_today(path: Path) -> bool:
+    from datetime import date
+
+    return path.exists() and date.fromtimestamp(path.stat().st_mtime) == date.today()
+
+
 def _make_demo(path: Path, count: int = 200) -> Path:
     from chc_tui.demo import build_demo_database
 
@@ -176,7 +185,11 @@ def main(argv: list[str] | None = None) -> int:
             print(f"demo database written to {path}")
             return 0
         if args.demo:
-            path = _make_demo(Path(args.db) if args.db else demo_db_path())
+            path = Path(args.db) if args.db else demo_db_path()
+            if not _built_today(path):
+                # Its dates are relative to today: made afresh each day, kept within the day.
+                print("Building the demo database (about 200 complaints, dated from today)...", file=sys.stderr)
+                _make_demo(path)
         else:
             path = _database_path(args)
         if args.command == "deadlines":
@@ -199,6 +212,10 @@ def main(argv: list[str] | None = None) -> int:
             from chc_tui.cli_evidence import run_evidence
 
             return run_evidence(args, path)
+        if args.command == "settings":  # issue #6
+            from chc_tui.cli_settings import run_settings
+
+            return run_settings(args, path)
         if args.command == "personal-data":  # issue #8
             from chc_tui.cli_personal_data import run_personal_data
 

@@ -28,6 +28,8 @@ from typing import Any, Callable
 from sqlmodel import select
 
 from chc_tui import usecases
+from chc_tui import letters
+from chc_tui.landlord import update_landlord_settings
 from chc_tui.report_texts import set_homes_owned
 from chc_tui.calendar import WorkingCalendar
 from chc_tui.context import StepContext
@@ -1234,7 +1236,7 @@ class _Planner:
 
     def acknowledge(self, s: _Story, on: date, actor: str) -> None:
         def step(run: _Runner, ctx: StepContext) -> None:
-            usecases.acknowledge(run.db, run.refs[s.seq], acknowledged_on=on, ctx=ctx)
+            usecases.acknowledge(run.db, run.refs[s.seq], acknowledged_on=on, ctx=ctx, letter=letters.AS_DRAFTED)
 
         s.add(on, actor, step)
 
@@ -1269,6 +1271,8 @@ class _Planner:
                 told_resident_on=told,
                 ombudsman_details_given=details,
                 good_reason=good,
+                # A few extensions were agreed by phone and never written down: no letter.
+                letter=letters.AS_DRAFTED if details else None,
                 ctx=ctx,
             )
 
@@ -1314,7 +1318,7 @@ class _Planner:
 
     def _respond(self, s: _Story, on: date, actor: str, fields: dict[str, str]) -> None:
         def step(run: _Runner, ctx: StepContext) -> None:
-            usecases.respond(run.db, run.refs[s.seq], responded_on=on, ctx=ctx, **fields)
+            usecases.respond(run.db, run.refs[s.seq], responded_on=on, ctx=ctx, **fields, letter=letters.AS_DRAFTED)
 
         s.add(on, actor, step)
 
@@ -1412,6 +1416,7 @@ class _Planner:
                 explanation=text,
                 refused_on=on,
                 ombudsman_right_explained=True,
+                letter=letters.AS_DRAFTED,
                 ctx=ctx,
             )
 
@@ -1419,7 +1424,7 @@ class _Planner:
 
     def withdraw(self, s: _Story, on: date, actor: str, reason: str) -> None:
         def step(run: _Runner, ctx: StepContext) -> None:
-            usecases.withdraw(run.db, run.refs[s.seq], reason=reason, withdrawn_on=on, ctx=ctx)
+            usecases.withdraw(run.db, run.refs[s.seq], reason=reason, withdrawn_on=on, ctx=ctx, letter=letters.AS_DRAFTED)
 
         s.add(on, actor, step)
 
@@ -1814,6 +1819,13 @@ def build_demo_database(
         oldest = today - timedelta(days=470)
         setup = StepContext(actor=MANAGER, today=today)
         usecases.set_landlord_name(db, DEMO_LANDLORD, ctx=setup)
+        update_landlord_settings(
+            db, ctx=setup,
+            address="Northbridge Homes, 12 Quay Street, Northbridge NB1 2QS",
+            complaints_officer="Jo Price, Complaints Officer (01632 960 400, complaints@northbridge-homes.example)",
+            member_responsible="Cllr Ruth Adeyemi, Member Responsible for Complaints",
+            signature="Jo Price\nComplaints Officer\nNorthbridge Homes",
+        )
         for year in range(_financial_year(oldest), _financial_year(today) + 1):
             set_homes_owned(db, year=year, homes=DEMO_HOMES, ctx=setup)
         for day in _christmas_days(today, oldest):

@@ -7,6 +7,8 @@ longer takes new cases by email, so letters lead with the online form and teleph
 
 from __future__ import annotations
 
+import json
+import re
 from dataclasses import dataclass, fields, replace
 
 from sqlmodel import Session
@@ -58,3 +60,41 @@ def landlord_settings(session: Session) -> LandlordSettings:
         if value is not None and str(value).strip():
             values[name] = str(value)
     return replace(defaults, **values)
+
+
+# --- the one way these settings change -------------------------------------------------------
+
+_PHONE = re.compile(r"^\+?[0-9][0-9 ()-]{6,19}$")
+
+
+def update_landlord_settings(db, *, ctx=None, **values) -> dict[str, tuple[str, str]]:
+    """Change any of the landlord's details; audited with what each held before.
+    Returns {field: (before, after)} for the fields that changed."""
+    from chc_tui.context import StepContext
+    from chc_tui.domain import Problem, StepRefused
+    from chc_tui.settings import put_setting
+    from store.models import AuditEntry
+
+    ctx = ctx or StepContext()
+    problems = [Problem(name, f"there is no landlord setting called {name!r}") for name in values if name not in SETTING_KEYS]
+    clean = {name: str(value or "").strip() for name, value in values.items() if name in SETTING_KEYS}
+    for name in REQUIRED:
+        if name in clean and not clean[name]:
+            problems.append(Problem(name, f"{LABELS[name]} is required: every letter gives it"))
+    phone = clean.get("ombudsman_phone")
+    if phone and not _PHONE.match(phone):
+        problems.append(Problem("ombudsman_phone", f"{phone!r} does not look like a telephone number"))
+    if problems:
+        raise StepRefused(problems)
+    with db.write() as session:
+        now = landlord_settings(session)
+        changed = {n: (getattr(now, n), v) for n, v in clean.items() if getattr(now, n) != v}
+        for name, (_, after) in changed.items():
+            put_setting(session, SETTING_KEYS[name], after)
+        if changed:
+            session.add(AuditEntry(
+                actor=ctx.actor, action="update landlord settings", complaint_id=None,
+                details_json=json.dumps({n: a for n, (_, a) in changed.items()}, sort_keys=True),
+                before_json=json.dumps({n: b for n, (b, _) in changed.items()}, sort_keys=True),
+            ))
+    return changed

@@ -143,6 +143,33 @@ class Services:
             return drafted.draft
         raise RuntimeError("the step drafted no letter")
 
+    # --- landlord settings (issue 6) ------------------------------------------------------
+
+    def settings_overview(self) -> dict:
+        """The landlord's details, region, closure days and homes owned, as plain values."""
+        from chc_tui.assessment import financial_year_of
+        from chc_tui.landlord import landlord_settings
+        from chc_tui.settings import closure_days, get_setting, region
+
+        year = financial_year_of(self.today)
+        with self.db.read() as session:
+            return {
+                "landlord": landlord_settings(session),
+                "region": region(session),
+                "closure_days": sorted(closure_days(session).items()),
+                "homes": {y: get_setting(session, f"homes_owned:{y}") for y in (year - 1, year)},
+            }
+
+    def update_landlord(self, **values) -> dict:
+        from chc_tui.landlord import update_landlord_settings
+
+        return update_landlord_settings(self.db, ctx=self.ctx(), **values)
+
+    def set_homes_owned(self, year: int, homes) -> None:
+        from chc_tui.report_texts import set_homes_owned
+
+        set_homes_owned(self.db, year=year, homes=homes, ctx=self.ctx())
+
     def do(self, step: str, *args, **kwargs):
         """Run the use-case named `step` (log_complaint, define, acknowledge, ...)."""
         function = getattr(usecases, step)

@@ -66,6 +66,7 @@ class MainScreen(Screen):
         Binding("k", "cycle_kind", "Panel kind", id="main.panel_kind", show=False),
         Binding("f2", "self_assessment", "Assessment", id="main.self_assessment"),
         Binding("f3", "annual_report", "Report", id="main.annual_report"),
+        Binding("f4", "settings", "Settings", id="main.settings"),
         Binding("l", "focus_list", "List", id="main.list", show=False),
         Binding("ctrl+r", "refresh", "Refresh", id="main.refresh", show=False),
     ]
@@ -312,6 +313,12 @@ class MainScreen(Screen):
             return
         what = f"{row.kind_label} {row.reference}: {row.what}" if row else kind
         self.notify(f"{what} belongs to no complaint.", timeout=4)
+
+    @needs_services
+    def action_settings(self) -> None:
+        from screens.settings import SettingsScreen
+
+        self.app.push_screen(SettingsScreen())
 
     @needs_services
     def action_self_assessment(self) -> None:
