@@ -246,9 +246,9 @@ class ComplaintScreen(Screen):
         Binding("escape,backspace", "back", "Back", id="complaint.back"),
         *STEP_BINDINGS,
         Binding("n", "note", "Note", id="complaint.note"),
-        Binding("o", "open_file", "Open file", id="complaint.open_file"),
-        Binding("p", "evidence", "Evidence pack", id="complaint.evidence"),
-        Binding("l", "letters", "Letters", id="complaint.letters"),
+        Binding("o", "open_file", "Open file", id="complaint.open_file", show=False),
+        Binding("p", "evidence", "Evidence pack", id="complaint.evidence", show=False),
+        Binding("l", "letters", "Letters", id="complaint.letters", show=False),
         Binding("ctrl+r", "reload", "Reload", id="complaint.reload", show=False),
     ]
 

@@ -74,7 +74,10 @@ async def save(pilot, send_letter: bool = True) -> None:
 
 
 def letter_errors(app) -> str:
-    return str(app.screen.query_one("#letter-errors").render()).strip()
+    screen = app.screen  # once: the letter screen may close between two looks
+    if not isinstance(screen, LetterScreen):
+        return ""
+    return str(screen.query_one("#letter-errors").render()).strip()
 
 
 def detail(services, ref):
@@ -83,7 +86,9 @@ def detail(services, ref):
 
 
 def form_errors(app) -> dict[str, str]:
-    screen = app.screen
+    screen = app.screen  # once: the form may give way to its letter between two looks
+    if not isinstance(screen, StepForm):
+        return {}
     out = {}
     for widget in screen.query(".field-error"):
         text = str(widget.render()).strip()
