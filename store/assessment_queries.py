@@ -125,9 +125,15 @@ class RefusalFacts:
 
 def stage_facts(session: Session, start: date, end: date) -> list[StageFacts]:
     """Every stage opened, or answered, between start and end inclusive."""
-    stages = list(
+    # Columns, not ORM objects: a year is some 13,000 stages and 40,000 deadlines, and
+    # whole complaints carry the residents' words, which nothing here needs.
+    rows = list(
         session.exec(
-            select(StageRecord, Complaint)
+            select(
+                StageRecord.id, StageRecord.stage, StageRecord.opened_on, StageRecord.handler,
+                StageRecord.acknowledged_on, StageRecord.responded_on,
+                Complaint.id.label("complaint_id"), Complaint.reference, Complaint.status,
+            )
             .join(Complaint, Complaint.id == StageRecord.complaint_id)
             .where(
                 or_(
@@ -138,34 +144,46 @@ def stage_facts(session: Session, start: date, end: date) -> list[StageFacts]:
             .order_by(StageRecord.opened_on, StageRecord.id)
         )
     )
-    if not stages:
+    if not rows:
         return []
-    stage_ids = [s.id for s, _ in stages]
-    complaint_ids = sorted({c.id for _, c in stages})
+    stages = [(row, row) for row in rows]  # (stage, complaint) views of one row
+    stage_ids = [r.id for r in rows]
+    complaint_ids = sorted({r.complaint_id for r in rows})
 
-    deadlines: dict[int, list[Deadline]] = {}
-    for d in session.exec(select(Deadline).where(Deadline.stage_id.in_(stage_ids)).order_by(Deadline.id)):  # type: ignore[attr-defined]
+    deadlines: dict[int, list] = {}
+    for d in session.exec(
+        select(Deadline.stage_id, Deadline.step, Deadline.provisional, Deadline.extension_id, Deadline.due_on,
+               Deadline.active)
+        .where(Deadline.stage_id.in_(stage_ids))  # type: ignore[attr-defined]
+        .order_by(Deadline.id)
+    ):
         deadlines.setdefault(d.stage_id, []).append(d)
     defined = set(session.exec(select(Definition.stage_id).where(Definition.stage_id.in_(stage_ids))))  # type: ignore[attr-defined]
     responses = {
         r.stage_id: r
-        for r in session.exec(select(Response).where(Response.stage_id.in_(stage_ids)))  # type: ignore[attr-defined]
+        for r in session.exec(select(Response.stage_id, Response.responded_by).where(Response.stage_id.in_(stage_ids)))  # type: ignore[attr-defined]
     }
-    extensions: dict[int, list[Extension]] = {}
-    for e in session.exec(select(Extension).where(Extension.stage_id.in_(stage_ids)).order_by(Extension.id)):  # type: ignore[attr-defined]
+    extensions: dict[int, list] = {}
+    for e in session.exec(
+        select(Extension.stage_id, Extension.decided_on, Extension.working_days_beyond_target, Extension.good_reason,
+               Extension.told_resident_on, Extension.ombudsman_details_given)
+        .where(Extension.stage_id.in_(stage_ids))  # type: ignore[attr-defined]
+        .order_by(Extension.id)
+    ):
         extensions.setdefault(e.stage_id, []).append(e)
     refused = {
-        (r.complaint_id, r.stage)
-        for r in session.exec(select(Refusal).where(Refusal.complaint_id.in_(complaint_ids)))  # type: ignore[attr-defined]
+        tuple(r)
+        for r in session.exec(select(Refusal.complaint_id, Refusal.stage).where(Refusal.complaint_id.in_(complaint_ids)))  # type: ignore[attr-defined]
     }
     withdrawn = {
-        (w.complaint_id, w.stage)
-        for w in session.exec(select(Withdrawal).where(Withdrawal.complaint_id.in_(complaint_ids)))  # type: ignore[attr-defined]
+        tuple(w)
+        for w in session.exec(select(Withdrawal.complaint_id, Withdrawal.stage).where(Withdrawal.complaint_id.in_(complaint_ids)))  # type: ignore[attr-defined]
     }
-    stage_one_people = _stage_one_people(session, [c.id for s, c in stages if s.stage == 2])
+    stage_one_people = _stage_one_people(session, [r.complaint_id for r in rows if r.stage == 2])
 
     facts = []
     for stage, complaint in stages:
+        complaint_id = complaint.complaint_id
         mine = deadlines.get(stage.id, [])
         ack = next((d for d in mine if d.step == "acknowledge"), None)
         responds = [d for d in mine if d.step == "respond" and not d.provisional]
@@ -175,7 +193,7 @@ def stage_facts(session: Session, start: date, end: date) -> list[StageFacts]:
         response = responses.get(stage.id)
         facts.append(
             StageFacts(
-                complaint_id=complaint.id,
+                complaint_id=complaint_id,
                 reference=complaint.reference,
                 status=complaint.status,
                 stage=stage.stage,
@@ -201,9 +219,9 @@ def stage_facts(session: Session, start: date, end: date) -> list[StageFacts]:
                     )
                     for e in extensions.get(stage.id, [])
                 ),
-                refused_here=(complaint.id, stage.stage) in refused,
-                withdrawn_here=(complaint.id, stage.stage) in withdrawn,
-                stage_one_people=stage_one_people.get(complaint.id, frozenset()) if stage.stage == 2 else frozenset(),
+                refused_here=(complaint_id, stage.stage) in refused,
+                withdrawn_here=(complaint_id, stage.stage) in withdrawn,
+                stage_one_people=stage_one_people.get(complaint_id, frozenset()) if stage.stage == 2 else frozenset(),
             )
         )
     return facts
