@@ -29,6 +29,8 @@ class LandlordSettings:
     ombudsman_form: str = "https://www.housing-ombudsman.org.uk/residents/make-a-complaint/"
     ombudsman_phone: str = "0300 111 3000"
     ombudsman_address: str = "Housing Ombudsman Service, PO Box 1484, Unit D, Preston, PR2 0ET"
+    # The landlord's own target for completing a service request (Code 1.4), in working days.
+    service_request_target_days: str = "10"
 
 
 # Field -> settings key. The name keeps the key earlier releases used.
@@ -46,6 +48,7 @@ LABELS: dict[str, str] = {
     "ombudsman_form": "Ombudsman online complaint form",
     "ombudsman_phone": "Ombudsman telephone",
     "ombudsman_address": "Ombudsman postal address",
+    "service_request_target_days": "Service request target (working days)",
 }
 
 # A letter cannot be made without these (the Ombudsman route, Code 2.4, 6.5, 6.9, 6.19).
@@ -84,6 +87,9 @@ def update_landlord_settings(db, *, ctx=None, **values) -> dict[str, tuple[str, 
     phone = clean.get("ombudsman_phone")
     if phone and not _PHONE.match(phone):
         problems.append(Problem("ombudsman_phone", f"{phone!r} does not look like a telephone number"))
+    target = clean.get("service_request_target_days")
+    if target is not None and not (target.isdigit() and 1 <= int(target) <= 250):
+        problems.append(Problem("service_request_target_days", "a whole number of working days, 1 to 250"))
     if problems:
         raise StepRefused(problems)
     with db.write() as session:

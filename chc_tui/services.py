@@ -23,6 +23,10 @@ from store.engine import Database, open_database
 from store.queries import ComplaintDetail, ComplaintRow, StageView  # noqa: F401  (screens' view types)
 
 
+# The modules whose use-cases `Services.do("module.function")` runs.
+AROUND_MODULES = frozenset({"residents", "service_requests", "remedies", "ombudsman", "learning", "new_issues"})
+
+
 @dataclass(frozen=True)
 class YearlySubmission:
     year: int  # financial year start: 2025 is 1 April 2025 - 31 March 2026
@@ -171,9 +175,50 @@ class Services:
         set_homes_owned(self.db, year=year, homes=homes, ctx=self.ctx())
 
     def do(self, step: str, *args, **kwargs):
-        """Run the use-case named `step` (log_complaint, define, acknowledge, ...)."""
-        function = getattr(usecases, step)
+        """Run the use-case named `step` (log_complaint, define, acknowledge, ...), or one
+        around the complaint named "module.function" (residents.agree_adjustment, ...)."""
+        if "." in step:
+            import importlib
+
+            module, _, name = step.partition(".")
+            if module not in AROUND_MODULES:
+                raise KeyError(f"no use-case module {module!r}")
+            function = getattr(importlib.import_module(f"chc_tui.{module}"), name)
+        else:
+            function = getattr(usecases, step)
         return function(self.db, *args, ctx=self.ctx(), **kwargs)
+
+    # --- around the complaint (issue 7) ----------------------------------------------------
+
+    def resident_needs(self, resident_id: int):
+        from store.around_queries import resident_needs
+
+        with self.db.read() as session:
+            return resident_needs(session, resident_id)
+
+    def resident_of(self, reference: str) -> int | None:
+        from store.around_queries import resident_of
+
+        with self.db.read() as session:
+            return resident_of(session, reference)
+
+    def service_requests(self, *, open_only: bool = True, search: str = ""):
+        from store.around_queries import service_request_counts, service_request_rows
+
+        with self.db.read() as session:
+            return service_request_rows(session, open_only=open_only, search=search), service_request_counts(session, self.today)
+
+    def service_request_target(self) -> int:
+        from chc_tui.service_requests import target_days
+
+        with self.db.read() as session:
+            return target_days(session)
+
+    def lessons(self, *, open_only: bool = False):
+        from store.around_queries import lesson_rows
+
+        with self.db.read() as session:
+            return lesson_rows(session, open_only=open_only)
 
     # --- correspondence and notes (Code 5.12) --------------------------------------------
 

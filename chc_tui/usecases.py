@@ -1066,3 +1066,25 @@ def recalculate_deadlines(
     return moved
 
 
+
+
+# --- shared with the use-cases around the complaint (residents, remedies, Ombudsman...) --
+
+Checks = _Checks
+audit = _audit
+complaint_for_change = _complaint_for_change
+
+
+def record_for_change(session: Session, model, record_id: int, expected_version: int | None, label: str):
+    """A versioned record to change, or NotFound / StaleRecord; its version moves on."""
+    record = session.get(model, record_id)
+    if record is None:
+        raise NotFound(f"no {label} with id {record_id}")
+    if expected_version is not None and getattr(record, "version", expected_version) != expected_version:
+        raise StaleRecord(
+            f"this {label} was changed by someone else since you opened it; reload it and try again"
+        )
+    if hasattr(record, "version"):
+        record.version += 1
+    session.add(record)
+    return record

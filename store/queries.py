@@ -247,6 +247,9 @@ class ComplaintDetail:
     history: list[HistoryEntry] = field(default_factory=list)
     letters: list[Letter] = field(default_factory=list)
     correspondence: list[CorrespondenceView] = field(default_factory=list)
+    # The resident's needs (Code 5.10, 3.6, 5.14) and the records around the complaint (issue 7).
+    needs: "ResidentNeeds | None" = None
+    around: "AroundComplaint | None" = None
 
     @property
     def current(self) -> StageView:
@@ -257,6 +260,8 @@ class ComplaintDetail:
 
 
 def complaint_detail(session: Session, reference: str) -> ComplaintDetail | None:
+    from store.around_queries import around_complaint, resident_needs
+
     complaint = session.exec(select(Complaint).where(Complaint.reference == reference)).first()
     if complaint is None:
         return None
@@ -312,6 +317,8 @@ def complaint_detail(session: Session, reference: str) -> ComplaintDetail | None
         history=history,
         letters=list(session.exec(select(Letter).where(Letter.complaint_id == complaint.id).order_by(Letter.id))),
         correspondence=_correspondence(session, complaint.id),
+        needs=resident_needs(session, resident.id, with_history=False),
+        around=around_complaint(session, complaint),
     )
 
 
