@@ -183,7 +183,7 @@ class ChcApp(App):
                 raise self._explain_stale(detail, seen_history) from None
             # Before the form closes, so the next key already sees the new state.
             self.refresh_views()
-            return result
+            return True if result is None else result  # None would read as "abandoned"
 
         spec.submit = submit_and_refresh
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from rich.console import Group
 from rich.table import Table
 from rich.text import Text
@@ -32,15 +34,18 @@ STEP_BINDINGS = [
     Binding("w", "step('withdraw')", "Withdraw", id="complaint.withdraw"),
     Binding("g", "step('assign_handler')", "Reassign", id="complaint.assign", show=False),
     Binding("d", "step('note_adjustments')", "Adjustments", id="complaint.adjustments", show=False),
+    Binding("t", "step('set_theme')", "Theme", id="complaint.theme", show=False),
+    Binding("i", "step('raise_new_issue')", "New issue", id="complaint.new_issue", show=False),
 ]
 
 
 def available_steps(detail: ComplaintDetail) -> set[str]:
     """The steps the use-cases would accept now (they still check everything)."""
     complaint, stage = detail.complaint, detail.current
-    steps: set[str] = {"note_adjustments"}  # needs are recorded whatever the state (5.10)
+    # needs and learning are recorded whatever the state (5.10, 9.1)
+    steps: set[str] = {"note_adjustments", "set_theme"}
     if complaint.status == Status.OPEN:
-        steps.add("withdraw")
+        steps |= {"withdraw", "raise_new_issue"}
         steps.add("assign_handler")
         if stage.responded_on is None:
             steps |= {"define", "refuse"}
@@ -151,6 +156,45 @@ def _stage_block(stage: StageView) -> list:
     return parts
 
 
+def _around_blocks(detail: ComplaintDetail, today: date) -> list:
+    from screens.ombudsman import case_lines
+    from screens.remedies import action_state, remedy_state, remedy_text
+
+    around, complaint, parts = detail.around, detail.complaint, []
+    if around.remedies or around.actions:
+        parts.append(_section("Remedies and actions (Code 7.1-7.3)"))
+        table = Table(box=None, padding=(0, 1), show_header=False)
+        table.add_column(no_wrap=True)
+        table.add_column(ratio=1)
+        table.add_column(no_wrap=True)
+        table.add_column(no_wrap=True)
+        for r in around.remedies:
+            table.add_row("remedy", remedy_text(r), short(r.due_on), remedy_state(r, today))
+        for a in around.actions:
+            table.add_row("action", f"{a.description} ({a.owner})", short(a.due_on), action_state(a, today))
+        parts.append(table)
+    if around.cases:
+        parts.append(_section("Housing Ombudsman"))
+        for view in around.cases:
+            parts.extend(case_lines(view))
+            for o in view.orders:
+                parts.append(Text(f"  {o.kind}: {o.description}, by {short(o.due_on)}"
+                                  + (f", complied {short(o.complied_on)}" if o.complied_on else " (open)")))
+    related = [("Theme", complaint.theme), ("Root cause", complaint.root_cause)]
+    related += [(f"Lesson L{v.lesson.id}", f"{v.lesson.lesson}" + (f" → {v.lesson.improvement}" if v.lesson.improvement else ""))
+                for v in around.lessons]
+    if around.related_to:
+        related.append(("Raised from", f"{around.related_to} (a new issue, Code 6.8)"))
+    if around.raised_here:
+        related.append(("New complaints", ", ".join(around.raised_here) + " (new issues, Code 6.8)"))
+    for sr in around.service_requests:
+        related.append(("Service request", f"{sr.reference} {sr.description} ({'done ' + short(sr.done_on) if sr.done_on else 'still open'})"))
+    if any(value for _, value in related):
+        parts.append(_section("Learning and related records"))
+        parts.append(_pairs(related))
+    return parts
+
+
 def next_line(due: Due | None) -> Text:
     """"Next: acknowledge stage 1 by Fri 27/11/2026 (3 working days left)"."""
     if due is None or due.step is Step.NONE:
@@ -169,7 +213,7 @@ def next_line(due: Due | None) -> Text:
     return line
 
 
-def render_detail(detail: ComplaintDetail, due: Due | None = None) -> Group:
+def render_detail(detail: ComplaintDetail, due: Due | None = None, today: date | None = None) -> Group:
     complaint, resident = detail.complaint, detail.resident
     head = Text.assemble(
         (complaint.reference, "bold"),
@@ -178,6 +222,10 @@ def render_detail(detail: ComplaintDetail, due: Due | None = None) -> Group:
         f"  ·  {complaint.category}",
     )
     parts: list = [head, next_line(due)]
+    if detail.needs is not None:
+        from screens.resident import needs_lines
+
+        parts.extend(needs_lines(detail.needs))  # before anyone contacts the resident (5.10, 5.14)
     parts.append(
         _pairs(
             [
@@ -216,6 +264,10 @@ def render_detail(detail: ComplaintDetail, due: Due | None = None) -> Group:
         withdrawal = detail.withdrawal
         parts.append(_section("Withdrawn"))
         parts.append(_pairs([("Withdrawn", d(withdrawal.withdrawn_on)), ("Reason", withdrawal.reason)]))
+    if detail.around is not None:
+        parts.extend(_around_blocks(detail, today or date.today()))
+    parts.append(Text("v resident's needs · m remedies and actions · b Ombudsman · t theme · i new issue (6.8) · j lessons",
+                      style="dim"))
     if detail.correspondence:
         parts.append(_section("Correspondence and notes (Code 5.12)"))
         parts.append(correspondence_table(detail))
@@ -249,6 +301,10 @@ class ComplaintScreen(Screen):
         Binding("o", "open_file", "Open file", id="complaint.open_file", show=False),
         Binding("p", "evidence", "Evidence pack", id="complaint.evidence", show=False),
         Binding("l", "letters", "Letters", id="complaint.letters", show=False),
+        Binding("v", "resident", "Resident", id="complaint.resident", show=False),
+        Binding("m", "remedies", "Remedies", id="complaint.remedies", show=False),
+        Binding("b", "ombudsman", "Ombudsman", id="complaint.ombudsman", show=False),
+        Binding("j", "lessons", "Lessons", id="complaint.lessons", show=False),
         Binding("ctrl+r", "reload", "Reload", id="complaint.reload", show=False),
     ]
 
@@ -275,7 +331,7 @@ class ComplaintScreen(Screen):
         else:
             self.sub_title = f"{self.detail.resident.name} · stage {self.detail.complaint.current_stage} · {self.detail.complaint.status}"
             due = self.app.services.due(self.reference)
-            self.query_one("#detail", Static).update(render_detail(self.detail, due))
+            self.query_one("#detail", Static).update(render_detail(self.detail, due, self.app.services.today))
         self.refresh_bindings()
 
     def check_action(self, action: str, parameters: tuple) -> bool | None:
@@ -352,3 +408,29 @@ class ComplaintScreen(Screen):
 
     def action_reload(self) -> None:
         self.reload()
+
+    # --- the records around the complaint (issue 7) -------------------------------------
+
+    def action_resident(self) -> None:
+        from screens.resident import ResidentScreen
+
+        if self.detail is not None:
+            self.app.push_screen(ResidentScreen(self.detail.resident.id))
+
+    def action_remedies(self) -> None:
+        from screens.remedies import RemediesScreen
+
+        if self.detail is not None:
+            self.app.push_screen(RemediesScreen(self.reference))
+
+    def action_ombudsman(self) -> None:
+        from screens.ombudsman import OmbudsmanScreen
+
+        if self.detail is not None:
+            self.app.push_screen(OmbudsmanScreen(self.reference))
+
+    def action_lessons(self) -> None:
+        from screens.lessons import LessonsScreen
+
+        if self.detail is not None:
+            self.app.push_screen(LessonsScreen(self.reference))

@@ -67,6 +67,8 @@ class MainScreen(Screen):
         Binding("f2", "self_assessment", "Assessment", id="main.self_assessment"),
         Binding("f3", "annual_report", "Report", id="main.annual_report"),
         Binding("f4", "settings", "Settings", id="main.settings"),
+        Binding("f5", "service_requests", "Requests", id="main.service_requests"),
+        Binding("f6", "lessons", "Lessons", id="main.lessons", show=False),
         Binding("l", "focus_list", "List", id="main.list", show=False),
         Binding("ctrl+r", "refresh", "Refresh", id="main.refresh", show=False),
     ]
@@ -307,12 +309,48 @@ class MainScreen(Screen):
             self.app.open_complaint(key)
 
     def _open_other(self, kind: str, item_id: str) -> None:
+        """Enter on a due date around a complaint opens the screen where it is dealt with."""
+        from screens.lessons import LessonsScreen
+        from screens.ombudsman import OmbudsmanScreen
+        from screens.remedies import RemediesScreen
+        from screens.resident import ResidentScreen
+        from screens.service_requests import ServiceRequestsScreen
+
         row = next((o.row for o in self._others if o.row.kind == kind and str(o.row.item_id) == item_id), None)
-        if row is not None and row.complaint_reference:
+        if row is None:
+            return
+        if kind in ("adjustment", "restriction"):
+            if row.resident_id is not None:
+                self.app.push_screen(ResidentScreen(row.resident_id))
+                return
+        elif kind == "service_request":
+            self.app.push_screen(ServiceRequestsScreen(focus=row.reference))
+            return
+        elif kind in ("remedy", "action") and row.complaint_reference:
+            self.app.push_screen(RemediesScreen(row.complaint_reference))
+            return
+        elif kind.startswith("ombudsman") and row.complaint_reference:
+            self.app.push_screen(OmbudsmanScreen(row.complaint_reference))
+            return
+        elif kind == "improvement":
+            self.app.push_screen(LessonsScreen())
+            return
+        if row.complaint_reference:
             self.app.open_complaint(row.complaint_reference)
             return
-        what = f"{row.kind_label} {row.reference}: {row.what}" if row else kind
-        self.notify(f"{what} belongs to no complaint.", timeout=4)
+        self.notify(f"{row.kind_label} {row.reference}: {row.what} belongs to no complaint.", timeout=4)
+
+    @needs_services
+    def action_service_requests(self) -> None:
+        from screens.service_requests import ServiceRequestsScreen
+
+        self.app.push_screen(ServiceRequestsScreen())
+
+    @needs_services
+    def action_lessons(self) -> None:
+        from screens.lessons import LessonsScreen
+
+        self.app.push_screen(LessonsScreen())
 
     @needs_services
     def action_settings(self) -> None:

@@ -412,6 +412,52 @@ def adjustments_form(services: Services, detail: ComplaintDetail) -> FormSpec:
     )
 
 
+def theme_form(services: Services, detail: ComplaintDetail) -> FormSpec:
+    from chc_tui.learning import THEMES
+
+    complaint = detail.complaint
+    return FormSpec(
+        title=f"Theme and root cause of {complaint.reference} (Code 9.1, 9.4)",
+        intro="What the complaint was about underneath: the annual report counts complaints by theme.",
+        fields=[
+            FieldSpec("theme", "Theme", default=complaint.theme, suggestions=THEMES),
+            FieldSpec("root_cause", "Root cause", "long", default=complaint.root_cause),
+        ],
+        submit=lambda values: services.do("learning.set_theme", complaint.reference,
+                                          expected_version=complaint.version, **values),
+        today=lambda: services.today,
+        done_message=lambda _: f"{complaint.reference}: theme recorded",
+    )
+
+
+def new_issue_form(services: Services, detail: ComplaintDetail) -> FormSpec:
+    from chc_tui.new_issues import how_to_handle
+
+    complaint, stage_one = detail.complaint, detail.stage(1)
+    answered = stage_one.responded_on is not None or complaint.status != "open"
+
+    def preview(values: dict[str, Any]) -> str:
+        return "→ " + how_to_handle(answered, bool(values.get("related")), bool(values.get("would_delay")))[1]
+
+    return FormSpec(
+        title=f"A new issue raised during {complaint.reference} (Code 6.8)",
+        fields=[
+            FieldSpec("issue", "The new issue, in the resident's words", "long"),
+            FieldSpec("raised_on", "Raised on", "date", default=services.today),
+            FieldSpec("related", "Related to the issues already being investigated", "bool", default=True),
+            FieldSpec("would_delay", "Adding it would unreasonably delay the stage 1 response", "bool"),
+            FieldSpec("channel", "How it came in (if logged as a new complaint)", "choice", default=Channel.PHONE.value,
+                      choices=[(c.value.replace("_", " "), c.value) for c in Channel]),
+        ],
+        preview=preview,
+        submit=lambda values: services.do("new_issues.raise_new_issue", complaint.reference,
+                                          expected_version=complaint.version, **values),
+        today=lambda: services.today,
+        done_message=lambda handled: (f"Added to the stage 1 definition of {handled.reference}" if handled.added_to_definition
+                                      else f"Logged as new complaint {handled.reference}, linked to {complaint.reference}"),
+    )
+
+
 FORMS = {
     "log_complaint": log_form,
     "define": define_form,
@@ -424,4 +470,6 @@ FORMS = {
     "close": close_form,
     "assign_handler": assign_form,
     "note_adjustments": adjustments_form,
+    "set_theme": theme_form,
+    "raise_new_issue": new_issue_form,
 }

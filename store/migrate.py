@@ -9,7 +9,7 @@ from sqlalchemy import inspect
 from sqlalchemy.engine import Engine
 
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
-HEAD = "0006"
+HEAD = "0007"
 
 
 class DatabaseTooNew(RuntimeError):

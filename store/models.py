@@ -61,7 +61,7 @@ class Complaint(SQLModel, table=True):
     theme: str = ""
     root_cause: str = ""
     # A new issue raised during stage 1 and logged as its own complaint (Code 6.8).
-    related_to_id: Optional[int] = Field(default=None, foreign_key="complaint.id")
+    related_to_id: Optional[int] = Field(default=None, foreign_key="complaint.id", index=True)
     version: int = 1
     created_at: datetime = Field(default_factory=utcnow)
     created_by: str = ""

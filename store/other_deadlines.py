@@ -49,6 +49,7 @@ class OtherDeadlineRow:
     who: str  # the resident, or the lesson's theme
     what: str
     due_on: date
+    resident_id: int | None = None  # for reviews: where Enter goes (the resident's needs)
 
     @property
     def kind_label(self) -> str:
@@ -86,7 +87,7 @@ def other_deadlines(session: Session) -> list[OtherDeadlineRow]:
     latest = _latest_complaint_by_resident(session, {r[2] for r in reviews})
     for kind, item_id, rid, name, what, due in reviews:
         ref = latest.get(rid)
-        rows.append(OtherDeadlineRow(kind, item_id, ref or "", ref, name, what, due))
+        rows.append(OtherDeadlineRow(kind, item_id, ref or "", ref, name, what, due, rid))
 
     for item_id, ref, name, what, due, cref in session.exec(
         select(ServiceRequest.id, ServiceRequest.reference, Resident.name, ServiceRequest.description,

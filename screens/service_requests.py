@@ -1,0 +1,147 @@
+"""Service requests (Code 1.4, 1.5): logged with the landlord's target, tracked to done,
+listed and counted; a complaint raised from one when the resident is dissatisfied."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.binding import Binding
+
+from chc_tui.domain import Channel, StepRefused
+from screens.format import short
+from screens.forms import FieldSpec, FormSpec
+from screens.records import Act, Listing, RecordsScreen, Row
+from screens.steps import CATEGORIES
+
+
+class ServiceRequestsScreen(RecordsScreen):
+    BINDINGS = [
+        Binding("n", "act('new')", "New request", id="requests.new"),
+        Binding("d", "act('done')", "Done", id="requests.done"),
+        Binding("c", "act('complain')", "Raise complaint", id="requests.complaint"),
+        Binding("v", "resident", "Resident", id="requests.resident"),
+        Binding("t", "toggle_done", "Open/all", id="requests.toggle"),
+    ]
+
+    def __init__(self, focus: str | None = None) -> None:
+        super().__init__()
+        self.open_only = True
+        self.focus_reference = focus
+
+    @property
+    def services(self):
+        return self.app.services
+
+    def listing(self) -> Listing:
+        rows_found, counts = self.services.service_requests(open_only=self.open_only)
+        self.title = "Service requests"
+        self.sub_title = f"{'open' if self.open_only else 'all'} · Code 1.4, 1.5"
+        today = self.services.today
+        summary = Text.assemble(
+            (f"{counts.open} open", "bold"), " · ", (f"{counts.overdue} past target", "bold red" if counts.overdue else ""),
+            f" · {counts.done} done ({counts.done_late} after target) · {counts.raised_complaints} led to a complaint"
+            f" · target {self.services.service_request_target()} working days (F4 to change)",
+        )
+        rows = []
+        for found in rows_found:
+            sr = found.request
+            if sr.done_on:
+                state = Text(f"done {short(sr.done_on)}", style="green" if sr.done_on <= sr.due_on else "yellow")
+            elif sr.due_on < today:
+                state = Text("past target", style="bold red")
+            elif sr.due_on == today:
+                state = Text("due today", style="yellow")
+            else:
+                state = Text("open")
+            rows.append(Row(sr.reference, (sr.reference, found.resident, sr.description, short(sr.due_on), state,
+                                           found.complaint_reference or ""),
+                            found, "open" if not sr.done_on else "done"))
+        columns = (("Ref", 12), ("Resident", 16), ("What", None), ("Target", 8), ("State", 14), ("Complaint", 10))
+        return Listing(summary, columns, rows, "No service requests" + (" open." if self.open_only else ".") + " n logs one.")
+
+    def on_mount(self) -> None:
+        super().on_mount()
+        if self.focus_reference and self.listing_now:
+            keys = [r.key for r in self.listing_now.rows]
+            if self.focus_reference in keys:
+                self.query_one("#records-table").move_cursor(row=keys.index(self.focus_reference))
+
+    def acts(self) -> dict[str, Act]:
+        return {
+            "new": Act(self._new_form),
+            "done": Act(self._done_form, frozenset({"open"})),
+            "complain": Act(self._complaint_form, frozenset({"open", "done"}),
+                            when=lambda row: row.item.complaint_reference is None),
+        }
+
+    def open_row(self, row: Row) -> None:
+        if row.item.complaint_reference:
+            self.app.open_complaint(row.item.complaint_reference)
+        else:
+            self.action_resident()
+
+    def action_resident(self) -> None:
+        from screens.resident import ResidentScreen
+
+        row = self.selected()
+        if row is not None:
+            self.app.push_screen(ResidentScreen(row.item.request.resident_id))
+
+    def action_toggle_done(self) -> None:
+        self.open_only = not self.open_only
+        self.reload()
+
+    def _new_form(self, _row) -> FormSpec:
+        services = self.services
+
+        def submit(values):
+            resident_id = None
+            reference = (values.pop("for_reference") or "").strip().upper()
+            if reference:
+                resident_id = services.resident_of(reference)
+                if resident_id is None:
+                    raise StepRefused(f"no complaint or service request {reference}", "for_reference")
+            return services.do("service_requests.log_service_request", resident_id=resident_id, **values)
+
+        return FormSpec(
+            title=f"Log a service request (target {services.service_request_target()} working days)",
+            fields=[
+                FieldSpec("for_reference", "For the resident of complaint or request (reference)",
+                          placeholder="e.g. C2026-0012; leave empty for a new resident"),
+                FieldSpec("resident_name", "or a new resident's name"),
+                FieldSpec("resident_address", "their address"),
+                FieldSpec("received_on", "Received on", "date", default=services.today),
+                FieldSpec("category", "Category", default="Repairs", suggestions=CATEGORIES),
+                FieldSpec("description", "What the resident asked for", "long"),
+            ],
+            submit=submit, today=lambda: services.today,
+            done_message=lambda logged: f"{logged.reference} logged: target {logged.due_on:%d/%m/%Y}",
+        )
+
+    def _done_form(self, row: Row) -> FormSpec:
+        sr = row.item.request
+        return FormSpec(
+            title=f"{sr.reference} done: {sr.description}",
+            fields=[FieldSpec("done_on", "Done on", "date", default=self.services.today),
+                    FieldSpec("outcome", "What was done", "long")],
+            submit=lambda values: self.services.do("service_requests.complete_service_request", sr.reference,
+                                                   expected_version=sr.version, **values),
+            today=lambda: self.services.today, done_message=lambda _r: f"{sr.reference} done",
+        )
+
+    def _complaint_form(self, row: Row) -> FormSpec:
+        sr = row.item.request
+        return FormSpec(
+            title=f"Raise a complaint from {sr.reference} (Code 1.5): the request stays open",
+            intro="The resident is dissatisfied with the response to their request.",
+            fields=[
+                FieldSpec("received_on", "Complaint received on", "date", default=self.services.today),
+                FieldSpec("channel", "How it came in", "choice", default=Channel.PHONE.value,
+                          choices=[(c.value.replace("_", " "), c.value) for c in Channel]),
+                FieldSpec("resident_words", "In the resident's words", "long"),
+                FieldSpec("handler", "Handler", default=self.services.actor, suggestions=self.services.handlers()),
+            ],
+            submit=lambda values: self.services.do("service_requests.raise_complaint", sr.reference,
+                                                   expected_version=sr.version, **values),
+            today=lambda: self.services.today,
+            done_message=lambda logged: f"{logged.reference} logged from {sr.reference}; acknowledge by {logged.acknowledge_due:%d/%m/%Y}",
+        )
