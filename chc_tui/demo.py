@@ -1806,6 +1806,9 @@ def _financial_year(day: date) -> int:
     return day.year if day.month >= 4 else day.year - 1
 
 
+from chc_tui.demo_around import EXTRA_COMPLAINTS, MIN_COMPLAINTS, add_around_records  # noqa: E402
+
+
 def build_demo_database(
     path: Path, count: int = 200, today: date | None = None, seed: int = 2024
 ) -> None:
@@ -1833,7 +1836,8 @@ def build_demo_database(
         with db.read() as session:
             calendar = load_calendar(session)
         planner = _Planner(rng, _Days(calendar), today)
-        for kind, n in mix(count):
+        around = count >= MIN_COMPLAINTS  # the records around complaints add a few complaints
+        for kind, n in mix(count - EXTRA_COMPLAINTS if around else count):
             for i in range(n):
                 planner.plan(kind, i)
         runner = _Runner(db)
@@ -1843,5 +1847,7 @@ def build_demo_database(
         )
         for on, _seq, _n, actor, step in events:
             step(runner, StepContext(actor=actor, today=on))
+        if around:
+            add_around_records(db, today, rng, STAGE_ONE_HANDLERS, MANAGER)
     finally:
         db.dispose()
