@@ -145,6 +145,17 @@ class LetterFacts:
         }.get(ExclusionReason(self.refusal.exclusion_reason), "")
 
 
+def _all_adjustments(session: Session, complaint: Complaint) -> str:
+    """This complaint's adjustments and the resident's current ones (Code 5.10), once each."""
+    from store.models import Adjustment
+
+    agreed = session.exec(select(Adjustment.description).where(
+        Adjustment.resident_id == complaint.resident_id, Adjustment.ended_on == None)).all()  # noqa: E711
+    parts = [complaint.adjustments.strip()] if complaint.adjustments.strip() else []
+    parts += [text for text in agreed if text not in parts]
+    return "; ".join(parts)
+
+
 def gather_facts(session: Session, complaint: Complaint, stage: StageRecord, kind: LetterKind, letter_date: date) -> LetterFacts:
     """Everything a letter may say, read from the records as they now stand."""
     resident = session.get(Resident, complaint.resident_id)
@@ -176,7 +187,7 @@ def gather_facts(session: Session, complaint: Complaint, stage: StageRecord, kin
         handler=stage.handler,
         received_on=complaint.received_on,
         stage_opened_on=stage.opened_on,
-        adjustments=complaint.adjustments,
+        adjustments=_all_adjustments(session, complaint),
         definition=definition,
         response_due=response_due,
         extension=extension,

@@ -286,3 +286,17 @@ def test_an_unrelated_or_delaying_new_issue_is_a_new_linked_complaint(db, relate
 def test_a_new_issue_after_the_stage_one_response_is_a_new_complaint():
     assert new_issues.how_to_handle(stage_one_answered=True, related=True, would_delay=False)[0] is False
     assert new_issues.how_to_handle(stage_one_answered=False, related=True, would_delay=False)[0] is True
+
+
+def test_the_residents_adjustments_reach_every_letter_of_theirs(db):
+    from chc_tui import letters
+
+    ref = _log(db)
+    residents.agree_adjustment(db, _resident_id(db, ref), description="Large print letters", agreed_on=MON,
+                               review_on=date(2027, 5, 24), ctx=ALICE)
+    usecases.note_adjustments(db, ref, adjustments="Call after 2pm", ctx=ALICE)
+    usecases.define(db, ref, understanding="The leak", outcomes_sought="Fix it", responsible_aspects="Roof repairs",
+                    defined_on=MON, ctx=ALICE)
+    with pytest.raises(letters.LetterDrafted) as drafted:
+        usecases.acknowledge(db, ref, acknowledged_on=MON, letter=letters.DRAFT, ctx=ALICE)
+    assert drafted.value.draft.adjustments == "Call after 2pm; Large print letters"
