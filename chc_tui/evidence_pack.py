@@ -412,6 +412,57 @@ def _letters(detail: ComplaintDetail) -> list[Block]:
     return blocks
 
 
+def _needs(detail: ComplaintDetail) -> list[Block]:
+    needs = detail.needs
+    if needs is None or not (needs.adjustments or needs.vulnerabilities or needs.representatives or needs.restrictions):
+        return []
+    rows = [["adjustment (5.10)", a.description, day(a.agreed_on), day(a.review_on), day(a.reviewed_on), day(a.ended_on)]
+            for a in needs.adjustments]
+    rows += [["disclosed (5.10)", v.description, day(v.disclosed_on), "", "", day(v.ended_on)] for v in needs.vulnerabilities]
+    rows += [["representative (3.6)", f"{p.name} ({p.relationship}); authority "
+              + (f"confirmed {day(p.authority_confirmed_on)}" if p.authority_confirmed_on else "not confirmed"),
+              "", "", "", day(p.ended_on)] for p in needs.representatives]
+    rows += [["restriction (5.14)", f"{r.restriction}. Reasons: {r.reasons}. Decided by {r.decided_by}",
+              day(r.decided_on), day(r.review_on), day(r.reviewed_on), day(r.ended_on)] for r in needs.restrictions]
+    return [Heading(2, "The resident's needs and any restriction"),
+            Table(["Kind", "What", "From", "Review due", "Last reviewed", "Ended"], rows)]
+
+
+def _around(detail: ComplaintDetail) -> list[Block]:
+    from chc_tui.ombudsman import Determination
+    from chc_tui.remedies import RemedyKind, pounds
+
+    around = detail.around
+    if around is None:
+        return []
+    blocks: list[Block] = []
+    if around.remedies or around.actions:
+        rows = [[f"remedy: {RemedyKind(r.kind).label}", r.description + (f" {pounds(r.amount_pence)}" if r.amount_pence else ""),
+                 f"stage {r.stage}", day(r.offered_on), day(r.due_on),
+                 "; ".join(x for x in (f"accepted {day(r.accepted_on)}" if r.accepted_on else "",
+                                       f"declined {day(r.declined_on)}" if r.declined_on else "",
+                                       f"done {day(r.done_on)}" if r.done_on else "") if x) or "not yet done"]
+                for r in around.remedies]
+        rows += [[f"action ({a.owner})", a.description + (f". {a.update}" if a.update else ""), f"stage {a.stage}", "",
+                  day(a.due_on), f"done {day(a.done_on)}" if a.done_on else "not yet done"] for a in around.actions]
+        blocks += [Heading(2, "Remedies and outstanding actions (Code 7.1-7.3)"),
+                   Table(["Kind", "What will happen", "Stage", "Offered", "By", "Outcome"], rows)]
+    for view in around.cases:
+        case = view.case
+        blocks += [Heading(2, f"Housing Ombudsman case {case.ombudsman_reference}"),
+                   Fields([("Opened", day(case.opened_on)), ("Closed", day(case.closed_on)),
+                           ("Complaint Handling Failure Order", f"{day(case.chfo_on)}: {case.chfo_reason}" if case.chfo_on else "")])]
+        rows = [["request", q.description, day(q.received_on), day(q.due_on), f"met {day(q.met_on)}" if q.met_on else "not yet"]
+                for q in view.requests]
+        rows += [["finding", f"{f.issue}: {Determination(f.determination).label}", day(f.determined_on), "", ""]
+                 for f in view.findings]
+        rows += [[o.kind, o.description, "", day(o.due_on),
+                  f"complied {day(o.complied_on)}: {o.evidence}" if o.complied_on else "not yet"] for o in view.orders]
+        if rows:
+            blocks.append(Table(["Kind", "What", "Date", "Due", "Done"], rows))
+    return blocks
+
+
 def _history_details(entry: HistoryEntry) -> str:
     lines = [
         f"{_label(key)}: {_value(entry.before.get(key))} -> {_value(entry.details.get(key))}" for key in entry.before
@@ -452,6 +503,8 @@ def build_pack(
     for stage in detail.stages:
         blocks += _stage(detail, stage, today, policy)
     blocks += _refusal_and_withdrawal(detail)
+    blocks += _needs(detail)
+    blocks += _around(detail)
     blocks += _correspondence(detail)
     blocks += _letters(detail)
     blocks += [

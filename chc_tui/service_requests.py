@@ -97,7 +97,7 @@ def log_service_request(
         session.add(row)
         session.flush()
         audit(session, ctx, "log service request", None,
-              {"service_request": row.reference, "resident": resident.name, "received_on": received_on,
+              {"service_request": row.reference, "resident_id": resident.id, "resident": resident.name, "received_on": received_on,
                "category": row.category, "target_days": days, "due_on": due_on})
         return RequestLogged(row.reference, due_on, days)
 

@@ -300,3 +300,24 @@ def test_the_residents_adjustments_reach_every_letter_of_theirs(db):
     with pytest.raises(letters.LetterDrafted) as drafted:
         usecases.acknowledge(db, ref, acknowledged_on=MON, letter=letters.DRAFT, ctx=ALICE)
     assert drafted.value.draft.adjustments == "Call after 2pm; Large print letters"
+
+
+def test_the_evidence_pack_carries_the_records_around_the_complaint(db):
+    from chc_tui.evidence_pack import build_pack, to_text
+    from chc_tui.landlord import LandlordSettings
+    from store.queries import complaint_detail
+
+    ref = _log(db, received=date(2026, 1, 5))
+    rid = _resident_id(db, ref)
+    residents.impose_restriction(db, rid, restriction="Email only", reasons="Abusive calls", decided_by="Sam Lee",
+                                 decided_on=MON, review_on=date(2027, 2, 22), ctx=ALICE)
+    remedies.offer_remedy(db, ref, kind="financial", description="Compensation", offered_on=MON,
+                          due_on=date(2026, 12, 7), amount="250", ctx=ALICE)
+    case = ombudsman.open_case(db, ref, ombudsman_reference="202601234", opened_on=date(2026, 10, 1), ctx=ALICE)
+    ombudsman.record_finding(db, case, issue="Repairs", determination="severe_maladministration",
+                             determined_on=MON, ctx=ALICE)
+    with db.read() as s:
+        text = to_text(build_pack(complaint_detail(s, ref), LandlordSettings(), MON))
+    for expected in ("restriction (5.14)", "Email only. Reasons: Abusive calls", "Compensation £250.00",
+                     "housing ombudsman case 202601234", "Repairs: severe maladministration"):
+        assert expected.lower() in text.lower()  # headings are in capitals in the text form
