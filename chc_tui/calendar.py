@@ -18,7 +18,6 @@ REGIONS: dict[str, str] = {
     "northern-ireland": "NIR",
 }
 DEFAULT_REGION = "england-and-wales"
-_BASE_YEAR = 2020  # any year will do: only differences of running counts are used
 
 
 class UnknownRegion(ValueError):
@@ -147,12 +146,15 @@ class WorkingCalendar:
         return counts
 
     def _year_offset(self, year: int) -> int:
-        """Working days in the years from _BASE_YEAR up to (not including) `year`; negative
-        for years before it."""
-        cache = self.__dict__.setdefault("_offsets", {_BASE_YEAR: 0})
+        """Working days in the years from a base year up to (not including) `year`; negative
+        for years before it. The base is the first year this calendar was asked about: only
+        differences of running counts are used, and starting there never counts the years
+        between a fixed base and today (which would load `holidays` at the first paint)."""
+        cache = self.__dict__.setdefault("_offsets", {year: 0})
+        base = self.__dict__.setdefault("_base_year", year)
         if year not in cache:
-            step = 1 if year > _BASE_YEAR else -1
-            known = next(y for y in range(year, _BASE_YEAR - step, -step) if y in cache)
+            step = 1 if year > base else -1
+            known = next(y for y in range(year, base - step, -step) if y in cache)
             for y in range(known, year, step):  # walk out from the nearest year already known
                 if step > 0:
                     cache[y + 1] = cache[y] + self._year_counts(y)[-1]
