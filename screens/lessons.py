@@ -26,9 +26,6 @@ class LessonsScreen(RecordsScreen):
         self.complaint_reference = complaint_reference  # a new lesson starts linked to it
         self.open_only = False
 
-    @property
-    def services(self):
-        return self.app.services
 
     def listing(self) -> Listing:
         views = self.services.lessons(open_only=self.open_only)

@@ -52,9 +52,6 @@ class OmbudsmanScreen(RecordsScreen):
         self.reference = reference
         self.detail = None
 
-    @property
-    def services(self):
-        return self.app.services
 
     @property
     def cases(self) -> list:
@@ -111,13 +108,9 @@ class OmbudsmanScreen(RecordsScreen):
             "close": Act(self._close_form, when=has_open_case),
         }
 
-    def _spec(self, title, fields, step, *args, done="Saved", **fixed) -> FormSpec:
-        return FormSpec(title=title, fields=fields, today=lambda: self.services.today,
-                        submit=lambda values: self.services.do(step, *args, **{**values, **fixed}),
-                        done_message=lambda _result: done)
 
     def _open_form(self, _row) -> FormSpec:
-        return self._spec(
+        return self.step_form(
             f"The Ombudsman has opened a case on {self.reference}",
             [FieldSpec("ombudsman_reference", "The Ombudsman's reference"),
              FieldSpec("opened_on", "Told on", "date", default=self.services.today)],
@@ -126,7 +119,7 @@ class OmbudsmanScreen(RecordsScreen):
 
     def _request_form(self, row) -> FormSpec:
         case = self._case(row)
-        return self._spec(
+        return self.step_form(
             f"A request from the Ombudsman ({case.ombudsman_reference})",
             [FieldSpec("description", "What they asked for", "long"),
              FieldSpec("received_on", "Received on", "date", default=self.services.today),
@@ -136,7 +129,7 @@ class OmbudsmanScreen(RecordsScreen):
 
     def _finding_form(self, row) -> FormSpec:
         case = self._case(row)
-        return self._spec(
+        return self.step_form(
             f"The determination on one issue ({case.ombudsman_reference}): each issue has its own",
             [FieldSpec("issue", "The issue"),
              FieldSpec("determination", "Determination", "choice", choices=[(x.label, x.value) for x in Determination]),
@@ -153,11 +146,11 @@ class OmbudsmanScreen(RecordsScreen):
                   FieldSpec("due_on", "Comply by", "date")]
         if findings:
             fields.append(FieldSpec("finding_id", "On the finding", "choice", choices=findings))
-        return self._spec(f"An order or recommendation ({case.ombudsman_reference})", fields,
+        return self.step_form(f"An order or recommendation ({case.ombudsman_reference})", fields,
                           "ombudsman.add_order", case.id, done="Recorded; its date is on the deadline panel")
 
     def _met_form(self, row) -> FormSpec:
-        return self._spec(
+        return self.step_form(
             f"Sent to the Ombudsman: {row.item.description}",
             [FieldSpec("met_on", "Sent on", "date", default=self.services.today)],
             "ombudsman.meet_request", row.item.id, done="Request met",
@@ -165,7 +158,7 @@ class OmbudsmanScreen(RecordsScreen):
 
     def _comply_form(self, row) -> FormSpec:
         order = row.item
-        return self._spec(
+        return self.step_form(
             f"Complied with: {order.description}",
             [FieldSpec("complied_on", "Complied on", "date", default=self.services.today),
              FieldSpec("evidence", "Evidence sent to the Ombudsman", "long")],
@@ -174,7 +167,7 @@ class OmbudsmanScreen(RecordsScreen):
 
     def _chfo_form(self, row) -> FormSpec:
         case = self._case(row)
-        return self._spec(
+        return self.step_form(
             f"A Complaint Handling Failure Order ({case.ombudsman_reference})",
             [FieldSpec("issued_on", "Issued on", "date", default=self.services.today),
              FieldSpec("reason", "Why it was issued", "long")],
@@ -183,7 +176,7 @@ class OmbudsmanScreen(RecordsScreen):
 
     def _close_form(self, row) -> FormSpec:
         case = self._case(row)
-        return self._spec(
+        return self.step_form(
             f"Close Ombudsman case {case.ombudsman_reference}",
             [FieldSpec("closed_on", "Closed on", "date", default=self.services.today)],
             "ombudsman.close_case", case.id, expected_version=case.version, done="Case closed",

@@ -120,6 +120,20 @@ class RecordsScreen(Screen):
 
     # --- acting ------------------------------------------------------------------------
 
+    @property
+    def services(self):
+        return self.app.services
+
+    def step_form(self, title: str, fields: list, step: str, *args, done: str = "Saved", intro: str = "",
+                  **fixed) -> FormSpec:
+        """A form whose values, with `fixed` ones (an expected_version...), go to the use-case
+        `step` ("module.function") after `args` (the record it acts on)."""
+        return FormSpec(
+            title=title, fields=fields, intro=intro, today=lambda: self.services.today,
+            submit=lambda values: self.services.do(step, *args, **{**values, **fixed}),
+            done_message=lambda _result: done,
+        )
+
     def selected(self) -> Row | None:
         if self.listing_now is None or not self.listing_now.rows:
             return None

@@ -56,9 +56,6 @@ class RemediesScreen(RecordsScreen):
         self.reference = reference
         self.detail = None
 
-    @property
-    def services(self):
-        return self.app.services
 
     def listing(self) -> Listing:
         self.detail = detail = self.services.complaint(self.reference)
@@ -97,14 +94,10 @@ class RemediesScreen(RecordsScreen):
             "progress": Act(self._progress_form, frozenset({"action"})),
         }
 
-    def _spec(self, title, fields, step, *args, done="Saved", **fixed) -> FormSpec:
-        return FormSpec(title=title, fields=fields, today=lambda: self.services.today,
-                        submit=lambda values: self.services.do(step, *args, **{**values, **fixed}),
-                        done_message=lambda _result: done)
 
     def _remedy_form(self, _row) -> FormSpec:
         today = self.services.today
-        return self._spec(
+        return self.step_form(
             f"Offer a remedy on {self.reference} (Code 7.1-7.3)",
             [
                 FieldSpec("kind", "Kind of remedy", "choice", choices=[(k.label, k.value) for k in RemedyKind]),
@@ -120,7 +113,7 @@ class RemediesScreen(RecordsScreen):
         )
 
     def _action_form(self, _row) -> FormSpec:
-        return self._spec(
+        return self.step_form(
             f"Add an outstanding action on {self.reference} (Code 6.6)",
             [
                 FieldSpec("description", "What must be done", "long"),
@@ -134,7 +127,7 @@ class RemediesScreen(RecordsScreen):
     def _outcome_form(self, row: Row) -> FormSpec:
         remedy = row.item
         choices = [(o, o) for o in REMEDY_OUTCOMES if not (o == "accepted" and remedy.accepted_on)]
-        return self._spec(
+        return self.step_form(
             f"The remedy: {remedy_text(remedy)}",
             [
                 FieldSpec("outcome", "What happened", "choice", default="done" if remedy.accepted_on else "accepted",
@@ -146,7 +139,7 @@ class RemediesScreen(RecordsScreen):
 
     def _progress_form(self, row: Row) -> FormSpec:
         action = row.item
-        return self._spec(
+        return self.step_form(
             f"Progress on: {action.description}",
             [
                 FieldSpec("update", "What has happened", "long", default=action.update),

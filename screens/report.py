@@ -293,6 +293,16 @@ def report_rows(report: AnnualReport, width: int = 30) -> list[Row]:
             if x.of:
                 chart = bar((x.share or 0) / 100, width, "cyan")
             figure_row(x, short_label(x), chart=chart)
+    # the records around the complaints: remedies, actions, service requests, the Ombudsman, learning
+    for key in ("around", "learning"):
+        section = next((s for s in r.sections if s.key == key), None)
+        if section is None:
+            continue
+        heading(key, section.title)
+        for n, said in enumerate(section.notes):
+            rows.append(Row(f"{key}.note.{n}", said, "", "", note=said))
+        for x in section.figures:
+            figure_row(x, x.label, chart=bar((x.share or 0) / 100, width, "cyan") if x.of else "")
     # self-assessment
     heading("self_assessment", f"Self-assessment {r.label}", _legend(ANSWER_LOOK))
     sa: dict[str, dict[str, Figure]] = {}

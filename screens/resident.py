@@ -49,9 +49,6 @@ class ResidentScreen(RecordsScreen):
         self.resident_id = resident_id
         self.needs = None
 
-    @property
-    def services(self):
-        return self.app.services
 
     def listing(self) -> Listing:
         self.needs = needs = self.services.resident_needs(self.resident_id)
@@ -118,16 +115,10 @@ class ResidentScreen(RecordsScreen):
 
     # --- forms ------------------------------------------------------------------------
 
-    def _spec(self, title: str, fields: list[FieldSpec], step: str, *args, intro: str = "", done: str = "Saved", **fixed) -> FormSpec:
-        return FormSpec(
-            title=title, fields=fields, intro=intro, today=lambda: self.services.today,
-            submit=lambda values: self.services.do(step, *args, **{**values, **fixed}),
-            done_message=lambda _result: done,
-        )
 
     def _contact_form(self, _row) -> FormSpec:
         r = self.needs.resident
-        return self._spec(
+        return self.step_form(
             f"Contact details: {r.name}",
             [
                 FieldSpec("address", "Address", default=r.address),
@@ -141,7 +132,7 @@ class ResidentScreen(RecordsScreen):
 
     def _adjustment_form(self, _row) -> FormSpec:
         today = self.services.today
-        return self._spec(
+        return self.step_form(
             "Agree a reasonable adjustment (Code 5.10)",
             [
                 FieldSpec("description", "The adjustment", "long",
@@ -154,7 +145,7 @@ class ResidentScreen(RecordsScreen):
         )
 
     def _vulnerability_form(self, _row) -> FormSpec:
-        return self._spec(
+        return self.step_form(
             "Record a disclosed vulnerability or disability (Code 5.10)",
             [
                 FieldSpec("description", "What the resident disclosed", "long"),
@@ -164,7 +155,7 @@ class ResidentScreen(RecordsScreen):
         )
 
     def _representative_form(self, _row) -> FormSpec:
-        return self._spec(
+        return self.step_form(
             "Add a representative (Code 3.6)",
             [
                 FieldSpec("name", "Name"),
@@ -178,7 +169,7 @@ class ResidentScreen(RecordsScreen):
 
     def _restriction_form(self, _row) -> FormSpec:
         today = self.services.today
-        return self._spec(
+        return self.step_form(
             "Restrict contact for unacceptable behaviour (Code 5.14, 5.15)",
             [
                 FieldSpec("restriction", "What contact is restricted, and how", "long",
@@ -194,7 +185,7 @@ class ResidentScreen(RecordsScreen):
     def _review_form(self, row: Row) -> FormSpec:
         item, today = row.item, self.services.today
         if row.kind == "restriction":
-            return self._spec(
+            return self.step_form(
                 f"Review the restriction: {item.restriction}",
                 [
                     FieldSpec("reviewed_on", "Reviewed on", "date", default=today),
@@ -204,7 +195,7 @@ class ResidentScreen(RecordsScreen):
                 ],
                 "residents.review_restriction", item.id, expected_version=item.version, done="Review recorded",
             )
-        return self._spec(
+        return self.step_form(
             f"Review the adjustment: {item.description}",
             [
                 FieldSpec("reviewed_on", "Reviewed on", "date", default=today),
@@ -216,7 +207,7 @@ class ResidentScreen(RecordsScreen):
         )
 
     def _confirm_form(self, row: Row) -> FormSpec:
-        return self._spec(
+        return self.step_form(
             f"Confirm {row.item.name}'s authority to act (Code 3.6)",
             [FieldSpec("authority_confirmed_on", "Confirmed on", "date", default=self.services.today)],
             "residents.confirm_representative", row.item.id, expected_version=row.item.version, done="Authority confirmed",
@@ -225,14 +216,14 @@ class ResidentScreen(RecordsScreen):
     def _end_form(self, row: Row) -> FormSpec:
         item, today = row.item, self.services.today
         if row.kind == "adjustment":
-            return self._spec(
+            return self.step_form(
                 f"End the adjustment: {item.description}",
                 [FieldSpec("reviewed_on", "Ended on", "date", default=today), FieldSpec("note", "Why", "long")],
                 "residents.review_adjustment", item.id, end=True, expected_version=item.version, done="Adjustment ended",
             )
         step = "residents.end_vulnerability" if row.kind == "vulnerability" else "residents.end_representative"
         label = item.description if row.kind == "vulnerability" else item.name
-        return self._spec(
+        return self.step_form(
             f"No longer applies: {label}",
             [FieldSpec("ended_on", "From", "date", default=today)],
             step, item.id, expected_version=item.version, done="Recorded",

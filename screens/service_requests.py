@@ -27,9 +27,6 @@ class ServiceRequestsScreen(RecordsScreen):
         self.open_only = True
         self.focus_reference = focus
 
-    @property
-    def services(self):
-        return self.app.services
 
     def listing(self) -> Listing:
         rows_found, counts = self.services.service_requests(open_only=self.open_only)
