@@ -24,6 +24,27 @@ The counting rules (all dates inclusive, the year being 1 April Y to 31 March Y+
   definition, or still within the acknowledgement time.
 - 2.1-2.5, 5.11: refusals decided in the year.
 - 5.2, 5.3: true by construction: the records hold only stage 1 and stage 2.
+
+From the records around the complaints, each measured only when the store holds that kind
+of record at all (a landlord who does not record service requests gets no 1.4 figure, not
+a misleading "none"). "The year end" is 31 March, or `today` while the year is running.
+
+- 1.4: service requests received in the year: done within the landlord's target (done on
+  or before the date set when logged), done after it, not yet done.
+- 1.5: complaints received in the year raised from a service request; the request was
+  still being worked on when the complaint was raised if it was not done, or was done
+  after the complaint's receipt.
+- 3.6: representatives on record (not ended before the year began; a representative
+  keeps no date it was added), with their authority confirmed by the year end.
+- 5.10: reasonable adjustments in place at the year end, those past their review date
+  then (one reviewed since the year end is not judged: its old review date is replaced),
+  and disclosed vulnerabilities or disabilities on record.
+- 5.14: restrictions on contact in force at some time in the year; those in force at the
+  year end and past their review date then are a shortfall.
+- 7.3: remedies due in the year: done by their due date, done late, not done and past
+  due. Not counted: declined by the resident, or not done but not yet due.
+- 9.1: lessons recorded in the year, the complaints linked to them, and how many led to
+  a service improvement.
 """
 
 from __future__ import annotations
@@ -38,6 +59,7 @@ from chc_tui.assessment import COMPLY_LABEL, year_end, year_label, year_start
 from chc_tui.domain import ExclusionReason
 from chc_tui.policy import CODE_2024, CodePolicy
 from store import assessment_queries as q
+from store.around_report_queries import EvidenceFacts, ResidentRecordFacts, evidence_facts
 from store.assessment_queries import AnswerRow, ExtensionFacts, RefusalFacts, StageFacts
 from store.engine import Database
 
@@ -421,10 +443,227 @@ def _two_stages(stages: list[StageFacts], year: int) -> dict[str, Figure]:
     return figures
 
 
+# --- the records around the complaints ----------------------------------------------------
+
+
+def _d(day: date) -> str:
+    return f"{day:%d/%m/%Y}"
+
+
+def _service_requests(around: EvidenceFacts, year: int) -> dict[str, Figure]:
+    label = year_label(year)
+    received = [r for r in around.service_requests if _in_year(r.received_on, year)]
+    within = [r for r in received if r.done_on is not None and r.done_on <= r.due_on]
+    late = [r for r in received if r.done_on is not None and r.done_on > r.due_on]
+    open_ = [r for r in received if r.done_on is None]
+    n = len(received)
+    if n:
+        text = (
+            f"{label}: {_plural(n, 'service request')} recorded in the year, separately from complaints; "
+            f"{len(within)} done within the landlord's target ({_pct(len(within), n)}), {len(late)} done after it, "
+            f"{len(open_)} not yet done"
+        )
+        text += f" ({_refs([r.reference for r in open_])})." if open_ else "."
+    else:
+        text = f"{label}: no service requests recorded in the year to measure."
+    figures = {"1.4": Figure(
+        "1.4", len(within), n, text, _short(len(within), n),
+        parts=(("within target", len(within)), ("late", len(late)), ("not done", len(open_))),
+    )}
+
+    raised = [r for r in around.service_requests if _in_year(r.complaint_received_on, year)]
+    carried_on = [r for r in raised if r.done_on is None or r.done_on > r.complaint_received_on]
+    finished = [r for r in raised if r not in carried_on]
+    m = len(raised)
+    if m:
+        text = (
+            f"{label}: {_plural(m, 'complaint')} received in the year {'was' if m == 1 else 'were'} raised from a "
+            f"service request; for {len(carried_on)} of them the request was still being worked on when the complaint "
+            f"was raised ({_pct(len(carried_on), m)})"
+        )
+        if carried_on:
+            text += f": {_refs([r.complaint_reference for r in carried_on])}"
+        done_after = [r for r in carried_on if r.done_on is not None]
+        if carried_on:
+            text += (f", of which {len(done_after)} {'was' if len(done_after) == 1 else 'were'} done after the "
+                     f"complaint, evidence that work on the request carried on")
+        if finished:
+            text += f"; {len(finished)} raised after the request was done"
+        text += "."
+    else:
+        text = f"{label}: no complaints raised from a service request in the year."
+    figures["1.5"] = Figure(
+        "1.5", len(carried_on), m, text, _short(len(carried_on), m),
+        parts=(("request ongoing", len(carried_on)), ("request already done", len(finished))),
+    )
+    return figures
+
+
+def _current_at(row: ResidentRecordFacts, cutoff: date) -> bool:
+    return row.start is not None and row.start <= cutoff and (row.ended_on is None or row.ended_on > cutoff)
+
+
+def _review_overdue(row: ResidentRecordFacts, cutoff: date) -> bool | None:
+    """Past its review date at `cutoff`; None when a review recorded since has replaced
+    the date that applied then."""
+    if row.reviewed_on is not None and row.reviewed_on > cutoff:
+        return None
+    return row.review_on is not None and row.review_on < cutoff
+
+
+def _representatives(around: EvidenceFacts, year: int, cutoff: date) -> Figure:
+    label = year_label(year)
+    reps = list(around.representatives)
+    confirmed = [r for r in reps if r.start is not None and r.start <= cutoff]
+    unconfirmed = [r.reference for r in reps if r not in confirmed]
+    n = len(reps)
+    if n:
+        text = (
+            f"{label}: {_plural(n, 'representative')} recorded as acting for residents (not ended before the year "
+            f"began); authority to act confirmed by {_d(cutoff)} for {len(confirmed)} ({_pct(len(confirmed), n)})"
+        )
+        text += f"; not confirmed: {_refs(unconfirmed)}." if unconfirmed else "."
+    else:
+        text = f"{label}: no representatives recorded in the year."
+    return Figure("3.6", len(confirmed), n, text, _short(len(confirmed), n),
+                  parts=(("authority confirmed", len(confirmed)), ("not confirmed", len(unconfirmed))))
+
+
+def _adjustments(around: EvidenceFacts, year: int, cutoff: date) -> Figure:
+    label = year_label(year)
+    current = [a for a in around.adjustments if _current_at(a, cutoff)]
+    overdue = [a for a in current if _review_overdue(a, cutoff)]
+    since = [a for a in current if _review_overdue(a, cutoff) is None]
+    kept = len(current) - len(overdue)
+    disclosed = [v for v in around.vulnerabilities if _current_at(v, cutoff)]
+    new = [v for v in disclosed if _in_year(v.start, year)]
+    n = len(current)
+    if n:
+        text = (
+            f"{label}: {_plural(n, 'reasonable adjustment')} in place on {_d(cutoff)}; {kept} within "
+            f"{'its' if n == 1 else 'their'} review date ({_pct(kept, n)})"
+        )
+        if overdue:
+            text += f", {len(overdue)} past {'its' if len(overdue) == 1 else 'their'} review date ({_refs([a.reference for a in overdue])})"
+        if since:
+            text += f", {len(since)} reviewed since (not judged)"
+    else:
+        text = f"{label}: no reasonable adjustments in place on {_d(cutoff)}"
+    text += (f"; {_plural(len(disclosed), 'disclosed vulnerability or disability', 'disclosed vulnerabilities or disabilities')} "
+             f"on record, {len(new)} disclosed in the year.")
+    shortfall = (f"{_plural(len(overdue), 'reasonable adjustment')} past {'its' if len(overdue) == 1 else 'their'} "
+                 f"review date on {_d(cutoff)} ({_refs([a.reference for a in overdue])})") if overdue else ""
+    return Figure(
+        "5.10", kept, n, text, _short(kept, n), shortfall, tuple(a.reference for a in overdue),
+        (("in place", n), ("review overdue", len(overdue)), ("vulnerabilities", len(disclosed)),
+         ("disclosed in the year", len(new))),
+    )
+
+
+def _restrictions(around: EvidenceFacts, year: int, cutoff: date) -> Figure:
+    label = year_label(year)
+    in_force = list(around.restrictions)
+    overdue = [r for r in in_force if _current_at(r, cutoff) and _review_overdue(r, cutoff)]
+    ok = len(in_force) - len(overdue)
+    n = len(in_force)
+    if n:
+        text = (
+            f"{label}: {_plural(n, 'restriction')} on contact in force in the year, each with its reasons, "
+            f"decision-maker and review date recorded; {ok} kept under review ({_pct(ok, n)})"
+        )
+        text += (f"; {len(overdue)} past {'its' if len(overdue) == 1 else 'their'} review date on {_d(cutoff)} "
+                 f"({_refs([r.reference for r in overdue])})." if overdue else ".")
+    else:
+        text = f"{label}: no restrictions on contact in force in the year."
+    shortfall = (f"{_plural(len(overdue), 'restriction')} on contact past {'its' if len(overdue) == 1 else 'their'} "
+                 f"review date on {_d(cutoff)} ({_refs([r.reference for r in overdue])})") if overdue else ""
+    return Figure("5.14", ok, n, text, _short(ok, n), shortfall, tuple(r.reference for r in overdue),
+                  (("reviewed in time", ok), ("review overdue", len(overdue))))
+
+
+def _remedies(around: EvidenceFacts, year: int, today: date) -> Figure:
+    label = year_label(year)
+    due = [r for r in around.remedies if _in_year(r.due_on, year)]
+    on_time = [r for r in due if r.done_on is not None and r.done_on <= r.due_on]
+    late = [r for r in due if r.done_on is not None and r.done_on > r.due_on]
+    missing = [r for r in due if r.done_on is None and r.declined_on is None and r.due_on < today]
+    declined = [r for r in due if r.done_on is None and r.declined_on is not None]
+    pending = [r for r in due if r.done_on is None and r.declined_on is None and r.due_on >= today]
+    total = len(on_time) + len(late) + len(missing)
+    if total:
+        text = (
+            f"{label}: of {_plural(total, 'remedy', 'remedies')} due in the year, {len(on_time)} done by "
+            f"{'its' if total == 1 else 'their'} due date ({_pct(len(on_time), total)}), {len(late)} done late"
+        )
+        text += f" ({_refs([r.reference for r in late])})" if late else ""
+        text += f", {len(missing)} still not done" + (f" ({_refs([r.reference for r in missing])})" if missing else "")
+    else:
+        text = f"{label}: no remedies due in the year to measure"
+    notes = []
+    if declined:
+        notes.append(f"{len(declined)} declined by the resident")
+    if pending:
+        notes.append(f"{len(pending)} not yet due")
+    if notes:
+        text += f". Not counted: {', '.join(notes)}"
+    text += "."
+    problems = []
+    if late:
+        problems.append(f"{len(late)} done late")
+    if missing:
+        problems.append(f"{len(missing)} still not done")
+    bad = [r.reference for r in late + missing]
+    shortfall = (f"{' and '.join(problems)} of {_plural(total, 'remedy', 'remedies')} due in the year "
+                 f"({_refs(bad)})") if problems else ""
+    return Figure("7.3", len(on_time), total, text, _short(len(on_time), total), shortfall, tuple(dict.fromkeys(bad)),
+                  (("done on time", len(on_time)), ("done late", len(late)), ("not done", len(missing))))
+
+
+def _lessons(around: EvidenceFacts, year: int, cutoff: date) -> Figure:
+    label = year_label(year)
+    lessons = [x for x in around.lessons if _in_year(x.recorded_on, year)]
+    taught = sorted({ref for x in lessons for ref in x.complaints})
+    improving = [x for x in lessons if x.improvement]
+    in_place = [x for x in improving if x.done_on is not None and x.done_on <= cutoff]
+    n = len(lessons)
+    if n:
+        text = (
+            f"{label}: {_plural(n, 'lesson')} recorded in the year, learned from {_plural(len(taught), 'complaint')} "
+            f"({_refs(taught)}); {len(improving)} led to a service improvement ({_pct(len(improving), n)}), "
+            f"{len(in_place)} in place by {_d(cutoff)}."
+        )
+    else:
+        text = f"{label}: no lessons recorded in the year."
+    return Figure("9.1", len(improving), n, text, _short(len(improving), n),
+                  parts=(("lessons", n), ("complaints", len(taught)), ("with an improvement", len(improving)),
+                         ("in place", len(in_place))))
+
+
+def _around(around: EvidenceFacts, year: int, today: date) -> dict[str, Figure]:
+    """The figures from the records around the complaints, for the kinds the store holds."""
+    cutoff = min(year_end(year), today)
+    figures: dict[str, Figure] = {}
+    if "service_request" in around.has:
+        figures.update(_service_requests(around, year))
+    if "representative" in around.has:
+        figures["3.6"] = _representatives(around, year, cutoff)
+    if {"adjustment", "vulnerability"} & around.has:
+        figures["5.10"] = _adjustments(around, year, cutoff)
+    if "restriction" in around.has:
+        figures["5.14"] = _restrictions(around, year, cutoff)
+    if "remedy" in around.has:
+        figures["7.3"] = _remedies(around, year, today)
+    if "lesson" in around.has:
+        figures["9.1"] = _lessons(around, year, cutoff)
+    return figures
+
+
 # --- the year --------------------------------------------------------------------------
 
 
 MEASURED = ("2.1", "2.2", "2.3", "2.4", "2.5", "5.2", "5.3", "5.6", "5.11", "6.2", "6.3", "6.4", "6.5", "6.11", "6.13", "6.14", "6.15", "6.16")
+# Measured from the records around the complaints, when the store holds that kind of record.
+AROUND_MEASURED = ("1.4", "1.5", "3.6", "5.10", "5.14", "7.3", "9.1")
 
 
 def measure_facts(
@@ -435,6 +674,7 @@ def measure_facts(
     year: int,
     today: date,
     policy: CodePolicy = CODE_2024,
+    around: EvidenceFacts | None = None,
 ) -> dict[str, Figure]:
     """Every measured figure for the year, by provision number, from plain facts."""
     figures: dict[str, Figure] = {}
@@ -447,7 +687,9 @@ def measure_facts(
         figures[limit] = _extension_limits(extensions, stage, limit, year, policy)
         figures[details] = _ombudsman_details(extensions, stage, details, year)
     figures["6.13"] = _independent_stage_two(stages, year)
-    assert set(figures) == set(MEASURED)
+    if around is not None:
+        figures.update(_around(around, year, today))
+    assert set(MEASURED) <= set(figures) <= set(MEASURED) | set(AROUND_MEASURED)
     return figures
 
 
@@ -458,7 +700,8 @@ def measure(db: Database, year: int, *, today: date, policy: CodePolicy = CODE_2
         stages = q.stage_facts(session, start, end)
         extensions = q.extension_facts(session, start, end)
         refusals = q.refusal_facts(session, start, end)
-    return measure_facts(stages, extensions, refusals, year=year, today=today, policy=policy)
+        around = evidence_facts(session, start, end)
+    return measure_facts(stages, extensions, refusals, year=year, today=today, policy=policy, around=around)
 
 
 # --- the checklist: provisions, answers and figures side by side -----------------------

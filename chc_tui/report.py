@@ -36,6 +36,7 @@ from typing import Any, Iterable, Sequence
 from chc_tui.calendar import WorkingCalendar
 from chc_tui.domain import Decision, ExclusionReason
 from chc_tui.policy import CODE_2024, CodePolicy
+from store.around_report_queries import AroundFacts
 from store.report_queries import AnswerFacts, RefusalFacts, StageFacts, TextFacts, WithdrawalFacts
 
 STAGES = (1, 2)
@@ -190,12 +191,14 @@ class ReportInputs:
     answers: Sequence[AnswerFacts] = ()
     texts: dict[str, TextFacts] = field(default_factory=dict)
     provisions: Sequence[dict[str, Any]] | None = None
+    around: AroundFacts = field(default_factory=AroundFacts)  # remedies, actions, requests, Ombudsman, lessons
 
 
 def gather(session, year: int, today: date) -> tuple[ReportInputs, WorkingCalendar]:
     """Read a year's inputs and the landlord's calendar in one read session."""
     from chc_tui.settings import get_setting, load_calendar
     from store import report_queries as q
+    from store.around_report_queries import around_facts
 
     start, end = year_bounds(year)
     window_start = year_bounds(year - COMPARE_YEARS)[0]
@@ -211,6 +214,7 @@ def gather(session, year: int, today: date) -> tuple[ReportInputs, WorkingCalend
         answers=q.assessment_answers(session, year),
         texts=q.report_texts(session, year),
         provisions=load_provisions(),
+        around=around_facts(session, start, end),
     )
     return inputs, load_calendar(session)
 
@@ -268,6 +272,7 @@ class Section:
     title: str
     part: str  # which part of Code 8.1 it answers
     figures: list[Figure]
+    notes: tuple[str, ...] = ()  # said beside the figures, e.g. "No remedies recorded in 2024/25."
 
 
 @dataclass(frozen=True)
@@ -726,6 +731,9 @@ def compute(inputs: ReportInputs, calendar: WorkingCalendar, policy: CodePolicy 
                                       if (r.category or "(none)") == name)))
     sections.append(Section("refusals", "Complaints refused, by exclusion reason", "8.1(b)", ref))
 
+    # --- around the complaint: remedies, actions, service requests, the Ombudsman, learning ------------------
+    sections += around_sections(inputs.around, year, start, end, cutoff, inputs.today)
+
     # --- self-assessment --------------------------------------------------------------------------------------
     sa_figures, no_answers, source = _self_assessment(inputs)
     sections.append(Section("self_assessment", f"Self-assessment against the Code {label}", "8.1(a)", sa_figures))
@@ -751,6 +759,265 @@ def compute(inputs: ReportInputs, calendar: WorkingCalendar, policy: CodePolicy 
         months=months, no_answers=no_answers, provisions_source=source, texts=texts, empty=activity == 0,
         records_start=inputs.earliest_received,
     )
+
+
+def _pounds(pence: int | None) -> Decimal:
+    return Decimal(pence or 0) / 100
+
+
+def around_sections(around: AroundFacts, year: int, start: date, end: date, cutoff: date, today: date) -> list[Section]:
+    """Two sections from the records around the complaints (issue 7): putting things right,
+    service requests and the Ombudsman ("around"), and learning from complaints ("learning").
+    A part with no records in the year still shows its zeros, and says so."""
+    from chc_tui.ombudsman import Determination
+    from chc_tui.remedies import RemedyKind
+
+    label = year_label(year)
+    period = f"{_d(start)} to {_d(end)}"
+    at = f"on {_d(cutoff)}" + ("" if cutoff == end else " (the year is still running)")
+    figures: list[Figure] = []
+    notes: list[str] = []
+
+    # --- remedies (Code 7.1-7.3) --------------------------------------------------------------------
+    def kind_label(kind: str) -> str:
+        try:
+            return RemedyKind(kind).label
+        except ValueError:
+            return kind
+
+    def remedy_item(r, what: str = "") -> Item:
+        amount = f" {money_text(_pounds(r.amount_pence))}" if r.amount_pence else ""
+        return r.reference, f"{kind_label(r.kind)}{amount}: {r.description[:80]} · offered {_d(r.offered_on)}" + (
+            f", due {_d(r.due_on)}" if r.due_on else "") + (f" · {what}" if what else "")
+
+    offered = [r for r in around.remedies if _in(r.offered_on, start, end)]
+    done = [r for r in around.remedies if _in(r.done_on, start, end)]
+    done_late = [r for r in done if r.due_on is not None and r.done_on > r.due_on]
+    outstanding = [
+        r for r in around.remedies
+        if r.offered_on <= cutoff and not (r.done_on and r.done_on <= cutoff)
+        and not (r.declined_on and r.declined_on <= cutoff)
+    ]
+    overdue = [r for r in outstanding if r.due_on is not None and r.due_on < cutoff]
+    financial = [r for r in offered if r.kind == RemedyKind.FINANCIAL]
+    money = sum((_pounds(r.amount_pence) for r in financial), Decimal(0))
+    offered_note = f"remedies recorded as offered {period} (Code 7.1), each with what will happen and by when (7.3)"
+    figures.append(Figure(("around", "remedies", "offered", "total"), "Remedies offered in the year", len(offered),
+                          note=offered_note, items=tuple(remedy_item(r) for r in offered)))
+    kinds = [k.value for k in RemedyKind] + sorted({r.kind for r in offered} - {k.value for k in RemedyKind})
+    for kind in kinds:
+        chosen = [r for r in offered if r.kind == kind]
+        figures.append(Figure(("around", "remedies", "offered", "by_kind", kind), f"Offered: {kind_label(kind)}",
+                              len(chosen), of=len(offered), note=f"{offered_note}; of the kind {kind_label(kind)}",
+                              items=tuple(remedy_item(r) for r in chosen)))
+    money_note = (f"financial remedies recorded as offered {period}, with their recorded amounts added up "
+                  f"({len(financial)} financial remedies)")
+    figures += [
+        Figure(("around", "remedies", "financial", "count"), "Financial remedies offered", len(financial),
+               note=money_note, items=tuple(remedy_item(r) for r in financial)),
+        Figure(("around", "remedies", "financial", "total"), "Financial remedies offered, total", float(money), "money",
+               note=money_note,
+               items=tuple((r.reference, money_text(_pounds(r.amount_pence))) for r in financial)),
+        Figure(("around", "remedies", "done", "total"), "Remedies carried out in the year", len(done),
+               note=f"remedies recorded as done {period}, whenever they were offered",
+               items=tuple(remedy_item(r, f"done {_d(r.done_on)}") for r in done)),
+        Figure(("around", "remedies", "done", "late"), "of which after their due date", len(done_late), of=len(done),
+               note=f"remedies done {period} after the date the offer said they would be done by (Code 7.3)",
+               items=tuple(remedy_item(r, f"done {_d(r.done_on)}") for r in done_late)),
+        Figure(("around", "remedies", "outstanding", "total"), "Remedies outstanding at the year end", len(outstanding),
+               note=f"remedies offered by {_d(cutoff)} and neither done nor declined {at}",
+               items=tuple(remedy_item(r) for r in outstanding)),
+        Figure(("around", "remedies", "outstanding", "overdue"), "of which past their due date", len(overdue),
+               of=len(outstanding), note=f"remedies outstanding {at} whose due date had passed",
+               items=tuple(remedy_item(r) for r in overdue)),
+    ]
+    if not (offered or done or outstanding):
+        notes.append(f"No remedies recorded in {label}.")
+
+    # --- outstanding actions (Code 6.6, 6.17) ------------------------------------------------------------
+    def action_item(a, what: str = "") -> Item:
+        return a.reference, f"{a.description[:80]} · {a.owner} · due {_d(a.due_on)}" + (f" · {what}" if what else "")
+
+    due = [a for a in around.actions if _in(a.due_on, start, end)]
+    a_done = [a for a in around.actions if _in(a.done_on, start, end)]
+    a_late = [a for a in a_done if a.done_on > a.due_on]
+    a_overdue = [a for a in around.actions if a.due_on < cutoff and not (a.done_on and a.done_on <= cutoff)]
+    no_added = "; an action keeps no date it was added, so it is counted by its due date"
+    figures += [
+        Figure(("around", "actions", "due"), "Outstanding actions due in the year", len(due),
+               note=f"outstanding actions (Code 6.6, 6.17) due {period}{no_added}",
+               items=tuple(action_item(a, f"done {_d(a.done_on)}" if a.done_on else "not done") for a in due)),
+        Figure(("around", "actions", "done", "total"), "Actions completed in the year", len(a_done),
+               note=f"outstanding actions recorded as done {period}",
+               items=tuple(action_item(a, f"done {_d(a.done_on)}") for a in a_done)),
+        Figure(("around", "actions", "done", "late"), "of which after their due date", len(a_late), of=len(a_done),
+               note=f"actions done {period} after their due date",
+               items=tuple(action_item(a, f"done {_d(a.done_on)}") for a in a_late)),
+        Figure(("around", "actions", "overdue"), "Actions overdue at the year end", len(a_overdue),
+               note=f"actions whose due date had passed and that were not done {at}",
+               items=tuple(action_item(a) for a in a_overdue)),
+    ]
+    if not (due or a_done or a_overdue):
+        notes.append(f"No outstanding actions recorded in {label}.")
+
+    # --- service requests (Code 1.4, 1.5) ---------------------------------------------------------------
+    def request_item(s) -> Item:
+        state = ("not done" if s.done_on is None
+                 else f"done {_d(s.done_on)}" + (" (late)" if s.done_on > s.due_on else ""))
+        return s.reference, f"received {_d(s.received_on)}, target {_d(s.due_on)}, {state}"
+
+    received = [s for s in around.service_requests if _in(s.received_on, start, end)]
+    within = [s for s in received if s.done_on is not None and s.done_on <= s.due_on]
+    late = [s for s in received if s.done_on is not None and s.done_on > s.due_on]
+    open_ = [s for s in received if s.done_on is None]
+    raised = [s for s in around.service_requests if _in(s.complaint_received_on, start, end)]
+    sr_note = (f"service requests received {period} (Code 1.4); within target: done on or before the date set "
+               f"from the landlord's target when the request was logged; as recorded on {_d(today)}")
+    figures += [
+        Figure(("around", "service_requests", "received"), "Service requests received in the year", len(received),
+               note=sr_note, items=tuple(request_item(s) for s in received), items_are_complaints=False),
+        Figure(("around", "service_requests", "done_within_target"), "Service requests done within target", len(within),
+               of=len(received), note=sr_note, items=tuple(request_item(s) for s in within), items_are_complaints=False),
+        Figure(("around", "service_requests", "done_late"), "Service requests done after their target", len(late),
+               of=len(received), note=sr_note, items=tuple(request_item(s) for s in late), items_are_complaints=False),
+        Figure(("around", "service_requests", "not_done"), "Service requests not yet done", len(open_),
+               of=len(received), note=sr_note, items=tuple(request_item(s) for s in open_), items_are_complaints=False),
+        Figure(("around", "service_requests", "complaints_raised"), "Complaints raised from a service request",
+               len(raised),
+               note=f"complaints received {period} that were raised from a service request (Code 1.5)",
+               items=tuple((s.complaint_reference, f"from {s.reference}, received {_d(s.complaint_received_on)}")
+                           for s in raised)),
+    ]
+    if not (received or raised):
+        notes.append(f"No service requests recorded in {label}.")
+
+    # --- the Ombudsman ----------------------------------------------------------------------------------
+    def determination_label(value: str) -> str:
+        try:
+            return Determination(value).label
+        except ValueError:
+            return value
+
+    def is_fault(value: str) -> bool:
+        try:
+            return Determination(value).is_fault
+        except ValueError:
+            return False
+
+    opened = [c for c in around.cases if _in(c.opened_on, start, end)]
+    chfo = [c for c in around.cases if _in(c.chfo_on, start, end)]
+    findings = list(around.findings)
+    not_counted = {Determination.OUTSIDE_JURISDICTION.value, Determination.WITHDRAWN.value}
+    counted = [f for f in findings if f.determination not in not_counted]
+    fault = [f for f in counted if is_fault(f.determination)]
+
+    def finding_item(f) -> Item:
+        return f.reference, f"{f.ombudsman_reference} · {f.issue[:60]}: {determination_label(f.determination)}, {_d(f.determined_on)}"
+
+    rate_note = (f"findings of severe maladministration, maladministration or service failure ÷ findings determined "
+                 f"{period}, leaving out those outside the Ombudsman's jurisdiction and withdrawn: {len(fault)} of "
+                 f"{len(counted)}; each issue of a case is a finding")
+    figures += [
+        Figure(("around", "ombudsman", "cases_opened"), "Ombudsman cases opened in the year", len(opened),
+               note=f"cases the Ombudsman opened {period}",
+               items=tuple((c.reference, f"{c.ombudsman_reference}, opened {_d(c.opened_on)}") for c in opened)),
+        Figure(("around", "ombudsman", "findings", "total"), "Ombudsman findings in the year", len(findings),
+               note=f"findings determined {period}, one for each issue of a case",
+               items=tuple(finding_item(f) for f in findings)),
+    ]
+    dets = [d.value for d in Determination] + sorted({f.determination for f in findings} - {d.value for d in Determination})
+    for det in dets:
+        chosen = [f for f in findings if f.determination == det]
+        figures.append(Figure(("around", "ombudsman", "findings", "by_determination", det),
+                              f"Finding: {determination_label(det)}", len(chosen), of=len(findings),
+                              note=f"findings determined {period} of {determination_label(det)}",
+                              items=tuple(finding_item(f) for f in chosen)))
+    orders = list(around.orders)
+    on_time = [o for o in orders if o.complied_on is not None and o.complied_on <= o.due_on]
+    o_late = [o for o in orders if o.complied_on is not None and o.complied_on > o.due_on]
+    o_not = [o for o in orders if o.complied_on is None]
+
+    def order_item(o) -> Item:
+        state = f"complied {_d(o.complied_on)}" if o.complied_on else "not complied with"
+        return o.reference, f"{o.ombudsman_reference} · {o.kind}: {o.description[:60]} · due {_d(o.due_on)}, {state}"
+
+    order_note = f"orders and recommendations due {period}; as recorded on {_d(today)}"
+    figures += [
+        Figure(("around", "ombudsman", "findings", "fault"), "Findings of maladministration or service failure",
+               len(fault), of=len(counted), note=rate_note, items=tuple(finding_item(f) for f in fault)),
+        Figure(("around", "ombudsman", "maladministration_rate_pct"), "Maladministration rate",
+               pct(len(fault), len(counted)), "pct", note=rate_note, items=tuple(finding_item(f) for f in counted)),
+        Figure(("around", "ombudsman", "orders", "due"), "Ombudsman orders due in the year", len(orders),
+               note=order_note, items=tuple(order_item(o) for o in orders)),
+        Figure(("around", "ombudsman", "orders", "complied_on_time"), "Orders complied with on time", len(on_time),
+               of=len(orders), note=order_note, items=tuple(order_item(o) for o in on_time)),
+        Figure(("around", "ombudsman", "orders", "complied_late"), "Orders complied with late", len(o_late),
+               of=len(orders), note=order_note, items=tuple(order_item(o) for o in o_late)),
+        Figure(("around", "ombudsman", "orders", "not_complied"), "Orders not yet complied with", len(o_not),
+               of=len(orders), note=order_note, items=tuple(order_item(o) for o in o_not)),
+        Figure(("around", "ombudsman", "chfo"), "Complaint Handling Failure Orders", len(chfo),
+               note=f"Complaint Handling Failure Orders issued {period}",
+               items=tuple((c.reference, f"{c.ombudsman_reference}, {_d(c.chfo_on)}: {c.chfo_reason[:80]}") for c in chfo)),
+    ]
+    if not (opened or findings or orders or chfo):
+        notes.append(f"No Ombudsman cases, findings or orders recorded in {label}.")
+    around_section = Section("around", "Putting things right, service requests and the Ombudsman", "8.1(b), 8.1(c)",
+                             figures, tuple(notes))
+
+    # --- learning (Code 9.1-9.3) ---------------------------------------------------------------------------
+    learning: list[Figure] = []
+    l_notes: list[str] = []
+    themes = list(around.themes)
+    learning.append(Figure(("learning", "complaints_received"), "Complaints received in the year", len(themes),
+                           note=f"complaints received {period}, each with the theme recorded for it (Code 9.1)",
+                           items=tuple((t.reference, t.theme or "no theme recorded") for t in themes)))
+    by_theme = Counter(t.theme for t in themes)
+    for theme, count in sorted(by_theme.items(), key=lambda kv: (kv[0] == "", -kv[1], kv[0])):
+        name = theme or "no theme recorded"
+        learning.append(Figure(("learning", "by_theme", theme or "(none)"), f"Theme: {name}", count, of=len(themes),
+                               note=f"complaints received {period} with the theme {name}",
+                               items=tuple((t.reference, _d(t.received_on)) for t in themes if t.theme == theme)))
+    lessons = [x for x in around.lessons if _in(x.recorded_on, start, end)]
+
+    def lesson_item(x, what: str = "") -> Item:
+        return x.reference, f"{x.theme}: {x.lesson[:60]}" + (f" · {what}" if what else "") + (
+            f" · from {', '.join(x.complaints)}" if x.complaints else "")
+
+    lesson_note = f"lessons learned recorded {period}, with the complaints that taught them (Code 9.1)"
+    learning.append(Figure(("learning", "lessons", "total"), "Lessons recorded in the year", len(lessons),
+                           note=lesson_note, items=tuple(lesson_item(x) for x in lessons), items_are_complaints=False))
+    for theme, count in sorted(Counter(x.theme for x in lessons).items(), key=lambda kv: (-kv[1], kv[0])):
+        learning.append(Figure(("learning", "lessons", "by_theme", theme), f"Lessons: {theme}", count, of=len(lessons),
+                               note=f"{lesson_note}; theme {theme}", items_are_complaints=False,
+                               items=tuple(lesson_item(x) for x in lessons if x.theme == theme)))
+    taught = sorted({ref for x in lessons for ref in x.complaints})
+    learning.append(Figure(("learning", "lessons", "complaints_linked"), "Complaints behind the year's lessons",
+                           len(taught), note=f"complaints linked to the lessons recorded {period}",
+                           items=tuple((ref, ", ".join(x.reference for x in lessons if ref in x.complaints))
+                                       for ref in taught)))
+    in_place = [x for x in around.lessons if _in(x.done_on, start, end)]
+    late_improvements = [
+        x for x in around.lessons
+        if x.improvement and x.due_on is not None and x.due_on < cutoff and x.recorded_on <= cutoff
+        and not (x.done_on and x.done_on <= cutoff)
+    ]
+    learning += [
+        Figure(("learning", "improvements", "in_place"), "Service improvements put in place in the year", len(in_place),
+               note=f"improvements recorded as in place {period} (Code 8.1(d), 9.1), whenever the lesson was recorded",
+               items=tuple((x.reference, f"{x.theme}: {x.improvement[:80]} · in place {_d(x.done_on)}") for x in in_place),
+               items_are_complaints=False),
+        Figure(("learning", "improvements", "overdue"), "Improvements past their due date at the year end",
+               len(late_improvements), items_are_complaints=False,
+               note=f"improvements whose due date had passed and that were not in place {at}",
+               items=tuple((x.reference, f"{x.theme}: {x.improvement[:80]} · due {_d(x.due_on)}") for x in late_improvements)),
+    ]
+    if not (lessons or in_place or late_improvements):
+        l_notes.append(f"No lessons recorded in {label}.")
+    if themes and not any(t.theme for t in themes):
+        l_notes.append(f"No themes recorded for the complaints received in {label}.")
+    if not themes:
+        l_notes.append(f"No complaints received in {label}.")
+    return [around_section, Section("learning", "Learning from complaints", "8.1(d)", learning, tuple(l_notes))]
 
 
 def _reason_label(reason: str) -> str:

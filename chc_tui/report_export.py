@@ -339,6 +339,8 @@ def document(report: AnnualReport) -> list[Block]:
     else:
         blocks.append(Para(f"No complaint was refused in {r.label}."))
 
+    blocks += _section_blocks(r, "around")
+
     # --- entered texts ---------------------------------------------------------------------------
     letters = {"8.1(c)": "c", "8.1(d)": "d", "8.1(e)": "e", "8.1(f)": "f"}
     for t in r.texts:
@@ -349,6 +351,8 @@ def document(report: AnnualReport) -> list[Block]:
                 blocks.append(Para(paragraph))
         else:
             blocks.append(Para("[Not yet entered.]"))
+        if t.code == "8.1(d)":
+            blocks += _section_blocks(r, "learning")
 
     # --- definitions -----------------------------------------------------------------------------
     blocks.append(Heading(2, "How the figures were counted"))
@@ -359,6 +363,23 @@ def document(report: AnnualReport) -> list[Block]:
     blocks.append(Para(f"A financial year runs from 1 April to 31 March: {r.label} is {period}. A complaint counts in the "
                        "year it was received; a stage 2 complaint in the year the escalation was requested; a response "
                        "in the year it was sent.", note=True))
+    return blocks
+
+
+def _section_blocks(r: AnnualReport, key: str) -> list[Block]:
+    """A section of figures as a heading, what it says when there is nothing recorded, and
+    one table row a figure (the count, and its share of the whole where it is part of one)."""
+    section = next((s for s in r.sections if s.key == key), None)
+    if section is None:
+        return []
+    blocks: list[Block] = [Heading(3, section.title)]
+    blocks += [Para(said) for said in section.notes]
+    rows = [[f.label, str(f.value) if f.of is not None else f.text, pct_text(int(f.value or 0), f.of) if f.of is not None else ""]
+            for f in section.figures]
+    blocks.append(Table(["", "Number", "%"], rows))
+    if key == "around":
+        rate = r.figure("around.ombudsman.maladministration_rate_pct")
+        blocks.append(Para(f"{rate.label}: {rate.note}.", note=True))
     return blocks
 
 
