@@ -120,7 +120,7 @@ def _needs(db, answered, today, rng, handlers, manager) -> None:
                                      authority_confirmed_on=confirmed, ctx=_ctx(handlers[i], today))
     restricted = residents_seen[len(ADJUSTMENTS) + 3:len(ADJUSTMENTS) + 5]
     for i, resident_id in enumerate(restricted):
-        decided = today - timedelta(days=70 + 100 * i)
+        decided = _workday(today - timedelta(days=70 + 100 * i))
         residents.impose_restriction(
             db, resident_id,
             restriction=("Contact by email to the complaints inbox only; one call a week with the named officer"
@@ -190,13 +190,13 @@ def _ombudsman(db, answered, today, manager) -> None:
         return
     ctx = _ctx(manager, today)
     older, recent = stage_two[0], stage_two[-1]
+    asked = _workday(older.responded_on + timedelta(days=40))
     case = ombudsman.open_case(db, older.reference, ombudsman_reference=f"2025{older.resident_id:05d}",
-                               opened_on=older.responded_on + timedelta(days=40), ctx=ctx)
-    asked = older.responded_on + timedelta(days=40)
+                               opened_on=asked, ctx=ctx)
     request = ombudsman.add_request(db, case, received_on=asked, description="The complaint file and repair records",
                                     due_on=asked + timedelta(days=14), ctx=ctx)
-    ombudsman.meet_request(db, request, met_on=asked + timedelta(days=12), ctx=ctx)
-    determined = min(asked + timedelta(days=60), today)
+    ombudsman.meet_request(db, request, met_on=_workday(asked + timedelta(days=12)), ctx=ctx)
+    determined = _workday(min(asked + timedelta(days=60), today))
     fault = ombudsman.record_finding(db, case, issue="The landlord's handling of the repairs",
                                      determination="maladministration", determined_on=determined, ctx=ctx)
     ombudsman.record_finding(db, case, issue="The landlord's complaint handling", determination="service_failure",
@@ -206,8 +206,8 @@ def _ombudsman(db, answered, today, manager) -> None:
     ombudsman.add_order(db, case, kind="recommendation", description="Review how repair delays are reported to residents",
                         due_on=today + timedelta(days=40), ctx=ctx)
     case2 = ombudsman.open_case(db, recent.reference, ombudsman_reference=f"2026{recent.resident_id:05d}",
-                                opened_on=today - timedelta(days=10), ctx=ctx)
-    ombudsman.add_request(db, case2, received_on=today - timedelta(days=10),
+                                opened_on=_workday(today - timedelta(days=10)), ctx=ctx)
+    ombudsman.add_request(db, case2, received_on=_workday(today - timedelta(days=10)),
                           description="The stage 1 and stage 2 responses and the evidence relied on",
                           due_on=today + timedelta(days=4), ctx=ctx)
 

@@ -45,14 +45,13 @@ class LessonsScreen(RecordsScreen):
             elif not lesson.improvement:
                 state = Text("lesson only", style="dim")
             elif lesson.due_on and lesson.due_on < today:
-                state = Text("overdue", style="bold red")
+                state = Text(f"overdue {short(lesson.due_on)}", style="bold red")
             else:
-                state = Text("to do")
+                state = Text(f"due {short(lesson.due_on)}")
             what = lesson.lesson + (f" → {lesson.improvement}" if lesson.improvement else "")
-            rows.append(Row(f"lesson:{lesson.id}", (f"L{lesson.id}", lesson.theme, what, short(lesson.due_on), state,
-                                                    ", ".join(view.complaints)),
+            rows.append(Row(f"lesson:{lesson.id}", (f"L{lesson.id}", lesson.theme, what, state, ", ".join(view.complaints)),
                             view, "open" if lesson.improvement and not lesson.done_on else "lesson"))
-        columns = (("Ref", 5), ("Theme", 16), ("Lesson → improvement", None), ("By", 8), ("State", 16), ("Complaints", 12))
+        columns = (("Ref", 4), ("Theme", 14), ("Lesson → improvement", None), ("State", 17), ("Complaints", 11))
         return Listing(summary, columns, rows, "No lessons recorded yet. n records one.")
 
     def acts(self) -> dict[str, Act]:

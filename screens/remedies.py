@@ -142,7 +142,8 @@ class RemediesScreen(RecordsScreen):
         return self.step_form(
             f"Progress on: {action.description}",
             [
-                FieldSpec("update", "What has happened", "long", default=action.update),
+                FieldSpec("update", "What has happened", "long",
+                          help=f"Last update: {action.update}" if action.update else ""),
                 FieldSpec("owner", "Owner", default=action.owner, suggestions=self.services.handlers()),
                 FieldSpec("due_on", "Due by", "date", default=action.due_on),
                 FieldSpec("done_on", "Done on (leave empty if not done)", "date"),

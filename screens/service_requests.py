@@ -49,10 +49,11 @@ class ServiceRequestsScreen(RecordsScreen):
                 state = Text("due today", style="yellow")
             else:
                 state = Text("open")
-            rows.append(Row(sr.reference, (sr.reference, found.resident, sr.description, short(sr.due_on), state,
-                                           found.complaint_reference or ""),
+            what = (f"[{found.complaint_reference}] " if found.complaint_reference else "") + sr.description
+            rows.append(Row(sr.reference, (sr.reference, found.resident, what, short(sr.due_on), state),
                             found, "open" if not sr.done_on else "done"))
-        columns = (("Ref", 12), ("Resident", 16), ("What", None), ("Target", 8), ("State", 14), ("Complaint", 10))
+        # At 80 columns "What" keeps about 20; a linked complaint leads it in brackets.
+        columns = (("Ref", 11), ("Resident", 14), ("What", None), ("Target", 8), ("State", 13))
         return Listing(summary, columns, rows, "No service requests" + (" open." if self.open_only else ".") + " n logs one.")
 
     def on_mount(self) -> None:
