@@ -22,11 +22,7 @@ from textual.screen import Screen
 
 from chc_tui.context import os_user
 from chc_tui.domain import StaleRecord
-from screens.complaint import ComplaintScreen
-from screens.confirm import ConfirmScreen
-from screens.forms import StepForm
-from screens.help import HelpScreen
-from screens.main import MainScreen
+from screens.main import MainScreen  # the other screens load when first needed, after the first paint
 
 if TYPE_CHECKING:
     from chc_tui.services import ComplaintDetail, Services
@@ -102,6 +98,8 @@ class ChcApp(App):
             self.call_from_thread(self._open_failed, f"{type(exc).__name__}: {exc}")
             return
         self.call_from_thread(self._services_ready, services)
+        import screens.complaint  # noqa: F401  (ready before the first Enter: no wait then)
+        import screens.forms  # noqa: F401
         from chc_tui import holiday_cache
 
         holiday_cache.save(services.calendar(), date.today())
@@ -166,6 +164,8 @@ class ChcApp(App):
     # --- navigation and steps ----------------------------------------------------------
 
     def open_complaint(self, reference: str) -> None:
+        from screens.complaint import ComplaintScreen
+
         self.push_screen(ComplaintScreen(reference))
 
     def start_step(self, step: str, detail: ComplaintDetail | None) -> None:
@@ -193,6 +193,8 @@ class ChcApp(App):
             self.notify(spec.done_message(result), timeout=6)
             if step == "log_complaint" and hasattr(result, "reference"):
                 self.open_complaint(result.reference)
+
+        from screens.forms import StepForm
 
         self.push_screen(StepForm(spec), finished)
 
@@ -231,6 +233,8 @@ class ChcApp(App):
     # --- help, palette, quitting -------------------------------------------------------
 
     def action_help(self) -> None:
+        from screens.help import HelpScreen
+
         if isinstance(self.screen, HelpScreen):
             return
         self.push_screen(HelpScreen(self.screen))
@@ -263,6 +267,9 @@ class ChcApp(App):
         self.push_screen(ImportScreen())
 
     def action_quit_app(self) -> None:
+        from screens.confirm import ConfirmScreen
+        from screens.forms import StepForm
+
         unsaved = [s for s in self.screen_stack if isinstance(s, StepForm) and s.changed or getattr(s, "letter_changed", False)]
         if not unsaved:
             self.exit()

@@ -36,7 +36,9 @@ STATUS_FILTERS = ["open", None, "closed", "refused", "withdrawn"]
 STAGE_FILTERS = [None, 1, 2]
 LIST_PAGE = 200  # rows loaded into the list at once; search and filters narrow the rest
 PANEL_ROWS = 200  # soonest deadlines painted in the panel; its title counts them all
-EARLY_ROWS = 40  # rows in the very first paint, before the services are ready (a screenful or two)
+# Rows in the very first paint, before the services are ready: what the panel (10 lines
+# high) and the list can show at once. Every row painted then costs start-up time.
+EARLY_PANEL_ROWS = 8
 
 # The panel's kind filter (k): complaint deadlines, then the due dates around them.
 PANEL_KINDS: list[tuple[str, frozenset[str]]] = [
@@ -130,8 +132,10 @@ class MainScreen(Screen):
             table = self.query_one(table_id, DataTable)
             fixed = sum(c.width + 2 * table.cell_padding for k, c in table.columns.items() if k.value != "resident")
             spare = self.size.width - fixed - 2 * table.cell_padding - 2  # 2: the scrollbar
-            table.columns[next(k for k in table.columns if k.value == "resident")].width = max(8, spare)
-            table.refresh()
+            column = table.columns[next(k for k in table.columns if k.value == "resident")]
+            if column.width != max(8, spare):  # a repaint of every row costs a frame or more
+                column.width = max(8, spare)
+                table.refresh()
 
     @property
     def services(self):
@@ -152,7 +156,8 @@ class MainScreen(Screen):
         if self.status_filter == "open" and not self.query_one("#search", Input).value:
             dues = [due for due in open_rows if due.days_left is not None]
             # A screenful or two at once; the full panel and list follow in about a second.
-            self._show(dues, open_rows[:EARLY_ROWS], today, panel_rows=EARLY_ROWS)
+            list_rows = max(10, self.app.size.height - 14)  # the screen less the panel, bars and headers
+            self._show(dues, open_rows[:list_rows], today, panel_rows=EARLY_PANEL_ROWS)
 
 
     @work(thread=True, exclusive=True, group="main-load")
