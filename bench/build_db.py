@@ -53,14 +53,17 @@ if str(ROOT) not in sys.path:
 
 from sqlalchemy import create_engine, event  # noqa: E402
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))  # bench/ is not a package
+from build_around import around_rows  # noqa: E402
 from chc_tui import demo  # noqa: E402  (the demo's people, issues and wording)
 from chc_tui.calendar import DEFAULT_REGION, WorkingCalendar  # noqa: E402
 from chc_tui.domain import ExclusionReason  # noqa: E402
 from chc_tui.policy import CODE_2024  # noqa: E402
 from store.engine import open_database  # noqa: E402
 from store.models import (  # noqa: E402
-    AssessmentAnswer,
     Action,
+    Adjustment,
+    AssessmentAnswer,
     AuditEntry,
     ClosureDay,
     Complaint,
@@ -68,13 +71,23 @@ from store.models import (  # noqa: E402
     Deadline,
     Definition,
     Extension,
+    Lesson,
+    LessonComplaint,
     Letter,
+    OmbudsmanCase,
+    OmbudsmanFinding,
+    OmbudsmanOrder,
+    OmbudsmanRequest,
     Refusal,
     Remedy,
+    Representative,
     Resident,
     Response,
+    Restriction,
+    ServiceRequest,
     Setting,
     StageRecord,
+    Vulnerability,
     Withdrawal,
 )
 
@@ -848,6 +861,10 @@ def build(
         (Action, player.actions),
         (AssessmentAnswer, answers),
     ]
+    around = around_rows(rng, planner.residents, player.complaints, player.stages, calendar.add_working_days, today)
+    tables += [(model, around[model.__tablename__]) for model in (
+        ServiceRequest, Adjustment, Vulnerability, Representative, Restriction, OmbudsmanCase, OmbudsmanRequest,
+        OmbudsmanFinding, OmbudsmanOrder, Lesson, LessonComplaint)]
     # The closure-day audit entries come first, before any complaint's.
     offset = len(audit_setup)
     for row in player.audit:

@@ -323,6 +323,8 @@ class ServiceRequest(SQLModel, table=True):
     """A request for a service (a repair, a visit), not a complaint (Code 1.4, 1.5)."""
 
     __tablename__ = "service_request"
+    # The requests still open, for the deadline panel, without reading ten years of them.
+    __table_args__ = (Index("ix_service_request_open", "done_on"),)
     id: Optional[int] = Field(default=None, primary_key=True)
     reference: str = Field(unique=True, index=True)
     resident_id: int = Field(foreign_key="resident.id", index=True)
