@@ -120,10 +120,12 @@ def _complaint_for_change(
     if complaint is None:
         raise NotFound(f"no complaint with reference {reference!r}")
     if expected_version is not None and complaint.version != expected_version:
-        raise StaleRecord(
+        stale = StaleRecord(
             f"{reference} was changed by someone else since you opened it "
             f"(version {expected_version} -> {complaint.version}); reload it and try again"
         )
+        stale.current_version = complaint.version  # a form may let its handler save over it, knowingly
+        raise stale
     complaint.version += 1
     session.add(complaint)
     return complaint
@@ -1081,9 +1083,9 @@ def record_for_change(session: Session, model, record_id: int, expected_version:
     if record is None:
         raise NotFound(f"no {label} with id {record_id}")
     if expected_version is not None and getattr(record, "version", expected_version) != expected_version:
-        raise StaleRecord(
-            f"this {label} was changed by someone else since you opened it; reload it and try again"
-        )
+        stale = StaleRecord(f"this {label} was changed by someone else since you opened it")
+        stale.current_version = record.version
+        raise stale
     if hasattr(record, "version"):
         record.version += 1
     session.add(record)

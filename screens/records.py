@@ -128,11 +128,17 @@ class RecordsScreen(Screen):
                   **fixed) -> FormSpec:
         """A form whose values, with `fixed` ones (an expected_version...), go to the use-case
         `step` ("module.function") after `args` (the record it acts on)."""
-        return FormSpec(
-            title=title, fields=fields, intro=intro, today=lambda: self.services.today,
-            submit=lambda values: self.services.do(step, *args, **{**values, **fixed}),
-            done_message=lambda _result: done,
-        )
+        def submit(values):
+            try:
+                return self.services.do(step, *args, **{**values, **fixed})
+            except StaleRecord as stale:
+                # Told once who changed it: the next Ctrl+S saves over the newer record.
+                if "expected_version" in fixed and getattr(stale, "current_version", None) is not None:
+                    fixed["expected_version"] = stale.current_version
+                raise
+
+        return FormSpec(title=title, fields=fields, intro=intro, today=lambda: self.services.today,
+                        submit=submit, done_message=lambda _result: done)
 
     def selected(self) -> Row | None:
         if self.listing_now is None or not self.listing_now.rows:
@@ -178,7 +184,10 @@ class RecordsScreen(Screen):
                 result = write(values)
             except StaleRecord as stale:
                 self.app.refresh_views()
-                raise StaleRecord(f"{stale} What you typed is kept: check the record, then Ctrl+S or Esc.") from None
+                raise StaleRecord(
+                    f"{stale}. What you typed is kept and the record behind this form is up to date: "
+                    "check it, then Ctrl+S saves yours over it, or Esc."
+                ) from None
             self.app.refresh_views()  # before the form closes, so the screen shows it at once
             return True if result is None else result  # None would read as "abandoned"
 

@@ -70,7 +70,11 @@ def _complaint_text(app) -> str:
 
 
 def _table_text(app) -> str:
-    table = app.screen.query_one("#records-table")
+    return _table_text_of(app.screen)
+
+
+def _table_text_of(screen) -> str:
+    table = screen.query_one("#records-table")
     return " ".join(str(cell) for row in range(table.row_count) for cell in table.get_row_at(row))
 
 
@@ -279,3 +283,36 @@ async def test_theme_new_issue_and_a_lesson_from_the_complaint(db):
         await open_form(pilot, "d")
         await save(pilot)
         assert _all(db, Lesson)[0].done_on == TODAY
+
+
+async def test_two_handlers_reviewing_one_adjustment_the_second_is_told_and_keeps_their_typing(db):
+    from chc_tui import residents
+    from store.models import Adjustment
+
+    ref = _complaint(db)
+    with db.read() as s:
+        rid = s.exec(select(Complaint.resident_id)).one()
+    adjustment = residents.agree_adjustment(db, rid, description="Large print letters", agreed_on=date(2026, 11, 2),
+                                            review_on=date(2026, 11, 30), ctx=ALICE)
+    app = build_app(_services(db))
+    async with app.run_test(size=(100, 40)) as pilot:
+        await settle(pilot)
+        await _open_complaint(pilot, ref)
+        await _press_to(pilot, "v", ResidentScreen)
+        await open_form(pilot, "r")
+        await field(pilot, "note", "Still needed: spoke to her today")
+        # meanwhile Bob reviews it in his own session
+        residents.review_adjustment(db, adjustment, reviewed_on=TODAY, next_review_on=date(2027, 2, 1),
+                                    ctx=StepContext(actor="bob", today=TODAY))
+        before = dump(db)
+        await save(pilot)
+        assert isinstance(app.screen, StepForm)
+        assert "changed by someone else" in form_errors(app)["*"]
+        assert app.screen.query_one("#f-note").text == "Still needed: spoke to her today"
+        assert dump(db) == before
+        # the record behind is Bob's now; a second Ctrl+S saves Alice's review over it, knowingly
+        assert "01/02/27" in _table_text_of(app.screen_stack[-2])
+        await save(pilot)
+        await wait_for(pilot, lambda: isinstance(app.screen, ResidentScreen), "the resident again")
+        [saved] = _all(db, Adjustment)
+        assert (saved.review_on, saved.version) == (date(2027, 5, 23), 3)
