@@ -779,16 +779,21 @@ def around_sections(around: AroundFacts, year: int, start: date, end: date, cuto
     notes: list[str] = []
 
     # --- remedies (Code 7.1-7.3) --------------------------------------------------------------------
+    kind_labels = {k.value: k.label for k in RemedyKind}
+
     def kind_label(kind: str) -> str:
-        try:
-            return RemedyKind(kind).label
-        except ValueError:
-            return kind
+        return kind_labels.get(kind, kind)
+
+    described: dict[int, str] = {}  # a remedy appears under several figures: describe it once
 
     def remedy_item(r, what: str = "") -> Item:
-        amount = f" {money_text(_pounds(r.amount_pence))}" if r.amount_pence else ""
-        return r.reference, f"{kind_label(r.kind)}{amount}: {r.description[:80]} · offered {_d(r.offered_on)}" + (
-            f", due {_d(r.due_on)}" if r.due_on else "") + (f" · {what}" if what else "")
+        text = described.get(r.remedy_id)
+        if text is None:
+            amount = f" {money_text(_pounds(r.amount_pence))}" if r.amount_pence else ""
+            text = described[r.remedy_id] = (
+                f"{kind_label(r.kind)}{amount}: {r.description[:80]} · offered {_d(r.offered_on)}"
+                + (f", due {_d(r.due_on)}" if r.due_on else ""))
+        return r.reference, text + (f" · {what}" if what else "")
 
     offered = [r for r in around.remedies if _in(r.offered_on, start, end)]
     done = [r for r in around.remedies if _in(r.done_on, start, end)]

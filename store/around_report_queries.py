@@ -211,20 +211,22 @@ def actions_for_year(session: Session, start: date, end: date) -> list[ActionFac
 
 def service_requests_for_year(session: Session, start: date, end: date) -> list[ServiceRequestFacts]:
     """Service requests received in the year, and those a complaint received in the year
-    was raised from (whenever the request came in)."""
-    query = (
-        select(ServiceRequest.reference, ServiceRequest.received_on, ServiceRequest.due_on, ServiceRequest.done_on,
-               Complaint.reference, Complaint.received_on)
+    was raised from (whenever the request came in). Two indexed reads, not one OR across
+    an outer join, which would read every request of ten years."""
+    columns = (ServiceRequest.id, ServiceRequest.reference, ServiceRequest.received_on, ServiceRequest.due_on,
+               ServiceRequest.done_on, Complaint.reference, Complaint.received_on)
+    received = (
+        select(*columns)
         .outerjoin(Complaint, Complaint.id == ServiceRequest.complaint_id)
-        .where(
-            or_(
-                and_(ServiceRequest.received_on >= start, ServiceRequest.received_on <= end),
-                and_(Complaint.received_on >= start, Complaint.received_on <= end),
-            )
-        )
-        .order_by(ServiceRequest.received_on, ServiceRequest.reference)
+        .where(ServiceRequest.received_on >= start, ServiceRequest.received_on <= end)
     )
-    return [ServiceRequestFacts(*row) for row in session.exec(query)]
+    raised = (
+        select(*columns)
+        .join(Complaint, Complaint.id == ServiceRequest.complaint_id)
+        .where(Complaint.received_on >= start, Complaint.received_on <= end)
+    )
+    rows = {row[0]: row[1:] for query in (received, raised) for row in session.exec(query)}
+    return [ServiceRequestFacts(*row) for row in sorted(rows.values(), key=lambda r: (r[1], r[0]))]
 
 
 def ombudsman_for_year(
