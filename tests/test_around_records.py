@@ -321,3 +321,12 @@ def test_the_evidence_pack_carries_the_records_around_the_complaint(db):
     for expected in ("restriction (5.14)", "Email only. Reasons: Abusive calls", "Compensation £250.00",
                      "housing ombudsman case 202601234", "Repairs: severe maladministration"):
         assert expected.lower() in text.lower()  # headings are in capitals in the text form
+
+
+@pytest.mark.parametrize("bad", ["0", "ten", "-3", "251"])
+def test_the_service_request_target_must_be_a_whole_number_of_working_days(db, bad):
+    with pytest.raises(StepRefused) as refused:
+        update_landlord_settings(db, service_request_target_days=bad, ctx=ALICE)
+    assert refused.value.for_field("service_request_target_days")
+    with db.read() as s:
+        assert service_requests.target_days(s) == 10  # unchanged: the default
