@@ -13,7 +13,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Header, Static
+from textual.widgets import DataTable, Header, Static
 
 from chc_tui import provisions as code
 from chc_tui.assessment import year_label, year_span
@@ -21,6 +21,7 @@ from chc_tui.assessment_evidence import ChecklistRow
 from chc_tui.assessment_export import FORMATS
 from chc_tui.assessment_service import AssessmentServices
 from chc_tui.domain import StaleRecord, StepRefused
+from screens.keybar import KeyBar
 from screens.confirm import ConfirmScreen
 from screens.forms import FieldSpec, FormSpec, StepForm
 
@@ -146,7 +147,7 @@ class AssessmentScreen(Screen):
         yield DataTable(id="provisions", cursor_type="row", zebra_stripes=False)
         with VerticalScroll(id="assess-detail"):
             yield Static("", id="assess-detail-text")
-        yield Footer(show_command_palette=False)  # Ctrl+P still opens it; F1 says so
+        yield KeyBar()  # Ctrl+P still opens the palette; F1 says so
 
     def on_mount(self) -> None:
         table = self.query_one("#provisions", DataTable)

@@ -11,11 +11,12 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Footer, Header, Static
+from textual.widgets import Header, Static
 
 from chc_tui.deadlines import Due
 from chc_tui.domain import Decision, ExclusionReason, Status, Step
 from typing import TYPE_CHECKING
+from screens.keybar import KeyBar
 from screens.format import STATE_STYLE, d, short
 from screens.correspondence import AttachmentPicker, attachments_of, correspondence_table, note_form, open_attachment
 
@@ -317,7 +318,7 @@ class ComplaintScreen(Screen):
         yield Header()
         with VerticalScroll(id="detail-scroll"):
             yield Static("", id="detail")
-        yield Footer(show_command_palette=False)  # Ctrl+P still opens it; F1 says so
+        yield KeyBar()  # Ctrl+P still opens the palette; F1 says so
 
     def on_mount(self) -> None:
         self.title = self.reference

@@ -13,10 +13,11 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import ModalScreen, Screen
-from textual.widgets import Footer, OptionList, Static, TextArea
+from textual.widgets import OptionList, Static, TextArea
 from textual.widgets.option_list import Option
 
 from chc_tui.open_file import AttachmentUnavailable, as_text, desktop_opener, viewing_copy
+from screens.keybar import KeyBar
 from screens.format import d, short
 from screens.forms import FieldSpec, FormSpec
 
@@ -170,7 +171,7 @@ class AttachmentViewer(Screen[None]):
     def compose(self) -> ComposeResult:
         yield Static(f"{self.file_name} (read only; checksum checked)", id="viewer-title")
         yield TextArea(self.text, id="viewer-text", read_only=True, soft_wrap=True)
-        yield Footer(show_command_palette=False)
+        yield KeyBar()
 
     def on_mount(self) -> None:
         self.title = self.file_name

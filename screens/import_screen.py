@@ -13,7 +13,9 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Footer, Header, Input, ProgressBar, Static
+from textual.widgets import Header, Input, ProgressBar, Static
+
+from screens.keybar import KeyBar
 
 if TYPE_CHECKING:
     from chc_tui.importer import ImportReport
@@ -60,7 +62,7 @@ class ImportScreen(Screen):
         yield Static("", id="import-status")
         with VerticalScroll(id="import-problems"):
             yield Static("", id="import-problem-lines")
-        yield Footer()
+        yield KeyBar()
 
     def on_mount(self) -> None:
         self.query_one("#import-path", Input).focus()

@@ -17,9 +17,10 @@ from textual.app import ComposeResult, SuspendNotSupported
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import Screen
-from textual.widgets import Footer, Static, TextArea
+from textual.widgets import Static, TextArea
 
 from chc_tui.domain import StepRefused
+from screens.keybar import KeyBar
 from screens.confirm import ConfirmScreen
 
 
@@ -65,7 +66,7 @@ class LetterScreen(Screen["Sent | None"]):
                 )
             yield Static("", id="letter-errors")
             yield TextArea(self.draft.text, id="letter-text", soft_wrap=True, tab_behavior="focus")
-        yield Footer(show_command_palette=False)
+        yield KeyBar()
 
     def on_mount(self) -> None:
         self.title = self.draft.kind.label + " letter"

@@ -10,12 +10,13 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Header, Input, Static
+from textual.widgets import DataTable, Header, Input, Static
 
 from chc_tui.deadlines import Due
 from chc_tui.domain import DeadlineState
 from rich.text import Text
 
+from screens.keybar import KeyBar
 from screens.format import STATE_STYLE, days_left_text, short, state_text, step_text
 
 def needs_services(method):
@@ -96,7 +97,7 @@ class MainScreen(Screen):
             yield Input(placeholder="/ search reference or name", id="search", compact=True)
             yield Static("", id="filters")
         yield DataTable(id="complaints", cursor_type="row", zebra_stripes=True)
-        yield Footer(show_command_palette=False)  # Ctrl+P still opens it; F1 says so
+        yield KeyBar()  # Ctrl+P still opens the palette; F1 says so
 
     def on_mount(self) -> None:
         panel = self.query_one("#deadlines", DataTable)

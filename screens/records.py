@@ -16,9 +16,10 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Header, Static
+from textual.widgets import DataTable, Header, Static
 
 from chc_tui.domain import StaleRecord
+from screens.keybar import KeyBar
 from screens.forms import FormSpec, StepForm
 
 
@@ -89,7 +90,7 @@ class RecordsScreen(Screen):
                 yield Static("", id="records-summary-text")
             yield Static("", id="records-empty")
             yield DataTable(id="records-table", cursor_type="row", zebra_stripes=True)
-        yield Footer(show_command_palette=False)
+        yield KeyBar()
 
     def on_mount(self) -> None:
         self.reload()

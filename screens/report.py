@@ -19,7 +19,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import ModalScreen, Screen
-from textual.widgets import DataTable, Footer, Header, Static
+from textual.widgets import DataTable, Header, Static
 
 from chc_tui.domain import StepRefused
 from chc_tui.report import (
@@ -36,6 +36,7 @@ from chc_tui.report import (
 )
 from chc_tui.report_export import FORMATS, default_filename
 from chc_tui.report_service import ReportService
+from screens.keybar import KeyBar
 from screens.forms import FieldSpec, FormSpec, StepForm
 
 MIN_YEAR, MAX_YEAR = 2000, 2100
@@ -434,7 +435,7 @@ class ReportScreen(Screen):
         yield Static("", id="report-head")
         yield DataTable(id="figures", cursor_type="row", zebra_stripes=False)
         yield Static("", id="report-note")
-        yield Footer(show_command_palette=False)  # Ctrl+P still opens it; F1 says so
+        yield KeyBar()  # Ctrl+P still opens the palette; F1 says so
 
     def on_mount(self) -> None:
         table = self.query_one("#figures", DataTable)

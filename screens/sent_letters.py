@@ -11,9 +11,10 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Header, Static
+from textual.widgets import DataTable, Header, Static
 
 from chc_tui.domain import StepRefused
+from screens.keybar import KeyBar
 from screens.format import d
 from screens.forms import FieldSpec, FormSpec, StepForm
 
@@ -110,7 +111,7 @@ class LettersScreen(Screen):
     def compose(self) -> ComposeResult:
         yield Header()
         yield DataTable(id="letters", cursor_type="row", zebra_stripes=True)
-        yield Footer(show_command_palette=False)
+        yield KeyBar()
 
     def on_mount(self) -> None:
         self.title = f"Letters sent on {self.reference}"
@@ -173,7 +174,7 @@ class LetterTextScreen(Screen):
         with VerticalScroll(id="letter-scroll"):
             # Text, not markup: the letter shows exactly as stored, brackets and all.
             yield Static(Text(letter.body), id="letter-body")
-        yield Footer(show_command_palette=False)
+        yield KeyBar()
 
     def on_mount(self) -> None:
         self.title = f"{kind_label(self.letter.kind)} letter on {self.reference}"

@@ -12,9 +12,10 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Footer, Header, Static
+from textual.widgets import Header, Static
 
 from chc_tui.domain import StepRefused
+from screens.keybar import KeyBar
 from screens.format import d
 from screens.forms import FieldSpec, FormSpec, StepForm
 
@@ -44,7 +45,7 @@ class SettingsScreen(Screen):
         yield Header()
         with VerticalScroll(id="settings-scroll"):
             yield Static("", id="settings")
-        yield Footer(show_command_palette=False)
+        yield KeyBar()
 
     def on_mount(self) -> None:
         self.reload()
