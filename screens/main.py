@@ -178,6 +178,7 @@ class MainScreen(Screen):
         self.app.call_from_thread(self._show, dues, rows, self.services.today)
 
     def _show(self, dues: list[Due], rows: list[Due], today: date, panel_rows: int = PANEL_ROWS) -> None:
+        self._panel_source = (dues, today, panel_rows)  # the kind filter (k) redraws from these
         self._fill_deadlines(dues, today, panel_rows)
         self._fill_list(rows)
         self._show_filters(len(rows), loading=panel_rows < PANEL_ROWS)
@@ -419,7 +420,11 @@ class MainScreen(Screen):
     def action_cycle_kind(self) -> None:
         """Show one kind of due date in the panel, or all of them."""
         self.panel_kind = (self.panel_kind + 1) % len(PANEL_KINDS)
-        self.refresh_data()
+        source = getattr(self, "_panel_source", None)
+        if source is not None:  # at once, from what is loaded: the next key acts on what is shown
+            self._fill_deadlines(*source)
+        else:
+            self.refresh_data()
         self.notify(f"Deadline panel: {PANEL_KINDS[self.panel_kind][0]}", timeout=2)
 
     def action_focus_deadlines(self) -> None:

@@ -316,3 +316,23 @@ async def test_two_handlers_reviewing_one_adjustment_the_second_is_told_and_keep
         await wait_for(pilot, lambda: isinstance(app.screen, ResidentScreen), "the resident again")
         [saved] = _all(db, Adjustment)
         assert (saved.review_on, saved.version) == (date(2027, 5, 23), 3)
+
+
+async def test_k_to_the_reviews_then_enter_opens_the_resident(db):
+    from chc_tui import residents
+
+    ref = _complaint(db)
+    with db.read() as s:
+        rid = s.exec(select(Complaint.resident_id)).one()
+    residents.agree_adjustment(db, rid, description="Large print letters", agreed_on=date(2026, 11, 2),
+                               review_on=date(2026, 12, 7), ctx=ALICE)
+    app = build_app(_services(db))
+    async with app.run_test(size=(100, 40)) as pilot:
+        await settle(pilot)
+        panel = app.screen.query_one("#deadlines")
+        assert ref in [row.key.value for row in panel.ordered_rows]  # the complaint's deadlines are shown
+        await pilot.press("k", "k")  # all -> complaints -> reviews, redrawn at once from what is loaded
+        assert [row.key.value.split(":")[0] for row in panel.ordered_rows] == ["adjustment"]
+        await pilot.press("d", "enter")
+        await wait_for(pilot, lambda: isinstance(app.screen, ResidentScreen), "the resident")
+        assert app.screen.resident_id == rid
