@@ -172,7 +172,7 @@ class RecordsScreen(Screen):
 
     def action_act(self, name: str) -> None:
         act = self.acts()[name]
-        row = self.selected() if act.row_kinds is not None else None
+        row = self.selected()  # a screen-wide act may still use it (which Ombudsman case)
         if act.row_kinds is not None and (row is None or row.kind not in act.row_kinds):
             return
         self.open_form(act.form(row))
