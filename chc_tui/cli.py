@@ -85,6 +85,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     add_import_parser(sub, with_db)
     add_export_parser(sub, with_db)
+    from chc_tui.cli_requests import add_requests_parser  # issue #7: service requests
+
+    add_requests_parser(sub, with_db, _parse_date_arg)
     return parser
 
 
@@ -224,6 +227,10 @@ def main(argv: list[str] | None = None) -> int:
             from chc_tui import cli_import
 
             return cli_import.run_import(args, path) if args.command == "import" else cli_import.run_export(args, path)
+        if args.command == "requests":  # issue #7
+            from chc_tui.cli_requests import run_requests
+
+            return run_requests(args, path)
         if args.command in ("backup", "restore", "doctor"):  # issue #8
             from chc_tui import cli_backup
 
