@@ -437,7 +437,10 @@ def new_issue_form(services: Services, detail: ComplaintDetail) -> FormSpec:
     answered = stage_one.responded_on is not None or complaint.status != "open"
 
     def preview(values: dict[str, Any]) -> str:
-        return "→ " + how_to_handle(answered, bool(values.get("related")), bool(values.get("would_delay")))[1]
+        add, why = how_to_handle(answered, bool(values.get("related")), bool(values.get("would_delay")))
+        if add and stage_one.definition is None:
+            return "→ " + why + "; stage 1 has no definition yet: Esc, f to define it, then i again"
+        return "→ " + why
 
     return FormSpec(
         title=f"A new issue raised during {complaint.reference} (Code 6.8)",
