@@ -135,6 +135,18 @@ class StepForm(ModalScreen[Any]):
         self._update_preview()
         first = self.query("#form-fields Input, #form-fields TextArea, #form-fields Select, #form-fields Checkbox").first()
         first.focus()
+        self.call_after_refresh(self._fit_fields)
+
+    def on_resize(self) -> None:
+        self.call_after_refresh(self._fit_fields)
+
+    def _fit_fields(self) -> None:
+        """Let the fields scroll within the screen. CSS alone ("max-height: 1fr" inside a box
+        of auto height) let them run two lines past its bottom at 80x24, hiding the last
+        field's error; so the fields get what the title, hints and border leave."""
+        box, fields = self.query_one("#form-box"), self.query_one("#form-fields")
+        others = sum(child.outer_size.height for child in box.children if child is not fields and child.display)
+        fields.styles.max_height = max(3, self.size.height - 2 - others)  # 2: the box's border
 
     # --- values ------------------------------------------------------------------------
 
@@ -201,6 +213,7 @@ class StepForm(ModalScreen[Any]):
         preview = self.query_one("#form-preview", Static)
         preview.update(text)
         preview.display = bool(text)
+        self.call_after_refresh(self._fit_fields)
 
     def _show_error(self, name: str, message: str) -> None:
         self._set_message(self.query_one(f"#e-{name}", Static), message)
@@ -261,6 +274,7 @@ class StepForm(ModalScreen[Any]):
             else:
                 general.append(problem.message)
         self._set_message(self.query_one("#form-errors", Static), "\n".join(general))
+        self.call_after_refresh(self._fit_fields)
         if first_field:
             self._focus_field(first_field)
         self.app.bell()
@@ -291,7 +305,15 @@ class StepForm(ModalScreen[Any]):
     def _focus_field(self, name: str) -> None:
         widget = self._widget(name)
         widget.focus()
-        widget.scroll_visible()
+        # The error sits under its field: on the last field of a long form at 80x24 it would
+        # be below the fold, so bring the error into view once it has been laid out.
+        error = self.query_one(f"#e-{name}", Static)
+
+        def show() -> None:
+            self._fit_fields()  # the general errors above may have grown
+            self.call_after_refresh(error.scroll_visible if error.display else widget.scroll_visible)
+
+        self.call_after_refresh(show)
 
     def action_cancel(self) -> None:
         if not self.changed:
