@@ -104,7 +104,7 @@ class MainScreen(Screen):
         panel.add_column("Due", key="due", width=8)
         panel.add_column("Left", key="left", width=4)
         panel.add_column("State", key="state", width=9)
-        panel.add_column("Ref", key="ref", width=10)
+        panel.add_column("Ref", key="ref", width=11)  # SR2026-0001
         panel.add_column("Step", key="step", width=11)
         panel.add_column("Resident", key="resident", width=20)
         table = self.query_one("#complaints", DataTable)
