@@ -80,8 +80,7 @@ def raise_new_issue(
             audit(session, ctx, "new issue added to definition", complaint.id,
                   {"issue": issue.strip(), "raised_on": raised_on, "why": why})
             return IssueHandled(True, reference, why)
-        if expected_version is not None and complaint.version != expected_version:
-            usecases.complaint_for_change(session, reference, expected_version)  # raises StaleRecord
+        usecases.complaint_for_change(session, reference, expected_version)  # its record changes too
         logged = usecases.log_complaint(
             db, received_on=raised_on, channel=channel, resident_name="", resident_id=complaint.resident_id,
             category=category or complaint.category, resident_words=issue, ctx=ctx,
