@@ -65,10 +65,6 @@ class LessonsScreen(RecordsScreen):
         if row.item.complaints:
             self.app.open_complaint(row.item.complaints[0])
 
-    def action_toggle_done(self) -> None:
-        self.open_only = not self.open_only
-        self.reload()
-
     def _new_form(self, _row) -> FormSpec:
         services = self.services
 

@@ -65,6 +65,11 @@ class RecordsScreen(Screen):
     def __init__(self) -> None:
         super().__init__()
         self.listing_now: Listing | None = None
+        self.open_only = True  # for lists with done records (t toggles, where bound)
+
+    def action_toggle_done(self) -> None:
+        self.open_only = not self.open_only
+        self.reload()
 
     # --- what a subclass gives ---------------------------------------------------------
 

@@ -24,7 +24,6 @@ class ServiceRequestsScreen(RecordsScreen):
 
     def __init__(self, focus: str | None = None) -> None:
         super().__init__()
-        self.open_only = True
         self.focus_reference = focus
 
 
@@ -83,10 +82,6 @@ class ServiceRequestsScreen(RecordsScreen):
         row = self.selected()
         if row is not None:
             self.app.push_screen(ResidentScreen(row.item.request.resident_id))
-
-    def action_toggle_done(self) -> None:
-        self.open_only = not self.open_only
-        self.reload()
 
     def _new_form(self, _row) -> FormSpec:
         services = self.services
