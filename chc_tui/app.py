@@ -10,6 +10,7 @@ a worker. Nothing here imports SQLAlchemy at module level.
 
 from __future__ import annotations
 
+import gc
 import threading
 from datetime import date
 from pathlib import Path
@@ -22,13 +23,14 @@ from textual.screen import Screen
 
 from chc_tui.context import os_user
 from chc_tui.domain import StaleRecord
-from screens.main import MainScreen  # the other screens load when first needed, after the first paint
+from screens.main import EarlyPaint, MainScreen  # the other screens load when first needed, after the first paint
 
 if TYPE_CHECKING:
     from chc_tui.services import ComplaintDetail, Services
 
 REFRESH_SECONDS = 60  # deadlines recount each minute, so "today" rolls over at midnight
 WATCH_SECONDS = 2  # how often to look for other handlers' commits
+EARLY_ROWS = 150  # open complaints read as rows for the first paint: more than a screen holds
 
 
 class ChcApp(App):
@@ -49,7 +51,7 @@ class ChcApp(App):
         # A file, or a PostgreSQL URL (kept as text; it has no file to read early or back up).
         self.db_path: Path | str = db_path if isinstance(db_path, str) and "://" in db_path else Path(db_path)
         self.open_error: str | None = None
-        self._early = None  # (assessed open deadlines, today) read before the first paint
+        self._early: EarlyPaint | None = None  # read before the first paint
         self._early_painted = threading.Event()
         self._seen_version: int | None = None
         self._waiting: list = []  # actions asked for before the services were ready
@@ -77,7 +79,7 @@ class ChcApp(App):
         """Read and assess the open deadlines now, for the first paint (see run_app)."""
         from store.fastread import read_open
 
-        early = read_open(self.db_path) if isinstance(self.db_path, Path) else None
+        early = read_open(self.db_path, first=EARLY_ROWS) if isinstance(self.db_path, Path) else None
         if early is not None:
             self._early = self._assess_early(early)
 
@@ -122,20 +124,28 @@ class ChcApp(App):
     def _assess_early(early):
         from chc_tui import holiday_cache
         from chc_tui.calendar import DEFAULT_REGION, WorkingCalendar
-        from chc_tui.deadlines import assess
+        from chc_tui.deadlines import assess, count_states
         from chc_tui.policy import CODE_2024
 
         today = date.today()
         region = early.region or DEFAULT_REGION
         calendar = WorkingCalendar(region, early.closure_days, holiday_cache.load(region, today))
-        return [assess(row, calendar, today, CODE_2024) for row in early.rows], today
+        return EarlyPaint(
+            [assess(row, calendar, today, CODE_2024) for row in early.rows],
+            today,
+            count_states(early.due_dates, calendar, today, CODE_2024),
+            len(early.due_dates),
+        )
 
-    def _show_early(self, assessed, painted: threading.Event) -> None:
-        dues, today = assessed
+    def _show_early(self, early: EarlyPaint, painted: threading.Event) -> None:
         for screen in self.screen_stack:
             if isinstance(screen, MainScreen) and self.services is None:
-                screen.show_early(dues, today)
-        self.call_after_refresh(painted.set)
+                screen.show_early(early)
+        self.call_after_refresh(self._first_paint_done, painted)
+
+    def _first_paint_done(self, painted: threading.Event) -> None:
+        painted.set()
+        collect_garbage_again()
 
     def _open_failed(self, message: str) -> None:
         self.open_error = message
@@ -154,6 +164,7 @@ class ChcApp(App):
         for callback in waiting:
             self.call_later(callback)
         self.sub_title = f"{services.actor} · {self.db_label}"
+        self.call_after_refresh(collect_garbage_again)  # no early paint (a server database)
         self.refresh_views()
         for screen in self.screen_stack:
             screen.refresh_bindings()
@@ -282,6 +293,14 @@ class ChcApp(App):
         self.push_screen(ConfirmScreen("A form has unsaved changes. Quit and lose them?", yes="Quit", no="Go back"), decided)
 
 
+def collect_garbage_again() -> None:
+    """After the first paint: what start-up built lives as long as the app, so it is
+    frozen out of later collections (shorter pauses while typing), then collection resumes."""
+    if not gc.isenabled():
+        gc.freeze()
+        gc.enable()
+
+
 def build_app(services: Services) -> ChcApp:
     return ChcApp(services)
 
@@ -291,7 +310,10 @@ def run_app(path: Path) -> int:
     # The open deadlines, read with the standard library before Textual starts: the first
     # paint then shows them without a worker thread competing with the screen's mounting.
     app.read_early()
-    app.run()
+    try:
+        app.run()
+    finally:
+        collect_garbage_again()  # however the app ended, even before its first paint
     if app.services is not None:
         app.services.db.dispose()
     return 0

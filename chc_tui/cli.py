@@ -4,6 +4,7 @@ the chosen command needs them."""
 from __future__ import annotations
 
 import argparse
+import gc
 import os
 import sys
 from datetime import date
@@ -237,6 +238,10 @@ def main(argv: list[str] | None = None) -> int:
             if args.command == "doctor":
                 return cli_backup.run_doctor(path)
             return cli_backup.run_backup(args, path) if args.command == "backup" else cli_backup.run_restore(args, path)
+        # No cyclic garbage collection until the first paint (run_app turns it back on):
+        # start-up makes tens of thousands of long-lived objects, and collecting them
+        # while importing and mounting cost ~20 ms of the first paint (bench/RESULTS.md).
+        gc.disable()
         from chc_tui.app import run_app
 
         return run_app(path)

@@ -62,6 +62,19 @@ def assess(row: ComplaintRow, calendar: WorkingCalendar, today: date, policy: Co
     return Due(row, step, days_left, deadline_state(days_left, policy))
 
 
+def count_states(due_dates: list[date], calendar: WorkingCalendar, today: date, policy: CodePolicy) -> dict[DeadlineState, int]:
+    """How many of these due dates are overdue, due today, due soon and on track: the
+    panel's counts, each distinct date counted in working days once."""
+    counts = dict.fromkeys(DeadlineState, 0)
+    state_of: dict[date, DeadlineState] = {}
+    for due_on in due_dates:
+        state = state_of.get(due_on)
+        if state is None:
+            state = state_of[due_on] = deadline_state(working_days_left(due_on, calendar, today), policy)
+        counts[state] += 1
+    return counts
+
+
 @dataclass(frozen=True)
 class OtherDue:
     """A due date around a complaint (a review, a remedy, an Ombudsman order...) with its

@@ -13,7 +13,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.screen import Screen
-from textual.widgets import DataTable, Header, Static
+from textual.widgets import DataTable, Static
 
 from chc_tui import provisions as code
 from chc_tui.assessment import year_label, year_span
@@ -22,6 +22,7 @@ from chc_tui.assessment_export import FORMATS
 from chc_tui.assessment_service import AssessmentServices
 from chc_tui.domain import StaleRecord, StepRefused
 from screens.keybar import KeyBar
+from screens.titlebar import TitleBar
 from screens.confirm import ConfirmScreen
 from screens.forms import FieldSpec, FormSpec, StepForm
 
@@ -142,7 +143,7 @@ class AssessmentScreen(Screen):
     # --- building ----------------------------------------------------------------------
 
     def compose(self) -> ComposeResult:
-        yield Header()
+        yield TitleBar()
         yield Static("", id="assess-status")
         yield DataTable(id="provisions", cursor_type="row", zebra_stripes=False)
         with VerticalScroll(id="assess-detail"):

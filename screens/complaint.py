@@ -11,12 +11,13 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Header, Static
+from textual.widgets import Static
 
 from chc_tui.deadlines import Due
 from chc_tui.domain import Decision, ExclusionReason, Status, Step
 from typing import TYPE_CHECKING
 from screens.keybar import KeyBar
+from screens.titlebar import TitleBar
 from screens.format import STATE_STYLE, d, short
 from screens.correspondence import AttachmentPicker, attachments_of, correspondence_table, note_form, open_attachment
 
@@ -315,7 +316,7 @@ class ComplaintScreen(Screen):
         self.detail: ComplaintDetail | None = None
 
     def compose(self) -> ComposeResult:
-        yield Header()
+        yield TitleBar()
         with VerticalScroll(id="detail-scroll"):
             yield Static("", id="detail")
         yield KeyBar()  # Ctrl+P still opens the palette; F1 says so

@@ -13,9 +13,10 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Header, Input, ProgressBar, Static
+from textual.widgets import Input, ProgressBar, Static
 
 from screens.keybar import KeyBar
+from screens.titlebar import TitleBar
 
 if TYPE_CHECKING:
     from chc_tui.importer import ImportReport
@@ -55,7 +56,7 @@ class ImportScreen(Screen):
         self.report: ImportReport | None = None
 
     def compose(self) -> ComposeResult:
-        yield Header()
+        yield TitleBar()
         yield Static(INTRO, id="import-intro")
         yield Input(placeholder="path to the spreadsheet, e.g. complaints.xlsx", id="import-path")
         yield ProgressBar(id="import-progress", show_eta=False)

@@ -2,7 +2,7 @@
 
 The Footer builds a widget per key and rebuilds them all whenever the bindings change,
 which at start-up alone cost about 70 ms of the first paint (bench/RESULTS.md). This is
-one Static that redraws a line of text: the same keys, in the same order, hidden when a
+one widget that draws a line of text: the same keys, in the same order, hidden when a
 screen's check_action hides them and dimmed when it disables them. No mouse: keys only.
 """
 
@@ -10,10 +10,10 @@ from __future__ import annotations
 
 from rich.text import Text
 from textual.screen import Screen
-from textual.widgets import Static
+from textual.widget import Widget
 
 
-class KeyBar(Static):
+class KeyBar(Widget):
     COMPONENT_CLASSES = {"keybar--key", "keybar--description", "keybar--disabled"}
     DEFAULT_CSS = """
     KeyBar {
@@ -30,6 +30,8 @@ class KeyBar(Static):
     }
     """
 
+    _line: Text | None = None
+
     def on_mount(self) -> None:
         self.screen.bindings_updated_signal.subscribe(self, self._bindings_changed)
         self._bindings_changed(self.screen)
@@ -39,7 +41,13 @@ class KeyBar(Static):
 
     def _bindings_changed(self, screen: Screen) -> None:
         if self.is_attached and screen is self.screen:
-            self.update(self.line())
+            line = self.line()
+            if self._line is None or line.spans != self._line.spans or line.plain != self._line.plain:
+                self._line = line
+                self.refresh()  # one line, always the same size: no layout pass
+
+    def render(self) -> Text:
+        return self._line if self._line is not None else Text()
 
     def line(self) -> Text:
         key_style = self.get_component_rich_style("keybar--key", partial=True)

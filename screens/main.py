@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+from dataclasses import dataclass
 from datetime import date
 
 from textual import on, work
@@ -10,14 +11,27 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
-from textual.widgets import DataTable, Header, Input, Static
+from textual.widgets import DataTable, Input, Static
 
 from chc_tui.deadlines import Due
 from chc_tui.domain import DeadlineState
 from rich.text import Text
 
+from screens.fast_table import FastTable
 from screens.keybar import KeyBar
+from screens.titlebar import TitleBar
 from screens.format import STATE_STYLE, days_left_text, short, state_text, step_text
+
+@dataclass(frozen=True)
+class EarlyPaint:
+    """What the first paint shows before the services are ready (store/fastread.py): the
+    first open complaints assessed, and the panel's counts over all of them."""
+
+    dues: list[Due]  # the first open complaints, in the list's order
+    today: date
+    counts: dict[DeadlineState, int]  # every open complaint deadline, by state
+    due_total: int  # open complaints with a deadline
+
 
 def needs_services(method):
     """A key pressed in the moment before the database is fully open is kept and carried
@@ -56,6 +70,9 @@ PANEL_KINDS: list[tuple[str, frozenset[str]]] = [
 class MainScreen(Screen):
     TITLE = "Complaints"
     CSS_PATH = "main.tcss"
+    # The list has the focus from the start: moving it after the first paint would repaint
+    # both tables (a focus change restyles every cell), about a frame and a half of start-up.
+    AUTO_FOCUS = "#complaints"
 
     BINDINGS = [
         Binding("n", "log", "New", id="main.log"),
@@ -82,21 +99,21 @@ class MainScreen(Screen):
         self.status_filter: str | None = "open"
         self.handler_filter: str | None = None
         self.overdue_only = False
-        self._early: tuple[list[Due], date] | None = None  # rows that came before the columns did
+        self._early: EarlyPaint | None = None  # rows that came before the columns did
         self._columns_ready = False
         self._submission = None  # the yearly self-assessment submission (Code 8.1-8.4)
         self._others: list = []  # reviews, requests, remedies, actions, Ombudsman dates (issue 7)
         self.panel_kind = 0  # index into PANEL_KINDS
 
     def compose(self) -> ComposeResult:
-        yield Header()
+        yield TitleBar()
         with Vertical(id="deadline-box"):
             yield Static("", id="deadline-title")
-            yield DataTable(id="deadlines", cursor_type="row", zebra_stripes=False)
+            yield FastTable(id="deadlines", cursor_type="row", zebra_stripes=False)
         with Horizontal(id="filter-bar"):
             yield Input(placeholder="/ search reference or name", id="search", compact=True)
             yield Static("", id="filters")
-        yield DataTable(id="complaints", cursor_type="row", zebra_stripes=True)
+        yield FastTable(id="complaints", cursor_type="row", zebra_stripes=True)
         yield KeyBar()  # Ctrl+P still opens the palette; F1 says so
 
     def on_mount(self) -> None:
@@ -121,7 +138,7 @@ class MainScreen(Screen):
         if self.app.services is not None:
             self.refresh_data()
         elif self._early is not None:
-            self.show_early(*self._early)
+            self.show_early(self._early)
         table.focus()
 
     def on_resize(self) -> None:
@@ -149,17 +166,17 @@ class MainScreen(Screen):
         if self.app.services is not None and self._columns_ready:
             self._load()
 
-    def show_early(self, open_rows: list[Due], today: date) -> None:
+    def show_early(self, early: EarlyPaint) -> None:
         """The first paint, before the full services are ready (see store/fastread.py)."""
         if not self._columns_ready:
-            self._early = (open_rows, today)
+            self._early = early
             return
         if self.status_filter == "open" and not self.query_one("#search", Input).value:
-            dues = [due for due in open_rows if due.days_left is not None]
+            dues = [due for due in early.dues if due.days_left is not None]
             # A screenful or two at once; the full panel and list follow in about a second.
             list_rows = max(10, self.app.size.height - 14)  # the screen less the panel, bars and headers
-            self._show(dues, open_rows[:list_rows], today, panel_rows=EARLY_PANEL_ROWS)
-
+            self._show(dues, early.dues[:list_rows], early.today, panel_rows=EARLY_PANEL_ROWS,
+                       early_counts=(early.counts, early.due_total))
 
     @work(thread=True, exclusive=True, group="main-load")
     def _load(self) -> None:
@@ -177,13 +194,18 @@ class MainScreen(Screen):
         )
         self.app.call_from_thread(self._show, dues, rows, self.services.today)
 
-    def _show(self, dues: list[Due], rows: list[Due], today: date, panel_rows: int = PANEL_ROWS) -> None:
-        self._panel_source = (dues, today, panel_rows)  # the kind filter (k) redraws from these
-        self._fill_deadlines(dues, today, panel_rows)
+    def _show(self, dues: list[Due], rows: list[Due], today: date, panel_rows: int = PANEL_ROWS,
+              early_counts: tuple[dict[DeadlineState, int], int] | None = None) -> None:
+        self._panel_source = (dues, today, panel_rows, early_counts)  # the kind filter (k) redraws from these
+        self._fill_deadlines(dues, today, panel_rows, early_counts)
         self._fill_list(rows)
         self._show_filters(len(rows), loading=panel_rows < PANEL_ROWS)
 
-    def _fill_deadlines(self, dues: list[Due], today: date, panel_rows: int = PANEL_ROWS) -> None:
+    def _fill_deadlines(self, dues: list[Due], today: date, panel_rows: int = PANEL_ROWS,
+                        early_counts: tuple[dict[DeadlineState, int], int] | None = None) -> None:
+        """The panel's soonest `panel_rows` due dates, and its title's counts. Before the
+        services are ready `dues` are only the first complaint deadlines, and
+        `early_counts` (by state, and how many in all) count every one of them."""
         panel = self.query_one("#deadlines", DataTable)
         keep = panel.cursor_row
         panel.clear()
@@ -226,6 +248,9 @@ class MainScreen(Screen):
                 Text(due.row.resident, overflow="ellipsis", no_wrap=True),
                 key=due.row.reference,
             )
+        total = len(ordered)
+        if early_counts is not None:
+            counts, total = (early_counts if wanted("complaint") else ({state: 0 for state in DeadlineState}, 0))
         if panel.row_count:
             panel.move_cursor(row=min(keep, panel.row_count - 1))
         summary = " · ".join(f"{counts[s]} {s.value.replace('due ', '')}" for s in DeadlineState)
@@ -233,7 +258,7 @@ class MainScreen(Screen):
             f"[b]Deadlines {today:%a %d/%m}[/b]"
             + (f" [b]({label})[/b]" if kinds else "")
             + f" · {summary}"
-            + (f" · first {panel_rows} of {len(ordered)}" if len(ordered) > panel_rows else "")
+            + (f" · first {panel_rows} of {total}" if total > panel_rows else "")
         )
 
     @staticmethod

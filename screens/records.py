@@ -16,10 +16,11 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
 from textual.screen import Screen
-from textual.widgets import DataTable, Header, Static
+from textual.widgets import DataTable, Static
 
 from chc_tui.domain import StaleRecord
 from screens.keybar import KeyBar
+from screens.titlebar import TitleBar
 from screens.forms import FormSpec, StepForm
 
 
@@ -89,7 +90,7 @@ class RecordsScreen(Screen):
     # --- building ----------------------------------------------------------------------
 
     def compose(self) -> ComposeResult:
-        yield Header()
+        yield TitleBar()
         with Vertical():
             with VerticalScroll(id="records-summary"):
                 yield Static("", id="records-summary-text")

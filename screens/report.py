@@ -19,7 +19,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import ModalScreen, Screen
-from textual.widgets import DataTable, Header, Static
+from textual.widgets import DataTable, Static
 
 from chc_tui.domain import StepRefused
 from chc_tui.report import (
@@ -37,6 +37,7 @@ from chc_tui.report import (
 from chc_tui.report_export import FORMATS, default_filename
 from chc_tui.report_service import ReportService
 from screens.keybar import KeyBar
+from screens.titlebar import TitleBar
 from screens.forms import FieldSpec, FormSpec, StepForm
 
 MIN_YEAR, MAX_YEAR = 2000, 2100
@@ -431,7 +432,7 @@ class ReportScreen(Screen):
         self.reports: ReportService | None = None
 
     def compose(self) -> ComposeResult:
-        yield Header()
+        yield TitleBar()
         yield Static("", id="report-head")
         yield DataTable(id="figures", cursor_type="row", zebra_stripes=False)
         yield Static("", id="report-note")

@@ -11,10 +11,11 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.screen import Screen
-from textual.widgets import DataTable, Header, Static
+from textual.widgets import DataTable, Static
 
 from chc_tui.domain import StepRefused
 from screens.keybar import KeyBar
+from screens.titlebar import TitleBar
 from screens.format import d
 from screens.forms import FieldSpec, FormSpec, StepForm
 
@@ -109,7 +110,7 @@ class LettersScreen(Screen):
         self.letters = letters
 
     def compose(self) -> ComposeResult:
-        yield Header()
+        yield TitleBar()
         yield DataTable(id="letters", cursor_type="row", zebra_stripes=True)
         yield KeyBar()
 
@@ -164,7 +165,7 @@ class LetterTextScreen(Screen):
 
     def compose(self) -> ComposeResult:
         letter = self.letter
-        yield Header()
+        yield TitleBar()
         yield Static(
             f"Sent {d(letter.sent_on)} by {letter.sent_by or 'unknown'} · stage {letter.stage}"
             + (" · edited before sending" if letter.edited else "")

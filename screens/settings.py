@@ -12,10 +12,11 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Header, Static
+from textual.widgets import Static
 
 from chc_tui.domain import StepRefused
 from screens.keybar import KeyBar
+from screens.titlebar import TitleBar
 from screens.format import d
 from screens.forms import FieldSpec, FormSpec, StepForm
 
@@ -42,7 +43,7 @@ class SettingsScreen(Screen):
     ]
 
     def compose(self) -> ComposeResult:
-        yield Header()
+        yield TitleBar()
         with VerticalScroll(id="settings-scroll"):
             yield Static("", id="settings")
         yield KeyBar()

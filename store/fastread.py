@@ -35,7 +35,8 @@ ORDER BY d.due_on IS NULL, d.due_on, c.received_on DESC, c.reference DESC
 
 @dataclass(frozen=True)
 class EarlyRead:
-    rows: list[ComplaintRow]  # every open complaint, in the list's order
+    rows: list[ComplaintRow]  # the first open complaints (all of them unless asked for fewer), in the list's order
+    due_dates: list[date]  # every open complaint's next due date, in the same order (those that have one)
     region: str | None
     closure_days: dict[date, str]
 
@@ -48,7 +49,9 @@ def _day(text: str | None) -> date | None:
     return None if text is None else date.fromisoformat(text)
 
 
-def read_open(path: Path) -> EarlyRead | None:
+def read_open(path: Path, first: int | None = None) -> EarlyRead | None:
+    """The open complaints: `first` of them as rows (all when None), and every due date,
+    which is all the panel's counts need (building a row costs far more than a date)."""
     if not Path(path).exists():
         return None
     try:
@@ -59,6 +62,17 @@ def read_open(path: Path) -> EarlyRead | None:
         version = conn.execute("SELECT version_num FROM alembic_version").fetchone()
         if version is None or version[0] != _newest_revision():
             return None
+        found = conn.execute(OPEN_ROWS_SQL).fetchall()
+        days: dict[str, date] = {}  # a few hundred distinct dates among thousands of rows
+
+        def day(text: str | None) -> date | None:
+            if text is None:
+                return None
+            known = days.get(text)
+            if known is None:
+                known = days[text] = date.fromisoformat(text)
+            return known
+
         rows = [
             ComplaintRow(
                 complaint_id=cid,
@@ -67,24 +81,25 @@ def read_open(path: Path) -> EarlyRead | None:
                 stage=stage,
                 status=status,
                 handler=handler,
-                received_on=_day(received),
+                received_on=day(received),
                 category=category,
                 defined=bool(defined),
-                acknowledged_on=_day(acked),
-                responded_on=_day(responded),
-                due_on=_day(due),
+                acknowledged_on=day(acked),
+                responded_on=day(responded),
+                due_on=day(due),
                 due_step=step,
                 version=version_no,
             )
             for (cid, ref, name, stage, status, handler, received, category, defined, acked, responded, due, step, version_no)
-            in conn.execute(OPEN_ROWS_SQL)
+            in (found if first is None else found[:first])
         ]
+        due_dates = [day(row[11]) for row in found if row[11] is not None]
         region_row = conn.execute("SELECT value FROM setting WHERE key = 'region'").fetchone()
         import json
 
         region = json.loads(region_row[0]) if region_row else None
-        closures = {_day(day): note for day, note in conn.execute("SELECT day, note FROM closure_day")}
-        return EarlyRead(rows, region, closures)
+        closures = {_day(day_text): note for day_text, note in conn.execute("SELECT day, note FROM closure_day")}
+        return EarlyRead(rows, due_dates, region, closures)
     except (sqlite3.Error, ValueError):
         return None
     finally:

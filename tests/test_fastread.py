@@ -9,6 +9,9 @@ from chc_tui.calendar import WorkingCalendar
 from chc_tui.demo import build_demo_database
 from store.engine import open_database
 from store.fastread import read_open
+from chc_tui.deadlines import assess, count_states
+from chc_tui.domain import DeadlineState
+from chc_tui.policy import CODE_2024
 from store.queries import complaint_rows
 
 
@@ -20,6 +23,9 @@ def test_fast_read_matches_the_orm_list_of_open_complaints(tmp_path):
         expected = complaint_rows(session, status="open")
     early = read_open(path)
     assert early is not None and early.rows == expected
+    assert early.due_dates == [row.due_on for row in expected if row.due_on is not None]
+    first = read_open(path, first=5)  # the first paint builds rows only for what it shows
+    assert first.rows == expected[:5] and first.due_dates == early.due_dates
     assert early.region is None  # the demo keeps the default region
     assert set(early.closure_days) == {date(2025, 12, 24), date(2026, 12, 24)}
 
@@ -45,3 +51,19 @@ def test_holiday_cache_round_trip_and_staleness(tmp_path):
         assert cached.explain_add(start, 15) == calendar.explain_add(start, 15)
     assert holiday_cache.load("northern-ireland", today, path) is None
     assert holiday_cache.load("scotland", date(2031, 1, 1), path) is None  # years not covered
+
+
+def test_counting_states_by_date_agrees_with_assessing_every_row(tmp_path):
+    path = tmp_path / "demo.db"
+    today = date(2026, 11, 23)
+    build_demo_database(path, count=120, today=today)
+    early = read_open(path)
+    calendar = WorkingCalendar("england-and-wales", early.closure_days)
+    expected = dict.fromkeys(DeadlineState, 0)
+    for row in early.rows:
+        due = assess(row, calendar, today, CODE_2024)
+        if due.state is not None:
+            expected[due.state] += 1
+    counted = count_states(early.due_dates, calendar, today, CODE_2024)
+    assert counted == expected
+    assert sum(counted.values()) == len(early.due_dates) and counted[DeadlineState.OVERDUE] > 0

@@ -1,0 +1,88 @@
+"""FastTable draws exactly what Textual's DataTable draws: every character of every line,
+in the same style, for the kinds of cell the panel and list hold (plain, styled, right
+justified, cut with an ellipsis, empty, too wide, markup, wide characters), on the cursor
+row and off it, with zebra stripes, focused and not."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.app import App
+from textual.containers import Horizontal
+from textual.widgets import DataTable
+
+from screens.fast_table import FastTable
+
+ROWS = [
+    ("AB2026-0001", Text("12", style="bold red", justify="right"), Text("overdue", style="red"), "Mrs Jane Smith-Wolstenholme"),
+    ("AB2026-0002", Text("3", justify="right"), Text("due soon", style="black on yellow"), Text("A very long name indeed for this", overflow="ellipsis", no_wrap=True)),
+    ("", Text(""), Text("", style="green"), ""),
+    ("[b]bold[/b] markup", Text("-140", style="reverse", justify="right"), "plain words beyond the column", Text("Zoë Ōtake 漢字名前", overflow="ellipsis", no_wrap=True)),
+    ("SR2026-0001", Text("0", justify="center"), Text("on track  ", style="dim"), Text("  spaced  ", justify="left")),
+    ("X", Text("trailing   ", justify="right"), Text("cut here exactly", overflow="crop"), Text("folded text", overflow="fold")),
+    (Text.assemble(("SR", "bold"), "2026-", ("0001", "red")), Text.assemble(("1", "green"), "23", justify="right"),
+     Text.assemble(("due ", "yellow"), ("soon", "bold yellow"), " later", justify="center"), Text.assemble(("Ms ", "dim"), "Rose Okafor-Llewellyn", overflow="ellipsis")),
+    ("12345678", Text("1234", justify="right"), Text("exactly9c", style="bold"), Text("fourteen chars", overflow="ellipsis")),
+    ("漢字漢字漢", Text("漢字", justify="right"), Text("漢字漢字漢字", overflow="ellipsis"), Text("centred", justify="center", style="italic")),
+]
+WIDTHS = (8, 4, 9, 14)
+
+
+class Pair(App):
+    def __init__(self, zebra: bool) -> None:
+        super().__init__()
+        self.zebra = zebra
+
+    def compose(self):
+        with Horizontal():
+            yield DataTable(id="plain", cursor_type="row", zebra_stripes=self.zebra)
+            yield FastTable(id="fast", cursor_type="row", zebra_stripes=self.zebra)
+
+    def on_mount(self) -> None:
+        for table in self.query(DataTable):
+            for index, width in enumerate(WIDTHS):
+                table.add_column(f"C{index}", key=f"c{index}", width=width)
+            for number, row in enumerate(ROWS):
+                table.add_row(*row, key=str(number))
+
+
+def _cells(table: DataTable) -> list[list[tuple[str, object]]]:
+    """Each line as (character, style) pairs: what the terminal shows, whatever the split
+    into segments."""
+    lines = []
+    for y in range(table.size.height):
+        line = []
+        for segment in table.render_line(y):
+            for character in segment.text:
+                line.append((character, segment.style))
+        lines.append(line)
+    return lines
+
+
+async def _compare(zebra: bool) -> None:
+    app = Pair(zebra)
+    async with app.run_test(size=(120, 12)) as pilot:
+        plain, fast = app.query_one("#plain", DataTable), app.query_one("#fast", FastTable)
+
+        async def drawn(table: DataTable, focused: bool):
+            app.set_focus(table if focused else None)
+            await pilot.pause()
+            table._pseudo_class_state = table.get_pseudo_class_state()  # as render_lines sets it
+            return _cells(table)
+
+        for cursor_row in (0, 3, 5):
+            plain.move_cursor(row=cursor_row)
+            fast.move_cursor(row=cursor_row)
+            for focused in (True, False):
+                expected = await drawn(plain, focused)
+                assert await drawn(fast, focused) == expected, (cursor_row, focused)
+        shown = await drawn(fast, False)
+        assert any(ch == "…" for line in shown for ch, _ in line)  # the ellipsis case was drawn
+        assert len(shown) == len(ROWS) + 1
+
+
+async def test_fast_table_draws_what_datatable_draws():
+    await _compare(zebra=False)
+
+
+async def test_fast_table_draws_what_datatable_draws_with_zebra_stripes():
+    await _compare(zebra=True)

@@ -1,0 +1,81 @@
+"""The first paint, before the services are ready: the stdlib read's rows and counts, the
+same as the full panel's once the services arrive (the way `chc` starts: run_app reads
+early, the ORM loads in a worker)."""
+
+from __future__ import annotations
+
+import threading
+from datetime import date
+
+import chc_tui.app
+from chc_tui.app import ChcApp
+from chc_tui.demo import build_demo_database
+from chc_tui.domain import DeadlineState
+from chc_tui.services import Services
+from screens.main import EARLY_PANEL_ROWS, MainScreen
+from test_tui_journeys import wait_for
+
+
+def _title(app) -> str:
+    return str(app.screen.query_one("#deadline-title").render())
+
+
+def _complaint_counts(services: Services) -> str:
+    counts = dict.fromkeys(DeadlineState, 0)
+    for due in services.deadlines():
+        counts[due.state] += 1
+    return " · ".join(f"{counts[s]} {s.value.replace('due ', '')}" for s in DeadlineState)
+
+
+async def test_first_paint_counts_every_open_deadline_then_the_services_take_over(tmp_path, monkeypatch):
+    path = tmp_path / "demo.db"
+    build_demo_database(path, count=120, today=date.today())  # the early read assesses against today
+    expected_services = Services.open(path)
+    expected = _complaint_counts(expected_services)
+    expected_rows = len(expected_services.deadlines())
+    first_list = [due.row.reference for due in expected_services.complaints(status="open", limit=10)]
+    expected_services.db.dispose()
+
+    release = threading.Event()
+    original_open = Services.open.__func__
+
+    def held_open(cls, *args, **kwargs):  # the ORM "still loading" until the test says
+        release.wait(timeout=20)
+        return original_open(cls, *args, **kwargs)
+
+    monkeypatch.setattr(Services, "open", classmethod(held_open))
+    monkeypatch.setattr(chc_tui.app, "EARLY_ROWS", 20)  # fewer rows than open complaints: counts must still be whole
+    app = ChcApp(db_path=path)
+    app.read_early()
+    try:
+        async with app.run_test(size=(100, 34)) as pilot:
+            await wait_for(pilot, lambda: isinstance(app.screen, MainScreen)
+                           and app.screen.query_one("#deadlines").row_count > 0, "the early panel")
+            assert app.services is None
+            panel = app.screen.query_one("#deadlines")
+            listing = app.screen.query_one("#complaints")
+            assert panel.row_count == EARLY_PANEL_ROWS  # only what the panel shows
+            assert expected in _title(app)  # but counted over every open complaint
+            assert expected_rows > 20
+            assert f"first {EARLY_PANEL_ROWS} of {expected_rows}" in _title(app)
+            shown = [listing.coordinate_to_cell_key((i, 0))[0].value for i in range(10)]
+            assert shown == first_list
+            assert "loading" in str(app.screen.query_one("#filters").render())
+
+            await pilot.press("k")  # complaints only: the same counts
+            assert expected in _title(app)
+            await pilot.press("k")  # reviews: none loaded yet, so none counted
+            assert "0 overdue · 0 today · 0 soon · 0 on track" in _title(app)
+            for _ in range(5):  # back round to "all"
+                await pilot.press("k")
+
+            release.set()
+            await wait_for(pilot, lambda: app.services is not None and "loading" not in str(
+                app.screen.query_one("#filters").render()), "the services")
+            await pilot.press("k")  # complaints only, now from the services
+            assert expected in _title(app)
+            assert panel.row_count == expected_rows
+    finally:
+        release.set()
+        if app.services is not None:
+            app.services.db.dispose()
