@@ -142,7 +142,7 @@ def _probe(owner, attr: str, label: str) -> None:
 # Where chc's start-up time goes, module by module (printed by bench/run.py as moments).
 PROBES = {
     "chc_tui.app": [("ChcApp", "_show_early", "early rows shown"), ("ChcApp", "_services_ready", "services ready")],
-    "store.fastread": [(None, "read_open", "early read (worker)")],
+    "store.fastread": [(None, "read_open", "early read")],
     "chc_tui.services": [("Services", "open", "Services.open (worker)")],
 }
 

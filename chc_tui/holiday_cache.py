@@ -21,7 +21,21 @@ def cache_path() -> Path:
 
 
 def _holidays_version() -> str:
-    from importlib.metadata import version
+    """The installed `holidays` release, from the name of its dist-info folder beside it
+    ("holidays-0.109.dist-info"): importlib.metadata would cost more at start-up (about
+    10 ms) than the whole early read it serves."""
+    import importlib.util
+
+    spec = importlib.util.find_spec("holidays")
+    for folder in (spec.submodule_search_locations or []) if spec else []:
+        try:
+            with os.scandir(Path(folder).parent) as entries:
+                for entry in entries:
+                    if entry.name.startswith("holidays-") and entry.name.endswith((".dist-info", ".egg-info")):
+                        return entry.name.removeprefix("holidays-").rsplit(".", 1)[0]
+        except OSError:
+            pass
+    from importlib.metadata import version  # installed some other way
 
     return version("holidays")
 

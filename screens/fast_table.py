@@ -14,11 +14,14 @@ same characters in the same styles.
 
 from __future__ import annotations
 
+from itertools import zip_longest
+
 from rich.cells import cell_len, set_cell_size
 from rich.segment import Segment
 from rich.style import Style
 from rich.text import Text
 from textual.widgets import DataTable
+from textual.widgets._data_table import RowRenderables, default_cell_formatter
 
 _NULL = Style()
 _NEW_LINE = Text("\n")  # Rich joins a cell's lines with it, turning the Text's own style into a span
@@ -94,7 +97,12 @@ def one_line_segments(cell: Text, width: int, padding: int, console, justify=Non
 
 
 class FastTable(DataTable):
-    """DataTable with the fast path above for its one-line rows of Text cells."""
+    """DataTable with the fast path above for its one-line rows of Text cells.
+
+    One difference on purpose: a `str` cell is shown as it is, where DataTable reads it
+    as Rich markup. The cells hold references, names and notes typed by people; a
+    resident's "[urgent]" must not vanish or be taken for a style.
+    """
 
     def __init__(self, *args, **kwargs) -> None:
         self._row_styles: dict[tuple, Style] = {}  # a striped row's style, looked up once per stripe
@@ -116,6 +124,21 @@ class FastTable(DataTable):
         if style is None:
             style = self._row_styles[key] = super()._get_row_style(row_index, base_style)
         return style
+
+    def _compute_row_renderables(self, row_index):
+        row_key = self._row_locations.get_key(row_index) if row_index >= 0 else None
+        row = self.rows.get(row_key) if row_key is not None else None
+        if row is None or row.height != 1 or self._should_render_row_labels:
+            return super()._compute_row_renderables(row_index)
+        cells = []
+        for datum, _ in zip_longest(self.get_row_at(row_index), range(len(self.columns))):
+            if datum is None:
+                cells.append(Text(no_wrap=True, end=""))
+            elif isinstance(datum, str):  # plain text, its first line (a row is one line high)
+                cells.append(Text(datum.partition("\n")[0], no_wrap=True, end=""))
+            else:
+                cells.append(default_cell_formatter(datum, wrap=False, height=1) or Text(no_wrap=True, end=""))
+        return RowRenderables(None, cells)
 
     def _render_line_in_row(self, row_key, line_no, base_style, cursor_location, hover_location):
         slow = super()._render_line_in_row

@@ -410,7 +410,9 @@ class MainScreen(Screen):
         self.app.start_step("log_complaint", None)
 
     def action_search(self) -> None:
-        self.query_one("#search", Input).focus()
+        # Focus now, not after the keys already waiting: over SSH "/Kirsty" can arrive in
+        # one packet, and its "s" and "t" would otherwise change the stage and state filters.
+        self.set_focus(self.query_one("#search", Input))
 
     @on(Input.Changed, "#search")
     def _search_changed(self) -> None:

@@ -1,7 +1,8 @@
 """FastTable draws exactly what Textual's DataTable draws: every character of every line,
-in the same style, for the kinds of cell the panel and list hold (plain, styled, right
-justified, cut with an ellipsis, empty, too wide, markup, wide characters), on the cursor
-row and off it, with zebra stripes, focused and not."""
+in the same style, for the kinds of cell the panel and list hold (plain, styled, in
+styled parts, justified, cut with an ellipsis, empty, too wide, wide characters), on the
+cursor row and off it, with zebra stripes, focused and not. One difference on purpose:
+a str cell is shown as typed, never read as markup."""
 
 from __future__ import annotations
 
@@ -16,7 +17,7 @@ ROWS = [
     ("AB2026-0001", Text("12", style="bold red", justify="right"), Text("overdue", style="red"), "Mrs Jane Smith-Wolstenholme"),
     ("AB2026-0002", Text("3", justify="right"), Text("due soon", style="black on yellow"), Text("A very long name indeed for this", overflow="ellipsis", no_wrap=True)),
     ("", Text(""), Text("", style="green"), ""),
-    ("[b]bold[/b] markup", Text("-140", style="reverse", justify="right"), "plain words beyond the column", Text("Zoë Ōtake 漢字名前", overflow="ellipsis", no_wrap=True)),
+    ("no markup here", Text("-140", style="reverse", justify="right"), "plain words beyond the column", Text("Zoë Ōtake 漢字名前", overflow="ellipsis", no_wrap=True)),
     ("SR2026-0001", Text("0", justify="center"), Text("on track  ", style="dim"), Text("  spaced  ", justify="left")),
     ("X", Text("trailing   ", justify="right"), Text("cut here exactly", overflow="crop"), Text("folded text", overflow="fold")),
     (Text.assemble(("SR", "bold"), "2026-", ("0001", "red")), Text.assemble(("1", "green"), "23", justify="right"),
@@ -86,3 +87,24 @@ async def test_fast_table_draws_what_datatable_draws():
 
 async def test_fast_table_draws_what_datatable_draws_with_zebra_stripes():
     await _compare(zebra=True)
+
+
+async def test_a_typed_text_is_shown_as_typed_not_read_as_markup():
+    class One(App):
+        def compose(self):
+            yield FastTable(id="fast", cursor_type="row")
+
+        def on_mount(self) -> None:
+            table = self.query_one(FastTable)
+            table.add_column("Note", key="note", width=40)
+            table.add_row("Mr [urgent] Khan said [b]no[/b] [/x]", key="1")
+            table.add_row("first line\nsecond line", key="2")
+
+    app = One()
+    async with app.run_test(size=(60, 6)) as pilot:
+        await pilot.pause()
+        table = app.query_one(FastTable)
+        lines = ["".join(ch for ch, _ in line) for line in _cells(table)]
+        assert "Mr [urgent] Khan said [b]no[/b] [/x]" in lines[1]
+        assert "first line" in lines[2] and "second" not in lines[2]
+        assert table.get_row_at(0) == ["Mr [urgent] Khan said [b]no[/b] [/x]"]  # the data stays as given

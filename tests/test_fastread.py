@@ -67,3 +67,9 @@ def test_counting_states_by_date_agrees_with_assessing_every_row(tmp_path):
     counted = count_states(early.due_dates, calendar, today, CODE_2024)
     assert counted == expected
     assert sum(counted.values()) == len(early.due_dates) and counted[DeadlineState.OVERDUE] > 0
+
+
+def test_the_cache_knows_the_installed_holidays_release_as_importlib_does():
+    from importlib.metadata import version
+
+    assert holiday_cache._holidays_version() == version("holidays")
