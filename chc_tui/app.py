@@ -148,6 +148,7 @@ class ChcApp(App):
         collect_garbage_again()
 
     def _open_failed(self, message: str) -> None:
+        collect_garbage_again()  # nothing may have been painted early: collection resumes here then
         self.open_error = message
         self.notify(f"Could not open {self.db_path}: {message}", severity="error", timeout=30)
 

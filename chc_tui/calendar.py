@@ -134,7 +134,9 @@ class WorkingCalendar:
         return self._year_offset(day.year) + self._year_counts(day.year)[day.timetuple().tm_yday - 1]
 
     def _year_counts(self, year: int) -> list[int]:
-        cache = self.__dict__.setdefault("_counts", {})
+        cache = self.__dict__.get("_counts")
+        if cache is None:
+            cache = self.__dict__.setdefault("_counts", {})
         counts = cache.get(year)
         if counts is None:
             counts, running, day = [], 0, date(year, 1, 1)
@@ -150,6 +152,9 @@ class WorkingCalendar:
         for years before it. The base is the first year this calendar was asked about: only
         differences of running counts are used, and starting there never counts the years
         between a fixed base and today (which would load `holidays` at the first paint)."""
+        cache = self.__dict__.get("_offsets")
+        if cache is not None and year in cache:  # the usual case: a year already counted
+            return cache[year]
         cache = self.__dict__.setdefault("_offsets", {year: 0})
         base = self.__dict__.setdefault("_base_year", year)
         if year not in cache:

@@ -425,7 +425,7 @@ def _median(values: list[int]) -> float | None:
     return float(statistics.median(values)) if values else None
 
 
-def _received_item(stage: StageFacts) -> Item:
+def received_item(stage: StageFacts) -> Item:
     what = "received" if stage.stage == 1 else "escalation requested"
     return stage.reference, f"stage {stage.stage} {what} {_d(stage.opened_on)} · {stage.category} · {stage.status}"
 
@@ -437,6 +437,20 @@ def compute(inputs: ReportInputs, calendar: WorkingCalendar, policy: CodePolicy 
     label = year_label(year)
     period = f"{_d(start)} to {_d(end)}"
     homes = inputs.homes_owned
+
+    item_texts: dict[int, Item] = {}  # a stage is listed under several figures: its text is made once
+
+    def _received_item(stage: StageFacts) -> Item:
+        found = item_texts.get(stage.stage_id)
+        if found is None:
+            found = item_texts[stage.stage_id] = received_item(stage)
+        return found
+
+    def by_month(stages: list[StageFacts]) -> list[list[StageFacts]]:
+        months: list[list[StageFacts]] = [[] for _ in MONTHS]
+        for stage in stages:
+            months[month_index(stage.opened_on)].append(stage)
+        return months
 
     by_stage = {n: [s for s in inputs.stages if s.stage == n] for n in STAGES}
     received = {n: [s for s in by_stage[n] if _in(s.opened_on, start, end)] for n in STAGES}
@@ -525,9 +539,10 @@ def compute(inputs: ReportInputs, calendar: WorkingCalendar, policy: CodePolicy 
         rec.append(Figure(("received", f"stage{n}", "total"), f"Stage {n} {'complaints received' if n == 1 else 'escalations requested'}",
                           len(received[n]), note=f"{what[n]} {period}",
                           items=tuple(_received_item(s) for s in received[n])))
+    received_by_month = {n: by_month(received[n]) for n in STAGES}
     for i, name in enumerate(MONTHS):
         for n in STAGES:
-            in_month = [s for s in received[n] if month_index(s.opened_on) == i]
+            in_month = received_by_month[n][i]
             rec.append(Figure(("received", f"stage{n}", "by_month", name), f"{month_label(year, i)} stage {n}",
                               len(in_month), note=f"{what[n]} in {month_label(year, i)}",
                               items=tuple(_received_item(s) for s in in_month)))
@@ -539,10 +554,11 @@ def compute(inputs: ReportInputs, calendar: WorkingCalendar, policy: CodePolicy 
                               f"{series.label} stage {n} received{' (records start part-way)' if series.partial else ''}",
                               sum(values), note=f"{what[n]} in {series.label}",
                               items=tuple(_received_item(s) for s in prior)))
+            prior_by_month = by_month(prior)
             for i, name in enumerate(MONTHS):
                 rec.append(Figure(("received", "previous_years", str(series.year), f"stage{n}", "by_month", name),
                                   f"{month_label(series.year, i)} stage {n}", values[i],
-                                  items=tuple(_received_item(s) for s in prior if month_index(s.opened_on) == i)))
+                                  items=tuple(_received_item(s) for s in prior_by_month[i])))
     sections.append(Section("received", "Complaints received", "8.1(b)", rec))
 
     # --- by category ------------------------------------------------------------------------------

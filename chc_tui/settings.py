@@ -36,8 +36,21 @@ def closure_days(session: Session) -> dict[date, str]:
     return {row.day: row.note for row in session.exec(select(ClosureDay))}
 
 
+# The calendars made so far, by what makes them: one is reused while the region and the
+# closure days stay the same, so its running counts of working days are built once per
+# session, not on every read (the panel's other due dates span a dozen years: ~15 ms).
+_CALENDARS: dict[tuple, WorkingCalendar] = {}
+
+
 def load_calendar(session: Session) -> WorkingCalendar:
-    return WorkingCalendar(region=region(session), closure_days=closure_days(session))
+    region_name, closures = region(session), closure_days(session)
+    key = (region_name, tuple(sorted(closures.items())))
+    calendar = _CALENDARS.get(key)
+    if calendar is None:
+        if len(_CALENDARS) >= 8:  # a long session's edits to the closure days: keep a few
+            _CALENDARS.clear()
+        calendar = _CALENDARS[key] = WorkingCalendar(region=region_name, closure_days=closures)
+    return calendar
 
 
 def check_region(value: str) -> str:

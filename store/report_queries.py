@@ -146,7 +146,9 @@ def report_stages(session: Session, window_start: date, year_end: date) -> list[
         .where(relevant)
         .order_by(StageRecord.opened_on, Complaint.reference, StageRecord.stage)
     )
-    rows = list(session.exec(query))
+    # Core rows, not the ORM's: ~30,000 stages in a busy year, and the ORM's per-row
+    # loading was a quarter of the report's time (bench/RESULTS.md).
+    rows = session.connection().execute(query).all()
 
     # The target: the first response deadline fixed at acknowledgement (not provisional,
     # not set by an extension), as chc_tui.usecases._target_response_deadline finds it.
@@ -163,23 +165,36 @@ def report_stages(session: Session, window_start: date, year_end: date) -> list[
         .subquery()
     )
     targets = dict(
-        session.exec(
+        session.connection().execute(
             select(Deadline.stage_id, Deadline.due_on).join(first_target, first_target.c.first_id == Deadline.id)
         ).all()
     )
     extensions: dict[int, list[ExtensionFacts]] = {}
-    for ext in session.exec(
-        select(Extension).join(StageRecord, StageRecord.id == Extension.stage_id).where(relevant).order_by(Extension.id)
-    ):
-        extensions.setdefault(ext.stage_id, []).append(
+    extension_rows = session.connection().execute(
+        select(
+            Extension.stage_id,
+            Extension.decided_on,
+            Extension.previous_due,
+            Extension.new_due,
+            Extension.working_days_beyond_target,
+            Extension.good_reason,
+            Extension.told_resident_on,
+            Extension.ombudsman_details_given,
+        )
+        .join(StageRecord, StageRecord.id == Extension.stage_id)
+        .where(relevant)
+        .order_by(Extension.id)
+    )
+    for stage_id, decided, previous, new_due, beyond, reason, told, details in extension_rows:
+        extensions.setdefault(stage_id, []).append(
             ExtensionFacts(
-                decided_on=ext.decided_on,
-                previous_due=ext.previous_due,
-                new_due=ext.new_due,
-                working_days_beyond_target=ext.working_days_beyond_target,
-                good_reason=ext.good_reason,
-                told_resident_on=ext.told_resident_on,
-                ombudsman_details_given=ext.ombudsman_details_given,
+                decided_on=decided,
+                previous_due=previous,
+                new_due=new_due,
+                working_days_beyond_target=beyond,
+                good_reason=reason,
+                told_resident_on=told,
+                ombudsman_details_given=details,
             )
         )
     return [

@@ -79,3 +79,27 @@ async def test_first_paint_counts_every_open_deadline_then_the_services_take_ove
         release.set()
         if app.services is not None:
             app.services.db.dispose()
+
+
+async def test_collection_paused_for_start_up_resumes_after_the_first_paint(tmp_path):
+    """`chc` turns cyclic garbage collection off before importing the app (chc_tui/cli.py);
+    the app must turn it back on, whether the first paint's rows were read before Textual
+    started (run_app) or by the worker that opens the database."""
+    import gc
+
+    path = tmp_path / "demo.db"
+    build_demo_database(path, count=20, today=date.today())
+    for early in (True, False):
+        gc.disable()
+        try:
+            app = ChcApp(db_path=path)
+            if early:
+                app.read_early()
+            async with app.run_test(size=(100, 34)) as pilot:
+                await wait_for(pilot, lambda: app.services is not None, "the services")
+                await wait_for(pilot, gc.isenabled, "collection to resume")
+            if app.services is not None:
+                app.services.db.dispose()
+        finally:
+            gc.enable()
+            gc.unfreeze()  # what the app froze belongs to this test run: let it be collected
