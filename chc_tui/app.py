@@ -117,7 +117,8 @@ class ChcApp(App):
             daily_backup(self.db_path, date.today())
         except Exception as exc:  # never stops the handler working; doctor reports it too
             self.call_from_thread(
-                self.notify, f"Today's automatic backup failed: {exc}. Run chc doctor.", severity="warning", timeout=15
+                self.notify, f"Today's automatic backup failed: {exc}. Run chc doctor.", severity="warning", timeout=15,
+                markup=False,
             )
 
     @staticmethod
@@ -150,7 +151,7 @@ class ChcApp(App):
     def _open_failed(self, message: str) -> None:
         collect_garbage_again()  # nothing may have been painted early: collection resumes here then
         self.open_error = message
-        self.notify(f"Could not open {self.db_path}: {message}", severity="error", timeout=30)
+        self.notify(f"Could not open {self.db_path}: {message}", severity="error", timeout=30, markup=False)
 
     def when_ready(self, callback) -> None:
         """Run `callback` now if the database is open, else as soon as it is."""
@@ -202,7 +203,7 @@ class ChcApp(App):
         def finished(result) -> None:
             if result is None:
                 return
-            self.notify(spec.done_message(result), timeout=6)
+            self.notify(spec.done_message(result), timeout=6, markup=False)  # names and references as typed
             if step == "log_complaint" and hasattr(result, "reference"):
                 self.open_complaint(result.reference)
 

@@ -22,6 +22,7 @@ from chc_tui.assessment_export import FORMATS
 from chc_tui.assessment_service import AssessmentServices
 from chc_tui.domain import StaleRecord, StepRefused
 from screens.keybar import KeyBar
+from screens.fast_table import FastTable
 from screens.titlebar import TitleBar
 from screens.confirm import ConfirmScreen
 from screens.forms import FieldSpec, FormSpec, StepForm
@@ -145,7 +146,7 @@ class AssessmentScreen(Screen):
     def compose(self) -> ComposeResult:
         yield TitleBar()
         yield Static("", id="assess-status")
-        yield DataTable(id="provisions", cursor_type="row", zebra_stripes=False)
+        yield FastTable(id="provisions", cursor_type="row", zebra_stripes=False)
         with VerticalScroll(id="assess-detail"):
             yield Static("", id="assess-detail-text")
         yield KeyBar()  # Ctrl+P still opens the palette; F1 says so
@@ -333,11 +334,11 @@ class AssessmentScreen(Screen):
         try:
             do()
         except StaleRecord as stale:
-            self.notify(str(stale), severity="error", timeout=8)
+            self.notify(str(stale), severity="error", timeout=8, markup=False)
             self.reload()
             return False
         except StepRefused as refused:
-            self.notify(str(refused), severity="error", timeout=8)
+            self.notify(str(refused), severity="error", timeout=8, markup=False)
             return False
         self.reload(keep=then)
         return True
@@ -417,7 +418,7 @@ class AssessmentScreen(Screen):
 
         def finished(result) -> None:
             if result is not None:
-                self.notify(spec.done_message(result), timeout=4)
+                self.notify(spec.done_message(result), timeout=4, markup=False)
             self.reload()
 
         self.app.push_screen(StepForm(spec), finished)
@@ -499,6 +500,6 @@ class AssessmentScreen(Screen):
 
         def finished(result) -> None:
             if result is not None:
-                self.notify(spec.done_message(result), timeout=8)
+                self.notify(spec.done_message(result), timeout=8, markup=False)
 
         self.app.push_screen(StepForm(spec), finished)

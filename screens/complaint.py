@@ -18,7 +18,7 @@ from chc_tui.domain import Decision, ExclusionReason, Status, Step
 from typing import TYPE_CHECKING
 from screens.keybar import KeyBar
 from screens.titlebar import TitleBar
-from screens.format import STATE_STYLE, d, short
+from screens.format import STATE_STYLE, d, plain, short
 from screens.correspondence import AttachmentPicker, attachments_of, correspondence_table, note_form, open_attachment
 
 if TYPE_CHECKING:  # the ORM-backed view types load after the first paint
@@ -73,7 +73,7 @@ def _pairs(rows: list[tuple[str, str]]) -> Table:
     table.add_column(ratio=1)
     for label, value in rows:
         if value:
-            table.add_row(label, value)
+            table.add_row(plain(label), plain(value))
     return table
 
 
@@ -119,7 +119,8 @@ def _stage_block(stage: StageView) -> list:
         skipped = len(dl.skipped)
         if skipped:
             note = (note + "; " if note else "") + f"skipped {skipped}"
-        deadlines.add_row(dl.step, short(dl.clock_start), str(dl.working_days), short(dl.due_on), short(dl.met_on), note)
+        deadlines.add_row(*map(plain, (dl.step, short(dl.clock_start), str(dl.working_days), short(dl.due_on),
+                                       short(dl.met_on), note)))
     parts.append(deadlines)
     for dl in stage.deadlines:
         if dl.active and dl.met_on is None and dl.skipped:
@@ -171,9 +172,10 @@ def _around_blocks(detail: ComplaintDetail, today: date) -> list:
         table.add_column(no_wrap=True)
         table.add_column(no_wrap=True)
         for r in around.remedies:
-            table.add_row("remedy", remedy_text(r), short(r.due_on), remedy_state(r, today))
+            table.add_row(plain("remedy"), plain(remedy_text(r)), plain(short(r.due_on)), remedy_state(r, today))
         for a in around.actions:
-            table.add_row("action", f"{a.description} ({a.owner})", short(a.due_on), action_state(a, today))
+            table.add_row(plain("action"), plain(f"{a.description} ({a.owner})"), plain(short(a.due_on)),
+                          action_state(a, today))
         parts.append(table)
     if around.cases:
         parts.append(_section("Housing Ombudsman"))
@@ -290,7 +292,7 @@ def render_detail(detail: ComplaintDetail, due: Due | None = None, today: date |
             if entry.before[k] != entry.details.get(k)
         )
         summary = ", ".join(part for part in (changes, summary) if part)
-        history.add_row(f"{entry.at.astimezone():%d/%m/%Y %H:%M}", entry.actor, entry.action, summary)
+        history.add_row(*map(plain, (f"{entry.at.astimezone():%d/%m/%Y %H:%M}", entry.actor, entry.action, summary)))
     parts.append(history)
     return Group(*parts)
 
@@ -329,7 +331,7 @@ class ComplaintScreen(Screen):
     def reload(self) -> None:
         self.detail = self.app.services.complaint(self.reference)
         if self.detail is None:
-            self.query_one("#detail", Static).update(f"{self.reference} no longer exists.")
+            self.query_one("#detail", Static).update(Text(f"{self.reference} no longer exists."))
         else:
             self.sub_title = f"{self.detail.resident.name} · stage {self.detail.complaint.current_stage} · {self.detail.complaint.status}"
             due = self.app.services.due(self.reference)
@@ -373,7 +375,7 @@ class ComplaintScreen(Screen):
 
         def finished(result) -> None:
             if result is not None:
-                self.app.notify(spec.done_message(result), timeout=6)
+                self.app.notify(spec.done_message(result), timeout=6, markup=False)
 
         self.app.push_screen(StepForm(spec), finished)
 

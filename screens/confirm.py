@@ -29,7 +29,7 @@ class ConfirmScreen(ModalScreen[bool]):
 
     def compose(self) -> ComposeResult:
         with Vertical():
-            yield Static(self.question)
+            yield Static(self.question, markup=False)
             yield Static(f"y  {self.yes}    n / Esc  {self.no}", id="confirm-keys")
 
     def action_answer(self, answer: bool) -> None:

@@ -18,7 +18,7 @@ from textual.widgets.option_list import Option
 
 from chc_tui.open_file import AttachmentUnavailable, as_text, desktop_opener, viewing_copy
 from screens.keybar import KeyBar
-from screens.format import d, short
+from screens.format import d, plain, short
 from screens.forms import FieldSpec, FormSpec
 
 if TYPE_CHECKING:
@@ -46,7 +46,7 @@ def correspondence_table(detail: ComplaintDetail) -> Table:
         party = item.party + (f" ({item.party_name})" if item.party_name else "")
         with_whom = " ".join(x for x in (DIRECTION_WORD.get(item.direction, item.direction), party) if x)
         files = ", ".join(a.original_name for a in view.attachments)
-        table.add_row(short(item.happened_on), item.kind, with_whom or item.direction, item.summary, files)
+        table.add_row(*map(plain, (short(item.happened_on), item.kind, with_whom or item.direction, item.summary, files)))
     return table
 
 
@@ -139,6 +139,7 @@ class AttachmentPicker(ModalScreen[int]):
                     for item, a in self.files
                 ),
                 id="attachment-list",
+                markup=False,  # file names as they were, brackets and all
             )
 
     def on_mount(self) -> None:
@@ -169,7 +170,7 @@ class AttachmentViewer(Screen[None]):
         self.text = text
 
     def compose(self) -> ComposeResult:
-        yield Static(f"{self.file_name} (read only; checksum checked)", id="viewer-title")
+        yield Static(f"{self.file_name} (read only; checksum checked)", id="viewer-title", markup=False)
         yield TextArea(self.text, id="viewer-text", read_only=True, soft_wrap=True)
         yield KeyBar()
 
@@ -195,7 +196,7 @@ def open_attachment(app, attachment: Attachment) -> None:
     try:
         path = app.services.attachment_file(attachment)
     except AttachmentUnavailable as problem:
-        app.notify(str(problem), title="Cannot open the file", severity="error", timeout=20)
+        app.notify(str(problem), title="Cannot open the file", severity="error", timeout=20, markup=False)
         return
     opener = desktop_opener()
     if opener is not None:
@@ -203,9 +204,9 @@ def open_attachment(app, attachment: Attachment) -> None:
             opener(viewing_copy(path, name))
         except OSError as exc:
             app.notify(f"Could not open {name}: {exc.strerror or exc}. The stored copy is {path}",
-                       severity="error", timeout=20)
+                       severity="error", timeout=20, markup=False)
         else:
-            app.notify(f"Opened a read-only copy of {name}", timeout=6)
+            app.notify(f"Opened a read-only copy of {name}", timeout=6, markup=False)
         return
     text = as_text(path)
     if text is not None:
@@ -216,4 +217,5 @@ def open_attachment(app, attachment: Attachment) -> None:
         f"Its stored copy (checksum checked) is {path}",
         title=name,
         timeout=30,
+        markup=False,
     )

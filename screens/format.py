@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import date
 
+from rich.console import RenderableType
 from rich.text import Text
 
 from chc_tui.deadlines import Due
@@ -18,6 +19,13 @@ STATE_STYLE = {
 }
 
 STATUS_LABEL = {"open": "open", "closed": "closed", "refused": "refused", "withdrawn": "withdrawn"}
+
+
+def plain(value: RenderableType) -> RenderableType:
+    """A str as Text, so a Rich table cell or group shows it exactly as typed: a str there
+    is read as Rich markup, where "[kitchen]" vanishes and "[/x]" raises MarkupError.
+    Anything else (Text, a table...) is returned as it is."""
+    return Text(value) if isinstance(value, str) else value
 
 
 def d(value: date | None) -> str:

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, Callable, Sequence
 
+from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -54,7 +55,10 @@ class FormSpec:
 
 
 class StepForm(ModalScreen[Any]):
-    """A short form for one step; dismisses with the step's result, or None if abandoned."""
+    """A short form for one step; dismisses with the step's result, or None if abandoned.
+
+    Everything it shows is plain text, never markup: titles, hints, previews, choices and
+    errors quote what people typed (a remedy, a file name...), brackets and all."""
 
     DEFAULT_CSS = """
     StepForm { align: center middle; }
@@ -89,24 +93,24 @@ class StepForm(ModalScreen[Any]):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="form-box"):
-            yield Static(self.spec.title, id="form-title")
+            yield Static(self.spec.title, id="form-title", markup=False)
             if self.spec.intro:
-                yield Static(self.spec.intro, classes="field-help")
-            yield Static("", id="form-preview")
-            yield Static("", id="form-errors")
+                yield Static(self.spec.intro, classes="field-help", markup=False)
+            yield Static("", id="form-preview", markup=False)
+            yield Static("", id="form-errors", markup=False)
             with VerticalScroll(id="form-fields"):
                 for spec in self.spec.fields:
                     yield from self._field(spec)
 
     def _field(self, spec: FieldSpec) -> ComposeResult:
         if spec.kind != "bool":
-            yield Label(spec.label, classes="field-label")
+            yield Label(spec.label, classes="field-label", markup=False)
         widget_id = f"f-{spec.name}"
         if spec.kind == "long":
             yield TextArea(str(spec.default or ""), id=widget_id, soft_wrap=True, tab_behavior="focus")
         elif spec.kind == "choice":
             yield Select(
-                list(spec.choices),
+                [(Text(label) if isinstance(label, str) else label, value) for label, value in spec.choices],
                 value=spec.default if spec.default else Select.NULL,
                 id=widget_id,
                 prompt=f"choose {spec.label.lower()}",
@@ -124,8 +128,8 @@ class StepForm(ModalScreen[Any]):
                 suggester=SuggestFromList(spec.suggestions, case_sensitive=False) if spec.suggestions else None,
             )
         if spec.help:
-            yield Static(spec.help, classes="field-help")
-        yield Static("", id=f"e-{spec.name}", classes="field-error")
+            yield Static(spec.help, classes="field-help", markup=False)
+        yield Static("", id=f"e-{spec.name}", classes="field-error", markup=False)
 
     def on_mount(self) -> None:
         # On the border, so it stays in view however long the form is.

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from rich.table import Table
+from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
@@ -38,7 +39,9 @@ class HelpScreen(ModalScreen[None]):
         self.for_screen = screen
 
     def compose(self) -> ComposeResult:
-        table = Table(title=f"Keys: {self.for_screen.title or type(self.for_screen).__name__}", expand=True, box=None)
+        # Text, not markup: a screen's title may be a resident's name, brackets and all.
+        title = Text(f"Keys: {self.for_screen.title or type(self.for_screen).__name__}", style="table.title")
+        table = Table(title=title, expand=True, box=None)
         table.add_column("Key", style="bold", no_wrap=True)
         table.add_column("Does")
         seen = set()
@@ -60,11 +63,11 @@ class HelpScreen(ModalScreen[None]):
             seen.add(binding.description)
             label = _key_label(self.app, key)
             note = "" if active.enabled else "  (not available now)"
-            table.add_row(label, binding.description + note)
+            table.add_row(Text(label), Text(binding.description + note))
             self.rows.append((label, binding.description))
         if getattr(self.for_screen, "IS_FORM", False):
             for key, does in FORM_KEYS:
-                table.add_row(key, does)
+                table.add_row(Text(key), Text(does))
         with VerticalScroll():
             yield Static(table)
             yield Static(DATE_HELP)

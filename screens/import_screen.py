@@ -155,7 +155,7 @@ class ImportScreen(Screen):
             self._list(report)
             if report.committed and report.imported:
                 self.app.refresh_views()
-                self.app.notify(report.summary(), timeout=8)
+                self.app.notify(report.summary(), timeout=8, markup=False)
         self.refresh_bindings()
 
     def _list(self, report: ImportReport) -> None:

@@ -57,14 +57,15 @@ class LetterScreen(Screen["Sent | None"]):
 
     def compose(self) -> ComposeResult:
         with Vertical():
-            yield Static(self.heading, id="letter-title")
+            yield Static(self.heading, id="letter-title", markup=False)
             if self.draft.adjustments:
                 yield Static(
                     f"Reasonable adjustments for this resident: {self.draft.adjustments}. "
                     "Make and send the letter to suit.",
                     id="letter-adjustments",
+                    markup=False,  # the resident's adjustments as typed
                 )
-            yield Static("", id="letter-errors")
+            yield Static("", id="letter-errors", markup=False)
             yield TextArea(self.draft.text, id="letter-text", soft_wrap=True, tab_behavior="focus")
         yield KeyBar()
 
@@ -129,7 +130,7 @@ class LetterScreen(Screen["Sent | None"]):
             return
         argv = [*shlex.split(command), ]
         if not argv or shutil.which(argv[0]) is None:
-            self.notify(f"Editor {command!r} was not found; the letter is unchanged.", severity="error")
+            self.notify(f"Editor {command!r} was not found; the letter is unchanged.", severity="error", markup=False)
             return
         with tempfile.TemporaryDirectory(prefix="chc-letter-") as folder:
             path = Path(folder) / f"{self.draft.kind.value}.txt"
@@ -148,7 +149,7 @@ class LetterScreen(Screen["Sent | None"]):
             except SuspendNotSupported:
                 failure = "this terminal cannot hand over to an editor"
             if failure:
-                self.notify(f"{failure}; the letter is unchanged.", severity="warning")
+                self.notify(f"{failure}; the letter is unchanged.", severity="warning", markup=False)
                 return
             self.query_one(TextArea).load_text(path.read_text(encoding="utf-8"))
         self.notify("Letter updated from your editor")

@@ -307,7 +307,7 @@ class MainScreen(Screen):
             parts.append("OVERDUE")
         more = "+" if shown >= LIST_PAGE else ""
         count = "loading…" if loading else f"{shown}{more} shown"
-        self.query_one("#filters", Static).update(f"{count}  " + " ".join(parts))
+        self.query_one("#filters", Static).update(Text(f"{count}  " + " ".join(parts)))  # a handler's name as typed
 
     # --- actions ------------------------------------------------------------------------
 
@@ -370,7 +370,7 @@ class MainScreen(Screen):
         if row.complaint_reference:
             self.app.open_complaint(row.complaint_reference)
             return
-        self.notify(f"{row.kind_label} {row.reference}: {row.what} belongs to no complaint.", timeout=4)
+        self.notify(f"{row.kind_label} {row.reference}: {row.what} belongs to no complaint.", timeout=4, markup=False)
 
     @needs_services
     def action_service_requests(self) -> None:

@@ -20,6 +20,7 @@ from textual.widgets import DataTable, Static
 
 from chc_tui.domain import StaleRecord
 from screens.keybar import KeyBar
+from screens.fast_table import FastTable
 from screens.titlebar import TitleBar
 from screens.forms import FormSpec, StepForm
 
@@ -95,7 +96,7 @@ class RecordsScreen(Screen):
             with VerticalScroll(id="records-summary"):
                 yield Static("", id="records-summary-text")
             yield Static("", id="records-empty")
-            yield DataTable(id="records-table", cursor_type="row", zebra_stripes=True)
+            yield FastTable(id="records-table", cursor_type="row", zebra_stripes=True)
         yield KeyBar()
 
     def on_mount(self) -> None:
@@ -121,7 +122,7 @@ class RecordsScreen(Screen):
         if listing.rows:
             table.move_cursor(row=min(max(keep, 0), len(listing.rows) - 1))
         empty = self.query_one("#records-empty", Static)
-        empty.update("" if listing.rows else listing.empty)
+        empty.update(Text("" if listing.rows else listing.empty))
         empty.display = not listing.rows
         self.refresh_bindings()
 
@@ -203,7 +204,7 @@ class RecordsScreen(Screen):
         def finished(result) -> None:
             if result is None:
                 return
-            self.app.notify(spec.done_message(result), timeout=6)
+            self.app.notify(spec.done_message(result), timeout=6, markup=False)
             if after is not None:
                 after(result)
 

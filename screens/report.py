@@ -37,6 +37,7 @@ from chc_tui.report import (
 from chc_tui.report_export import FORMATS, default_filename
 from chc_tui.report_service import ReportService
 from screens.keybar import KeyBar
+from screens.fast_table import FastTable
 from screens.titlebar import TitleBar
 from screens.forms import FieldSpec, FormSpec, StepForm
 
@@ -358,9 +359,11 @@ class FigureItemsScreen(ModalScreen[None]):
 
     def compose(self) -> ComposeResult:
         with Vertical():
-            yield Static(f"{self.row.label.strip()}: {self.row.value}  ({self.year_label_text})", id="items-title")
-            yield Static(self.row.note, id="items-note")
-            yield DataTable(id="items", cursor_type="row", zebra_stripes=True)
+            # Plain text: a label or note may name a category or quote what someone typed.
+            yield Static(f"{self.row.label.strip()}: {self.row.value}  ({self.year_label_text})", id="items-title",
+                         markup=False)
+            yield Static(self.row.note, id="items-note", markup=False)
+            yield FastTable(id="items", cursor_type="row", zebra_stripes=True)
             yield Static("", id="items-detail")
             keys = "Enter open complaint · Esc back" if self.row.items_are_complaints else "Esc back"
             yield Static(f"{len(self.row.items)} {'complaints' if self.row.items_are_complaints else 'provisions'} · {keys}",
@@ -434,7 +437,7 @@ class ReportScreen(Screen):
     def compose(self) -> ComposeResult:
         yield TitleBar()
         yield Static("", id="report-head")
-        yield DataTable(id="figures", cursor_type="row", zebra_stripes=False)
+        yield FastTable(id="figures", cursor_type="row", zebra_stripes=False)
         yield Static("", id="report-note")
         yield KeyBar()  # Ctrl+P still opens the palette; F1 says so
 
@@ -615,7 +618,7 @@ class ReportScreen(Screen):
         def finished(result) -> None:
             if result is None:
                 return
-            self.app.notify(spec.done_message(result), timeout=5)
+            self.app.notify(spec.done_message(result), timeout=5, markup=False)
             self.refresh_data()
 
         self.app.push_screen(StepForm(spec), finished)
@@ -668,6 +671,6 @@ class ReportScreen(Screen):
 
         def finished(result) -> None:
             if result is not None:
-                self.app.notify(spec.done_message(result), timeout=8)
+                self.app.notify(spec.done_message(result), timeout=8, markup=False)
 
         self.app.push_screen(StepForm(spec), finished)

@@ -11,7 +11,7 @@ from rich.text import Text
 from textual.binding import Binding
 
 from chc_tui.residents import CONTACT_CHANNELS
-from screens.format import d, short
+from screens.format import d, plain, short
 from screens.forms import FieldSpec, FormSpec
 from screens.records import Act, Listing, RecordsScreen, Row
 
@@ -68,7 +68,7 @@ class ResidentScreen(RecordsScreen):
             ("Service requests", ", ".join(f"{sr.reference} ({'done' if sr.done_on else 'open'})" for sr in needs.service_requests[-6:])),
         ):
             if value:
-                details.add_row(label, value)
+                details.add_row(plain(label), plain(value))
         summary = Group(Text(resident.name, style="bold"), details, *needs_lines(needs))
         today = self.services.today
         rows = []

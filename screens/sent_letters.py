@@ -15,6 +15,7 @@ from textual.widgets import DataTable, Static
 
 from chc_tui.domain import StepRefused
 from screens.keybar import KeyBar
+from screens.fast_table import FastTable
 from screens.titlebar import TitleBar
 from screens.format import d
 from screens.forms import FieldSpec, FormSpec, StepForm
@@ -79,7 +80,7 @@ def export_form(
 
     def finished(result) -> None:
         if result is not None:
-            app.notify(spec.done_message(result), timeout=8)
+            app.notify(spec.done_message(result), timeout=8, markup=False)
 
     app.push_screen(StepForm(spec), finished)
 
@@ -111,7 +112,7 @@ class LettersScreen(Screen):
 
     def compose(self) -> ComposeResult:
         yield TitleBar()
-        yield DataTable(id="letters", cursor_type="row", zebra_stripes=True)
+        yield FastTable(id="letters", cursor_type="row", zebra_stripes=True)
         yield KeyBar()
 
     def on_mount(self) -> None:
@@ -171,6 +172,7 @@ class LetterTextScreen(Screen):
             + (" · edited before sending" if letter.edited else "")
             + f" · SHA-256 {letter.sha256[:16]}…",
             id="letter-facts",
+            markup=False,
         )
         with VerticalScroll(id="letter-scroll"):
             # Text, not markup: the letter shows exactly as stored, brackets and all.

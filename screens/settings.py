@@ -17,7 +17,7 @@ from textual.widgets import Static
 from chc_tui.domain import StepRefused
 from screens.keybar import KeyBar
 from screens.titlebar import TitleBar
-from screens.format import d
+from screens.format import d, plain
 from screens.forms import FieldSpec, FormSpec, StepForm
 
 OMBUDSMAN_NOTE = (
@@ -66,14 +66,14 @@ class SettingsScreen(Screen):
         table.add_row(Text("Landlord (e)", style="bold underline"), "")
         for name, label in LABELS.items():
             value = getattr(o["landlord"], name)
-            table.add_row(label, value if value else Text("not set", style="italic"))
+            table.add_row(plain(label), plain(value) if value else Text("not set", style="italic"))
         table.add_row("", Text(OMBUDSMAN_NOTE, style="dim"))
         table.add_row("", "")
         region = dict((v, k) for k, v in REGION_CHOICES).get(o["region"], o["region"])
         table.add_row(Text("Calendar", style="bold underline"), "")
-        table.add_row("Bank holidays of (g)", region)
+        table.add_row(plain("Bank holidays of (g)"), plain(region))
         days = ", ".join(f"{d(day)}{f' ({note})' if note else ''}" for day, note in o["closure_days"]) or "none"
-        table.add_row("Closure days (a / x)", days)
+        table.add_row(plain("Closure days (a / x)"), plain(days))
         table.add_row("", "")
         table.add_row(Text("Annual report (h)", style="bold underline"), "")
         for year, homes in o["homes"].items():
@@ -83,7 +83,7 @@ class SettingsScreen(Screen):
     def _form(self, spec: FormSpec) -> None:
         def done(result) -> None:
             if result is not None:
-                self.notify(spec.done_message(result), timeout=4)
+                self.notify(spec.done_message(result), timeout=4, markup=False)
             self.reload()
 
         self.app.push_screen(StepForm(spec), done)

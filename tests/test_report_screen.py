@@ -166,3 +166,25 @@ def test_text_charts_read_without_colour():
     assert stacked([30, 3, 3], looks, 12).plain == "██████████▓░"
     assert stacked([0, 0, 0], looks, 12).plain == ""
     assert sparkline([0, 1, 2, 4]) == "·▃▅█"
+
+
+async def test_typed_text_with_brackets_is_listed_as_typed(db):
+    """A remedy's words reach the report's lists as typed: "[kitchen]" is not a style, and
+    "[/x]" once stopped the screen (DataTable read every text as markup)."""
+    book = Book(db, TODAY)
+    typed = "£50 and replace the [kitchen] tap [/x] by Friday"
+    ref = book.complaint(date(2026, 4, 7), timing="target", decision="upheld", remedy=typed)
+    app = build_app(Services(db, actor="alice", today_fn=lambda: TODAY))
+    async with app.run_test(size=(120, 30)) as pilot:
+        await settle(pilot)
+        screen = await open_report(pilot, 2026)
+        table = screen.query_one("#figures", DataTable)
+        index = next(i for i, row in enumerate(screen.rows) if (ref, typed) in row.items)
+        table.move_cursor(row=index)
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: isinstance(pilot.app.screen, FigureItemsScreen), "the list behind the figure")
+        await settle(pilot)
+        items = pilot.app.screen.query_one("#items", DataTable)
+        shown = "".join(segment.text for y in range(items.size.height) for segment in items.render_line(y))
+        assert "replace the [kitchen] tap [/x] by" in shown
+        assert pilot.app.is_running
