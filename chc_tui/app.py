@@ -243,6 +243,14 @@ class ChcApp(App):
             self._seen_version = version
             self.refresh_views()
 
+    def on_key(self, event) -> None:
+        """A key typed just after the one that opens a form reaches the screen underneath
+        first (keys go to the focus as they arrive) and comes back here unused once the
+        form is up: it belongs to the form's first field (screens/forms.py)."""
+        accept = getattr(self.screen, "accept_early_key", None)
+        if accept is not None and accept(event):
+            event.stop()
+
     # --- help, palette, quitting -------------------------------------------------------
 
     def action_help(self) -> None:

@@ -12,7 +12,7 @@ from datetime import date
 from typing import Any, Callable, Sequence
 
 from rich.text import Text
-from textual import on
+from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
@@ -88,6 +88,8 @@ class StepForm(ModalScreen[Any]):
         self.spec = spec
         self._initial: dict[str, Any] = {}
         self._saving = False
+        # Characters typed before the first field has the focus (see on_key), and whether it has.
+        self._early_keys: list[events.Key] | None = []
 
     # --- building ----------------------------------------------------------------------
 
@@ -139,7 +141,35 @@ class StepForm(ModalScreen[Any]):
         self._update_preview()
         first = self.query("#form-fields Input, #form-fields TextArea, #form-fields Select, #form-fields Checkbox").first()
         first.focus()
+        self.app.call_later(self._type_early_keys, first)  # after the focus, which is itself queued
         self.call_after_refresh(self._fit_fields)
+
+    def accept_early_key(self, event: events.Key) -> bool:
+        """Keep a character typed straight after the key that opened the form, before its
+        first field has the focus, for that field. Over SSH, or while the app is busy, it
+        can arrive in the same read as the opening key and went astray: "21/11/2026"
+        typed at once became "1/11/2026", a valid and wrong date."""
+        if not event.is_printable or getattr(event, "chc_retyped", False):
+            return False  # (a key given to a field once and refused there stays refused)
+        key = events.Key(event.key, event.character)
+        key.chc_retyped = True
+        if self._early_keys is not None:
+            self._early_keys.append(key)
+            return True
+        if isinstance(self.focused, (Input, TextArea)):  # came back unused, after the field had the focus
+            self.focused.post_message(key)
+            return True
+        return False
+
+    def on_key(self, event: events.Key) -> None:
+        if self.accept_early_key(event):  # reached the form before its first field had the focus
+            event.stop()
+            event.prevent_default()
+
+    def _type_early_keys(self, first) -> None:
+        early, self._early_keys = self._early_keys or [], None
+        for key in early:  # into the first field, as if typed there
+            first.post_message(key)
 
     def on_resize(self) -> None:
         self.call_after_refresh(self._fit_fields)

@@ -527,3 +527,23 @@ async def test_the_letter_survives_an_editor_that_cannot_run(services, monkeypat
         await pilot.press("ctrl+s")
         await wait_for(pilot, lambda: isinstance(app.screen, ComplaintScreen), "the complaint screen")
         assert detail(services, ref).letters[0].body == drafted
+
+
+async def test_what_is_typed_straight_after_n_goes_into_the_form(services):
+    """Over SSH, or while the app is busy, "n21/11/2026" can arrive in one read: every
+    character after the n belongs to the new form's first field. Losing the "2" left
+    "1/11/2026", a valid and wrong date."""
+    from textual import events
+
+    app = build_app(services)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        for character in "n21/11/2026":
+            key = {"/": "slash"}.get(character, character)
+            app.post_message(events.Key(key, character))  # all queued before any is handled
+        await wait_for(pilot, lambda: isinstance(app.screen, StepForm) and app.focused is not None, "the form")
+        await settle(pilot)
+        assert app.focused.id == "f-received_on"
+        assert app.focused.value == "21/11/2026"
+        await pilot.press("tab")  # and typing goes on as usual
+        assert app.focused.id != "f-received_on"
