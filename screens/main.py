@@ -409,6 +409,33 @@ class MainScreen(Screen):
     def action_log(self) -> None:
         self.app.start_step("log_complaint", None)
 
+    # Letter keys act on the list; while the search has the focus, letters are the search.
+    LETTER_ACTIONS = frozenset({"log", "cycle_stage", "cycle_status", "cycle_handler", "toggle_overdue",
+                                "focus_deadlines", "cycle_kind", "focus_list"})
+
+    def _searching(self) -> bool:
+        return self.is_attached and self.focused is self.query_one("#search", Input)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        # A letter typed in the same read as "/" reaches the list first and comes back to
+        # the bindings after the search has the focus: "Kirsty" cycled the stage (s) and
+        # state (t) filters. While searching, such a letter is not a key but a letter.
+        if action in self.LETTER_ACTIONS and self._searching():
+            return False
+        return True
+
+    def accept_early_key(self, event) -> bool:
+        """A letter typed in the same read as "/", come back unused: it belongs to the
+        search (the app passes such keys here, see ChcApp.on_key)."""
+        if not event.is_printable or getattr(event, "chc_retyped", False) or not self._searching():
+            return False
+        from textual import events
+
+        key = events.Key(event.key, event.character)
+        key.chc_retyped = True
+        self.query_one("#search", Input).post_message(key)
+        return True
+
     def action_search(self) -> None:
         # Focus now, not after the keys already waiting: over SSH "/Kirsty" can arrive in
         # one packet, and its "s" and "t" would otherwise change the stage and state filters.

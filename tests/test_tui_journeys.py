@@ -547,3 +547,25 @@ async def test_what_is_typed_straight_after_n_goes_into_the_form(services):
         assert app.focused.value == "21/11/2026"
         await pilot.press("tab")  # and typing goes on as usual
         assert app.focused.id != "f-received_on"
+
+
+async def test_a_name_typed_straight_after_slash_goes_into_the_search(services):
+    """"/Kirsty" in one read: every letter is the search's, none a key of the list (s and
+    t would cycle the stage and state filters)."""
+    from textual import events
+    from textual.widgets import Input, Static
+
+    app = build_app(services)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        for character in "/Ast":
+            key = {"/": "slash"}.get(character, character)
+            app.post_message(events.Key(key, character))
+        await wait_for(pilot, lambda: app.screen.query_one("#search", Input).value == "Ast", "the search")
+        await settle(pilot)
+        screen = app.screen
+        assert (screen.stage_filter, screen.status_filter) == (None, "open")
+        assert "stage:all state:open" in str(screen.query_one("#filters", Static).render())
+        await pilot.press("escape")  # back to the list: the letter keys are keys again
+        await pilot.press("s")
+        assert screen.stage_filter == 1
