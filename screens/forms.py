@@ -23,6 +23,7 @@ from textual.widgets import Checkbox, Input, Label, Select, Static, TextArea
 from chc_tui.dates import DateParseError, parse_date
 from chc_tui.domain import StepRefused
 from screens.confirm import ConfirmScreen
+from screens.typeahead import retyped
 
 
 @dataclass(frozen=True)
@@ -149,10 +150,9 @@ class StepForm(ModalScreen[Any]):
         first field has the focus, for that field. Over SSH, or while the app is busy, it
         can arrive in the same read as the opening key and went astray: "21/11/2026"
         typed at once became "1/11/2026", a valid and wrong date."""
-        if not event.is_printable or getattr(event, "chc_retyped", False):
-            return False  # (a key given to a field once and refused there stays refused)
-        key = events.Key(event.key, event.character)
-        key.chc_retyped = True
+        key = retyped(event)
+        if key is None:
+            return False
         if self._early_keys is not None:
             self._early_keys.append(key)
             return True

@@ -20,6 +20,7 @@ from rich.text import Text
 from screens.fast_table import FastTable
 from screens.keybar import KeyBar
 from screens.titlebar import TitleBar
+from screens.typeahead import retyped
 from screens.format import STATE_STYLE, days_left_text, short, state_text, step_text
 
 @dataclass(frozen=True)
@@ -427,12 +428,9 @@ class MainScreen(Screen):
     def accept_early_key(self, event) -> bool:
         """A letter typed in the same read as "/", come back unused: it belongs to the
         search (the app passes such keys here, see ChcApp.on_key)."""
-        if not event.is_printable or getattr(event, "chc_retyped", False) or not self._searching():
+        key = retyped(event) if self._searching() else None
+        if key is None:
             return False
-        from textual import events
-
-        key = events.Key(event.key, event.character)
-        key.chc_retyped = True
         self.query_one("#search", Input).post_message(key)
         return True
 

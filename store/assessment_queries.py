@@ -10,6 +10,7 @@ from datetime import date, datetime
 from sqlalchemy import or_
 from sqlmodel import Session, select
 
+from store.engine import plain_rows
 from store.models import (
     AssessmentAnswer,
     AuditEntry,
@@ -128,7 +129,7 @@ def stage_facts(session: Session, start: date, end: date) -> list[StageFacts]:
     # Columns, not ORM objects: a year is some 13,000 stages and 40,000 deadlines, and
     # whole complaints carry the residents' words, which nothing here needs.
     rows = list(
-        session.connection().execute(  # plain rows: the ORM's per-row loading is the slow part
+        plain_rows(session,
             select(
                 StageRecord.id, StageRecord.stage, StageRecord.opened_on, StageRecord.handler,
                 StageRecord.acknowledged_on, StageRecord.responded_on,
@@ -151,7 +152,7 @@ def stage_facts(session: Session, start: date, end: date) -> list[StageFacts]:
     complaint_ids = sorted({r.complaint_id for r in rows})
 
     deadlines: dict[int, list] = {}
-    for d in session.connection().execute(
+    for d in plain_rows(session,
         select(Deadline.stage_id, Deadline.step, Deadline.provisional, Deadline.extension_id, Deadline.due_on,
                Deadline.active)
         .where(Deadline.stage_id.in_(stage_ids))  # type: ignore[attr-defined]
@@ -161,10 +162,10 @@ def stage_facts(session: Session, start: date, end: date) -> list[StageFacts]:
     defined = set(session.exec(select(Definition.stage_id).where(Definition.stage_id.in_(stage_ids))))  # type: ignore[attr-defined]
     responses = {
         r.stage_id: r
-        for r in session.connection().execute(select(Response.stage_id, Response.responded_by).where(Response.stage_id.in_(stage_ids)))  # type: ignore[attr-defined]
+        for r in plain_rows(session, select(Response.stage_id, Response.responded_by).where(Response.stage_id.in_(stage_ids)))  # type: ignore[attr-defined]
     }
     extensions: dict[int, list] = {}
-    for e in session.connection().execute(
+    for e in plain_rows(session,
         select(Extension.stage_id, Extension.decided_on, Extension.working_days_beyond_target, Extension.good_reason,
                Extension.told_resident_on, Extension.ombudsman_details_given)
         .where(Extension.stage_id.in_(stage_ids))  # type: ignore[attr-defined]

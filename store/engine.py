@@ -136,3 +136,10 @@ def open_database(path: Path | str) -> Database:
     db = Database(path)
     upgrade(db.engine)
     return db
+
+
+def plain_rows(session: Session, query):
+    """A query's rows as plain named tuples, through the connection. For reads of
+    thousands of rows (a year's stages, the panel's other due dates), the ORM's per-row
+    loading cost more than the queries themselves (bench/RESULTS.md)."""
+    return session.connection().execute(query)

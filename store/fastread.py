@@ -45,10 +45,6 @@ def _newest_revision() -> str:
     return max(p.name.split("_", 1)[0] for p in _VERSIONS.glob("[0-9]*.py"))
 
 
-def _day(text: str | None) -> date | None:
-    return None if text is None else date.fromisoformat(text)
-
-
 def read_open(path: Path, first: int | None = None) -> EarlyRead | None:
     """The open complaints: `first` of them as rows (all when None), and every due date,
     which is all the panel's counts need (building a row costs far more than a date)."""
@@ -98,7 +94,7 @@ def read_open(path: Path, first: int | None = None) -> EarlyRead | None:
         import json
 
         region = json.loads(region_row[0]) if region_row else None
-        closures = {_day(day_text): note for day_text, note in conn.execute("SELECT day, note FROM closure_day")}
+        closures = {day(day_text): note for day_text, note in conn.execute("SELECT day, note FROM closure_day")}
         return EarlyRead(rows, due_dates, region, closures)
     except (sqlite3.Error, ValueError):
         return None

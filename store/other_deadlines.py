@@ -13,6 +13,7 @@ from datetime import date
 from sqlalchemy import func
 from sqlmodel import Session, select
 
+from store.engine import plain_rows
 from store.models import (
     Action,
     Adjustment,
@@ -56,12 +57,6 @@ class OtherDeadlineRow:
         return KINDS[self.kind]
 
 
-def _rows(session: Session, query):
-    """Plain rows through the connection: these are thousands of tuples, and the ORM's
-    per-row loading cost more than the queries (the panel's other due dates, issue 9)."""
-    return session.connection().execute(query)
-
-
 def _latest_complaint_by_resident(session: Session, resident_ids: set[int]) -> dict[int, str]:
     """A resident's newest complaint: where their reviews open (the complaint screen shows
     the resident's needs and leads to the resident)."""
@@ -73,7 +68,7 @@ def _latest_complaint_by_resident(session: Session, resident_ids: set[int]) -> d
         .group_by(Complaint.resident_id)
         .subquery()
     )
-    rows = _rows(session, select(newest.c.resident_id, Complaint.reference).join(newest, Complaint.id == newest.c.cid))
+    rows = plain_rows(session, select(newest.c.resident_id, Complaint.reference).join(newest, Complaint.id == newest.c.cid))
     return {rid: ref for rid, ref in rows}
 
 
@@ -84,7 +79,7 @@ def other_deadlines(session: Session) -> list[OtherDeadlineRow]:
     for model, kind, text in ((Adjustment, "adjustment", Adjustment.description), (Restriction, "restriction", Restriction.restriction)):
         reviews += [
             (kind, item_id, rid, name, what, due)
-            for item_id, rid, name, what, due in _rows(session, 
+            for item_id, rid, name, what, due in plain_rows(session,
                 select(model.id, model.resident_id, Resident.name, text, model.review_on)
                 .join(Resident, Resident.id == model.resident_id)
                 .where(model.ended_on == None)  # noqa: E711
@@ -95,7 +90,7 @@ def other_deadlines(session: Session) -> list[OtherDeadlineRow]:
         ref = latest.get(rid)
         rows.append(OtherDeadlineRow(kind, item_id, ref or "", ref, name, what, due, rid))
 
-    for item_id, ref, name, what, due, cref in _rows(session, 
+    for item_id, ref, name, what, due, cref in plain_rows(session,
         select(ServiceRequest.id, ServiceRequest.reference, Resident.name, ServiceRequest.description,
                ServiceRequest.due_on, Complaint.reference)
         .join(Resident, Resident.id == ServiceRequest.resident_id)
@@ -113,14 +108,14 @@ def other_deadlines(session: Session) -> list[OtherDeadlineRow]:
         )
         if model is Remedy:
             query = query.where(Remedy.declined_on == None)  # noqa: E711  (nothing left to do)
-        for item_id, ref, name, what, due in _rows(session, query):
+        for item_id, ref, name, what, due in plain_rows(session, query):
             rows.append(OtherDeadlineRow(kind, item_id, ref, ref, name, what, due))
 
     for model, kind, done in (
         (OmbudsmanRequest, "ombudsman_request", OmbudsmanRequest.met_on),
         (OmbudsmanOrder, "ombudsman_order", OmbudsmanOrder.complied_on),
     ):
-        for item_id, ref, name, what, due in _rows(session, 
+        for item_id, ref, name, what, due in plain_rows(session,
             select(model.id, Complaint.reference, Resident.name, model.description, model.due_on)
             .join(OmbudsmanCase, OmbudsmanCase.id == model.case_id)
             .join(Complaint, Complaint.id == OmbudsmanCase.complaint_id)
@@ -129,7 +124,7 @@ def other_deadlines(session: Session) -> list[OtherDeadlineRow]:
         ):
             rows.append(OtherDeadlineRow(kind, item_id, ref, ref, name, what, due))
 
-    for item_id, theme, what, due in _rows(session, 
+    for item_id, theme, what, due in plain_rows(session,
         select(Lesson.id, Lesson.theme, Lesson.improvement, Lesson.due_on).where(
             Lesson.done_on == None, Lesson.due_on != None  # noqa: E711
         )

@@ -12,6 +12,7 @@ from sqlalchemy import and_, or_
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, func, select
 
+from store.engine import plain_rows
 from store.models import (
     AssessmentAnswer,
     Complaint,
@@ -146,9 +147,7 @@ def report_stages(session: Session, window_start: date, year_end: date) -> list[
         .where(relevant)
         .order_by(StageRecord.opened_on, Complaint.reference, StageRecord.stage)
     )
-    # Core rows, not the ORM's: ~30,000 stages in a busy year, and the ORM's per-row
-    # loading was a quarter of the report's time (bench/RESULTS.md).
-    rows = session.connection().execute(query).all()
+    rows = plain_rows(session, query).all()  # ~30,000 stages in a busy year
 
     # The target: the first response deadline fixed at acknowledgement (not provisional,
     # not set by an extension), as chc_tui.usecases._target_response_deadline finds it.
@@ -165,12 +164,12 @@ def report_stages(session: Session, window_start: date, year_end: date) -> list[
         .subquery()
     )
     targets = dict(
-        session.connection().execute(
+        plain_rows(session,
             select(Deadline.stage_id, Deadline.due_on).join(first_target, first_target.c.first_id == Deadline.id)
         ).all()
     )
     extensions: dict[int, list[ExtensionFacts]] = {}
-    extension_rows = session.connection().execute(
+    extension_rows = plain_rows(session,
         select(
             Extension.stage_id,
             Extension.decided_on,
