@@ -440,7 +440,7 @@ def compute(inputs: ReportInputs, calendar: WorkingCalendar, policy: CodePolicy 
 
     item_texts: dict[int, Item] = {}  # a stage is listed under several figures: its text is made once
 
-    def _received_item(stage: StageFacts) -> Item:
+    def item_for(stage: StageFacts) -> Item:
         found = item_texts.get(stage.stage_id)
         if found is None:
             found = item_texts[stage.stage_id] = received_item(stage)
@@ -491,9 +491,9 @@ def compute(inputs: ReportInputs, calendar: WorkingCalendar, policy: CodePolicy 
         )
         tsm.append(Figure(("tsm", "CH01", f"stage{n}_per_1000_homes"),
                           f"CH01 stage {n} complaints per 1,000 homes", per_thousand(count, homes), "rate",
-                          note=note, items=tuple(_received_item(s) for s in received[n])))
+                          note=note, items=tuple(item_for(s) for s in received[n])))
         tsm.append(Figure(("tsm", "CH01", f"stage{n}_received"), f"CH01 stage {n} complaints received", count,
-                          note=note, items=tuple(_received_item(s) for s in received[n])))
+                          note=note, items=tuple(item_for(s) for s in received[n])))
     for n in STAGES:
         rows = judged[n]
         total = len(rows)
@@ -538,14 +538,14 @@ def compute(inputs: ReportInputs, calendar: WorkingCalendar, policy: CodePolicy 
     for n in STAGES:
         rec.append(Figure(("received", f"stage{n}", "total"), f"Stage {n} {'complaints received' if n == 1 else 'escalations requested'}",
                           len(received[n]), note=f"{what[n]} {period}",
-                          items=tuple(_received_item(s) for s in received[n])))
+                          items=tuple(item_for(s) for s in received[n])))
     received_by_month = {n: by_month(received[n]) for n in STAGES}
     for i, name in enumerate(MONTHS):
         for n in STAGES:
             in_month = received_by_month[n][i]
             rec.append(Figure(("received", f"stage{n}", "by_month", name), f"{month_label(year, i)} stage {n}",
                               len(in_month), note=f"{what[n]} in {month_label(year, i)}",
-                              items=tuple(_received_item(s) for s in in_month)))
+                              items=tuple(item_for(s) for s in in_month)))
     for series in months[1:]:
         for n in STAGES:
             values = series.stage1 if n == 1 else series.stage2
@@ -553,12 +553,12 @@ def compute(inputs: ReportInputs, calendar: WorkingCalendar, policy: CodePolicy 
             rec.append(Figure(("received", "previous_years", str(series.year), f"stage{n}", "total"),
                               f"{series.label} stage {n} received{' (records start part-way)' if series.partial else ''}",
                               sum(values), note=f"{what[n]} in {series.label}",
-                              items=tuple(_received_item(s) for s in prior)))
+                              items=tuple(item_for(s) for s in prior)))
             prior_by_month = by_month(prior)
             for i, name in enumerate(MONTHS):
                 rec.append(Figure(("received", "previous_years", str(series.year), f"stage{n}", "by_month", name),
                                   f"{month_label(series.year, i)} stage {n}", values[i],
-                                  items=tuple(_received_item(s) for s in prior_by_month[i])))
+                                  items=tuple(item_for(s) for s in prior_by_month[i])))
     sections.append(Section("received", "Complaints received", "8.1(b)", rec))
 
     # --- by category ------------------------------------------------------------------------------
@@ -568,7 +568,7 @@ def compute(inputs: ReportInputs, calendar: WorkingCalendar, policy: CodePolicy 
         for name, count in sorted(counted.items(), key=lambda kv: (-kv[1], kv[0])):
             cat.append(Figure(("by_category", f"stage{n}", name), f"Stage {n}: {name}", count, of=len(received[n]),
                               note=f"{what[n]} {period} in the category {name}",
-                              items=tuple(_received_item(s) for s in received[n] if (s.category or "(none)") == name)))
+                              items=tuple(item_for(s) for s in received[n] if (s.category or "(none)") == name)))
     sections.append(Section("by_category", "Complaints by category", "8.1(b)", cat))
 
     # --- outcomes -----------------------------------------------------------------------------------
@@ -692,7 +692,7 @@ def compute(inputs: ReportInputs, calendar: WorkingCalendar, policy: CodePolicy 
                "Stage 2 requests as a share of stage 1 received", pct(len(received[2]), len(received[1])), "pct",
                note=f"{len(received[2])} stage 2 escalation requests ÷ {len(received[1])} stage 1 complaints received "
                     f"{period}, as many published reports count it (the two groups are not the same complaints)",
-               items=tuple(_received_item(s) for s in received[2])),
+               items=tuple(item_for(s) for s in received[2])),
     ]
     sections.append(Section("escalation", "Escalation", "8.1(b)", escalation))
 
