@@ -10,27 +10,43 @@ a worker. Nothing here imports SQLAlchemy at module level.
 
 from __future__ import annotations
 
+import asyncio
 import gc
+import logging
+import os
+import select
+import signal
+import sys
 import threading
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Iterable
 
+from rich.text import Text
 from textual import work
 from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.screen import Screen
+from textual.worker import WorkerFailed
 
 from chc_tui.context import os_user
 from chc_tui.domain import StaleRecord
+from screens.format import drop_control_characters
+from screens.live import is_live
 from screens.main import EarlyPaint, MainScreen  # the other screens load when first needed, after the first paint
+from store.errors import explain
 
 if TYPE_CHECKING:
     from chc_tui.services import ComplaintDetail, Services
 
 REFRESH_SECONDS = 60  # deadlines recount each minute, so "today" rolls over at midnight
 WATCH_SECONDS = 2  # how often to look for other handlers' commits
+TERMINAL_SECONDS = 1  # how often to check that the terminal is still there
+HUNG_UP = 129  # the exit status when the terminal went away: 128 + SIGHUP, as shells report it
+HUNG_UP_GRACE = 5  # seconds for the usual exit once the terminal has gone, before a hard one
 EARLY_ROWS = 150  # open complaints read as rows for the first paint: more than a screen holds
+
+log = logging.getLogger(__name__)
 
 
 class ChcApp(App):
@@ -43,6 +59,7 @@ class ChcApp(App):
 
     def __init__(self, services: Services | None = None, *, db_path: Path | str | None = None) -> None:
         super().__init__()
+        drop_control_characters()  # no record's text can drive the terminal
         if services is None and db_path is None:
             raise ValueError("give ready services or a database path")
         self.services: Services | None = services
@@ -55,6 +72,8 @@ class ChcApp(App):
         self._early_painted = threading.Event()
         self._seen_version: int | None = None
         self._waiting: list = []  # actions asked for before the services were ready
+        self._problem_shown: str | None = None  # the database problem last told (not every 2 s)
+        self._hung_up = False
 
     @property
     def db_label(self) -> str:
@@ -66,6 +85,7 @@ class ChcApp(App):
         return f"{url.host or 'localhost'}/{url.database}"
 
     def on_mount(self) -> None:
+        self._watch_terminal()
         self.sub_title = f"{os_user()} · {self.db_label}"
         self.push_screen(MainScreen())
         if self.services is None:
@@ -74,6 +94,38 @@ class ChcApp(App):
             self._open_database()
         else:
             self._services_ready(self.services)
+
+    def _watch_terminal(self) -> None:
+        """Stop when the terminal goes away (an SSH link dropped, a tmux pane killed).
+
+        Textual reads the terminal until told to stop: at its end a read returns nothing
+        at once, every time, and the app spun at 30-70% CPU for ever with nobody to see it
+        (issue 15, item 10). SIGHUP is the usual news; when the shell does not pass it on
+        (or it is ignored), the terminal reports its hang-up to poll()."""
+        if self.is_headless:
+            return  # tests: no terminal to lose
+        with _unsupported():
+            asyncio.get_running_loop().add_signal_handler(signal.SIGHUP, self.terminal_gone, "hang-up signal")
+        with _unsupported():
+            hang_up = select.poll()
+            hang_up.register(sys.__stdin__.fileno(), select.POLLHUP)  # POLLERR and POLLNVAL come too
+
+            def check() -> None:
+                if any(events & (select.POLLHUP | select.POLLERR | select.POLLNVAL) for _, events in hang_up.poll(0)):
+                    self.terminal_gone("the terminal hung up")
+
+            self.set_interval(TERMINAL_SECONDS, check)
+
+    def terminal_gone(self, why: str) -> None:
+        """Exit between two messages: every save is one transaction, so nothing is
+        half-written; what was typed into an open form is lost (nobody can see it now)."""
+        if self._hung_up:
+            return
+        self._hung_up = True
+        log.warning("the terminal went away (%s): chc exits", why)
+        _write_to_nowhere()
+        threading.Thread(target=_exit_after_grace, daemon=True, name="chc-hung-up").start()
+        self.exit(return_code=HUNG_UP)
 
     def read_early(self) -> None:
         """Read and assess the open deadlines now, for the first paint (see run_app)."""
@@ -97,7 +149,10 @@ class ChcApp(App):
 
             services = Services.open(self.db_path)
         except Exception as exc:  # a locked, corrupt or too-new file: say so, do not crash
-            self.call_from_thread(self._open_failed, f"{type(exc).__name__}: {exc}")
+            problem = explain(exc)
+            if problem is None:
+                log.exception("could not open the database")
+            self.call_from_thread(self._open_failed, problem or f"{type(exc).__name__} (details in the log)")
             return
         self.call_from_thread(self._services_ready, services)
         import screens.complaint  # noqa: F401  (ready before the first Enter: no wait then)
@@ -170,9 +225,9 @@ class ChcApp(App):
         self.refresh_views()
         for screen in self.screen_stack:
             screen.refresh_bindings()
-        self.set_interval(REFRESH_SECONDS, self.refresh_views)
+        self.set_interval(REFRESH_SECONDS, self._telling_problems(self.refresh_views))
         self._seen_version = services.db.data_version()
-        self.set_interval(WATCH_SECONDS, self._watch_other_sessions)
+        self.set_interval(WATCH_SECONDS, self._telling_problems(self._watch_other_sessions))
 
     # --- navigation and steps ----------------------------------------------------------
 
@@ -232,6 +287,8 @@ class ChcApp(App):
     def refresh_views(self) -> None:
         """Reload whatever is on screen (after a write, on the timer, on outside commits)."""
         for screen in self.screen_stack:
+            if not is_live(screen):
+                continue  # not built yet: it loads itself when mounted (screens/live.py)
             if isinstance(screen, MainScreen):
                 screen.refresh_data()
             elif hasattr(screen, "reload"):  # the complaint and self-assessment screens
@@ -242,6 +299,67 @@ class ChcApp(App):
         if version != self._seen_version:
             self._seen_version = version
             self.refresh_views()
+
+    # --- when something goes wrong -----------------------------------------------------
+
+    def _telling_problems(self, refresh):
+        """A timer's `refresh` that tells a database problem (once, not every 2 s) and
+        goes on trying, instead of stopping the app: a refresh writes nothing."""
+
+        def guarded() -> None:
+            try:
+                refresh()
+            except Exception as exc:
+                problem = explain(exc)
+                if problem is None:
+                    raise
+                self._tell_problem(problem, exc)
+            else:
+                self._problem_shown = None
+
+        return guarded
+
+    def _tell_problem(self, problem: str, exc: BaseException) -> None:
+        if problem != self._problem_shown:
+            log.warning("database problem (%s): %s", type(exc).__name__, problem)
+            self.notify(problem, severity="error", timeout=15, markup=False)
+        self._problem_shown = problem
+
+    async def _dispatch_action(self, namespace, action_name, params) -> bool:
+        """Every key's action, with the database's refusals told in words: a locked,
+        read-only, full or damaged database is not a bug, and must not close the app.
+        (Forms show theirs next to the save first: screens/forms.py.)"""
+        try:
+            return await super()._dispatch_action(namespace, action_name, params)
+        except Exception as exc:
+            problem = explain(exc)
+            if problem is None:
+                raise
+            self._problem_shown = None  # a key pressed: always answer it
+            self._tell_problem(problem, exc)
+            return True
+
+    def _handle_exception(self, error: Exception) -> None:
+        """The last resort for an error nothing else handled (Textual's own prints a
+        traceback with its local variables on exit: the records being saved, on screen).
+
+        A background load that failed on the database is told and the app goes on. Any
+        other error is logged with its traceback and the app stops with one plain line:
+        the handler or screen that raised has stopped processing, so going on could act
+        on a half-built screen. Nothing is half-saved: every write is one transaction."""
+        cause = error.error if isinstance(error, WorkerFailed) else error
+        problem = explain(cause)
+        if problem is not None and isinstance(error, WorkerFailed):
+            self._tell_problem(problem, cause)
+            return
+        log.exception("chc stopped after an unexpected error", exc_info=cause)
+        self._return_code = 1
+        if self._exception is None:  # as Textual does: run_test re-raises it in a test
+            self._exception = error
+            self._exception_event.set()
+        self.bell()
+        self._exit_renderables.append(Text(stopped_message(cause, problem)))
+        self._close_messages_no_wait()
 
     def on_key(self, event) -> None:
         """A key typed just after the one that opens a form reaches the screen underneath
@@ -303,6 +421,46 @@ class ChcApp(App):
         self.push_screen(ConfirmScreen("A form has unsaved changes. Quit and lose them?", yes="Quit", no="Go back"), decided)
 
 
+def stopped_message(exc: BaseException, problem: str | None) -> str:
+    """The one line printed when the app stops on an error: never the error's own text,
+    which can quote the records (a database error lists the values being written)."""
+    why = problem or f"an unexpected error ({type(exc).__name__})"
+    return (
+        f"chc stopped: {why}. Nothing was half-saved: each save is whole or not at all. "
+        "The details are in chc's log (chc doctor says where it is)."
+    )
+
+
+def _unsupported():
+    """No SIGHUP or poll() here (Windows, an odd stdin): the app runs on without the watch."""
+    from contextlib import suppress
+
+    return suppress(AttributeError, NotImplementedError, OSError, RuntimeError, ValueError)
+
+
+def _write_to_nowhere() -> None:
+    """Send the terminal's output to /dev/null: Textual's last writes (restoring a terminal
+    nobody has) then succeed instead of failing on a hung-up one."""
+    with _unsupported():
+        null = os.open(os.devnull, os.O_WRONLY)
+        for stream in (sys.__stdout__, sys.__stderr__):
+            os.dup2(null, stream.fileno())
+        os.close(null)
+
+
+def _exit_after_grace() -> None:
+    """The last guarantee. A write that failed on the hung-up terminal before the news
+    came ends Textual's output thread, and its exit then waits on that thread for ever
+    (seen under tmux). Between messages no write is open on the screen's thread, and
+    SQLite undoes any transaction a process leaves unfinished: nothing is half-written."""
+    import time
+
+    time.sleep(HUNG_UP_GRACE)
+    log.warning("chc had not exited %s s after its terminal went away: stopping now", HUNG_UP_GRACE)
+    logging.shutdown()
+    os._exit(HUNG_UP)
+
+
 def collect_garbage_again() -> None:
     """After the first paint: what start-up built lives as long as the app, so it is
     frozen out of later collections (shorter pauses while typing), then collection resumes."""
@@ -326,4 +484,4 @@ def run_app(path: Path) -> int:
         collect_garbage_again()  # however the app ended, even before its first paint
     if app.services is not None:
         app.services.db.dispose()
-    return 0
+    return app.return_code or 0

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import logging
 from datetime import date
 
 from rich.console import RenderableType
@@ -10,6 +11,9 @@ from rich.text import Text
 
 from chc_tui.deadlines import Due
 from chc_tui.domain import DeadlineState, Step
+from store.errors import explain
+
+log = logging.getLogger(__name__)
 
 STATE_STYLE = {
     DeadlineState.OVERDUE: "bold red",
@@ -24,8 +28,42 @@ STATUS_LABEL = {"open": "open", "closed": "closed", "refused": "refused", "withd
 def plain(value: RenderableType) -> RenderableType:
     """A str as Text, so a Rich table cell or group shows it exactly as typed: a str there
     is read as Rich markup, where "[kitchen]" vanishes and "[/x]" raises MarkupError.
-    Anything else (Text, a table...) is returned as it is."""
+    Anything else (Text, a table...) is returned as it is. Control characters are
+    dropped from every text drawn (see drop_control_characters)."""
     return Text(value) if isinstance(value, str) else value
+
+
+# Every C0 control but tab and newline, DEL, and the C1 controls (0x9b is a CSI by itself).
+CONTROL_CHARACTERS = [c for c in (*range(0x20), 0x7F, *range(0x80, 0xA0)) if c not in (0x09, 0x0A)]
+
+
+def drop_control_characters() -> None:
+    """Draw no control character from a record, whatever screen or widget shows it.
+
+    Rich and Textual drop only a few (bell, backspace, form feed, CR...) from the text
+    they draw, and let ESC through: a resident's name imported as "Ann \x1b[2J" cleared
+    the handler's terminal, and an OSC sequence retitled their window (issue 15, item 11).
+    Both read their list from one table as each text is made; extending those tables is
+    the one place every name, note and typed value passes, so no screen can forget it.
+    Terminal control itself does not pass through text (it is written as segments)."""
+    import rich.control
+    import textual.content
+
+    for table in (rich.control._CONTROL_STRIP_TRANSLATE, textual.content._CONTROL_STRIP_TRANSLATE):
+        table.update(dict.fromkeys(CONTROL_CHARACTERS))
+
+
+def not_saved(exc: Exception) -> str | None:
+    """What a form shows, next to its save, when the database refused the save (busy,
+    read-only, full, damaged): what happened and what to do, in words. None for any
+    other error: a bug, left to the app's last-resort handler (chc_tui/app.py)."""
+    problem = explain(exc)
+    if problem is None:
+        return None
+    # The type and the plain message only: a database error's own text quotes the values
+    # being written (the resident's name, the note...).
+    log.warning("save not made (%s): %s", type(exc).__name__, problem)
+    return f"Not saved: {problem}. What you typed is kept: Ctrl+S tries again, Esc leaves it."
 
 
 def d(value: date | None) -> str:

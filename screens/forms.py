@@ -23,6 +23,7 @@ from textual.widgets import Checkbox, Input, Label, Select, Static, TextArea
 from chc_tui.dates import DateParseError, parse_date
 from chc_tui.domain import StepRefused
 from screens.confirm import ConfirmScreen
+from screens.format import not_saved
 from screens.typeahead import retyped
 
 
@@ -293,6 +294,10 @@ class StepForm(ModalScreen[Any]):
         except StepRefused as refused:
             self._show_refusal(refused)
             return
+        except Exception as exc:
+            if not self._show_not_saved(exc):
+                raise  # a bug: the app's last-resort handler logs it
+            return
         finally:
             self._saving = False
         self.dismiss(result)
@@ -312,6 +317,16 @@ class StepForm(ModalScreen[Any]):
         if first_field:
             self._focus_field(first_field)
         self.app.bell()
+
+    def _show_not_saved(self, exc: Exception) -> bool:
+        """If the database refused the save, say so above the fields (the typing stays)."""
+        message = not_saved(exc)
+        if message is None:
+            return False
+        self._set_message(self.query_one("#form-errors", Static), message)
+        self.call_after_refresh(self._fit_fields)
+        self.app.bell()
+        return True
 
     def _show_letter(self, values: dict[str, Any], draft) -> None:
         from screens.letter import LetterScreen

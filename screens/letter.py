@@ -22,6 +22,7 @@ from textual.widgets import Static, TextArea
 from chc_tui.domain import StepRefused
 from screens.keybar import KeyBar
 from screens.confirm import ConfirmScreen
+from screens.format import not_saved
 
 
 @dataclass(frozen=True)
@@ -98,6 +99,13 @@ class LetterScreen(Screen["Sent | None"]):
             result = self.send(self.text)
         except StepRefused as refused:
             self._show_errors([p.message for p in refused.problems])
+            self.app.bell()
+            return
+        except Exception as exc:
+            message = not_saved(exc)  # the letter is kept, as typed, for another Ctrl+S
+            if message is None:
+                raise
+            self._show_errors([message])
             self.app.bell()
             return
         finally:

@@ -20,6 +20,7 @@ from rich.text import Text
 from screens.fast_table import FastTable
 from screens.keybar import KeyBar
 from screens.titlebar import TitleBar
+from screens.live import when_live
 from screens.typeahead import retyped
 from screens.format import STATE_STYLE, days_left_text, short, state_text, step_text
 
@@ -193,7 +194,7 @@ class MainScreen(Screen):
             overdue_on=self.services.today if self.overdue_only else None,
             limit=LIST_PAGE,
         )
-        self.app.call_from_thread(self._show, dues, rows, self.services.today)
+        self.app.call_from_thread(when_live(self, self._show), dues, rows, self.services.today)
 
     def _show(self, dues: list[Due], rows: list[Due], today: date, panel_rows: int = PANEL_ROWS,
               early_counts: tuple[dict[DeadlineState, int], int] | None = None) -> None:

@@ -38,6 +38,7 @@ from chc_tui.report_export import FORMATS, default_filename
 from chc_tui.report_service import ReportService
 from screens.keybar import KeyBar
 from screens.fast_table import FastTable
+from screens.live import when_live
 from screens.titlebar import TitleBar
 from screens.forms import FieldSpec, FormSpec, StepForm
 
@@ -501,7 +502,7 @@ class ReportScreen(Screen):
     @work(thread=True, exclusive=True, group="report-load")
     def _load(self, year: int) -> None:
         report = self.reports.report(year)
-        self.app.call_from_thread(self._show, report)
+        self.app.call_from_thread(when_live(self, self._show), report)  # the handler may have left
 
     def _show(self, report: AnnualReport) -> None:
         if report.year != self.year:
