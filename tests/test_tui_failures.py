@@ -45,13 +45,18 @@ def form_message(app) -> str:
     return str(screen.query_one("#form-errors").render()).strip()
 
 
-async def type_a_note(pilot, reference: str) -> None:
-    """Open the complaint, press n, type the note's summary."""
+async def open_complaint(pilot, reference: str) -> None:
     app = pilot.app
     await pilot.pause()
     await app.workers.wait_for_complete()
     app.open_complaint(reference)
     await wait_for(pilot, lambda: isinstance(app.screen, ComplaintScreen) and app.screen.detail, "the complaint")
+
+
+async def type_a_note(pilot, reference: str) -> None:
+    """Open the complaint, press n, type the note's summary."""
+    app = pilot.app
+    await open_complaint(pilot, reference)
     await pilot.press("n")
     await wait_for(pilot, lambda: isinstance(app.screen, StepForm) and app.focused is not None, "the note form")
     summary = app.screen.query_one("#f-summary")
@@ -134,6 +139,33 @@ async def test_a_read_only_file_keeps_the_note_form_open(services, reference, tm
         await save_and_expect_the_form_kept(pilot, services, before, "read-only")
 
 
+async def test_a_letter_the_database_refuses_to_send_stays_with_its_text(services, reference, monkeypatch):
+    from screens.letter import LetterScreen
+
+    services.do("define", reference, understanding="Damp", outcomes_sought="Dry room", responsible_aspects="Repairs")
+    app = build_app(services)
+    async with app.run_test(size=(100, 40)) as pilot:
+        await open_complaint(pilot, reference)
+        await pilot.press("a")
+        await wait_for(pilot, lambda: isinstance(app.screen, StepForm) and app.focused is not None, "the form")
+        await pilot.press("ctrl+s")
+        await wait_for(pilot, lambda: isinstance(app.screen, LetterScreen), "the drafted letter")
+        letter = app.screen
+        letter.query_one("#letter-text").insert("P.S. typed by hand\n")
+        typed = letter.text
+        before = dump(services.db)
+
+        def locked(*args, **kwargs):
+            raise sqlite3.OperationalError("database is locked")
+
+        monkeypatch.setattr(services, "do", locked)
+        await pilot.press("ctrl+s")
+        errors = lambda: str(letter.query_one("#letter-errors").render())  # noqa: E731
+        await wait_for(pilot, lambda: "busy" in errors(), "the letter screen to say why")
+        assert app.screen is letter and letter.text == typed
+        assert dump(services.db) == before
+
+
 async def test_opening_and_closing_complaints_while_the_refresh_fires_never_crashes(services, reference):
     """Enter then Escape a few tenths of a second apart, while the 2-second watch reloads
     every screen: a complaint screen pushed but not yet built has no #detail yet."""
@@ -169,10 +201,7 @@ async def test_an_unexpected_error_stops_the_app_with_one_plain_line_and_logs_it
     app = build_app(services)
     with pytest.raises(KeyError):  # run_test hands the error on, for tests
         async with app.run_test(size=(100, 40)) as pilot:
-            await pilot.pause()
-            await app.workers.wait_for_complete()
-            app.open_complaint(reference)
-            await wait_for(pilot, lambda: isinstance(app.screen, ComplaintScreen) and app.screen.detail, "the complaint")
+            await open_complaint(pilot, reference)
             await pilot.press("v")
             await wait_for(pilot, lambda: app._exit, "the app to stop")
     printed = capsys.readouterr()
@@ -224,10 +253,7 @@ async def test_a_database_problem_in_the_watch_is_told_once_and_the_app_goes_on(
 async def test_a_database_problem_on_a_key_is_told_and_the_app_goes_on(services, reference, monkeypatch):
     app = build_app(services)
     async with app.run_test(size=(100, 40)) as pilot:
-        await pilot.pause()
-        await app.workers.wait_for_complete()
-        app.open_complaint(reference)
-        await wait_for(pilot, lambda: isinstance(app.screen, ComplaintScreen) and app.screen.detail, "the complaint")
+        await open_complaint(pilot, reference)
 
         def locked(*args, **kwargs):
             raise sqlite3.OperationalError("database is locked")
