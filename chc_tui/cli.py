@@ -150,22 +150,17 @@ def _cmd_deadlines(args) -> int:
     return 0
 
 
-def demo_db_path() -> Path:
-    from platformdirs import user_data_dir
+def _demo_path(args) -> tuple[Path, bool]:
+    """The demo's file (--db, else its own default) and whether it is the default."""
+    from chc_tui.demo_file import default_demo_path
 
-    return Path(user_data_dir("chc-tui", appauthor=False)) / "demo.db"
-
-
-def _built_today(path: Path) -> bool:
-    from datetime import date
-
-    return path.exists() and date.fromtimestamp(path.stat().st_mtime) == date.today()
+    return (Path(args.db).expanduser(), False) if args.db else (default_demo_path(), True)
 
 
-def _make_demo(path: Path, count: int = 200) -> Path:
+def _make_demo(path: Path, count: int = 200, *, is_default: bool) -> Path:
     from chc_tui.demo import build_demo_database
 
-    build_demo_database(path, count=count)
+    build_demo_database(path, count=count, replace_unmarked=is_default)
     return path
 
 
@@ -174,6 +169,8 @@ def main(argv: list[str] | None = None) -> int:
     # owner and their group only: handlers share one database through a group, and
     # residents' personal data is never readable by everyone on a shared server.
     os.umask(0o007)
+    from chc_tui.demo_file import DemoRefused
+
     args = build_parser().parse_args(argv)
     if args.version:
         from chc_tui import __version__
@@ -184,16 +181,19 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "calendar":
             return _cmd_calendar(args)
         if args.command == "demo":
-            path = Path(args.db) if args.db else demo_db_path()
-            _make_demo(path, args.count)
+            path, is_default = _demo_path(args)
+            _make_demo(path, args.count, is_default=is_default)
             print(f"demo database written to {path}")
             return 0
         if args.demo:
-            path = Path(args.db) if args.db else demo_db_path()
-            if not _built_today(path):
+            from chc_tui.demo_file import check_demo_target, demo_built_on
+
+            path, is_default = _demo_path(args)
+            check_demo_target(path, is_default=is_default)  # before the message: nothing is built
+            if demo_built_on(path) != date.today():
                 # Its dates are relative to today: made afresh each day, kept within the day.
                 print("Building the demo database (about 200 complaints, dated from today)...", file=sys.stderr)
-                _make_demo(path)
+                _make_demo(path, is_default=is_default)
         else:
             path = _database_path(args)
         if args.command == "deadlines":
@@ -245,6 +245,9 @@ def main(argv: list[str] | None = None) -> int:
         from chc_tui.app import run_app
 
         return run_app(path)
+    except DemoRefused as exc:
+        print(f"chc: {exc}", file=sys.stderr)
+        return 2
     except KeyboardInterrupt:
         return 130
     except BrokenPipeError:  # `chc deadlines | head`: the reader left, nothing is wrong
