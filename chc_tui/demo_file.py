@@ -32,7 +32,9 @@ def demo_built_on(path: Path) -> date | None:
     if not path.is_file() or path.stat().st_size == 0:
         return None
     try:
-        with closing(sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=5)) as conn:
+        # immutable: no -wal or -shm made beside someone's real database just to look. The
+        # mark is in the main file itself (the build folds its WAL in before moving it).
+        with closing(sqlite3.connect(f"file:{path}?mode=ro&immutable=1", uri=True)) as conn:
             row = conn.execute("SELECT value FROM setting WHERE key = ?", (DEMO_MARK,)).fetchone()
     except sqlite3.Error:
         return None

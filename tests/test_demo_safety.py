@@ -47,6 +47,7 @@ def test_the_demo_refuses_a_real_database_and_leaves_it_whole(real_db, argv, cap
     assert rc == 2
     assert "is not a demo database" in capsys.readouterr().err
     assert real_db.read_bytes() == before and complaints_in(real_db) == 3
+    assert sorted(p.name for p in real_db.parent.iterdir()) == ["real.db"], "nothing made beside it"
 
 
 def test_the_demo_refuses_any_other_file_and_an_empty_one(tmp_path):
