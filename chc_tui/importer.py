@@ -227,6 +227,7 @@ def _raw_rows(path: Path) -> Iterator[tuple[int, Cells]]:
     raise SheetUnreadable(f"{path.name}: chc reads .csv and .xlsx files (save the sheet as one of those)")
 
 
+CHUNK = 1 << 16  # bytes read at a time to tell a file's encoding and digest
 SAVE_AS = "save it from the spreadsheet as 'CSV UTF-8' and import that"
 _CP1252_UNDEFINED = frozenset(b"\x81\x8d\x8f\x90\x9d")
 
@@ -246,7 +247,7 @@ def csv_encoding(path: Path) -> str:
         handle.seek(0)
         utf8 = codecs.getincrementaldecoder("utf-8")()
         is_utf8, is_cp1252 = True, True
-        for chunk in iter(lambda: handle.read(1 << 20), b""):
+        for chunk in iter(lambda: handle.read(CHUNK), b""):
             if b"\x00" in chunk:
                 raise SheetUnreadable(f"{path.name} is not text chc can read (UTF-16 without a byte-order mark?): {SAVE_AS}")
             if is_utf8:
@@ -300,7 +301,7 @@ def fingerprint(path: Path) -> str:
     """The file's content, as a digest: an import checks the file it then writes."""
     digest = hashlib.sha256()
     with Path(path).open("rb") as handle:
-        for chunk in iter(lambda: handle.read(1 << 20), b""):
+        for chunk in iter(lambda: handle.read(CHUNK), b""):
             digest.update(chunk)
     return digest.hexdigest()
 
@@ -681,6 +682,7 @@ def _write(db: Database, run: _Run, report: ImportReport, checked: str) -> None:
                         report.imported.append(outcome)
                         written.append(_complaint_id(session, outcome.reference))
                 journal.note(session, written)
+            journal.written += written  # committed: now they are there to remove
             done += len(batch)
             run.progress(Progress(IMPORTING, done, report.rows))
         _same_file(run.sheet, checked)
@@ -776,7 +778,6 @@ class _Journal:
         value = {"file": self.file, "started": self.started, "host": socket.gethostname(), "pid": os.getpid(),
                  "complaints": written}
         session.add(Setting(key=f"{JOURNAL}{self.run}.{self.batches:06d}", value=json.dumps(value)))
-        self.written += written  # only once the batch commits does it count
 
     def finish(self, db: Database) -> None:
         with db.write() as session:
