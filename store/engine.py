@@ -103,6 +103,25 @@ class Database:
                 finally:
                     self._local.session = None
 
+    def rehearsal(self) -> Database:
+        """A database to try writes on without taking this one's write lock, for a dry run
+        that rolls back everything it writes (chc_tui.importer). For SQLite, an in-memory
+        copy read like any reader reads (other handlers keep saving meanwhile); used from
+        the thread that made it. For a server, the same database with its writes not
+        queued on the write lock. Dispose of it when done."""
+        if self.url is not None:
+            copy = Database(self.url)
+            copy._write_engine = copy.engine
+            return copy
+        copy = Database(":memory:")
+        source = sqlite3.connect(self.path)
+        try:
+            with copy.engine.connect() as conn:
+                source.backup(conn.connection.dbapi_connection)
+        finally:
+            source.close()
+        return copy
+
     @property
     def is_server(self) -> bool:
         return self.url is not None
