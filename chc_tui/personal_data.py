@@ -6,9 +6,7 @@ anonymous facts the reports count (dates, stages, categories, decisions, amounts
 from __future__ import annotations
 
 import json
-import re
 import shutil
-import unicodedata
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -18,6 +16,7 @@ from dateutil.relativedelta import relativedelta
 from sqlalchemy import delete, update
 from sqlmodel import Session, select
 
+from chc_tui.file_names import safe_file_name
 from chc_tui.context import StepContext
 from chc_tui.domain import Problem, Status, StepRefused
 from chc_tui.settings import get_setting
@@ -104,21 +103,6 @@ def _copy_attachment(attachment: dict[str, Any], attachments_from: Path, folder:
     with source.open("rb") as src, target.open("wb") as dst:
         shutil.copyfileobj(src, dst, COPY_CHUNK)
     return True
-
-
-_ESCAPE_SEQUENCE = re.compile(r"\x1b(\[[0-9;?]*[ -/]*[@-~]|\][^\x07\x1b]*(\x07|\x1b\\)?|.)?")
-MAX_NAME_BYTES = 200  # below every common file system's 255-byte limit
-
-
-def safe_file_name(name: str) -> str:
-    """A file name made from data, safe to write and to show: no folder separators, no
-    `..`, no control characters or terminal escape sequences, not hidden, not too long."""
-    text = _ESCAPE_SEQUENCE.sub("", unicodedata.normalize("NFC", str(name)))
-    text = "".join("_" if ch in "/\\" or unicodedata.category(ch)[0] == "C" else ch for ch in text)
-    text = re.sub(r"\.{2,}", ".", text).strip().lstrip(".")
-    while len(text.encode("utf-8")) > MAX_NAME_BYTES:
-        text = text[:-1]
-    return text or "attachment"
 
 
 def find_residents(session: Session, text: str) -> list[Resident]:
