@@ -13,6 +13,8 @@ import argparse
 import sys
 from pathlib import Path
 
+from chc_tui.terminal import terminal_safe
+
 FORMATS = ("csv", "xlsx")  # as chc_tui.exporter's, kept here so `chc --help` stays light
 
 
@@ -54,16 +56,16 @@ def run_import(args, path: Path | str) -> int:
             print(f"chc: {exc}", file=sys.stderr)
             return 2
         if report.ignored_columns:
-            print(f"Columns left out (chc does not know them): {', '.join(report.ignored_columns)}")
+            print(terminal_safe(f"Columns left out (chc does not know them): {', '.join(report.ignored_columns)}"))
         for problem in report.problems:
-            print(f"chc: {problem}", file=sys.stderr)
+            print(terminal_safe(f"chc: {problem}"), file=sys.stderr)
         for skipped in report.already:
-            print(skipped)
+            print(terminal_safe(skipped))
         if not report.problems:
             for done in report.imported:
                 moved = f" as {done.reference}" if done.sheet_reference and done.sheet_reference != done.reference else ""
                 verb = "would be imported" if report.dry_run else "imported"
-                print(f"row {done.row}: {done.sheet_reference or done.reference} {verb}{moved}")
+                print(terminal_safe(f"row {done.row}: {done.sheet_reference or done.reference} {verb}{moved}"))
         print(report.summary(), file=sys.stderr if report.problems else sys.stdout)
         return 2 if report.problems else 0
     finally:

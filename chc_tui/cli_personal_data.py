@@ -7,6 +7,8 @@ import sys
 from datetime import date
 from pathlib import Path
 
+from chc_tui.terminal import terminal_safe
+
 
 def add_personal_data_parser(sub, with_db) -> None:
     parser = sub.add_parser("personal-data", parents=[with_db], help="subject access export and anonymisation (UK GDPR)")
@@ -37,7 +39,7 @@ def run_personal_data(args, path) -> int:
             with db.read() as session:
                 found = session.exec(select(Resident).where(Resident.name.contains(args.text))).all()  # type: ignore[attr-defined]
             for resident in found:
-                print(f"{resident.id:>6}  {resident.name}  {resident.address}")
+                print(terminal_safe(f"{resident.id:>6}  {resident.name}  {resident.address}"))
             return 0 if found else 1
         if args.personal_command == "export":
             attachments = None
@@ -52,7 +54,7 @@ def run_personal_data(args, path) -> int:
             with db.read() as session:
                 due = personal_data.due_for_anonymisation(session, date.today())
             for item in due:
-                print(f"{item.resident_id:>6}  {item.name}  last complaint closed {item.last_closed_on:%d/%m/%Y}")
+                print(terminal_safe(f"{item.resident_id:>6}  {item.name}  last complaint closed {item.last_closed_on:%d/%m/%Y}"))
             if not due:
                 print("No resident is past the retention period.")
             return 0

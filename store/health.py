@@ -19,7 +19,7 @@ from urllib.parse import quote
 from store.backup import backups_dir
 from store.errors import CORRUPT, DatabaseProblem, explain
 from store.paths import check_database_file
-from store.sharing import database_files, is_shared_folder
+from store.sharing import database_files, is_shared_folder, settle
 
 LOW_DISK_BYTES = 500 * 1024 * 1024
 RESTORE = "the file is damaged: restore the latest good backup with chc restore FILE"
@@ -57,6 +57,17 @@ def read_only(path: Path) -> sqlite3.Connection:
 
 def _inside(db_path: Path) -> list[Check]:
     """Integrity, schema and journal mode; a file SQLite cannot read is reported, not raised."""
+    journals = [p for p in database_files(db_path)[1:] if not p.exists()]
+    try:
+        return _read_inside(db_path)
+    finally:
+        # SQLite made the journals with the database's mode; a read-only close leaves them,
+        # and one the group cannot write would lock the others out (issue 15).
+        for made in (p for p in journals if p.exists()):
+            settle(made)
+
+
+def _read_inside(db_path: Path) -> list[Check]:
     try:
         with closing(read_only(db_path)) as conn:
             rows = conn.execute("PRAGMA integrity_check").fetchall()
