@@ -196,11 +196,11 @@ def _check_database(args, path) -> None:
 def _failed(exc: Exception) -> int:
     """One line for the handler, the traceback for the log."""
     from chc_tui.log import log_path
-    from store.errors import explain
+    from store.errors import DatabaseProblem, explain
 
     message = explain(exc)
-    if message is not None:
-        log.warning("chc: %s", message, exc_info=exc)
+    if message is not None:  # the cause's traceback, if there is one, says which call met it
+        log.warning("chc: %s", message, exc_info=exc if exc.__cause__ or not isinstance(exc, DatabaseProblem) else None)
         print(f"chc: {terminal_safe(message)}", file=sys.stderr)
         return 2
     log.error("unexpected error", exc_info=exc)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sqlite3
 import threading
-from contextlib import contextmanager
+from contextlib import closing, contextmanager
 from pathlib import Path
 from typing import Iterator
 
@@ -154,12 +154,15 @@ class Database:
         self.engine.dispose()
 
 
-def _refuse_foreign(engine: Engine, path: Path) -> None:
+def _refuse_foreign(path: Path) -> None:
     # An SQLite file from another program has tables but no chc schema version: adding
-    # chc's tables to it would be wrong, and a mistyped path would hide the real database.
-    with engine.connect() as conn:
-        tables = conn.exec_driver_sql("SELECT count(*) FROM sqlite_master WHERE type = 'table'").scalar()
-    if tables:
+    # chc's tables to it (or even switching it to WAL) would change another program's
+    # file, and a mistyped path would hide the real database. Read-only, before our pragmas.
+    from urllib.parse import quote
+
+    with closing(sqlite3.connect(f"file:{quote(str(path))}?mode=ro", uri=True, timeout=BUSY_TIMEOUT_MS / 1000)) as conn:
+        tables = {row[0] for row in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+    if tables and "alembic_version" not in tables:
         raise DatabaseProblem(f"{path} is an SQLite database but not a chc one; check --db or CHC_DB")
 
 
@@ -168,28 +171,29 @@ def open_database(path: Path | str, create: bool = True) -> Database:
     (for its owner and group, see store.sharing) only when `create`. A problem a handler
     can act on (locked, read-only, corrupt, too new, not a database) is raised as
     DatabaseProblem with its one-line message."""
-    from store.migrate import current_revision, upgrade
+    from store.migrate import upgrade
     from store.paths import is_url
     from store.sharing import create_file, settle_database
 
-    if not is_url(path):
-        path = Path(path)
-        check_database_file(path, create)
-        if not create_file(path):
-            settle_database(path)
-    db = Database(path)
+    db = None
     try:
-        if not db.is_server and current_revision(db.engine) is None:
-            _refuse_foreign(db.engine, db.path)
+        if not is_url(path):
+            path = Path(path)
+            check_database_file(path, create)
+            if not create_file(path):
+                settle_database(path)
+                _refuse_foreign(path)
+        db = Database(path)
         upgrade(db.engine)
         if not db.is_server:
             settle_database(db.path)  # the journals SQLite has just made, or found
     except Exception as exc:
-        db.dispose()
+        if db is not None:
+            db.dispose()
         message = explain(exc)
         if message is None or isinstance(exc, DatabaseProblem):
             raise
-        where = "" if db.is_server else f"{path}: "  # never a URL: it may hold a password
+        where = "" if is_url(path) else f"{path}: "  # never a URL: it may hold a password
         raise DatabaseProblem(f"{where}{message}") from exc
     return db
 
