@@ -5,10 +5,15 @@ from __future__ import annotations
 
 import argparse
 import gc
+import logging
 import os
 import sys
 from datetime import date
 from pathlib import Path
+
+from chc_tui.terminal import terminal_safe
+
+log = logging.getLogger(__name__)
 
 
 def _parse_date_arg(text: str) -> date:
@@ -110,7 +115,7 @@ def _calendar_for(args):
         from chc_tui.settings import region as region_setting
         from store.engine import open_database
 
-        db = open_database(path)
+        db = open_database(path, create=False)
         with db.read() as session:
             region, closures = region_setting(session), closure_days(session)
         db.dispose()
@@ -143,7 +148,7 @@ def _cmd_deadlines(args) -> int:
     for due in dues:
         row = due.row
         print(
-            f"{row.reference:<12} {row.resident[:24]:<24} stage {row.stage} "
+            f"{terminal_safe(row.reference):<12} {terminal_safe(row.resident[:24]):<24} stage {row.stage} "
             f"{due.step.value:<11} due {row.due_on:%a %d/%m/%Y} "
             f"{due.days_left:>4} wd  {due.state.value}"
         )
@@ -164,6 +169,46 @@ def _make_demo(path: Path, count: int = 200, *, is_default: bool) -> Path:
     return path
 
 
+# Where nothing is there yet, these create the database: the app ("creating it on first
+# use"), an import, and a restore onto a new machine. Every other command needs it there
+# already, so that a mistyped --db or CHC_DB is an error, not a new empty database;
+# calendar and doctor say themselves when there is none.
+def _may_create(args) -> bool:
+    if args.command is None:
+        return True
+    if args.command == "import":
+        return not args.dry_run
+    return args.command == "restore"
+
+
+def _check_database(args, path) -> None:
+    from store.paths import check_database_file
+
+    if isinstance(path, Path) and args.command not in ("calendar", "doctor"):
+        check_database_file(path, create=_may_create(args))
+
+
+def _failed(exc: Exception) -> int:
+    """One line for the handler, the traceback for the log."""
+    from chc_tui.log import log_path
+    from store.errors import DatabaseProblem, explain
+
+    message = explain(exc)
+    if message is not None:  # the cause's traceback, if there is one, says which call met it
+        log.warning("chc: %s", message, exc_info=exc if exc.__cause__ or not isinstance(exc, DatabaseProblem) else None)
+        print(f"chc: {terminal_safe(message)}", file=sys.stderr)
+        return 2
+    log.error("unexpected error", exc_info=exc)
+    # The exception's own text can hold record data (an SQL statement's values): only its kind.
+    what = f"{exc.strerror}: {exc.filename}" if isinstance(exc, OSError) and exc.filename else type(exc).__name__
+    print(
+        f"chc: something went wrong that chc did not expect ({terminal_safe(what)}); "
+        f"please send {log_path()} to whoever looks after chc",
+        file=sys.stderr,
+    )
+    return 1
+
+
 def main(argv: list[str] | None = None) -> int:
     # Everything chc creates (database, WAL, attachments, backups, exports) is for the
     # owner and their group only: handlers share one database through a group, and
@@ -177,6 +222,9 @@ def main(argv: list[str] | None = None) -> int:
 
         print(__version__)
         return 0
+    from chc_tui.log import setup_logging
+
+    setup_logging()
     try:
         if args.command == "calendar":
             return _cmd_calendar(args)
@@ -196,6 +244,7 @@ def main(argv: list[str] | None = None) -> int:
                 _make_demo(path, is_default=is_default)
         else:
             path = _database_path(args)
+            _check_database(args, path)
         if args.command == "deadlines":
             args.db = str(path)
             return _cmd_deadlines(args)
@@ -253,6 +302,8 @@ def main(argv: list[str] | None = None) -> int:
     except BrokenPipeError:  # `chc deadlines | head`: the reader left, nothing is wrong
         sys.stderr.close()
         return 0
+    except Exception as exc:  # noqa: BLE001  (a handler sees one line; the log has the rest)
+        return _failed(exc)
 
 
 if __name__ == "__main__":

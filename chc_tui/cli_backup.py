@@ -93,13 +93,16 @@ def run_restore(args, path: Path) -> int:
 
 
 def run_doctor(path: Path) -> int:
-    from store.backup import doctor
+    from chc_tui.log import log_path
+    from chc_tui.terminal import terminal_safe
+    from store.health import doctor
 
     if isinstance(path, str):
         return _doctor_server(path)
     checks = doctor(path, date.today())
     for check in checks:
-        print(f"{'ok  ' if check.ok else 'FAIL'}  {check.name:<24} {check.detail}")
+        print(f"{'ok  ' if check.ok else 'FAIL'}  {check.name:<24} {terminal_safe(check.detail)}")
+    print(f"{'':<4}  {'log':<24} {log_path()} (send it with any report of a problem)")
     return 0 if all(c.ok for c in checks) else 1
 
 

@@ -15,6 +15,8 @@ import sys
 import time
 from pathlib import Path
 
+from chc_tui.terminal import terminal_safe
+
 FORMATS = ("csv", "xlsx")  # as chc_tui.exporter's, kept here so `chc --help` stays light
 PROGRESS_EVERY = 2.0  # seconds between progress lines
 
@@ -59,17 +61,17 @@ def run_import(args, path: Path | str) -> int:
             print(f"chc: {exc}", file=sys.stderr)
             return 2
         for note in report.notes:
-            print(note)
+            print(terminal_safe(note))
         if report.ignored_columns:
-            print(f"Columns left out (chc does not know them): {', '.join(report.ignored_columns)}")
+            print(terminal_safe(f"Columns left out (chc does not know them): {', '.join(report.ignored_columns)}"))
         for problem in report.problems:
-            print(f"chc: {problem}", file=sys.stderr)
+            print(terminal_safe(f"chc: {problem}"), file=sys.stderr)
         for skipped in report.already:
-            print(skipped)
+            print(terminal_safe(skipped))
         if not report.problems:
             verb = "would be imported" if report.dry_run else "imported"
             for done in report.imported:
-                print(done.line(verb))
+                print(terminal_safe(done.line(verb)))
         print(report.summary(), file=sys.stderr if report.problems else sys.stdout)
         return 2 if report.problems else 0
     finally:

@@ -7,6 +7,8 @@ import sys
 from datetime import date
 from pathlib import Path
 
+from chc_tui.terminal import terminal_safe
+
 
 def add_personal_data_parser(sub, with_db) -> None:
     parser = sub.add_parser("personal-data", parents=[with_db], help="subject access export and anonymisation (UK GDPR)")
@@ -33,7 +35,7 @@ def run_personal_data(args, path) -> int:
             with db.read() as session:
                 found = personal_data.find_residents(session, args.text)
             for resident in found:
-                print(f"{resident.id:>6}  {resident.name}  {resident.address}")
+                print(terminal_safe(f"{resident.id:>6}  {resident.name}  {resident.address}"))
             return 0 if found else 1
         if args.personal_command == "export":
             return _export(db, args.resident, args.out)
@@ -41,7 +43,7 @@ def run_personal_data(args, path) -> int:
             with db.read() as session:
                 due = personal_data.due_for_anonymisation(session, date.today())
             for item in due:
-                print(f"{item.resident_id:>6}  {item.name}  last complaint closed {item.last_closed_on:%d/%m/%Y}")
+                print(terminal_safe(f"{item.resident_id:>6}  {item.name}  last complaint closed {item.last_closed_on:%d/%m/%Y}"))
             if not due:
                 print("No resident is past the retention period.")
             return 0

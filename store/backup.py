@@ -1,4 +1,5 @@
-"""Backups, restores and a health check for the SQLite file, safe while others work.
+"""Backups and restores of the SQLite file, safe while others work (the health check is
+store.health).
 
 A backup is SQLite's online backup API: a consistent copy of the last committed state,
 taken page by page while other sessions go on reading and writing. Every copy is checked
@@ -12,13 +13,10 @@ from __future__ import annotations
 import logging
 import os
 import re
-import shutil
 import sqlite3
-import stat
 import tempfile
 import time
 from contextlib import closing, contextmanager
-from dataclasses import dataclass
 from datetime import date, datetime
 from functools import lru_cache
 from pathlib import Path
@@ -34,7 +32,6 @@ log = logging.getLogger(__name__)
 SHARED_FILE_MODE = 0o660  # owner and group read and write; never everyone (issue 8)
 SHARED_DIR_MODE = 0o2770  # setgid: files made inside keep the folder's group
 KEEP_DAILY_BACKUPS = 14
-LOW_DISK_BYTES = 500 * 1024 * 1024
 STALE_WITHOUT_LOCKS_SECONDS = 24 * 3600  # where there is no flock to ask
 JUST_CREATED_SECONDS = 60
 
@@ -374,60 +371,3 @@ def schema_problems(found: SchemaObjects, expected: SchemaObjects, revision: str
         elif found[(kind, name)] != (table, sql):
             problems.append(f"its {kind} {name!r} is not defined as schema {revision} defines it")
     return problems
-
-
-# --- health -------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Check:
-    name: str
-    ok: bool
-    detail: str
-
-
-def _mode_check(path: Path, what: str) -> Check:
-    mode = stat.S_IMODE(path.stat().st_mode)
-    if mode & stat.S_IRWXO:
-        return Check(f"{what} permissions", False,
-                     f"{path} is open to everyone ({oct(mode)}); run: chmod o-rwx '{path}'")
-    return Check(f"{what} permissions", True, f"{oct(mode)}, owner and group only")
-
-
-def doctor(db_path: Path, today: date) -> list[Check]:
-    """Integrity, schema version, file permissions, free disk and the latest backup."""
-    from store.migrate import HEAD, known_revisions
-
-    db_path = Path(db_path)
-    if not db_path.exists():
-        return [Check("database", False, f"there is no database at {db_path}")]
-    checks: list[Check] = []
-    with closing(sqlite3.connect(f"file:{db_path}?mode=ro", uri=True, timeout=15)) as conn:
-        verdict = _integrity(conn)
-        checks.append(Check("integrity", verdict == "ok", verdict))
-        try:
-            schema = conn.execute("SELECT version_num FROM alembic_version").fetchone()[0]
-        except sqlite3.DatabaseError:
-            schema = None
-        mode = conn.execute("PRAGMA journal_mode").fetchone()[0]
-    if schema == HEAD:
-        checks.append(Check("schema", True, f"{schema}, this release's"))
-    elif schema in known_revisions():
-        checks.append(Check("schema", True, f"{schema}; upgraded to {HEAD} when chc next opens it"))
-    else:
-        checks.append(Check("schema", False, f"{schema!r}: not a schema this release knows"))
-    checks.append(Check("journal", mode == "wal", f"journal_mode={mode}"))
-    checks.append(_mode_check(db_path, "database"))
-    for extra in (db_path.with_name(db_path.name + "-wal"), db_path.parent / f"{db_path.stem}-attachments"):
-        if extra.exists():
-            checks.append(_mode_check(extra, "attachments" if extra.is_dir() else "WAL"))
-    free = shutil.disk_usage(db_path.parent).free
-    checks.append(Check("free disk", free >= LOW_DISK_BYTES, f"{free // (1024 * 1024)} MB free"))
-    dailies = sorted(backups_dir(db_path).glob(f"{db_path.stem}-[0-9]*.db"))
-    if not dailies:
-        checks.append(Check("backups", False, f"no backup in {backups_dir(db_path)}; run: chc backup FILE"))
-    else:
-        newest = max(dailies, key=lambda p: p.stat().st_mtime)
-        age = (today - date.fromtimestamp(newest.stat().st_mtime)).days
-        checks.append(Check("backups", age <= 1, f"newest {newest.name}, {age} day(s) old"))
-    return checks

@@ -8,12 +8,14 @@ from pathlib import Path
 from sqlalchemy import inspect
 from sqlalchemy.engine import Engine
 
+from store.errors import DatabaseProblem
+
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
 HEAD = "0007"
 
 
-class DatabaseTooNew(RuntimeError):
-    pass
+class DatabaseTooNew(DatabaseProblem, RuntimeError):
+    """Written by a newer chc: this release must not touch it."""
 
 
 def _config(connection):

@@ -25,6 +25,7 @@ def _private_user_folders(tmp_path_factory):
     patch = pytest.MonkeyPatch()
     patch.setenv("XDG_DATA_HOME", str(home / "data"))
     patch.setenv("XDG_CACHE_HOME", str(home / "cache"))
+    patch.setenv("XDG_STATE_HOME", str(home / "state"))  # the log file (chc_tui.log)
     patch.delenv("CHC_DB", raising=False)
     yield
     patch.undo()
