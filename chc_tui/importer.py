@@ -37,6 +37,7 @@ import codecs
 import csv
 import hashlib
 import json
+import time
 import logging
 import os
 import re
@@ -685,6 +686,7 @@ def _write(db: Database, run: _Run, report: ImportReport, checked: str) -> None:
             journal.written += written  # committed: now they are there to remove
             done += len(batch)
             run.progress(Progress(IMPORTING, done, report.rows))
+            _let_waiting_writers_in()
         _same_file(run.sheet, checked)
         journal.finish(db)
     except _RowRefused as refused:
@@ -694,6 +696,16 @@ def _write(db: Database, run: _Run, report: ImportReport, checked: str) -> None:
     except BaseException:
         journal.undo(db)
         raise
+
+
+# SQLite's busy handler retries about every 100 ms once a writer has waited a while: with
+# the next batch begun at once, a handler's save could miss every gap and time out behind
+# a long import. A pause longer than that retry lets the waiting save take the lock.
+BATCH_PAUSE_SECONDS = 0.15
+
+
+def _let_waiting_writers_in() -> None:
+    time.sleep(BATCH_PAUSE_SECONDS)
 
 
 def _same_file(sheet: Sheet, checked: str) -> None:

@@ -9,12 +9,14 @@ stops part-way."""
 from __future__ import annotations
 
 import csv
+from contextlib import closing
 import os
 import signal
 import sqlite3
 import subprocess
 import sys
 import textwrap
+import time
 import tracemalloc
 from datetime import date
 from pathlib import Path
@@ -231,6 +233,49 @@ def test_other_handlers_save_between_the_batches_of_an_import(db, tmp_path, monk
     with db.read() as session:
         assert len(session.exec(select(Complaint)).all()) == 7  # the 5 imported and bob's 2
     assert unfinished_imports(db) == []
+
+
+def test_a_save_already_waiting_gets_in_before_a_long_import_ends(db, tmp_path, monkeypatch):
+    # A handler's save that began waiting while a batch was being written must not miss
+    # every gap between batches and time out behind the whole import.
+    if db.is_server:
+        pytest.skip("SQLite's busy handler; PostgreSQL writers queue on the advisory lock")
+    import threading
+
+    monkeypatch.setattr(importer, "BATCH_ROWS", 10)
+    rows = [{"Reference": f"HB-{n:03d}", "Resident": f"Resident {n}", "Received date": "02/03/2026",
+             "Category": "Repairs"} for n in range(60)]
+    replay = importer._replay
+
+    def slow_row(target, row, *args):  # a batch as long as a real one's, so the waiting
+        if target is db:  # save is in SQLite's slowest retries (every 100 ms)
+            time.sleep(0.05)
+        return replay(target, row, *args)
+
+    monkeypatch.setattr(importer, "_replay", slow_row)
+    batches_done: list[int] = []
+    saved_after: list[int] = []
+
+    def handler_saves() -> None:
+        with closing(sqlite3.connect(db.path, timeout=60, isolation_level=None)) as conn:
+            conn.execute("BEGIN IMMEDIATE")
+            conn.execute("INSERT INTO setting (key, value) VALUES ('handler.save', '1')")
+            conn.execute("COMMIT")
+        saved_after.append(len(batches_done))
+
+    waiting = threading.Thread(target=handler_saves)
+
+    def between(step):
+        if step.phase == importer.IMPORTING:
+            batches_done.append(step.done)
+            if len(batches_done) == 1:
+                waiting.start()
+
+    report = run(db, write_csv(tmp_path / "long.csv", rows), progress=between)
+    waiting.join(timeout=60)
+    assert report.committed and len(report.imported) == 60
+    assert saved_after and saved_after[0] < len(batches_done), (
+        f"the waiting save got in only after batch {saved_after} of {len(batches_done)}")
 
 
 def test_an_import_refused_at_row_n_of_m_leaves_nothing_behind(db, tmp_path, monkeypatch):
