@@ -17,6 +17,7 @@ from pathlib import Path
 from chc_tui.assessment import landlord_name, year_label, year_span
 from chc_tui.assessment_evidence import ChecklistRow, load_checklist
 from chc_tui.policy import CODE_2024, CodePolicy
+from chc_tui.sheet_cells import append_row, csv_row
 from store.engine import Database
 
 FORMATS = ("csv", "md", "docx", "xlsx")
@@ -87,15 +88,16 @@ def build_document(db: Database, year: int, *, today: date, policy: CodePolicy =
 
 def write_csv(doc: Document, out: Path) -> None:
     """Two heading lines (landlord, year), a blank line, then the table: one row per
-    provision. UTF-8 with a byte-order mark so Excel reads the curly quotes."""
+    provision. UTF-8 with a byte-order mark so Excel reads the curly quotes; no cell can
+    run as a formula (chc_tui.sheet_cells)."""
     with open(out, "w", newline="", encoding="utf-8-sig") as handle:
         writer = csv.writer(handle)
-        writer.writerow(["Landlord", doc.landlord])
-        writer.writerow(["Year", doc.subtitle])
+        writer.writerow(csv_row(["Landlord", doc.landlord]))
+        writer.writerow(csv_row(["Year", doc.subtitle]))
         writer.writerow([])
         writer.writerow(COLUMNS)
         for row in doc.rows:
-            writer.writerow(row.cells())
+            writer.writerow(csv_row(row.cells()))
 
 
 def _md_cell(text: str) -> str:
@@ -150,16 +152,16 @@ def write_docx(doc: Document, out: Path) -> None:
 
 def write_xlsx(doc: Document, out: Path) -> None:
     """One sheet: title and year, then the header row, then each section as a heading
-    row followed by its provisions."""
+    row followed by its provisions. Text is stored as text, never as a formula."""
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Font
 
     book = Workbook()
     sheet = book.active
     sheet.title = f"Self-assessment {year_label(doc.year).replace('/', '-')}"
-    sheet.append([doc.title])
+    append_row(sheet, [doc.title])
     sheet["A1"].font = Font(bold=True, size=13)
-    sheet.append([doc.subtitle])
+    append_row(sheet, [doc.subtitle])
     sheet.append([])
     sheet.append(list(COLUMNS))
     header_row = sheet.max_row
@@ -167,11 +169,11 @@ def write_xlsx(doc: Document, out: Path) -> None:
         cell.font = Font(bold=True)
     wrap = Alignment(wrap_text=True, vertical="top")
     for number, title, rows in doc.sections():
-        sheet.append([f"Section {number}: {title}"])
+        append_row(sheet, [f"Section {number}: {title}"])
         sheet.cell(row=sheet.max_row, column=1).font = Font(bold=True)
         sheet.merge_cells(start_row=sheet.max_row, start_column=1, end_row=sheet.max_row, end_column=len(COLUMNS))
         for row in rows:
-            sheet.append(list(row.cells()))
+            append_row(sheet, row.cells())
             for cell in sheet[sheet.max_row]:
                 cell.alignment = wrap
     for letter, width in zip("ABCDE", (10, 70, 10, 60, 45)):

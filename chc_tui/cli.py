@@ -5,10 +5,15 @@ from __future__ import annotations
 
 import argparse
 import gc
+import logging
 import os
 import sys
 from datetime import date
 from pathlib import Path
+
+from chc_tui.terminal import terminal_safe
+
+log = logging.getLogger(__name__)
 
 
 def _parse_date_arg(text: str) -> date:
@@ -110,7 +115,7 @@ def _calendar_for(args):
         from chc_tui.settings import region as region_setting
         from store.engine import open_database
 
-        db = open_database(path)
+        db = open_database(path, create=False)
         with db.read() as session:
             region, closures = region_setting(session), closure_days(session)
         db.dispose()
@@ -143,30 +148,65 @@ def _cmd_deadlines(args) -> int:
     for due in dues:
         row = due.row
         print(
-            f"{row.reference:<12} {row.resident[:24]:<24} stage {row.stage} "
+            f"{terminal_safe(row.reference):<12} {terminal_safe(row.resident[:24]):<24} stage {row.stage} "
             f"{due.step.value:<11} due {row.due_on:%a %d/%m/%Y} "
             f"{due.days_left:>4} wd  {due.state.value}"
         )
     return 0
 
 
-def demo_db_path() -> Path:
-    from platformdirs import user_data_dir
+def _demo_path(args) -> tuple[Path, bool]:
+    """The demo's file (--db, else its own default) and whether it is the default."""
+    from chc_tui.demo_file import default_demo_path
 
-    return Path(user_data_dir("chc-tui", appauthor=False)) / "demo.db"
-
-
-def _built_today(path: Path) -> bool:
-    from datetime import date
-
-    return path.exists() and date.fromtimestamp(path.stat().st_mtime) == date.today()
+    return (Path(args.db).expanduser(), False) if args.db else (default_demo_path(), True)
 
 
-def _make_demo(path: Path, count: int = 200) -> Path:
+def _make_demo(path: Path, count: int = 200, *, is_default: bool) -> Path:
     from chc_tui.demo import build_demo_database
 
-    build_demo_database(path, count=count)
+    build_demo_database(path, count=count, replace_unmarked=is_default)
     return path
+
+
+# Where nothing is there yet, these create the database: the app ("creating it on first
+# use"), an import, and a restore onto a new machine. Every other command needs it there
+# already, so that a mistyped --db or CHC_DB is an error, not a new empty database;
+# calendar and doctor say themselves when there is none.
+def _may_create(args) -> bool:
+    if args.command is None:
+        return True
+    if args.command == "import":
+        return not args.dry_run
+    return args.command == "restore"
+
+
+def _check_database(args, path) -> None:
+    from store.paths import check_database_file
+
+    if isinstance(path, Path) and args.command not in ("calendar", "doctor"):
+        check_database_file(path, create=_may_create(args))
+
+
+def _failed(exc: Exception) -> int:
+    """One line for the handler, the traceback for the log."""
+    from chc_tui.log import log_path
+    from store.errors import DatabaseProblem, explain
+
+    message = explain(exc)
+    if message is not None:  # the cause's traceback, if there is one, says which call met it
+        log.warning("chc: %s", message, exc_info=exc if exc.__cause__ or not isinstance(exc, DatabaseProblem) else None)
+        print(f"chc: {terminal_safe(message)}", file=sys.stderr)
+        return 2
+    log.error("unexpected error", exc_info=exc)
+    # The exception's own text can hold record data (an SQL statement's values): only its kind.
+    what = f"{exc.strerror}: {exc.filename}" if isinstance(exc, OSError) and exc.filename else type(exc).__name__
+    print(
+        f"chc: something went wrong that chc did not expect ({terminal_safe(what)}); "
+        f"please send {log_path()} to whoever looks after chc",
+        file=sys.stderr,
+    )
+    return 1
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -174,28 +214,37 @@ def main(argv: list[str] | None = None) -> int:
     # owner and their group only: handlers share one database through a group, and
     # residents' personal data is never readable by everyone on a shared server.
     os.umask(0o007)
+    from chc_tui.demo_file import DemoRefused
+
     args = build_parser().parse_args(argv)
     if args.version:
         from chc_tui import __version__
 
         print(__version__)
         return 0
+    from chc_tui.log import setup_logging
+
+    setup_logging()
     try:
         if args.command == "calendar":
             return _cmd_calendar(args)
         if args.command == "demo":
-            path = Path(args.db) if args.db else demo_db_path()
-            _make_demo(path, args.count)
+            path, is_default = _demo_path(args)
+            _make_demo(path, args.count, is_default=is_default)
             print(f"demo database written to {path}")
             return 0
         if args.demo:
-            path = Path(args.db) if args.db else demo_db_path()
-            if not _built_today(path):
+            from chc_tui.demo_file import check_demo_target, demo_built_on
+
+            path, is_default = _demo_path(args)
+            check_demo_target(path, is_default=is_default)  # before the message: nothing is built
+            if demo_built_on(path) != date.today():
                 # Its dates are relative to today: made afresh each day, kept within the day.
                 print("Building the demo database (about 200 complaints, dated from today)...", file=sys.stderr)
-                _make_demo(path)
+                _make_demo(path, is_default=is_default)
         else:
             path = _database_path(args)
+            _check_database(args, path)
         if args.command == "deadlines":
             args.db = str(path)
             return _cmd_deadlines(args)
@@ -245,11 +294,16 @@ def main(argv: list[str] | None = None) -> int:
         from chc_tui.app import run_app
 
         return run_app(path)
+    except DemoRefused as exc:
+        print(f"chc: {exc}", file=sys.stderr)
+        return 2
     except KeyboardInterrupt:
         return 130
     except BrokenPipeError:  # `chc deadlines | head`: the reader left, nothing is wrong
         sys.stderr.close()
         return 0
+    except Exception as exc:  # noqa: BLE001  (a handler sees one line; the log has the rest)
+        return _failed(exc)
 
 
 if __name__ == "__main__":

@@ -12,6 +12,8 @@ import argparse
 import sys
 from pathlib import Path
 
+from chc_tui.terminal import terminal_safe
+
 
 def add_evidence_parsers(sub, with_db: argparse.ArgumentParser) -> None:
     evidence = sub.add_parser(
@@ -78,5 +80,5 @@ def _list_letters(services, reference: str) -> int:
         return 0
     print(f"{'ID':>5}  {'Sent':<10}  {'Kind':<24}  Stage  SHA-256")
     for letter in detail.letters:
-        print(f"{letter.id:>5}  {letter.sent_on.isoformat():<10}  {letter.kind:<24}  {letter.stage:>5}  {letter.sha256[:12]}")
+        print(terminal_safe(f"{letter.id:>5}  {letter.sent_on.isoformat():<10}  {letter.kind:<24}  {letter.stage:>5}  {letter.sha256[:12]}"))
     return 0

@@ -5,15 +5,20 @@
     chc export --format xlsx --out all.xlsx  the same columns back
 
 Exit status: 0 done, 2 problems (nothing imported) or a file that cannot be read.
+While it runs, a progress line ("checked 12,000 rows") goes to stderr every few seconds.
 """
 
 from __future__ import annotations
 
 import argparse
 import sys
+import time
 from pathlib import Path
 
+from chc_tui.terminal import terminal_safe
+
 FORMATS = ("csv", "xlsx")  # as chc_tui.exporter's, kept here so `chc --help` stays light
+PROGRESS_EVERY = 2.0  # seconds between progress lines
 
 
 def add_import_parser(sub, with_db: argparse.ArgumentParser) -> argparse.ArgumentParser:
@@ -49,25 +54,41 @@ def run_import(args, path: Path | str) -> int:
     services = Services.open(path)
     try:
         try:
-            report = import_file(services.db, Path(args.file), dry_run=args.dry_run, actor=services.actor)
+            report = import_file(
+                services.db, Path(args.file), dry_run=args.dry_run, actor=services.actor, progress=_progress_lines()
+            )
         except SheetUnreadable as exc:
             print(f"chc: {exc}", file=sys.stderr)
             return 2
+        for note in report.notes:
+            print(terminal_safe(note))
         if report.ignored_columns:
-            print(f"Columns left out (chc does not know them): {', '.join(report.ignored_columns)}")
+            print(terminal_safe(f"Columns left out (chc does not know them): {', '.join(report.ignored_columns)}"))
         for problem in report.problems:
-            print(f"chc: {problem}", file=sys.stderr)
+            print(terminal_safe(f"chc: {problem}"), file=sys.stderr)
         for skipped in report.already:
-            print(skipped)
+            print(terminal_safe(skipped))
         if not report.problems:
+            verb = "would be imported" if report.dry_run else "imported"
             for done in report.imported:
-                moved = f" as {done.reference}" if done.sheet_reference and done.sheet_reference != done.reference else ""
-                verb = "would be imported" if report.dry_run else "imported"
-                print(f"row {done.row}: {done.sheet_reference or done.reference} {verb}{moved}")
+                print(terminal_safe(done.line(verb)))
         print(report.summary(), file=sys.stderr if report.problems else sys.stdout)
         return 2 if report.problems else 0
     finally:
         services.db.dispose()
+
+
+def _progress_lines():
+    """A progress callback printing "checked 12,000 rows" to stderr, at most every PROGRESS_EVERY s."""
+    last = time.monotonic()
+
+    def show(progress) -> None:
+        nonlocal last
+        if time.monotonic() - last >= PROGRESS_EVERY:
+            last = time.monotonic()
+            print(f"chc: {progress}", file=sys.stderr, flush=True)
+
+    return show
 
 
 def run_export(args, path: Path | str) -> int:

@@ -7,6 +7,8 @@ import sys
 from datetime import date
 from pathlib import Path
 
+from chc_tui.terminal import terminal_safe
+
 
 def add_personal_data_parser(sub, with_db) -> None:
     parser = sub.add_parser("personal-data", parents=[with_db], help="subject access export and anonymisation (UK GDPR)")
@@ -30,29 +32,18 @@ def run_personal_data(args, path) -> int:
     db = open_database(path)
     try:
         if args.personal_command == "find":
-            from sqlmodel import select
-
-            from store.models import Resident
-
             with db.read() as session:
-                found = session.exec(select(Resident).where(Resident.name.contains(args.text))).all()  # type: ignore[attr-defined]
+                found = personal_data.find_residents(session, args.text)
             for resident in found:
-                print(f"{resident.id:>6}  {resident.name}  {resident.address}")
+                print(terminal_safe(f"{resident.id:>6}  {resident.name}  {resident.address}"))
             return 0 if found else 1
         if args.personal_command == "export":
-            attachments = None
-            if db.path is not None:
-                from chc_tui.correspondence import attachments_dir
-
-                attachments = attachments_dir(db.path)
-            out = personal_data.write_subject_access(db, args.resident, args.out, attachments)
-            print(f"everything held about resident {args.resident} is in {out}")
-            return 0
+            return _export(db, args.resident, args.out)
         if args.personal_command == "due":
             with db.read() as session:
                 due = personal_data.due_for_anonymisation(session, date.today())
             for item in due:
-                print(f"{item.resident_id:>6}  {item.name}  last complaint closed {item.last_closed_on:%d/%m/%Y}")
+                print(terminal_safe(f"{item.resident_id:>6}  {item.name}  last complaint closed {item.last_closed_on:%d/%m/%Y}"))
             if not due:
                 print("No resident is past the retention period.")
             return 0
@@ -63,14 +54,43 @@ def run_personal_data(args, path) -> int:
             if input(f"Anonymise resident {args.resident}? This cannot be undone. Type yes: ").strip().lower() != "yes":
                 print("Nothing changed.")
                 return 1
-        from chc_tui.correspondence import attachments_dir
-
-        deleted = personal_data.anonymise_resident(db, args.resident, attachments_dir=attachments_dir(db.path))
-        print(f"resident {args.resident} anonymised; {deleted} attached file(s) deleted")
-        return 0
+        return _anonymise(db, args.resident)
     except StepRefused as refused:
         for problem in refused.problems:
             print(f"chc personal-data: {problem.message}", file=sys.stderr)
         return 2
     finally:
         db.dispose()
+
+
+def _export(db, resident_id: int, out: Path) -> int:
+    """The export is written even when attached files are missing; each missing one is
+    named, and the exit status says the export is incomplete."""
+    from chc_tui import personal_data
+    from chc_tui.correspondence import attachments_dir
+
+    made = personal_data.write_subject_access(db, resident_id, out, attachments_dir(db.path))
+    print(f"everything held about resident {resident_id} is in {made.path}")
+    for name in made.missing:
+        print(f"chc personal-data: warning: the attached file {name!r} is missing from the attachments folder; "
+              f"it is listed under missing_attachments in {made.path}", file=sys.stderr)
+    return 1 if made.missing else 0
+
+
+def _anonymise(db, resident_id: int) -> int:
+    from chc_tui import personal_data
+    from chc_tui.correspondence import attachments_dir
+    from store.backup import KEEP_DAILY_BACKUPS
+    from store.personal import RemovedValuesRemain
+
+    try:
+        deleted = personal_data.anonymise_resident(db, resident_id, attachments_dir=attachments_dir(db.path))
+    except RemovedValuesRemain as exc:
+        print(f"chc personal-data: resident {resident_id} is anonymised, but {exc}; "
+              "run this command again when no one else has chc open", file=sys.stderr)
+        return 1
+    print(f"resident {resident_id} anonymised; {deleted} attached file(s) deleted")
+    if not db.is_server:
+        print(f"Earlier backups still hold their details: remove them with chc backup prune --before "
+              f"{date.today().isoformat()}, or they go as the last {KEEP_DAILY_BACKUPS} daily backups roll over.")
+    return 0

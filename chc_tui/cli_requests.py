@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import sys
 
+from chc_tui.terminal import terminal_safe
+
 
 def add_requests_parser(sub, with_db, date_arg) -> None:
     parser = sub.add_parser("requests", parents=[with_db], help="service requests: list, log, done (Code 1.4)")
@@ -38,7 +40,7 @@ def run_requests(args, path) -> int:
                 state = f"done {sr.done_on.isoformat()}" if sr.done_on else (
                     "past target" if sr.due_on < services.today else "open")
                 linked = f"  complaint {found.complaint_reference}" if found.complaint_reference else ""
-                print(f"{sr.reference}  {sr.due_on.isoformat()}  {state:<16} {found.resident}: {sr.description}{linked}")
+                print(terminal_safe(f"{sr.reference}  {sr.due_on.isoformat()}  {state:<16} {found.resident}: {sr.description}{linked}"))
             print(f"{counts.open} open, {counts.overdue} past target, {counts.done} done "
                   f"({counts.done_late} after target), {counts.raised_complaints} led to a complaint", file=sys.stderr)
             return 0

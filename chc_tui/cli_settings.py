@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import sys
 
+from chc_tui.terminal import terminal_safe
+
 
 def add_settings_parser(sub, with_db) -> None:
     parser = sub.add_parser("settings", parents=[with_db], help="the landlord's details, region and closure days")
@@ -25,9 +27,9 @@ def run_settings(args, path) -> int:
             overview = services.settings_overview()
             landlord = overview["landlord"]
             for name in landlord.__dataclass_fields__:
-                print(f"{name}: {getattr(landlord, name)}")
+                print(terminal_safe(f"{name}: {getattr(landlord, name)}"))
             print(f"region: {overview['region']}")
-            print("closure_days: " + ", ".join(f"{day.isoformat()} {note}".strip() for day, note in overview["closure_days"]))
+            print(terminal_safe("closure_days: " + ", ".join(f"{day.isoformat()} {note}".strip() for day, note in overview["closure_days"])))
             for year, homes in overview["homes"].items():
                 print(f"homes_owned {year}: {homes if homes else ''}")
             return 0

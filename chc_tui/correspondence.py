@@ -24,6 +24,7 @@ from chc_tui.open_file import AttachmentUnavailable  # raised here; Textual-free
 from chc_tui.usecases import _audit, _Checks, _complaint_for_change
 from store.engine import Database
 from store.models import Attachment, Complaint, Correspondence
+from store.sharing import make_folder, settle
 
 KINDS = ("letter", "call", "email", "meeting", "note")
 DIRECTIONS = ("in", "out", "internal")
@@ -68,13 +69,14 @@ def _fsync_dir(folder: Path) -> None:
 def store_file(source: Path, folder: Path) -> StoredFile:
     """Copy `source` into `folder` under its checksum; a file already there with the same
     content is kept and the new copy dropped."""
-    folder.mkdir(parents=True, exist_ok=True)
+    make_folder(folder)
     digest, size = hashlib.sha256(), 0
     # The temporary copy sits in the same folder so that os.replace is an atomic rename:
     # a reader never sees a half-written attachment under a checksum name.
     handle = tempfile.NamedTemporaryFile(dir=folder, prefix=".incoming-", delete=False)
     temp = Path(handle.name)
     try:
+        settle(temp)  # tempfile makes it 0600: the group's other handlers must read it too
         with handle, open(source, "rb") as original:
             while chunk := original.read(_CHUNK):
                 digest.update(chunk)
@@ -85,7 +87,7 @@ def store_file(source: Path, folder: Path) -> StoredFile:
         sha = digest.hexdigest()
         stored_name = f"{sha[:2]}/{sha}"
         target = folder / sha[:2] / sha
-        target.parent.mkdir(exist_ok=True)
+        make_folder(target.parent)
         if target.is_file() and sha256_of(target) == sha:
             temp.unlink()
         else:  # new content, or a damaged copy that this one repairs

@@ -15,6 +15,31 @@ class DateParseError(ValueError):
 
 _ISO = re.compile(r"^\d{4}-\d{1,2}-\d{1,2}$")
 _DMY = re.compile(r"^(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{2}|\d{4})$")
+# No complaint, tenancy or housing record predates this: a year before it is a typing slip
+# (01/01/0001 was once read as 2001), never a date to count working days from.
+EARLIEST_YEAR = 1900
+
+
+def _plausible(day: date, text: str) -> date:
+    if day.year < EARLIEST_YEAR:
+        raise DateParseError(f"{text.strip()!r} is before {EARLIEST_YEAR}: check the year")
+    return day
+
+
+def _numeric_date(value: str, text: str) -> date | None:
+    """2026-11-23 or 23/11/2026 (23.11.26, 23-11-2026); None for any other shape."""
+    try:
+        if _ISO.match(value):
+            return date.fromisoformat("-".join(part.zfill(2) for part in value.split("-")))
+        match = _DMY.match(value)
+        if match:
+            day, month, year_text = match.groups()
+            # Only a two-digit year is short for 20yy; "0001" is the year 1, not 2001.
+            year = 2000 + int(year_text) if len(year_text) == 2 else int(year_text)
+            return date(year, int(month), int(day))
+    except ValueError:
+        raise DateParseError(f"{text.strip()!r} is not a real date") from None
+    return None
 
 
 def parse_date(text: str, today: date | None = None) -> date:
@@ -27,17 +52,9 @@ def parse_date(text: str, today: date | None = None) -> date:
         return today
     if value in ("yesterday", "y"):
         return today - timedelta(days=1)
-    try:
-        if _ISO.match(value):
-            return date.fromisoformat("-".join(part.zfill(2) for part in value.split("-")))
-        match = _DMY.match(value)
-        if match:
-            day, month, year = (int(g) for g in match.groups())
-            if year < 100:
-                year += 2000
-            return date(year, month, day)
-    except ValueError:
-        raise DateParseError(f"{text.strip()!r} is not a real date") from None
+    numeric = _numeric_date(value, text)
+    if numeric is not None:
+        return _plausible(numeric, text)
     # Anything else ("23 Nov 2026", "1 April 2025"): python-dateutil, day first, and strict
     # enough that a stray word is an error rather than a guess.
     from dateutil import parser
@@ -57,4 +74,4 @@ def parse_date(text: str, today: date | None = None) -> date:
         raise DateParseError(
             f"{text.strip()!r} is not a date: use dd/mm/yyyy, yyyy-mm-dd, today or yesterday"
         )
-    return parsed.date()
+    return _plausible(parsed.date(), text)

@@ -18,6 +18,7 @@ Deterministic: the same `today` and `seed` give the same database.
 
 from __future__ import annotations
 
+import os
 import random
 import unicodedata
 from dataclasses import dataclass, field
@@ -35,7 +36,8 @@ from chc_tui.calendar import WorkingCalendar
 from chc_tui.context import StepContext
 from chc_tui.domain import Channel, Decision, ExclusionReason
 from chc_tui.policy import CODE_2024
-from chc_tui.settings import load_calendar
+from chc_tui.demo_file import DEMO_MARK, check_demo_target
+from chc_tui.settings import load_calendar, put_setting
 from store.engine import Database, open_database
 from store.models import Complaint
 
@@ -1810,13 +1812,53 @@ from chc_tui.demo_around import EXTRA_COMPLAINTS, MIN_COMPLAINTS, add_around_rec
 
 
 def build_demo_database(
-    path: Path, count: int = 200, today: date | None = None, seed: int = 2024
+    path: Path, count: int = 200, today: date | None = None, seed: int = 2024, *, replace_unmarked: bool = False
 ) -> None:
-    """Write a fresh demo database at `path` with about `count` complaints dated to `today`."""
+    """Write a fresh demo database at `path` with about `count` complaints dated to `today`.
+
+    Refuses (DemoRefused) a file that is not a demo (chc_tui.demo_file); `replace_unmarked`
+    is for the demo's own default path only. Built beside `path` under a hidden name and
+    moved into place only when finished, so a killed build never leaves a half-made demo
+    where the next `chc --demo` would take it for today's."""
     path = Path(path)
-    today = today or date.today()
+    check_demo_target(path, is_default=replace_unmarked)
+    for stale in path.parent.glob(f".{path.name}.building-*"):
+        if not _still_running(stale):
+            _remove(stale)  # a build killed earlier: never reused, never left to fill the disk
+    building = path.with_name(f".{path.name}.building-{os.getpid()}")
+    try:
+        _build(building, count, today or date.today(), seed)
+        _standalone(building)
+        _remove(path)
+        os.replace(building, path)
+    finally:
+        _remove(building)
+
+
+def _still_running(build: Path) -> bool:
+    """Whether the process a hidden build file is named after is alive (two `chc --demo`
+    started at once must not delete each other's build)."""
+    try:
+        os.kill(int(build.name.rsplit("-", 1)[1]), 0)
+    except (ValueError, ProcessLookupError):
+        return False
+    except PermissionError:  # alive, someone else's
+        return True
+    return True
+
+
+def _standalone(path: Path) -> None:
+    """Fold the WAL into the file itself, so the file can be moved alone."""
+    import sqlite3
+    from contextlib import closing
+
+    with closing(sqlite3.connect(path)) as conn:
+        conn.execute("PRAGMA journal_mode = DELETE")
+
+
+def _build(path: Path, count: int, today: date, seed: int) -> None:
     rng = random.Random(seed)
-    _remove(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
     db = open_database(path)
     try:
         oldest = today - timedelta(days=470)
@@ -1849,5 +1891,7 @@ def build_demo_database(
             step(runner, StepContext(actor=actor, today=on))
         if around:
             add_around_records(db, today, rng, STAGE_ONE_HANDLERS, MANAGER)
+        with db.write() as session:  # last: only a finished build carries the mark
+            put_setting(session, DEMO_MARK, today.isoformat())
     finally:
         db.dispose()

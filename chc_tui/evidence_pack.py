@@ -653,7 +653,9 @@ def _write_docx(pack: EvidencePack, out: Path) -> None:
 
 
 def default_filename(reference: str, fmt: str) -> str:
-    return f"{reference}-evidence.{fmt}"
+    from chc_tui.file_names import safe_file_stem
+
+    return f"{safe_file_stem(reference)}-evidence.{fmt}"
 
 
 def write_pack(pack: EvidencePack, out: Path) -> Path:

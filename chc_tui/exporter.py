@@ -1,7 +1,8 @@
 """`chc export`: every complaint as one spreadsheet row, in the columns `chc import` reads
 (chc_tui.importer.COLUMNS), so an export imported into an empty database gives the same
 sheet back. A .csv (UTF-8 with a BOM, which Excel opens correctly; dates dd/mm/yyyy) or
-an .xlsx (real date cells shown dd/mm/yyyy)."""
+an .xlsx (real date cells shown dd/mm/yyyy). Text cells never run as formulas
+(chc_tui.sheet_cells), and the import reads them back unchanged."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from pathlib import Path
 
 from chc_tui.domain import Decision, ExclusionReason
 from chc_tui.importer import COLUMNS, EXCLUSION_WORDS
+from chc_tui.sheet_cells import append_row, csv_row
 from store.engine import Database
 
 FORMATS = ("csv", "xlsx")
@@ -87,7 +89,7 @@ def _write_csv(rows: list[dict[str, object]], out: Path) -> None:
         writer = csv.writer(handle)
         writer.writerow([c.label for c in COLUMNS])
         for row in rows:
-            writer.writerow([cell(row.get(c.key)) for c in COLUMNS])
+            writer.writerow(csv_row(cell(row.get(c.key)) for c in COLUMNS))
 
 
 def _write_xlsx(rows: list[dict[str, object]], out: Path) -> None:
@@ -102,7 +104,7 @@ def _write_xlsx(rows: list[dict[str, object]], out: Path) -> None:
     for cell in sheet[1]:
         cell.font = Font(bold=True)
     for row in rows:
-        sheet.append([row.get(c.key) if row.get(c.key) != "" else None for c in COLUMNS])
+        append_row(sheet, [row.get(c.key) if row.get(c.key) != "" else None for c in COLUMNS])
     for i, column in enumerate(COLUMNS, start=1):
         letter = get_column_letter(i)
         sheet.column_dimensions[letter].width = max(12, len(column.label) + 2)

@@ -2,30 +2,62 @@
 chc, replayed row by row through the use-cases (log, define, acknowledge, extend, respond,
 escalate, refuse, withdraw, close) -- never written here directly.
 
-All or nothing: every row runs inside one outer write transaction, each row in its own
-savepoint. A refused row is undone alone and its problems collected with the row number
-and column; if any row had a problem, or this is a dry run, the whole transaction is
-rolled back at the end, so a file is imported whole or not at all. A row whose complaint
-is already in the database (same reference, or same resident, received date and
-category) is skipped as "already imported", so importing a file twice changes nothing.
+A file of any size is read a row at a time (twice: once to check, once to write), so it
+takes little memory, and the caller is told the progress between batches of rows.
+
+All or nothing, without holding the write lock for the whole import:
+
+1. Check. Every row runs through the use-cases on `Database.rehearsal()` -- an in-memory
+   copy of a SQLite file (on a server, transactions that skip the write lock) -- in
+   batches that are each rolled back. A refused row's problems are collected with its row
+   number and column. This takes no write lock on the shared database, so handlers keep
+   saving; it is the whole of a dry run. Any problem and nothing is written.
+2. Write. Only a file whose every row passed, and that has not changed since (its digest),
+   is written: again row by row through the use-cases, BATCH_ROWS rows per write
+   transaction, so other handlers' saves wait at most about a second. Each batch records,
+   in its own transaction, which complaints it wrote (a journal in the `setting` table).
+   If anything stops the import part-way -- a row refused because the database changed
+   since the check, an error, Ctrl+C -- every complaint it wrote is removed in one
+   transaction, as a rollback would; the journal goes when the import finishes. A
+   process killed outright cannot clean up: its journal stays, and the next import (or
+   `remove_unfinished`) removes what it wrote first.
+
+While the import writes, the complaints of batches already written are visible to other
+handlers; the trade for not locking everyone out. A row whose complaint is already in
+the database (the same reference, in any case and spaces aside, or the same resident,
+received date and category) is skipped as "already imported", so importing a file twice
+changes nothing.
 
 Textual-free: the CLI (`chc import`) and the import screen both call `import_file`.
 """
 
 from __future__ import annotations
 
+import codecs
 import csv
+import hashlib
+import json
+import time
+import logging
+import os
 import re
+import socket
+import sys
+import uuid
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from itertools import islice
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any, Callable, Iterator
 
 from chc_tui import usecases
 from chc_tui.context import StepContext, os_user
 from chc_tui.dates import DateParseError, parse_date
 from chc_tui.domain import Channel, Decision, ExclusionReason, StepRefused
+from chc_tui.sheet_cells import restore
 from store.engine import Database
+
+log = logging.getLogger(__name__)
 
 # --- the columns -------------------------------------------------------------------------
 
@@ -109,64 +141,149 @@ class RowProblem:
 
 
 class SheetUnreadable(Exception):
-    """The file could not be read as a spreadsheet at all (missing, wrong kind, no header)."""
+    """The file could not be read as a spreadsheet at all (missing, wrong kind, no header,
+    a text encoding chc cannot tell, changed while it was being imported)."""
+
+
+Cells = list[Any]
 
 
 @dataclass
 class Sheet:
-    name: str
+    """A spreadsheet's header, read; its rows are read from the file each time `rows()`
+    is called, one at a time, so a file of any size takes little memory."""
+
+    path: Path
     columns: list[str]  # keys, in the file's order
     ignored: list[str]  # headers chc does not know, left out
-    rows: list[tuple[int, dict[str, Any]]]  # (row number, key -> cell value)
+    keys: list[str | None]  # the key of each cell position; None: left out
+    header_row: int
+
+    @property
+    def name(self) -> str:
+        return self.path.name
+
+    def rows(self) -> Iterator[tuple[int, dict[str, Any]]]:
+        """(row number, key -> cell value) for every row below the header with anything in it."""
+        for number, cells in _raw_rows(self.path):
+            if number <= self.header_row or not any(_text(c) for c in cells):
+                continue
+            yield number, {key: restore(cells[i]) if i < len(cells) else None
+                           for i, key in enumerate(self.keys) if key}
 
 
 def read_sheet(path: Path) -> Sheet:
-    """The first worksheet of an .xlsx, or a .csv (UTF-8 with or without BOM, or Windows-1252)."""
+    """The first worksheet of an .xlsx, or a .csv (UTF-8 with or without a byte-order
+    mark, UTF-16 with one, or Windows-1252): its header row, checked."""
     path = Path(path)
     if not path.is_file():
         raise SheetUnreadable(f"there is no file {path}")
-    suffix = path.suffix.lower()
-    if suffix == ".csv":
-        raw = _csv_rows(path)
-    elif suffix in (".xlsx", ".xlsm"):
-        raw = _xlsx_rows(path)
-    else:
-        raise SheetUnreadable(f"{path.name}: chc reads .csv and .xlsx files (save the sheet as one of those)")
-    numbered = [(n, cells) for n, cells in raw if any(_text(c) for c in cells)]
-    if not numbered:
-        raise SheetUnreadable(f"{path.name} is empty")
-    header_row, header = numbered[0]
+    for number, cells in _raw_rows(path):
+        if any(_text(c) for c in cells):
+            return _with_header(path, number, cells)
+    raise SheetUnreadable(f"{path.name} is empty")
+
+
+def _with_header(path: Path, number: int, header: Cells) -> Sheet:
+    """Blank header cells are left out (trailing commas make them); unknown ones are listed
+    and left out; two cells meaning the same column are refused, naming both."""
     keys: list[str | None] = []
     ignored: list[str] = []
-    for cell in header:
-        key = _HEADERS.get(_normal(_text(cell))) if _text(cell) else None
-        if key in keys:
-            raise SheetUnreadable(f"{path.name}: two columns mean {LABEL[key]!r}; keep one")
-        if key is None and _text(cell):
-            ignored.append(_text(cell))
+    where: dict[str, int] = {}
+    for index, cell in enumerate(header):
+        name = _text(cell)
+        key = _HEADERS.get(_normal(name)) if name else None
+        if key is None:
+            if name and name not in ignored:
+                ignored.append(name)
+        elif key in where:
+            first = where[key]
+            raise SheetUnreadable(
+                f"{path.name}: columns {_letter(first)} ({_text(header[first])!r}) and {_letter(index)} ({name!r}) "
+                f"both mean {LABEL[key]!r}; keep one"
+            )
+        else:
+            where[key] = index
         keys.append(key)
-    missing = [column.label for column in COLUMNS if column.required and column.key not in keys]
+    missing = [column.label for column in COLUMNS if column.required and column.key not in where]
     if missing:
         raise SheetUnreadable(
-            f"{path.name}: row {header_row} must name the columns; no {' or '.join(repr(m) for m in missing)} column found"
+            f"{path.name}: row {number} must name the columns; no {' or '.join(repr(m) for m in missing)} column found"
         )
-    rows = []
-    for number, cells in numbered[1:]:
-        values = {key: cells[i] if i < len(cells) else None for i, key in enumerate(keys) if key}
-        rows.append((number, values))
-    return Sheet(path.name, [k for k in keys if k], ignored, rows)
+    return Sheet(path, [k for k in keys if k], ignored, keys, number)
 
 
-def _csv_rows(path: Path) -> list[tuple[int, list[Any]]]:
-    data = path.read_bytes()
+def _letter(index: int) -> str:
+    from openpyxl.utils import get_column_letter
+
+    return get_column_letter(index + 1)
+
+
+def _raw_rows(path: Path) -> Iterator[tuple[int, Cells]]:
+    suffix = path.suffix.lower()
+    if suffix == ".csv":
+        return _csv_rows(path)
+    if suffix in (".xlsx", ".xlsm"):
+        return _xlsx_rows(path)
+    raise SheetUnreadable(f"{path.name}: chc reads .csv and .xlsx files (save the sheet as one of those)")
+
+
+CHUNK = 1 << 16  # bytes read at a time to tell a file's encoding and digest
+SAVE_AS = "save it from the spreadsheet as 'CSV UTF-8' and import that"
+_CP1252_UNDEFINED = frozenset(b"\x81\x8d\x8f\x90\x9d")
+
+
+def csv_encoding(path: Path) -> str:
+    """The text encoding of a .csv, told from its bytes: a byte-order mark (UTF-8, UTF-16),
+    else UTF-8 if every byte reads as UTF-8, else Windows-1252 (Excel's "CSV" on Windows).
+    A file with NUL bytes and no mark (UTF-16 without one, or not text) is refused."""
+    with path.open("rb") as handle:
+        head = handle.read(4)
+        if head.startswith((codecs.BOM_UTF32_LE, codecs.BOM_UTF32_BE)):
+            raise SheetUnreadable(f"{path.name} is UTF-32 text, which chc does not read: {SAVE_AS}")
+        if head.startswith(codecs.BOM_UTF8):
+            return "utf-8-sig"
+        if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+            return "utf-16"
+        handle.seek(0)
+        utf8 = codecs.getincrementaldecoder("utf-8")()
+        is_utf8, is_cp1252 = True, True
+        for chunk in iter(lambda: handle.read(CHUNK), b""):
+            if b"\x00" in chunk:
+                raise SheetUnreadable(f"{path.name} is not text chc can read (UTF-16 without a byte-order mark?): {SAVE_AS}")
+            if is_utf8:
+                try:
+                    utf8.decode(chunk)
+                except UnicodeDecodeError:
+                    is_utf8 = False
+            if is_cp1252 and not _CP1252_UNDEFINED.isdisjoint(chunk):
+                is_cp1252 = False
+        if is_utf8:
+            try:
+                utf8.decode(b"", final=True)
+                return "utf-8"
+            except UnicodeDecodeError:
+                pass
+        if is_cp1252:
+            return "cp1252"
+    raise SheetUnreadable(f"{path.name} is neither UTF-8 nor Windows-1252 text: {SAVE_AS}")
+
+
+def _csv_rows(path: Path) -> Iterator[tuple[int, Cells]]:
+    # newline="" and one record at a time: a line break inside a quoted cell stays in
+    # the cell, and the file is never read whole. A cell may be of any size.
+    csv.field_size_limit(sys.maxsize)
+    encoding = csv_encoding(path)
+    number = 0
     try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError:  # Excel's "CSV" on Windows
-        text = data.decode("cp1252", errors="replace")
-    return list(enumerate(csv.reader(text.splitlines()), start=1))
+        with path.open(encoding=encoding, newline="") as handle:
+            for number, cells in enumerate(csv.reader(handle), start=1):
+                yield number, cells
+    except (csv.Error, UnicodeDecodeError) as exc:
+        raise SheetUnreadable(f"{path.name}, row {number + 1}: not readable as CSV ({exc})") from None
 
 
-def _xlsx_rows(path: Path) -> list[tuple[int, list[Any]]]:
+def _xlsx_rows(path: Path) -> Iterator[tuple[int, Cells]]:
     from openpyxl import load_workbook
 
     try:
@@ -175,9 +292,19 @@ def _xlsx_rows(path: Path) -> list[tuple[int, list[Any]]]:
         raise SheetUnreadable(f"{path.name} could not be read as an .xlsx workbook: {exc}") from None
     try:
         sheet = book.worksheets[0]
-        return [(n, list(cells)) for n, cells in enumerate(sheet.iter_rows(values_only=True), start=1)]
+        for number, cells in enumerate(sheet.iter_rows(values_only=True), start=1):
+            yield number, list(cells)
     finally:
         book.close()
+
+
+def fingerprint(path: Path) -> str:
+    """The file's content, as a digest: an import checks the file it then writes."""
+    digest = hashlib.sha256()
+    with Path(path).open("rb") as handle:
+        for chunk in iter(lambda: handle.read(CHUNK), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
 
 
 def _text(value: Any) -> str:
@@ -186,6 +313,12 @@ def _text(value: Any) -> str:
     if isinstance(value, float) and value.is_integer():
         return str(int(value))  # a reference typed as a number: 123, not 123.0
     return str(value).strip()
+
+
+def reference_key(reference: str) -> str:
+    """A reference as compared: CASE-1, case-1 and 'Case - 1' are one complaint."""
+    return "".join(reference.split()).casefold()
+
 
 
 # --- one row, checked ------------------------------------------------------------------------
@@ -364,8 +497,16 @@ def check_row(number: int, values: dict[str, Any]) -> tuple[SheetRow | None, lis
 @dataclass(frozen=True)
 class Imported:
     row: int
-    reference: str  # the complaint's reference in chc
+    reference: str  # the complaint's reference in chc; "" in a dry run when chc would choose it
     sheet_reference: str  # the spreadsheet's own, "" if it had none
+
+    def line(self, verb: str) -> str:
+        """'row 2: HA-101 imported', as the CLI and the import screen list it."""
+        if not self.reference:
+            return f"row {self.row}: {verb} with the next free reference"
+        kept = self.sheet_reference or self.reference
+        moved = f" as {self.reference}" if kept != self.reference else ""
+        return f"row {self.row}: {kept} {verb}{moved}"
 
 
 @dataclass(frozen=True)
@@ -386,6 +527,7 @@ class ImportReport:
     already: list[Skipped] = field(default_factory=list)
     problems: list[RowProblem] = field(default_factory=list)
     ignored_columns: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)  # e.g. an earlier import's leftovers removed
 
     @property
     def committed(self) -> bool:
@@ -403,10 +545,24 @@ class ImportReport:
         return f"{complaints} imported from {self.file}{already}."
 
 
-Progress = Callable[[int, int], None]
+CHECKING, IMPORTING = "checked", "imported"
 
-# log_complaint(reference=...) keeps a spreadsheet's own reference. Without that parameter
-# an imported complaint gets the next chc reference, and the sheet's is kept in its text.
+
+@dataclass(frozen=True)
+class Progress:
+    """Called between batches, never inside a transaction."""
+
+    phase: str  # CHECKING (every row, writing nothing) or IMPORTING (writing)
+    done: int  # rows so far
+    total: int | None  # every row, once all have been checked
+
+    def __str__(self) -> str:
+        return f"{self.phase} {self.done:,} {'' if self.total is None else f'of {self.total:,} '}rows"
+
+
+OnProgress = Callable[[Progress], None]
+
+BATCH_ROWS = 200  # rows per write transaction: about a second of the write lock (bench/import_rate.py)
 
 
 class _RowRefused(Exception):
@@ -416,7 +572,15 @@ class _RowRefused(Exception):
 
 
 class _NothingKept(Exception):
-    """Raised inside the outer write to roll every row back (a dry run, or problems)."""
+    """Raised inside a rehearsal's transaction to roll it back."""
+
+
+@dataclass(frozen=True)
+class _Run:
+    sheet: Sheet
+    actor: str
+    today: date
+    progress: OnProgress
 
 
 def import_file(
@@ -426,78 +590,164 @@ def import_file(
     dry_run: bool = False,
     actor: str | None = None,
     today: date | None = None,
-    progress: Progress | None = None,
+    progress: OnProgress | None = None,
 ) -> ImportReport:
-    """Read and import a spreadsheet; raises SheetUnreadable if it is not one."""
+    """Read and import a spreadsheet, all rows or none; raises SheetUnreadable if it is
+    not one. A dry run takes no write lock and writes nothing."""
     sheet = read_sheet(Path(path))
-    return import_sheet(db, sheet, dry_run=dry_run, actor=actor, today=today, progress=progress)
-
-
-def import_sheet(
-    db: Database,
-    sheet: Sheet,
-    *,
-    dry_run: bool = False,
-    actor: str | None = None,
-    today: date | None = None,
-    progress: Progress | None = None,
-) -> ImportReport:
-    report = ImportReport(sheet.name, len(sheet.rows), dry_run, ignored_columns=list(sheet.ignored))
-    actor = (actor or os_user()).strip()
-    today = today or date.today()
-    checked: list[SheetRow | None] = []
-    seen: dict[object, int] = {}
-    for number, values in sheet.rows:
-        row, problems = check_row(number, values)
-        if row is not None:
-            for key in ([row.reference.casefold()] if row.reference else []) + [row.natural_key()]:
-                if key in seen:
-                    problems.append(RowProblem(number, "", f"the same complaint as row {seen[key]}"))
-                    row = None
-                    break
-            else:
-                if row.reference:
-                    seen[row.reference.casefold()] = number
-                seen[row.natural_key()] = number
-        report.problems += problems
-        checked.append(row)
-
-    total = len(checked)
-    try:
-        with db.write() as session:
-            for done, row in enumerate(checked, start=1):
-                if row is not None:
-                    found = _already_there(session, row)
-                    if found:
-                        report.already.append(Skipped(row.number, found))
-                    else:
-                        try:
-                            with db.write():  # this row's savepoint: a refused row undoes only itself
-                                reference = _replay(db, row, sheet.name, actor, today)
-                            report.imported.append(Imported(row.number, reference, row.reference))
-                        except _RowRefused as refused:
-                            report.problems += refused.problems
-                if progress is not None:
-                    progress(done, total)
-            if report.problems or dry_run:
-                raise _NothingKept
-    except _NothingKept:
-        pass
+    run = _Run(sheet, (actor or os_user()).strip(), today or date.today(), progress or (lambda _: None))
+    report = ImportReport(sheet.name, 0, dry_run, ignored_columns=list(sheet.ignored))
+    checked = "" if dry_run else fingerprint(sheet.path)
+    if not dry_run:
+        report.notes += remove_unfinished(db)
+    _rehearse(db, run, report)
+    if not (report.problems or dry_run):
+        _write(db, run, report, checked)
     report.problems.sort(key=lambda p: p.row)
     return report
 
 
-def _already_there(session, row: SheetRow) -> str | None:
-    """The reference of a complaint this row has already become, read in the import's
-    own transaction (rows imported earlier in this run are not yet committed)."""
+def _checked_rows(sheet: Sheet, problems: list[RowProblem]) -> Iterator[SheetRow | None]:
+    """Each row as typed values (None for a row with problems, added to `problems`); the
+    same complaint twice in the file is a problem."""
+    seen: dict[object, int] = {}
+    for number, values in sheet.rows():
+        row, found = check_row(number, values)
+        if row is not None:
+            keys = ([reference_key(row.reference)] if row.reference else []) + [row.natural_key()]
+            twice = next((seen[key] for key in keys if key in seen), None)
+            if twice is not None:
+                found.append(RowProblem(number, "", f"the same complaint as row {twice}"))
+                row = None
+            else:
+                seen.update((key, number) for key in keys)
+        problems += found
+        yield row
+
+
+def _batches(rows: Iterator[SheetRow | None]) -> Iterator[list[SheetRow | None]]:
+    while batch := list(islice(rows, BATCH_ROWS)):
+        yield batch
+
+
+def _rehearse(db: Database, run: _Run, report: ImportReport) -> None:
+    """Every row through the use-cases on db.rehearsal(), each batch rolled back: every
+    problem found, nothing written, no write lock taken on the shared database."""
+    scratch = db.rehearsal()
+    try:
+        for batch in _batches(_checked_rows(run.sheet, report.problems)):
+            try:
+                with scratch.write() as session:
+                    known = _references(session)
+                    for row in batch:
+                        if row is None:
+                            continue
+                        try:
+                            outcome = _take(scratch, session, known, row, run)
+                        except _RowRefused as refused:
+                            report.problems += refused.problems
+                            continue
+                        if isinstance(outcome, Skipped):
+                            report.already.append(outcome)
+                        else:  # a reference chc chose here would be chosen again in the next batch
+                            report.imported.append(Imported(row.number, row.reference, row.reference))
+                    raise _NothingKept
+            except _NothingKept:
+                pass
+            report.rows += len(batch)
+            run.progress(Progress(CHECKING, report.rows, None))
+    finally:
+        scratch.dispose()
+
+
+def _write(db: Database, run: _Run, report: ImportReport, checked: str) -> None:
+    """The checked rows again, now for real, a batch per write transaction; if anything
+    stops it part-way, every complaint it wrote is removed (see the module's docstring)."""
+    journal = _Journal.start(run.sheet.name)
+    report.imported, report.already = [], []
+    done = 0
+    try:
+        _same_file(run.sheet, checked)
+        problems: list[RowProblem] = []
+        for batch in _batches(_checked_rows(run.sheet, problems)):
+            if problems:
+                raise _RowRefused(problems)
+            with db.write() as session:
+                known = _references(session)
+                written: list[int] = []
+                for row in batch:
+                    outcome = _take(db, session, known, row, run)
+                    if isinstance(outcome, Skipped):
+                        report.already.append(outcome)
+                    else:
+                        report.imported.append(outcome)
+                        written.append(_complaint_id(session, outcome.reference))
+                journal.note(session, written)
+            journal.written += written  # committed: now they are there to remove
+            done += len(batch)
+            run.progress(Progress(IMPORTING, done, report.rows))
+            _let_waiting_writers_in()
+        _same_file(run.sheet, checked)
+        journal.finish(db)
+    except _RowRefused as refused:
+        journal.undo(db)
+        report.imported, report.already = [], []
+        report.problems += refused.problems
+    except BaseException:
+        journal.undo(db)
+        raise
+
+
+# SQLite's busy handler retries about every 100 ms once a writer has waited a while: with
+# the next batch begun at once, a handler's save could miss every gap and time out behind
+# a long import. A pause longer than that retry lets the waiting save take the lock.
+BATCH_PAUSE_SECONDS = 0.15
+
+
+def _let_waiting_writers_in() -> None:
+    time.sleep(BATCH_PAUSE_SECONDS)
+
+
+def _same_file(sheet: Sheet, checked: str) -> None:
+    if fingerprint(sheet.path) != checked:
+        raise SheetUnreadable(f"{sheet.name} changed while it was being imported: nothing was imported; import it again")
+
+
+def _take(db: Database, session, known: dict[str, str], row: SheetRow, run: _Run) -> Imported | Skipped:
+    found = _already_there(session, known, row)
+    if found:
+        return Skipped(row.number, found)
+    with db.write():  # this row's savepoint: a refused row undoes only itself
+        reference = _replay(db, row, run.sheet.name, run.actor, run.today)
+    return Imported(row.number, reference, row.reference)
+
+
+def _references(session) -> dict[str, str]:
+    """Every complaint's reference, by reference_key: read once per batch, in its transaction."""
+    from sqlmodel import select
+
+    from store.models import Complaint
+
+    return {reference_key(ref): ref for ref in session.exec(select(Complaint.reference))}
+
+
+def _complaint_id(session, reference: str) -> int:
+    from sqlmodel import select
+
+    from store.models import Complaint
+
+    return session.exec(select(Complaint.id).where(Complaint.reference == reference)).one()
+
+
+def _already_there(session, known: dict[str, str], row: SheetRow) -> str | None:
+    """The reference of a complaint this row has already become: the same reference
+    (in any case, spaces aside), or the same resident, received date and category."""
     from sqlmodel import func, select
 
     from store.models import Complaint, Resident
 
-    if row.reference:
-        found = session.exec(select(Complaint.reference).where(Complaint.reference == row.reference)).first()
-        if found:
-            return found
+    if row.reference and reference_key(row.reference) in known:
+        return known[reference_key(row.reference)]
     return session.exec(
         select(Complaint.reference)
         .join(Resident, Resident.id == Complaint.resident_id)
@@ -508,6 +758,149 @@ def _already_there(session, row: SheetRow) -> str | None:
         )
         .order_by(Complaint.id)
     ).first()
+
+
+# --- an import stopped part-way ------------------------------------------------------------
+
+JOURNAL = "import.unfinished."  # Setting keys: JOURNAL + run + "." + batch -> that batch's complaints
+_RUNNING: set[str] = set()  # this process's imports under way
+
+
+@dataclass
+class _Journal:
+    """Which complaints an unfinished import has written, kept in the database in the same
+    transaction as each batch, so that even a killed import's leftovers can be found."""
+
+    run: str
+    file: str
+    started: str
+    written: list[int] = field(default_factory=list)
+    batches: int = 0
+
+    @classmethod
+    def start(cls, file: str) -> _Journal:
+        journal = cls(uuid.uuid4().hex[:12], file, datetime.now().isoformat(timespec="seconds"))
+        _RUNNING.add(journal.run)
+        return journal
+
+    def note(self, session, written: list[int]) -> None:
+        from store.models import Setting
+
+        self.batches += 1
+        value = {"file": self.file, "started": self.started, "host": socket.gethostname(), "pid": os.getpid(),
+                 "complaints": written}
+        session.add(Setting(key=f"{JOURNAL}{self.run}.{self.batches:06d}", value=json.dumps(value)))
+
+    def finish(self, db: Database) -> None:
+        with db.write() as session:
+            _forget(session, self.run)
+        _RUNNING.discard(self.run)
+
+    def undo(self, db: Database) -> None:
+        """Remove every complaint this import wrote, in one transaction."""
+        try:
+            if self.batches:
+                with db.write() as session:
+                    _remove(session, self.written)
+                    _forget(session, self.run)
+                log.warning("import of %s stopped: its %d complaints were removed", self.file, len(self.written))
+        except Exception:
+            log.exception("import of %s stopped and could not be undone; the next import removes it", self.file)
+            raise
+        finally:
+            _RUNNING.discard(self.run)
+
+
+@dataclass(frozen=True)
+class UnfinishedImport:
+    run: str
+    file: str
+    started: str
+    host: str
+    pid: int
+    complaints: list[int]
+
+    @property
+    def under_way(self) -> bool:
+        """Still running (as far as this computer can tell; one on another is left alone)."""
+        if self.host != socket.gethostname():
+            return True
+        if self.pid == os.getpid():
+            return self.run in _RUNNING
+        try:
+            os.kill(self.pid, 0)
+        except ProcessLookupError:
+            return False
+        except PermissionError:
+            pass
+        return True
+
+    def __str__(self) -> str:
+        n = len(self.complaints)
+        return f"an import of {self.file} started {self.started} on {self.host} stopped part-way, leaving {n} complaint{'s' if n != 1 else ''}"
+
+
+def unfinished_imports(db: Database) -> list[UnfinishedImport]:
+    """Imports whose batches are in the database but that never finished (for chc doctor)."""
+    from sqlmodel import select
+
+    from store.models import Setting
+
+    runs: dict[str, UnfinishedImport] = {}
+    with db.read() as session:
+        for setting in session.exec(select(Setting).where(Setting.key.startswith(JOURNAL)).order_by(Setting.key)):
+            run = setting.key[len(JOURNAL):].split(".")[0]
+            value = json.loads(setting.value)
+            if run not in runs:
+                runs[run] = UnfinishedImport(run, value["file"], value["started"], value["host"], value["pid"], [])
+            runs[run].complaints.extend(value["complaints"])
+    return list(runs.values())
+
+
+def remove_unfinished(db: Database) -> list[str]:
+    """Remove what imports that were stopped part-way (killed) had written; a line for each."""
+    notes = []
+    for unfinished in unfinished_imports(db):
+        if unfinished.under_way:
+            continue
+        with db.write() as session:
+            _remove(session, unfinished.complaints)
+            _forget(session, unfinished.run)
+        log.warning("removed the leftovers of an unfinished import: %s", unfinished)
+        text = str(unfinished)
+        notes.append(f"{text[0].upper()}{text[1:]}; they were removed.")
+    return notes
+
+
+def _forget(session, run: str) -> None:
+    from sqlmodel import delete
+
+    from store.models import Setting
+
+    session.execute(delete(Setting).where(Setting.key.startswith(f"{JOURNAL}{run}.")))
+
+
+def _remove(session, complaints: list[int]) -> None:
+    """Every row the replay writes for these complaints (log, define, acknowledge, extend,
+    respond, escalate, refuse, withdraw, close), their residents too: as a rollback would."""
+    from sqlmodel import delete, select
+
+    from store.models import (AuditEntry, Complaint, Deadline, Definition, Extension, Refusal, Resident, Response,
+                              StageRecord, Withdrawal)
+
+    for start in range(0, len(complaints), 500):
+        chunk = complaints[start:start + 500]
+        stages = list(session.exec(select(StageRecord.id).where(StageRecord.complaint_id.in_(chunk))))
+        residents = list(session.exec(select(Complaint.resident_id).where(Complaint.id.in_(chunk))))
+        session.execute(delete(Deadline).where(Deadline.complaint_id.in_(chunk)))
+        for model in (Extension, Response, Definition):
+            session.execute(delete(model).where(model.stage_id.in_(stages)))
+        for model in (Refusal, Withdrawal, AuditEntry, StageRecord):
+            session.execute(delete(model).where(model.complaint_id.in_(chunk)))
+        session.execute(delete(Complaint).where(Complaint.id.in_(chunk)))
+        still_used = select(Complaint.id).where(Complaint.resident_id == Resident.id).exists()
+        session.execute(delete(Resident).where(Resident.id.in_(residents), ~still_used))
+
 
 
 # Where each use-case's field is typed in the sheet, for a problem's column.

@@ -14,6 +14,7 @@ from __future__ import annotations
 import functools
 import hashlib
 import re
+import stat
 from dataclasses import dataclass, field
 from datetime import date
 from enum import StrEnum
@@ -318,12 +319,16 @@ def _environment(override: Path | None):
     """One environment per templates folder: Jinja compiles each template once and
     reloads it when the file changes (auto_reload), so an override takes effect at once."""
     import jinja2  # only when a letter is made: keeps start-up light
+    from jinja2.sandbox import ImmutableSandboxedEnvironment
 
     loaders: list[Any] = []
     if override is not None:  # searched even if made later: a missing folder finds nothing
         loaders.append(jinja2.FileSystemLoader(str(override)))
     loaders.append(jinja2.FileSystemLoader(str(PACKAGE_TEMPLATES)))
-    env = jinja2.Environment(
+    # A landlord's template is text anyone in the complaints group may write, rendered in
+    # every handler's session: the sandbox keeps it to the letter's facts, so a template
+    # cannot reach Python (lipsum.__globals__, __class__, ...) and run code as whoever drafts.
+    env = ImmutableSandboxedEnvironment(
         loader=jinja2.ChoiceLoader(loaders),
         undefined=jinja2.StrictUndefined,  # a typo in a template fails loudly, never prints blank
         trim_blocks=True,
@@ -335,15 +340,33 @@ def _environment(override: Path | None):
     return env
 
 
+def _writable_by_others(path: Path) -> bool:
+    return bool(path.stat().st_mode & stat.S_IWOTH)
+
+
+def refuse_unsafe_templates(override: Path | None) -> None:
+    """A templates folder, or a template in it (one letter includes others), that anyone on
+    the server may change is not the landlord's own: refuse it, naming the file."""
+    if override is None or not override.is_dir():
+        return
+    for path in (override, *sorted(override.glob("*.j2"))):
+        if _writable_by_others(path):
+            raise StepRefused(
+                f"the letter template folder {override} is not used: {path} can be changed by "
+                f"anyone on this computer; run: chmod o-w '{path}'"
+            )
+
+
 def render(facts: LetterFacts, override: Path | None = None) -> tuple[str, str]:
     """(text, template file used)."""
     import jinja2
 
+    refuse_unsafe_templates(override)
     env = _environment(override)
     try:
         template = env.get_template(facts.kind.template)
         text = template.render(f=facts, landlord=facts.landlord, long_date=long_date)
-    except jinja2.TemplateError as exc:
+    except jinja2.TemplateError as exc:  # SecurityError included: the sandbox said no
         where = template.filename if "template" in locals() else facts.kind.template
         raise StepRefused(f"the letter template {where} could not be used: {exc}") from None
     return text, str(template.filename)

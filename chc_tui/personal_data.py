@@ -6,137 +6,113 @@ anonymous facts the reports count (dates, stages, categories, decisions, amounts
 from __future__ import annotations
 
 import json
+import shutil
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 from typing import Any
 
 from dateutil.relativedelta import relativedelta
-from sqlalchemy import inspect as sa_inspect
-from sqlmodel import Session, SQLModel, or_, select
+from sqlalchemy import delete, update
+from sqlmodel import Session, select
 
+from chc_tui.file_names import safe_file_name
 from chc_tui.context import StepContext
 from chc_tui.domain import Problem, Status, StepRefused
 from chc_tui.settings import get_setting
+from store import personal
 from store.engine import Database
-from store.models import (
-    Action,
-    Adjustment,
-    Attachment,
-    AuditEntry,
-    Complaint,
-    Correspondence,
-    Definition,
-    Extension,
-    Letter,
-    OmbudsmanCase,
-    OmbudsmanFinding,
-    OmbudsmanOrder,
-    OmbudsmanRequest,
-    Refusal,
-    Remedy,
-    Representative,
-    Resident,
-    Response,
-    Restriction,
-    ServiceRequest,
-    StageRecord,
-    Vulnerability,
-    Withdrawal,
-)
+from store.models import Attachment, AuditEntry, Complaint, Resident, ServiceRequest
 
 RETENTION_KEY = "retention_years"
 DEFAULT_RETENTION_YEARS = 6  # after the last complaint closed: a common housing schedule
-REMOVED = "[removed: personal data anonymised]"
-# Audit details that quote the resident or what they said; the rest (dates, stages,
-# decisions, staff names) is kept so the trail still shows who did what and when.
-PERSONAL_AUDIT_KEYS = {
-    "resident", "representative", "adjustments", "understanding", "outcomes_sought",
-    "responsible_aspects", "not_responsible_aspects", "reasons", "remedy", "outstanding_actions",
-    "explanation", "reason", "good_reason", "summary", "party_name", "resident_words",
-}
+REMOVED = personal.REMOVED
 
 
 def retention_years(session: Session) -> int:
     return int(get_setting(session, RETENTION_KEY, DEFAULT_RETENTION_YEARS))
 
 
-def _row(record: SQLModel) -> dict[str, Any]:
-    values = {}
-    for column in sa_inspect(type(record)).columns:
-        value = getattr(record, column.key)
-        values[column.key] = value.isoformat() if hasattr(value, "isoformat") else value
-    return values
+# The export's name for each table's rows; a table added later appears under its own name.
+EXPORT_KEYS = {
+    "vulnerability": "vulnerabilities", "adjustment": "adjustments", "representative": "representatives",
+    "restriction": "restrictions", "service_request": "service_requests", "complaint": "complaints",
+    "stage_record": "stages", "definition": "definitions", "deadline": "deadlines", "extension": "extensions",
+    "response": "responses", "refusal": "refusals", "withdrawal": "withdrawals", "letter": "letters",
+    "correspondence": "correspondence", "attachment": "attachments", "remedy": "remedies", "action": "actions",
+    "ombudsman_case": "ombudsman_cases", "ombudsman_request": "ombudsman_requests",
+    "ombudsman_finding": "ombudsman_findings", "ombudsman_order": "ombudsman_orders", "audit_entry": "audit_trail",
+}
+COPY_CHUNK = 1024 * 1024  # attachments are copied a megabyte at a time, never read whole
 
 
-def _complaint_ids(session: Session, resident_id: int) -> list[int]:
-    return list(session.exec(select(Complaint.id).where(Complaint.resident_id == resident_id)))
+def _plain(values) -> dict[str, Any]:
+    return {k: v.isoformat() if hasattr(v, "isoformat") else v for k, v in values.items()}
 
 
 def subject_access(session: Session, resident_id: int) -> dict[str, Any]:
-    """Everything held about one resident, table by table, as plain JSON-able values."""
+    """Everything held about one resident, table by table, as plain JSON-able values: the
+    same rows anonymisation reaches (store.personal.owned_ids)."""
     resident = session.get(Resident, resident_id)
     if resident is None:
         raise StepRefused(f"no resident with id {resident_id}", "resident")
-    complaint_ids = _complaint_ids(session, resident_id)
-    stage_ids = list(session.exec(select(StageRecord.id).where(StageRecord.complaint_id.in_(complaint_ids))))  # type: ignore[attr-defined]
-    case_ids = list(session.exec(select(OmbudsmanCase.id).where(OmbudsmanCase.complaint_id.in_(complaint_ids))))  # type: ignore[attr-defined]
-    correspondence_ids = list(
-        session.exec(select(Correspondence.id).where(Correspondence.complaint_id.in_(complaint_ids)))  # type: ignore[attr-defined]
-    )
-
-    def rows(model, *where) -> list[dict[str, Any]]:
-        return [_row(r) for r in session.exec(select(model).where(*where))]
-
-    by_complaint = lambda model: rows(model, model.complaint_id.in_(complaint_ids))  # noqa: E731
-    by_stage = lambda model: rows(model, model.stage_id.in_(stage_ids))  # noqa: E731
-    by_case = lambda model: rows(model, model.case_id.in_(case_ids))  # noqa: E731
-    by_resident = lambda model: rows(model, model.resident_id == resident_id)  # noqa: E731
-    audit = rows(
-        AuditEntry,
-        or_(AuditEntry.complaint_id.in_(complaint_ids), AuditEntry.details_json.contains(f'"resident_id": {resident_id}')),  # type: ignore[attr-defined]
-    )
-    return {
-        "resident": _row(resident),
-        "vulnerabilities": by_resident(Vulnerability),
-        "adjustments": by_resident(Adjustment),
-        "representatives": by_resident(Representative),
-        "restrictions": by_resident(Restriction),
-        "service_requests": by_resident(ServiceRequest),
-        "complaints": rows(Complaint, Complaint.id.in_(complaint_ids)),  # type: ignore[attr-defined]
-        "stages": by_complaint(StageRecord),
-        "definitions": by_stage(Definition),
-        "extensions": by_stage(Extension),
-        "responses": by_stage(Response),
-        "refusals": by_complaint(Refusal),
-        "withdrawals": by_complaint(Withdrawal),
-        "letters": by_complaint(Letter),
-        "correspondence": by_complaint(Correspondence),
-        "attachments": rows(Attachment, Attachment.correspondence_id.in_(correspondence_ids)),  # type: ignore[attr-defined]
-        "remedies": by_complaint(Remedy),
-        "actions": by_complaint(Action),
-        "ombudsman_cases": by_complaint(OmbudsmanCase),
-        "ombudsman_requests": by_case(OmbudsmanRequest),
-        "ombudsman_findings": by_case(OmbudsmanFinding),
-        "ombudsman_orders": by_case(OmbudsmanOrder),
-        "audit_trail": audit,
-    }
+    conn = session.connection()
+    owned = personal.owned_ids(conn, resident_id)
+    held: dict[str, Any] = {"resident": _plain(resident.model_dump())}
+    held.update({key: [] for key in EXPORT_KEYS.values()})
+    for table in personal.tables():
+        ids = owned.get(table.name)
+        if table.name == "resident" or not ids:
+            continue
+        rows = conn.execute(select(table).where(table.c.id.in_(ids)).order_by(table.c.id)).mappings()
+        held[EXPORT_KEYS.get(table.name, table.name)] = [_plain(row) for row in rows]
+    return held
 
 
-def write_subject_access(db: Database, resident_id: int, out: Path, attachments_from: Path | None = None) -> Path:
-    """The export as one JSON file; the resident's attached files are copied beside it."""
+@dataclass(frozen=True)
+class SubjectAccessExport:
+    path: Path
+    missing: tuple[str, ...] = ()  # attached files named in the records but not in the folder
+
+
+def write_subject_access(db: Database, resident_id: int, out: Path,
+                         attachments_from: Path | None = None) -> SubjectAccessExport:
+    """The export as one JSON file; the resident's attached files are copied beside it.
+    A file the records name but the attachments folder does not hold is listed in the
+    JSON under "missing_attachments" (and returned), so the export says what it lacks."""
     with db.read() as session:
         held = subject_access(session, resident_id)
     out = Path(out)
-    out.write_text(json.dumps(held, indent=2, ensure_ascii=False, default=str), encoding="utf-8")
+    missing: list[dict[str, Any]] = []
     if attachments_from is not None and held["attachments"]:
         folder = out.with_name(out.stem + "-files")
         folder.mkdir(exist_ok=True)
         for attachment in held["attachments"]:
-            source = attachments_from / attachment["stored_name"]
-            if source.exists():
-                (folder / f"{attachment['id']}-{Path(attachment['original_name']).name}").write_bytes(source.read_bytes())
-    return out
+            if not _copy_attachment(attachment, Path(attachments_from), folder):
+                missing.append({k: attachment[k] for k in ("id", "correspondence_id", "original_name", "stored_name")})
+    held["missing_attachments"] = missing
+    out.write_text(json.dumps(held, indent=2, ensure_ascii=False, default=str), encoding="utf-8")
+    return SubjectAccessExport(out, tuple(safe_file_name(m["original_name"]) for m in missing))
+
+
+def _copy_attachment(attachment: dict[str, Any], attachments_from: Path, folder: Path) -> bool:
+    source = attachments_from / str(attachment["stored_name"])
+    if not source.resolve().is_relative_to(attachments_from.resolve()) or not source.is_file():
+        return False  # a stored name that leads out of the folder is no attachment of ours
+    target = folder / safe_file_name(f"{attachment['id']}-{attachment['original_name']}")
+    with source.open("rb") as src, target.open("wb") as dst:
+        shutil.copyfileobj(src, dst, COPY_CHUNK)
+    return True
+
+
+def find_residents(session: Session, text: str) -> list[Resident]:
+    """Residents whose name contains `text` as typed: % and _ are letters here, not
+    wildcards, and an empty search is refused rather than listing everyone."""
+    words = str(text).strip()
+    if not words:
+        raise StepRefused("say part of the resident's name to look for", "text")
+    query = select(Resident).where(Resident.name.icontains(words, autoescape=True)).order_by(Resident.id)  # type: ignore[attr-defined]
+    return list(session.exec(query))
 
 
 # --- anonymisation --------------------------------------------------------------------------
@@ -183,9 +159,13 @@ def due_for_anonymisation(session: Session, today: date) -> list[DueForAnonymisa
 
 def anonymise_resident(db: Database, resident_id: int, *, attachments_dir: Path | None = None,
                        ctx: StepContext | None = None) -> int:
-    """Remove what identifies a resident once the retention period has passed. Dates,
-    stages, categories, decisions, deadlines and amounts stay, so every report figure is
-    unchanged. Returns the number of attached files deleted."""
+    """Remove what identifies a resident once the retention period has passed: every
+    column store.personal declares personal, in every row that belongs to them, and the
+    words quoted in their audit entries. Dates, stages, categories, decisions, deadlines
+    and amounts stay, so every report figure is unchanged. Returns the number of
+    attached files deleted. On SQLite the file is then rewritten so the removed values are
+    nowhere in it; store.personal.RemovedValuesRemain says when that could not be done
+    (the anonymisation itself stays done: run it again to finish)."""
     ctx = ctx or StepContext()
     with db.write() as session:
         resident = session.get(Resident, resident_id)
@@ -194,56 +174,64 @@ def anonymise_resident(db: Database, resident_id: int, *, attachments_dir: Path 
         problems, _ = _blocking(session, resident_id, ctx.today)
         if problems:
             raise StepRefused(problems)
-        complaint_ids = _complaint_ids(session, resident_id)
-        resident.name, resident.address, resident.phone, resident.email = REMOVED, "", "", ""
-        resident.version += 1
-        for model in (Vulnerability, Adjustment, Representative, Restriction):
-            for record in session.exec(select(model).where(model.resident_id == resident_id)):
-                session.delete(record)
-        for request in session.exec(select(ServiceRequest).where(ServiceRequest.resident_id == resident_id)):
-            request.description, request.outcome = REMOVED, ""
-        for complaint in session.exec(select(Complaint).where(Complaint.id.in_(complaint_ids))):  # type: ignore[attr-defined]
-            complaint.resident_words = REMOVED
-            complaint.representative_name = complaint.representative_relationship = ""
-            complaint.adjustments = ""
-            complaint.version += 1
-        stage_ids = list(session.exec(select(StageRecord.id).where(StageRecord.complaint_id.in_(complaint_ids))))  # type: ignore[attr-defined]
-        for stage in session.exec(select(StageRecord).where(StageRecord.id.in_(stage_ids))):  # type: ignore[attr-defined]
-            stage.escalation_reason = REMOVED if stage.escalation_reason else ""
-        for definition in session.exec(select(Definition).where(Definition.stage_id.in_(stage_ids))):  # type: ignore[attr-defined]
-            definition.understanding = definition.outcomes_sought = REMOVED
-            definition.responsible_aspects = REMOVED
-            definition.not_responsible_aspects = ""
-        for response in session.exec(select(Response).where(Response.stage_id.in_(stage_ids))):  # type: ignore[attr-defined]
-            response.reasons = REMOVED
-        for refusal in session.exec(select(Refusal).where(Refusal.complaint_id.in_(complaint_ids))):  # type: ignore[attr-defined]
-            refusal.explanation = REMOVED
-        for withdrawal in session.exec(select(Withdrawal).where(Withdrawal.complaint_id.in_(complaint_ids))):  # type: ignore[attr-defined]
-            withdrawal.reason = ""
-        for letter in session.exec(select(Letter).where(Letter.complaint_id.in_(complaint_ids))):  # type: ignore[attr-defined]
-            letter.body = REMOVED
-        files: list[str] = []
-        for item in session.exec(select(Correspondence).where(Correspondence.complaint_id.in_(complaint_ids))):  # type: ignore[attr-defined]
-            item.summary, item.party_name = REMOVED, ""
-            for attachment in session.exec(select(Attachment).where(Attachment.correspondence_id == item.id)):
-                files.append(attachment.stored_name)
-                session.delete(attachment)
-        for entry in session.exec(select(AuditEntry).where(AuditEntry.complaint_id.in_(complaint_ids))):  # type: ignore[attr-defined]
-            # The trail keeps who did what and when; the words it quoted go.
-            entry.details_json = json.dumps(
-                {k: (REMOVED if k in PERSONAL_AUDIT_KEYS else v) for k, v in json.loads(entry.details_json).items()},
-                sort_keys=True,
-            )
-            entry.before_json = "{}"
+        conn = session.connection()
+        if not db.is_server:
+            # What is removed is overwritten with zeros, not left in the file's free space.
+            conn.exec_driver_sql("PRAGMA secure_delete = ON")
+        owned = personal.owned_ids(conn, resident_id)
+        files = list(conn.execute(
+            select(Attachment.stored_name).where(Attachment.id.in_(owned.get("attachment", [])))  # type: ignore[attr-defined]
+        ).scalars())
+        for table in reversed(personal.tables()):  # children before their parents
+            if table.name in owned:
+                _anonymise_rows(conn, table, owned[table.name])
         session.add(AuditEntry(actor=ctx.actor, action="anonymise resident", complaint_id=None,
-                               details_json=json.dumps({"resident_id": resident_id, "complaints": len(complaint_ids)})))
+                               details_json=json.dumps({"resident_id": resident_id,
+                                                        "complaints": len(owned.get("complaint", []))})))
+    deleted = _delete_files(db, files, attachments_dir)
+    if not db.is_server:  # a server's own VACUUM is its administrator's
+        personal.clear_removed_from_file(db.path)
+    return deleted
+
+
+def _anonymise_rows(conn, table, ids: list[int]) -> None:
+    if table.name in personal.ERASED_WHOLE:
+        conn.execute(delete(table).where(table.c.id.in_(ids)))
+        return
+    plain = sorted(personal.PERSONAL.get(table.name, ()))
+    as_json = sorted(personal.PERSONAL_JSON.get(table.name, ()))
+    if not plain and not as_json:
+        return
+    query = select(table.c.id, *(table.c[n] for n in plain + as_json)).where(table.c.id.in_(ids))
+    for row in conn.execute(query).mappings().all():
+        new = {n: _removed(table.name, n, row[n]) for n in plain}
+        new |= {n: personal.scrub_json(row[n]) for n in as_json}
+        changed: dict[str, Any] = {n: v for n, v in new.items() if v != row[n]}
+        if not changed:
+            continue
+        if "version" in table.c:  # an open form on this record sees it changed
+            changed["version"] = table.c.version + 1
+        conn.execute(update(table).where(table.c.id == row["id"]).values(**changed))
+
+
+def _removed(table: str, column: str, value: Any) -> Any:
+    blanked = personal.blank(value, column in personal.EMPTIED.get(table, ()))
+    if blanked == REMOVED and column in personal.AMOUNTS_KEPT.get(table, ()):
+        from chc_tui.report import parse_amounts
+
+        return " ".join([REMOVED, *(f"£{amount}" for amount in parse_amounts(value))])
+    return blanked
+
+
+def _delete_files(db: Database, files: list[str], attachments_dir: Path | None) -> int:
     deleted = 0
-    if attachments_dir is not None:
-        with db.read() as session:
-            still_used = set(session.exec(select(Attachment.stored_name)))
-        for stored in files:  # content-addressed: another record may hold the same file
-            path = attachments_dir / stored
-            if stored not in still_used and path.exists():
-                path.unlink()
-                deleted += 1
+    if attachments_dir is None:
+        return deleted
+    with db.read() as session:
+        still_used = set(session.exec(select(Attachment.stored_name)))
+    for stored in files:  # content-addressed: another record may hold the same file
+        path = attachments_dir / stored
+        if stored not in still_used and path.exists():
+            path.unlink()
+            deleted += 1
     return deleted

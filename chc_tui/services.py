@@ -280,7 +280,9 @@ class Services:
 
     def import_spreadsheet(self, path: Path, *, dry_run: bool, progress=None):
         """Import a .csv or .xlsx of complaints, all rows or none (chc_tui.importer);
-        an ImportReport. Raises chc_tui.importer.SheetUnreadable for a file it cannot read."""
+        an ImportReport. `progress` is called with an importer.Progress between batches,
+        outside any transaction. Raises chc_tui.importer.SheetUnreadable for a file it
+        cannot read."""
         from chc_tui.importer import import_file
 
         return import_file(

@@ -19,7 +19,7 @@ from screens.keybar import KeyBar
 from screens.titlebar import TitleBar
 
 if TYPE_CHECKING:
-    from chc_tui.importer import ImportReport
+    from chc_tui.importer import ImportReport, Progress
 
 INTRO = (
     "A .csv or .xlsx whose first row names the columns (README: Moving in from a spreadsheet). "
@@ -54,6 +54,7 @@ class ImportScreen(Screen):
         self.running = False
         self.checked: Path | None = None  # the file whose dry run found nothing wrong
         self.report: ImportReport | None = None
+        self._doing, self._name = "", ""
 
     def compose(self) -> ComposeResult:
         yield TitleBar()
@@ -119,15 +120,16 @@ class ImportScreen(Screen):
         self.refresh_bindings()
         self.query_one("#import-progress", ProgressBar).update(total=None, progress=0)
         self.query_one("#import-problem-lines", Static).update("")
-        self._say(f"{'Checking' if dry_run else 'Importing'} {path.name}…")
+        self._doing, self._name = ("Checking" if dry_run else "Importing"), path.name
+        self._say(f"{self._doing} {path.name}…")
         self._run(path, dry_run)
 
     @work(thread=True, exclusive=True, group="import")
     def _run(self, path: Path, dry_run: bool) -> None:
         from chc_tui.importer import SheetUnreadable
 
-        def progress(done: int, total: int) -> None:
-            self.app.call_from_thread(self._progress, done, total)
+        def progress(step: Progress) -> None:
+            self.app.call_from_thread(self._progress, step)
 
         try:
             report = self.app.services.import_spreadsheet(path, dry_run=dry_run, progress=progress)
@@ -136,8 +138,10 @@ class ImportScreen(Screen):
             return
         self.app.call_from_thread(self._finished, path, report, "")
 
-    def _progress(self, done: int, total: int) -> None:
-        self.query_one("#import-progress", ProgressBar).update(total=total, progress=done)
+    def _progress(self, step: Progress) -> None:
+        # While checking, the number of rows is not known yet: the bar pulses.
+        self.query_one("#import-progress", ProgressBar).update(total=step.total, progress=step.done)
+        self._say(f"{self._doing} {self._name}: {step}…")
 
     def _finished(self, path: Path, report: ImportReport | None, unreadable: str) -> None:
         self.running = False
@@ -160,6 +164,8 @@ class ImportScreen(Screen):
 
     def _list(self, report: ImportReport) -> None:
         lines = Text()
+        for note in report.notes:
+            lines.append(f"{note}\n", style="bold")
         if report.ignored_columns:
             lines.append(f"Columns left out (chc does not know them): {', '.join(report.ignored_columns)}\n", style="dim")
         for problem in report.problems:
@@ -170,9 +176,7 @@ class ImportScreen(Screen):
         if not report.problems:
             verb = "will be imported" if report.dry_run else "imported"
             for done in report.imported:
-                kept = done.sheet_reference or done.reference
-                moved = f" as {done.reference}" if kept != done.reference else ""
-                lines.append(f"row {done.row}: {kept} {verb}{moved}\n")
+                lines.append(f"{done.line(verb)}\n")
         self.query_one("#import-problem-lines", Static).update(lines)
 
     def _say(self, message: str, error: bool = False) -> None:

@@ -14,6 +14,7 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Static
 
 from chc_tui.domain import StepRefused
+from chc_tui.file_names import safe_file_stem
 from screens.keybar import KeyBar
 from screens.fast_table import FastTable
 from screens.titlebar import TitleBar
@@ -43,6 +44,7 @@ def export_form(
     """Ask for a format and a file, then write(path). A name without a suffix gets the
     format's; a relative one is from the folder chc started in."""
     formats = [value for _label, value in choices]
+    stem = safe_file_stem(stem)  # made from a reference, which a spreadsheet may have filled
 
     def target(values: dict[str, Any]) -> Path:
         fmt = values.get("format") or formats[0]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sqlite3
 import threading
-from contextlib import contextmanager
+from contextlib import closing, contextmanager
 from pathlib import Path
 from typing import Iterator
 
@@ -12,9 +12,12 @@ from sqlalchemy import event
 from sqlalchemy.engine import Engine, create_engine
 from sqlmodel import Session
 
-from store.paths import default_db_path, resolve_db_path  # noqa: F401  (re-exported)
+from store.errors import CORRUPT, DAMAGED_FIX, DatabaseProblem, explain
+from store.paths import check_database_file, default_db_path, resolve_db_path  # noqa: F401  (re-exported)
 
-BUSY_TIMEOUT_MS = 15_000
+# How long a writer waits for another's write lock before giving up. The longest normal
+# write is an import's batch or a restore; both finish well inside this (issue 15).
+BUSY_TIMEOUT_MS = 30_000
 
 
 def _configure_sqlite(dbapi_conn: sqlite3.Connection, _record) -> None:
@@ -25,6 +28,9 @@ def _configure_sqlite(dbapi_conn: sqlite3.Connection, _record) -> None:
     cur.execute("PRAGMA foreign_keys = ON")
     cur.execute("PRAGMA journal_mode = WAL")
     cur.execute("PRAGMA synchronous = NORMAL")
+    # Check each page's cells as it is read: a damaged page is reported as corrupt rather
+    # than written around (issue 15).
+    cur.execute("PRAGMA cell_size_check = ON")
     cur.close()
 
 
@@ -46,7 +52,6 @@ def _begin_postgres(conn) -> None:
 
 
 def make_engine(path: Path) -> Engine:
-    path.parent.mkdir(parents=True, exist_ok=True)
     engine = create_engine(f"sqlite:///{path}", connect_args={"check_same_thread": False})
     event.listen(engine, "connect", _configure_sqlite)
     event.listen(engine, "begin", _begin)
@@ -76,6 +81,7 @@ class Database:
             self.engine = make_engine(self.path)
             self._write_engine = self.engine.execution_options(sqlite_begin="IMMEDIATE")
         self._watch: sqlite3.Connection | None = None
+        self._integrity: str | None = None  # quick_check's verdict, once per open database
         self._local = threading.local()  # the write transaction this thread has open, if any
 
     @contextmanager
@@ -95,6 +101,7 @@ class Database:
             with outer.begin_nested():
                 yield outer
             return
+        self.check_integrity()
         with Session(self._write_engine, expire_on_commit=False) as session:
             with session.begin():
                 self._local.session = session
@@ -102,6 +109,43 @@ class Database:
                     yield session
                 finally:
                     self._local.session = None
+
+    def rehearsal(self) -> Database:
+        """A database to try writes on without taking this one's write lock, for a dry run
+        that rolls back everything it writes (chc_tui.importer). For SQLite, an in-memory
+        copy read like any reader reads (other handlers keep saving meanwhile); used from
+        the thread that made it. For a server, the same database with its writes not
+        queued on the write lock. Dispose of it when done."""
+        if self.url is not None:
+            copy = Database(self.url)
+            copy._write_engine = copy.engine
+            return copy
+        copy = Database(":memory:")
+        source = sqlite3.connect(self.path)
+        try:
+            with copy.engine.connect() as conn:
+                source.backup(conn.connection.dbapi_connection)
+        finally:
+            source.close()
+        return copy
+
+    def check_integrity(self) -> None:
+        """Refuse to write to a damaged file: a write would build on pages that are wrong,
+        and bury the damage under new records. Checked once, before this open database's
+        first write (PRAGMA quick_check reads every page: tens of milliseconds)."""
+        if self.url is not None:
+            return
+        if self._integrity is None:
+            try:
+                with self.engine.connect() as conn:
+                    rows = conn.exec_driver_sql("PRAGMA quick_check").fetchall()
+                self._integrity = "; ".join(str(r[0]) for r in rows)
+            except Exception as exc:
+                if explain(exc) != CORRUPT:
+                    raise  # busy, unreadable: not a verdict on the file
+                self._integrity = str(exc)
+        if self._integrity != "ok":
+            raise DatabaseProblem(f"{self.path} failed its integrity check, so nothing was saved. {DAMAGED_FIX}")
 
     @property
     def is_server(self) -> bool:
@@ -129,12 +173,47 @@ class Database:
         self.engine.dispose()
 
 
-def open_database(path: Path | str) -> Database:
-    """Open (creating if need be) and upgrade the schema in place to this release's."""
-    from store.migrate import upgrade
+def _refuse_foreign(path: Path) -> None:
+    # An SQLite file from another program has tables but no chc schema version: adding
+    # chc's tables to it (or even switching it to WAL) would change another program's
+    # file, and a mistyped path would hide the real database. Read-only, before our pragmas.
+    from urllib.parse import quote
 
-    db = Database(path)
-    upgrade(db.engine)
+    with closing(sqlite3.connect(f"file:{quote(str(path))}?mode=ro", uri=True, timeout=BUSY_TIMEOUT_MS / 1000)) as conn:
+        tables = {row[0] for row in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+    if tables and "alembic_version" not in tables:
+        raise DatabaseProblem(f"{path} is an SQLite database but not a chc one; check --db or CHC_DB")
+
+
+def open_database(path: Path | str, create: bool = True) -> Database:
+    """Open and upgrade the schema in place to this release's. A missing file is created
+    (for its owner and group, see store.sharing) only when `create`. A problem a handler
+    can act on (locked, read-only, corrupt, too new, not a database) is raised as
+    DatabaseProblem with its one-line message."""
+    from store.migrate import upgrade
+    from store.paths import is_url
+    from store.sharing import create_file, settle_database
+
+    db = None
+    try:
+        if not is_url(path):
+            path = Path(path)
+            check_database_file(path, create)
+            if not create_file(path):
+                settle_database(path)
+                _refuse_foreign(path)
+        db = Database(path)
+        upgrade(db.engine)
+        if not db.is_server:
+            settle_database(db.path)  # the journals SQLite has just made, or found
+    except Exception as exc:
+        if db is not None:
+            db.dispose()
+        message = explain(exc)
+        if message is None or isinstance(exc, DatabaseProblem):
+            raise
+        where = "" if is_url(path) else f"{path}: "  # never a URL: it may hold a password
+        raise DatabaseProblem(f"{where}{message}") from exc
     return db
 
 

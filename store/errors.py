@@ -12,7 +12,7 @@ import sqlite3
 
 BUSY = "the database is busy (another handler or an import is saving); try again in a moment"
 READ_ONLY = (
-    "the database is read-only for you, so nothing was saved; "
+    "the database is read-only for you (SQLite must write the file and its folder, even to read); "
     "run chc doctor to see which file or folder you cannot write and how to fix it"
 )
 DISK_FULL = "the disk holding the database is full, so nothing was saved; free some space and try again"
@@ -20,10 +20,8 @@ DISK_IO = (
     "the database file could not be read or written (disk I/O error); "
     "check the disk, then run chc doctor"
 )
-CORRUPT = (
-    "the database file is damaged or is not a chc database; "
-    "run chc doctor, and restore the latest good backup with chc restore FILE"
-)
+DAMAGED_FIX = "Run chc doctor, and restore the latest good backup with chc restore FILE"
+CORRUPT = f"the database file is damaged or is not a chc database; {DAMAGED_FIX[0].lower()}{DAMAGED_FIX[1:]}"
 CANNOT_OPEN = (
     "the database file cannot be opened (its folder is missing or you may not use it); "
     "check the path given with --db or CHC_DB"

@@ -6,6 +6,10 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+from store.errors import DatabaseProblem
+
+SQLITE_HEADER = b"SQLite format 3\x00"
+
 
 def default_db_path() -> Path:
     from platformdirs import user_data_dir
@@ -38,3 +42,31 @@ def data_anchor_for_url(url: str) -> Path:
     if folder:
         return Path(folder).expanduser() / "server.db"
     return default_db_path().with_name("server.db")
+
+
+def check_database_file(path: Path, create: bool) -> None:
+    """Refuse what is not a database before SQLite turns it into an empty one: a folder,
+    an empty (0-byte) or foreign file, or, unless `create`, a path with nothing there
+    (a mistyped --db or CHC_DB)."""
+    path = Path(path)
+    if path.is_dir():
+        raise DatabaseProblem(f"{path} is a folder, not a database file; check --db or CHC_DB")
+    if not path.exists():
+        if create:
+            return
+        raise DatabaseProblem(
+            f"there is no database at {path}; check --db or CHC_DB "
+            "(start chc with that path to create a new one)"
+        )
+    try:
+        with open(path, "rb") as handle:
+            header = handle.read(len(SQLITE_HEADER))
+    except OSError as exc:
+        raise DatabaseProblem(f"cannot read {path}: {exc.strerror or exc}") from exc
+    if not header:
+        raise DatabaseProblem(
+            f"{path} is an empty file, not a database (perhaps chc was stopped while creating it); "
+            "if nothing should be in it, remove it and start chc again"
+        )
+    if header != SQLITE_HEADER:
+        raise DatabaseProblem(f"{path} is not a chc database (it is not an SQLite file); check --db or CHC_DB")

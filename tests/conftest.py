@@ -25,6 +25,7 @@ def _private_user_folders(tmp_path_factory):
     patch = pytest.MonkeyPatch()
     patch.setenv("XDG_DATA_HOME", str(home / "data"))
     patch.setenv("XDG_CACHE_HOME", str(home / "cache"))
+    patch.setenv("XDG_STATE_HOME", str(home / "state"))  # the log file (chc_tui.log)
     patch.delenv("CHC_DB", raising=False)
     yield
     patch.undo()
@@ -48,6 +49,7 @@ STORE_TESTS = {
     "test_lifecycle", "test_refusals", "test_stage_two_independence", "test_nested_writes",
     "test_letters", "test_other_deadlines", "test_report_figures", "test_assessment_evidence",
     "test_correspondence_store", "test_postgres", "test_around_records", "test_report_around",
+    "test_import_safety",
 }
 
 

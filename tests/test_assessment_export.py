@@ -133,7 +133,7 @@ def test_cli_export_refusals(db, tmp_path, capsys):
     assert "--year must be 2023" in capsys.readouterr().err
     assert main(["self-assessment", "export", "--year", "2024", "--out", str(tmp_path / "a.txt"), "--db", str(db.path)]) == 2
     assert "give --format" in capsys.readouterr().err
-    assert main(["self-assessment", "export", "--year", "2024", "--out", str(tmp_path / "a.csv"), "--db", str(tmp_path / "none.db")]) == 1
+    assert main(["self-assessment", "export", "--year", "2024", "--out", str(tmp_path / "a.csv"), "--db", str(tmp_path / "none.db")]) == 2  # as every command (issue 15)
     assert not (tmp_path / "none.db").exists()
 
 

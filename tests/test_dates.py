@@ -164,3 +164,15 @@ def test_missing_day_is_not_filled_from_today_or_the_clock():
     for today in (date(2026, 3, 31), date(2026, 11, 23), date(2026, 1, 1)):
         with pytest.raises(DateParseError):
             parse_date("Nov 2026", today=today)
+
+
+@pytest.mark.parametrize("text", ["01/01/0001", "1/1/0099", "0001-01-01", "31/12/1899", "1 Jan 1066"])
+def test_a_year_before_1900_is_refused_not_read_as_this_century(text):
+    # 01/01/0001 was read as 1 January 2001: a four-digit year is the year typed.
+    with pytest.raises(DateParseError, match="before 1900"):
+        parse_date(text)
+
+
+def test_two_digit_years_are_this_century_and_1900_is_accepted():
+    assert parse_date("01/01/26") == date(2026, 1, 1)
+    assert parse_date("01/01/1900") == date(1900, 1, 1)

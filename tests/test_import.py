@@ -1,8 +1,8 @@
 """Moving in from a spreadsheet: `chc import` / `chc export` and the import screen.
 
-Every row goes through the use-cases inside one transaction: all rows or none, every
-problem listed with its row and column, and a second import of the same file changes
-nothing."""
+Every row goes through the use-cases: all rows or none, every problem listed with its row
+and column, and a second import of the same file changes nothing (batches, locks and
+unreadable files: test_import_safety.py)."""
 
 from __future__ import annotations
 

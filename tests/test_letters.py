@@ -317,3 +317,47 @@ def test_as_drafted_sends_the_rendered_letter_unchanged(landlord):
     with db.read() as session:
         stored = session.exec(select(Letter)).one()
     assert stored.body == d.text and stored.edited is False
+
+
+def test_a_landlord_template_cannot_run_code(landlord, tmp_path):
+    # Issue 15.3: this ran `id` as the handler who only drafted an acknowledgement.
+    db = landlord
+    folder = letters.templates_dir(db.path)
+    folder.mkdir()
+    pwned = tmp_path / "pwned.txt"
+    (folder / "withdrawal.txt.j2").write_text(
+        "{{ lipsum.__globals__['os'].popen('id > " + str(pwned) + "').read() }}\n", encoding="utf-8"
+    )
+    ref = logged(db)
+    with pytest.raises(StepRefused, match="withdrawal.txt.j2 could not be used"):
+        usecases.withdraw(db, ref, withdrawn_on=MON, letter=letters.DRAFT, ctx=ALICE)
+    assert not pwned.exists()
+
+
+def test_a_class_walk_in_a_template_is_refused(landlord):
+    db = landlord
+    folder = letters.templates_dir(db.path)
+    folder.mkdir()
+    (folder / "withdrawal.txt.j2").write_text("{{ f.__class__.__mro__[1].__subclasses__() }}\n", encoding="utf-8")
+    ref = logged(db)
+    with pytest.raises(StepRefused, match="could not be used"):
+        usecases.withdraw(db, ref, withdrawn_on=MON, letter=letters.DRAFT, ctx=ALICE)
+
+
+@pytest.mark.parametrize("unsafe", ["folder", "template", "included"])
+def test_a_template_anyone_may_change_is_refused_with_the_reason(landlord, unsafe):
+    db = landlord
+    folder = letters.templates_dir(db.path)
+    folder.mkdir(mode=0o770)
+    folder.chmod(0o770)
+    template = folder / "withdrawal.txt.j2"
+    template.write_text("{{ f.reference }} withdrawn\n", encoding="utf-8")
+    template.chmod(0o660)
+    included = folder / "_sign.txt.j2"
+    included.write_text("Yours\n", encoding="utf-8")
+    included.chmod(0o660)
+    {"folder": folder, "template": template, "included": included}[unsafe].chmod(0o777 if unsafe == "folder" else 0o666)
+    ref = logged(db)
+    with pytest.raises(StepRefused, match="can be changed by anyone on this computer") as refused:
+        usecases.withdraw(db, ref, withdrawn_on=MON, letter=letters.DRAFT, ctx=ALICE)
+    assert "chmod o-w" in str(refused.value)

@@ -1,0 +1,55 @@
+"""The import rate: rows per second for a 1,000-row spreadsheet into an empty database
+(issue 15), by the clock and by CPU time (steadier on a shared machine). Run: .venv/bin/python bench/import_rate.py [ROWS]"""
+
+from __future__ import annotations
+
+import csv
+import sys
+import tempfile
+import time
+from datetime import date, timedelta
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
+
+HEADER = ["Reference", "Resident", "Received date", "Category", "Stage 1 acknowledged", "Stage 1 responded",
+          "Stage 1 decision", "Stage 1 handler"]
+
+
+def write_sheet(path: Path, rows: int) -> None:
+    start = date(2025, 1, 6)
+    with path.open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(HEADER)
+        for n in range(rows):
+            received = start + timedelta(days=n % 300)
+            answered = n % 2 == 0
+            writer.writerow([
+                f"HA-{n:05d}", f"Resident {n}", f"{received:%d/%m/%Y}", "Repairs",
+                f"{received + timedelta(days=2):%d/%m/%Y}" if answered else "",
+                f"{received + timedelta(days=9):%d/%m/%Y}" if answered else "",
+                "upheld" if answered else "", "alice",
+            ])
+
+
+def main() -> None:
+    from chc_tui.importer import import_file
+    from store.engine import open_database
+
+    rows = int(sys.argv[1]) if len(sys.argv) > 1 else 1000
+    with tempfile.TemporaryDirectory() as folder:
+        sheet = Path(folder) / "sheet.csv"
+        write_sheet(sheet, rows)
+        db = open_database(Path(folder) / "bench.db")
+        for dry_run in (True, False):
+            began, cpu = time.perf_counter(), time.process_time()
+            report = import_file(db, sheet, dry_run=dry_run, actor="bench", today=date(2026, 11, 23))
+            took, cpu = time.perf_counter() - began, time.process_time() - cpu
+            assert not report.problems and len(report.imported) == rows, (report.problems[:3], len(report.imported))
+            print(f"{'dry run' if dry_run else 'import '}: {rows} rows in {took:.1f} s ({rows / took:.0f} rows/s); "
+                  f"CPU {cpu:.1f} s ({rows / cpu:.0f} rows/s)")
+        db.dispose()
+
+
+if __name__ == "__main__":
+    main()
