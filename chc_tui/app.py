@@ -31,7 +31,7 @@ from textual.worker import WorkerFailed
 
 from chc_tui.context import os_user
 from chc_tui.domain import StaleRecord
-from screens.format import drop_control_characters
+from screens.format import draw_controls_visibly
 from screens.live import is_live
 from screens.main import EarlyPaint, MainScreen  # the other screens load when first needed, after the first paint
 from store.errors import explain
@@ -59,7 +59,7 @@ class ChcApp(App):
 
     def __init__(self, services: Services | None = None, *, db_path: Path | str | None = None) -> None:
         super().__init__()
-        drop_control_characters()  # no record's text can drive the terminal
+        draw_controls_visibly()  # no record's text can drive the terminal
         if services is None and db_path is None:
             raise ValueError("give ready services or a database path")
         self.services: Services | None = services

@@ -29,28 +29,28 @@ def plain(value: RenderableType) -> RenderableType:
     """A str as Text, so a Rich table cell or group shows it exactly as typed: a str there
     is read as Rich markup, where "[kitchen]" vanishes and "[/x]" raises MarkupError.
     Anything else (Text, a table...) is returned as it is. Control characters are
-    dropped from every text drawn (see drop_control_characters)."""
+    drawn visibly in every text (see draw_controls_visibly)."""
     return Text(value) if isinstance(value, str) else value
 
 
-# Every C0 control but tab and newline, DEL, and the C1 controls (0x9b is a CSI by itself).
-CONTROL_CHARACTERS = [c for c in (*range(0x20), 0x7F, *range(0x80, 0xA0)) if c not in (0x09, 0x0A)]
-
-
-def drop_control_characters() -> None:
-    """Draw no control character from a record, whatever screen or widget shows it.
+def draw_controls_visibly() -> None:
+    """Draw every control character in a record as a visible \\xNN, as the commands print
+    it (chc_tui/terminal.py), whatever screen or widget shows it.
 
     Rich and Textual drop only a few (bell, backspace, form feed, CR...) from the text
     they draw, and let ESC through: a resident's name imported as "Ann \x1b[2J" cleared
     the handler's terminal, and an OSC sequence retitled their window (issue 15, item 11).
-    Both read their list from one table as each text is made; extending those tables is
-    the one place every name, note and typed value passes, so no screen can forget it.
-    Terminal control itself does not pass through text (it is written as segments)."""
+    Both translate each text they make by one table; extending those tables is the one
+    place every name, note and typed value passes, so no screen can forget it. Terminal
+    control itself does not pass through text (it is written as segments)."""
     import rich.control
     import textual.content
 
+    from chc_tui.terminal import CONTROLS
+
     for table in (rich.control._CONTROL_STRIP_TRANSLATE, textual.content._CONTROL_STRIP_TRANSLATE):
-        table.update(dict.fromkeys(CONTROL_CHARACTERS))
+        # What they already drop stays dropped: the CR of a Windows line end, a bell.
+        table.update({code: shown for code, shown in CONTROLS.items() if code not in table})
 
 
 def not_saved(exc: Exception) -> str | None:

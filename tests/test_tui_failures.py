@@ -347,3 +347,4 @@ async def test_control_characters_in_a_record_never_reach_the_terminal(services)
     for picture in shown:
         assert "Lee" in picture
         assert not any(chr(c) in picture or f"&#{c};" in picture for c in (0x1B, 0x07, 0x9B))
+        assert "\\x1b[2J" in picture  # shown as the commands print it (chc_tui/terminal.py)
