@@ -424,10 +424,12 @@ class ChcApp(App):
 def stopped_message(exc: BaseException, problem: str | None) -> str:
     """The one line printed when the app stops on an error: never the error's own text,
     which can quote the records (a database error lists the values being written)."""
+    from chc_tui.log import log_path
+
     why = problem or f"an unexpected error ({type(exc).__name__})"
     return (
         f"chc stopped: {why}. Nothing was half-saved: each save is whole or not at all. "
-        "The details are in chc's log (chc doctor says where it is)."
+        f"The details are in {log_path()}."
     )
 
 
