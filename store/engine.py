@@ -52,14 +52,16 @@ def _begin_postgres(conn) -> None:
 
 
 def make_engine(path: Path) -> Engine:
-    engine = create_engine(f"sqlite:///{path}", connect_args={"check_same_thread": False})
+    # hide_parameters: an error's text never quotes the values being written (a resident's
+    # name, their words), so neither the log nor a message carries personal data.
+    engine = create_engine(f"sqlite:///{path}", connect_args={"check_same_thread": False}, hide_parameters=True)
     event.listen(engine, "connect", _configure_sqlite)
     event.listen(engine, "begin", _begin)
     return engine
 
 
 def make_server_engine(url: str) -> Engine:
-    engine = create_engine(url, pool_pre_ping=True)
+    engine = create_engine(url, pool_pre_ping=True, hide_parameters=True)  # as make_engine
     event.listen(engine, "begin", _begin_postgres)
     return engine
 

@@ -269,3 +269,19 @@ def test_control_characters_from_the_database_do_not_reach_the_terminal(tmp_path
         out = capsys.readouterr().out
         assert "\x1b" not in out and "\x07" not in out and "\x9b" not in out
         assert "Ann \\x1b]0;pwned\\x07" in out
+
+
+def test_a_database_error_never_quotes_the_values_being_written(tmp_path):
+    # SQLAlchemy's error text quotes the parameters ("[parameters: ('Mrs Ada Brown', ...)]"):
+    # a refused write must not carry a resident's words into the log or onto a screen.
+    from sqlalchemy import text as sql
+    from sqlalchemy.exc import DBAPIError
+
+    db = open_database(tmp_path / "c.db", create=True)
+    try:
+        with pytest.raises(DBAPIError) as failed:
+            with db.write() as session:
+                session.execute(sql("INSERT INTO no_such_table (name) VALUES (:name)"), {"name": "Mrs Ada Brown"})
+        assert "Mrs Ada Brown" not in str(failed.value)
+    finally:
+        db.dispose()
