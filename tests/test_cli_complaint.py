@@ -89,7 +89,7 @@ def test_the_whole_lifecycle_from_the_command_line(db, chc):
     code, _, err = chc(*respond)
     assert code == 2 and "how to escalate to stage 2 is missing (Code 6.9g)" in err
     assert dump(db) == before
-    assert chc("settings", "set", "complaints_officer", "Pat Jones")[:2] == (0, "complaints_officer saved\n")
+    assert chc("settings", "set", "complaints-officer", "Pat Jones")[:2] == (0, "complaints_officer saved\n")
     code, out, _ = chc(*respond)
     assert (code, out) == (0, "C2026-0001 stage 1 answered: partly upheld; letter 3 sent\n")
 
@@ -421,3 +421,43 @@ def test_deadlines_json(db, chc):
         }],
     }
 
+
+def test_settings_homes_owned_and_closure_days(db, chc):
+    assert chc("settings", "set", "homes-owned", "2025", "5,035")[:2] == (0, "homes_owned 2025 saved\n")
+    code, _, err = chc("settings", "set", "homes-owned", "2025")
+    assert code == 2 and "give the financial year and the number" in err
+    assert chc("settings", "set", "homes_owned", "2025", "none")[0] == 2
+    assert chc("settings", "set", "name", "Riverside", "Homes")[0] == 2
+    assert chc("settings", "set", "name", "Riverside Homes")[0] == 0
+    assert chc("settings", "set", "service-request-target-days", "7")[0] == 0
+    assert chc("settings", "set", "region", "scotland")[0] == 0
+    assert chc("settings", "set", "region", "england-and-wales")[0] == 0
+
+    # A range adds every working day in it: not the weekend, not Christmas, Boxing Day
+    # (Monday 28th in lieu) or New Year's Day, which are bank holidays in England and Wales.
+    code, out, _ = chc("settings", "closure", "add", "24/12/2026", "01/01/2027", "--note", "Christmas")
+    assert (code, out) == (0, "4 closure days added: 2026-12-24, 2026-12-29, 2026-12-30, 2026-12-31\n")
+    before = dump(db)
+    code, _, err = chc("settings", "closure", "add", "26/12/2026", "28/12/2026")
+    assert code == 2 and "there is no working day from 26/12/2026 to 28/12/2026" in err
+    code, _, err = chc("settings", "closure", "add", "24/12/2026")
+    assert code == 2 and err == "chc settings: 24/12/2026 is already a closure day\n"
+    code, _, err = chc("settings", "closure", "add", "02/01/2027", "01/01/2027")
+    assert code == 2 and "before it starts" in err
+    assert dump(db) == before
+    code, out, _ = chc("settings", "closure", "list")
+    assert out.splitlines() == ["2026-12-24 Thu Christmas", "2026-12-29 Tue Christmas",
+                                "2026-12-30 Wed Christmas", "2026-12-31 Thu Christmas"]
+    assert chc("settings", "closure", "remove", "30/12/2026", "02/01/2027")[:2] == (
+        0, "2 closure days removed: 2026-12-30, 2026-12-31\n")
+    assert chc("settings", "closure", "remove", "29/12/2026")[:2] == (0, "closure day 2026-12-29 removed\n")
+    assert chc("settings", "closure", "remove", "29/12/2026")[0] == 2
+    with db.read() as s:
+        assert [c.day for c in s.exec(select(ClosureDay))] == [date(2026, 12, 24)]
+
+    code, out, _ = chc("settings", "show")
+    assert code == 0
+    lines = out.splitlines()
+    assert "name: Riverside Homes" in lines and "service_request_target_days: 7" in lines
+    assert "region: england-and-wales" in lines and "closure_days: 2026-12-24 Christmas" in lines
+    assert "homes_owned 2025: 5035" in lines

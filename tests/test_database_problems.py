@@ -42,6 +42,7 @@ READ_ONLY_COMMANDS = [
     ["backup", "{out}/b.db"],
     ["deadlines", "--json"],
     ["complaint", "show", "C2026-0001", "--json"],
+    ["settings", "closure", "list"],
 ]
 WRITE_COMMANDS = [
     ["note", "C2026-0001", "--kind", "note", "--summary", "x"],
@@ -50,6 +51,8 @@ WRITE_COMMANDS = [
     ["personal-data", "anonymise", "1", "--yes"],
     ["complaint", "log", "--received", "23/11/2026", "--resident", "Ann", "--category", "Repairs", "--words", "Leak"],
     ["complaint", "close", "C2026-0001"],
+    ["settings", "closure", "add", "24/12/2026", "31/12/2026"],
+    ["settings", "set", "homes-owned", "2025", "5035"],
 ]
 
 
