@@ -63,7 +63,8 @@ def build_parser() -> argparse.ArgumentParser:
     between.add_argument("b", type=_parse_date_arg)
     between.add_argument("--region", type=_region_arg, help="default: the database's region setting")
 
-    sub.add_parser("deadlines", parents=[with_db], help="print every open deadline, soonest first")
+    deadlines = sub.add_parser("deadlines", parents=[with_db], help="print every open deadline, soonest first")
+    deadlines.add_argument("--json", action="store_true", help="as JSON with stable keys (see README)")
     demo = sub.add_parser("demo", parents=[with_db], help="write a demo database to --db (or the default demo path)")
     demo.add_argument("--count", type=int, default=200)
     from chc_tui.cli_report import add_report_parser  # issue #5: chc report (annual report, TSM)
@@ -94,6 +95,9 @@ def build_parser() -> argparse.ArgumentParser:
     from chc_tui.cli_requests import add_requests_parser  # issue #7: service requests
 
     add_requests_parser(sub, with_db, _parse_date_arg)
+    from chc_tui.cli_complaint import add_complaint_parser  # issue 16: every step of a complaint
+
+    add_complaint_parser(sub, with_db)
     return parser
 
 
@@ -139,6 +143,10 @@ def _cmd_calendar(args) -> int:
 
 
 def _cmd_deadlines(args) -> int:
+    if args.json:
+        from chc_tui.cli_complaint import run_deadlines_json
+
+        return run_deadlines_json(args.db)
     from chc_tui.services import Services
 
     services = Services.open(_database_path(args))
@@ -277,6 +285,10 @@ def main(argv: list[str] | None = None) -> int:
             from chc_tui import cli_import
 
             return cli_import.run_import(args, path) if args.command == "import" else cli_import.run_export(args, path)
+        if args.command == "complaint":  # issue 16: every step of a complaint
+            from chc_tui.cli_complaint import run_complaint
+
+            return run_complaint(args, path)
         if args.command == "requests":  # issue #7
             from chc_tui.cli_requests import run_requests
 

@@ -40,12 +40,19 @@ READ_ONLY_COMMANDS = [
     ["settings", "show"],
     ["import", "{out}/in.csv", "--dry-run"],
     ["backup", "{out}/b.db"],
+    ["deadlines", "--json"],
+    ["complaint", "show", "C2026-0001", "--json"],
+    ["settings", "closure", "list"],
 ]
 WRITE_COMMANDS = [
     ["note", "C2026-0001", "--kind", "note", "--summary", "x"],
     ["requests", "log", "Gate", "--resident", "Ann"],
     ["settings", "set", "region", "wales"],
     ["personal-data", "anonymise", "1", "--yes"],
+    ["complaint", "log", "--received", "23/11/2026", "--resident", "Ann", "--category", "Repairs", "--words", "Leak"],
+    ["complaint", "close", "C2026-0001"],
+    ["settings", "closure", "add", "24/12/2026", "31/12/2026"],
+    ["settings", "set", "homes-owned", "2025", "5035"],
 ]
 
 
