@@ -172,12 +172,12 @@ class Services:
     def update_landlord(self, **values) -> dict:
         from chc_tui.landlord import update_landlord_settings
 
-        return update_landlord_settings(self.db, ctx=self.ctx(), **values)
+        return self.run(update_landlord_settings, **values)
 
     def set_homes_owned(self, year: int, homes) -> None:
         from chc_tui.report_texts import set_homes_owned
 
-        set_homes_owned(self.db, year=year, homes=homes, ctx=self.ctx())
+        self.run(set_homes_owned, year=year, homes=homes)
 
     def run(self, step: Callable[Concatenate[Database, P], R], /, *args: P.args, **kwargs: P.kwargs) -> R:
         """Run one use-case, `step(db, *args, **kwargs)`, as this handler today: the step
@@ -227,7 +227,7 @@ class Services:
         """Record a letter, call, email, meeting or note with its files; the new id."""
         from chc_tui import correspondence
 
-        return correspondence.record_correspondence(self.db, reference, ctx=self.ctx(), **values)
+        return self.run(correspondence.record_correspondence, reference, **values)
 
     def attachment_file(self, attachment) -> Path:
         """The stored copy of an attachment, checked against its checksum; raises
