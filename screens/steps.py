@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
+from chc_tui import learning, new_issues, usecases
 from chc_tui.domain import Channel, Decision, ExclusionReason
 if TYPE_CHECKING:
     from chc_tui.services import ComplaintDetail, Services, StageView
@@ -58,8 +59,8 @@ def log_form(services: Services, _detail: ComplaintDetail | None) -> FormSpec:
         )
 
     def submit(values: dict[str, Any]):
-        return services.do(
-            "log_complaint",
+        return services.run(
+            usecases.log_complaint,
             received_on=values["received_on"],
             channel=values["channel"] or "",
             resident_name=values["resident_name"],
@@ -101,8 +102,8 @@ def define_form(services: Services, detail: ComplaintDetail) -> FormSpec:
     existing = stage.definition
 
     def submit(values: dict[str, Any]):
-        return services.do(
-            "define",
+        return services.run(
+            usecases.define,
             detail.complaint.reference,
             understanding=values["understanding"],
             outcomes_sought=values["outcomes_sought"],
@@ -147,8 +148,8 @@ def acknowledge_form(services: Services, detail: ComplaintDetail) -> FormSpec:
         return f"Respond by {d(calendar.add_working_days(when, rules.respond_days))} (Code {rules.respond_provision}){late}"
 
     def submit(values: dict[str, Any]):
-        return services.do(
-            "acknowledge",
+        return services.run(
+            usecases.acknowledge,
             detail.complaint.reference,
             letter=values.get("letter"),
             acknowledged_on=values["acknowledged_on"],
@@ -188,8 +189,8 @@ def extend_form(services: Services, detail: ComplaintDetail) -> FormSpec:
         return f"{beyond} wd beyond the {d(target)} target: {verdict} (Code {rules.extension_provision})"
 
     def submit(values: dict[str, Any]):
-        return services.do(
-            "extend",
+        return services.run(
+            usecases.extend,
             detail.complaint.reference,
             letter=values.get("letter"),
             new_due=values["new_due"],
@@ -237,8 +238,8 @@ def respond_form(services: Services, detail: ComplaintDetail) -> FormSpec:
         return f"Out of target: {calendar.working_days_between(current or target, when)} wd after {d(current or target)}"
 
     def submit(values: dict[str, Any]):
-        return services.do(
-            "respond",
+        return services.run(
+            usecases.respond,
             detail.complaint.reference,
             letter=values.get("letter"),
             decision=values["decision"] or "",
@@ -278,8 +279,8 @@ def escalate_form(services: Services, detail: ComplaintDetail) -> FormSpec:
         return f"Acknowledge stage 2 by {d(ack)} (Code {rules.acknowledge_provision})"
 
     def submit(values: dict[str, Any]):
-        return services.do(
-            "escalate",
+        return services.run(
+            usecases.escalate,
             detail.complaint.reference,
             requested_on=values["requested_on"],
             handler=values["handler"],
@@ -305,8 +306,8 @@ def escalate_form(services: Services, detail: ComplaintDetail) -> FormSpec:
 
 def refuse_form(services: Services, detail: ComplaintDetail) -> FormSpec:
     def submit(values: dict[str, Any]):
-        return services.do(
-            "refuse",
+        return services.run(
+            usecases.refuse,
             detail.complaint.reference,
             letter=values.get("letter"),
             exclusion_reason=values["exclusion_reason"] or "",
@@ -332,8 +333,8 @@ def refuse_form(services: Services, detail: ComplaintDetail) -> FormSpec:
 
 def withdraw_form(services: Services, detail: ComplaintDetail) -> FormSpec:
     def submit(values: dict[str, Any]):
-        return services.do(
-            "withdraw",
+        return services.run(
+            usecases.withdraw,
             detail.complaint.reference,
             letter=values.get("letter"),
             reason=values["reason"],
@@ -356,8 +357,8 @@ def withdraw_form(services: Services, detail: ComplaintDetail) -> FormSpec:
 
 def close_form(services: Services, detail: ComplaintDetail) -> FormSpec:
     def submit(values: dict[str, Any]):
-        return services.do(
-            "close",
+        return services.run(
+            usecases.close,
             detail.complaint.reference,
             closed_on=values["closed_on"],
             expected_version=detail.complaint.version,
@@ -376,8 +377,8 @@ def close_form(services: Services, detail: ComplaintDetail) -> FormSpec:
 
 def assign_form(services: Services, detail: ComplaintDetail) -> FormSpec:
     def submit(values: dict[str, Any]):
-        return services.do(
-            "assign_handler",
+        return services.run(
+            usecases.assign_handler,
             detail.complaint.reference,
             handler=values["handler"],
             expected_version=detail.complaint.version,
@@ -394,8 +395,8 @@ def assign_form(services: Services, detail: ComplaintDetail) -> FormSpec:
 
 def adjustments_form(services: Services, detail: ComplaintDetail) -> FormSpec:
     def submit(values: dict[str, Any]):
-        return services.do(
-            "note_adjustments",
+        return services.run(
+            usecases.note_adjustments,
             detail.complaint.reference,
             adjustments=values["adjustments"],
             expected_version=detail.complaint.version,
@@ -423,8 +424,8 @@ def theme_form(services: Services, detail: ComplaintDetail) -> FormSpec:
             FieldSpec("theme", "Theme", default=complaint.theme, suggestions=THEMES),
             FieldSpec("root_cause", "Root cause", "long", default=complaint.root_cause),
         ],
-        submit=lambda values: services.do("learning.set_theme", complaint.reference,
-                                          expected_version=complaint.version, **values),
+        submit=lambda values: services.run(learning.set_theme, complaint.reference,
+                                           expected_version=complaint.version, **values),
         today=lambda: services.today,
         done_message=lambda _: f"{complaint.reference}: theme recorded",
     )
@@ -453,8 +454,8 @@ def new_issue_form(services: Services, detail: ComplaintDetail) -> FormSpec:
                       choices=[(c.value.replace("_", " "), c.value) for c in Channel]),
         ],
         preview=preview,
-        submit=lambda values: services.do("new_issues.raise_new_issue", complaint.reference,
-                                          expected_version=complaint.version, **values),
+        submit=lambda values: services.run(new_issues.raise_new_issue, complaint.reference,
+                                           expected_version=complaint.version, **values),
         today=lambda: services.today,
         done_message=lambda handled: (f"Added to the stage 1 definition of {handled.reference}" if handled.added_to_definition
                                       else f"Logged as new complaint {handled.reference}, linked to {complaint.reference}"),
