@@ -125,7 +125,8 @@ def to_markdown(document: Document) -> str:
             lines = _md_paragraph(block.text)
             mark = {"note": "*", "lead": "**"}.get(block.kind, "")
             if mark and block.text:
-                lines[0], lines[-1] = mark + lines[0], lines[-1] + mark
+                lines[0] = mark + lines[0]
+                lines[-1] += mark
             out += [*lines, ""]
         elif isinstance(block, Fields):
             for label, value in block.rows:
