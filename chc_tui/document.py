@@ -56,6 +56,7 @@ class Table:
     caption: str = ""
     numeric: tuple[int, ...] = ()  # columns of numbers (right-aligned)
     widths_cm: tuple[float, ...] = ()  # Word column widths; empty: Word's own
+    md_blank: str = " "  # an empty cell in Markdown (the annual report's have always been "")
 
 
 @dataclass(frozen=True)

@@ -107,9 +107,10 @@ def md_verbatim(text: str, prefix: str = "") -> list[str]:
     return [prefix + md_escape(line) + ("" if i == len(lines) - 1 else "\\") for i, line in enumerate(lines)]
 
 
-def md_cell(text: str) -> str:
-    """A table cell: its lines joined by <br>, nothing in it read as syntax (a | included)."""
-    return "<br>".join(_md_inline(line) for line in lines_of(str(text))) or " "
+def md_cell(text: str, blank: str = " ") -> str:
+    """A table cell: its lines joined by <br>, nothing in it read as syntax (a | included);
+    `blank` for an empty one."""
+    return "<br>".join(_md_inline(line) for line in lines_of(str(text))) or blank
 
 
 def _md_paragraph(text: str, prefix: str = "") -> list[str]:
@@ -136,9 +137,9 @@ def to_markdown(document: Document) -> str:
                     out += ["  " + line for line in lines[1:]]
             out.append("")
         elif isinstance(block, Table):
-            out.append("| " + " | ".join(md_cell(h) for h in block.header) + " |")
+            out.append("| " + " | ".join(md_cell(h, block.md_blank) for h in block.header) + " |")
             out.append("|" + "|".join("---:" if i in block.numeric else "---" for i in range(len(block.header))) + "|")
-            out += ["| " + " | ".join(md_cell(cell) for cell in row) + " |" for row in block.rows]
+            out += ["| " + " | ".join(md_cell(cell, block.md_blank) for cell in row) + " |" for row in block.rows]
             out.append("")
         elif isinstance(block, Figure):
             from chc_tui.report_charts import to_text as chart_text
@@ -222,7 +223,6 @@ def _html_template():
     )
     env.filters["lines"] = lambda text: Markup("<br>").join(escape(line) for line in str(text).split("\n"))
     env.filters["svg"] = lambda chart: Markup(to_svg(chart))  # built from escaped parts (report_charts)
-    env.filters["letter_lines"] = _letter_lines
     for name, kind in (("heading", Heading), ("paragraph", Paragraph), ("fields", Fields), ("table", Table),
                        ("figure", Figure), ("letter", Letter)):
         env.tests[name] = lambda block, kind=kind: isinstance(block, kind)
@@ -261,7 +261,9 @@ def _docx_cell(cell, text: str, *, bold: bool = False, right: bool = False) -> N
         if i:
             paragraph = cell.add_paragraph()
         if line:
-            paragraph.add_run(docx_safe(line)).bold = bold
+            run = paragraph.add_run(docx_safe(line))
+            if bold:
+                run.bold = True
         if right:
             paragraph.alignment = WD_ALIGN_PARAGRAPH.RIGHT
 
