@@ -55,7 +55,8 @@ from dataclasses import dataclass
 from datetime import date
 
 from chc_tui import provisions as code
-from chc_tui.assessment import COMPLY_LABEL, year_end, year_label, year_start
+from chc_tui.assessment import COMPLY_LABEL
+from chc_tui.financial_year import first_day as year_start, label as year_label, last_day as year_end
 from chc_tui.domain import ExclusionReason
 from chc_tui.policy import CODE_2024, CodePolicy
 from store import assessment_queries as q
@@ -198,7 +199,7 @@ def _responses(stages: list[StageFacts], stage: int, provision: str, year: int, 
             f.extensions
             and f.final_due is not None
             and f.responded_on <= f.final_due
-            and all(e.working_days_beyond_target <= rules.max_extension_days or e.good_reason.strip() for e in f.extensions)
+            and all(rules.extension_allowed(e.working_days_beyond_target, e.good_reason) for e in f.extensions)
         ):
             extended += 1
         else:
@@ -226,11 +227,12 @@ def _responses(stages: list[StageFacts], stage: int, provision: str, year: int, 
 
 
 def _extension_limits(extensions: list[ExtensionFacts], stage: int, provision: str, year: int, policy: CodePolicy) -> Figure:
-    limit = policy.for_stage(stage).max_extension_days
+    rules = policy.for_stage(stage)
+    limit = rules.max_extension_days
     mine = [e for e in extensions if e.stage == stage]
-    within = [e for e in mine if e.working_days_beyond_target <= limit]
-    with_reason = [e for e in mine if e.working_days_beyond_target > limit and e.good_reason.strip()]
-    without = [e for e in mine if e.working_days_beyond_target > limit and not e.good_reason.strip()]
+    within = [e for e in mine if rules.within_extension_limit(e.working_days_beyond_target)]
+    with_reason = [e for e in mine if rules.past_limit_with_reason(e.working_days_beyond_target, e.good_reason)]
+    without = [e for e in mine if rules.past_limit_without_reason(e.working_days_beyond_target, e.good_reason)]
     untold = [e for e in mine if e.told_resident_on is None]
     label = year_label(year)
     total = len(mine)

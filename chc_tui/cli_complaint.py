@@ -311,7 +311,7 @@ def _extend(services: "Services", args) -> Done:
     r = _recorded(services, ref, "extend")
     extension = r.stage.extensions[-1]
     warnings = []
-    if extension.working_days_beyond_target > r.rules.max_extension_days:
+    if not r.rules.within_extension_limit(extension.working_days_beyond_target):
         warnings.append(
             f"this extension is {extension.working_days_beyond_target} working days beyond the response "
             f"deadline, past the Code's {r.rules.max_extension_days}: recorded with the good reason given "

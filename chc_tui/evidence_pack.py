@@ -233,11 +233,11 @@ def _deadlines(detail: ComplaintDetail, stage: StageView, today: date, policy: C
 def _extensions(stage: StageView, policy: CodePolicy) -> list[Block]:
     if not stage.extensions:
         return []
-    limit = policy.for_stage(stage.stage).max_extension_days
-    provision = policy.for_stage(stage.stage).extension_provision
+    rules = policy.for_stage(stage.stage)
+    limit, provision = rules.max_extension_days, rules.extension_provision
     blocks: list[Block] = [Heading(3, f"Extensions (Code {provision})")]
     for number, ext in enumerate(stage.extensions, start=1):
-        past_limit = ext.working_days_beyond_target > limit
+        past_limit = not rules.within_extension_limit(ext.working_days_beyond_target)
         blocks.append(Heading(4, f"Extension {number}: {day(ext.previous_due)} to {day(ext.new_due)}"))
         blocks.append(
             Fields(

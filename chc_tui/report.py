@@ -33,6 +33,7 @@ from enum import StrEnum
 from importlib import resources
 from typing import Any, Iterable, Sequence
 
+from chc_tui import financial_year
 from chc_tui.calendar import WorkingCalendar
 from chc_tui.domain import Decision, ExclusionReason
 from chc_tui.policy import CODE_2024, CodePolicy
@@ -40,43 +41,18 @@ from store.around_report_queries import AroundFacts
 from store.report_queries import AnswerFacts, RefusalFacts, StageFacts, TextFacts, WithdrawalFacts
 
 STAGES = (1, 2)
-MONTHS = ("apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec", "jan", "feb", "mar")
+MONTHS = financial_year.MONTHS
 COMPARE_YEARS = 2  # previous years shown beside the year's monthly volumes
 HOMES_KEY = "homes_owned:{year}"
 
-# --- financial years ----------------------------------------------------------------------
+# --- financial years: chc_tui.financial_year, under the names this module has always had --
 
-
-def year_bounds(year: int) -> tuple[date, date]:
-    """1 April `year` to 31 March `year + 1`, both included."""
-    return date(year, 4, 1), date(year + 1, 3, 31)
-
-
-def year_of(day: date) -> int:
-    """The financial year a day belongs to: 31 March 2025 -> 2024, 1 April 2025 -> 2025."""
-    return day.year if day.month >= 4 else day.year - 1
-
-
-def year_label(year: int) -> str:
-    return f"{year}/{(year + 1) % 100:02d}"
-
-
-def month_index(day: date) -> int:
-    """0 for April ... 11 for March."""
-    return (day.month - 4) % 12
-
-
-def month_bounds(year: int, index: int) -> tuple[date, date]:
-    """First and last day of month `index` (0 = April) of financial year `year`."""
-    month = (index + 3) % 12 + 1
-    first = date(year if month >= 4 else year + 1, month, 1)
-    following = date(first.year + first.month // 12, first.month % 12 + 1, 1)
-    return first, date.fromordinal(following.toordinal() - 1)
-
-
-def month_label(year: int, index: int) -> str:
-    month = (index + 3) % 12 + 1
-    return f"{MONTHS[index].title()} {year if month >= 4 else year + 1}"
+year_bounds = financial_year.bounds
+year_of = financial_year.year_of
+year_label = financial_year.label
+month_index = financial_year.month_index
+month_bounds = financial_year.month_bounds
+month_label = financial_year.month_label
 
 
 def homes_key(year: int) -> str:
@@ -393,7 +369,7 @@ def judge_response(stage: StageFacts, calendar: WorkingCalendar, policy: CodePol
     final = stage.extensions[-1].new_due
     beyond_limit = [
         e for e in stage.extensions
-        if e.working_days_beyond_target > rules.max_extension_days and not e.good_reason.strip()
+        if not rules.extension_allowed(e.working_days_beyond_target, e.good_reason)
     ]
     if beyond_limit:
         worst = max(e.working_days_beyond_target for e in beyond_limit)
@@ -612,11 +588,11 @@ def compute(inputs: ReportInputs, calendar: WorkingCalendar, policy: CodePolicy 
         groups = {
             "count": ("extensions decided", lambda e: True),
             "within_limit": (f"within the Code's limit ({rules.max_extension_days} wd)",
-                             lambda e: e.working_days_beyond_target <= rules.max_extension_days),
+                             lambda e: rules.within_extension_limit(e.working_days_beyond_target)),
             "past_limit_with_good_reason": ("past the limit, good reason recorded",
-                                            lambda e: e.working_days_beyond_target > rules.max_extension_days and e.good_reason.strip()),
+                                            lambda e: rules.past_limit_with_reason(e.working_days_beyond_target, e.good_reason)),
             "past_limit_without_good_reason": ("past the limit, no good reason",
-                                               lambda e: e.working_days_beyond_target > rules.max_extension_days and not e.good_reason.strip()),
+                                               lambda e: rules.past_limit_without_reason(e.working_days_beyond_target, e.good_reason)),
             "resident_told_recorded": (f"resident told, date recorded (Code {rules.extension_provision})",
                                        lambda e: e.told_resident_on is not None),
             "ombudsman_details_given": (f"Ombudsman details given (Code {'6.5' if n == 1 else '6.16'})",

@@ -12,6 +12,7 @@ from html import escape
 from pathlib import Path
 from typing import Sequence
 
+from chc_tui import financial_year
 from chc_tui.report import (
     MONTHS,
     STAGES,
@@ -531,7 +532,7 @@ def to_docx(blocks: list[Block], title: str, path: Path) -> None:
 
 
 def default_filename(report: AnnualReport, fmt: str) -> str:
-    return f"complaints-report-{report.year}-{(report.year + 1) % 100:02d}.{fmt}"
+    return f"complaints-report-{financial_year.label(report.year).replace('/', '-')}.{fmt}"
 
 
 def render_text(report: AnnualReport, fmt: str) -> str:

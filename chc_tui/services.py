@@ -11,10 +11,10 @@ from datetime import date
 from pathlib import Path
 from typing import Callable
 
-from chc_tui import usecases
+from chc_tui import financial_year, usecases
 from chc_tui.calendar import WorkingCalendar
 from chc_tui.context import StepContext, os_user
-from chc_tui.deadlines import Due, OtherDue, assess, assess_other
+from chc_tui.deadlines import Due, OtherDue, assess, assess_other, deadline_state, working_days_left
 from chc_tui.domain import DeadlineState
 from chc_tui.policy import CODE_2024, CodePolicy
 from chc_tui.settings import load_calendar
@@ -101,11 +101,10 @@ class Services:
         the year just ended until its board approval is recorded and its date has passed,
         then the current year."""
         from chc_tui import assessment
-        from chc_tui.deadlines import deadline_state
         from chc_tui.settings import get_setting
 
         today = self.today
-        year = assessment.financial_year_of(today) - 1
+        year = financial_year.year_of(today) - 1
         with self.db.read() as session:
             calendar = load_calendar(session)
             approved = assessment.board_approved_on(session, year)
@@ -116,9 +115,7 @@ class Services:
             due, rule = assessment.submission_due(
                 year, get_setting(session, f"homes_owned:{year}"), board_approved_on=approved
             )
-        days_left = 0 if due == today else calendar.working_days_between(today, due)
-        if due < today and days_left == 0:
-            days_left = -1
+        days_left = working_days_left(due, calendar, today)
         return YearlySubmission(year, due, rule, days_left, deadline_state(days_left, self.policy))
 
     def due(self, reference: str) -> Due | None:
@@ -151,11 +148,10 @@ class Services:
 
     def settings_overview(self) -> dict:
         """The landlord's details, region, closure days and homes owned, as plain values."""
-        from chc_tui.assessment import financial_year_of
         from chc_tui.landlord import landlord_settings
         from chc_tui.settings import closure_days, get_setting, region
 
-        year = financial_year_of(self.today)
+        year = financial_year.year_of(self.today)
         with self.db.read() as session:
             return {
                 "landlord": landlord_settings(session),

@@ -579,7 +579,7 @@ def extend(
                     f"the next one is {calendar.add_working_days(new_due, 1):%d/%m/%Y}",
                 )
             beyond = calendar.working_days_between(target.due_on, new_due)
-            if beyond > rules.max_extension_days and not good_reason.strip():
+            if not rules.extension_allowed(beyond, good_reason):
                 checks.add(
                     "good_reason",
                     f"this extension is {beyond} working days beyond the response deadline "
