@@ -54,7 +54,7 @@ def test_the_months_of_a_financial_year():
     for i in range(12):
         first, last = financial_year.month_bounds(2024, i)
         days |= {D.fromordinal(n) for n in range(first.toordinal(), last.toordinal() + 1)}
-    assert min(days), max(days) == financial_year.bounds(2024)
+    assert (min(days), max(days)) == financial_year.bounds(2024)
     assert len(days) == 365
 
 
@@ -82,3 +82,93 @@ def test_the_extension_limit_at_and_past_it(stage, limit):
     assert not rules.past_limit_without_reason(limit, "")
     assert rules.past_limit_with_reason(limit + 1, "survey")
     assert not rules.past_limit_with_reason(limit, "survey")  # within the limit: no reason needed
+
+
+# --- the dates a step fixes: the form's preview and the use-case agree ---------------------
+
+from chc_tui import clocks, usecases  # noqa: E402
+from chc_tui.calendar import WorkingCalendar  # noqa: E402
+from chc_tui.context import StepContext  # noqa: E402
+from chc_tui.services import Services  # noqa: E402
+from screens import steps  # noqa: E402
+from screens.format import d  # noqa: E402
+
+CLOSURE = D(2026, 12, 24)  # the office shuts on Christmas Eve
+# Received on... a Saturday; before the Christmas bank holidays and the closure day; the
+# day before Good Friday; the Friday before the August bank holiday; an ordinary Monday.
+RECEIVED = [D(2026, 12, 19), D(2026, 12, 21), D(2026, 12, 23), D(2026, 4, 2), D(2026, 8, 28), D(2026, 6, 1)]
+
+
+@pytest.fixture
+def shut_services(db):
+    usecases.add_closure_day(db, CLOSURE, "Christmas Eve", ctx=StepContext(actor="alice", today=D(2026, 1, 5)))
+    return Services(db, actor="alice", today_fn=lambda: D(2027, 6, 1))
+
+
+def _log(services, received):
+    return usecases.log_complaint(
+        services.db, received_on=received, channel="phone", resident_name="Ann Example", category="Repairs",
+        resident_words="The boiler", ctx=StepContext(actor="alice", today=received),
+    )
+
+
+@pytest.mark.parametrize("received", RECEIVED)
+def test_each_step_saves_the_dates_its_form_previews(shut_services, received):
+    services = shut_services
+    preview = steps.log_form(services, None).preview({"received_on": received})
+    logged = _log(services, received)
+    detail = services.complaint(logged.reference)
+    saved = {dl.step: dl.due_on for dl in detail.current.deadlines}
+    assert preview == (
+        f"Acknowledge and define by {d(saved['acknowledge'])} (Code 6.2); respond by {d(saved['respond'])} (provisional)"
+    )
+    assert (logged.acknowledge_due, logged.provisional_response_due) == (saved["acknowledge"], saved["respond"])
+
+    ref = logged.reference
+    usecases.define(services.db, ref, understanding="u", outcomes_sought="o", responsible_aspects="r",
+                    defined_on=received, ctx=StepContext(actor="alice", today=saved["acknowledge"]))
+    acked_on = saved["acknowledge"]
+    preview = steps.acknowledge_form(services, services.complaint(ref)).preview({"acknowledged_on": acked_on})
+    due = usecases.acknowledge(services.db, ref, acknowledged_on=acked_on, ctx=StepContext(actor="alice", today=acked_on))
+    assert preview == f"Respond by {d(due)} (Code 6.3)"
+
+    # extend day by day to the limit, then past it with a good reason: the preview's count beyond the target is
+    # the one saved, and its verdict on the limit is the use-case's
+    calendar = services.calendar()
+    new_due = due
+    for n in range(1, 14):
+        new_due = calendar.add_working_days(new_due, 1 if n <= 10 else 2)
+        detail = services.complaint(ref)
+        shown = steps.extend_form(services, detail).preview({"new_due": new_due})
+        usecases.extend(services.db, ref, new_due=new_due, reason="a survey", good_reason="" if n <= 10 else "asbestos",
+                        decided_on=acked_on, ctx=StepContext(actor="alice", today=acked_on))
+        after = services.complaint(ref).current
+        beyond = after.extensions[-1].working_days_beyond_target
+        verdict = "within the Code's limit" if beyond <= 10 else "PAST the limit of 10: record a good reason"
+        assert shown == f"{beyond} wd beyond the {d(due)} target: {verdict} (Code 6.4)"
+        active = next(dl for dl in after.deadlines if dl.step == "respond" and dl.active)
+        assert active.due_on == new_due
+
+
+def test_a_closure_day_and_a_bank_holiday_move_the_dates(shut_services):
+    calendar = shut_services.calendar()
+    started = clocks.stage_clocks(calendar, CODE_2024, 1, D(2026, 12, 21))
+    # 22, 23 Dec; 24 closed; 25 Christmas, 26-27 weekend, 28 Boxing Day (substitute); 29, 30, 31
+    assert started.acknowledge_due == D(2026, 12, 31)
+    assert [s.day for s in started.acknowledge.skipped] == [D(2026, 12, d) for d in (24, 25, 26, 27, 28)]
+    assert clocks.stage_clocks(WorkingCalendar(), CODE_2024, 1, D(2026, 12, 21)).acknowledge_due == D(2026, 12, 30)
+    assert clocks.response_clock(calendar, CODE_2024, 2, D(2026, 12, 21)).due == calendar.add_working_days(D(2026, 12, 21), 20)
+
+
+def test_an_extension_onto_a_closed_day_is_refused_as_the_preview_warns(shut_services):
+    calendar = shut_services.calendar()
+    moved = clocks.extension_clock(calendar, CODE_2024, 1, target=D(2026, 12, 17), current=D(2026, 12, 17), new_due=CLOSURE)
+    assert moved.not_working == "closure day: Christmas Eve"
+    assert moved.next_working_day == D(2026, 12, 29)
+    at_limit = clocks.extension_limit_date(calendar, CODE_2024, 1, D(2026, 12, 17))
+    assert clocks.extension_clock(calendar, CODE_2024, 1, target=D(2026, 12, 17), current=D(2026, 12, 17),
+                                  new_due=at_limit).beyond_target == 10
+    assert not clocks.extension_clock(calendar, CODE_2024, 1, target=D(2026, 12, 17), current=D(2026, 12, 17),
+                                      new_due=calendar.add_working_days(at_limit, 1)).within_limit
+    back = clocks.extension_clock(calendar, CODE_2024, 1, target=D(2026, 12, 17), current=D(2026, 12, 22), new_due=D(2026, 12, 21))
+    assert not back.after_current and back.counted is None
