@@ -254,6 +254,7 @@ def _recorded(services: "Services", reference: str, action: str) -> Recorded:
 
 def _log(services: "Services", args) -> Done:
     from chc_tui import usecases
+    from chc_tui.deadlines import is_overdue
 
     logged = usecases.log_complaint(
         services.db, received_on=args.received, channel=_snake(args.channel), resident_name=args.resident,
@@ -262,7 +263,7 @@ def _log(services: "Services", args) -> Done:
     )
     rules = services.policy.stage_one
     warnings = []
-    if logged.acknowledge_due < services.today:
+    if is_overdue(logged.acknowledge_due, services.today):
         warnings.append(f"the acknowledgement was due on {logged.acknowledge_due.isoformat()}, already past "
                         f"(Code {rules.acknowledge_provision}): define and acknowledge it now")
     return Done(

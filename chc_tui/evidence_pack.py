@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Sequence
 
 from chc_tui.domain import Decision, ExclusionReason
+from chc_tui.deadlines import is_overdue
 from chc_tui.landlord import LandlordSettings
 from chc_tui.letter_export import (
     add_verbatim,
@@ -183,7 +184,7 @@ def _outcome(detail: ComplaintDetail, stage: StageView, index: int, today: date)
     if deadline.active:
         if detail.complaint.status != "open":
             return "Not met"
-        return "Not yet met" + (": the due date has passed" if deadline.due_on < today else "")
+        return "Not yet met" + (": the due date has passed" if is_overdue(deadline.due_on, today) else "")
     if deadline.provisional:
         return "Provisional; replaced by the response deadline set at acknowledgement"
     later = next(

@@ -35,6 +35,7 @@ from typing import Any, Iterable, Sequence
 
 from chc_tui import financial_year
 from chc_tui.calendar import WorkingCalendar
+from chc_tui.deadlines import is_overdue
 from chc_tui.domain import Decision, ExclusionReason
 from chc_tui.policy import CODE_2024, CodePolicy
 from store.around_report_queries import AroundFacts
@@ -795,7 +796,7 @@ def around_sections(around: AroundFacts, year: int, start: date, end: date, cuto
         if r.offered_on <= cutoff and not (r.done_on and r.done_on <= cutoff)
         and not (r.declined_on and r.declined_on <= cutoff)
     ]
-    overdue = [r for r in outstanding if r.due_on is not None and r.due_on < cutoff]
+    overdue = [r for r in outstanding if is_overdue(r.due_on, cutoff)]
     financial = [r for r in offered if r.kind == RemedyKind.FINANCIAL]
     money = sum((_pounds(r.amount_pence) for r in financial), Decimal(0))
     offered_note = f"remedies recorded as offered {period} (Code 7.1), each with what will happen and by when (7.3)"
@@ -838,7 +839,7 @@ def around_sections(around: AroundFacts, year: int, start: date, end: date, cuto
     due = [a for a in around.actions if _in(a.due_on, start, end)]
     a_done = [a for a in around.actions if _in(a.done_on, start, end)]
     a_late = [a for a in a_done if a.done_on > a.due_on]
-    a_overdue = [a for a in around.actions if a.due_on < cutoff and not (a.done_on and a.done_on <= cutoff)]
+    a_overdue = [a for a in around.actions if is_overdue(a.due_on, cutoff) and not (a.done_on and a.done_on <= cutoff)]
     no_added = "; an action keeps no date it was added, so it is counted by its due date"
     figures += [
         Figure(("around", "actions", "due"), "Outstanding actions due in the year", len(due),
@@ -995,7 +996,7 @@ def around_sections(around: AroundFacts, year: int, start: date, end: date, cuto
     in_place = [x for x in around.lessons if _in(x.done_on, start, end)]
     late_improvements = [
         x for x in around.lessons
-        if x.improvement and x.due_on is not None and x.due_on < cutoff and x.recorded_on <= cutoff
+        if x.improvement and is_overdue(x.due_on, cutoff) and x.recorded_on <= cutoff
         and not (x.done_on and x.done_on <= cutoff)
     ]
     learning += [

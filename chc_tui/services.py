@@ -14,7 +14,7 @@ from typing import Callable
 from chc_tui import financial_year, usecases
 from chc_tui.calendar import WorkingCalendar
 from chc_tui.context import StepContext, os_user
-from chc_tui.deadlines import Due, OtherDue, assess, assess_other, deadline_state, working_days_left
+from chc_tui.deadlines import Due, OtherDue, assess, assess_other, state_on
 from chc_tui.domain import DeadlineState
 from chc_tui.policy import CODE_2024, CodePolicy
 from chc_tui.settings import load_calendar
@@ -115,8 +115,7 @@ class Services:
             due, rule = assessment.submission_due(
                 year, get_setting(session, f"homes_owned:{year}"), board_approved_on=approved
             )
-        days_left = working_days_left(due, calendar, today)
-        return YearlySubmission(year, due, rule, days_left, deadline_state(days_left, self.policy))
+        return YearlySubmission(year, due, rule, *state_on(due, calendar, today, self.policy))
 
     def due(self, reference: str) -> Due | None:
         """One complaint's next step, due date and urgency, as the list shows it."""

@@ -172,3 +172,47 @@ def test_an_extension_onto_a_closed_day_is_refused_as_the_preview_warns(shut_ser
                                       new_due=calendar.add_working_days(at_limit, 1)).within_limit
     back = clocks.extension_clock(calendar, CODE_2024, 1, target=D(2026, 12, 17), current=D(2026, 12, 22), new_due=D(2026, 12, 21))
     assert not back.after_current and back.counted is None
+
+
+# --- working days left and its states: one rule for every due date ----------------------
+
+from chc_tui import deadlines  # noqa: E402
+from chc_tui.domain import DeadlineState  # noqa: E402
+
+
+@pytest.mark.parametrize(
+    "today, due, left, state",
+    [
+        (D(2026, 6, 5), D(2026, 6, 5), 0, DeadlineState.DUE_TODAY),  # Friday, due that day
+        (D(2026, 6, 6), D(2026, 6, 5), -1, DeadlineState.OVERDUE),  # Saturday: no working day gone, still overdue
+        (D(2026, 6, 7), D(2026, 6, 5), -1, DeadlineState.OVERDUE),  # Sunday
+        (D(2026, 6, 8), D(2026, 6, 5), -1, DeadlineState.OVERDUE),  # Monday: one working day gone
+        (D(2026, 6, 9), D(2026, 6, 5), -2, DeadlineState.OVERDUE),
+        (D(2026, 6, 5), D(2026, 6, 6), 0, DeadlineState.DUE_TODAY),  # due on the Saturday: no working day before it
+        (D(2026, 6, 5), D(2026, 6, 8), 1, DeadlineState.DUE_SOON),
+        (D(2026, 6, 5), D(2026, 6, 9), 2, DeadlineState.DUE_SOON),
+        (D(2026, 6, 5), D(2026, 6, 10), 3, DeadlineState.ON_TRACK),
+        (D(2026, 8, 29), D(2026, 8, 28), -1, DeadlineState.OVERDUE),  # a bank holiday weekend
+        (D(2026, 9, 1), D(2026, 8, 28), -1, DeadlineState.OVERDUE),  # Tuesday after the bank holiday Monday
+    ],
+)
+def test_working_days_left_and_its_state(today, due, left, state):
+    calendar = WorkingCalendar()
+    assert deadlines.working_days_left(due, calendar, today) == left
+    assert deadlines.state_on(due, calendar, today, CODE_2024) == (left, state)
+    assert deadlines.is_overdue(due, today) == (state is DeadlineState.OVERDUE)
+    assert deadlines.is_due_today(due, today) == (due == today)
+
+
+def test_no_due_date_is_never_overdue():
+    assert not deadlines.is_overdue(None, D(2026, 6, 5))
+    assert not deadlines.is_due_today(None, D(2026, 6, 5))
+
+
+def test_the_yearly_submission_counts_its_days_left_like_every_deadline(db):
+    services = Services(db, actor="alice", today_fn=lambda: D(2026, 10, 3))  # a Saturday after 30 September
+    submission = services.yearly_submission()
+    assert submission.due_on == D(2026, 9, 30)  # a Wednesday
+    assert (submission.days_left, submission.state) == deadlines.state_on(
+        submission.due_on, services.calendar(), D(2026, 10, 3), CODE_2024
+    ) == (-2, DeadlineState.OVERDUE)
