@@ -216,3 +216,33 @@ def test_the_yearly_submission_counts_its_days_left_like_every_deadline(db):
     assert (submission.days_left, submission.state) == deadlines.state_on(
         submission.due_on, services.calendar(), D(2026, 10, 3), CODE_2024
     ) == (-2, DeadlineState.OVERDUE)
+
+
+# --- one loader of the year's stages -------------------------------------------------------
+
+from store import assessment_queries, report_queries, stage_queries  # noqa: E402
+
+
+def test_the_report_and_the_self_assessment_read_stages_through_one_loader(shut_services):
+    assert report_queries.StageFacts is assessment_queries.StageFacts is stage_queries.StageFacts
+    services = shut_services
+    for received in RECEIVED:
+        _log(services, received)
+    ref = _log(services, D(2026, 5, 1)).reference
+    usecases.define(services.db, ref, understanding="u", outcomes_sought="o", responsible_aspects="r",
+                    defined_on=D(2026, 5, 1), ctx=StepContext(actor="alice", today=D(2026, 5, 5)))
+    usecases.acknowledge(services.db, ref, acknowledged_on=D(2026, 5, 5), ctx=StepContext(actor="alice", today=D(2026, 5, 5)))
+    start, end = financial_year.bounds(2026)
+    with services.db.read() as session:
+        for_report = report_queries.report_stages(session, D(2024, 4, 1), end)
+        for_assessment = assessment_queries.stage_facts(session, start, end)
+    assert {f.reference for f in for_report} == {f.reference for f in for_assessment}
+    by_ref = {f.reference: f for f in for_report}
+    for f in for_assessment:
+        other = by_ref[f.reference]
+        # the same stage, the same facts; the self-assessment has its handling facts too
+        assert (f.opened_on, f.acknowledged_on, f.target_due, f.stage, f.status) == (
+            other.opened_on, other.acknowledged_on, other.target_due, other.stage, other.status)
+        assert f.acknowledge_due is not None and other.acknowledge_due is None
+    acked = next(f for f in for_assessment if f.reference == ref)
+    assert acked.defined and acked.final_due == acked.target_due == D(2026, 5, 19)
