@@ -352,6 +352,7 @@ def _evidence_hook(services, year: int) -> Callable[[], object] | None:
 
 
 def measure_in_process(db: Path, *, reps: int, report_runs: int, log) -> tuple[list[Figure], dict]:
+    from chc_tui import financial_year
     from chc_tui.services import Services
 
     services = Services.open(db)
