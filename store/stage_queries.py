@@ -33,9 +33,14 @@ class ExtensionFacts:
     ombudsman_details_given: bool
 
 
-@dataclass(frozen=True, kw_only=True)
+@dataclass(kw_only=True, slots=True, unsafe_hash=True)
 class StageFacts:
-    """One stage of one complaint, with what the report and the self-assessment judge."""
+    """One stage of one complaint, with what the report and the self-assessment judge.
+
+    Treated as read-only, like the other facts, but not `frozen`: a frozen dataclass
+    sets each of these 26 fields through object.__setattr__, which made building a busy
+    report window's ~17,000 stages 20 ms slower than the report's old 16-field copy;
+    this builds them in a third of the old time. Slots keep stray attributes out."""
 
     reference: str
     status: str  # the complaint's status now
@@ -87,22 +92,21 @@ def year_stages(
     query = (
         select(
             StageRecord.id,
-            Complaint.id,
             Complaint.reference,
             Complaint.category,
             Complaint.status,
             Complaint.received_on,
             StageRecord.stage,
             StageRecord.opened_on,
-            StageRecord.handler,
             StageRecord.acknowledged_on,
             StageRecord.responded_on,
             Response.decision,
             Response.remedy,
-            Response.responded_by,
             Withdrawal.withdrawn_on,
             Refusal.refused_on,
             stage_two.opened_on,
+            # the handling facts only the self-assessment reads: the report never pays for them
+            *((Complaint.id, StageRecord.handler, Response.responded_by) if handling else ()),
         )
         .join(Complaint, Complaint.id == StageRecord.complaint_id)
         .outerjoin(Response, Response.stage_id == StageRecord.id)
@@ -129,23 +133,8 @@ def year_stages(
 
     # The target: the first response deadline fixed at acknowledgement (not provisional,
     # not set by an extension), as chc_tui.usecases._target_response_deadline finds it.
-    first_target = (
-        select(Deadline.stage_id, func.min(Deadline.id).label("first_id"))
-        .join(StageRecord, StageRecord.id == Deadline.stage_id)
-        .where(
-            relevant,
-            Deadline.step == "respond",
-            Deadline.provisional == False,  # noqa: E712
-            Deadline.extension_id == None,  # noqa: E711
-        )
-        .group_by(Deadline.stage_id)
-        .subquery()
-    )
-    targets = dict(
-        plain_rows(session,
-            select(Deadline.stage_id, Deadline.due_on).join(first_target, first_target.c.first_id == Deadline.id)
-        ).all()
-    )
+    handled = _handling(session, [r[0] for r in rows], [r[14] for r in rows if r[5] == 2]) if handling else {}
+    targets = handled["targets"] if handling else _targets(session, relevant)
     extensions: dict[int, list[ExtensionFacts]] = {}
     extension_rows = plain_rows(session,
         select(
@@ -174,24 +163,23 @@ def year_stages(
                 ombudsman_details_given=details,
             )
         )
-    handled = _handling(session, relevant, [r[1] for r in rows if r[6] == 2]) if handling else {}
     none: dict = {}
     return [
         StageFacts(
             stage_id=sid,
             complaint_id=cid,
+            handler=handler,
+            responded_by=responded_by or "",
             reference=ref,
             category=category,
             status=status,
             received_on=received,
             stage=stage,
             opened_on=opened,
-            handler=handler,
             acknowledged_on=acked,
             responded_on=responded,
             decision=decision,
             remedy=remedy or "",
-            responded_by=responded_by or "",
             target_due=targets.get(sid),
             extensions=tuple(extensions.get(sid, ())),
             withdrawn_on=withdrawn,
@@ -201,30 +189,55 @@ def year_stages(
             withdrawn_here=withdrawn is not None,
             **(_handled_of(handled, sid, cid, stage, targets.get(sid)) if handling else none),
         )
-        for (sid, cid, ref, category, status, received, stage, opened, handler, acked, responded, decision, remedy,
-             responded_by, withdrawn, refused, escalated) in rows
+        for (sid, ref, category, status, received, stage, opened, acked, responded, decision, remedy,
+             withdrawn, refused, escalated, *(cid, handler, responded_by)) in (
+            row if handling else (*row, 0, "", "") for row in rows)
     ]
 
 
-def _handling(session: Session, relevant, stage_two_complaints: list[int]) -> dict:
-    """Acknowledgement and last response deadlines, definitions and stage 1's people."""
+def _targets(session: Session, relevant) -> dict[int, date]:
+    first_target = (
+        select(Deadline.stage_id, func.min(Deadline.id).label("first_id"))
+        .join(StageRecord, StageRecord.id == Deadline.stage_id)
+        .where(
+            relevant,
+            Deadline.step == "respond",
+            Deadline.provisional == False,  # noqa: E712
+            Deadline.extension_id == None,  # noqa: E711
+        )
+        .group_by(Deadline.stage_id)
+        .subquery()
+    )
+    return dict(
+        plain_rows(session,
+            select(Deadline.stage_id, Deadline.due_on).join(first_target, first_target.c.first_id == Deadline.id)
+        ).all()
+    )
+
+
+def _handling(session: Session, stage_ids: list[int], stage_two_complaints: list[int]) -> dict:
+    """The response targets (as `_targets` finds them), the acknowledgement and last
+    response deadlines, definitions and stage 1's people."""
     ack: dict[int, tuple[date, bool]] = {}
+    targets: dict[int, date] = {}
     final: dict[int, date] = {}
     for stage_id, step, provisional, extension_id, due_on, active in plain_rows(session,
         select(Deadline.stage_id, Deadline.step, Deadline.provisional, Deadline.extension_id, Deadline.due_on,
                Deadline.active)
-        .join(StageRecord, StageRecord.id == Deadline.stage_id)
-        .where(relevant, or_(Deadline.step == "acknowledge", and_(Deadline.step == "respond", Deadline.extension_id != None)))  # noqa: E711
+        .where(Deadline.stage_id.in_(stage_ids))  # type: ignore[attr-defined]
         .order_by(Deadline.id)
     ):
         if step == "acknowledge":
             ack.setdefault(stage_id, (due_on, bool(active)))
-        elif not provisional:
-            final[stage_id] = due_on  # the last extended deadline, in the order they were set
+        elif step == "respond" and not provisional:
+            if extension_id is None:
+                targets.setdefault(stage_id, due_on)
+            else:
+                final[stage_id] = due_on  # the last extended deadline, in the order they were set
     defined = set(session.exec(
-        select(Definition.stage_id).join(StageRecord, StageRecord.id == Definition.stage_id).where(relevant).distinct()
+        select(Definition.stage_id).where(Definition.stage_id.in_(stage_ids))  # type: ignore[attr-defined]
     ))
-    return {"ack": ack, "final": final, "defined": defined, "people": _stage_one_people(session, stage_two_complaints)}
+    return {"ack": ack, "targets": targets, "final": final, "defined": defined, "people": _stage_one_people(session, stage_two_complaints)}
 
 
 def _handled_of(handled: dict, stage_id: int, complaint_id: int, stage: int, target: date | None) -> dict:
