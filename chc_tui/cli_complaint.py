@@ -256,10 +256,10 @@ def _log(services: "Services", args) -> Done:
     from chc_tui import usecases
     from chc_tui.deadlines import is_overdue
 
-    logged = usecases.log_complaint(
-        services.db, received_on=args.received, channel=_snake(args.channel), resident_name=args.resident,
-        category=args.category, resident_words=args.words, handler=args.handler, reference=args.reference,
-        ctx=services.ctx(),
+    logged = services.run(
+        usecases.log_complaint, received_on=args.received, channel=_snake(args.channel),
+        resident_name=args.resident, category=args.category, resident_words=args.words, handler=args.handler,
+        reference=args.reference,
     )
     rules = services.policy.stage_one
     warnings = []
@@ -277,10 +277,9 @@ def _define(services: "Services", args) -> Done:
     from chc_tui import usecases
 
     ref = _find(services, args.reference)
-    usecases.define(
-        services.db, ref, understanding=args.understanding, outcomes_sought=args.outcomes,
-        responsible_aspects=args.responsible, not_responsible_aspects=args.not_responsible,
-        defined_on=args.on, ctx=services.ctx(),
+    services.run(
+        usecases.define, ref, understanding=args.understanding, outcomes_sought=args.outcomes,
+        responsible_aspects=args.responsible, not_responsible_aspects=args.not_responsible, defined_on=args.on,
     )
     return Done(f"{ref} stage {_detail(services, ref).current.stage} defined", [])
 
@@ -290,7 +289,7 @@ def _acknowledge(services: "Services", args) -> Done:
 
     ref = _find(services, args.reference)
     letter = _letter(args)
-    response_due = usecases.acknowledge(services.db, ref, acknowledged_on=args.on, letter=letter, ctx=services.ctx())
+    response_due = services.run(usecases.acknowledge, ref, acknowledged_on=args.on, letter=letter)
     r = _recorded(services, ref, "acknowledge")
     return Done(
         f"{ref} stage {r.stage.stage} acknowledged: respond by {response_due.isoformat()} "
@@ -304,10 +303,10 @@ def _extend(services: "Services", args) -> Done:
 
     ref = _find(services, args.reference)
     letter = _letter(args)
-    usecases.extend(
-        services.db, ref, new_due=args.to, reason=args.reason, decided_on=args.on, told_resident_on=args.told_on,
-        ombudsman_details_given=args.ombudsman_details_given, good_reason=args.good_reason, letter=letter,
-        ctx=services.ctx(),
+    services.run(
+        usecases.extend, ref, new_due=args.to, reason=args.reason, decided_on=args.on,
+        told_resident_on=args.told_on, ombudsman_details_given=args.ombudsman_details_given,
+        good_reason=args.good_reason, letter=letter,
     )
     r = _recorded(services, ref, "extend")
     extension = r.stage.extensions[-1]
@@ -332,9 +331,9 @@ def _respond(services: "Services", args) -> Done:
 
     ref = _find(services, args.reference)
     letter = _letter(args)
-    usecases.respond(
-        services.db, ref, decision=_snake(args.decision), reasons=args.reasons, remedy=args.remedy,
-        outstanding_actions=args.actions, responded_on=args.on, letter=letter, ctx=services.ctx(),
+    services.run(
+        usecases.respond, ref, decision=_snake(args.decision), reasons=args.reasons, remedy=args.remedy,
+        outstanding_actions=args.actions, responded_on=args.on, letter=letter,
     )
     r = _recorded(services, ref, "respond")
     return Done(
@@ -347,7 +346,7 @@ def _escalate(services: "Services", args) -> Done:
     from chc_tui import usecases
 
     ref = _find(services, args.reference)
-    ack_due = usecases.escalate(services.db, ref, requested_on=args.requested, handler=args.handler, ctx=services.ctx())
+    ack_due = services.run(usecases.escalate, ref, requested_on=args.requested, handler=args.handler)
     rules = services.policy.stage_two
     return Done(f"{ref} escalated to stage 2: acknowledge by {ack_due.isoformat()} (Code {rules.acknowledge_provision})", [])
 
@@ -359,8 +358,8 @@ def _refuse(services: "Services", args) -> Done:
     ref = _find(services, args.reference)
     letter = _letter(args)
     reason = _snake(args.reason)
-    usecases.refuse(services.db, ref, exclusion_reason=reason, explanation=args.explanation, refused_on=args.on,
-                    letter=letter, ctx=services.ctx())
+    services.run(usecases.refuse, ref, exclusion_reason=reason, explanation=args.explanation, refused_on=args.on,
+                 letter=letter)
     return Done(f"{ref} refused: {ExclusionReason(reason).label}{_recorded(services, ref, 'refuse').sent}", [])
 
 
@@ -369,7 +368,7 @@ def _withdraw(services: "Services", args) -> Done:
 
     ref = _find(services, args.reference)
     letter = _letter(args)
-    usecases.withdraw(services.db, ref, withdrawn_on=args.on, letter=letter, ctx=services.ctx())
+    services.run(usecases.withdraw, ref, withdrawn_on=args.on, letter=letter)
     return Done(f"{ref} withdrawn{_recorded(services, ref, 'withdraw').sent}", [])
 
 
@@ -377,7 +376,7 @@ def _close(services: "Services", args) -> Done:
     from chc_tui import usecases
 
     ref = _find(services, args.reference)
-    usecases.close(services.db, ref, closed_on=args.on, ctx=services.ctx())
+    services.run(usecases.close, ref, closed_on=args.on)
     response = _detail(services, ref).current.response
     warnings = []
     if response is not None and response.outstanding_actions.strip():

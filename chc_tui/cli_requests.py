@@ -28,6 +28,7 @@ def add_requests_parser(sub, with_db, date_arg) -> None:
 
 
 def run_requests(args, path) -> int:
+    from chc_tui import service_requests
     from chc_tui.domain import StepRefused
     from chc_tui.deadlines import is_overdue
     from chc_tui.services import Services
@@ -51,15 +52,15 @@ def run_requests(args, path) -> int:
                 resident_id = services.resident_of(args.for_reference.strip().upper())
                 if resident_id is None:
                     raise StepRefused(f"no complaint or service request {args.for_reference}")
-            logged = services.do(
-                "service_requests.log_service_request", received_on=args.received or services.today,
+            logged = services.run(
+                service_requests.log_service_request, received_on=args.received or services.today,
                 category=args.category, description=args.description, resident_id=resident_id,
                 resident_name=args.resident, resident_address=args.address,
             )
             print(f"{logged.reference} target {logged.due_on.isoformat()} ({logged.target_days} working days)")
             return 0
-        services.do("service_requests.complete_service_request", args.reference.strip().upper(),
-                    done_on=args.on or services.today, outcome=args.outcome)
+        services.run(service_requests.complete_service_request, args.reference.strip().upper(),
+                     done_on=args.on or services.today, outcome=args.outcome)
         print(f"{args.reference.strip().upper()} done")
         return 0
     except StepRefused as refused:

@@ -117,7 +117,7 @@ def _set(services, args) -> str:
         year_text, homes = args.value
         if not year_text.strip().isdigit():
             raise StepRefused(f"the year must be a financial year's first year, such as 2025, not {year_text!r}", "year")
-        set_homes_owned(services.db, year=int(year_text), homes=homes, ctx=services.ctx())
+        services.run(set_homes_owned, year=int(year_text), homes=homes)
         return f"homes_owned {int(year_text)} saved"
     if len(args.value) != 1:
         raise StepRefused(f"give {args.field} one value (put quotes round a value with spaces)", field)
@@ -125,7 +125,7 @@ def _set(services, args) -> str:
     if field == "region":
         from chc_tui import usecases
 
-        usecases.set_region(services.db, value, ctx=services.ctx())
+        services.run(usecases.set_region, value)
     else:
         services.update_landlord(**{field: value})
     return f"{field} saved"

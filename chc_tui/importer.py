@@ -48,7 +48,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from itertools import islice
 from pathlib import Path
-from typing import Any, Callable, Iterator
+from typing import Any, Callable, Iterator, ParamSpec, TypeVar
 
 from chc_tui import usecases
 from chc_tui.context import StepContext, os_user
@@ -916,8 +916,14 @@ def _fields(stage: int) -> dict[str, str]:
     }
 
 
-def _step(row: SheetRow, stage: int, column: str, call, *args, **kwargs):
-    """Run one use-case; its refusal becomes this row's problems, each under its column."""
+_P = ParamSpec("_P")
+_R = TypeVar("_R")
+
+
+def _step(row: SheetRow, stage: int, column: str, call: Callable[_P, _R], /, *args: _P.args, **kwargs: _P.kwargs) -> _R:
+    """Run one use-case (the function itself, as the screens and the CLI pass it to
+    Services.run, but with the row's own handler in ctx); its refusal becomes this row's
+    problems, each under its column. mypy checks the arguments against the use-case's."""
     try:
         return call(*args, **kwargs)
     except StepRefused as refused:
@@ -936,7 +942,7 @@ def _replay(db: Database, row: SheetRow, file_name: str, actor: str, today: date
     where = f"{file_name}, reference {row.reference}" if row.reference else f"{file_name}, row {row.number}"
     handler1 = row.stage1.handler or actor
     ctx1 = StepContext(actor=handler1, today=today)
-    kept = {"reference": row.reference} if row.reference else {}
+    kept: dict[str, Any] = {"reference": row.reference} if row.reference else {}
     logged = _step(
         row, 1, "received", usecases.log_complaint, db,
         received_on=row.received, channel=row.channel, resident_name=row.resident, category=row.category,
@@ -988,7 +994,9 @@ def _replay_stage(
         reason = stage.extension_reason or (
             "Not recorded in the spreadsheet: see the letter that told the resident of the extension."
         )
-        extension = dict(new_due=stage.extended_to, reason=reason, decided_on=min(response_due, ctx.today), ctx=ctx)
+        extension: dict[str, Any] = dict(
+            new_due=stage.extended_to, reason=reason, decided_on=min(response_due, ctx.today), ctx=ctx
+        )
         try:
             _step(row, stage.number, s + "ext", usecases.extend, db, reference, **extension)
         except _RowRefused as refused:

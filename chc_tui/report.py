@@ -353,7 +353,9 @@ def target_due(stage: StageFacts, calendar: WorkingCalendar, policy: CodePolicy)
         return stage.target_due
     if stage.acknowledged_on is None:
         return None
-    return calendar.add_working_days(stage.acknowledged_on, policy.for_stage(stage.stage).respond_days)
+    from chc_tui.clocks import response_clock
+
+    return response_clock(calendar, policy, stage.stage, stage.acknowledged_on).due
 
 
 def judge_response(stage: StageFacts, calendar: WorkingCalendar, policy: CodePolicy) -> tuple[Timeliness, str]:

@@ -2,6 +2,12 @@
 
 Screens call this, never the store: it opens short sessions, returns plain data, and
 passes every write to the use-case functions with the handler's context.
+
+A write is `services.run(step, *args, **kwargs)`, where `step` is the use-case function
+itself (`usecases.define`, `residents.agree_adjustment`, ...): an editor follows it to its
+rule, and mypy checks the arguments against the function's own signature. The TUI's
+forms, the CLI and the importer all call the same functions; `run` only supplies the
+database and the handler's StepContext.
 """
 
 from __future__ import annotations
@@ -9,9 +15,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import Callable
+from typing import Callable, Concatenate, ParamSpec, TypeVar, cast
 
-from chc_tui import financial_year, usecases
+from chc_tui import financial_year
+from chc_tui import usecases  # noqa: F401  (the steps load with Services, as before, not at the first form)
 from chc_tui.calendar import WorkingCalendar
 from chc_tui.context import StepContext, os_user
 from chc_tui.deadlines import Due, OtherDue, assess, assess_other, state_on
@@ -22,9 +29,8 @@ from store import queries
 from store.engine import Database, open_database
 from store.queries import ComplaintDetail, ComplaintRow, StageView  # noqa: F401  (screens' view types)
 
-
-# The modules whose use-cases `Services.do("module.function")` runs.
-AROUND_MODULES = frozenset({"residents", "service_requests", "remedies", "ombudsman", "learning", "new_issues"})
+P = ParamSpec("P")
+R = TypeVar("R")
 
 
 @dataclass(frozen=True)
@@ -162,26 +168,22 @@ class Services:
     def update_landlord(self, **values) -> dict:
         from chc_tui.landlord import update_landlord_settings
 
-        return update_landlord_settings(self.db, ctx=self.ctx(), **values)
+        return self.run(update_landlord_settings, **values)
 
     def set_homes_owned(self, year: int, homes) -> None:
         from chc_tui.report_texts import set_homes_owned
 
-        set_homes_owned(self.db, year=year, homes=homes, ctx=self.ctx())
+        self.run(set_homes_owned, year=year, homes=homes)
 
-    def do(self, step: str, *args, **kwargs):
-        """Run the use-case named `step` (log_complaint, define, acknowledge, ...), or one
-        around the complaint named "module.function" (residents.agree_adjustment, ...)."""
-        if "." in step:
-            import importlib
-
-            module, _, name = step.partition(".")
-            if module not in AROUND_MODULES:
-                raise KeyError(f"no use-case module {module!r}")
-            function = getattr(importlib.import_module(f"chc_tui.{module}"), name)
-        else:
-            function = getattr(usecases, step)
-        return function(self.db, *args, ctx=self.ctx(), **kwargs)
+    def run(self, step: Callable[Concatenate[Database, P], R], /, *args: P.args, **kwargs: P.kwargs) -> R:
+        """Run one use-case, `step(db, *args, **kwargs)`, as this handler today: the step
+        is the function itself (usecases.acknowledge, residents.agree_adjustment, ...), so
+        its arguments are checked against its signature. Whatever it raises (StepRefused,
+        StaleRecord, LetterDrafted, a database error) reaches the caller unchanged."""
+        # Every use-case takes the keyword `ctx: StepContext | None`; a ParamSpec cannot
+        # name one keyword, so the call that adds it is not checked (the caller's is).
+        call = cast(Callable[..., R], step)
+        return call(self.db, *args, ctx=self.ctx(), **kwargs)
 
     # --- around the complaint (issue 7) ----------------------------------------------------
 
@@ -221,7 +223,7 @@ class Services:
         """Record a letter, call, email, meeting or note with its files; the new id."""
         from chc_tui import correspondence
 
-        return correspondence.record_correspondence(self.db, reference, ctx=self.ctx(), **values)
+        return self.run(correspondence.record_correspondence, reference, **values)
 
     def attachment_file(self, attachment) -> Path:
         """The stored copy of an attachment, checked against its checksum; raises

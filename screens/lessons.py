@@ -7,6 +7,7 @@ from dateutil.relativedelta import relativedelta
 from rich.text import Text
 from textual.binding import Binding
 
+from chc_tui import learning
 from chc_tui.learning import THEMES, split_references
 from chc_tui.deadlines import is_overdue
 from screens.format import short
@@ -71,7 +72,7 @@ class LessonsScreen(RecordsScreen):
 
         def submit(values):
             refs = split_references(values.pop("complaints"))
-            return services.do("learning.record_lesson", complaints=refs, **values)
+            return services.run(learning.record_lesson, complaints=refs, **values)
 
         return FormSpec(
             title="Record a lesson learned (Code 9.1)",
@@ -92,8 +93,8 @@ class LessonsScreen(RecordsScreen):
         return FormSpec(
             title=f"In place: {lesson.improvement}",
             fields=[FieldSpec("done_on", "In place on", "date", default=self.services.today)],
-            submit=lambda values: self.services.do("learning.complete_improvement", lesson.id,
-                                                   expected_version=lesson.version, **values),
+            submit=lambda values: self.services.run(learning.complete_improvement, lesson.id,
+                                                    expected_version=lesson.version, **values),
             today=lambda: self.services.today, done_message=lambda _r: "Improvement recorded as in place",
         )
 
@@ -102,7 +103,7 @@ class LessonsScreen(RecordsScreen):
         return FormSpec(
             title=f"Another complaint that taught: {lesson.lesson}",
             fields=[FieldSpec("complaints", "Complaint reference", default=self.complaint_reference or "")],
-            submit=lambda values: self.services.do("learning.link_lesson", lesson.id,
-                                                   (values["complaints"] or "").strip().upper()),
+            submit=lambda values: self.services.run(learning.link_lesson, lesson.id,
+                                                    (values["complaints"] or "").strip().upper()),
             today=lambda: self.services.today, done_message=lambda _r: "Linked",
         )

@@ -8,6 +8,7 @@ from rich.console import Group
 from rich.text import Text
 from textual.binding import Binding
 
+from chc_tui import ombudsman
 from chc_tui.ombudsman import ORDER_KINDS, Determination
 from chc_tui.deadlines import is_overdue
 from screens.format import d, short
@@ -115,7 +116,7 @@ class OmbudsmanScreen(RecordsScreen):
             f"The Ombudsman has opened a case on {self.reference}",
             [FieldSpec("ombudsman_reference", "The Ombudsman's reference"),
              FieldSpec("opened_on", "Told on", "date", default=self.services.today)],
-            "ombudsman.open_case", self.reference, expected_version=self.detail.complaint.version, done="Case recorded",
+            ombudsman.open_case, self.reference, expected_version=self.detail.complaint.version, done="Case recorded",
         )
 
     def _request_form(self, row) -> FormSpec:
@@ -125,7 +126,7 @@ class OmbudsmanScreen(RecordsScreen):
             [FieldSpec("description", "What they asked for", "long"),
              FieldSpec("received_on", "Received on", "date", default=self.services.today),
              FieldSpec("due_on", "Wanted by", "date")],
-            "ombudsman.add_request", case.id, done="Request recorded; it is on the deadline panel",
+            ombudsman.add_request, case.id, done="Request recorded; it is on the deadline panel",
         )
 
     def _finding_form(self, row) -> FormSpec:
@@ -135,7 +136,7 @@ class OmbudsmanScreen(RecordsScreen):
             [FieldSpec("issue", "The issue"),
              FieldSpec("determination", "Determination", "choice", choices=[(x.label, x.value) for x in Determination]),
              FieldSpec("determined_on", "Determined on", "date", default=self.services.today)],
-            "ombudsman.record_finding", case.id, done="Finding recorded",
+            ombudsman.record_finding, case.id, done="Finding recorded",
         )
 
     def _order_form(self, row) -> FormSpec:
@@ -148,13 +149,13 @@ class OmbudsmanScreen(RecordsScreen):
         if findings:
             fields.append(FieldSpec("finding_id", "On the finding", "choice", choices=findings))
         return self.step_form(f"An order or recommendation ({case.ombudsman_reference})", fields,
-                          "ombudsman.add_order", case.id, done="Recorded; its date is on the deadline panel")
+                          ombudsman.add_order, case.id, done="Recorded; its date is on the deadline panel")
 
     def _met_form(self, row) -> FormSpec:
         return self.step_form(
             f"Sent to the Ombudsman: {row.item.description}",
             [FieldSpec("met_on", "Sent on", "date", default=self.services.today)],
-            "ombudsman.meet_request", row.item.id, done="Request met",
+            ombudsman.meet_request, row.item.id, done="Request met",
         )
 
     def _comply_form(self, row) -> FormSpec:
@@ -163,7 +164,7 @@ class OmbudsmanScreen(RecordsScreen):
             f"Complied with: {order.description}",
             [FieldSpec("complied_on", "Complied on", "date", default=self.services.today),
              FieldSpec("evidence", "Evidence sent to the Ombudsman", "long")],
-            "ombudsman.comply_order", order.id, expected_version=order.version, done="Compliance recorded",
+            ombudsman.comply_order, order.id, expected_version=order.version, done="Compliance recorded",
         )
 
     def _chfo_form(self, row) -> FormSpec:
@@ -172,7 +173,7 @@ class OmbudsmanScreen(RecordsScreen):
             f"A Complaint Handling Failure Order ({case.ombudsman_reference})",
             [FieldSpec("issued_on", "Issued on", "date", default=self.services.today),
              FieldSpec("reason", "Why it was issued", "long")],
-            "ombudsman.record_chfo", case.id, expected_version=case.version, done="Recorded",
+            ombudsman.record_chfo, case.id, expected_version=case.version, done="Recorded",
         )
 
     def _close_form(self, row) -> FormSpec:
@@ -180,5 +181,5 @@ class OmbudsmanScreen(RecordsScreen):
         return self.step_form(
             f"Close Ombudsman case {case.ombudsman_reference}",
             [FieldSpec("closed_on", "Closed on", "date", default=self.services.today)],
-            "ombudsman.close_case", case.id, expected_version=case.version, done="Case closed",
+            ombudsman.close_case, case.id, expected_version=case.version, done="Case closed",
         )

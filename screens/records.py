@@ -1,14 +1,15 @@
 """A screen of records around a complaint: a summary above, a table of rows below, and a
 key for each thing that can be done, to the screen's subject or to the chosen row.
 
-Each key opens a StepForm whose submit runs one use-case through Services; the screen
+Each key opens a StepForm whose submit runs one use-case (the function itself, through
+`Services.run`); the screen
 reloads after every write and on the app's timer, like the complaint screen.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Callable
+from typing import TYPE_CHECKING, Any, Callable
 
 from rich.console import RenderableType
 from rich.text import Text
@@ -23,6 +24,9 @@ from screens.keybar import KeyBar
 from screens.fast_table import FastTable
 from screens.titlebar import TitleBar
 from screens.forms import FormSpec, StepForm
+
+if TYPE_CHECKING:
+    from chc_tui.services import Services
 
 
 @dataclass(frozen=True)
@@ -129,16 +133,17 @@ class RecordsScreen(Screen):
     # --- acting ------------------------------------------------------------------------
 
     @property
-    def services(self):
-        return self.app.services
+    def services(self) -> Services:
+        return self.app.services  # type: ignore[attr-defined]  # the app is chc_tui.app.ChcApp
 
-    def step_form(self, title: str, fields: list, step: str, *args, done: str = "Saved", intro: str = "",
-                  **fixed) -> FormSpec:
+    def step_form(self, title: str, fields: list, step: Callable[..., Any], *args: Any, done: str = "Saved",
+                  intro: str = "", **fixed: Any) -> FormSpec:
         """A form whose values, with `fixed` ones (an expected_version...), go to the use-case
-        `step` ("module.function") after `args` (the record it acts on)."""
+        `step` (the function itself: residents.agree_adjustment...) after `args` (the record
+        it acts on)."""
         def submit(values):
             try:
-                return self.services.do(step, *args, **{**values, **fixed})
+                return self.services.run(step, *args, **{**values, **fixed})
             except StaleRecord as stale:
                 # Told once who changed it: the next Ctrl+S saves over the newer record.
                 if "expected_version" in fixed and getattr(stale, "current_version", None) is not None:

@@ -9,6 +9,7 @@ from rich.console import Group
 from rich.text import Text
 from textual.binding import Binding
 
+from chc_tui import remedies
 from chc_tui.remedies import REMEDY_OUTCOMES, RemedyKind, pounds
 from chc_tui.deadlines import is_overdue
 from screens.format import short
@@ -109,7 +110,7 @@ class RemediesScreen(RecordsScreen):
                 FieldSpec("parts", "Its parts, one a line (optional)", "long",
                           help="'Time and trouble: 150' and 'Delay in repairs: 100'; they must add up to the amount"),
             ],
-            "remedies.offer_remedy", self.reference, expected_version=self.detail.complaint.version,
+            remedies.offer_remedy, self.reference, expected_version=self.detail.complaint.version,
             done="Remedy recorded; its date is on the deadline panel",
         )
 
@@ -121,7 +122,7 @@ class RemediesScreen(RecordsScreen):
                 FieldSpec("owner", "Who owns it", suggestions=self.services.handlers()),
                 FieldSpec("due_on", "Due by", "date"),
             ],
-            "remedies.add_action", self.reference, expected_version=self.detail.complaint.version,
+            remedies.add_action, self.reference, expected_version=self.detail.complaint.version,
             done="Action added; it stays on the deadline panel until done",
         )
 
@@ -135,7 +136,7 @@ class RemediesScreen(RecordsScreen):
                           choices=choices),
                 FieldSpec("on", "On", "date", default=self.services.today),
             ],
-            "remedies.record_remedy_outcome", remedy.id, expected_version=remedy.version, done="Remedy updated",
+            remedies.record_remedy_outcome, remedy.id, expected_version=remedy.version, done="Remedy updated",
         )
 
     def _progress_form(self, row: Row) -> FormSpec:
@@ -149,5 +150,5 @@ class RemediesScreen(RecordsScreen):
                 FieldSpec("due_on", "Due by", "date", default=action.due_on),
                 FieldSpec("done_on", "Done on (leave empty if not done)", "date"),
             ],
-            "remedies.update_action", action.id, expected_version=action.version, done="Action updated",
+            remedies.update_action, action.id, expected_version=action.version, done="Action updated",
         )

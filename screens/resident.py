@@ -10,6 +10,7 @@ from rich.table import Table
 from rich.text import Text
 from textual.binding import Binding
 
+from chc_tui import residents
 from chc_tui.residents import CONTACT_CHANNELS
 from chc_tui.deadlines import is_overdue
 from screens.format import d, plain, short
@@ -128,7 +129,7 @@ class ResidentScreen(RecordsScreen):
                 FieldSpec("preferred_channel", "Prefers to be contacted by", "choice", default=r.preferred_channel,
                           choices=[(c, c) for c in CONTACT_CHANNELS]),
             ],
-            "residents.update_contact", self.resident_id, expected_version=r.version, done="Contact details saved",
+            residents.update_contact, self.resident_id, expected_version=r.version, done="Contact details saved",
         )
 
     def _adjustment_form(self, _row) -> FormSpec:
@@ -142,7 +143,7 @@ class ResidentScreen(RecordsScreen):
                 FieldSpec("review_on", "Review by", "date", default=today + relativedelta(months=6),
                           help="Adjustments are kept under active review: the review goes on the deadline panel"),
             ],
-            "residents.agree_adjustment", self.resident_id, done="Adjustment recorded; its review is on the deadline panel",
+            residents.agree_adjustment, self.resident_id, done="Adjustment recorded; its review is on the deadline panel",
         )
 
     def _vulnerability_form(self, _row) -> FormSpec:
@@ -152,7 +153,7 @@ class ResidentScreen(RecordsScreen):
                 FieldSpec("description", "What the resident disclosed", "long"),
                 FieldSpec("disclosed_on", "Disclosed on", "date", default=self.services.today),
             ],
-            "residents.record_vulnerability", self.resident_id, done="Recorded",
+            residents.record_vulnerability, self.resident_id, done="Recorded",
         )
 
     def _representative_form(self, _row) -> FormSpec:
@@ -165,7 +166,7 @@ class ResidentScreen(RecordsScreen):
                 FieldSpec("authority_confirmed_on", "Authority confirmed on", "date",
                           help="Leave empty until the resident has confirmed they may act for them"),
             ],
-            "residents.add_representative", self.resident_id, done="Representative added",
+            residents.add_representative, self.resident_id, done="Representative added",
         )
 
     def _restriction_form(self, _row) -> FormSpec:
@@ -180,7 +181,7 @@ class ResidentScreen(RecordsScreen):
                 FieldSpec("decided_on", "Decided on", "date", default=today),
                 FieldSpec("review_on", "Review by", "date", default=today + relativedelta(months=3)),
             ],
-            "residents.impose_restriction", self.resident_id, done="Restriction recorded; its review is on the deadline panel",
+            residents.impose_restriction, self.resident_id, done="Restriction recorded; its review is on the deadline panel",
         )
 
     def _review_form(self, row: Row) -> FormSpec:
@@ -194,7 +195,7 @@ class ResidentScreen(RecordsScreen):
                     FieldSpec("next_review_on", "Next review by (if it stays)", "date", default=today + relativedelta(months=3)),
                     FieldSpec("note", "Why it is still needed and proportionate", "long"),
                 ],
-                "residents.review_restriction", item.id, expected_version=item.version, done="Review recorded",
+                residents.review_restriction, item.id, expected_version=item.version, done="Review recorded",
             )
         return self.step_form(
             f"Review the adjustment: {item.description}",
@@ -204,14 +205,14 @@ class ResidentScreen(RecordsScreen):
                 FieldSpec("next_review_on", "Next review by (if it goes on)", "date", default=today + relativedelta(months=6)),
                 FieldSpec("note", "Note", "long"),
             ],
-            "residents.review_adjustment", item.id, expected_version=item.version, done="Review recorded",
+            residents.review_adjustment, item.id, expected_version=item.version, done="Review recorded",
         )
 
     def _confirm_form(self, row: Row) -> FormSpec:
         return self.step_form(
             f"Confirm {row.item.name}'s authority to act (Code 3.6)",
             [FieldSpec("authority_confirmed_on", "Confirmed on", "date", default=self.services.today)],
-            "residents.confirm_representative", row.item.id, expected_version=row.item.version, done="Authority confirmed",
+            residents.confirm_representative, row.item.id, expected_version=row.item.version, done="Authority confirmed",
         )
 
     def _end_form(self, row: Row) -> FormSpec:
@@ -220,9 +221,9 @@ class ResidentScreen(RecordsScreen):
             return self.step_form(
                 f"End the adjustment: {item.description}",
                 [FieldSpec("reviewed_on", "Ended on", "date", default=today), FieldSpec("note", "Why", "long")],
-                "residents.review_adjustment", item.id, end=True, expected_version=item.version, done="Adjustment ended",
+                residents.review_adjustment, item.id, end=True, expected_version=item.version, done="Adjustment ended",
             )
-        step = "residents.end_vulnerability" if row.kind == "vulnerability" else "residents.end_representative"
+        step = residents.end_vulnerability if row.kind == "vulnerability" else residents.end_representative
         label = item.description if row.kind == "vulnerability" else item.name
         return self.step_form(
             f"No longer applies: {label}",

@@ -6,6 +6,7 @@ from __future__ import annotations
 from rich.text import Text
 from textual.binding import Binding
 
+from chc_tui import service_requests
 from chc_tui.domain import Channel, StepRefused
 from chc_tui.deadlines import is_due_today, is_overdue
 from screens.format import short
@@ -94,7 +95,7 @@ class ServiceRequestsScreen(RecordsScreen):
                 resident_id = services.resident_of(reference)
                 if resident_id is None:
                     raise StepRefused(f"no complaint or service request {reference}", "for_reference")
-            return services.do("service_requests.log_service_request", resident_id=resident_id, **values)
+            return services.run(service_requests.log_service_request, resident_id=resident_id, **values)
 
         return FormSpec(
             title=f"Log a service request (target {services.service_request_target()} working days)",
@@ -117,8 +118,8 @@ class ServiceRequestsScreen(RecordsScreen):
             title=f"{sr.reference} done: {sr.description}",
             fields=[FieldSpec("done_on", "Done on", "date", default=self.services.today),
                     FieldSpec("outcome", "What was done", "long")],
-            submit=lambda values: self.services.do("service_requests.complete_service_request", sr.reference,
-                                                   expected_version=sr.version, **values),
+            submit=lambda values: self.services.run(service_requests.complete_service_request, sr.reference,
+                                                    expected_version=sr.version, **values),
             today=lambda: self.services.today, done_message=lambda _r: f"{sr.reference} done",
         )
 
@@ -134,8 +135,8 @@ class ServiceRequestsScreen(RecordsScreen):
                 FieldSpec("resident_words", "In the resident's words", "long"),
                 FieldSpec("handler", "Handler", default=self.services.actor, suggestions=self.services.handlers()),
             ],
-            submit=lambda values: self.services.do("service_requests.raise_complaint", sr.reference,
-                                                   expected_version=sr.version, **values),
+            submit=lambda values: self.services.run(service_requests.raise_complaint, sr.reference,
+                                                    expected_version=sr.version, **values),
             today=lambda: self.services.today,
             done_message=lambda logged: f"{logged.reference} logged from {sr.reference}; acknowledge by {logged.acknowledge_due:%d/%m/%Y}",
         )

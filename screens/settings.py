@@ -14,7 +14,7 @@ from textual.containers import VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Static
 
-from chc_tui import financial_year
+from chc_tui import financial_year, usecases
 from chc_tui.domain import StepRefused
 from screens.keybar import KeyBar
 from screens.titlebar import TitleBar
@@ -113,7 +113,7 @@ class SettingsScreen(Screen):
         services = self.app.services
 
         def submit(values: dict[str, Any]):
-            return services.do("set_region", values["region"] or "")
+            return services.run(usecases.set_region, values["region"] or "")
 
         self._form(FormSpec(
             title="Whose bank holidays count",
@@ -149,7 +149,7 @@ class SettingsScreen(Screen):
         services = self.app.services
 
         def submit(values: dict[str, Any]):
-            return services.do("add_closure_day", values["day"], note=values["note"])
+            return services.run(usecases.add_closure_day, values["day"], note=values["note"])
 
         self._form(FormSpec(
             title="Add a day the office is shut",
@@ -163,7 +163,7 @@ class SettingsScreen(Screen):
         days = self.overview["closure_days"]
 
         def submit(values: dict[str, Any]):
-            return services.do("remove_closure_day", values["day"])
+            return services.run(usecases.remove_closure_day, values["day"])
 
         self._form(FormSpec(
             title="Remove a closure day",

@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
-from chc_tui import clocks
+from chc_tui import clocks, learning, new_issues, usecases
 from chc_tui.domain import Channel, Decision, ExclusionReason
 if TYPE_CHECKING:
     from chc_tui.services import ComplaintDetail, Services, StageView
@@ -58,8 +58,8 @@ def log_form(services: Services, _detail: ComplaintDetail | None) -> FormSpec:
         )
 
     def submit(values: dict[str, Any]):
-        return services.do(
-            "log_complaint",
+        return services.run(
+            usecases.log_complaint,
             received_on=values["received_on"],
             channel=values["channel"] or "",
             resident_name=values["resident_name"],
@@ -101,8 +101,8 @@ def define_form(services: Services, detail: ComplaintDetail) -> FormSpec:
     existing = stage.definition
 
     def submit(values: dict[str, Any]):
-        return services.do(
-            "define",
+        return services.run(
+            usecases.define,
             detail.complaint.reference,
             understanding=values["understanding"],
             outcomes_sought=values["outcomes_sought"],
@@ -148,8 +148,8 @@ def acknowledge_form(services: Services, detail: ComplaintDetail) -> FormSpec:
         return f"Respond by {d(respond.due)} (Code {rules.respond_provision}){late}"
 
     def submit(values: dict[str, Any]):
-        return services.do(
-            "acknowledge",
+        return services.run(
+            usecases.acknowledge,
             detail.complaint.reference,
             letter=values.get("letter"),
             acknowledged_on=values["acknowledged_on"],
@@ -190,8 +190,8 @@ def extend_form(services: Services, detail: ComplaintDetail) -> FormSpec:
         return f"{moved.beyond_target} wd beyond the {d(target)} target: {verdict} (Code {rules.extension_provision})"
 
     def submit(values: dict[str, Any]):
-        return services.do(
-            "extend",
+        return services.run(
+            usecases.extend,
             detail.complaint.reference,
             letter=values.get("letter"),
             new_due=values["new_due"],
@@ -239,8 +239,8 @@ def respond_form(services: Services, detail: ComplaintDetail) -> FormSpec:
         return f"Out of target: {clocks.working_days_late(calendar, current or target, when)} wd after {d(current or target)}"
 
     def submit(values: dict[str, Any]):
-        return services.do(
-            "respond",
+        return services.run(
+            usecases.respond,
             detail.complaint.reference,
             letter=values.get("letter"),
             decision=values["decision"] or "",
@@ -280,8 +280,8 @@ def escalate_form(services: Services, detail: ComplaintDetail) -> FormSpec:
         return f"Acknowledge stage 2 by {d(ack)} (Code {rules.acknowledge_provision})"
 
     def submit(values: dict[str, Any]):
-        return services.do(
-            "escalate",
+        return services.run(
+            usecases.escalate,
             detail.complaint.reference,
             requested_on=values["requested_on"],
             handler=values["handler"],
@@ -307,8 +307,8 @@ def escalate_form(services: Services, detail: ComplaintDetail) -> FormSpec:
 
 def refuse_form(services: Services, detail: ComplaintDetail) -> FormSpec:
     def submit(values: dict[str, Any]):
-        return services.do(
-            "refuse",
+        return services.run(
+            usecases.refuse,
             detail.complaint.reference,
             letter=values.get("letter"),
             exclusion_reason=values["exclusion_reason"] or "",
@@ -334,8 +334,8 @@ def refuse_form(services: Services, detail: ComplaintDetail) -> FormSpec:
 
 def withdraw_form(services: Services, detail: ComplaintDetail) -> FormSpec:
     def submit(values: dict[str, Any]):
-        return services.do(
-            "withdraw",
+        return services.run(
+            usecases.withdraw,
             detail.complaint.reference,
             letter=values.get("letter"),
             reason=values["reason"],
@@ -358,8 +358,8 @@ def withdraw_form(services: Services, detail: ComplaintDetail) -> FormSpec:
 
 def close_form(services: Services, detail: ComplaintDetail) -> FormSpec:
     def submit(values: dict[str, Any]):
-        return services.do(
-            "close",
+        return services.run(
+            usecases.close,
             detail.complaint.reference,
             closed_on=values["closed_on"],
             expected_version=detail.complaint.version,
@@ -378,8 +378,8 @@ def close_form(services: Services, detail: ComplaintDetail) -> FormSpec:
 
 def assign_form(services: Services, detail: ComplaintDetail) -> FormSpec:
     def submit(values: dict[str, Any]):
-        return services.do(
-            "assign_handler",
+        return services.run(
+            usecases.assign_handler,
             detail.complaint.reference,
             handler=values["handler"],
             expected_version=detail.complaint.version,
@@ -396,8 +396,8 @@ def assign_form(services: Services, detail: ComplaintDetail) -> FormSpec:
 
 def adjustments_form(services: Services, detail: ComplaintDetail) -> FormSpec:
     def submit(values: dict[str, Any]):
-        return services.do(
-            "note_adjustments",
+        return services.run(
+            usecases.note_adjustments,
             detail.complaint.reference,
             adjustments=values["adjustments"],
             expected_version=detail.complaint.version,
@@ -425,8 +425,8 @@ def theme_form(services: Services, detail: ComplaintDetail) -> FormSpec:
             FieldSpec("theme", "Theme", default=complaint.theme, suggestions=THEMES),
             FieldSpec("root_cause", "Root cause", "long", default=complaint.root_cause),
         ],
-        submit=lambda values: services.do("learning.set_theme", complaint.reference,
-                                          expected_version=complaint.version, **values),
+        submit=lambda values: services.run(learning.set_theme, complaint.reference,
+                                           expected_version=complaint.version, **values),
         today=lambda: services.today,
         done_message=lambda _: f"{complaint.reference}: theme recorded",
     )
@@ -455,8 +455,8 @@ def new_issue_form(services: Services, detail: ComplaintDetail) -> FormSpec:
                       choices=[(c.value.replace("_", " "), c.value) for c in Channel]),
         ],
         preview=preview,
-        submit=lambda values: services.do("new_issues.raise_new_issue", complaint.reference,
-                                          expected_version=complaint.version, **values),
+        submit=lambda values: services.run(new_issues.raise_new_issue, complaint.reference,
+                                           expected_version=complaint.version, **values),
         today=lambda: services.today,
         done_message=lambda handled: (f"Added to the stage 1 definition of {handled.reference}" if handled.added_to_definition
                                       else f"Logged as new complaint {handled.reference}, linked to {complaint.reference}"),

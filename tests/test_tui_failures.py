@@ -15,6 +15,7 @@ from datetime import date
 import pytest
 
 import store.engine
+from chc_tui import usecases
 from chc_tui.app import build_app
 from chc_tui.services import Services
 from conftest import dump
@@ -34,7 +35,7 @@ def services(db):
 
 @pytest.fixture
 def reference(services) -> str:
-    return services.do("log_complaint", received_on=TODAY, channel="phone", resident_name="Ann Lee",
+    return services.run(usecases.log_complaint, received_on=TODAY, channel="phone", resident_name="Ann Lee",
                        category="Repairs", resident_words="Damp in the bedroom").reference
 
 
@@ -142,7 +143,7 @@ async def test_a_read_only_file_keeps_the_note_form_open(services, reference, tm
 async def test_a_letter_the_database_refuses_to_send_stays_with_its_text(services, reference, monkeypatch):
     from screens.letter import LetterScreen
 
-    services.do("define", reference, understanding="Damp", outcomes_sought="Dry room", responsible_aspects="Repairs")
+    services.run(usecases.define, reference, understanding="Damp", outcomes_sought="Dry room", responsible_aspects="Repairs")
     app = build_app(services)
     async with app.run_test(size=(100, 40)) as pilot:
         await open_complaint(pilot, reference)
@@ -158,7 +159,7 @@ async def test_a_letter_the_database_refuses_to_send_stays_with_its_text(service
         def locked(*args, **kwargs):
             raise sqlite3.OperationalError("database is locked")
 
-        monkeypatch.setattr(services, "do", locked)
+        monkeypatch.setattr(services, "run", locked)
         await pilot.press("ctrl+s")
         errors = lambda: str(letter.query_one("#letter-errors").render())  # noqa: E731
         await wait_for(pilot, lambda: "busy" in errors(), "the letter screen to say why")
@@ -327,7 +328,7 @@ NASTY = "Ann \x1b[2J\x1b[31mLee\x1b]0;retitled\x07\x9b2J"
 async def test_control_characters_in_a_record_never_reach_the_terminal(services):
     """A name imported as "Ann \\x1b[2J..." cleared the handler's terminal and an OSC
     sequence retitled their window: Rich and Textual let ESC through."""
-    reference = services.do("log_complaint", received_on=TODAY, channel="phone", resident_name=NASTY,
+    reference = services.run(usecases.log_complaint, received_on=TODAY, channel="phone", resident_name=NASTY,
                             category="Repairs", resident_words=f"Words {NASTY}").reference
     app = build_app(services)
     async with app.run_test(size=(120, 40)) as pilot:

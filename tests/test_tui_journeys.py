@@ -6,6 +6,7 @@ from datetime import date
 
 import pytest
 
+from chc_tui import usecases
 from chc_tui.app import build_app
 from chc_tui.services import Services
 from conftest import dump
@@ -341,9 +342,9 @@ async def test_escalating_to_the_stage_one_handler_is_refused_next_to_the_field(
         await settle(pilot)
         await log_one(pilot)
         ref = app.screen.reference
-        services.do("define", ref, understanding="u", outcomes_sought="o", responsible_aspects="r")
-        services.do("acknowledge", ref)
-        services.do("respond", ref, decision="not_upheld", reasons="repair was on time")
+        services.run(usecases.define, ref, understanding="u", outcomes_sought="o", responsible_aspects="r")
+        services.run(usecases.acknowledge, ref)
+        services.run(usecases.respond, ref, decision="not_upheld", reasons="repair was on time")
         app.screen.reload()
         await pilot.pause()
         await open_form(pilot, "e")
@@ -371,7 +372,7 @@ async def test_help_lists_the_keys_of_the_screen_underneath(services):
 
 async def test_search_filters_the_list_as_you_type(services):
     for name in ("Ann Lee", "Bob Stone", "Ann Marsh"):
-        services.do("log_complaint", received_on=TODAY, channel="phone", resident_name=name,
+        services.run(usecases.log_complaint, received_on=TODAY, channel="phone", resident_name=name,
                     category="Repairs", resident_words="words")
     app = build_app(services)
     async with app.run_test(size=(80, 24)) as pilot:
@@ -401,10 +402,10 @@ async def test_ctrl_c_with_unsaved_form_asks_before_quitting(services):
 
 
 async def test_two_handlers_on_one_complaint_the_second_is_told_and_keeps_their_typing(services, db):
-    ref = services.do("log_complaint", received_on=TODAY, channel="phone", resident_name="Ann Lee",
+    ref = services.run(usecases.log_complaint, received_on=TODAY, channel="phone", resident_name="Ann Lee",
                       category="Repairs", resident_words="Boiler broken").reference
-    services.do("define", ref, understanding="u", outcomes_sought="o", responsible_aspects="r")
-    services.do("acknowledge", ref)
+    services.run(usecases.define, ref, understanding="u", outcomes_sought="o", responsible_aspects="r")
+    services.run(usecases.acknowledge, ref)
     bob = Services(db, actor="bob", today_fn=lambda: TODAY)
     app = build_app(services)
     async with app.run_test(size=(100, 40)) as pilot:
@@ -415,7 +416,7 @@ async def test_two_handlers_on_one_complaint_the_second_is_told_and_keeps_their_
         await choose(pilot, "decision", "not_upheld")
         await field(pilot, "reasons", "The boiler was repaired within target")
         # meanwhile bob, in another session, extends the deadline
-        bob.do("extend", ref, new_due=date(2026, 12, 9), reason="Parts on order", ombudsman_details_given=True)
+        bob.run(usecases.extend, ref, new_due=date(2026, 12, 9), reason="Parts on order", ombudsman_details_given=True)
         await pilot.press("ctrl+s")
         await wait_for(pilot, lambda: form_errors(app), "the stale-record message")
         message = form_errors(app)["*"]
@@ -442,11 +443,11 @@ async def test_a_key_pressed_before_the_database_is_open_is_not_lost(db):
 
 
 async def test_write_edit_and_send_a_stage_one_response_letter(services):
-    ref = services.do("log_complaint", received_on=TODAY, channel="phone", resident_name="Ann Lee",
+    ref = services.run(usecases.log_complaint, received_on=TODAY, channel="phone", resident_name="Ann Lee",
                       category="Repairs", resident_words="Boiler broken", adjustments="Large print").reference
-    services.do("define", ref, understanding="The boiler has failed twice", outcomes_sought="A new boiler",
+    services.run(usecases.define, ref, understanding="The boiler has failed twice", outcomes_sought="A new boiler",
                 responsible_aspects="Boiler servicing")
-    services.do("acknowledge", ref)
+    services.run(usecases.acknowledge, ref)
     app = build_app(services)
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
@@ -486,7 +487,7 @@ async def test_write_edit_and_send_a_stage_one_response_letter(services):
 
 
 async def test_escape_from_an_unchanged_letter_returns_to_the_form_with_the_typing(services):
-    ref = services.do("log_complaint", received_on=TODAY, channel="phone", resident_name="Ann Lee",
+    ref = services.run(usecases.log_complaint, received_on=TODAY, channel="phone", resident_name="Ann Lee",
                       category="Repairs", resident_words="Boiler broken").reference
     app = build_app(services)
     async with app.run_test(size=(80, 24)) as pilot:
@@ -504,7 +505,7 @@ async def test_escape_from_an_unchanged_letter_returns_to_the_form_with_the_typi
 
 
 async def test_the_letter_survives_an_editor_that_cannot_run(services, monkeypatch):
-    ref = services.do("log_complaint", received_on=TODAY, channel="phone", resident_name="Ann Lee",
+    ref = services.run(usecases.log_complaint, received_on=TODAY, channel="phone", resident_name="Ann Lee",
                       category="Repairs", resident_words="Boiler broken").reference
     app = build_app(services)
     async with app.run_test(size=(80, 24)) as pilot:
