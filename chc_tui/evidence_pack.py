@@ -18,6 +18,7 @@ from pathlib import Path
 from chc_tui.document import Block, Document, Fields, Heading, Letter, Page, Paragraph, Table
 from chc_tui.document_writers import RULE, to_markdown, to_text, write  # noqa: F401  (written by chc_tui.document_writers)
 from chc_tui.domain import Decision, ExclusionReason
+from chc_tui.deadlines import is_overdue
 from chc_tui.landlord import LandlordSettings
 from chc_tui.letter_export import address_lines, format_of
 from chc_tui.policy import CODE_2024, CodePolicy
@@ -132,7 +133,7 @@ def _outcome(detail: ComplaintDetail, stage: StageView, index: int, today: date)
     if deadline.active:
         if detail.complaint.status != "open":
             return "Not met"
-        return "Not yet met" + (": the due date has passed" if deadline.due_on < today else "")
+        return "Not yet met" + (": the due date has passed" if is_overdue(deadline.due_on, today) else "")
     if deadline.provisional:
         return "Provisional; replaced by the response deadline set at acknowledgement"
     later = next(
@@ -182,11 +183,11 @@ def _deadlines(detail: ComplaintDetail, stage: StageView, today: date, policy: C
 def _extensions(stage: StageView, policy: CodePolicy) -> list[Block]:
     if not stage.extensions:
         return []
-    limit = policy.for_stage(stage.stage).max_extension_days
-    provision = policy.for_stage(stage.stage).extension_provision
+    rules = policy.for_stage(stage.stage)
+    limit, provision = rules.max_extension_days, rules.extension_provision
     blocks: list[Block] = [Heading(3, f"Extensions (Code {provision})")]
     for number, ext in enumerate(stage.extensions, start=1):
-        past_limit = ext.working_days_beyond_target > limit
+        past_limit = not rules.within_extension_limit(ext.working_days_beyond_target)
         blocks.append(Heading(4, f"Extension {number}: {day(ext.previous_due)} to {day(ext.new_due)}"))
         blocks.append(
             Fields(

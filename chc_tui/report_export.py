@@ -11,6 +11,7 @@ from datetime import date
 from pathlib import Path
 from typing import Sequence
 
+from chc_tui import financial_year
 from chc_tui.report import (
     MONTHS,
     STAGES,
@@ -368,7 +369,7 @@ def _section_blocks(r: AnnualReport, key: str) -> list[Block]:
 
 
 def default_filename(report: AnnualReport, fmt: str) -> str:
-    return f"complaints-report-{report.year}-{(report.year + 1) % 100:02d}.{fmt}"
+    return f"complaints-report-{financial_year.label(report.year).replace('/', '-')}.{fmt}"
 
 
 def report_document(report: AnnualReport) -> Document:
