@@ -4,7 +4,7 @@
 
 The schema comes from the migrations (store.engine.open_database). The rows are then
 bulk-inserted with SQLAlchemy Core executemany in large transactions, rather than through
-chc_tui.usecases (about 5 ms a step, far too slow for 100,000 complaints of about seven
+chc_tui.steps.usecases (about 5 ms a step, far too slow for 100,000 complaints of about seven
 steps each). This is benchmark data, not user input, but every row has the shape the
 use-cases write:
 
@@ -22,7 +22,7 @@ use-cases write:
 - refuse / withdraw: Refusal / Withdrawal, every open Deadline made inactive;
 - assign:      the stage's handler changed.
 
-Every due date is counted with chc_tui.calendar.WorkingCalendar on the database's own
+Every due date is counted with chc_tui.rules.calendar.WorkingCalendar on the database's own
 calendar (region and closure days), cached per start date, with the days it skipped.
 Every step is played in date order across all complaints, as handlers would have entered
 them, so ids are chronological; steps dated after `today` are not played, which leaves the
@@ -55,10 +55,11 @@ from sqlalchemy import create_engine, event  # noqa: E402
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))  # bench/ is not a package
 from build_around import around_rows  # noqa: E402
-from chc_tui import demo, financial_year  # noqa: E402  (the demo's people, issues and wording)
-from chc_tui.calendar import DEFAULT_REGION, WorkingCalendar  # noqa: E402
-from chc_tui.domain import ExclusionReason  # noqa: E402
-from chc_tui.policy import CODE_2024  # noqa: E402
+from chc_tui.demo import build as demo
+from chc_tui.rules import financial_year  # noqa: E402  (the demo's people, issues and wording)
+from chc_tui.rules.calendar import DEFAULT_REGION, WorkingCalendar  # noqa: E402
+from chc_tui.rules.domain import ExclusionReason  # noqa: E402
+from chc_tui.rules.policy import CODE_2024  # noqa: E402
 from store.engine import open_database  # noqa: E402
 from store.models import (  # noqa: E402
     Action,
@@ -477,7 +478,7 @@ class Player:
     # rows
 
     def _letter(self, st: dict, on: date, minute: int, actor: str, stage: int, kind: str, lines: list[str]) -> None:
-        """A letter as sent, and its correspondence entry: the shape chc_tui.letters
+        """A letter as sent, and its correspondence entry: the shape chc_tui.documents.letters
         stores. The text is a plain stand-in of a real letter's length (about 2 KB)."""
         complaint = st["complaint"]
         body = "\n".join([f"{on.day} {on:%B %Y}", "", f"Our reference: {complaint['reference']}", "", *lines,

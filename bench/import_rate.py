@@ -33,7 +33,7 @@ def write_sheet(path: Path, rows: int) -> None:
 
 
 def main() -> None:
-    from chc_tui.importer import import_file
+    from chc_tui.spreadsheets.importer import import_file
     from store.engine import open_database
 
     rows = int(sys.argv[1]) if len(sys.argv) > 1 else 1000

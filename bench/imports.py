@@ -29,7 +29,7 @@ MODULES = [
     ("holidays (GB, one year)", "import holidays, datetime; holidays.country_holidays('GB', subdiv='ENG').get(datetime.date.today())"),
     ("store.models", "import store.models"),
     ("chc_tui.services", "import chc_tui.services"),
-    ("chc_tui.cli", "import chc_tui.cli"),
+    ("chc_tui.cli.main", "import chc_tui.cli.main"),
     ("chc_tui.app", "import chc_tui.app"),
 ]
 HEAVY = ("textual", "rich", "sqlalchemy", "sqlmodel", "pydantic", "alembic", "holidays")

@@ -324,8 +324,8 @@ def _report_hook(services, year: int) -> Callable[[], object] | None:
     """HOOK: the annual report's entry point (chc_tui/report*.py, being written alongside
     this benchmark). Returns None while it cannot be imported."""
     try:
-        from chc_tui.report import to_json
-        from chc_tui.report_service import ReportService
+        from chc_tui.figures.report import to_json
+        from chc_tui.figures.report_service import ReportService
     except Exception:  # noqa: BLE001  (not there yet, or half-written)
         return None
     service = ReportService(services)
@@ -337,11 +337,11 @@ def _report_hook(services, year: int) -> Callable[[], object] | None:
 
 
 def _evidence_hook(services, year: int) -> Callable[[], object] | None:
-    """HOOK: the self-assessment evidence figures (chc_tui/assessment_evidence.py): the
+    """HOOK: the self-assessment evidence figures (chc_tui/figures/assessment_evidence.py): the
     checklist the self-assessment screen shows, i.e. the year's measured figures beside
     the answers. Returns None while it cannot be imported."""
     try:
-        from chc_tui import assessment_evidence as evidence
+        from chc_tui.figures import assessment_evidence as evidence
     except Exception:  # noqa: BLE001
         return None
     if hasattr(evidence, "load_checklist"):
@@ -352,7 +352,7 @@ def _evidence_hook(services, year: int) -> Callable[[], object] | None:
 
 
 def measure_in_process(db: Path, *, reps: int, report_runs: int, log) -> tuple[list[Figure], dict]:
-    from chc_tui import financial_year
+    from chc_tui.rules import financial_year
     from chc_tui.services import Services
 
     services = Services.open(db)

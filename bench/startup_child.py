@@ -5,7 +5,7 @@
     python bench/startup_child.py OUT.json chc DB settle    # ... and everything has loaded
 
 `bare` is a Textual app that exits right after its first paint. `chc` runs exactly what
-the `chc` command runs (chc_tui.cli.main with --db), with one hook: when the main screen's
+the `chc` command runs (chc_tui.cli.main.main with --db), with one hook: when the main screen's
 deadline panel ('#deadlines') has rows, it waits for that paint and exits. Both write
 wall-clock moments (time.time(), comparable with the parent's) and the peak memory.
 """
@@ -234,7 +234,7 @@ def run_chc(out: str, db: str, until: str) -> int:
 
     sys.meta_path.insert(0, _AfterImport("screens.main", patch))
     _install_probes()
-    from chc_tui.cli import main
+    from chc_tui.cli.main import main
 
     MOMENTS["cli_imported"] = time.time()
     rc = main(["--db", db])

@@ -29,8 +29,8 @@ from textual.binding import Binding
 from textual.screen import Screen
 from textual.worker import WorkerFailed
 
-from chc_tui.context import os_user
-from chc_tui.domain import StaleRecord
+from chc_tui.rules.context import os_user
+from chc_tui.rules.domain import StaleRecord
 from screens.format import draw_controls_visibly
 from screens.live import is_live
 from screens.main import EarlyPaint, MainScreen  # the other screens load when first needed, after the first paint
@@ -157,7 +157,7 @@ class ChcApp(App):
         self.call_from_thread(self._services_ready, services)
         import screens.complaint  # noqa: F401  (ready before the first Enter: no wait then)
         import screens.forms  # noqa: F401
-        from chc_tui import holiday_cache
+        from chc_tui.rules import holiday_cache
 
         holiday_cache.save(services.calendar(), date.today())
         self._daily_backup()
@@ -178,10 +178,10 @@ class ChcApp(App):
 
     @staticmethod
     def _assess_early(early):
-        from chc_tui import holiday_cache
-        from chc_tui.calendar import DEFAULT_REGION, WorkingCalendar
-        from chc_tui.deadlines import assess, count_states
-        from chc_tui.policy import CODE_2024
+        from chc_tui.rules import holiday_cache
+        from chc_tui.rules.calendar import DEFAULT_REGION, WorkingCalendar
+        from chc_tui.rules.deadlines import assess, count_states
+        from chc_tui.rules.policy import CODE_2024
 
         today = date.today()
         region = early.region or DEFAULT_REGION

@@ -17,14 +17,14 @@ from datetime import date
 from pathlib import Path
 from typing import Callable, Concatenate, ParamSpec, TypeVar, cast
 
-from chc_tui import financial_year
-from chc_tui import usecases  # noqa: F401  (the steps load with Services, as before, not at the first form)
-from chc_tui.calendar import WorkingCalendar
-from chc_tui.context import StepContext, os_user
-from chc_tui.deadlines import Due, OtherDue, assess, assess_other, state_on
-from chc_tui.domain import DeadlineState
-from chc_tui.policy import CODE_2024, CodePolicy
-from chc_tui.settings import load_calendar
+from chc_tui.rules import financial_year
+from chc_tui.steps import usecases  # noqa: F401  (the steps load with Services, as before, not at the first form)
+from chc_tui.rules.calendar import WorkingCalendar
+from chc_tui.rules.context import StepContext, os_user
+from chc_tui.rules.deadlines import Due, OtherDue, assess, assess_other, state_on
+from chc_tui.rules.domain import DeadlineState
+from chc_tui.rules.policy import CODE_2024, CodePolicy
+from chc_tui.steps.settings import load_calendar
 from store import queries
 from store.engine import Database, open_database
 from store.queries import ComplaintDetail, ComplaintRow, StageView  # noqa: F401  (screens' view types)
@@ -106,8 +106,8 @@ class Services:
         """The next self-assessment and annual report submission to the Ombudsman (8.1-8.4):
         the year just ended until its board approval is recorded and its date has passed,
         then the current year."""
-        from chc_tui import assessment
-        from chc_tui.settings import get_setting
+        from chc_tui.steps import assessment
+        from chc_tui.steps.settings import get_setting
 
         today = self.today
         year = financial_year.year_of(today) - 1
@@ -141,7 +141,7 @@ class Services:
     def draft_letter(self, submit: Callable[[dict], object], values: dict):
         """The letter a step's form would send: the step runs with letter=DRAFT, which
         drafts from the records as the step leaves them and then rolls the step back."""
-        from chc_tui import letters
+        from chc_tui.documents import letters
 
         try:
             submit({**values, "letter": letters.DRAFT})
@@ -153,8 +153,8 @@ class Services:
 
     def settings_overview(self) -> dict:
         """The landlord's details, region, closure days and homes owned, as plain values."""
-        from chc_tui.landlord import landlord_settings
-        from chc_tui.settings import closure_days, get_setting, region
+        from chc_tui.steps.landlord import landlord_settings
+        from chc_tui.steps.settings import closure_days, get_setting, region
 
         year = financial_year.year_of(self.today)
         with self.db.read() as session:
@@ -166,12 +166,12 @@ class Services:
             }
 
     def update_landlord(self, **values) -> dict:
-        from chc_tui.landlord import update_landlord_settings
+        from chc_tui.steps.landlord import update_landlord_settings
 
         return self.run(update_landlord_settings, **values)
 
     def set_homes_owned(self, year: int, homes) -> None:
-        from chc_tui.report_texts import set_homes_owned
+        from chc_tui.figures.report_texts import set_homes_owned
 
         self.run(set_homes_owned, year=year, homes=homes)
 
@@ -206,7 +206,7 @@ class Services:
             return service_request_rows(session, open_only=open_only, search=search), service_request_counts(session, self.today)
 
     def service_request_target(self) -> int:
-        from chc_tui.service_requests import target_days
+        from chc_tui.steps.service_requests import target_days
 
         with self.db.read() as session:
             return target_days(session)
@@ -221,14 +221,14 @@ class Services:
 
     def record_correspondence(self, reference: str, **values) -> int:
         """Record a letter, call, email, meeting or note with its files; the new id."""
-        from chc_tui import correspondence
+        from chc_tui.steps import correspondence
 
         return self.run(correspondence.record_correspondence, reference, **values)
 
     def attachment_file(self, attachment) -> Path:
         """The stored copy of an attachment, checked against its checksum; raises
-        chc_tui.correspondence.AttachmentUnavailable when missing or altered."""
-        from chc_tui import correspondence
+        chc_tui.steps.correspondence.AttachmentUnavailable when missing or altered."""
+        from chc_tui.steps import correspondence
 
         return correspondence.attachment_file(self.db.path, attachment)
 
@@ -236,8 +236,8 @@ class Services:
 
     def letter(self, letter_id: int):
         """One letter exactly as sent, with its complaint's reference: (Letter, reference);
-        raises chc_tui.domain.NotFound for an unknown id."""
-        from chc_tui.domain import NotFound
+        raises chc_tui.rules.domain.NotFound for an unknown id."""
+        from chc_tui.rules.domain import NotFound
         from store.models import Complaint, Letter
 
         with self.db.read() as session:
@@ -248,9 +248,9 @@ class Services:
 
     def export_letter(self, letter_id: int, out: Path) -> Path:
         """Write a sent letter under the landlord's letterhead as .docx, .txt or .md (by
-        the suffix; chc_tui.letter_export.UnknownFormat for another)."""
-        from chc_tui.landlord import landlord_settings
-        from chc_tui.letter_export import export_letter
+        the suffix; chc_tui.documents.letter_export.UnknownFormat for another)."""
+        from chc_tui.steps.landlord import landlord_settings
+        from chc_tui.documents.letter_export import export_letter
 
         letter, _reference = self.letter(letter_id)
         with self.db.read() as session:
@@ -259,10 +259,10 @@ class Services:
 
     def evidence_pack(self, reference: str, out: Path) -> Path:
         """Write the complaint's evidence pack for the Ombudsman as .docx, .md or .txt (by
-        the suffix); raises chc_tui.domain.NotFound for an unknown reference."""
-        from chc_tui.domain import NotFound
-        from chc_tui.evidence_pack import build_pack, format_of, PACK_FORMATS, write_pack
-        from chc_tui.landlord import landlord_settings
+        the suffix); raises chc_tui.rules.domain.NotFound for an unknown reference."""
+        from chc_tui.rules.domain import NotFound
+        from chc_tui.documents.evidence_pack import build_pack, format_of, PACK_FORMATS, write_pack
+        from chc_tui.steps.landlord import landlord_settings
 
         format_of(Path(out), PACK_FORMATS)  # refuse a wrong suffix before reading anything
         with self.db.read() as session:
@@ -276,11 +276,11 @@ class Services:
     # --- moving in from a spreadsheet (issue #8) ------------------------------------------
 
     def import_spreadsheet(self, path: Path, *, dry_run: bool, progress=None):
-        """Import a .csv or .xlsx of complaints, all rows or none (chc_tui.importer);
+        """Import a .csv or .xlsx of complaints, all rows or none (chc_tui.spreadsheets.importer);
         an ImportReport. `progress` is called with an importer.Progress between batches,
-        outside any transaction. Raises chc_tui.importer.SheetUnreadable for a file it
+        outside any transaction. Raises chc_tui.spreadsheets.importer.SheetUnreadable for a file it
         cannot read."""
-        from chc_tui.importer import import_file
+        from chc_tui.spreadsheets.importer import import_file
 
         return import_file(
             self.db, Path(path), dry_run=dry_run, actor=self.actor, today=self.today, progress=progress

@@ -15,12 +15,12 @@ from textual.containers import VerticalScroll
 from textual.screen import Screen
 from textual.widgets import DataTable, Static
 
-from chc_tui import provisions as code
-from chc_tui.assessment import year_label, year_span
-from chc_tui.assessment_evidence import ChecklistRow
-from chc_tui.assessment_export import FORMATS
-from chc_tui.assessment_service import AssessmentServices
-from chc_tui.domain import StaleRecord, StepRefused
+from chc_tui.rules import provisions as code
+from chc_tui.steps.assessment import year_label, year_span
+from chc_tui.figures.assessment_evidence import ChecklistRow
+from chc_tui.documents.assessment_export import FORMATS
+from chc_tui.figures.assessment_service import AssessmentServices
+from chc_tui.rules.domain import StaleRecord, StepRefused
 from screens.keybar import KeyBar
 from screens.fast_table import FastTable
 from screens.titlebar import TitleBar

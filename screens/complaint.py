@@ -13,8 +13,8 @@ from textual.containers import VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Static
 
-from chc_tui.deadlines import Due
-from chc_tui.domain import Decision, ExclusionReason, Status, Step
+from chc_tui.rules.deadlines import Due
+from chc_tui.rules.domain import Decision, ExclusionReason, Status, Step
 from typing import TYPE_CHECKING
 from screens.keybar import KeyBar
 from screens.titlebar import TitleBar

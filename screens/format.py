@@ -9,8 +9,8 @@ from datetime import date
 from rich.console import RenderableType
 from rich.text import Text
 
-from chc_tui.deadlines import Due
-from chc_tui.domain import DeadlineState, Step
+from chc_tui.rules.deadlines import Due
+from chc_tui.rules.domain import DeadlineState, Step
 from store.errors import explain
 
 log = logging.getLogger(__name__)

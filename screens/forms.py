@@ -20,8 +20,8 @@ from textual.screen import ModalScreen
 from textual.suggester import SuggestFromList
 from textual.widgets import Checkbox, Input, Label, Select, Static, TextArea
 
-from chc_tui.dates import DateParseError, parse_date
-from chc_tui.domain import StepRefused
+from chc_tui.rules.dates import DateParseError, parse_date
+from chc_tui.rules.domain import StepRefused
 from screens.confirm import ConfirmScreen
 from screens.format import not_saved
 from screens.typeahead import retyped

@@ -1,6 +1,6 @@
 """Moving in from a spreadsheet, from the command palette: type the file's path, check it
 (a dry run that lists every problem with its row and column, writing nothing), then
-import it with a progress bar. All rows or none, as `chc import` (chc_tui.importer)."""
+import it with a progress bar. All rows or none, as `chc import` (chc_tui.spreadsheets.importer)."""
 
 from __future__ import annotations
 
@@ -19,7 +19,7 @@ from screens.keybar import KeyBar
 from screens.titlebar import TitleBar
 
 if TYPE_CHECKING:
-    from chc_tui.importer import ImportReport, Progress
+    from chc_tui.spreadsheets.importer import ImportReport, Progress
 
 INTRO = (
     "A .csv or .xlsx whose first row names the columns (README: Moving in from a spreadsheet). "
@@ -126,7 +126,7 @@ class ImportScreen(Screen):
 
     @work(thread=True, exclusive=True, group="import")
     def _run(self, path: Path, dry_run: bool) -> None:
-        from chc_tui.importer import SheetUnreadable
+        from chc_tui.spreadsheets.importer import SheetUnreadable
 
         def progress(step: Progress) -> None:
             self.app.call_from_thread(self._progress, step)

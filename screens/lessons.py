@@ -7,9 +7,9 @@ from dateutil.relativedelta import relativedelta
 from rich.text import Text
 from textual.binding import Binding
 
-from chc_tui import learning
-from chc_tui.learning import THEMES, split_references
-from chc_tui.deadlines import is_overdue
+from chc_tui.steps import learning
+from chc_tui.steps.learning import THEMES, split_references
+from chc_tui.rules.deadlines import is_overdue
 from screens.format import short
 from screens.forms import FieldSpec, FormSpec
 from screens.records import Act, Listing, RecordsScreen, Row

@@ -19,7 +19,7 @@ from textual.containers import Vertical
 from textual.screen import Screen
 from textual.widgets import Static, TextArea
 
-from chc_tui.domain import StepRefused
+from chc_tui.rules.domain import StepRefused
 from screens.keybar import KeyBar
 from screens.confirm import ConfirmScreen
 from screens.format import not_saved

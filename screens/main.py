@@ -13,9 +13,9 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.widgets import DataTable, Input, Static
 
-from chc_tui import financial_year
-from chc_tui.deadlines import Due
-from chc_tui.domain import DeadlineState
+from chc_tui.rules import financial_year
+from chc_tui.rules.deadlines import Due
+from chc_tui.rules.domain import DeadlineState
 from rich.text import Text
 
 from screens.fast_table import FastTable

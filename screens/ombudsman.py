@@ -8,9 +8,9 @@ from rich.console import Group
 from rich.text import Text
 from textual.binding import Binding
 
-from chc_tui import ombudsman
-from chc_tui.ombudsman import ORDER_KINDS, Determination
-from chc_tui.deadlines import is_overdue
+from chc_tui.steps import ombudsman
+from chc_tui.steps.ombudsman import ORDER_KINDS, Determination
+from chc_tui.rules.deadlines import is_overdue
 from screens.format import d, short
 from screens.forms import FieldSpec, FormSpec
 from screens.records import Act, Listing, RecordsScreen, Row

@@ -19,7 +19,7 @@ from textual.containers import Vertical, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import DataTable, Static
 
-from chc_tui.domain import StaleRecord
+from chc_tui.rules.domain import StaleRecord
 from screens.keybar import KeyBar
 from screens.fast_table import FastTable
 from screens.titlebar import TitleBar

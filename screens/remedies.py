@@ -9,9 +9,9 @@ from rich.console import Group
 from rich.text import Text
 from textual.binding import Binding
 
-from chc_tui import remedies
-from chc_tui.remedies import REMEDY_OUTCOMES, RemedyKind, pounds
-from chc_tui.deadlines import is_overdue
+from chc_tui.steps import remedies
+from chc_tui.steps.remedies import REMEDY_OUTCOMES, RemedyKind, pounds
+from chc_tui.rules.deadlines import is_overdue
 from screens.format import short
 from screens.forms import FieldSpec, FormSpec
 from screens.records import Act, Listing, RecordsScreen, Row

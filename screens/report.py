@@ -21,8 +21,8 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen, Screen
 from textual.widgets import DataTable, Static
 
-from chc_tui.domain import StepRefused
-from chc_tui.report import (
+from chc_tui.rules.domain import StepRefused
+from chc_tui.figures.report import (
     MONTHS,
     STAGES,
     TEXT_PARTS,
@@ -34,8 +34,8 @@ from chc_tui.report import (
     year_bounds,
     year_label,
 )
-from chc_tui.report_export import FORMATS, default_filename
-from chc_tui.report_service import ReportService
+from chc_tui.documents.report_export import FORMATS, default_filename
+from chc_tui.figures.report_service import ReportService
 from screens.keybar import KeyBar
 from screens.fast_table import FastTable
 from screens.live import when_live

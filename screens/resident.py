@@ -10,9 +10,9 @@ from rich.table import Table
 from rich.text import Text
 from textual.binding import Binding
 
-from chc_tui import residents
-from chc_tui.residents import CONTACT_CHANNELS
-from chc_tui.deadlines import is_overdue
+from chc_tui.steps import residents
+from chc_tui.steps.residents import CONTACT_CHANNELS
+from chc_tui.rules.deadlines import is_overdue
 from screens.format import d, plain, short
 from screens.forms import FieldSpec, FormSpec
 from screens.records import Act, Listing, RecordsScreen, Row

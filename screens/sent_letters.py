@@ -13,8 +13,8 @@ from textual.containers import VerticalScroll
 from textual.screen import Screen
 from textual.widgets import DataTable, Static
 
-from chc_tui.domain import StepRefused
-from chc_tui.file_names import safe_file_stem
+from chc_tui.rules.domain import StepRefused
+from chc_tui.documents.file_names import safe_file_stem
 from screens.keybar import KeyBar
 from screens.fast_table import FastTable
 from screens.titlebar import TitleBar
@@ -30,7 +30,7 @@ PACK_FORMAT_CHOICES = [("Word .docx", "docx"), ("Markdown .md", "md"), ("plain t
 
 
 def kind_label(kind: str) -> str:
-    from chc_tui.letters import LetterKind
+    from chc_tui.documents.letters import LetterKind
 
     try:
         return LetterKind(kind).label

@@ -6,9 +6,9 @@ from __future__ import annotations
 from rich.text import Text
 from textual.binding import Binding
 
-from chc_tui import service_requests
-from chc_tui.domain import Channel, StepRefused
-from chc_tui.deadlines import is_due_today, is_overdue
+from chc_tui.steps import service_requests
+from chc_tui.rules.domain import Channel, StepRefused
+from chc_tui.rules.deadlines import is_due_today, is_overdue
 from screens.format import short
 from screens.forms import FieldSpec, FormSpec
 from screens.records import Act, Listing, RecordsScreen, Row

@@ -14,8 +14,9 @@ from textual.containers import VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Static
 
-from chc_tui import financial_year, usecases
-from chc_tui.domain import StepRefused
+from chc_tui.rules import financial_year
+from chc_tui.steps import usecases
+from chc_tui.rules.domain import StepRefused
 from screens.keybar import KeyBar
 from screens.titlebar import TitleBar
 from screens.format import d, plain
@@ -58,7 +59,7 @@ class SettingsScreen(Screen):
         self.query_one("#settings", Static).update(self._overview_table())
 
     def _overview_table(self) -> Table:
-        from chc_tui.landlord import LABELS
+        from chc_tui.steps.landlord import LABELS
 
         o = self.overview
         table = Table.grid(padding=(0, 1))
@@ -90,7 +91,7 @@ class SettingsScreen(Screen):
         self.app.push_screen(StepForm(spec), done)
 
     def action_edit_landlord(self) -> None:
-        from chc_tui.landlord import LABELS
+        from chc_tui.steps.landlord import LABELS
 
         landlord = self.overview["landlord"]
         services = self.app.services

@@ -6,8 +6,9 @@ from __future__ import annotations
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
-from chc_tui import clocks, learning, new_issues, usecases
-from chc_tui.domain import Channel, Decision, ExclusionReason
+from chc_tui.rules import clocks
+from chc_tui.steps import learning, new_issues, usecases
+from chc_tui.rules.domain import Channel, Decision, ExclusionReason
 if TYPE_CHECKING:
     from chc_tui.services import ComplaintDetail, Services, StageView
 from screens.format import d
@@ -415,7 +416,7 @@ def adjustments_form(services: Services, detail: ComplaintDetail) -> FormSpec:
 
 
 def theme_form(services: Services, detail: ComplaintDetail) -> FormSpec:
-    from chc_tui.learning import THEMES
+    from chc_tui.steps.learning import THEMES
 
     complaint = detail.complaint
     return FormSpec(
@@ -433,7 +434,7 @@ def theme_form(services: Services, detail: ComplaintDetail) -> FormSpec:
 
 
 def new_issue_form(services: Services, detail: ComplaintDetail) -> FormSpec:
-    from chc_tui.new_issues import how_to_handle
+    from chc_tui.steps.new_issues import how_to_handle
 
     complaint, stage_one = detail.complaint, detail.stage(1)
     answered = stage_one.responded_on is not None or complaint.status != "open"

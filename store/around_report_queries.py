@@ -3,7 +3,7 @@ complaint (issue 7): remedies, outstanding actions, service requests, Ombudsman 
 lessons, and a resident's adjustments, vulnerabilities, representatives and restrictions.
 
 As in store.report_queries: plain, detached dataclasses of facts, no counting or judging
-(chc_tui.report and chc_tui.assessment_evidence do that). Every query filters by date in
+(chc_tui.figures.report and chc_tui.figures.assessment_evidence do that). Every query filters by date in
 SQL and selects only the columns it needs, so a store of 100,000 complaints is never read
 whole: only the rows that can bear on the year `start`..`end` (1 April to 31 March).
 """

@@ -114,7 +114,7 @@ class Database:
 
     def rehearsal(self) -> Database:
         """A database to try writes on without taking this one's write lock, for a dry run
-        that rolls back everything it writes (chc_tui.importer). For SQLite, an in-memory
+        that rolls back everything it writes (chc_tui.spreadsheets.importer). For SQLite, an in-memory
         copy read like any reader reads (other handlers keep saving meanwhile); used from
         the thread that made it. For a server, the same database with its writes not
         queued on the write lock. Dispose of it when done."""

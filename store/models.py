@@ -149,7 +149,7 @@ class Refusal(SQLModel, table=True):
     complaint_id: int = Field(foreign_key="complaint.id", unique=True)
     stage: int
     refused_on: date
-    exclusion_reason: str  # see chc_tui.domain.ExclusionReason
+    exclusion_reason: str  # see chc_tui.rules.domain.ExclusionReason
     explanation: str
     ombudsman_right_explained: bool = False
     refused_by: str = ""
@@ -219,7 +219,7 @@ class Letter(SQLModel, table=True):
     id: Optional[int] = Field(default=None, primary_key=True)
     complaint_id: int = Field(foreign_key="complaint.id", index=True)
     stage: int
-    kind: str  # see chc_tui.letters.LetterKind
+    kind: str  # see chc_tui.documents.letters.LetterKind
     body: str
     sha256: str  # of body as UTF-8, to show the stored text is the text sent
     template: str = ""  # which template it started from
@@ -348,7 +348,7 @@ class Remedy(SQLModel, table=True):
     id: Optional[int] = Field(default=None, primary_key=True)
     complaint_id: int = Field(foreign_key="complaint.id", index=True)
     stage: int
-    kind: str  # see chc_tui.remedies.RemedyKind
+    kind: str  # see chc_tui.steps.remedies.RemedyKind
     description: str  # what will happen
     amount_pence: Optional[int] = None  # a financial remedy's total
     parts_json: str = "[]"  # a financial remedy's parts: [{"label": ..., "pence": ...}]
@@ -410,7 +410,7 @@ class OmbudsmanFinding(SQLModel, table=True):
     id: Optional[int] = Field(default=None, primary_key=True)
     case_id: int = Field(foreign_key="ombudsman_case.id", index=True)
     issue: str
-    determination: str  # see chc_tui.ombudsman.Determination
+    determination: str  # see chc_tui.steps.ombudsman.Determination
     determined_on: date
     recorded_by: str = ""
 

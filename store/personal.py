@@ -99,7 +99,7 @@ EMPTIED: dict[str, frozenset[str]] = {
     "complaint": frozenset({"representative_name", "representative_relationship", "adjustments"}),
 }
 
-# Free text the annual report reads £ amounts from (chc_tui.report.parse_amounts): the
+# Free text the annual report reads £ amounts from (chc_tui.figures.report.parse_amounts): the
 # words go, the amounts stay, so the financial remedy figures are unchanged.
 AMOUNTS_KEPT: dict[str, frozenset[str]] = {"response": frozenset({"remedy"})}
 

@@ -1,6 +1,6 @@
 """Reads for the annual complaints report (Code 8.1): every stage, extension, refusal,
 withdrawal, self-assessment answer and entered text a financial year's figures rest on,
-as plain, detached dataclasses. No counting or judging here: chc_tui.report does that.
+as plain, detached dataclasses. No counting or judging here: chc_tui.figures.report does that.
 """
 
 from __future__ import annotations

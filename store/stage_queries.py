@@ -1,6 +1,6 @@
 """The year's stages, read once for the annual report (Code 8.1) and the self-assessment
 (8.2-8.4): one loader, one `StageFacts`, plain detached dataclasses. No counting or
-judging here: chc_tui.report and chc_tui.assessment_evidence do that.
+judging here: chc_tui.figures.report and chc_tui.figures.assessment_evidence do that.
 
 The report reads a window of years (the year and the ones it compares); the
 self-assessment reads the one year and asks for the handling facts it measures too (the
@@ -132,7 +132,7 @@ def year_stages(
     rows = plain_rows(session, query).all()  # ~30,000 stages in a busy report window
 
     # The target: the first response deadline fixed at acknowledgement (not provisional,
-    # not set by an extension), as chc_tui.usecases._target_response_deadline finds it.
+    # not set by an extension), as chc_tui.steps.usecases._target_response_deadline finds it.
     handled = _handling(session, [r[0] for r in rows], [r[14] for r in rows if r[5] == 2]) if handling else {}
     targets = handled["targets"] if handling else _targets(session, relevant)
     extensions: dict[int, list[ExtensionFacts]] = {}

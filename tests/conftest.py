@@ -14,7 +14,7 @@ from sqlalchemy import select
 from sqlmodel import SQLModel
 
 import store.models  # noqa: F401  (registers every table on SQLModel.metadata)
-from chc_tui.context import StepContext
+from chc_tui.rules.context import StepContext
 from store.engine import Database, open_database
 
 

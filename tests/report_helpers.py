@@ -5,10 +5,10 @@ from __future__ import annotations
 
 from datetime import date
 
-from chc_tui import usecases
-from chc_tui.calendar import WorkingCalendar
-from chc_tui.context import StepContext
-from chc_tui.report import compute, gather
+from chc_tui.steps import usecases
+from chc_tui.rules.calendar import WorkingCalendar
+from chc_tui.rules.context import StepContext
+from chc_tui.figures.report import compute, gather
 from store.engine import Database
 
 CAL = WorkingCalendar()
@@ -20,7 +20,7 @@ def wd(day: date, n: int) -> date:
 
 
 class Book:
-    """Writes complaints through chc_tui.usecases, acting on `today` (after every date used)."""
+    """Writes complaints through chc_tui.steps.usecases, acting on `today` (after every date used)."""
 
     def __init__(self, db: Database, today: date) -> None:
         self.db = db

@@ -8,10 +8,10 @@ from datetime import date
 import pytest
 from sqlmodel import select
 
-from chc_tui import learning, new_issues, ombudsman, remedies, residents, service_requests, usecases
-from chc_tui.context import StepContext
-from chc_tui.domain import StaleRecord, StepRefused
-from chc_tui.landlord import update_landlord_settings
+from chc_tui.steps import learning, new_issues, ombudsman, remedies, residents, service_requests, usecases
+from chc_tui.rules.context import StepContext
+from chc_tui.rules.domain import StaleRecord, StepRefused
+from chc_tui.steps.landlord import update_landlord_settings
 from chc_tui.services import Services
 from store.around_queries import around_complaint, resident_needs, service_request_counts
 from store.models import Complaint, Definition, ServiceRequest
@@ -289,7 +289,7 @@ def test_a_new_issue_after_the_stage_one_response_is_a_new_complaint():
 
 
 def test_the_residents_adjustments_reach_every_letter_of_theirs(db):
-    from chc_tui import letters
+    from chc_tui.documents import letters
 
     ref = _log(db)
     residents.agree_adjustment(db, _resident_id(db, ref), description="Large print letters", agreed_on=MON,
@@ -303,8 +303,8 @@ def test_the_residents_adjustments_reach_every_letter_of_theirs(db):
 
 
 def test_the_evidence_pack_carries_the_records_around_the_complaint(db):
-    from chc_tui.evidence_pack import build_pack, to_text
-    from chc_tui.landlord import LandlordSettings
+    from chc_tui.documents.evidence_pack import build_pack, to_text
+    from chc_tui.steps.landlord import LandlordSettings
     from store.queries import complaint_detail
 
     ref = _log(db, received=date(2026, 1, 5))

@@ -8,9 +8,9 @@ from datetime import date
 
 from sqlmodel import select
 
-from chc_tui import usecases
+from chc_tui.steps import usecases
 from chc_tui.app import build_app
-from chc_tui.context import StepContext
+from chc_tui.rules.context import StepContext
 from chc_tui.services import Services
 from conftest import dump
 from screens.complaint import ComplaintScreen
@@ -286,7 +286,7 @@ async def test_theme_new_issue_and_a_lesson_from_the_complaint(db):
 
 
 async def test_two_handlers_reviewing_one_adjustment_the_second_is_told_and_keeps_their_typing(db):
-    from chc_tui import residents
+    from chc_tui.steps import residents
     from store.models import Adjustment
 
     ref = _complaint(db)
@@ -319,7 +319,7 @@ async def test_two_handlers_reviewing_one_adjustment_the_second_is_told_and_keep
 
 
 async def test_k_to_the_reviews_then_enter_opens_the_resident(db):
-    from chc_tui import residents
+    from chc_tui.steps import residents
 
     ref = _complaint(db)
     with db.read() as s:

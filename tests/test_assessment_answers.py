@@ -8,8 +8,8 @@ from datetime import date
 import pytest
 from sqlmodel import select
 
-from chc_tui import assessment
-from chc_tui.assessment import (
+from chc_tui.steps import assessment
+from chc_tui.steps.assessment import (
     answer_provision,
     confirm_carried_over,
     financial_year_of,
@@ -18,8 +18,8 @@ from chc_tui.assessment import (
     submission_due,
     year_label,
 )
-from chc_tui.context import StepContext
-from chc_tui.domain import StaleRecord, StepRefused
+from chc_tui.rules.context import StepContext
+from chc_tui.rules.domain import StaleRecord, StepRefused
 from conftest import dump
 from store.assessment_queries import answers
 from store.models import AuditEntry

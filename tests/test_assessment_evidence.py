@@ -8,10 +8,10 @@ from datetime import date
 import pytest
 from sqlmodel import select
 
-from chc_tui import usecases as uc
-from chc_tui.assessment import answer_provision
-from chc_tui.assessment_evidence import MEASURED, contradiction, load_checklist, measure, measure_facts
-from chc_tui.context import StepContext
+from chc_tui.steps import usecases as uc
+from chc_tui.steps.assessment import answer_provision
+from chc_tui.figures.assessment_evidence import MEASURED, contradiction, load_checklist, measure, measure_facts
+from chc_tui.rules.context import StepContext
 from store.assessment_queries import ExtensionFacts, StageFacts
 from store.models import Complaint, StageRecord
 

@@ -7,13 +7,13 @@ from datetime import date
 
 import pytest
 
-from chc_tui import provisions as code
-from chc_tui import usecases as uc
-from chc_tui.assessment import answer_provision
-from chc_tui.assessment_export import COLUMNS, export, format_for
-from chc_tui.cli import main
-from chc_tui.context import StepContext
-from chc_tui.settings import put_setting
+from chc_tui.rules import provisions as code
+from chc_tui.steps import usecases as uc
+from chc_tui.steps.assessment import answer_provision
+from chc_tui.documents.assessment_export import COLUMNS, export, format_for
+from chc_tui.cli.main import main
+from chc_tui.rules.context import StepContext
+from chc_tui.steps.settings import put_setting
 
 TODAY = date(2025, 5, 1)
 CTX = StepContext(actor="alice", today=TODAY)
@@ -145,8 +145,8 @@ def test_the_self_assessment_core_loads_neither_textual_nor_the_writers():
 
     code = (
         "import sys, json\n"
-        "import chc_tui.assessment, chc_tui.assessment_evidence, chc_tui.assessment_export, "
-        "chc_tui.assessment_service, chc_tui.cli_assessment, store.assessment_queries\n"
+        "import chc_tui.steps.assessment, chc_tui.figures.assessment_evidence, chc_tui.documents.assessment_export, "
+        "chc_tui.figures.assessment_service, chc_tui.cli.assessment, store.assessment_queries\n"
         "print(json.dumps(sorted({m.split('.')[0] for m in sys.modules})))"
     )
     done = subprocess.run([sys.executable, "-c", code], cwd=Path(__file__).resolve().parent.parent,

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from importlib import resources
 
-from chc_tui import provisions as code
+from chc_tui.rules import provisions as code
 
 EXPECTED_COUNTS = {1: 5, 2: 5, 3: 7, 4: 3, 5: 15, 6: 20, 7: 4, 8: 5, 9: 8}
 

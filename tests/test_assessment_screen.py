@@ -6,10 +6,10 @@ from datetime import date
 
 import pytest
 
-from chc_tui import usecases as uc
+from chc_tui.steps import usecases as uc
 from chc_tui.app import build_app
-from chc_tui.assessment import answer_provision
-from chc_tui.context import StepContext
+from chc_tui.steps.assessment import answer_provision
+from chc_tui.rules.context import StepContext
 from chc_tui.services import Services
 from screens.assessment import AssessmentScreen
 from screens.confirm import ConfirmScreen

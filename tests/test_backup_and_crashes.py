@@ -17,9 +17,9 @@ from pathlib import Path
 
 import pytest
 
-from chc_tui import usecases
-from chc_tui.cli import main as chc
-from chc_tui.context import StepContext
+from chc_tui.steps import usecases
+from chc_tui.cli.main import main as chc
+from chc_tui.rules.context import StepContext
 from store import backup as backups
 from store.engine import open_database
 
@@ -146,8 +146,8 @@ WRITER = textwrap.dedent(
     import sys
     from datetime import date
     sys.path.insert(0, {root!r})
-    from chc_tui import usecases
-    from chc_tui.context import StepContext
+    from chc_tui.steps import usecases
+    from chc_tui.rules.context import StepContext
     from store.engine import open_database
 
     db = open_database(__import__("pathlib").Path(sys.argv[1]))

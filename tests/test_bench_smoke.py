@@ -37,7 +37,7 @@ def test_the_benchmark_runs_at_a_thousand_complaints():
         line = next((line for line in lines if line.startswith(name)), None)
         assert line is not None, f"no line for {name!r}:\n{output}"
         # Every figure was measured, with a number (the report hooks included, now that
-        # chc_tui/report.py and chc_tui/assessment_evidence.py exist).
+        # chc_tui/figures/report.py and chc_tui/figures/assessment_evidence.py exist).
         assert run.NOT_YET not in line and "failed" not in line, line
         assert re.search(r"\d", line[len(name):]), line
     assert re.search(r"start-up ratio, chc / bare Textual\s+\d+\.\d\dx", output), output

@@ -29,18 +29,18 @@ def _loaded_after(statement: str) -> list[str]:
 
 def test_domain_store_and_services_do_not_load_textual():
     loaded = _loaded_after(
-        "import store.models, store.queries, chc_tui.usecases, chc_tui.calendar, "
-        "chc_tui.deadlines, chc_tui.services"
+        "import store.models, store.queries, chc_tui.steps.usecases, chc_tui.rules.calendar, "
+        "chc_tui.rules.deadlines, chc_tui.services"
     )
     assert "sqlmodel" in loaded  # the import really happened
     assert "textual" not in loaded
 
 
 def test_the_cli_starts_light():
-    loaded = _loaded_after("import chc_tui.cli\nchc_tui.cli.build_parser()")
+    loaded = _loaded_after("import chc_tui.cli.main\nchc_tui.cli.main.build_parser()")
     assert "chc_tui" in loaded
     for heavy in ("sqlalchemy", "sqlmodel", "textual"):
-        assert heavy not in loaded, f"importing chc_tui.cli loads {heavy}"
+        assert heavy not in loaded, f"importing chc_tui.cli.main loads {heavy}"
 
 
 # --- no persistence in screens ----------------------------------------------------------

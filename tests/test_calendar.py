@@ -18,7 +18,7 @@ from datetime import date, timedelta
 
 import pytest
 
-from chc_tui.calendar import (
+from chc_tui.rules.calendar import (
     DEFAULT_REGION,
     REGIONS,
     DueDate,

@@ -10,7 +10,7 @@ from datetime import date
 
 import pytest
 
-from chc_tui.cli import main
+from chc_tui.cli.main import main
 
 
 @pytest.fixture
@@ -253,7 +253,7 @@ def test_missing_arguments_exit_2(capsys, no_db, argv):
 
 @pytest.fixture
 def scottish_db(tmp_path):
-    from chc_tui.settings import REGION_KEY, put_setting
+    from chc_tui.steps.settings import REGION_KEY, put_setting
     from store.engine import open_database
     from store.models import ClosureDay
 

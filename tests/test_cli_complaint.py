@@ -11,9 +11,9 @@ from datetime import date, datetime
 import pytest
 from sqlmodel import select
 
-from chc_tui import cli_complaint
-from chc_tui.cli import main
-from chc_tui.domain import Channel, Decision, ExclusionReason
+from chc_tui.cli import complaint as cli_complaint
+from chc_tui.cli.main import main
+from chc_tui.rules.domain import Channel, Decision, ExclusionReason
 from conftest import dump
 from store.models import AuditEntry, ClosureDay, Letter
 

@@ -7,9 +7,9 @@ from datetime import date
 
 from sqlmodel import select
 
-from chc_tui import usecases
-from chc_tui.cli import main
-from chc_tui.context import StepContext
+from chc_tui.steps import usecases
+from chc_tui.cli.main import main
+from chc_tui.rules.context import StepContext
 from conftest import dump
 from store.models import ServiceRequest
 

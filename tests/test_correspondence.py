@@ -11,11 +11,11 @@ from pathlib import Path
 import pytest
 from sqlmodel import select
 
-from chc_tui import usecases
+from chc_tui.steps import usecases
 from chc_tui.app import build_app
-from chc_tui.cli import main
-from chc_tui.correspondence import attachment_file, attachments_dir, record_correspondence
-from chc_tui.domain import NotFound, StaleRecord, StepRefused
+from chc_tui.cli.main import main
+from chc_tui.steps.correspondence import attachment_file, attachments_dir, record_correspondence
+from chc_tui.rules.domain import NotFound, StaleRecord, StepRefused
 from chc_tui.open_file import AttachmentUnavailable
 from chc_tui.services import Services
 from conftest import dump

@@ -16,9 +16,9 @@ from pathlib import Path
 
 import pytest
 
-from chc_tui import usecases
-from chc_tui.cli import main as chc
-from chc_tui.context import StepContext
+from chc_tui.steps import usecases
+from chc_tui.cli.main import main as chc
+from chc_tui.rules.context import StepContext
 from store import engine
 from store.engine import open_database
 from store.errors import BUSY, DISK_FULL, READ_ONLY, DatabaseProblem, explain

@@ -6,7 +6,7 @@ from datetime import date
 
 import pytest
 
-from chc_tui.dates import DateParseError, parse_date
+from chc_tui.rules.dates import DateParseError, parse_date
 
 TODAY = date(2026, 3, 31)  # a fixed "today" (Tuesday) so nothing depends on the clock
 

@@ -13,12 +13,12 @@ import json
 import pytest
 from sqlmodel import select
 
-from chc_tui.calendar import WorkingCalendar
-from chc_tui.deadlines import Due, assess, next_step
-from chc_tui.demo import MIX_200, build_demo_database, mix
-from chc_tui.domain import DeadlineState, ExclusionReason, Status, Step
-from chc_tui.policy import CODE_2024
-from chc_tui.settings import load_calendar
+from chc_tui.rules.calendar import WorkingCalendar
+from chc_tui.rules.deadlines import Due, assess, next_step
+from chc_tui.demo.build import MIX_200, build_demo_database, mix
+from chc_tui.rules.domain import DeadlineState, ExclusionReason, Status, Step
+from chc_tui.rules.policy import CODE_2024
+from chc_tui.steps.settings import load_calendar
 from store.engine import open_database
 from store.models import AuditEntry, ClosureDay, Complaint, Extension, Refusal, Response, StageRecord
 from store.queries import ComplaintRow, complaint_rows, open_deadlines

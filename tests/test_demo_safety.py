@@ -11,9 +11,11 @@ from pathlib import Path
 
 import pytest
 
-from chc_tui import cli, demo, usecases
-from chc_tui.context import StepContext
-from chc_tui.demo_file import DEMO_MARK, DemoRefused, default_demo_path, demo_built_on
+from chc_tui.cli import main as cli
+from chc_tui.demo import build as demo
+from chc_tui.steps import usecases
+from chc_tui.rules.context import StepContext
+from chc_tui.demo.demo_file import DEMO_MARK, DemoRefused, default_demo_path, demo_built_on
 from store.engine import open_database
 
 NOVEMBER = date(2026, 11, 23)

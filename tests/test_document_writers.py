@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from html.parser import HTMLParser
 
-from chc_tui.document import Document, Fields, Heading, Letter, Paragraph, Table
-from chc_tui.document_writers import md_cell, md_escape, to_html, to_markdown, to_text
+from chc_tui.documents.document import Document, Fields, Heading, Letter, Paragraph, Table
+from chc_tui.documents.document_writers import md_cell, md_escape, to_html, to_markdown, to_text
 
 AWKWARD = "Dear <Ms> O'Neil & co,\n\n  *indented* | a&amp;b\n"
 DOC = Document("T <1>", [

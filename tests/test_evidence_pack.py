@@ -15,16 +15,17 @@ import pytest
 from docx import Document
 from markdown_it import MarkdownIt
 
-from chc_tui import letters, usecases
+from chc_tui.documents import letters
+from chc_tui.steps import usecases
 from chc_tui.app import build_app
-from chc_tui.cli import main
-from chc_tui.context import StepContext
-from chc_tui.correspondence import record_correspondence
-from chc_tui.evidence_pack import RULE, build_pack, day, to_text
-from chc_tui.landlord import LandlordSettings
-from chc_tui.letter_export import md_verbatim
+from chc_tui.cli.main import main
+from chc_tui.rules.context import StepContext
+from chc_tui.steps.correspondence import record_correspondence
+from chc_tui.documents.evidence_pack import RULE, build_pack, day, to_text
+from chc_tui.steps.landlord import LandlordSettings
+from chc_tui.documents.letter_export import md_verbatim
 from chc_tui.services import Services
-from chc_tui.settings import put_setting
+from chc_tui.steps.settings import put_setting
 from screens.complaint import ComplaintScreen
 from screens.forms import StepForm
 from screens.help import HelpScreen
@@ -89,7 +90,7 @@ def services(db):
 def pack_text(services, ref) -> str:
     detail = services.complaint(ref)
     with services.db.read() as session:
-        from chc_tui.landlord import landlord_settings
+        from chc_tui.steps.landlord import landlord_settings
 
         landlord = landlord_settings(session)
     return to_text(build_pack(detail, landlord, TODAY, produced_by="dave"))
@@ -257,8 +258,8 @@ def test_docx_reads_back_with_every_letter_and_due_date(complaint, services, tmp
 
 
 def test_an_unknown_reference_or_format_is_refused(complaint, services, tmp_path):
-    from chc_tui.domain import NotFound
-    from chc_tui.letter_export import UnknownFormat
+    from chc_tui.rules.domain import NotFound
+    from chc_tui.documents.letter_export import UnknownFormat
 
     with pytest.raises(NotFound, match="no complaint with reference 'C1999-0001'"):
         services.evidence_pack("C1999-0001", tmp_path / "pack.docx")

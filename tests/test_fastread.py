@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from datetime import date
 
-from chc_tui import holiday_cache
-from chc_tui.calendar import WorkingCalendar
-from chc_tui.demo import build_demo_database
+from chc_tui.rules import holiday_cache
+from chc_tui.rules.calendar import WorkingCalendar
+from chc_tui.demo.build import build_demo_database
 from store.engine import open_database
 from store.fastread import read_open
-from chc_tui.deadlines import assess, count_states
-from chc_tui.domain import DeadlineState
-from chc_tui.policy import CODE_2024
+from chc_tui.rules.deadlines import assess, count_states
+from chc_tui.rules.domain import DeadlineState
+from chc_tui.rules.policy import CODE_2024
 from store.queries import complaint_rows
 
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from chc_tui.evidence_pack import default_filename
-from chc_tui.file_names import safe_file_stem
+from chc_tui.documents.evidence_pack import default_filename
+from chc_tui.documents.file_names import safe_file_stem
 
 
 @pytest.mark.parametrize(

@@ -9,8 +9,8 @@ from datetime import date
 
 import chc_tui.app
 from chc_tui.app import ChcApp
-from chc_tui.demo import build_demo_database
-from chc_tui.domain import DeadlineState
+from chc_tui.demo.build import build_demo_database
+from chc_tui.rules.domain import DeadlineState
 from chc_tui.services import Services
 from screens.main import EARLY_PANEL_ROWS, MainScreen
 from test_tui_journeys import wait_for
@@ -82,7 +82,7 @@ async def test_first_paint_counts_every_open_deadline_then_the_services_take_ove
 
 
 async def test_collection_paused_for_start_up_resumes_after_the_first_paint(tmp_path):
-    """`chc` turns cyclic garbage collection off before importing the app (chc_tui/cli.py);
+    """`chc` turns cyclic garbage collection off before importing the app (chc_tui/cli/main.py);
     the app must turn it back on, whether the first paint's rows were read before Textual
     started (run_app) or by the worker that opens the database."""
     import gc

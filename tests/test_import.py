@@ -13,12 +13,12 @@ from pathlib import Path
 
 import pytest
 
-from chc_tui import usecases
-from chc_tui.cli import main
-from chc_tui.context import StepContext
-from chc_tui.dates import DateParseError
-from chc_tui.exporter import export, sheet_rows
-from chc_tui.importer import SheetUnreadable, import_file, refusal_reason, sheet_date
+from chc_tui.steps import usecases
+from chc_tui.cli.main import main
+from chc_tui.rules.context import StepContext
+from chc_tui.rules.dates import DateParseError
+from chc_tui.spreadsheets.exporter import export, sheet_rows
+from chc_tui.spreadsheets.importer import SheetUnreadable, import_file, refusal_reason, sheet_date
 from conftest import dump
 from store.engine import open_database
 from store.queries import complaint_detail

@@ -25,15 +25,16 @@ import pytest
 from openpyxl import load_workbook
 from sqlmodel import select
 
-from chc_tui import importer, usecases
-from chc_tui.assessment import answer_provision
-from chc_tui.assessment_export import export as export_assessment
-from chc_tui.cli import main
-from chc_tui.context import StepContext
-from chc_tui.exporter import export, sheet_rows
-from chc_tui.importer import SheetUnreadable, import_file, read_sheet, unfinished_imports
-from chc_tui.settings import put_setting
-from chc_tui.sheet_cells import neutralise, restore
+from chc_tui.spreadsheets import importer
+from chc_tui.steps import usecases
+from chc_tui.steps.assessment import answer_provision
+from chc_tui.documents.assessment_export import export as export_assessment
+from chc_tui.cli.main import main
+from chc_tui.rules.context import StepContext
+from chc_tui.spreadsheets.exporter import export, sheet_rows
+from chc_tui.spreadsheets.importer import SheetUnreadable, import_file, read_sheet, unfinished_imports
+from chc_tui.steps.settings import put_setting
+from chc_tui.spreadsheets.sheet_cells import neutralise, restore
 from conftest import dump
 from store.engine import WRITE_LOCK_KEY, Database
 from store.models import Complaint, Extension, Setting
@@ -176,7 +177,7 @@ def test_a_large_csv_is_read_a_row_at_a_time(tmp_path):
 
 
 def test_the_cli_shows_progress_on_stderr(tmp_path, capsys, monkeypatch):
-    from chc_tui import cli_import
+    from chc_tui.cli import spreadsheets as cli_import
 
     monkeypatch.setattr(cli_import, "PROGRESS_EVERY", 0)
     monkeypatch.setattr(importer, "BATCH_ROWS", 2)
@@ -328,7 +329,7 @@ def test_a_file_changed_after_its_check_is_not_imported(db, tmp_path):
 KILLED = """
 import os, signal, sys
 from datetime import date
-from chc_tui import importer
+from chc_tui.spreadsheets import importer
 from store.engine import open_database
 
 importer.BATCH_ROWS = 2

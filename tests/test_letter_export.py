@@ -12,13 +12,14 @@ import pytest
 from docx import Document
 from markdown_it import MarkdownIt
 
-from chc_tui import letters, usecases
-from chc_tui.cli import main
-from chc_tui.context import StepContext
-from chc_tui.landlord import LandlordSettings
-from chc_tui.letter_export import UnknownFormat, export_letter
+from chc_tui.documents import letters
+from chc_tui.steps import usecases
+from chc_tui.cli.main import main
+from chc_tui.rules.context import StepContext
+from chc_tui.steps.landlord import LandlordSettings
+from chc_tui.documents.letter_export import UnknownFormat, export_letter
 from chc_tui.services import Services
-from chc_tui.settings import put_setting
+from chc_tui.steps.settings import put_setting
 from store.models import Letter
 
 RECEIVED = date(2026, 11, 16)

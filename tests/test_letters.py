@@ -11,10 +11,11 @@ from datetime import date
 import pytest
 from sqlmodel import select
 
-from chc_tui import letters, usecases
-from chc_tui.context import StepContext
-from chc_tui.domain import StepRefused
-from chc_tui.settings import put_setting
+from chc_tui.documents import letters
+from chc_tui.steps import usecases
+from chc_tui.rules.context import StepContext
+from chc_tui.rules.domain import StepRefused
+from chc_tui.steps.settings import put_setting
 from conftest import dump
 from store.models import AuditEntry, Correspondence, Extension, Letter
 

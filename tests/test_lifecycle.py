@@ -9,8 +9,8 @@ from datetime import date
 import pytest
 from sqlmodel import select
 
-from chc_tui import usecases
-from chc_tui.domain import StaleRecord
+from chc_tui.steps import usecases
+from chc_tui.rules.domain import StaleRecord
 from conftest import dump
 from store.models import (
     AuditEntry,

@@ -8,9 +8,9 @@ from datetime import date
 import pytest
 from sqlmodel import func, select
 
-from chc_tui import usecases
-from chc_tui.context import StepContext
-from chc_tui.domain import StepRefused
+from chc_tui.steps import usecases
+from chc_tui.rules.context import StepContext
+from chc_tui.rules.domain import StepRefused
 from conftest import dump
 from store.models import Complaint
 

@@ -7,10 +7,10 @@ from datetime import date
 
 import pytest
 
-from chc_tui import usecases
+from chc_tui.steps import usecases
 from chc_tui.app import build_app
-from chc_tui.context import StepContext
-from chc_tui.domain import DeadlineState
+from chc_tui.rules.context import StepContext
+from chc_tui.rules.domain import DeadlineState
 from chc_tui.services import Services
 from store.models import (
     Action,

@@ -10,15 +10,16 @@ from datetime import date
 import pytest
 from sqlmodel import select
 
-from chc_tui import letters, personal_data, usecases
-from chc_tui.cli import main as chc
-from chc_tui.context import StepContext
-from chc_tui.correspondence import attachments_dir, record_correspondence
-from chc_tui.domain import StepRefused
-from chc_tui.settings import put_setting
+from chc_tui.documents import letters
+from chc_tui.steps import personal_data, usecases
+from chc_tui.cli.main import main as chc
+from chc_tui.rules.context import StepContext
+from chc_tui.steps.correspondence import attachments_dir, record_correspondence
+from chc_tui.rules.domain import StepRefused
+from chc_tui.steps.settings import put_setting
 from conftest import dump
 from store.models import Attachment, Complaint, Remedy, Resident, Restriction
-from chc_tui.report import compute, gather, to_json
+from chc_tui.figures.report import compute, gather, to_json
 
 RECEIVED = date(2019, 3, 4)
 
@@ -145,7 +146,7 @@ IDENTIFYING = {
 @pytest.fixture
 def everything(db, tmp_path):
     """One resident with a record in every table that can hold something about them."""
-    from chc_tui import ombudsman, remedies, residents, service_requests
+    from chc_tui.steps import ombudsman, remedies, residents, service_requests
 
     w = IDENTIFYING
     with db.write() as session:
@@ -304,7 +305,7 @@ def test_exported_file_names_cannot_leave_the_folder_or_carry_escapes(db, histor
 
 
 def test_the_export_holds_no_other_residents_entries(db, history):
-    from chc_tui import service_requests
+    from chc_tui.steps import service_requests
 
     _, resident_id = history
     for n in range(10):

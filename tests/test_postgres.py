@@ -11,10 +11,10 @@ from pathlib import Path
 
 import pytest
 
-from chc_tui import usecases
+from chc_tui.steps import usecases
 from chc_tui.app import build_app
-from chc_tui.cli import main as chc
-from chc_tui.context import StepContext
+from chc_tui.cli.main import main as chc
+from chc_tui.rules.context import StepContext
 from chc_tui.services import Services
 from conftest import POSTGRES_URL
 from store.engine import open_database
@@ -57,8 +57,8 @@ def test_several_processes_writing_at_once_each_write_lands_exactly_once(pg, tmp
         import sys
         from datetime import date
         sys.path.insert(0, {str(ROOT)!r})
-        from chc_tui import usecases
-        from chc_tui.context import StepContext
+        from chc_tui.steps import usecases
+        from chc_tui.rules.context import StepContext
         from store.engine import open_database
         db = open_database({POSTGRES_URL!r})
         who = sys.argv[1]

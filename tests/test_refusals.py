@@ -7,8 +7,8 @@ from datetime import date
 
 import pytest
 
-from chc_tui import usecases
-from chc_tui.domain import NotFound, StepRefused
+from chc_tui.steps import usecases
+from chc_tui.rules.domain import NotFound, StepRefused
 from conftest import dump
 
 D = date

@@ -10,12 +10,12 @@ from datetime import date
 import pytest
 from sqlmodel import select
 
-from chc_tui import learning, ombudsman, remedies, residents, service_requests, usecases
-from chc_tui.assessment import answer_provision
-from chc_tui.assessment_evidence import MEASURED, load_checklist, measure
-from chc_tui.context import StepContext
-from chc_tui.landlord import update_landlord_settings
-from chc_tui.report import to_json
+from chc_tui.steps import learning, ombudsman, remedies, residents, service_requests, usecases
+from chc_tui.steps.assessment import answer_provision
+from chc_tui.figures.assessment_evidence import MEASURED, load_checklist, measure
+from chc_tui.rules.context import StepContext
+from chc_tui.steps.landlord import update_landlord_settings
+from chc_tui.figures.report import to_json
 from report_helpers import report_for
 from store.models import Complaint
 
@@ -399,7 +399,7 @@ def test_a_year_without_any_but_with_records_in_another(db, book):
 
 
 def test_the_sections_reach_the_exports_and_the_screen(db, book):
-    from chc_tui.report_export import render_text
+    from chc_tui.documents.report_export import render_text
     from screens.report import report_rows
 
     r = report_for(db, 2024, TODAY)

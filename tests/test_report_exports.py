@@ -9,10 +9,10 @@ from html.parser import HTMLParser
 
 import pytest
 
-from chc_tui import report_texts
-from chc_tui.cli import main
-from chc_tui.context import StepContext
-from chc_tui.report_export import write_report
+from chc_tui.figures import report_texts
+from chc_tui.cli.main import main
+from chc_tui.rules.context import StepContext
+from chc_tui.documents.report_export import write_report
 from report_helpers import Book, report_for
 
 TODAY = date(2025, 5, 20)

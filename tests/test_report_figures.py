@@ -10,7 +10,7 @@ from decimal import Decimal
 
 import pytest
 
-from chc_tui.report import (
+from chc_tui.figures.report import (
     ReportInputs,
     Timeliness,
     compute,
@@ -24,7 +24,7 @@ from chc_tui.report import (
     year_label,
     year_of,
 )
-from chc_tui.policy import CODE_2024
+from chc_tui.rules.policy import CODE_2024
 from report_helpers import CAL, Book, report_for
 from store.models import AssessmentAnswer
 from store.report_queries import AnswerFacts, ExtensionFacts, StageFacts
@@ -282,8 +282,8 @@ def test_self_assessment_without_the_provisions_file():
 
 
 def test_entered_texts_appear_with_their_versions(db):
-    from chc_tui import report_texts
-    from chc_tui.context import StepContext
+    from chc_tui.figures import report_texts
+    from chc_tui.rules.context import StepContext
 
     ctx = StepContext(actor="alice", today=D(2026, 5, 1))
     report_texts.set_report_text(db, year=2025, part="ombudsman_findings", text="None this year.", ctx=ctx)

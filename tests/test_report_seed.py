@@ -10,9 +10,9 @@ from datetime import date, timedelta
 
 import pytest
 
-from chc_tui import report_texts
-from chc_tui.context import StepContext
-from chc_tui.report import to_json
+from chc_tui.figures import report_texts
+from chc_tui.rules.context import StepContext
+from chc_tui.figures.report import to_json
 from report_helpers import Book, report_for
 from store.engine import open_database
 

@@ -9,10 +9,10 @@ from datetime import date
 import pytest
 from sqlmodel import select
 
-from chc_tui import report_texts
-from chc_tui.context import StepContext
-from chc_tui.domain import StaleRecord, StepRefused
-from chc_tui.settings import get_setting
+from chc_tui.figures import report_texts
+from chc_tui.rules.context import StepContext
+from chc_tui.rules.domain import StaleRecord, StepRefused
+from chc_tui.steps.settings import get_setting
 from conftest import dump
 from store.models import AuditEntry, ReportText
 

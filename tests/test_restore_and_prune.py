@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from chc_tui.cli import main as chc
+from chc_tui.cli.main import main as chc
 from store import backup as backups
 from store.engine import Database, open_database
 from store.migrate import HEAD, current_revision, upgrade
@@ -163,7 +163,7 @@ def _copying(folder: Path) -> bool:
 RESTORE = """
 import sys
 sys.path.insert(0, {root!r})
-from chc_tui.cli import main
+from chc_tui.cli.main import main
 sys.exit(main(["--db", sys.argv[1], "restore", sys.argv[2], "--yes"]))
 """
 

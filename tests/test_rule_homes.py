@@ -8,8 +8,10 @@ from datetime import date
 
 import pytest
 
-from chc_tui import assessment, financial_year, report
-from chc_tui.policy import CODE_2024
+from chc_tui.steps import assessment
+from chc_tui.rules import financial_year
+from chc_tui.figures import report
+from chc_tui.rules.policy import CODE_2024
 
 D = date
 
@@ -86,9 +88,10 @@ def test_the_extension_limit_at_and_past_it(stage, limit):
 
 # --- the dates a step fixes: the form's preview and the use-case agree ---------------------
 
-from chc_tui import clocks, usecases  # noqa: E402
-from chc_tui.calendar import WorkingCalendar  # noqa: E402
-from chc_tui.context import StepContext  # noqa: E402
+from chc_tui.rules import clocks
+from chc_tui.steps import usecases  # noqa: E402
+from chc_tui.rules.calendar import WorkingCalendar  # noqa: E402
+from chc_tui.rules.context import StepContext  # noqa: E402
 from chc_tui.services import Services  # noqa: E402
 from screens import steps  # noqa: E402
 from screens.format import d  # noqa: E402
@@ -176,8 +179,8 @@ def test_an_extension_onto_a_closed_day_is_refused_as_the_preview_warns(shut_ser
 
 # --- working days left and its states: one rule for every due date ----------------------
 
-from chc_tui import deadlines  # noqa: E402
-from chc_tui.domain import DeadlineState  # noqa: E402
+from chc_tui.rules import deadlines  # noqa: E402
+from chc_tui.rules.domain import DeadlineState  # noqa: E402
 
 
 @pytest.mark.parametrize(

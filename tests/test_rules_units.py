@@ -10,8 +10,8 @@ from types import SimpleNamespace
 
 import pytest
 
-from chc_tui.calendar import DueDate, SkippedDay, WorkingCalendar, closure_days_from
-from chc_tui.deadlines import (
+from chc_tui.rules.calendar import DueDate, SkippedDay, WorkingCalendar, closure_days_from
+from chc_tui.rules.deadlines import (
     Due,
     OtherDue,
     assess,
@@ -21,8 +21,8 @@ from chc_tui.deadlines import (
     next_step,
     working_days_left,
 )
-from chc_tui.domain import DeadlineState, Status, Step
-from chc_tui.policy import CODE_2024, Stage
+from chc_tui.rules.domain import DeadlineState, Status, Step
+from chc_tui.rules.policy import CODE_2024, Stage
 from store.rows import ComplaintRow
 
 D = date

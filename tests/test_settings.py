@@ -10,10 +10,10 @@ import pytest
 from sqlmodel import select
 
 from chc_tui.app import build_app
-from chc_tui.cli import main as chc
-from chc_tui.context import StepContext
-from chc_tui.domain import StepRefused
-from chc_tui.landlord import LandlordSettings, landlord_settings, update_landlord_settings
+from chc_tui.cli.main import main as chc
+from chc_tui.rules.context import StepContext
+from chc_tui.rules.domain import StepRefused
+from chc_tui.steps.landlord import LandlordSettings, landlord_settings, update_landlord_settings
 from chc_tui.services import Services
 from conftest import dump
 from screens.confirm import ConfirmScreen

@@ -18,7 +18,7 @@ import pytest
 from os_users import interpreter_paths, needs_root, traversable, users_in_a_group
 from store.sharing import FILE_MODE, is_shared_folder, make_folder, settle_database
 
-CHC = [sys.executable, "-m", "chc_tui.cli"]
+CHC = [sys.executable, "-m", "chc_tui.cli.main"]
 
 # Keeps the database open, as a handler's app does, so that the -wal and -shm this user's
 # open made stay for the other handler to use.
@@ -146,9 +146,9 @@ def test_doctor_names_who_cannot_write_and_the_line_that_fixes_it(shared_server)
 def test_what_chc_makes_in_a_setgid_folder_is_group_writable_whatever_the_umask(tmp_path):
     from datetime import date
 
-    from chc_tui import usecases
-    from chc_tui.context import StepContext
-    from chc_tui.correspondence import record_correspondence
+    from chc_tui.steps import usecases
+    from chc_tui.rules.context import StepContext
+    from chc_tui.steps.correspondence import record_correspondence
     from store.engine import open_database
 
     folder = tmp_path / "shared"

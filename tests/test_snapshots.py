@@ -23,7 +23,7 @@ import pytest
 from textual.widgets import Input, TextArea
 
 from chc_tui.app import build_app
-from chc_tui.demo import build_demo_database
+from chc_tui.demo.build import build_demo_database
 from chc_tui.services import ComplaintDetail, Services
 from screens.complaint import ComplaintScreen
 from screens.forms import StepForm

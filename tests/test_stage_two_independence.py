@@ -7,8 +7,8 @@ from datetime import date
 
 import pytest
 
-from chc_tui import usecases as uc
-from chc_tui.domain import StepRefused
+from chc_tui.steps import usecases as uc
+from chc_tui.rules.domain import StepRefused
 from conftest import dump
 
 D = date

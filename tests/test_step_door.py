@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 
 import chc_tui.services
-from chc_tui import residents, usecases
-from chc_tui.domain import StaleRecord, StepRefused
+from chc_tui.steps import residents, usecases
+from chc_tui.rules.domain import StaleRecord, StepRefused
 from chc_tui.services import Services
 from store.queries import complaint_detail
 

@@ -1,15 +1,15 @@
 """The Tenant Satisfaction Measures CH01 and CH02 on hand-built stages (issue 16.7): only
 the year's stages counted though the loader brings two earlier years too, the response
 target stored at acknowledgement used as it stands, and refusals and withdrawals cut at
-31 March / 1 April. tools/mutation.py runs these first for chc_tui/report.py."""
+31 March / 1 April. tools/mutation.py runs these first for chc_tui/figures/report.py."""
 
 from __future__ import annotations
 
 from datetime import date
 
-from chc_tui.calendar import WorkingCalendar
-from chc_tui.report import ReportInputs, Timeliness, compute, judge_response, target_due
-from chc_tui.policy import CODE_2024
+from chc_tui.rules.calendar import WorkingCalendar
+from chc_tui.figures.report import ReportInputs, Timeliness, compute, judge_response, target_due
+from chc_tui.rules.policy import CODE_2024
 from report_helpers import Book, report_for, wd
 from store.queries import open_deadlines
 from store.report_queries import ExtensionFacts, StageFacts
@@ -144,7 +144,7 @@ def test_stage_two_counts_twenty_working_days_when_no_target_is_stored():
 def test_a_closure_day_added_after_acknowledgement_moves_no_fixed_date(db):
     """The response deadline is fixed when the complaint is acknowledged; a closure day
     added afterwards neither moves it in the store, on the deadline panel, nor in CH02."""
-    from chc_tui import usecases
+    from chc_tui.steps import usecases
 
     book = Book(db, D(2026, 1, 30))
     ref = book.log(D(2026, 1, 2))

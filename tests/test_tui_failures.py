@@ -15,7 +15,7 @@ from datetime import date
 import pytest
 
 import store.engine
-from chc_tui import usecases
+from chc_tui.steps import usecases
 from chc_tui.app import build_app
 from chc_tui.services import Services
 from conftest import dump

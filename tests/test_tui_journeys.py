@@ -6,7 +6,7 @@ from datetime import date
 
 import pytest
 
-from chc_tui import usecases
+from chc_tui.steps import usecases
 from chc_tui.app import build_app
 from chc_tui.services import Services
 from conftest import dump
@@ -23,7 +23,7 @@ TODAY = date(2026, 11, 23)  # a Monday
 
 @pytest.fixture
 def services(db):
-    from chc_tui.settings import put_setting
+    from chc_tui.steps.settings import put_setting
 
     with db.write() as session:  # a stage 1 response letter names who to ask for stage 2
         put_setting(session, "landlord.complaints_officer", "Pat Jones, Complaints Officer")

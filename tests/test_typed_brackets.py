@@ -12,11 +12,11 @@ from datetime import date
 from textual.geometry import Region
 from textual.widgets._toast import Toast
 
-from chc_tui import usecases
+from chc_tui.steps import usecases
 from chc_tui.app import build_app
-from chc_tui.context import StepContext
+from chc_tui.rules.context import StepContext
 from chc_tui.services import Services
-from chc_tui.settings import put_setting
+from chc_tui.steps.settings import put_setting
 from screens.complaint import ComplaintScreen
 from screens.confirm import ConfirmScreen
 from screens.forms import StepForm
@@ -80,7 +80,7 @@ async def back_to(pilot, screen_type) -> None:
 
 
 def _record_everything_around(db, ref: str, resident_id: int) -> None:
-    from chc_tui import correspondence, learning, residents, service_requests
+    from chc_tui.steps import correspondence, learning, residents, service_requests
 
     residents.agree_adjustment(db, resident_id, description=typed("adjustment", "large print"), agreed_on=TODAY,
                                review_on=date(2027, 5, 23), ctx=ALICE)
@@ -103,7 +103,7 @@ def _record_everything_around(db, ref: str, resident_id: int) -> None:
 
 
 def _after_the_response(db, ref: str) -> None:
-    from chc_tui import ombudsman, remedies
+    from chc_tui.steps import ombudsman, remedies
 
     usecases.respond(db, ref, decision="partly_upheld", reasons=typed("reasons2", "it took too long"),
                      remedy=typed("remedy", "an apology"), outstanding_actions=typed("outstanding", "paint"),

@@ -50,23 +50,23 @@ class Module:
 
 MODULES: dict[str, Module] = {
     "calendar": Module(
-        "chc_tui/calendar.py",
+        "chc_tui/rules/calendar.py",
         ("tests/test_rules_units.py", "tests/test_calendar.py", "tests/test_lifecycle.py"),
     ),
     "deadlines": Module(
-        "chc_tui/deadlines.py",
+        "chc_tui/rules/deadlines.py",
         ("tests/test_rules_units.py", "tests/test_lifecycle.py", "tests/test_other_deadlines.py",
          "tests/test_fastread.py"),
     ),
     "policy": Module(
-        "chc_tui/policy.py",
+        "chc_tui/rules/policy.py",
         ("tests/test_rules_units.py", "tests/test_report_figures.py", "tests/test_lifecycle.py",
          "tests/test_refusals.py"),
     ),
     # The report's TSM code: the financial year, the rounding CH01 and CH02 use, how a
     # response is judged, and compute() up to the end of its TSM section.
     "report": Module(
-        "chc_tui/report.py",
+        "chc_tui/figures/report.py",
         ("tests/test_tsm_figures.py", "tests/test_report_figures.py", "tests/test_report_seed.py"),
         functions=("year_bounds", "year_of", "_half_up", "pct", "pct_text", "per_thousand",
                    "target_due", "judge_response", "_in", "compute"),
@@ -76,23 +76,23 @@ MODULES: dict[str, Module] = {
 
 # (file, the stripped source line, the change) -> why no test can tell the mutant apart.
 EQUIVALENT: dict[tuple[str, str, str], str] = {
-    ("chc_tui/report.py", "return value.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)", "1  ->  0"):
+    ("chc_tui/figures/report.py", "return value.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)", "1  ->  0"):
         "quantize reads only the exponent: Decimal(0).scaleb(-2) is 0E-2, the same exponent as 1E-2",
-    ("chc_tui/report.py", "return value.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)", "1  ->  2"):
+    ("chc_tui/figures/report.py", "return value.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)", "1  ->  2"):
         "quantize reads only the exponent: 2E-2 has the same exponent as 1E-2",
-    ("chc_tui/deadlines.py", "if due_on < today and days_left == 0:", "due_on < today  ->  due_on <= today"):
+    ("chc_tui/rules/deadlines.py", "if due_on < today and days_left == 0:", "due_on < today  ->  due_on <= today"):
         "due_on == today has already returned 0 two lines up",
-    ("chc_tui/calendar.py", 'cache = self.__dict__.setdefault("_offsets", {year: 0})', "0  ->  1"):
+    ("chc_tui/rules/calendar.py", 'cache = self.__dict__.setdefault("_offsets", {year: 0})', "0  ->  1"):
         "every running count moves by the same amount; only differences of counts are used",
-    ("chc_tui/calendar.py", 'cache = self.__dict__.setdefault("_offsets", {year: 0})', "0  ->  -1"):
+    ("chc_tui/rules/calendar.py", 'cache = self.__dict__.setdefault("_offsets", {year: 0})', "0  ->  -1"):
         "every running count moves by the same amount; only differences of counts are used",
-    ("chc_tui/calendar.py", "step = 1 if year > base else -1", "year > base  ->  year >= base"):
+    ("chc_tui/rules/calendar.py", "step = 1 if year > base else -1", "year > base  ->  year >= base"):
         "year == base is always in the cache, so this line never sees it",
-    ("chc_tui/calendar.py", "if step > 0:", "step > 0  ->  step >= 0"):
+    ("chc_tui/rules/calendar.py", "if step > 0:", "step > 0  ->  step >= 0"):
         "step is 1 or -1, never 0",
-    ("chc_tui/calendar.py", "self._bank_holidays.get(date(year, 1, 1))  # makes `holidays` work that year out", "1  ->  2"):
+    ("chc_tui/rules/calendar.py", "self._bank_holidays.get(date(year, 1, 1))  # makes `holidays` work that year out", "1  ->  2"):
         "any day of the year makes `holidays` work that year out (the 1 of month or day, both)",
-    ("chc_tui/calendar.py", "if step > 0:", "0  ->  -1"):
+    ("chc_tui/rules/calendar.py", "if step > 0:", "0  ->  -1"):
         "step is 1 or -1: step > -1 is step > 0",
 }
 

@@ -1,0 +1,322 @@
+"""The `chc` command. Kept light at import: the TUI, the ORM and holidays load only when
+the chosen command needs them."""
+
+from __future__ import annotations
+
+import argparse
+import gc
+import logging
+import os
+import sys
+from datetime import date
+from pathlib import Path
+
+from chc_tui.terminal import terminal_safe
+
+log = logging.getLogger(__name__)
+
+
+def _parse_date_arg(text: str) -> date:
+    from chc_tui.rules.dates import DateParseError, parse_date
+
+    try:
+        return parse_date(text)
+    except DateParseError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+
+
+def _region_arg(text: str) -> str:
+    from chc_tui.rules.calendar import REGIONS
+
+    if text not in REGIONS:
+        raise argparse.ArgumentTypeError(f"unknown region {text!r}: choose one of {', '.join(REGIONS)}")
+    return text
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="chc",
+        description="Complaint handling under the Housing Ombudsman's Complaint Handling Code 2024.",
+    )
+    parser.add_argument("--db", metavar="PATH", help="database file (default: $CHC_DB, else your data folder)")
+    parser.add_argument(
+        "--demo",
+        action="store_true",
+        help="start on a freshly generated demo database of believable complaints",
+    )
+    parser.add_argument("--version", action="store_true", help="print the version and exit")
+    # --db is accepted after a command too (chc demo --db FILE); SUPPRESS keeps the
+    # top-level value when the command does not repeat it.
+    with_db = argparse.ArgumentParser(add_help=False)
+    with_db.add_argument("--db", metavar="PATH", default=argparse.SUPPRESS, help="database file")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    cal = sub.add_parser("calendar", help="working-day arithmetic")
+    cal_sub = cal.add_subparsers(dest="calendar_command", metavar="ACTION", required=True)
+    add = cal_sub.add_parser("add-working-days", parents=[with_db], help="the Nth working day strictly after DATE")
+    add.add_argument("date", type=_parse_date_arg)
+    add.add_argument("n", type=int)
+    add.add_argument("--region", type=_region_arg, help="default: the database's region setting")
+    add.add_argument("--explain", action="store_true", help="list the days skipped after the date line")
+    between = cal_sub.add_parser("between", parents=[with_db], help="working days after A up to and including B")
+    between.add_argument("a", type=_parse_date_arg)
+    between.add_argument("b", type=_parse_date_arg)
+    between.add_argument("--region", type=_region_arg, help="default: the database's region setting")
+
+    deadlines = sub.add_parser("deadlines", parents=[with_db], help="print every open deadline, soonest first")
+    deadlines.add_argument("--json", action="store_true", help="as JSON with stable keys (see README)")
+    demo = sub.add_parser("demo", parents=[with_db], help="write a demo database to --db (or the default demo path)")
+    demo.add_argument("--count", type=int, default=200)
+    from chc_tui.cli.report import add_report_parser  # issue #5: chc report (annual report, TSM)
+
+    add_report_parser(sub, with_db)  # issue #5
+    from chc_tui.cli.assessment import add_self_assessment_parser  # issue #4: chc self-assessment
+
+    add_self_assessment_parser(sub, with_db)  # issue #4
+    from chc_tui.cli.correspondence import add_note_parser  # issue #6: chc note (Code 5.12)
+
+    add_note_parser(sub, with_db)  # issue #6
+    from chc_tui.cli.evidence import add_evidence_parsers  # issue #6: chc evidence, chc letter
+
+    add_evidence_parsers(sub, with_db)  # issue #6
+    from chc_tui.cli.settings import add_settings_parser  # issue #6: chc settings
+
+    add_settings_parser(sub, with_db)
+    from chc_tui.cli.backup import add_backup_parsers  # issue #8: backup, restore, doctor
+
+    add_backup_parsers(sub, with_db)
+    from chc_tui.cli.personal_data import add_personal_data_parser  # issue #8: UK GDPR
+
+    add_personal_data_parser(sub, with_db)
+    from chc_tui.cli.spreadsheets import add_export_parser, add_import_parser  # issue #8: spreadsheets
+
+    add_import_parser(sub, with_db)
+    add_export_parser(sub, with_db)
+    from chc_tui.cli.requests import add_requests_parser  # issue #7: service requests
+
+    add_requests_parser(sub, with_db, _parse_date_arg)
+    from chc_tui.cli.complaint import add_complaint_parser  # issue 16: every step of a complaint
+
+    add_complaint_parser(sub, with_db)
+    return parser
+
+
+def _database_path(args) -> Path | str:
+    from store.paths import resolve_db_path
+
+    return resolve_db_path(args.db)
+
+
+def _calendar_for(args):
+    """The landlord's calendar: region and closure days from an existing database, with
+    --region overriding the region. No database is created just to count days."""
+    from chc_tui.rules.calendar import DEFAULT_REGION, WorkingCalendar
+
+    region, closures = None, {}
+    path = _database_path(args)
+    if isinstance(path, str) or path.exists():  # a server database, or a file that is there
+        from chc_tui.steps.settings import closure_days
+        from chc_tui.steps.settings import region as region_setting
+        from store.engine import open_database
+
+        db = open_database(path, create=False)
+        with db.read() as session:
+            region, closures = region_setting(session), closure_days(session)
+        db.dispose()
+    return WorkingCalendar(region=args.region or region or DEFAULT_REGION, closure_days=closures)
+
+
+def _cmd_calendar(args) -> int:
+    calendar = _calendar_for(args)
+    if args.calendar_command == "add-working-days":
+        if args.n < 0:
+            print("chc: N must be 0 or more", file=sys.stderr)
+            return 2
+        counted = calendar.explain_add(args.date, args.n)
+        print(counted.due.isoformat())
+        if args.explain:
+            for skipped in counted.skipped:
+                print(f"{skipped.day.isoformat()} {skipped.day:%a} {skipped.reason}")
+    else:
+        print(calendar.working_days_between(args.a, args.b))
+    return 0
+
+
+def _cmd_deadlines(args) -> int:
+    if args.json:
+        from chc_tui.cli.complaint import run_deadlines_json
+
+        return run_deadlines_json(args.db)
+    from chc_tui.services import Services
+
+    services = Services.open(_database_path(args))
+    dues = services.deadlines()
+    if not dues:
+        print("No open deadlines.")
+    for due in dues:
+        row = due.row
+        print(
+            f"{terminal_safe(row.reference):<12} {terminal_safe(row.resident[:24]):<24} stage {row.stage} "
+            f"{due.step.value:<11} due {row.due_on:%a %d/%m/%Y} "
+            f"{due.days_left:>4} wd  {due.state.value}"
+        )
+    return 0
+
+
+def _demo_path(args) -> tuple[Path, bool]:
+    """The demo's file (--db, else its own default) and whether it is the default."""
+    from chc_tui.demo.demo_file import default_demo_path
+
+    return (Path(args.db).expanduser(), False) if args.db else (default_demo_path(), True)
+
+
+def _make_demo(path: Path, count: int = 200, *, is_default: bool) -> Path:
+    from chc_tui.demo.build import build_demo_database
+
+    build_demo_database(path, count=count, replace_unmarked=is_default)
+    return path
+
+
+# Where nothing is there yet, these create the database: the app ("creating it on first
+# use"), an import, and a restore onto a new machine. Every other command needs it there
+# already, so that a mistyped --db or CHC_DB is an error, not a new empty database;
+# calendar and doctor say themselves when there is none.
+def _may_create(args) -> bool:
+    if args.command is None:
+        return True
+    if args.command == "import":
+        return not args.dry_run
+    return args.command == "restore"
+
+
+def _check_database(args, path) -> None:
+    from store.paths import check_database_file
+
+    if isinstance(path, Path) and args.command not in ("calendar", "doctor"):
+        check_database_file(path, create=_may_create(args))
+
+
+def _failed(exc: Exception) -> int:
+    """One line for the handler, the traceback for the log."""
+    from chc_tui.log import log_path
+    from store.errors import DatabaseProblem, explain
+
+    message = explain(exc)
+    if message is not None:  # the cause's traceback, if there is one, says which call met it
+        log.warning("chc: %s", message, exc_info=exc if exc.__cause__ or not isinstance(exc, DatabaseProblem) else None)
+        print(f"chc: {terminal_safe(message)}", file=sys.stderr)
+        return 2
+    log.error("unexpected error", exc_info=exc)
+    # The exception's own text can hold record data (an SQL statement's values): only its kind.
+    what = f"{exc.strerror}: {exc.filename}" if isinstance(exc, OSError) and exc.filename else type(exc).__name__
+    print(
+        f"chc: something went wrong that chc did not expect ({terminal_safe(what)}); "
+        f"please send {log_path()} to whoever looks after chc",
+        file=sys.stderr,
+    )
+    return 1
+
+
+def main(argv: list[str] | None = None) -> int:
+    # Everything chc creates (database, WAL, attachments, backups, exports) is for the
+    # owner and their group only: handlers share one database through a group, and
+    # residents' personal data is never readable by everyone on a shared server.
+    os.umask(0o007)
+    from chc_tui.demo.demo_file import DemoRefused
+
+    args = build_parser().parse_args(argv)
+    if args.version:
+        from chc_tui import __version__
+
+        print(__version__)
+        return 0
+    from chc_tui.log import setup_logging
+
+    setup_logging()
+    try:
+        if args.command == "calendar":
+            return _cmd_calendar(args)
+        if args.command == "demo":
+            path, is_default = _demo_path(args)
+            _make_demo(path, args.count, is_default=is_default)
+            print(f"demo database written to {path}")
+            return 0
+        if args.demo:
+            from chc_tui.demo.demo_file import check_demo_target, demo_built_on
+
+            path, is_default = _demo_path(args)
+            check_demo_target(path, is_default=is_default)  # before the message: nothing is built
+            if demo_built_on(path) != date.today():
+                # Its dates are relative to today: made afresh each day, kept within the day.
+                print("Building the demo database (about 200 complaints, dated from today)...", file=sys.stderr)
+                _make_demo(path, is_default=is_default)
+        else:
+            path = _database_path(args)
+            _check_database(args, path)
+        if args.command == "deadlines":
+            args.db = str(path)
+            return _cmd_deadlines(args)
+        if args.command == "report":  # issue #5: chc report
+            from chc_tui.cli.report import run_report
+
+            args.db = str(path)
+            return run_report(args)
+        if args.command == "self-assessment":  # issue #4: chc self-assessment export
+            from chc_tui.cli.assessment import run_self_assessment
+
+            return run_self_assessment(args, path)
+        if args.command == "note":  # issue #6: chc note
+            from chc_tui.cli.correspondence import run_note
+
+            return run_note(args, path)
+        if args.command in ("evidence", "letter"):  # issue #6: evidence pack, letters as sent
+            from chc_tui.cli.evidence import run_evidence
+
+            return run_evidence(args, path)
+        if args.command == "settings":  # issue #6
+            from chc_tui.cli.settings import run_settings
+
+            return run_settings(args, path)
+        if args.command == "personal-data":  # issue #8
+            from chc_tui.cli.personal_data import run_personal_data
+
+            return run_personal_data(args, path)
+        if args.command in ("import", "export"):  # issue #8: moving in from a spreadsheet
+            from chc_tui.cli import spreadsheets as cli_import
+
+            return cli_import.run_import(args, path) if args.command == "import" else cli_import.run_export(args, path)
+        if args.command == "complaint":  # issue 16: every step of a complaint
+            from chc_tui.cli.complaint import run_complaint
+
+            return run_complaint(args, path)
+        if args.command == "requests":  # issue #7
+            from chc_tui.cli.requests import run_requests
+
+            return run_requests(args, path)
+        if args.command in ("backup", "restore", "doctor"):  # issue #8
+            from chc_tui.cli import backup as cli_backup
+
+            if args.command == "doctor":
+                return cli_backup.run_doctor(path)
+            return cli_backup.run_backup(args, path) if args.command == "backup" else cli_backup.run_restore(args, path)
+        # No cyclic garbage collection until the first paint (run_app turns it back on):
+        # start-up makes tens of thousands of long-lived objects, and collecting them
+        # while importing and mounting cost ~20 ms of the first paint (bench/RESULTS.md).
+        gc.disable()
+        from chc_tui.app import run_app
+
+        return run_app(path)
+    except DemoRefused as exc:
+        print(f"chc: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130
+    except BrokenPipeError:  # `chc deadlines | head`: the reader left, nothing is wrong
+        sys.stderr.close()
+        return 0
+    except Exception as exc:  # noqa: BLE001  (a handler sees one line; the log has the rest)
+        return _failed(exc)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

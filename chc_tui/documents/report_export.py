@@ -1,0 +1,399 @@
+"""The annual report as a document: one list of blocks (chc_tui.documents.document: headings,
+paragraphs, tables, figures) built from an `AnnualReport`, written out as Markdown, HTML or
+Word (.docx) by the shared writers (chc_tui.documents.document_writers); and the JSON export of every
+figure. Every format carries the same words and numbers.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from pathlib import Path
+from typing import Sequence
+
+from chc_tui.rules import financial_year
+from chc_tui.figures.report import (
+    MONTHS,
+    STAGES,
+    AnnualReport,
+    Figure,
+    Timeliness,
+    month_bounds,
+    month_label,
+    pct_text,
+    to_json,
+)
+from chc_tui.documents import document_writers as writers
+from chc_tui.documents.document import Block, Document, Figure, Heading, Page, Paragraph, Table
+from chc_tui.documents.report_charts import BLUE, GREEN, GREY, ORANGE, PURPLE, SKY, VERMILLION, YELLOW, Chart
+
+FORMATS = ("md", "html", "docx", "json")
+
+
+REPORT_PAGE = Page(font="Arial", size_pt=10.5, side_margins_cm=2.0)
+
+
+def _table(header: Sequence[str], rows: Sequence[Sequence[str]], text_cols: tuple[int, ...] = (0,)) -> Table:
+    """A table whose columns hold numbers (right-aligned) but for `text_cols`."""
+    return Table(header, rows, numeric=tuple(i for i in range(len(header)) if i not in text_cols), md_blank="")
+
+
+def _d(day: date) -> str:
+    return f"{day.day} {day:%B %Y}"
+
+
+def _f(report: AnnualReport, key: str) -> Figure:
+    return report.figure(key)
+
+
+def _count_pct(report: AnnualReport, key: str) -> tuple[str, str]:
+    f = _f(report, key)
+    return str(f.value), pct_text(int(f.value or 0), f.of or 0)
+
+
+# --- charts ---------------------------------------------------------------------------------
+
+
+def monthly_chart(report: AnnualReport) -> Chart:
+    this = report.months[0]
+    return Chart(
+        "columns",
+        f"Complaints received by month, {report.label}",
+        [m.title() for m in MONTHS],
+        [("Stage 1", list(this.stage1)), ("Stage 2", list(this.stage2))],
+        [BLUE, ORANGE],
+        description="Stage 1 complaints and stage 2 escalation requests received in each month: "
+        + ", ".join(f"{m.title()} {a} and {b}" for m, a, b in zip(MONTHS, this.stage1, this.stage2)),
+        empty_text=f"no complaints received in {report.label}",
+    )
+
+
+def comparison_chart(report: AnnualReport) -> Chart | None:
+    if len(report.months) < 2:
+        return None
+    ordered = list(reversed(report.months))
+    colours = [GREY, SKY, BLUE][-len(ordered):]
+    return Chart(
+        "columns",
+        "Stage 1 complaints received by month, with earlier years",
+        [m.title() for m in MONTHS],
+        [(m.label + (" (part)" if m.partial else ""), list(m.stage1)) for m in ordered],
+        colours,
+        description="; ".join(f"{m.label}: {sum(m.stage1)} stage 1 complaints" for m in ordered),
+    )
+
+
+OUTCOME_PARTS = (
+    ("upheld", "Upheld", VERMILLION),
+    ("partly_upheld", "Partly upheld", ORANGE),
+    ("not_upheld", "Not upheld", BLUE),
+    ("withdrawn", "Withdrawn", GREY),
+    ("refused", "Refused", PURPLE),
+)
+TIMELINESS_PARTS = (
+    (Timeliness.WITHIN_TARGET.value, "Within target", GREEN),
+    (Timeliness.WITHIN_EXTENSION.value, "Within agreed extension", YELLOW),
+    (Timeliness.OUT_OF_TARGET.value, "Out of target", VERMILLION),
+)
+
+
+def outcomes_chart(report: AnnualReport) -> Chart:
+    return Chart(
+        "stacked",
+        f"Outcomes by stage, {report.label}",
+        [f"Stage {n}" for n in STAGES],
+        [(label, [_f(report, f"outcomes.stage{n}.{key}").value for n in STAGES]) for key, label, _ in OUTCOME_PARTS],
+        [c for _, _, c in OUTCOME_PARTS],
+        description="; ".join(
+            f"stage {n}: " + ", ".join(f"{_f(report, f'outcomes.stage{n}.{k}').value} {label.lower()}" for k, label, _ in OUTCOME_PARTS)
+            for n in STAGES
+        ),
+        empty_text="no outcomes in the year",
+    )
+
+
+def timeliness_chart(report: AnnualReport) -> Chart:
+    return Chart(
+        "stacked",
+        f"Timeliness of responses sent, {report.label}",
+        [f"Stage {n}" for n in STAGES],
+        [(label, [_f(report, f"timeliness.stage{n}.{key}").value for n in STAGES]) for key, label, _ in TIMELINESS_PARTS],
+        [c for _, _, c in TIMELINESS_PARTS],
+        description="; ".join(
+            f"stage {n}: " + ", ".join(f"{_f(report, f'timeliness.stage{n}.{k}').value} {label.lower()}" for k, label, _ in TIMELINESS_PARTS)
+            for n in STAGES
+        ),
+        empty_text="no responses sent in the year",
+    )
+
+
+# --- the document -------------------------------------------------------------------------------
+
+
+def document(report: AnnualReport) -> list[Block]:
+    r = report
+    period = f"{_d(r.start)} to {_d(r.end)}"
+    blocks: list[Block] = [
+        Heading(1, f"Annual complaints performance and service improvement report {r.label}"),
+        Paragraph(f"{period}. Prepared under the Housing Ombudsman's {r.policy_name} (8.1, 8.2) on "
+             f"{_d(r.generated_on)}, from the complaint records."),
+    ]
+    if not r.complete:
+        blocks.append(Paragraph(f"The year is still running: the figures count what was recorded up to {_d(r.cutoff)}."))
+    if r.records_start and r.start < r.records_start <= r.end:
+        blocks.append(Paragraph(f"The records start on {_d(r.records_start)}, part-way through the year: earlier "
+                           "complaints are not in these figures."))
+    if r.empty:
+        blocks.append(Paragraph(f"No complaints were received, answered, extended, withdrawn or refused in {r.label}. "
+                           "The tables below are empty, not missing."))
+
+    # --- TSM ------------------------------------------------------------------------------
+    blocks.append(Heading(2, "Tenant Satisfaction Measures"))
+    homes = _f(r, "tsm.CH01.homes_owned")
+    rows = []
+    for n in STAGES:
+        f = _f(r, f"tsm.CH01.stage{n}_per_1000_homes")
+        rows.append([f"CH01 Stage {n} complaints received per 1,000 homes", f.text, f.note])
+    for n in STAGES:
+        f = _f(r, f"tsm.CH02.stage{n}_within_timescale_pct")
+        rows.append([f"CH02 Stage {n} complaints responded to within the Code's timescales", f.text, f.note])
+    blocks.append(_table(["Measure", r.label, "What was counted"], rows, text_cols=(0, 2)))
+    if homes.value is None:
+        blocks.append(Paragraph(f"Homes owned in {r.label} has not been entered, so CH01 cannot be counted yet.", kind="note"))
+    blocks.append(Paragraph("Within target, within an agreed extension and out of target, beside CH02, so either reading can be checked:"))
+    rows = []
+    for n in STAGES:
+        total = _f(r, f"timeliness.stage{n}.responses").value
+        cells = [f"Stage {n}", str(total)]
+        for key, _, _ in TIMELINESS_PARTS:
+            cells += list(_count_pct(r, f"timeliness.stage{n}.{key}"))
+        rows.append(cells)
+    blocks.append(_table(["Stage", "Responses sent", "Within target", "%", "Within extension", "%", "Out of target", "%"], rows))
+
+    # --- 8.1(a) ----------------------------------------------------------------------------------
+    blocks.append(Heading(2, "a. Self-assessment against the Code"))
+    sa = r.section("self_assessment")
+    by_section: dict[str, dict[str, Figure]] = {}
+    for f in sa.figures:
+        by_section.setdefault(f.path[1], {})[f.path[2]] = f
+    rows = []
+    for slug, verdicts in by_section.items():
+        title = verdicts["yes"].label.rsplit(":", 1)[0]
+        rows.append([title if slug != "total" else "All sections", str(verdicts["yes"].value),
+                     str(verdicts["no"].value), str(verdicts["unanswered"].value)])
+    total = by_section.get("total", {})
+    if not total or sum(int(total[v].value or 0) for v in ("yes", "no")) == 0:
+        blocks.append(Paragraph(f"The self-assessment for {r.label} has not been answered yet."))
+    blocks.append(_table(["Section", "Yes", "No", "Not yet answered"], rows))
+    blocks.append(Paragraph(f"Provisions listed from {r.provisions_source}.", kind="note"))
+    if r.no_answers:
+        blocks.append(Paragraph("The provisions assessed 'No', in full:"))
+        blocks.append(_table(["Provision", "Requirement", "Evidence", "Commentary"],
+                            [[n.provision, n.text, n.evidence, n.commentary] for n in r.no_answers], text_cols=(0, 1, 2, 3)))
+    else:
+        blocks.append(Paragraph("No provision was assessed 'No'."))
+
+    # --- 8.1(b) ----------------------------------------------------------------------------------
+    blocks.append(Heading(2, "b. Complaint handling performance"))
+    blocks.append(Heading(3, "Complaints received"))
+    s1, s2 = _f(r, "received.stage1.total").value, _f(r, "received.stage2.total").value
+    blocks.append(Paragraph(f"{s1} stage 1 complaints were received and {s2} escalations to stage 2 were requested in {r.label}."))
+    header = ["Month", f"Stage 1 {r.label}", f"Stage 2 {r.label}"]
+    for m in r.months[1:]:
+        header += [f"Stage 1 {m.label}" + (" (part)" if m.partial else ""), f"Stage 2 {m.label}"]
+    rows = []
+    for i, name in enumerate(MONTHS):
+        cells = [month_label(r.year, i), str(r.months[0].stage1[i]), str(r.months[0].stage2[i])]
+        for m in r.months[1:]:
+            before = r.records_start is not None and month_bounds(m.year, i)[1] < r.records_start
+            cells += ["–", "–"] if before else [str(m.stage1[i]), str(m.stage2[i])]
+        rows.append(cells)
+    totals = ["Total", str(sum(r.months[0].stage1)), str(sum(r.months[0].stage2))]
+    for m in r.months[1:]:
+        totals += [str(sum(m.stage1)), str(sum(m.stage2))]
+    rows.append(totals)
+    blocks.append(_table(header, rows))
+    if any(m.partial for m in r.months[1:]) and r.records_start:
+        blocks.append(Paragraph(f"The records start on {_d(r.records_start)}: months before that show –.", kind="note"))
+    if len(r.months) == 1:
+        blocks.append(Paragraph("The records do not go back to earlier years, so there is nothing to compare with yet.", kind="note"))
+    blocks.append(Figure(monthly_chart(r)))
+    compare = comparison_chart(r)
+    if compare:
+        blocks.append(Figure(compare))
+
+    blocks.append(Heading(3, "Complaints by category"))
+    cat = r.section("by_category").figures
+    names = list(dict.fromkeys(f.path[2] for f in cat))
+    if names:
+        rows = []
+        for name in names:
+            cells = [name]
+            for n in STAGES:
+                f = next((f for f in cat if f.path[1] == f"stage{n}" and f.path[2] == name), None)
+                cells += [str(f.value), pct_text(int(f.value), f.of or 0)] if f else ["0", pct_text(0, s1 if n == 1 else s2)]
+            rows.append(cells)
+        rows.append(["Total", str(s1), "", str(s2), ""])
+        blocks.append(_table(["Category", "Stage 1", "%", "Stage 2", "%"], rows))
+    else:
+        blocks.append(Paragraph("No complaints were received in the year."))
+
+    blocks.append(Heading(3, "Outcomes"))
+    rows = []
+    for key, label, _ in OUTCOME_PARTS:
+        cells = [label]
+        for n in STAGES:
+            cells += list(_count_pct(r, f"outcomes.stage{n}.{key}"))
+        rows.append(cells)
+    rows.append(["Total"] + [x for n in STAGES for x in (str(_f(r, f"outcomes.stage{n}.total").value), "")])
+    blocks.append(_table(["Outcome", "Stage 1", "%", "Stage 2", "%"], rows))
+    blocks.append(Paragraph(_f(r, "outcomes.stage1.total").note + ".", kind="note"))
+    blocks.append(Figure(outcomes_chart(r)))
+
+    blocks.append(Heading(3, "Timeliness of responses"))
+    for n in STAGES:
+        rows = [["Responses sent", str(_f(r, f"timeliness.stage{n}.responses").value), ""]]
+        for key, label, _ in TIMELINESS_PARTS:
+            rows.append([label, *_count_pct(r, f"timeliness.stage{n}.{key}")])
+        blocks.append(_table([f"Stage {n}", "Total", "%"], rows))
+    blocks.append(Figure(timeliness_chart(r)))
+    blocks.append(Paragraph("Within target: sent on or before the response deadline set at acknowledgement (Code 6.3, 6.14). "
+                       "Within an agreed extension: late against that target but on or before the extended deadline, "
+                       "every extension within the Code's limit (10 working days at stage 1, 20 at stage 2) or with a "
+                       "good reason recorded (6.4, 6.15). Out of target: everything else.", kind="note"))
+
+    blocks.append(Heading(3, "Extensions"))
+    labels = [
+        ("count", "Extensions decided"),
+        ("stages_extended", "Complaints extended"),
+        ("within_limit", "Within the Code's limit"),
+        ("past_limit_with_good_reason", "Past the limit, good reason recorded"),
+        ("past_limit_without_good_reason", "Past the limit, no good reason"),
+        ("resident_told_recorded", "Date the resident was told recorded"),
+        ("ombudsman_details_given", "Ombudsman's details given (6.5, 6.16)"),
+        ("decided_after_deadline", "Decided after the deadline had passed"),
+    ]
+    rows = [[label] + [_f(r, f"extensions.stage{n}.{key}").text for n in STAGES] for key, label in labels]
+    blocks.append(_table(["", "Stage 1", "Stage 2"], rows))
+
+    blocks.append(Heading(3, "Working days taken"))
+    rows = []
+    for key, label in (("to_acknowledge.mean", "Average to acknowledge"), ("to_acknowledge.median", "Median to acknowledge"),
+                       ("to_acknowledge.within_code",
+                        _f(r, "working_days.stage1.to_acknowledge.within_code").label.removeprefix("Stage 1 ").capitalize()),
+                       ("to_respond.mean", "Average from acknowledgement to response"),
+                       ("to_respond.median", "Median from acknowledgement to response")):
+        rows.append([label] + [_f(r, f"working_days.stage{n}.{key}").text for n in STAGES])
+    blocks.append(_table(["Working days", "Stage 1", "Stage 2"], rows))
+    blocks.append(Paragraph("Counted in working days on the landlord's calendar: weekends, bank holidays and closure days left out.", kind="note"))
+
+    blocks.append(Heading(3, "Escalation from stage 1 to stage 2"))
+    base, esc = _f(r, "escalation.stage1_responses"), _f(r, "escalation.escalated")
+    blocks.append(Paragraph(
+        f"Of {base.value} stage 1 responses sent in {r.label}, {esc.value} ({pct_text(int(esc.value), int(base.value))}) "
+        f"have been escalated to stage 2 so far. Counted the way many published reports do it, stage 2 requests "
+        f"received were {_f(r, 'escalation.requests_per_stage1_received_pct').text} of stage 1 complaints received."))
+
+    blocks.append(Heading(3, "Remedies offered"))
+    rows = []
+    for n in STAGES:
+        w = _f(r, f"remedies.stage{n}.with_remedy")
+        rows.append([f"Stage {n}", str(w.value), pct_text(int(w.value), w.of or 0), _f(r, f"remedies.stage{n}.financial_total").text])
+    rows.append(["Both stages", "", "", _f(r, "remedies.total.financial_total").text])
+    blocks.append(_table(["", "Responses with a remedy", "% of responses", "Financial remedy offered"], rows))
+    blocks.append(Paragraph("The financial total adds up the £ amounts written in each remedy: it is read from the text the "
+                       "handler typed, until remedies are recorded with structured amounts.", kind="note"))
+
+    blocks.append(Heading(3, "Complaints refused"))
+    refusals = r.section("refusals").figures
+    total = _f(r, "refusals.total").value
+    if total:
+        blocks.append(Paragraph(f"{total} complaints were not taken on in {r.label}, each an individual decision with its "
+                           f"own reason and explanation (Code 2.2-2.5)."))
+        rows = [[f.label.removeprefix("Refused: "), str(f.value), pct_text(int(f.value), total)]
+                for f in refusals if f.path[1] == "by_reason" and f.value]
+        blocks.append(_table(["Exclusion reason", "Complaints", "%"], rows))
+        rows = [[f.label.removeprefix("Refused: "), str(f.value), pct_text(int(f.value), total)]
+                for f in refusals if f.path[1] == "by_category"]
+        blocks.append(_table(["Category", "Complaints", "%"], rows))
+        rows = [[f.label, str(f.value)] for f in refusals if f.path[1] == "by_stage"]
+        blocks.append(_table(["Stage", "Complaints"], rows))
+    else:
+        blocks.append(Paragraph(f"No complaint was refused in {r.label}."))
+
+    blocks += _section_blocks(r, "around")
+
+    # --- entered texts ---------------------------------------------------------------------------
+    letters = {"8.1(c)": "c", "8.1(d)": "d", "8.1(e)": "e", "8.1(f)": "f"}
+    for t in r.texts:
+        heading = f"{letters[t.code]}. {t.title}" if t.code in letters else t.title
+        blocks.append(Heading(2, heading))
+        if t.text.strip():
+            for paragraph in [p.strip() for p in t.text.split("\n\n") if p.strip()]:
+                blocks.append(Paragraph(paragraph))
+        else:
+            blocks.append(Paragraph("[Not yet entered.]"))
+        if t.code == "8.1(d)":
+            blocks += _section_blocks(r, "learning")
+
+    # --- definitions -----------------------------------------------------------------------------
+    blocks.append(Heading(2, "How the figures were counted"))
+    for key in ("tsm.CH01.stage1_per_1000_homes", "tsm.CH01.stage2_per_1000_homes",
+                "tsm.CH02.stage1_within_timescale_pct", "tsm.CH02.stage2_within_timescale_pct"):
+        f = _f(r, key)
+        blocks.append(Paragraph(f"{f.label}: {f.note}", kind="note"))
+    blocks.append(Paragraph(f"A financial year runs from 1 April to 31 March: {r.label} is {period}. A complaint counts in the "
+                       "year it was received; a stage 2 complaint in the year the escalation was requested; a response "
+                       "in the year it was sent.", kind="note"))
+    return blocks
+
+
+def _section_blocks(r: AnnualReport, key: str) -> list[Block]:
+    """A section of figures as a heading, what it says when there is nothing recorded, and
+    one table row a figure (the count, and its share of the whole where it is part of one)."""
+    section = next((s for s in r.sections if s.key == key), None)
+    if section is None:
+        return []
+    blocks: list[Block] = [Heading(3, section.title)]
+    blocks += [Paragraph(said) for said in section.notes]
+    rows = [[f.label, str(f.value) if f.of is not None else f.text, pct_text(int(f.value or 0), f.of) if f.of is not None else ""]
+            for f in section.figures]
+    blocks.append(_table(["", "Number", "%"], rows))
+    if key == "around":
+        rate = r.figure("around.ombudsman.maladministration_rate_pct")
+        blocks.append(Paragraph(f"{rate.label}: {rate.note}.", kind="note"))
+    return blocks
+
+
+# --- one entry point -----------------------------------------------------------------------------------
+
+
+def default_filename(report: AnnualReport, fmt: str) -> str:
+    return f"complaints-report-{financial_year.label(report.year).replace('/', '-')}.{fmt}"
+
+
+def report_document(report: AnnualReport) -> Document:
+    """The report as a document, for the shared writers (chc_tui.documents.document_writers)."""
+    return Document(f"Annual complaints report {report.label}", document(report), REPORT_PAGE)
+
+
+def render_text(report: AnnualReport, fmt: str) -> str:
+    """The report as md, html or json text."""
+    if fmt == "json":
+        return json.dumps(to_json(report), indent=2, ensure_ascii=False) + "\n"
+    if fmt == "md":
+        return writers.to_markdown(report_document(report))
+    if fmt == "html":
+        return writers.to_html(report_document(report))
+    raise ValueError(f"unknown format {fmt!r}: choose one of {', '.join(FORMATS)}")
+
+
+def write_report(report: AnnualReport, fmt: str, path: Path) -> Path:
+    """Write the report to `path` in `fmt` (md, html, docx, json); returns the path."""
+    path = Path(path)
+    if fmt not in FORMATS:
+        raise ValueError(f"unknown format {fmt!r}: choose one of {', '.join(FORMATS)}")
+    if fmt == "json":
+        data = render_text(report, fmt).encode("utf-8")
+        return writers.write_atomically(path, lambda partial: partial.write_bytes(data))
+    return writers.write(report_document(report), fmt, path)

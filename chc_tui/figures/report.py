@@ -1,0 +1,1141 @@
+"""The annual complaints performance and service improvement report (Code 8.1, 8.2) and
+the Tenant Satisfaction Measures CH01 and CH02, for one financial year.
+
+A financial year is named by the year it starts: 2024 is 1 April 2024 to 31 March 2025,
+so a complaint received on 31 March 2025 belongs to 2024 and one received on 1 April 2025
+to 2025. `compute` is pure: plain rows in (store.report_queries), figures out. Every
+figure carries a stable dotted key (its place in the JSON export), what was counted, and
+the complaints behind it, so a board member can check any number back to the records.
+
+How a response is judged (DESIGN.md, "Timeliness, as boards and the Regulator count it"):
+
+- within target: sent on or before the response deadline fixed at acknowledgement
+  (Code 6.3, 6.14), before any extension;
+- within an agreed extension: late against that target, but sent on or before the last
+  extended deadline, and every extension on the stage kept to the Code's limit (6.4,
+  6.15: at most 10 / 20 working days beyond the target) or has a good reason recorded;
+- out of target: everything else.
+
+CH02 counts the first two as "within the Code's timescales".
+"""
+
+from __future__ import annotations
+
+import json
+import functools
+import re
+import statistics
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import ROUND_HALF_UP, Decimal
+from enum import StrEnum
+from importlib import resources
+from typing import Any, Iterable, Sequence
+
+from chc_tui.rules import financial_year
+from chc_tui.rules.calendar import WorkingCalendar
+from chc_tui.rules.deadlines import is_overdue
+from chc_tui.rules.domain import Decision, ExclusionReason
+from chc_tui.rules.policy import CODE_2024, CodePolicy
+from store.around_report_queries import AroundFacts
+from store.report_queries import AnswerFacts, RefusalFacts, StageFacts, TextFacts, WithdrawalFacts
+
+STAGES = (1, 2)
+MONTHS = financial_year.MONTHS
+COMPARE_YEARS = 2  # previous years shown beside the year's monthly volumes
+HOMES_KEY = "homes_owned:{year}"
+
+# --- financial years: chc_tui.rules.financial_year, under the names this module has always had --
+
+year_bounds = financial_year.bounds
+year_of = financial_year.year_of
+year_label = financial_year.label
+month_index = financial_year.month_index
+month_bounds = financial_year.month_bounds
+month_label = financial_year.month_label
+
+
+def homes_key(year: int) -> str:
+    return HOMES_KEY.format(year=year)
+
+
+# --- rounding, as the published reports do -----------------------------------------------
+
+
+def _half_up(value: Decimal, places: int) -> Decimal:
+    return value.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
+
+
+def pct(part: int, whole: int) -> float | None:
+    """Exact percentage (for JSON), None when there is nothing to divide by."""
+    return None if not whole else part * 100 / whole
+
+
+def pct_text(part: int, whole: int) -> str:
+    """A percentage as the boards print it: whole numbers, half up (33/36 -> 92%)."""
+    if not whole:
+        return "n/a"
+    return f"{_half_up(Decimal(part) * 100 / Decimal(whole), 0)}%"
+
+
+def per_thousand(count: int, homes: int | None) -> float | None:
+    """CH01: count per 1,000 homes to 2 decimal places, half up (36 at 5,035 -> 7.15)."""
+    if not homes:
+        return None
+    return float(_half_up(Decimal(count) * 1000 / Decimal(homes), 2))
+
+
+def money_text(amount: Decimal) -> str:
+    return f"£{amount:,.2f}"
+
+
+@functools.lru_cache(maxsize=16384)
+def _d(day: date | None) -> str:
+    # Cached: a year's report formats some 200,000 dates, of only a few thousand days.
+    return "" if day is None else f"{day.day:02d}/{day.month:02d}/{day.year}"
+
+
+# --- money in remedy text --------------------------------------------------------------------
+
+_POUNDS = re.compile(r"£\s?(\d{1,3}(?:,\d{3})+|\d+)(\.\d{1,2})?")
+
+
+def parse_amounts(text: str) -> list[Decimal]:
+    """Every £ amount written in a remedy ("£250 compensation", "a further £25", "£1,350.50").
+
+    The remedy is free text until remedies are recorded with structured amounts, so this
+    is a reading of what the handler typed: amounts written without a £ sign are missed.
+    """
+    amounts = []
+    for whole, pence in _POUNDS.findall(text or ""):
+        amounts.append(Decimal(whole.replace(",", "") + (pence or "")))
+    return amounts
+
+
+# --- the self-assessment's provisions ------------------------------------------------------
+
+SECTION_TITLES = {  # the Code's section headings, used when provisions.json is not there
+    1: "Definition of a complaint",
+    2: "Exclusions",
+    3: "Accessibility and awareness",
+    4: "Complaint handling staff",
+    5: "The complaint handling process",
+    6: "Complaint stages",
+    7: "Putting things right",
+    8: "Self-assessment, reporting and compliance",
+    9: "Scrutiny and oversight: continuous learning and improvement",
+}
+
+
+def load_provisions() -> list[dict[str, Any]] | None:
+    """The Code's provisions from chc_tui/data/provisions.json, or None if not shipped."""
+    try:
+        raw = resources.files("chc_tui").joinpath("data", "provisions.json").read_text(encoding="utf-8")
+        rows = json.loads(raw)
+        return [
+            {"provision": str(r["provision"]), "section": int(r["section"]),
+             "section_title": str(r.get("section_title", "")), "text": str(r.get("text", ""))}
+            for r in rows
+        ]
+    except (FileNotFoundError, OSError, ValueError, KeyError, TypeError):
+        return None
+
+
+def _section_of(provision: str) -> int | None:
+    head = provision.split(".", 1)[0]
+    return int(head) if head.isdigit() else None
+
+
+def _provision_key(provision: str) -> tuple:
+    return tuple(int(p) if p.isdigit() else 0 for p in provision.split("."))
+
+
+# --- inputs ------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ReportInputs:
+    """Everything the report reads, as plain rows."""
+
+    year: int
+    today: date
+    stages: Sequence[StageFacts]
+    refusals: Sequence[RefusalFacts]  # refused in the year
+    withdrawals: Sequence[WithdrawalFacts]  # withdrawn in the year
+    earliest_received: date | None
+    homes_owned: int | None
+    answers: Sequence[AnswerFacts] = ()
+    texts: dict[str, TextFacts] = field(default_factory=dict)
+    provisions: Sequence[dict[str, Any]] | None = None
+    around: AroundFacts = field(default_factory=AroundFacts)  # remedies, actions, requests, Ombudsman, lessons
+
+
+def gather(session, year: int, today: date) -> tuple[ReportInputs, WorkingCalendar]:
+    """Read a year's inputs and the landlord's calendar in one read session."""
+    from chc_tui.steps.settings import get_setting, load_calendar
+    from store import report_queries as q
+    from store.around_report_queries import around_facts
+
+    start, end = year_bounds(year)
+    window_start = year_bounds(year - COMPARE_YEARS)[0]
+    homes = get_setting(session, homes_key(year))
+    inputs = ReportInputs(
+        year=year,
+        today=today,
+        stages=q.report_stages(session, window_start, end),
+        refusals=q.refusals_between(session, start, end),
+        withdrawals=q.withdrawals_between(session, start, end),
+        earliest_received=q.earliest_received(session),
+        homes_owned=int(homes) if homes else None,
+        answers=q.assessment_answers(session, year),
+        texts=q.report_texts(session, year),
+        provisions=load_provisions(),
+        around=around_facts(session, start, end),
+    )
+    return inputs, load_calendar(session)
+
+
+# --- the result ----------------------------------------------------------------------------------
+
+Item = tuple[str, str]  # (reference, what about it)
+
+
+@dataclass(frozen=True)
+class Figure:
+    """One number of the report."""
+
+    path: tuple[str, ...]  # place in the JSON export; ".".join(path) is its stable key
+    label: str
+    value: int | float | None
+    kind: str = "count"  # count | pct | rate | days | money | homes
+    of: int | None = None  # for a count that is part of a whole: the whole (JSON adds _pct)
+    note: str = ""  # what was counted, and what was left out and why
+    items: tuple[Item, ...] = ()  # the records behind it
+    items_are_complaints: bool = True  # False: items are Code provisions
+
+    @property
+    def key(self) -> str:
+        return ".".join(self.path)
+
+    @property
+    def share(self) -> float | None:
+        """Exact percentage of `of`, when this count is part of a whole."""
+        return None if self.of is None else pct(int(self.value or 0), self.of)
+
+    @property
+    def text(self) -> str:
+        """How the figure reads in a report."""
+        if self.value is None:
+            return "n/a"
+        if self.kind == "pct":
+            return f"{_half_up(Decimal(str(self.value)), 0)}%"
+        if self.kind == "rate":
+            return f"{self.value:.2f}"
+        if self.kind == "days":
+            return f"{self.value:.1f}"
+        if self.kind == "money":
+            return money_text(Decimal(str(self.value)))
+        if self.kind == "homes":
+            return f"{int(self.value):,}"
+        if self.of is not None:
+            return f"{self.value} ({pct_text(int(self.value), self.of)})"
+        return str(self.value)
+
+
+@dataclass(frozen=True)
+class Section:
+    key: str
+    title: str
+    part: str  # which part of Code 8.1 it answers
+    figures: list[Figure]
+    notes: tuple[str, ...] = ()  # said beside the figures, e.g. "No remedies recorded in 2024/25."
+
+
+@dataclass(frozen=True)
+class NoAnswer:
+    """A self-assessment row answered 'No', in full."""
+
+    provision: str
+    section: int | None
+    text: str
+    evidence: str
+    commentary: str
+
+
+@dataclass(frozen=True)
+class EnteredText:
+    part: str
+    code: str  # "8.1(c)" ...
+    title: str
+    text: str
+    version: int  # 0 when nothing has been entered yet
+    changed_by: str
+    changed_at: str
+
+
+TEXT_PARTS: tuple[tuple[str, str, str], ...] = (
+    ("ombudsman_findings", "8.1(c)", "Findings of non-compliance with the Code by the Ombudsman"),
+    ("service_improvements", "8.1(d)", "Service improvements made as a result of learning from complaints"),
+    ("ombudsman_annual_report", "8.1(e)", "The Ombudsman's annual report about our performance"),
+    ("ombudsman_other_reports", "8.1(f)", "Other relevant reports or publications by the Ombudsman about our work"),
+    ("governing_body_response", "8.2", "The governing body's response to this report"),
+)
+TEXT_PART_NAMES = tuple(p for p, _, _ in TEXT_PARTS)
+
+
+@dataclass(frozen=True)
+class MonthlySeries:
+    year: int
+    label: str
+    partial: bool  # the records start part-way through this year
+    stage1: tuple[int, ...]
+    stage2: tuple[int, ...]
+
+
+@dataclass
+class AnnualReport:
+    year: int
+    label: str
+    start: date
+    end: date
+    cutoff: date  # the year end, or today while the year is still running
+    generated_on: date
+    complete: bool
+    policy_name: str
+    homes_owned: int | None
+    sections: list[Section]
+    months: list[MonthlySeries]  # the year first, then earlier years that the records reach
+    no_answers: list[NoAnswer]
+    provisions_source: str
+    texts: list[EnteredText]
+    empty: bool  # no complaint activity at all in the year
+    records_start: date | None = None  # the first complaint received on record
+
+    def figures(self) -> Iterable[Figure]:
+        for section in self.sections:
+            yield from section.figures
+
+    def figure(self, key: str) -> Figure:
+        for figure in self.figures():
+            if figure.key == key:
+                return figure
+        raise KeyError(key)
+
+    def value(self, key: str):
+        return self.figure(key).value
+
+    def section(self, key: str) -> Section:
+        return next(s for s in self.sections if s.key == key)
+
+
+# --- judging one response --------------------------------------------------------------------
+
+
+class Timeliness(StrEnum):
+    WITHIN_TARGET = "within_target"
+    WITHIN_EXTENSION = "within_extension"
+    OUT_OF_TARGET = "out_of_target"
+
+    @property
+    def label(self) -> str:
+        return {
+            "within_target": "within target",
+            "within_extension": "within an agreed extension",
+            "out_of_target": "out of target",
+        }[self.value]
+
+
+def target_due(stage: StageFacts, calendar: WorkingCalendar, policy: CodePolicy) -> date | None:
+    """The response deadline fixed at acknowledgement; counted afresh only for a record
+    that has none stored (never the case for records written by the use-cases)."""
+    if stage.target_due is not None:
+        return stage.target_due
+    if stage.acknowledged_on is None:
+        return None
+    from chc_tui.rules.clocks import response_clock
+
+    return response_clock(calendar, policy, stage.stage, stage.acknowledged_on).due
+
+
+def judge_response(stage: StageFacts, calendar: WorkingCalendar, policy: CodePolicy) -> tuple[Timeliness, str]:
+    """Within target / within an agreed extension / out of target, and why."""
+    assert stage.responded_on is not None
+    rules = policy.for_stage(stage.stage)
+    sent = stage.responded_on
+    target = target_due(stage, calendar, policy)
+    if target is None or sent <= target:
+        return Timeliness.WITHIN_TARGET, f"sent {_d(sent)}, target {_d(target)}"
+    late = calendar.working_days_between(target, sent)
+    if not stage.extensions:
+        return Timeliness.OUT_OF_TARGET, f"sent {_d(sent)}, {late} wd after the target {_d(target)}, no extension"
+    final = stage.extensions[-1].new_due
+    beyond_limit = [
+        e for e in stage.extensions
+        if not rules.extension_allowed(e.working_days_beyond_target, e.good_reason)
+    ]
+    if beyond_limit:
+        worst = max(e.working_days_beyond_target for e in beyond_limit)
+        return (
+            Timeliness.OUT_OF_TARGET,
+            f"sent {_d(sent)}; extension {worst} wd beyond the target with no good reason "
+            f"(Code {rules.extension_provision}: {rules.max_extension_days} wd)",
+        )
+    if sent <= final:
+        return Timeliness.WITHIN_EXTENSION, f"sent {_d(sent)}, target {_d(target)}, extended to {_d(final)}"
+    return (
+        Timeliness.OUT_OF_TARGET,
+        f"sent {_d(sent)}, {calendar.working_days_between(final, sent)} wd after the extended deadline {_d(final)}",
+    )
+
+
+# --- computing ---------------------------------------------------------------------------------
+
+
+def _in(day: date | None, start: date, end: date) -> bool:
+    return day is not None and start <= day <= end
+
+
+def _mean(values: list[int]) -> float | None:
+    return float(_half_up(Decimal(sum(values)) / Decimal(len(values)), 1)) if values else None
+
+
+def _median(values: list[int]) -> float | None:
+    return float(statistics.median(values)) if values else None
+
+
+def received_item(stage: StageFacts) -> Item:
+    what = "received" if stage.stage == 1 else "escalation requested"
+    return stage.reference, f"stage {stage.stage} {what} {_d(stage.opened_on)} · {stage.category} · {stage.status}"
+
+
+def compute(inputs: ReportInputs, calendar: WorkingCalendar, policy: CodePolicy = CODE_2024) -> AnnualReport:
+    year = inputs.year
+    start, end = year_bounds(year)
+    cutoff = min(end, inputs.today)
+    label = year_label(year)
+    period = f"{_d(start)} to {_d(end)}"
+    homes = inputs.homes_owned
+
+    item_texts: dict[int, Item] = {}  # a stage is listed under several figures: its text is made once
+
+    def item_for(stage: StageFacts) -> Item:
+        found = item_texts.get(stage.stage_id)
+        if found is None:
+            found = item_texts[stage.stage_id] = received_item(stage)
+        return found
+
+    def by_month(stages: list[StageFacts]) -> list[list[StageFacts]]:
+        months: list[list[StageFacts]] = [[] for _ in MONTHS]
+        for stage in stages:
+            months[month_index(stage.opened_on)].append(stage)
+        return months
+
+    by_stage = {n: [s for s in inputs.stages if s.stage == n] for n in STAGES}
+    received = {n: [s for s in by_stage[n] if _in(s.opened_on, start, end)] for n in STAGES}
+    answered = {n: [s for s in by_stage[n] if _in(s.responded_on, start, end)] for n in STAGES}
+    judged = {n: [(s, *judge_response(s, calendar, policy)) for s in answered[n]] for n in STAGES}
+    withdrawn = {
+        n: [s for s in by_stage[n] if _in(s.withdrawn_on, start, end) and s.responded_on is None] for n in STAGES
+    }
+    refused = {n: [s for s in by_stage[n] if _in(s.refused_on, start, end)] for n in STAGES}
+    awaiting = {
+        n: [
+            s for s in by_stage[n]
+            if s.opened_on <= cutoff
+            and (s.responded_on is None or s.responded_on > cutoff)
+            and not (s.withdrawn_on and s.withdrawn_on <= cutoff)
+            and not (s.refused_on and s.refused_on <= cutoff)
+        ]
+        for n in STAGES
+    }
+    sections: list[Section] = []
+
+    # --- TSM CH01 and CH02 --------------------------------------------------------------
+    tsm: list[Figure] = []
+    tsm.append(Figure(("tsm", "CH01", "homes_owned"), "Homes owned (setting for the year)", homes, "homes",
+                      note=f"homes_owned:{year} setting" if homes else
+                      f"not set for {label}: enter it with t on the report screen, so CH01 can be counted"))
+    what = {1: "stage 1 complaints received", 2: "stage 2 escalation requests received"}
+    for n in STAGES:
+        count = len(received[n])
+        statuses = Counter(s.status for s in received[n])
+        note = (
+            f"{count} {what[n]} {period}"
+            + (f" ÷ {homes:,} homes × 1,000" if homes else " ÷ homes owned (not set)")
+            + f". Counted by the date {'received' if n == 1 else 'escalation was requested'}; every one "
+            f"received is counted, whatever happened next (as on {_d(inputs.today)}: {statuses.get('open', 0)} open, "
+            f"{statuses.get('closed', 0)} closed, {statuses.get('withdrawn', 0)} withdrawn, "
+            f"{statuses.get('refused', 0)} refused)."
+        )
+        tsm.append(Figure(("tsm", "CH01", f"stage{n}_per_1000_homes"),
+                          f"CH01 stage {n} complaints per 1,000 homes", per_thousand(count, homes), "rate",
+                          note=note, items=tuple(item_for(s) for s in received[n])))
+        tsm.append(Figure(("tsm", "CH01", f"stage{n}_received"), f"CH01 stage {n} complaints received", count,
+                          note=note, items=tuple(item_for(s) for s in received[n])))
+    for n in STAGES:
+        rows = judged[n]
+        total = len(rows)
+        counts = Counter(t for _, t, _ in rows)
+        within = counts[Timeliness.WITHIN_TARGET] + counts[Timeliness.WITHIN_EXTENSION]
+        limit = policy.for_stage(n)
+        left_out = (
+            f"Not counted, because no response was sent in the year: {len(awaiting[n])} awaiting a response "
+            f"on {_d(cutoff)} (counted in the year they are answered), {len(withdrawn[n])} withdrawn and "
+            f"{len(refused[n])} refused in the year."
+        )
+        note = (
+            f"{within} of {total} stage {n} responses sent {period} were within the Code's timescales "
+            f"({limit.respond_days} working days from acknowledgement, Code {limit.respond_provision}), counting "
+            f"{counts[Timeliness.WITHIN_EXTENSION]} sent within an agreed extension that kept to the Code "
+            f"(at most {limit.max_extension_days} more working days, or a good reason recorded, "
+            f"Code {limit.extension_provision}). Within target alone: {counts[Timeliness.WITHIN_TARGET]} of {total} "
+            f"({pct_text(counts[Timeliness.WITHIN_TARGET], total)}). " + left_out
+        )
+        items = tuple((s.reference, f"{t.label}: {why}") for s, t, why in rows)
+        tsm.append(Figure(("tsm", "CH02", f"stage{n}_within_timescale_pct"),
+                          f"CH02 stage {n} responses within Code timescales", pct(within, total), "pct",
+                          note=note, items=items))
+        tsm.append(Figure(("tsm", "CH02", f"stage{n}_responses"), f"CH02 stage {n} responses sent in the year",
+                          total, note=note, items=items))
+        for t in Timeliness:
+            tsm.append(Figure(("tsm", "CH02", f"stage{n}_{t.value}"), f"CH02 stage {n} {t.label}",
+                              counts[t], of=total, note=note,
+                              items=tuple((s.reference, why) for s, tt, why in rows if tt is t)))
+        not_counted = (
+            [(s.reference, f"awaiting a response on {_d(cutoff)} (stage opened {_d(s.opened_on)})") for s in awaiting[n]]
+            + [(s.reference, f"withdrawn {_d(s.withdrawn_on)} before a response") for s in withdrawn[n]]
+            + [(s.reference, f"refused {_d(s.refused_on)}") for s in refused[n]]
+        )
+        tsm.append(Figure(("tsm", "CH02", f"stage{n}_not_counted"), f"CH02 stage {n} not counted (no response sent)",
+                          len(not_counted), note=left_out, items=tuple(not_counted)))
+    sections.append(Section("tsm", f"Tenant Satisfaction Measures {label}", "TSM CH01, CH02", tsm))
+
+    # --- received by stage and month ----------------------------------------------------------
+    months = _monthly(inputs, by_stage)
+    rec: list[Figure] = []
+    for n in STAGES:
+        rec.append(Figure(("received", f"stage{n}", "total"), f"Stage {n} {'complaints received' if n == 1 else 'escalations requested'}",
+                          len(received[n]), note=f"{what[n]} {period}",
+                          items=tuple(item_for(s) for s in received[n])))
+    received_by_month = {n: by_month(received[n]) for n in STAGES}
+    for i, name in enumerate(MONTHS):
+        for n in STAGES:
+            in_month = received_by_month[n][i]
+            rec.append(Figure(("received", f"stage{n}", "by_month", name), f"{month_label(year, i)} stage {n}",
+                              len(in_month), note=f"{what[n]} in {month_label(year, i)}",
+                              items=tuple(item_for(s) for s in in_month)))
+    for series in months[1:]:
+        for n in STAGES:
+            values = series.stage1 if n == 1 else series.stage2
+            prior = [s for s in by_stage[n] if year_of(s.opened_on) == series.year]
+            rec.append(Figure(("received", "previous_years", str(series.year), f"stage{n}", "total"),
+                              f"{series.label} stage {n} received{' (records start part-way)' if series.partial else ''}",
+                              sum(values), note=f"{what[n]} in {series.label}",
+                              items=tuple(item_for(s) for s in prior)))
+            prior_by_month = by_month(prior)
+            for i, name in enumerate(MONTHS):
+                rec.append(Figure(("received", "previous_years", str(series.year), f"stage{n}", "by_month", name),
+                                  f"{month_label(series.year, i)} stage {n}", values[i],
+                                  items=tuple(item_for(s) for s in prior_by_month[i])))
+    sections.append(Section("received", "Complaints received", "8.1(b)", rec))
+
+    # --- by category ------------------------------------------------------------------------------
+    cat: list[Figure] = []
+    for n in STAGES:
+        counted = Counter(s.category or "(none)" for s in received[n])
+        for name, count in sorted(counted.items(), key=lambda kv: (-kv[1], kv[0])):
+            cat.append(Figure(("by_category", f"stage{n}", name), f"Stage {n}: {name}", count, of=len(received[n]),
+                              note=f"{what[n]} {period} in the category {name}",
+                              items=tuple(item_for(s) for s in received[n] if (s.category or "(none)") == name)))
+    sections.append(Section("by_category", "Complaints by category", "8.1(b)", cat))
+
+    # --- outcomes -----------------------------------------------------------------------------------
+    out: list[Figure] = []
+    for n in STAGES:
+        decided = {d: [s for s in answered[n] if s.decision == d] for d in Decision}
+        total = len(answered[n]) + len(withdrawn[n]) + len(refused[n])
+        note = (
+            f"stage {n} decisions in the year: responses sent, withdrawals before a response, and refusals "
+            f"{period}; {len(awaiting[n])} awaiting a response on {_d(cutoff)} have no outcome yet"
+        )
+        for d in Decision:
+            out.append(Figure(("outcomes", f"stage{n}", d.value), f"Stage {n} {d.label}", len(decided[d]), of=total,
+                              note=note, items=tuple((s.reference, f"{d.label}, sent {_d(s.responded_on)}") for s in decided[d])))
+        out.append(Figure(("outcomes", f"stage{n}", "withdrawn"), f"Stage {n} withdrawn", len(withdrawn[n]), of=total,
+                          note=note, items=tuple((s.reference, f"withdrawn {_d(s.withdrawn_on)}") for s in withdrawn[n])))
+        out.append(Figure(("outcomes", f"stage{n}", "refused"), f"Stage {n} refused (not taken on)", len(refused[n]), of=total,
+                          note=note, items=tuple((s.reference, f"refused {_d(s.refused_on)}") for s in refused[n])))
+        out.append(Figure(("outcomes", f"stage{n}", "total"), f"Stage {n} outcomes in the year", total, note=note,
+                          items=tuple((s.reference, "") for s in answered[n] + withdrawn[n] + refused[n])))
+    sections.append(Section("outcomes", "Outcomes", "8.1(b)", out))
+
+    # --- timeliness ------------------------------------------------------------------------------------
+    tim: list[Figure] = []
+    for n in STAGES:
+        rows = judged[n]
+        note = next(f.note for f in tsm if f.key == f"tsm.CH02.stage{n}_responses")
+        tim.append(Figure(("timeliness", f"stage{n}", "responses"), f"Stage {n} responses sent", len(rows), note=note,
+                          items=tuple((s.reference, f"{t.label}: {why}") for s, t, why in rows)))
+        for t in Timeliness:
+            tim.append(Figure(("timeliness", f"stage{n}", t.value), f"Stage {n} {t.label}",
+                              sum(1 for _, tt, _ in rows if tt is t), of=len(rows), note=note,
+                              items=tuple((s.reference, why) for s, tt, why in rows if tt is t)))
+    sections.append(Section("timeliness", "Timeliness of responses", "8.1(b)", tim))
+
+    # --- extensions -----------------------------------------------------------------------------------
+    ext: list[Figure] = []
+    for n in STAGES:
+        rules = policy.for_stage(n)
+        decided_ext = [(s, e) for s in by_stage[n] for e in s.extensions if _in(e.decided_on, start, end)]
+        groups = {
+            "count": ("extensions decided", lambda e: True),
+            "within_limit": (f"within the Code's limit ({rules.max_extension_days} wd)",
+                             lambda e: rules.within_extension_limit(e.working_days_beyond_target)),
+            "past_limit_with_good_reason": ("past the limit, good reason recorded",
+                                            lambda e: rules.past_limit_with_reason(e.working_days_beyond_target, e.good_reason)),
+            "past_limit_without_good_reason": ("past the limit, no good reason",
+                                               lambda e: rules.past_limit_without_reason(e.working_days_beyond_target, e.good_reason)),
+            "resident_told_recorded": (f"resident told, date recorded (Code {rules.extension_provision})",
+                                       lambda e: e.told_resident_on is not None),
+            "ombudsman_details_given": (f"Ombudsman details given (Code {'6.5' if n == 1 else '6.16'})",
+                                        lambda e: e.ombudsman_details_given),
+            "decided_after_deadline": ("decided after the deadline it replaced had passed",
+                                       lambda e: e.decided_on > e.previous_due),
+        }
+        for name, (text, test) in groups.items():
+            chosen = [(s, e) for s, e in decided_ext if test(e)]
+            ext.append(Figure(
+                ("extensions", f"stage{n}", name), f"Stage {n} {text}", len(chosen),
+                of=None if name == "count" else len(decided_ext),
+                note=f"stage {n} extensions decided {period}; the limit is counted from the response deadline "
+                     f"set at acknowledgement (Code {rules.extension_provision})",
+                items=tuple((s.reference, f"decided {_d(e.decided_on)}, {_d(e.previous_due)} -> {_d(e.new_due)}, "
+                                           f"{e.working_days_beyond_target} wd beyond target"
+                                           + (f"; good reason: {e.good_reason}" if e.good_reason.strip() else ""))
+                            for s, e in chosen)))
+        stages_extended = {s.reference for s, _ in decided_ext}
+        ext.append(Figure(("extensions", f"stage{n}", "stages_extended"), f"Stage {n} complaints extended",
+                          len(stages_extended), note=f"stage {n} complaints with an extension decided {period}",
+                          items=tuple((r, "") for r in sorted(stages_extended))))
+    sections.append(Section("extensions", "Extensions", "8.1(b)", ext))
+
+    # --- working days ------------------------------------------------------------------------------------
+    wd: list[Figure] = []
+    for n in STAGES:
+        rules = policy.for_stage(n)
+        acked = [s for s in by_stage[n] if _in(s.acknowledged_on, start, end)]
+        ack_days = [(s, calendar.working_days_between(s.opened_on, s.acknowledged_on)) for s in acked]
+        resp_days = [(s, calendar.working_days_between(s.acknowledged_on, s.responded_on)) for s in answered[n]
+                     if s.acknowledged_on is not None]
+        ack_note = (f"working days from {'receipt' if n == 1 else 'the escalation request'} to acknowledgement, "
+                    f"stage {n} acknowledged {period}; the Code allows {rules.acknowledge_days} "
+                    f"(Code {rules.acknowledge_provision}); counted on the landlord's calendar")
+        resp_note = (f"working days from acknowledgement to the response, stage {n} responses sent {period}; the Code "
+                     f"allows {rules.respond_days} (Code {rules.respond_provision}) plus any agreed extension")
+        ack_items = tuple((s.reference, f"{days} wd: {_d(s.opened_on)} -> {_d(s.acknowledged_on)}") for s, days in ack_days)
+        resp_items = tuple((s.reference, f"{days} wd: {_d(s.acknowledged_on)} -> {_d(s.responded_on)}") for s, days in resp_days)
+        a = [days for _, days in ack_days]
+        r = [days for _, days in resp_days]
+        wd += [
+            Figure(("working_days", f"stage{n}", "to_acknowledge", "mean"), f"Stage {n} average working days to acknowledge",
+                   _mean(a), "days", note=ack_note, items=ack_items),
+            Figure(("working_days", f"stage{n}", "to_acknowledge", "median"), f"Stage {n} median working days to acknowledge",
+                   _median(a), "days", note=ack_note, items=ack_items),
+            Figure(("working_days", f"stage{n}", "to_acknowledge", "within_code"),
+                   f"Stage {n} acknowledged within {rules.acknowledge_days} working days",
+                   sum(1 for x in a if x <= rules.acknowledge_days), of=len(a), note=ack_note,
+                   items=tuple(i for i, x in zip(ack_items, a) if x <= rules.acknowledge_days)),
+            Figure(("working_days", f"stage{n}", "to_respond", "mean"), f"Stage {n} average working days to respond",
+                   _mean(r), "days", note=resp_note, items=resp_items),
+            Figure(("working_days", f"stage{n}", "to_respond", "median"), f"Stage {n} median working days to respond",
+                   _median(r), "days", note=resp_note, items=resp_items),
+        ]
+    sections.append(Section("working_days", "Working days taken", "8.1(b)", wd))
+
+    # --- escalation ---------------------------------------------------------------------------------------
+    esc_base = answered[1]
+    escalated = [s for s in esc_base if s.escalated_on is not None]
+    escalation = [
+        Figure(("escalation", "stage1_responses"), "Stage 1 responses sent in the year", len(esc_base),
+               note=f"stage 1 responses sent {period}", items=tuple((s.reference, "") for s in esc_base)),
+        Figure(("escalation", "escalated"), "of which escalated to stage 2 (so far)", len(escalated), of=len(esc_base),
+               note=f"stage 1 responses sent {period} whose resident has asked for stage 2, at any date up to "
+                    f"{_d(inputs.today)}; a later request will raise this figure",
+               items=tuple((s.reference, f"answered {_d(s.responded_on)}, escalation requested {_d(s.escalated_on)}")
+                           for s in escalated)),
+        Figure(("escalation", "rate_pct"), "Escalation rate, stage 1 to stage 2", pct(len(escalated), len(esc_base)), "pct",
+               note=f"{len(escalated)} of {len(esc_base)} stage 1 responses sent in the year were escalated",
+               items=tuple((s.reference, f"escalation requested {_d(s.escalated_on)}") for s in escalated)),
+        Figure(("escalation", "requests_per_stage1_received_pct"),
+               "Stage 2 requests as a share of stage 1 received", pct(len(received[2]), len(received[1])), "pct",
+               note=f"{len(received[2])} stage 2 escalation requests ÷ {len(received[1])} stage 1 complaints received "
+                    f"{period}, as many published reports count it (the two groups are not the same complaints)",
+               items=tuple(item_for(s) for s in received[2])),
+    ]
+    sections.append(Section("escalation", "Escalation", "8.1(b)", escalation))
+
+    # --- remedies -----------------------------------------------------------------------------------------
+    rem: list[Figure] = []
+    all_with, all_amounts, all_money = [], [], Decimal(0)
+    for n in STAGES:
+        with_remedy = [s for s in answered[n] if s.remedy.strip()]
+        amounts = [(s, parse_amounts(s.remedy)) for s in with_remedy]
+        with_money = [(s, a) for s, a in amounts if a]
+        total_money = sum((sum(a, Decimal(0)) for _, a in with_money), Decimal(0))
+        all_with += with_remedy
+        all_amounts += with_money
+        all_money += total_money
+        money_note = (f"the £ amounts written in the remedy text of stage {n} responses sent {period}, added up: "
+                      f"parsed from free text until remedies are recorded with structured amounts; "
+                      f"{len(with_money)} responses name an amount")
+        rem += [
+            Figure(("remedies", f"stage{n}", "with_remedy"), f"Stage {n} responses offering a remedy", len(with_remedy),
+                   of=len(answered[n]), note=f"stage {n} responses sent {period} with a remedy recorded",
+                   items=tuple((s.reference, s.remedy[:120]) for s in with_remedy)),
+            Figure(("remedies", f"stage{n}", "financial_total"), f"Stage {n} financial remedy offered", float(total_money),
+                   "money", note=money_note,
+                   items=tuple((s.reference, " + ".join(money_text(x) for x in a)) for s, a in with_money)),
+        ]
+    rem.append(Figure(("remedies", "total", "financial_total"), "Financial remedy offered, both stages", float(all_money),
+                      "money", note=f"stage 1 and 2 together; parsed from remedy text ({len(all_amounts)} responses name an amount)",
+                      items=tuple((s.reference, " + ".join(money_text(x) for x in a)) for s, a in all_amounts)))
+    sections.append(Section("remedies", "Remedies offered", "8.1(b)", rem))
+
+    # --- refusals -------------------------------------------------------------------------------------------
+    ref: list[Figure] = []
+    refusals = list(inputs.refusals)
+    ref.append(Figure(("refusals", "total"), "Complaints refused (not taken on)", len(refusals),
+                      note=f"refusals recorded {period} (Code 2.2-2.5: each an individual decision with its reason)",
+                      items=tuple((r.reference, f"stage {r.stage}: {_reason_label(r.exclusion_reason)}") for r in refusals)))
+    reasons = Counter(r.exclusion_reason for r in refusals)
+    for reason in [e.value for e in ExclusionReason] + sorted(set(reasons) - {e.value for e in ExclusionReason}):
+        chosen = [r for r in refusals if r.exclusion_reason == reason]
+        ref.append(Figure(("refusals", "by_reason", reason), f"Refused: {_reason_label(reason)}", len(chosen),
+                          of=len(refusals), note=f"refusals {period} for this reason",
+                          items=tuple((r.reference, f"stage {r.stage} · {r.category} · {r.explanation[:100]}") for r in chosen)))
+    for n in STAGES:
+        chosen = [r for r in refusals if r.stage == n]
+        ref.append(Figure(("refusals", "by_stage", f"stage{n}"), f"Refused at stage {n}", len(chosen), of=len(refusals),
+                          note=f"refusals {period} at stage {n}",
+                          items=tuple((r.reference, _reason_label(r.exclusion_reason)) for r in chosen)))
+    for name, count in sorted(Counter(r.category or "(none)" for r in refusals).items(), key=lambda kv: (-kv[1], kv[0])):
+        ref.append(Figure(("refusals", "by_category", name), f"Refused: {name}", count, of=len(refusals),
+                          note=f"refusals {period} in the category {name}",
+                          items=tuple((r.reference, _reason_label(r.exclusion_reason)) for r in refusals
+                                      if (r.category or "(none)") == name)))
+    sections.append(Section("refusals", "Complaints refused, by exclusion reason", "8.1(b)", ref))
+
+    # --- around the complaint: remedies, actions, service requests, the Ombudsman, learning ------------------
+    sections += around_sections(inputs.around, year, start, end, cutoff, inputs.today)
+
+    # --- self-assessment --------------------------------------------------------------------------------------
+    sa_figures, no_answers, source = _self_assessment(inputs)
+    sections.append(Section("self_assessment", f"Self-assessment against the Code {label}", "8.1(a)", sa_figures))
+
+    texts = []
+    for part, code, title in TEXT_PARTS:
+        stored = inputs.texts.get(part)
+        texts.append(EnteredText(
+            part, code, title,
+            text=stored.text if stored else "",
+            version=stored.version if stored else 0,
+            changed_by=stored.changed_by if stored else "",
+            changed_at=f"{stored.changed_at:%Y-%m-%d %H:%M}" if stored else "",
+        ))
+
+    activity = (
+        sum(len(received[n]) + len(answered[n]) + len(withdrawn[n]) + len(refused[n]) for n in STAGES)
+        + sum(1 for n in STAGES for s in by_stage[n] for e in s.extensions if _in(e.decided_on, start, end))
+    )
+    return AnnualReport(
+        year=year, label=label, start=start, end=end, cutoff=cutoff, generated_on=inputs.today,
+        complete=inputs.today > end, policy_name=policy.name, homes_owned=homes, sections=sections,
+        months=months, no_answers=no_answers, provisions_source=source, texts=texts, empty=activity == 0,
+        records_start=inputs.earliest_received,
+    )
+
+
+def _pounds(pence: int | None) -> Decimal:
+    return Decimal(pence or 0) / 100
+
+
+def around_sections(around: AroundFacts, year: int, start: date, end: date, cutoff: date, today: date) -> list[Section]:
+    """Two sections from the records around the complaints (issue 7): putting things right,
+    service requests and the Ombudsman ("around"), and learning from complaints ("learning").
+    A part with no records in the year still shows its zeros, and says so."""
+    from chc_tui.steps.ombudsman import Determination
+    from chc_tui.steps.remedies import RemedyKind
+
+    label = year_label(year)
+    period = f"{_d(start)} to {_d(end)}"
+    at = f"on {_d(cutoff)}" + ("" if cutoff == end else " (the year is still running)")
+    figures: list[Figure] = []
+    notes: list[str] = []
+
+    # --- remedies (Code 7.1-7.3) --------------------------------------------------------------------
+    kind_labels = {k.value: k.label for k in RemedyKind}
+
+    def kind_label(kind: str) -> str:
+        return kind_labels.get(kind, kind)
+
+    described: dict[int, str] = {}  # a remedy appears under several figures: describe it once
+
+    def remedy_item(r, what: str = "") -> Item:
+        text = described.get(r.remedy_id)
+        if text is None:
+            amount = f" {money_text(_pounds(r.amount_pence))}" if r.amount_pence else ""
+            text = described[r.remedy_id] = (
+                f"{kind_label(r.kind)}{amount}: {r.description[:80]} · offered {_d(r.offered_on)}"
+                + (f", due {_d(r.due_on)}" if r.due_on else ""))
+        return r.reference, text + (f" · {what}" if what else "")
+
+    offered = [r for r in around.remedies if _in(r.offered_on, start, end)]
+    done = [r for r in around.remedies if _in(r.done_on, start, end)]
+    done_late = [r for r in done if r.due_on is not None and r.done_on > r.due_on]
+    outstanding = [
+        r for r in around.remedies
+        if r.offered_on <= cutoff and not (r.done_on and r.done_on <= cutoff)
+        and not (r.declined_on and r.declined_on <= cutoff)
+    ]
+    overdue = [r for r in outstanding if is_overdue(r.due_on, cutoff)]
+    financial = [r for r in offered if r.kind == RemedyKind.FINANCIAL]
+    money = sum((_pounds(r.amount_pence) for r in financial), Decimal(0))
+    offered_note = f"remedies recorded as offered {period} (Code 7.1), each with what will happen and by when (7.3)"
+    figures.append(Figure(("around", "remedies", "offered", "total"), "Remedies offered in the year", len(offered),
+                          note=offered_note, items=tuple(remedy_item(r) for r in offered)))
+    kinds = [k.value for k in RemedyKind] + sorted({r.kind for r in offered} - {k.value for k in RemedyKind})
+    for kind in kinds:
+        chosen = [r for r in offered if r.kind == kind]
+        figures.append(Figure(("around", "remedies", "offered", "by_kind", kind), f"Offered: {kind_label(kind)}",
+                              len(chosen), of=len(offered), note=f"{offered_note}; of the kind {kind_label(kind)}",
+                              items=tuple(remedy_item(r) for r in chosen)))
+    money_note = (f"financial remedies recorded as offered {period}, with their recorded amounts added up "
+                  f"({len(financial)} financial remedies)")
+    figures += [
+        Figure(("around", "remedies", "financial", "count"), "Financial remedies offered", len(financial),
+               note=money_note, items=tuple(remedy_item(r) for r in financial)),
+        Figure(("around", "remedies", "financial", "total"), "Financial remedies offered, total", float(money), "money",
+               note=money_note,
+               items=tuple((r.reference, money_text(_pounds(r.amount_pence))) for r in financial)),
+        Figure(("around", "remedies", "done", "total"), "Remedies carried out in the year", len(done),
+               note=f"remedies recorded as done {period}, whenever they were offered",
+               items=tuple(remedy_item(r, f"done {_d(r.done_on)}") for r in done)),
+        Figure(("around", "remedies", "done", "late"), "of which after their due date", len(done_late), of=len(done),
+               note=f"remedies done {period} after the date the offer said they would be done by (Code 7.3)",
+               items=tuple(remedy_item(r, f"done {_d(r.done_on)}") for r in done_late)),
+        Figure(("around", "remedies", "outstanding", "total"), "Remedies outstanding at the year end", len(outstanding),
+               note=f"remedies offered by {_d(cutoff)} and neither done nor declined {at}",
+               items=tuple(remedy_item(r) for r in outstanding)),
+        Figure(("around", "remedies", "outstanding", "overdue"), "of which past their due date", len(overdue),
+               of=len(outstanding), note=f"remedies outstanding {at} whose due date had passed",
+               items=tuple(remedy_item(r) for r in overdue)),
+    ]
+    if not (offered or done or outstanding):
+        notes.append(f"No remedies recorded in {label}.")
+
+    # --- outstanding actions (Code 6.6, 6.17) ------------------------------------------------------------
+    def action_item(a, what: str = "") -> Item:
+        return a.reference, f"{a.description[:80]} · {a.owner} · due {_d(a.due_on)}" + (f" · {what}" if what else "")
+
+    due = [a for a in around.actions if _in(a.due_on, start, end)]
+    a_done = [a for a in around.actions if _in(a.done_on, start, end)]
+    a_late = [a for a in a_done if a.done_on > a.due_on]
+    a_overdue = [a for a in around.actions if is_overdue(a.due_on, cutoff) and not (a.done_on and a.done_on <= cutoff)]
+    no_added = "; an action keeps no date it was added, so it is counted by its due date"
+    figures += [
+        Figure(("around", "actions", "due"), "Outstanding actions due in the year", len(due),
+               note=f"outstanding actions (Code 6.6, 6.17) due {period}{no_added}",
+               items=tuple(action_item(a, f"done {_d(a.done_on)}" if a.done_on else "not done") for a in due)),
+        Figure(("around", "actions", "done", "total"), "Actions completed in the year", len(a_done),
+               note=f"outstanding actions recorded as done {period}",
+               items=tuple(action_item(a, f"done {_d(a.done_on)}") for a in a_done)),
+        Figure(("around", "actions", "done", "late"), "of which after their due date", len(a_late), of=len(a_done),
+               note=f"actions done {period} after their due date",
+               items=tuple(action_item(a, f"done {_d(a.done_on)}") for a in a_late)),
+        Figure(("around", "actions", "overdue"), "Actions overdue at the year end", len(a_overdue),
+               note=f"actions whose due date had passed and that were not done {at}",
+               items=tuple(action_item(a) for a in a_overdue)),
+    ]
+    if not (due or a_done or a_overdue):
+        notes.append(f"No outstanding actions recorded in {label}.")
+
+    # --- service requests (Code 1.4, 1.5) ---------------------------------------------------------------
+    def request_item(s) -> Item:
+        state = ("not done" if s.done_on is None
+                 else f"done {_d(s.done_on)}" + (" (late)" if s.done_on > s.due_on else ""))
+        return s.reference, f"received {_d(s.received_on)}, target {_d(s.due_on)}, {state}"
+
+    received = [s for s in around.service_requests if _in(s.received_on, start, end)]
+    within = [s for s in received if s.done_on is not None and s.done_on <= s.due_on]
+    late = [s for s in received if s.done_on is not None and s.done_on > s.due_on]
+    open_ = [s for s in received if s.done_on is None]
+    raised = [s for s in around.service_requests if _in(s.complaint_received_on, start, end)]
+    sr_note = (f"service requests received {period} (Code 1.4); within target: done on or before the date set "
+               f"from the landlord's target when the request was logged; as recorded on {_d(today)}")
+    figures += [
+        Figure(("around", "service_requests", "received"), "Service requests received in the year", len(received),
+               note=sr_note, items=tuple(request_item(s) for s in received), items_are_complaints=False),
+        Figure(("around", "service_requests", "done_within_target"), "Service requests done within target", len(within),
+               of=len(received), note=sr_note, items=tuple(request_item(s) for s in within), items_are_complaints=False),
+        Figure(("around", "service_requests", "done_late"), "Service requests done after their target", len(late),
+               of=len(received), note=sr_note, items=tuple(request_item(s) for s in late), items_are_complaints=False),
+        Figure(("around", "service_requests", "not_done"), "Service requests not yet done", len(open_),
+               of=len(received), note=sr_note, items=tuple(request_item(s) for s in open_), items_are_complaints=False),
+        Figure(("around", "service_requests", "complaints_raised"), "Complaints raised from a service request",
+               len(raised),
+               note=f"complaints received {period} that were raised from a service request (Code 1.5)",
+               items=tuple((s.complaint_reference, f"from {s.reference}, received {_d(s.complaint_received_on)}")
+                           for s in raised)),
+    ]
+    if not (received or raised):
+        notes.append(f"No service requests recorded in {label}.")
+
+    # --- the Ombudsman ----------------------------------------------------------------------------------
+    def determination_label(value: str) -> str:
+        try:
+            return Determination(value).label
+        except ValueError:
+            return value
+
+    def is_fault(value: str) -> bool:
+        try:
+            return Determination(value).is_fault
+        except ValueError:
+            return False
+
+    opened = [c for c in around.cases if _in(c.opened_on, start, end)]
+    chfo = [c for c in around.cases if _in(c.chfo_on, start, end)]
+    findings = list(around.findings)
+    not_counted = {Determination.OUTSIDE_JURISDICTION.value, Determination.WITHDRAWN.value}
+    counted = [f for f in findings if f.determination not in not_counted]
+    fault = [f for f in counted if is_fault(f.determination)]
+
+    def finding_item(f) -> Item:
+        return f.reference, f"{f.ombudsman_reference} · {f.issue[:60]}: {determination_label(f.determination)}, {_d(f.determined_on)}"
+
+    rate_note = (f"findings of severe maladministration, maladministration or service failure ÷ findings determined "
+                 f"{period}, leaving out those outside the Ombudsman's jurisdiction and withdrawn: {len(fault)} of "
+                 f"{len(counted)}; each issue of a case is a finding")
+    figures += [
+        Figure(("around", "ombudsman", "cases_opened"), "Ombudsman cases opened in the year", len(opened),
+               note=f"cases the Ombudsman opened {period}",
+               items=tuple((c.reference, f"{c.ombudsman_reference}, opened {_d(c.opened_on)}") for c in opened)),
+        Figure(("around", "ombudsman", "findings", "total"), "Ombudsman findings in the year", len(findings),
+               note=f"findings determined {period}, one for each issue of a case",
+               items=tuple(finding_item(f) for f in findings)),
+    ]
+    dets = [d.value for d in Determination] + sorted({f.determination for f in findings} - {d.value for d in Determination})
+    for det in dets:
+        chosen = [f for f in findings if f.determination == det]
+        figures.append(Figure(("around", "ombudsman", "findings", "by_determination", det),
+                              f"Finding: {determination_label(det)}", len(chosen), of=len(findings),
+                              note=f"findings determined {period} of {determination_label(det)}",
+                              items=tuple(finding_item(f) for f in chosen)))
+    orders = list(around.orders)
+    on_time = [o for o in orders if o.complied_on is not None and o.complied_on <= o.due_on]
+    o_late = [o for o in orders if o.complied_on is not None and o.complied_on > o.due_on]
+    o_not = [o for o in orders if o.complied_on is None]
+
+    def order_item(o) -> Item:
+        state = f"complied {_d(o.complied_on)}" if o.complied_on else "not complied with"
+        return o.reference, f"{o.ombudsman_reference} · {o.kind}: {o.description[:60]} · due {_d(o.due_on)}, {state}"
+
+    order_note = f"orders and recommendations due {period}; as recorded on {_d(today)}"
+    figures += [
+        Figure(("around", "ombudsman", "findings", "fault"), "Findings of maladministration or service failure",
+               len(fault), of=len(counted), note=rate_note, items=tuple(finding_item(f) for f in fault)),
+        Figure(("around", "ombudsman", "maladministration_rate_pct"), "Maladministration rate",
+               pct(len(fault), len(counted)), "pct", note=rate_note, items=tuple(finding_item(f) for f in counted)),
+        Figure(("around", "ombudsman", "orders", "due"), "Ombudsman orders due in the year", len(orders),
+               note=order_note, items=tuple(order_item(o) for o in orders)),
+        Figure(("around", "ombudsman", "orders", "complied_on_time"), "Orders complied with on time", len(on_time),
+               of=len(orders), note=order_note, items=tuple(order_item(o) for o in on_time)),
+        Figure(("around", "ombudsman", "orders", "complied_late"), "Orders complied with late", len(o_late),
+               of=len(orders), note=order_note, items=tuple(order_item(o) for o in o_late)),
+        Figure(("around", "ombudsman", "orders", "not_complied"), "Orders not yet complied with", len(o_not),
+               of=len(orders), note=order_note, items=tuple(order_item(o) for o in o_not)),
+        Figure(("around", "ombudsman", "chfo"), "Complaint Handling Failure Orders", len(chfo),
+               note=f"Complaint Handling Failure Orders issued {period}",
+               items=tuple((c.reference, f"{c.ombudsman_reference}, {_d(c.chfo_on)}: {c.chfo_reason[:80]}") for c in chfo)),
+    ]
+    if not (opened or findings or orders or chfo):
+        notes.append(f"No Ombudsman cases, findings or orders recorded in {label}.")
+    around_section = Section("around", "Putting things right, service requests and the Ombudsman", "8.1(b), 8.1(c)",
+                             figures, tuple(notes))
+
+    # --- learning (Code 9.1-9.3) ---------------------------------------------------------------------------
+    learning: list[Figure] = []
+    l_notes: list[str] = []
+    themes = list(around.themes)
+    learning.append(Figure(("learning", "complaints_received"), "Complaints received in the year", len(themes),
+                           note=f"complaints received {period}, each with the theme recorded for it (Code 9.1)",
+                           items=tuple((t.reference, t.theme or "no theme recorded") for t in themes)))
+    by_theme = Counter(t.theme for t in themes)
+    for theme, count in sorted(by_theme.items(), key=lambda kv: (kv[0] == "", -kv[1], kv[0])):
+        name = theme or "no theme recorded"
+        learning.append(Figure(("learning", "by_theme", theme or "(none)"), f"Theme: {name}", count, of=len(themes),
+                               note=f"complaints received {period} with the theme {name}",
+                               items=tuple((t.reference, _d(t.received_on)) for t in themes if t.theme == theme)))
+    lessons = [x for x in around.lessons if _in(x.recorded_on, start, end)]
+
+    def lesson_item(x, what: str = "") -> Item:
+        return x.reference, f"{x.theme}: {x.lesson[:60]}" + (f" · {what}" if what else "") + (
+            f" · from {', '.join(x.complaints)}" if x.complaints else "")
+
+    lesson_note = f"lessons learned recorded {period}, with the complaints that taught them (Code 9.1)"
+    learning.append(Figure(("learning", "lessons", "total"), "Lessons recorded in the year", len(lessons),
+                           note=lesson_note, items=tuple(lesson_item(x) for x in lessons), items_are_complaints=False))
+    for theme, count in sorted(Counter(x.theme for x in lessons).items(), key=lambda kv: (-kv[1], kv[0])):
+        learning.append(Figure(("learning", "lessons", "by_theme", theme), f"Lessons: {theme}", count, of=len(lessons),
+                               note=f"{lesson_note}; theme {theme}", items_are_complaints=False,
+                               items=tuple(lesson_item(x) for x in lessons if x.theme == theme)))
+    taught = sorted({ref for x in lessons for ref in x.complaints})
+    learning.append(Figure(("learning", "lessons", "complaints_linked"), "Complaints behind the year's lessons",
+                           len(taught), note=f"complaints linked to the lessons recorded {period}",
+                           items=tuple((ref, ", ".join(x.reference for x in lessons if ref in x.complaints))
+                                       for ref in taught)))
+    in_place = [x for x in around.lessons if _in(x.done_on, start, end)]
+    late_improvements = [
+        x for x in around.lessons
+        if x.improvement and is_overdue(x.due_on, cutoff) and x.recorded_on <= cutoff
+        and not (x.done_on and x.done_on <= cutoff)
+    ]
+    learning += [
+        Figure(("learning", "improvements", "in_place"), "Service improvements put in place in the year", len(in_place),
+               note=f"improvements recorded as in place {period} (Code 8.1(d), 9.1), whenever the lesson was recorded",
+               items=tuple((x.reference, f"{x.theme}: {x.improvement[:80]} · in place {_d(x.done_on)}") for x in in_place),
+               items_are_complaints=False),
+        Figure(("learning", "improvements", "overdue"), "Improvements past their due date at the year end",
+               len(late_improvements), items_are_complaints=False,
+               note=f"improvements whose due date had passed and that were not in place {at}",
+               items=tuple((x.reference, f"{x.theme}: {x.improvement[:80]} · due {_d(x.due_on)}") for x in late_improvements)),
+    ]
+    if not (lessons or in_place or late_improvements):
+        l_notes.append(f"No lessons recorded in {label}.")
+    if themes and not any(t.theme for t in themes):
+        l_notes.append(f"No themes recorded for the complaints received in {label}.")
+    if not themes:
+        l_notes.append(f"No complaints received in {label}.")
+    return [around_section, Section("learning", "Learning from complaints", "8.1(d)", learning, tuple(l_notes))]
+
+
+def _reason_label(reason: str) -> str:
+    try:
+        return ExclusionReason(reason).label
+    except ValueError:
+        return reason
+
+
+def _monthly(inputs: ReportInputs, by_stage: dict[int, list[StageFacts]]) -> list[MonthlySeries]:
+    """The year's monthly volumes, then each of the previous two years the records reach."""
+    series = []
+    for y in range(inputs.year, inputs.year - COMPARE_YEARS - 1, -1):
+        y_start, y_end = year_bounds(y)
+        if y != inputs.year and (inputs.earliest_received is None or inputs.earliest_received > y_end):
+            continue  # the records do not go back that far
+        counts = {}
+        for n in STAGES:
+            values = [0] * 12
+            for s in by_stage[n]:
+                if _in(s.opened_on, y_start, y_end):
+                    values[month_index(s.opened_on)] += 1
+            counts[n] = tuple(values)
+        partial = y != inputs.year and inputs.earliest_received is not None and inputs.earliest_received > y_start
+        series.append(MonthlySeries(y, year_label(y), partial, counts[1], counts[2]))
+    return series
+
+
+def _self_assessment(inputs: ReportInputs) -> tuple[list[Figure], list[NoAnswer], str]:
+    answers = {a.provision: a for a in inputs.answers}
+    if inputs.provisions:
+        provisions = [(p["provision"], p["section"], p["section_title"], p["text"]) for p in inputs.provisions]
+        known = {p[0] for p in provisions}
+        provisions += [(a.provision, _section_of(a.provision), "", "") for a in inputs.answers if a.provision not in known]
+        source = "the Code's 72 provisions (chc_tui/data/provisions.json)"
+    else:
+        provisions = [(a.provision, _section_of(a.provision), "", "") for a in inputs.answers]
+        source = "the answers recorded (the list of the Code's provisions is not installed)"
+    provisions.sort(key=lambda p: _provision_key(p[0]))
+    titles: dict[int | None, str] = {}
+    for number, section, title, _ in provisions:
+        titles.setdefault(section, title or SECTION_TITLES.get(section or 0, "Other provisions"))
+    figures, no_answers = [], []
+    totals = Counter()
+    for section in sorted(titles, key=lambda s: (s is None, s or 0)):
+        rows = [p for p in provisions if p[1] == section]
+        slug = f"section_{section}" if section is not None else "section_other"
+        for verdict, label in (("yes", "Yes"), ("no", "No"), ("unanswered", "not yet answered")):
+            chosen = [p for p in rows if _verdict(answers.get(p[0])) == verdict]
+            totals[verdict] += len(chosen)
+            figures.append(Figure(
+                ("self_assessment", slug, verdict), f"{section or ''} {titles[section]}: {label}".strip(), len(chosen),
+                of=len(rows), note=f"provisions of section {section} answered {label}", items_are_complaints=False,
+                items=tuple((p[0], (answers[p[0]].commentary if p[0] in answers else "") or p[3][:100]) for p in chosen),
+            ))
+        for number, sec, _, text in rows:
+            answer = answers.get(number)
+            if answer is not None and _verdict(answer) == "no":
+                no_answers.append(NoAnswer(number, sec, text, answer.evidence, answer.commentary))
+    for verdict, label in (("yes", "Yes"), ("no", "No"), ("unanswered", "not yet answered")):
+        figures.append(Figure(("self_assessment", "total", verdict), f"All sections: {label}", totals[verdict],
+                              of=sum(totals.values()), note=f"provisions answered {label}, from {source}",
+                              items_are_complaints=False))
+    return figures, no_answers, source
+
+
+def _verdict(answer: AnswerFacts | None) -> str:
+    if answer is None or answer.comply not in ("yes", "no"):
+        return "unanswered"
+    return answer.comply
+
+
+# --- JSON ------------------------------------------------------------------------------------------------
+
+
+def to_json(report: AnnualReport, trace: bool = True) -> dict[str, Any]:
+    """Every figure under its stable key, plus the tables and texts, for other tools."""
+    out: dict[str, Any] = {
+        "schema": "chc-tui/annual-complaints-report/1",
+        "year": report.year,
+        "label": report.label,
+        "period": {"start": report.start.isoformat(), "end": report.end.isoformat(),
+                   "cutoff": report.cutoff.isoformat(), "complete": report.complete},
+        "generated_on": report.generated_on.isoformat(),
+        "code": report.policy_name,
+        "homes_owned": report.homes_owned,
+        "empty": report.empty,
+    }
+    notes: dict[str, str] = {}
+    traced: dict[str, list[str]] = {}
+    for figure in report.figures():
+        node = out
+        for part in figure.path[:-1]:
+            node = node.setdefault(part, {})
+        node[figure.path[-1]] = figure.value
+        if figure.of is not None:
+            node[f"{figure.path[-1]}_pct"] = figure.share
+        if figure.note:
+            notes[figure.key] = figure.note
+        if trace and figure.items:
+            traced[figure.key] = [ref for ref, _ in figure.items]
+    out["months"] = [
+        {"year": m.year, "label": m.label, "partial": m.partial,
+         "stage1": dict(zip(MONTHS, m.stage1)), "stage2": dict(zip(MONTHS, m.stage2))}
+        for m in report.months
+    ]
+    out["self_assessment"]["source"] = report.provisions_source
+    out["self_assessment"]["no_rows"] = [
+        {"provision": n.provision, "section": n.section, "text": n.text, "evidence": n.evidence, "commentary": n.commentary}
+        for n in report.no_answers
+    ]
+    out["remedies"]["source"] = "parsed from remedy text (£ amounts); not yet structured amounts"
+    out["texts"] = {
+        t.part: {"code": t.code, "title": t.title, "text": t.text, "version": t.version,
+                 "changed_by": t.changed_by, "changed_at": t.changed_at}
+        for t in report.texts
+    }
+    out["notes"] = notes
+    if trace:
+        out["trace"] = traced
+    return out

@@ -1,0 +1,75 @@
+"""What the report screen and `chc report` read and write, around one `Services` object:
+short read sessions, plain results, and every write through a use-case with the
+handler's context. Screens call this, never the store.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from chc_tui.figures import report_texts
+from chc_tui.rules.financial_year import year_of
+from chc_tui.figures.report import AnnualReport, compute, gather, homes_key
+from chc_tui.documents.report_export import FORMATS, write_report
+from chc_tui.services import Services
+from chc_tui.steps.settings import get_setting
+from store import report_queries
+
+
+@dataclass(frozen=True)
+class ReportInputsForm:
+    """What the 'entered texts' form starts from."""
+
+    year: int
+    homes: int | None
+    texts: dict[str, str]
+    versions: dict[str, int]
+
+
+class ReportService:
+    def __init__(self, services: Services) -> None:
+        self.services = services
+
+    @property
+    def today(self):
+        return self.services.today
+
+    def default_year(self) -> int:
+        """The financial year containing today."""
+        return year_of(self.services.today)
+
+    def report(self, year: int) -> AnnualReport:
+        with self.services.db.read() as session:
+            inputs, calendar = gather(session, year, self.services.today)
+        return compute(inputs, calendar, self.services.policy)
+
+    def form_values(self, year: int) -> ReportInputsForm:
+        with self.services.db.read() as session:
+            texts = report_queries.report_texts(session, year)
+            homes = get_setting(session, homes_key(year))
+        return ReportInputsForm(
+            year=year,
+            homes=homes,
+            texts={part: t.text for part, t in texts.items()},
+            versions={part: t.version for part, t in texts.items()},
+        )
+
+    def save_inputs(self, year: int, texts: dict[str, str], versions: dict[str, int], homes) -> dict[str, int]:
+        return report_texts.set_report_inputs(
+            self.services.db, year=year, texts=texts, expected_versions=versions, homes=homes, ctx=self.services.ctx()
+        )
+
+    def set_text(self, year: int, part: str, text: str, expected_version: int | None = None) -> int:
+        return report_texts.set_report_text(
+            self.services.db, year=year, part=part, text=text, expected_version=expected_version, ctx=self.services.ctx()
+        )
+
+    def set_homes(self, year: int, homes: int) -> None:
+        report_texts.set_homes_owned(self.services.db, year=year, homes=homes, ctx=self.services.ctx())
+
+    def export(self, year: int, fmt: str, path: Path, report: AnnualReport | None = None) -> Path:
+        if fmt not in FORMATS:
+            raise ValueError(f"unknown format {fmt!r}")
+        report = report if report is not None and report.year == year else self.report(year)
+        return write_report(report, fmt, Path(path))

@@ -1,0 +1,1012 @@
+"""Moving in from a spreadsheet: the complaints a landlord kept in a .csv or .xlsx before
+chc, replayed row by row through the use-cases (log, define, acknowledge, extend, respond,
+escalate, refuse, withdraw, close) -- never written here directly.
+
+A file of any size is read a row at a time (twice: once to check, once to write), so it
+takes little memory, and the caller is told the progress between batches of rows.
+
+All or nothing, without holding the write lock for the whole import:
+
+1. Check. Every row runs through the use-cases on `Database.rehearsal()` -- an in-memory
+   copy of a SQLite file (on a server, transactions that skip the write lock) -- in
+   batches that are each rolled back. A refused row's problems are collected with its row
+   number and column. This takes no write lock on the shared database, so handlers keep
+   saving; it is the whole of a dry run. Any problem and nothing is written.
+2. Write. Only a file whose every row passed, and that has not changed since (its digest),
+   is written: again row by row through the use-cases, BATCH_ROWS rows per write
+   transaction, so other handlers' saves wait at most about a second. Each batch records,
+   in its own transaction, which complaints it wrote (a journal in the `setting` table).
+   If anything stops the import part-way -- a row refused because the database changed
+   since the check, an error, Ctrl+C -- every complaint it wrote is removed in one
+   transaction, as a rollback would; the journal goes when the import finishes. A
+   process killed outright cannot clean up: its journal stays, and the next import (or
+   `remove_unfinished`) removes what it wrote first.
+
+While the import writes, the complaints of batches already written are visible to other
+handlers; the trade for not locking everyone out. A row whose complaint is already in
+the database (the same reference, in any case and spaces aside, or the same resident,
+received date and category) is skipped as "already imported", so importing a file twice
+changes nothing.
+
+Textual-free: the CLI (`chc import`) and the import screen both call `import_file`.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import hashlib
+import json
+import time
+import logging
+import os
+import re
+import socket
+import sys
+import uuid
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from itertools import islice
+from pathlib import Path
+from typing import Any, Callable, Iterator, ParamSpec, TypeVar
+
+from chc_tui.steps import usecases
+from chc_tui.rules.context import StepContext, os_user
+from chc_tui.rules.dates import DateParseError, parse_date
+from chc_tui.rules.domain import Channel, Decision, ExclusionReason, StepRefused
+from chc_tui.spreadsheets.sheet_cells import restore
+from store.engine import Database
+
+log = logging.getLogger(__name__)
+
+# --- the columns -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Column:
+    key: str
+    label: str  # as the export writes it and the README lists it
+    aliases: tuple[str, ...] = ()
+    is_date: bool = False
+    required: bool = False
+
+
+COLUMNS: list[Column] = [
+    Column("reference", "Reference", ("ref", "complaint reference", "complaint ref", "case reference", "case ref")),
+    Column("resident", "Resident", ("resident name", "name", "complainant", "tenant", "customer"), required=True),
+    Column("received", "Received date", ("date received", "received on", "date logged", "logged"), is_date=True, required=True),
+    Column("category", "Category", ("complaint category", "type", "complaint type", "subject"), required=True),
+    Column("channel", "Channel", ("how received", "received by", "method")),
+    Column("s1_ack", "Stage 1 acknowledged", ("stage 1 acknowledgement", "stage 1 ack", "s1 acknowledged", "acknowledged"), is_date=True),
+    Column("s1_ext", "Stage 1 extended to", ("stage 1 extension", "stage 1 extended", "s1 extended to"), is_date=True),
+    Column("s1_ext_reason", "Stage 1 extension reason", ("s1 extension reason",)),
+    Column("s1_resp", "Stage 1 responded", ("stage 1 response", "stage 1 response sent", "s1 responded", "responded"), is_date=True),
+    Column("s1_decision", "Stage 1 decision", ("stage 1 outcome", "s1 decision", "decision", "outcome")),
+    Column("s2_req", "Stage 2 requested", ("stage 2 request", "escalated", "escalation requested", "s2 requested"), is_date=True),
+    Column("s2_ack", "Stage 2 acknowledged", ("stage 2 acknowledgement", "stage 2 ack", "s2 acknowledged"), is_date=True),
+    Column("s2_ext", "Stage 2 extended to", ("stage 2 extension", "stage 2 extended", "s2 extended to"), is_date=True),
+    Column("s2_ext_reason", "Stage 2 extension reason", ("s2 extension reason",)),
+    Column("s2_resp", "Stage 2 responded", ("stage 2 response", "stage 2 response sent", "s2 responded"), is_date=True),
+    Column("s2_decision", "Stage 2 decision", ("stage 2 outcome", "s2 decision")),
+    Column("refused", "Refused date", ("refused", "refused on", "date refused", "refusal date"), is_date=True),
+    Column("refused_reason", "Refused reason", ("refusal reason", "reason refused", "exclusion reason")),
+    Column("withdrawn", "Withdrawn date", ("withdrawn", "withdrawn on", "date withdrawn", "withdrawal date"), is_date=True),
+    Column("s1_handler", "Stage 1 handler", ("handler", "stage 1 officer", "s1 handler", "officer", "handled by")),
+    Column("s2_handler", "Stage 2 handler", ("stage 2 officer", "s2 handler", "reviewer", "reviewed by")),
+]
+LABEL = {column.key: column.label for column in COLUMNS}
+
+DEFAULT_CHANNEL = Channel.LETTER  # when the sheet has no Channel column or leaves it blank
+
+# The refusal reasons as a sheet writes them ("legal proceedings: ..."); the export uses these.
+EXCLUSION_WORDS = {
+    ExclusionReason.OVER_TWELVE_MONTHS: "over 12 months",
+    ExclusionReason.LEGAL_PROCEEDINGS: "legal proceedings",
+    ExclusionReason.ALREADY_CONSIDERED: "already considered",
+    ExclusionReason.OTHER: "other",
+}
+
+_DECISIONS = {
+    "upheld": Decision.UPHELD, "uphold": Decision.UPHELD, "fully upheld": Decision.UPHELD,
+    "partly upheld": Decision.PARTLY_UPHELD, "partially upheld": Decision.PARTLY_UPHELD,
+    "part upheld": Decision.PARTLY_UPHELD, "partly": Decision.PARTLY_UPHELD, "partial": Decision.PARTLY_UPHELD,
+    "not upheld": Decision.NOT_UPHELD, "rejected": Decision.NOT_UPHELD, "unfounded": Decision.NOT_UPHELD,
+}
+
+
+def _normal(text: str) -> str:
+    """A header or word as compared: lower case, punctuation as spaces, 'one' as '1'."""
+    words = re.sub(r"[\s_\-.:/()]+", " ", str(text).strip().lower()).strip()
+    words = re.sub(r"\bstage (one|two)\b", lambda m: "stage " + ("1" if m.group(1) == "one" else "2"), words)
+    return re.sub(r" (date|on)$", "", words)  # "Received date", "Received on": both "received"
+
+
+_HEADERS: dict[str, str] = {}
+for _column in COLUMNS:
+    for _name in (_column.label, _column.key, *_column.aliases):
+        _HEADERS.setdefault(_normal(_name), _column.key)
+
+
+# --- reading a file ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RowProblem:
+    row: int  # as the spreadsheet numbers it: the header is row 1
+    column: str  # the column's label, or "" for the whole row
+    message: str
+
+    def __str__(self) -> str:
+        return f"row {self.row}{', ' + self.column if self.column else ''}: {self.message}"
+
+
+class SheetUnreadable(Exception):
+    """The file could not be read as a spreadsheet at all (missing, wrong kind, no header,
+    a text encoding chc cannot tell, changed while it was being imported)."""
+
+
+Cells = list[Any]
+
+
+@dataclass
+class Sheet:
+    """A spreadsheet's header, read; its rows are read from the file each time `rows()`
+    is called, one at a time, so a file of any size takes little memory."""
+
+    path: Path
+    columns: list[str]  # keys, in the file's order
+    ignored: list[str]  # headers chc does not know, left out
+    keys: list[str | None]  # the key of each cell position; None: left out
+    header_row: int
+
+    @property
+    def name(self) -> str:
+        return self.path.name
+
+    def rows(self) -> Iterator[tuple[int, dict[str, Any]]]:
+        """(row number, key -> cell value) for every row below the header with anything in it."""
+        for number, cells in _raw_rows(self.path):
+            if number <= self.header_row or not any(_text(c) for c in cells):
+                continue
+            yield number, {key: restore(cells[i]) if i < len(cells) else None
+                           for i, key in enumerate(self.keys) if key}
+
+
+def read_sheet(path: Path) -> Sheet:
+    """The first worksheet of an .xlsx, or a .csv (UTF-8 with or without a byte-order
+    mark, UTF-16 with one, or Windows-1252): its header row, checked."""
+    path = Path(path)
+    if not path.is_file():
+        raise SheetUnreadable(f"there is no file {path}")
+    for number, cells in _raw_rows(path):
+        if any(_text(c) for c in cells):
+            return _with_header(path, number, cells)
+    raise SheetUnreadable(f"{path.name} is empty")
+
+
+def _with_header(path: Path, number: int, header: Cells) -> Sheet:
+    """Blank header cells are left out (trailing commas make them); unknown ones are listed
+    and left out; two cells meaning the same column are refused, naming both."""
+    keys: list[str | None] = []
+    ignored: list[str] = []
+    where: dict[str, int] = {}
+    for index, cell in enumerate(header):
+        name = _text(cell)
+        key = _HEADERS.get(_normal(name)) if name else None
+        if key is None:
+            if name and name not in ignored:
+                ignored.append(name)
+        elif key in where:
+            first = where[key]
+            raise SheetUnreadable(
+                f"{path.name}: columns {_letter(first)} ({_text(header[first])!r}) and {_letter(index)} ({name!r}) "
+                f"both mean {LABEL[key]!r}; keep one"
+            )
+        else:
+            where[key] = index
+        keys.append(key)
+    missing = [column.label for column in COLUMNS if column.required and column.key not in where]
+    if missing:
+        raise SheetUnreadable(
+            f"{path.name}: row {number} must name the columns; no {' or '.join(repr(m) for m in missing)} column found"
+        )
+    return Sheet(path, [k for k in keys if k], ignored, keys, number)
+
+
+def _letter(index: int) -> str:
+    from openpyxl.utils import get_column_letter
+
+    return get_column_letter(index + 1)
+
+
+def _raw_rows(path: Path) -> Iterator[tuple[int, Cells]]:
+    suffix = path.suffix.lower()
+    if suffix == ".csv":
+        return _csv_rows(path)
+    if suffix in (".xlsx", ".xlsm"):
+        return _xlsx_rows(path)
+    raise SheetUnreadable(f"{path.name}: chc reads .csv and .xlsx files (save the sheet as one of those)")
+
+
+CHUNK = 1 << 16  # bytes read at a time to tell a file's encoding and digest
+SAVE_AS = "save it from the spreadsheet as 'CSV UTF-8' and import that"
+_CP1252_UNDEFINED = frozenset(b"\x81\x8d\x8f\x90\x9d")
+
+
+def csv_encoding(path: Path) -> str:
+    """The text encoding of a .csv, told from its bytes: a byte-order mark (UTF-8, UTF-16),
+    else UTF-8 if every byte reads as UTF-8, else Windows-1252 (Excel's "CSV" on Windows).
+    A file with NUL bytes and no mark (UTF-16 without one, or not text) is refused."""
+    with path.open("rb") as handle:
+        head = handle.read(4)
+        if head.startswith((codecs.BOM_UTF32_LE, codecs.BOM_UTF32_BE)):
+            raise SheetUnreadable(f"{path.name} is UTF-32 text, which chc does not read: {SAVE_AS}")
+        if head.startswith(codecs.BOM_UTF8):
+            return "utf-8-sig"
+        if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+            return "utf-16"
+        handle.seek(0)
+        utf8 = codecs.getincrementaldecoder("utf-8")()
+        is_utf8, is_cp1252 = True, True
+        for chunk in iter(lambda: handle.read(CHUNK), b""):
+            if b"\x00" in chunk:
+                raise SheetUnreadable(f"{path.name} is not text chc can read (UTF-16 without a byte-order mark?): {SAVE_AS}")
+            if is_utf8:
+                try:
+                    utf8.decode(chunk)
+                except UnicodeDecodeError:
+                    is_utf8 = False
+            if is_cp1252 and not _CP1252_UNDEFINED.isdisjoint(chunk):
+                is_cp1252 = False
+        if is_utf8:
+            try:
+                utf8.decode(b"", final=True)
+                return "utf-8"
+            except UnicodeDecodeError:
+                pass
+        if is_cp1252:
+            return "cp1252"
+    raise SheetUnreadable(f"{path.name} is neither UTF-8 nor Windows-1252 text: {SAVE_AS}")
+
+
+def _csv_rows(path: Path) -> Iterator[tuple[int, Cells]]:
+    # newline="" and one record at a time: a line break inside a quoted cell stays in
+    # the cell, and the file is never read whole. A cell may be of any size.
+    csv.field_size_limit(sys.maxsize)
+    encoding = csv_encoding(path)
+    number = 0
+    try:
+        with path.open(encoding=encoding, newline="") as handle:
+            for number, cells in enumerate(csv.reader(handle), start=1):
+                yield number, cells
+    except (csv.Error, UnicodeDecodeError) as exc:
+        raise SheetUnreadable(f"{path.name}, row {number + 1}: not readable as CSV ({exc})") from None
+
+
+def _xlsx_rows(path: Path) -> Iterator[tuple[int, Cells]]:
+    from openpyxl import load_workbook
+
+    try:
+        book = load_workbook(path, read_only=True, data_only=True)
+    except Exception as exc:  # not a workbook, or a damaged one
+        raise SheetUnreadable(f"{path.name} could not be read as an .xlsx workbook: {exc}") from None
+    try:
+        sheet = book.worksheets[0]
+        for number, cells in enumerate(sheet.iter_rows(values_only=True), start=1):
+            yield number, list(cells)
+    finally:
+        book.close()
+
+
+def fingerprint(path: Path) -> str:
+    """The file's content, as a digest: an import checks the file it then writes."""
+    digest = hashlib.sha256()
+    with Path(path).open("rb") as handle:
+        for chunk in iter(lambda: handle.read(CHUNK), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def _text(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))  # a reference typed as a number: 123, not 123.0
+    return str(value).strip()
+
+
+def reference_key(reference: str) -> str:
+    """A reference as compared: CASE-1, case-1 and 'Case - 1' are one complaint."""
+    return "".join(reference.split()).casefold()
+
+
+
+# --- one row, checked ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class StageCells:
+    number: int
+    acknowledged: date | None
+    extended_to: date | None
+    extension_reason: str
+    responded: date | None
+    decision: str  # a Decision value, or ""
+    handler: str
+
+
+@dataclass(frozen=True)
+class SheetRow:
+    number: int
+    reference: str
+    resident: str
+    received: date
+    category: str
+    channel: str
+    stage1: StageCells
+    stage2: StageCells
+    escalated: date | None
+    refused: date | None
+    exclusion_reason: str
+    refusal_explanation: str
+    withdrawn: date | None
+
+    def natural_key(self) -> tuple[str, date, str]:
+        return (self.resident.casefold(), self.received, self.category.casefold())
+
+
+def sheet_date(value: Any) -> date | None:
+    """A date cell: a real date, or text as a handler types one (23/11/2026, 23/11/26,
+    2026-11-23, 23 Nov 2026), day first. "today" is not a date in a record of the past."""
+    if value is None:
+        return None
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    text = _text(value)
+    if not text:
+        return None
+    if text.lower() in ("today", "t", "yesterday", "y"):
+        raise DateParseError(f"{text!r} is not a date: write the date itself, for example 23/11/2026")
+    if re.fullmatch(r"\d+(\.\d+)?", text):  # an Excel day number that lost its format
+        raise DateParseError(f"{text!r} is not a date: format the column as dates, or write 23/11/2026")
+    if " " in text and re.fullmatch(r"\d{4}-\d{1,2}-\d{1,2} \d{1,2}:\d{2}(:\d{2})?", text):
+        text = text.split(" ")[0]  # 2026-11-23 00:00:00, as some tools write a date
+    return parse_date(text)
+
+
+def decision_value(value: Any) -> str:
+    text = _normal(_text(value))
+    if not text:
+        return ""
+    if text in _DECISIONS:
+        return _DECISIONS[text].value
+    raise ValueError(f"{_text(value)!r} is not a decision: write upheld, partly upheld or not upheld")
+
+
+def refusal_reason(text: str) -> tuple[str, str]:
+    """(exclusion reason, explanation) from the sheet's words: "legal proceedings: ..."
+    names the reason; otherwise the words suggest it, and are the explanation."""
+    found = re.match(r"^\s*([^:]{2,40}?)\s*:\s*(.+)$", text, re.S)
+    if found:
+        named = _normal(found.group(1))
+        for reason, words in EXCLUSION_WORDS.items():
+            if named in (_normal(words), _normal(reason.value)):
+                return reason.value, found.group(2).strip()
+    lowered = text.lower()
+    if re.search(r"(12|twelve) ?months|over a year|out of time|too old", lowered):
+        return ExclusionReason.OVER_TWELVE_MONTHS.value, text.strip()
+    if re.search(r"legal|court|solicitor|proceedings|disrepair claim", lowered):
+        return ExclusionReason.LEGAL_PROCEEDINGS.value, text.strip()
+    if re.search(r"already (been )?(considered|dealt)|duplicate|previous complaint", lowered):
+        return ExclusionReason.ALREADY_CONSIDERED.value, text.strip()
+    return ExclusionReason.OTHER.value, text.strip()
+
+
+def channel_value(value: Any) -> str:
+    text = _normal(_text(value)).replace(" ", "_")
+    if not text:
+        return DEFAULT_CHANNEL.value
+    aliases = {"telephone": "phone", "call": "phone", "e_mail": "email", "online": "web_form", "website": "web_form",
+               "web": "web_form", "face_to_face": "in_person", "in_person_visit": "in_person", "visit": "in_person",
+               "social": "social_media", "post": "letter"}
+    text = aliases.get(text, text)
+    if text in set(Channel):
+        return text
+    raise ValueError(f"{_text(value)!r} is not a channel: write one of {', '.join(c.replace('_', ' ') for c in Channel)}")
+
+
+def check_row(number: int, values: dict[str, Any]) -> tuple[SheetRow | None, list[RowProblem]]:
+    """The row as typed values, or the problems that stop it being imported."""
+    problems: list[RowProblem] = []
+
+    def problem(key: str, message: str) -> None:
+        problems.append(RowProblem(number, LABEL.get(key, ""), message))
+
+    dates: dict[str, date | None] = {}
+    for column in COLUMNS:
+        if column.is_date:
+            try:
+                dates[column.key] = sheet_date(values.get(column.key))
+            except DateParseError as exc:
+                dates[column.key] = None
+                problem(column.key, str(exc))
+    text = {c.key: _text(values.get(c.key)) for c in COLUMNS if not c.is_date}
+
+    for key, what in (("resident", "the resident's name"), ("category", "the category")):
+        if not text[key]:
+            problem(key, f"{what} is missing")
+    if dates["received"] is None and _text(values.get("received")) == "":
+        problem("received", "the date received is missing")
+    channel = ""
+    try:
+        channel = channel_value(values.get("channel"))
+    except ValueError as exc:
+        problem("channel", str(exc))
+
+    stages = []
+    for n in (1, 2):
+        s = f"s{n}_"
+        decision = ""
+        try:
+            decision = decision_value(values.get(s + "decision"))
+        except ValueError as exc:
+            problem(s + "decision", str(exc))
+        acked, extended, responded = dates[s + "ack"], dates[s + "ext"], dates[s + "resp"]
+        if responded and not acked:
+            problem(s + "resp", f"stage {n} was responded to but has no {LABEL[s + 'ack']} date (Code 6.2/6.11)")
+        if extended and not acked:
+            problem(s + "ext", f"stage {n} was extended but has no {LABEL[s + 'ack']} date")
+        if responded and not decision and not _text(values.get(s + "decision")):
+            problem(s + "decision", f"stage {n} was responded to: say whether it was upheld, partly upheld or not upheld")
+        if decision and not responded:
+            problem(s + "resp", f"stage {n} has a decision but no {LABEL[s + 'resp']} date")
+        if text[s + "ext_reason"] and not extended:
+            problem(s + "ext", f"stage {n} has an extension reason but no {LABEL[s + 'ext']} date")
+        stages.append(StageCells(n, acked, extended, text[s + "ext_reason"], responded, decision, text[s + "handler"]))
+
+    stage_two_cells = [k for k in ("s2_ack", "s2_ext", "s2_resp") if dates[k]] + (["s2_decision"] if text["s2_decision"] else [])
+    if not dates["s2_req"]:
+        for key in stage_two_cells[:1]:
+            problem("s2_req", f"{LABEL[key]} is filled in but {LABEL['s2_req']} is not")
+    elif not text["s2_handler"]:
+        problem("s2_handler", "stage 2 needs its handler, someone other than the stage 1 handler (Code 6.13)")
+
+    if (dates["refused"] or text["refused_reason"]) and dates["withdrawn"]:
+        problem("withdrawn", "a complaint is either refused or withdrawn, not both")
+    if text["refused_reason"] and not dates["refused"] and not _text(values.get("refused")):
+        problem("refused", "the complaint was refused: give the date it was refused")
+    if dates["refused"] and not text["refused_reason"]:
+        problem("refused_reason", "the complaint was refused: give the reason and explanation (Code 2.2, 2.4)")
+
+    if problems:
+        return None, problems
+    exclusion, explanation = refusal_reason(text["refused_reason"]) if text["refused_reason"] else ("", "")
+    return SheetRow(
+        number=number, reference=text["reference"], resident=text["resident"], received=dates["received"],
+        category=text["category"], channel=channel, stage1=stages[0], stage2=stages[1], escalated=dates["s2_req"],
+        refused=dates["refused"], exclusion_reason=exclusion, refusal_explanation=explanation,
+        withdrawn=dates["withdrawn"],
+    ), []
+
+
+# --- running the rows through the use-cases ----------------------------------------------
+
+
+@dataclass(frozen=True)
+class Imported:
+    row: int
+    reference: str  # the complaint's reference in chc; "" in a dry run when chc would choose it
+    sheet_reference: str  # the spreadsheet's own, "" if it had none
+
+    def line(self, verb: str) -> str:
+        """'row 2: HA-101 imported', as the CLI and the import screen list it."""
+        if not self.reference:
+            return f"row {self.row}: {verb} with the next free reference"
+        kept = self.sheet_reference or self.reference
+        moved = f" as {self.reference}" if kept != self.reference else ""
+        return f"row {self.row}: {kept} {verb}{moved}"
+
+
+@dataclass(frozen=True)
+class Skipped:
+    row: int
+    reference: str  # the complaint already in chc
+
+    def __str__(self) -> str:
+        return f"row {self.row}: already imported as {self.reference}"
+
+
+@dataclass
+class ImportReport:
+    file: str
+    rows: int
+    dry_run: bool
+    imported: list[Imported] = field(default_factory=list)
+    already: list[Skipped] = field(default_factory=list)
+    problems: list[RowProblem] = field(default_factory=list)
+    ignored_columns: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)  # e.g. an earlier import's leftovers removed
+
+    @property
+    def committed(self) -> bool:
+        return not self.dry_run and not self.problems
+
+    def summary(self) -> str:
+        n = len(self.imported)
+        complaints = f"{n} complaint{'s' if n != 1 else ''}"
+        already = f"; {len(self.already)} already imported, skipped" if self.already else ""
+        if self.problems:
+            p = len(self.problems)
+            return f"{p} problem{'s' if p != 1 else ''} in {self.file}: nothing was imported. Fix the rows and import again."
+        if self.dry_run:
+            return f"Dry run of {self.file}: {complaints} would be imported{already}. Nothing was written."
+        return f"{complaints} imported from {self.file}{already}."
+
+
+CHECKING, IMPORTING = "checked", "imported"
+
+
+@dataclass(frozen=True)
+class Progress:
+    """Called between batches, never inside a transaction."""
+
+    phase: str  # CHECKING (every row, writing nothing) or IMPORTING (writing)
+    done: int  # rows so far
+    total: int | None  # every row, once all have been checked
+
+    def __str__(self) -> str:
+        return f"{self.phase} {self.done:,} {'' if self.total is None else f'of {self.total:,} '}rows"
+
+
+OnProgress = Callable[[Progress], None]
+
+BATCH_ROWS = 200  # rows per write transaction: about a second of the write lock (bench/import_rate.py)
+
+
+class _RowRefused(Exception):
+    def __init__(self, problems: list[RowProblem]):
+        super().__init__("; ".join(map(str, problems)))
+        self.problems = problems
+
+
+class _NothingKept(Exception):
+    """Raised inside a rehearsal's transaction to roll it back."""
+
+
+@dataclass(frozen=True)
+class _Run:
+    sheet: Sheet
+    actor: str
+    today: date
+    progress: OnProgress
+
+
+def import_file(
+    db: Database,
+    path: Path | str,
+    *,
+    dry_run: bool = False,
+    actor: str | None = None,
+    today: date | None = None,
+    progress: OnProgress | None = None,
+) -> ImportReport:
+    """Read and import a spreadsheet, all rows or none; raises SheetUnreadable if it is
+    not one. A dry run takes no write lock and writes nothing."""
+    sheet = read_sheet(Path(path))
+    run = _Run(sheet, (actor or os_user()).strip(), today or date.today(), progress or (lambda _: None))
+    report = ImportReport(sheet.name, 0, dry_run, ignored_columns=list(sheet.ignored))
+    checked = "" if dry_run else fingerprint(sheet.path)
+    if not dry_run:
+        report.notes += remove_unfinished(db)
+    _rehearse(db, run, report)
+    if not (report.problems or dry_run):
+        _write(db, run, report, checked)
+    report.problems.sort(key=lambda p: p.row)
+    return report
+
+
+def _checked_rows(sheet: Sheet, problems: list[RowProblem]) -> Iterator[SheetRow | None]:
+    """Each row as typed values (None for a row with problems, added to `problems`); the
+    same complaint twice in the file is a problem."""
+    seen: dict[object, int] = {}
+    for number, values in sheet.rows():
+        row, found = check_row(number, values)
+        if row is not None:
+            keys = ([reference_key(row.reference)] if row.reference else []) + [row.natural_key()]
+            twice = next((seen[key] for key in keys if key in seen), None)
+            if twice is not None:
+                found.append(RowProblem(number, "", f"the same complaint as row {twice}"))
+                row = None
+            else:
+                seen.update((key, number) for key in keys)
+        problems += found
+        yield row
+
+
+def _batches(rows: Iterator[SheetRow | None]) -> Iterator[list[SheetRow | None]]:
+    while batch := list(islice(rows, BATCH_ROWS)):
+        yield batch
+
+
+def _rehearse(db: Database, run: _Run, report: ImportReport) -> None:
+    """Every row through the use-cases on db.rehearsal(), each batch rolled back: every
+    problem found, nothing written, no write lock taken on the shared database."""
+    scratch = db.rehearsal()
+    try:
+        for batch in _batches(_checked_rows(run.sheet, report.problems)):
+            try:
+                with scratch.write() as session:
+                    known = _references(session)
+                    for row in batch:
+                        if row is None:
+                            continue
+                        try:
+                            outcome = _take(scratch, session, known, row, run)
+                        except _RowRefused as refused:
+                            report.problems += refused.problems
+                            continue
+                        if isinstance(outcome, Skipped):
+                            report.already.append(outcome)
+                        else:  # a reference chc chose here would be chosen again in the next batch
+                            report.imported.append(Imported(row.number, row.reference, row.reference))
+                    raise _NothingKept
+            except _NothingKept:
+                pass
+            report.rows += len(batch)
+            run.progress(Progress(CHECKING, report.rows, None))
+    finally:
+        scratch.dispose()
+
+
+def _write(db: Database, run: _Run, report: ImportReport, checked: str) -> None:
+    """The checked rows again, now for real, a batch per write transaction; if anything
+    stops it part-way, every complaint it wrote is removed (see the module's docstring)."""
+    journal = _Journal.start(run.sheet.name)
+    report.imported, report.already = [], []
+    done = 0
+    try:
+        _same_file(run.sheet, checked)
+        problems: list[RowProblem] = []
+        for batch in _batches(_checked_rows(run.sheet, problems)):
+            if problems:
+                raise _RowRefused(problems)
+            with db.write() as session:
+                known = _references(session)
+                written: list[int] = []
+                for row in batch:
+                    outcome = _take(db, session, known, row, run)
+                    if isinstance(outcome, Skipped):
+                        report.already.append(outcome)
+                    else:
+                        report.imported.append(outcome)
+                        written.append(_complaint_id(session, outcome.reference))
+                journal.note(session, written)
+            journal.written += written  # committed: now they are there to remove
+            done += len(batch)
+            run.progress(Progress(IMPORTING, done, report.rows))
+            _let_waiting_writers_in()
+        _same_file(run.sheet, checked)
+        journal.finish(db)
+    except _RowRefused as refused:
+        journal.undo(db)
+        report.imported, report.already = [], []
+        report.problems += refused.problems
+    except BaseException:
+        journal.undo(db)
+        raise
+
+
+# SQLite's busy handler retries about every 100 ms once a writer has waited a while: with
+# the next batch begun at once, a handler's save could miss every gap and time out behind
+# a long import. A pause longer than that retry lets the waiting save take the lock.
+BATCH_PAUSE_SECONDS = 0.15
+
+
+def _let_waiting_writers_in() -> None:
+    time.sleep(BATCH_PAUSE_SECONDS)
+
+
+def _same_file(sheet: Sheet, checked: str) -> None:
+    if fingerprint(sheet.path) != checked:
+        raise SheetUnreadable(f"{sheet.name} changed while it was being imported: nothing was imported; import it again")
+
+
+def _take(db: Database, session, known: dict[str, str], row: SheetRow, run: _Run) -> Imported | Skipped:
+    found = _already_there(session, known, row)
+    if found:
+        return Skipped(row.number, found)
+    with db.write():  # this row's savepoint: a refused row undoes only itself
+        reference = _replay(db, row, run.sheet.name, run.actor, run.today)
+    return Imported(row.number, reference, row.reference)
+
+
+def _references(session) -> dict[str, str]:
+    """Every complaint's reference, by reference_key: read once per batch, in its transaction."""
+    from sqlmodel import select
+
+    from store.models import Complaint
+
+    return {reference_key(ref): ref for ref in session.exec(select(Complaint.reference))}
+
+
+def _complaint_id(session, reference: str) -> int:
+    from sqlmodel import select
+
+    from store.models import Complaint
+
+    return session.exec(select(Complaint.id).where(Complaint.reference == reference)).one()
+
+
+def _already_there(session, known: dict[str, str], row: SheetRow) -> str | None:
+    """The reference of a complaint this row has already become: the same reference
+    (in any case, spaces aside), or the same resident, received date and category."""
+    from sqlmodel import func, select
+
+    from store.models import Complaint, Resident
+
+    if row.reference and reference_key(row.reference) in known:
+        return known[reference_key(row.reference)]
+    return session.exec(
+        select(Complaint.reference)
+        .join(Resident, Resident.id == Complaint.resident_id)
+        .where(
+            Complaint.received_on == row.received,
+            func.lower(Complaint.category) == row.category.lower(),
+            func.lower(Resident.name) == row.resident.lower(),
+        )
+        .order_by(Complaint.id)
+    ).first()
+
+
+# --- an import stopped part-way ------------------------------------------------------------
+
+JOURNAL = "import.unfinished."  # Setting keys: JOURNAL + run + "." + batch -> that batch's complaints
+_RUNNING: set[str] = set()  # this process's imports under way
+
+
+@dataclass
+class _Journal:
+    """Which complaints an unfinished import has written, kept in the database in the same
+    transaction as each batch, so that even a killed import's leftovers can be found."""
+
+    run: str
+    file: str
+    started: str
+    written: list[int] = field(default_factory=list)
+    batches: int = 0
+
+    @classmethod
+    def start(cls, file: str) -> _Journal:
+        journal = cls(uuid.uuid4().hex[:12], file, datetime.now().isoformat(timespec="seconds"))
+        _RUNNING.add(journal.run)
+        return journal
+
+    def note(self, session, written: list[int]) -> None:
+        from store.models import Setting
+
+        self.batches += 1
+        value = {"file": self.file, "started": self.started, "host": socket.gethostname(), "pid": os.getpid(),
+                 "complaints": written}
+        session.add(Setting(key=f"{JOURNAL}{self.run}.{self.batches:06d}", value=json.dumps(value)))
+
+    def finish(self, db: Database) -> None:
+        with db.write() as session:
+            _forget(session, self.run)
+        _RUNNING.discard(self.run)
+
+    def undo(self, db: Database) -> None:
+        """Remove every complaint this import wrote, in one transaction."""
+        try:
+            if self.batches:
+                with db.write() as session:
+                    _remove(session, self.written)
+                    _forget(session, self.run)
+                log.warning("import of %s stopped: its %d complaints were removed", self.file, len(self.written))
+        except Exception:
+            log.exception("import of %s stopped and could not be undone; the next import removes it", self.file)
+            raise
+        finally:
+            _RUNNING.discard(self.run)
+
+
+@dataclass(frozen=True)
+class UnfinishedImport:
+    run: str
+    file: str
+    started: str
+    host: str
+    pid: int
+    complaints: list[int]
+
+    @property
+    def under_way(self) -> bool:
+        """Still running (as far as this computer can tell; one on another is left alone)."""
+        if self.host != socket.gethostname():
+            return True
+        if self.pid == os.getpid():
+            return self.run in _RUNNING
+        try:
+            os.kill(self.pid, 0)
+        except ProcessLookupError:
+            return False
+        except PermissionError:
+            pass
+        return True
+
+    def __str__(self) -> str:
+        n = len(self.complaints)
+        return f"an import of {self.file} started {self.started} on {self.host} stopped part-way, leaving {n} complaint{'s' if n != 1 else ''}"
+
+
+def unfinished_imports(db: Database) -> list[UnfinishedImport]:
+    """Imports whose batches are in the database but that never finished (for chc doctor)."""
+    from sqlmodel import select
+
+    from store.models import Setting
+
+    runs: dict[str, UnfinishedImport] = {}
+    with db.read() as session:
+        for setting in session.exec(select(Setting).where(Setting.key.startswith(JOURNAL)).order_by(Setting.key)):
+            run = setting.key[len(JOURNAL):].split(".")[0]
+            value = json.loads(setting.value)
+            if run not in runs:
+                runs[run] = UnfinishedImport(run, value["file"], value["started"], value["host"], value["pid"], [])
+            runs[run].complaints.extend(value["complaints"])
+    return list(runs.values())
+
+
+def remove_unfinished(db: Database) -> list[str]:
+    """Remove what imports that were stopped part-way (killed) had written; a line for each."""
+    notes = []
+    for unfinished in unfinished_imports(db):
+        if unfinished.under_way:
+            continue
+        with db.write() as session:
+            _remove(session, unfinished.complaints)
+            _forget(session, unfinished.run)
+        log.warning("removed the leftovers of an unfinished import: %s", unfinished)
+        text = str(unfinished)
+        notes.append(f"{text[0].upper()}{text[1:]}; they were removed.")
+    return notes
+
+
+def _forget(session, run: str) -> None:
+    from sqlmodel import delete
+
+    from store.models import Setting
+
+    session.execute(delete(Setting).where(Setting.key.startswith(f"{JOURNAL}{run}.")))
+
+
+def _remove(session, complaints: list[int]) -> None:
+    """Every row the replay writes for these complaints (log, define, acknowledge, extend,
+    respond, escalate, refuse, withdraw, close), their residents too: as a rollback would."""
+    from sqlmodel import delete, select
+
+    from store.models import (AuditEntry, Complaint, Deadline, Definition, Extension, Refusal, Resident, Response,
+                              StageRecord, Withdrawal)
+
+    for start in range(0, len(complaints), 500):
+        chunk = complaints[start:start + 500]
+        stages = list(session.exec(select(StageRecord.id).where(StageRecord.complaint_id.in_(chunk))))
+        residents = list(session.exec(select(Complaint.resident_id).where(Complaint.id.in_(chunk))))
+        session.execute(delete(Deadline).where(Deadline.complaint_id.in_(chunk)))
+        for model in (Extension, Response, Definition):
+            session.execute(delete(model).where(model.stage_id.in_(stages)))
+        for model in (Refusal, Withdrawal, AuditEntry, StageRecord):
+            session.execute(delete(model).where(model.complaint_id.in_(chunk)))
+        session.execute(delete(Complaint).where(Complaint.id.in_(chunk)))
+        still_used = select(Complaint.id).where(Complaint.resident_id == Resident.id).exists()
+        session.execute(delete(Resident).where(Resident.id.in_(residents), ~still_used))
+
+
+
+# Where each use-case's field is typed in the sheet, for a problem's column.
+def _fields(stage: int) -> dict[str, str]:
+    s = f"s{stage}_"
+    return {
+        "received_on": "received", "resident_name": "resident", "category": "category", "channel": "channel",
+        "reference": "reference", "acknowledged_on": s + "ack", "defined_on": s + "ack", "new_due": s + "ext",
+        "good_reason": s + "ext_reason", "reason": s + "ext_reason", "decided_on": s + "ext",
+        "responded_on": s + "resp", "decision": s + "decision", "reasons": s + "resp", "requested_on": "s2_req",
+        "handler": s + "handler", "refused_on": "refused", "exclusion_reason": "refused_reason",
+        "explanation": "refused_reason", "withdrawn_on": "withdrawn", "closed_on": s + "resp",
+    }
+
+
+_P = ParamSpec("_P")
+_R = TypeVar("_R")
+
+
+def _step(row: SheetRow, stage: int, column: str, call: Callable[_P, _R], /, *args: _P.args, **kwargs: _P.kwargs) -> _R:
+    """Run one use-case (the function itself, as the screens and the CLI pass it to
+    Services.run, but with the row's own handler in ctx); its refusal becomes this row's
+    problems, each under its column. mypy checks the arguments against the use-case's."""
+    try:
+        return call(*args, **kwargs)
+    except StepRefused as refused:
+        fields = _fields(stage)
+        raise _RowRefused([
+            RowProblem(row.number, LABEL[fields.get(p.field or "", column)], p.message) for p in refused.problems
+        ]) from None
+
+
+def _uk(day: date) -> str:
+    return f"{day:%d/%m/%Y}"
+
+
+def _replay(db: Database, row: SheetRow, file_name: str, actor: str, today: date) -> str:
+    """One row's history, step by step, as the handlers of the time recorded it."""
+    where = f"{file_name}, reference {row.reference}" if row.reference else f"{file_name}, row {row.number}"
+    handler1 = row.stage1.handler or actor
+    ctx1 = StepContext(actor=handler1, today=today)
+    kept: dict[str, Any] = {"reference": row.reference} if row.reference else {}
+    logged = _step(
+        row, 1, "received", usecases.log_complaint, db,
+        received_on=row.received, channel=row.channel, resident_name=row.resident, category=row.category,
+        resident_words=(
+            f"Not recorded: this complaint was moved in from the complaints spreadsheet ({where}), "
+            "which did not keep the resident's own words."
+        ),
+        handler=handler1, ctx=ctx1, **kept,
+    )
+    reference = logged.reference
+    ctx = ctx1
+    _replay_stage(db, row, row.stage1, row.received, reference, ctx1)
+    if row.escalated:
+        ctx = StepContext(actor=row.stage2.handler, today=today)
+        _step(row, 2, "s2_req", usecases.escalate, db, reference, requested_on=row.escalated,
+              handler=row.stage2.handler, ctx=ctx)
+        _replay_stage(db, row, row.stage2, row.escalated, reference, ctx)
+    last = row.stage2 if row.escalated else row.stage1
+    if row.refused:
+        _step(row, last.number, "refused_reason", usecases.refuse, db, reference,
+              exclusion_reason=row.exclusion_reason, explanation=row.refusal_explanation, refused_on=row.refused,
+              ombudsman_right_explained=True, ctx=ctx)
+    elif row.withdrawn:
+        _step(row, last.number, "withdrawn", usecases.withdraw, db, reference, withdrawn_on=row.withdrawn, ctx=ctx)
+    elif last.responded:
+        # Answered and not escalated: closed on the day of the response.
+        _step(row, last.number, f"s{last.number}_resp", usecases.close, db, reference, closed_on=last.responded, ctx=ctx)
+    return reference
+
+
+def _replay_stage(
+    db: Database, row: SheetRow, stage: StageCells, opened: date, reference: str, ctx: StepContext
+) -> None:
+    s = f"s{stage.number}_"
+    if stage.acknowledged is None:
+        return  # not yet acknowledged: left for the handler to define and acknowledge
+    # The sheet has no definition: say so plainly and point to the letter that set it out.
+    see = f"see the stage {stage.number} acknowledgement sent on {_uk(stage.acknowledged)}"
+    _step(row, stage.number, s + "ack", usecases.define, db, reference,
+          understanding=f"A {row.category} complaint moved in from the complaints spreadsheet, which did not "
+                        f"record the landlord's understanding of it: {see}.",
+          outcomes_sought=f"Not recorded in the spreadsheet: {see}.",
+          responsible_aspects=f"Not recorded in the spreadsheet: {see}.",
+          # an acknowledgement dated before the stage began is the acknowledgement's problem
+          defined_on=max(stage.acknowledged, opened), ctx=ctx)
+    response_due = _step(row, stage.number, s + "ack", usecases.acknowledge, db, reference,
+                         acknowledged_on=stage.acknowledged, ctx=ctx)
+    if stage.extended_to is not None:
+        reason = stage.extension_reason or (
+            "Not recorded in the spreadsheet: see the letter that told the resident of the extension."
+        )
+        extension: dict[str, Any] = dict(
+            new_due=stage.extended_to, reason=reason, decided_on=min(response_due, ctx.today), ctx=ctx
+        )
+        try:
+            _step(row, stage.number, s + "ext", usecases.extend, db, reference, **extension)
+        except _RowRefused as refused:
+            # Past the Code's limit: the sheet's reason, if it gave one, is the good reason recorded.
+            if not stage.extension_reason or not any(p.column == LABEL[s + "ext_reason"] for p in refused.problems):
+                raise
+            _step(row, stage.number, s + "ext", usecases.extend, db, reference,
+                  good_reason=stage.extension_reason, **extension)
+    if stage.responded is not None:
+        _step(row, stage.number, s + "resp", usecases.respond, db, reference,
+              decision=stage.decision,
+              reasons=f"Not recorded in the spreadsheet: see the stage {stage.number} response sent on {_uk(stage.responded)}.",
+              responded_on=stage.responded, ctx=ctx)

@@ -1,0 +1,224 @@
+"""Remedies (Code 7.1-7.3) and outstanding actions (6.6, 6.17): what will happen and by
+when, followed through to completion, after the stage has closed too.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from datetime import date
+from enum import StrEnum
+
+from chc_tui.rules.context import StepContext
+from chc_tui.rules.deadlines import is_overdue
+from chc_tui.rules.domain import Problem, StepRefused
+from chc_tui.steps.usecases import Checks, audit, complaint_for_change, record_for_change
+from store.engine import Database
+from store.models import Action, Remedy
+
+
+class RemedyKind(StrEnum):
+    """The ways of putting things right that Code 7.1 lists."""
+
+    APOLOGY = "apology"
+    ACKNOWLEDGEMENT = "acknowledgement"
+    EXPLANATION = "explanation"
+    ACTION = "action"
+    CHANGED_DECISION = "changed_decision"
+    CORRECTED_RECORD = "corrected_record"
+    FINANCIAL = "financial"
+    CHANGED_POLICY = "changed_policy"
+
+    @property
+    def label(self) -> str:
+        return {
+            "apology": "apology",
+            "acknowledgement": "acknowledging what went wrong",
+            "explanation": "explanation, assistance or reasons",
+            "action": "action (where there was delay)",
+            "changed_decision": "reconsidered or changed decision",
+            "corrected_record": "record amended or corrected",
+            "financial": "financial remedy",
+            "changed_policy": "changed policy, procedure or practice",
+        }[self.value]
+
+
+def pounds(pence: int | None) -> str:
+    return "" if pence is None else f"£{pence / 100:,.2f}"
+
+
+_AMOUNT = re.compile(r"^£?\s*(\d{1,7})(?:\.(\d{1,2}))?$")
+
+
+def parse_pounds(text: str) -> int:
+    """"£150", "150.5", "1,250.00" -> pence; ValueError otherwise."""
+    match = _AMOUNT.match(str(text).strip().replace(",", ""))
+    if not match:
+        raise ValueError(f"{str(text).strip()!r} is not an amount of money, like 150 or £150.00")
+    whole, part = match.groups()
+    return int(whole) * 100 + int((part or "0").ljust(2, "0"))
+
+
+def parse_parts(text: str) -> list[dict]:
+    """One part a line, "what it is for: amount" -> [{"label", "pence"}]; ValueError names the line."""
+    parts = []
+    for number, line in enumerate(str(text or "").splitlines(), start=1):
+        if not line.strip():
+            continue
+        label, sep, amount = line.rpartition(":")
+        if not sep or not label.strip():
+            raise ValueError(f"line {number}: write it as 'what it is for: amount', e.g. 'Time and trouble: 150'")
+        try:
+            parts.append({"label": label.strip(), "pence": parse_pounds(amount)})
+        except ValueError as exc:
+            raise ValueError(f"line {number}: {exc}") from None
+    return parts
+
+
+# --- remedies -----------------------------------------------------------------------------------
+
+
+def offer_remedy(
+    db: Database,
+    reference: str,
+    *,
+    kind: str,
+    description: str,
+    offered_on: date,
+    due_on: date | None,
+    amount: str = "",
+    parts: str = "",
+    expected_version: int | None = None,
+    ctx: StepContext | None = None,
+) -> int:
+    """A remedy offered on the complaint's current stage: what will happen and by when
+    (Code 7.3). A financial remedy gives its amount, and its parts if it has several,
+    which must add up to it."""
+    ctx = ctx or StepContext()
+    checks = Checks()
+    if kind not in set(RemedyKind):
+        checks.add("kind", f"choose the kind of remedy (Code 7.1): {', '.join(k.value for k in RemedyKind)}")
+    checks.required("description", description, "what will happen", "7.3")
+    checks.a_date("offered_on", offered_on, "the date offered", ctx.today)
+    if due_on is None:
+        checks.add("due_on", "say by when it will happen (Code 7.3)")
+    elif isinstance(offered_on, date) and due_on < offered_on:
+        checks.add("due_on", f"it cannot be due before it was offered ({offered_on:%d/%m/%Y})")
+    pence, part_rows = None, []
+    if kind == RemedyKind.FINANCIAL:
+        try:
+            pence = parse_pounds(amount) if str(amount).strip() else None
+        except ValueError as exc:
+            checks.add("amount", str(exc))
+        else:
+            if not pence:
+                checks.add("amount", "a financial remedy needs its amount")
+        try:
+            part_rows = parse_parts(parts)
+        except ValueError as exc:
+            checks.add("parts", str(exc))
+        if part_rows and pence and sum(p["pence"] for p in part_rows) != pence:
+            total = sum(p["pence"] for p in part_rows)
+            checks.add("parts", f"the parts add up to {pounds(total)}, not the amount {pounds(pence)}")
+    elif str(amount).strip() or str(parts).strip():
+        checks.add("amount", "only a financial remedy has an amount")
+    checks.raise_if_any()
+    with db.write() as session:
+        complaint = complaint_for_change(session, reference, expected_version)
+        if complaint.received_on > offered_on:
+            raise StepRefused(Problem("offered_on", f"the complaint was received on {complaint.received_on:%d/%m/%Y}"))
+        row = Remedy(
+            complaint_id=complaint.id, stage=complaint.current_stage, kind=kind, description=description.strip(),
+            amount_pence=pence, parts_json=json.dumps(part_rows), due_on=due_on, offered_on=offered_on,
+            recorded_by=ctx.actor,
+        )
+        session.add(row)
+        session.flush()
+        audit(session, ctx, "offer remedy", complaint.id,
+              {"remedy": row.id, "kind": kind, "description": row.description, "amount": pounds(pence),
+               "offered_on": offered_on, "due_on": due_on})
+        return row.id
+
+
+REMEDY_OUTCOMES = ("accepted", "declined", "done")
+
+
+def record_remedy_outcome(
+    db: Database, remedy_id: int, *, outcome: str, on: date, expected_version: int | None = None,
+    ctx: StepContext | None = None,
+) -> None:
+    """The resident accepted or declined the offer, or the remedy was carried out."""
+    ctx = ctx or StepContext()
+    with db.write() as session:
+        row = record_for_change(session, Remedy, remedy_id, expected_version, "remedy")
+        checks = Checks()
+        if outcome not in REMEDY_OUTCOMES:
+            checks.add("outcome", f"choose one of: {', '.join(REMEDY_OUTCOMES)}")
+        if row.done_on is not None:
+            checks.add(None, f"this remedy was completed on {row.done_on:%d/%m/%Y}")
+        elif row.declined_on is not None:
+            checks.add(None, f"the resident declined this remedy on {row.declined_on:%d/%m/%Y}")
+        elif outcome == "accepted" and row.accepted_on is not None:
+            checks.add("outcome", f"already accepted on {row.accepted_on:%d/%m/%Y}")
+        checks.a_date("on", on, "the date", ctx.today, (row.offered_on, "it was offered"))
+        checks.raise_if_any()
+        field = {"accepted": "accepted_on", "declined": "declined_on", "done": "done_on"}[outcome]
+        setattr(row, field, on)
+        audit(session, ctx, f"remedy {outcome}", row.complaint_id,
+              {"remedy": row.id, "description": row.description, field: on,
+               **({"late": on > row.due_on} if outcome == "done" and row.due_on else {})})
+
+
+# --- outstanding actions ---------------------------------------------------------------------------
+
+
+def add_action(
+    db: Database, reference: str, *, description: str, owner: str, due_on: date | None,
+    expected_version: int | None = None, ctx: StepContext | None = None,
+) -> int:
+    ctx = ctx or StepContext()
+    checks = Checks()
+    checks.required("description", description, "what must be done", "6.6")
+    checks.required("owner", owner, "who owns it")
+    if due_on is None:
+        checks.add("due_on", "say by when it must be done (Code 7.3)")
+    elif is_overdue(due_on, ctx.today):
+        checks.add("due_on", f"a new action cannot already be overdue (today is {ctx.today:%d/%m/%Y})")
+    checks.raise_if_any()
+    with db.write() as session:
+        complaint = complaint_for_change(session, reference, expected_version)
+        row = Action(complaint_id=complaint.id, stage=complaint.current_stage, description=description.strip(),
+                     owner=owner.strip(), due_on=due_on, recorded_by=ctx.actor)
+        session.add(row)
+        session.flush()
+        audit(session, ctx, "add action", complaint.id,
+              {"action": row.id, "description": row.description, "owner": row.owner, "due_on": due_on})
+        return row.id
+
+
+def update_action(
+    db: Database, action_id: int, *, update: str, due_on: date | None = None, owner: str = "",
+    done_on: date | None = None, expected_version: int | None = None, ctx: StepContext | None = None,
+) -> None:
+    """Progress on an action: a note, a new owner or due date, or done (with its date)."""
+    ctx = ctx or StepContext()
+    with db.write() as session:
+        row = record_for_change(session, Action, action_id, expected_version, "action")
+        checks = Checks()
+        if row.done_on is not None:
+            checks.add(None, f"this action was done on {row.done_on:%d/%m/%Y}")
+        checks.required("update", update, "what has happened")
+        if done_on is not None:
+            checks.a_date("done_on", done_on, "the date done", ctx.today)
+        if due_on is not None and due_on != row.due_on and is_overdue(due_on, ctx.today):
+            checks.add("due_on", f"a new due date cannot be in the past (today is {ctx.today:%d/%m/%Y})")
+        checks.raise_if_any()
+        before = {"owner": row.owner, "due_on": row.due_on, "update": row.update}
+        row.update = update.strip()
+        row.owner = owner.strip() or row.owner
+        row.due_on = due_on or row.due_on
+        row.done_on = done_on
+        audit(session, ctx, "action done" if done_on else "update action", row.complaint_id,
+              {"action": row.id, "description": row.description, "owner": row.owner, "due_on": row.due_on,
+               "update": row.update, **({"done_on": done_on, "late": done_on > row.due_on} if done_on else {})},
+              before)

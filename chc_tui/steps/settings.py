@@ -1,0 +1,59 @@
+"""Landlord settings read from the database: region and closure days drive the calendar."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+
+from sqlmodel import Session, select
+
+from chc_tui.rules.calendar import DEFAULT_REGION, REGIONS, UnknownRegion, WorkingCalendar
+from store.models import ClosureDay, Setting
+
+REGION_KEY = "region"
+LANDLORD_NAME_KEY = "landlord_name"
+
+
+def get_setting(session: Session, key: str, default=None):
+    row = session.get(Setting, key)
+    return default if row is None else json.loads(row.value)
+
+
+def put_setting(session: Session, key: str, value) -> None:
+    row = session.get(Setting, key)
+    text = json.dumps(value)
+    if row is None:
+        session.add(Setting(key=key, value=text))
+    else:
+        row.value = text
+
+
+def region(session: Session) -> str:
+    return get_setting(session, REGION_KEY, DEFAULT_REGION)
+
+
+def closure_days(session: Session) -> dict[date, str]:
+    return {row.day: row.note for row in session.exec(select(ClosureDay))}
+
+
+# The calendars made so far, by what makes them: one is reused while the region and the
+# closure days stay the same, so its running counts of working days are built once per
+# session, not on every read (the panel's other due dates span a dozen years: ~15 ms).
+_CALENDARS: dict[tuple, WorkingCalendar] = {}
+
+
+def load_calendar(session: Session) -> WorkingCalendar:
+    region_name, closures = region(session), closure_days(session)
+    key = (region_name, tuple(sorted(closures.items())))
+    calendar = _CALENDARS.get(key)
+    if calendar is None:
+        if len(_CALENDARS) >= 8:  # a long session's edits to the closure days: keep a few
+            _CALENDARS.clear()
+        calendar = _CALENDARS[key] = WorkingCalendar(region=region_name, closure_days=closures)
+    return calendar
+
+
+def check_region(value: str) -> str:
+    if value not in REGIONS:
+        raise UnknownRegion(value)
+    return value

@@ -1,0 +1,1090 @@
+"""One function per step of a complaint. Each validates, writes and audits in one
+transaction, and is the only way that step is written: the TUI, the CLI, the demo and the
+importer all call these.
+
+A refused step raises `StepRefused` naming the rule it breaks, and writes nothing.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from sqlmodel import Session, func, select
+
+from chc_tui.rules import clocks
+from chc_tui.documents import letters
+from chc_tui.rules.calendar import DueDate, UnknownRegion, WorkingCalendar
+from chc_tui.rules.context import StepContext
+from chc_tui.rules.domain import (
+    Channel,
+    Decision,
+    ExclusionReason,
+    NotFound,
+    Problem,
+    StaleRecord,
+    Status,
+    StepRefused,
+)
+from chc_tui.rules.policy import Stage
+from chc_tui.steps.settings import LANDLORD_NAME_KEY, REGION_KEY, check_region, load_calendar, put_setting
+from store.engine import Database
+from store.models import (
+    AuditEntry,
+    ClosureDay,
+    Complaint,
+    Deadline,
+    Definition,
+    Extension,
+    Refusal,
+    Resident,
+    Response,
+    StageRecord,
+    Withdrawal,
+)
+
+
+# --- helpers ---------------------------------------------------------------------------
+
+
+class _Checks:
+    """Collects every problem with a step so the handler sees them all at once."""
+
+    def __init__(self) -> None:
+        self.problems: list[Problem] = []
+
+    def add(self, field: str | None, message: str) -> None:
+        self.problems.append(Problem(field, message))
+
+    def required(self, field: str, value: Any, label: str, provision: str = "") -> None:
+        if value is None or (isinstance(value, str) and not value.strip()):
+            rule = f" (Code {provision})" if provision else ""
+            self.add(field, f"{label} is required{rule}")
+
+    def a_date(
+        self,
+        field: str,
+        value: Any,
+        label: str,
+        today: date,
+        not_before: tuple[date, str] | None = None,
+    ) -> None:
+        if value is None:
+            self.add(field, f"{label} is required")
+            return
+        if not isinstance(value, date):
+            self.add(field, f"{label} must be a date, not {value!r}")
+            return
+        if value > today:
+            self.add(field, f"{label} cannot be in the future (today is {today:%d/%m/%Y})")
+        if not_before and value < not_before[0]:
+            self.add(field, f"{label} cannot be before {not_before[1]} ({not_before[0]:%d/%m/%Y})")
+
+    def raise_if_any(self) -> None:
+        if self.problems:
+            raise StepRefused(self.problems)
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, date):
+        return value.isoformat()
+    return value
+
+
+def _audit(
+    session: Session,
+    ctx: StepContext,
+    action: str,
+    complaint_id: int | None,
+    details: dict[str, Any],
+    before: dict[str, Any] | None = None,
+) -> None:
+    """`details` is what the record holds after the change; `before`, what it replaced."""
+    clean = {k: _jsonable(v) for k, v in details.items()}
+    session.add(
+        AuditEntry(
+            actor=ctx.actor,
+            action=action,
+            complaint_id=complaint_id,
+            details_json=json.dumps(clean, sort_keys=True),
+            before_json=json.dumps({k: _jsonable(v) for k, v in (before or {}).items()}, sort_keys=True),
+        )
+    )
+
+
+def _complaint_for_change(
+    session: Session, reference: str, expected_version: int | None
+) -> Complaint:
+    complaint = session.exec(select(Complaint).where(Complaint.reference == reference)).first()
+    if complaint is None:
+        raise NotFound(f"no complaint with reference {reference!r}")
+    if expected_version is not None and complaint.version != expected_version:
+        stale = StaleRecord(
+            f"{reference} was changed by someone else since you opened it "
+            f"(version {expected_version} -> {complaint.version}); reload it and try again"
+        )
+        stale.current_version = complaint.version  # a form may let its handler save over it, knowingly
+        raise stale
+    complaint.version += 1
+    session.add(complaint)
+    return complaint
+
+
+def _current_stage(session: Session, complaint: Complaint) -> StageRecord:
+    return session.exec(
+        select(StageRecord).where(
+            StageRecord.complaint_id == complaint.id,
+            StageRecord.stage == complaint.current_stage,
+        )
+    ).one()
+
+
+def _stage(session: Session, complaint: Complaint, stage: int) -> StageRecord | None:
+    return session.exec(
+        select(StageRecord).where(
+            StageRecord.complaint_id == complaint.id, StageRecord.stage == stage
+        )
+    ).first()
+
+
+def _open_deadlines(session: Session, complaint_id: int) -> list[Deadline]:
+    return list(
+        session.exec(
+            select(Deadline).where(
+                Deadline.complaint_id == complaint_id,
+                Deadline.active == True,  # noqa: E712
+                Deadline.met_on == None,  # noqa: E711
+            )
+        )
+    )
+
+
+def _active_deadline(session: Session, stage: StageRecord, step: str) -> Deadline | None:
+    return session.exec(
+        select(Deadline).where(
+            Deadline.stage_id == stage.id,
+            Deadline.step == step,
+            Deadline.active == True,  # noqa: E712
+        )
+    ).first()
+
+
+def _new_deadline(
+    session: Session,
+    calendar: WorkingCalendar,
+    complaint: Complaint,
+    stage: StageRecord,
+    step: str,
+    counted: DueDate,
+    provisional: bool = False,
+    extension_id: int | None = None,
+) -> Deadline:
+    deadline = Deadline(
+        complaint_id=complaint.id,
+        stage_id=stage.id,
+        step=step,
+        clock_start=counted.start,
+        working_days=counted.working_days,
+        due_on=counted.due,
+        skipped_json=json.dumps([s.to_json() for s in counted.skipped]),
+        region=calendar.region,
+        provisional=provisional,
+        extension_id=extension_id,
+    )
+    session.add(deadline)
+    return deadline
+
+
+def _start_stage_clocks(
+    session: Session,
+    ctx: StepContext,
+    calendar: WorkingCalendar,
+    complaint: Complaint,
+    stage: StageRecord,
+) -> Deadline:
+    """Acknowledgement deadline, and a provisional response deadline counted from it."""
+    started = clocks.stage_clocks(calendar, ctx.policy, stage.stage, stage.opened_on)
+    deadline = _new_deadline(session, calendar, complaint, stage, "acknowledge", started.acknowledge)
+    _new_deadline(session, calendar, complaint, stage, "respond", started.respond, provisional=True)
+    return deadline
+
+
+def _latest_definition(session: Session, stage: StageRecord) -> Definition | None:
+    return session.exec(
+        select(Definition)
+        .where(Definition.stage_id == stage.id)
+        .order_by(Definition.id.desc())  # type: ignore[union-attr]
+    ).first()
+
+
+def _reference_taken(session: Session, reference: str) -> bool:
+    return session.exec(select(Complaint.id).where(Complaint.reference == reference)).first() is not None
+
+
+def _next_reference(session: Session, received_on: date) -> str:
+    prefix = f"C{received_on.year}-"
+    count = session.exec(
+        select(func.count()).select_from(Complaint).where(Complaint.reference.startswith(prefix))
+    ).one()
+    number = count + 1
+    while _reference_taken(session, f"{prefix}{number:04d}"):  # an imported reference took it
+        number += 1
+    return f"{prefix}{number:04d}"
+
+
+def _letter(
+    session: Session,
+    db: Database,
+    ctx: StepContext,
+    complaint: Complaint,
+    stage: StageRecord,
+    step: str,
+    letter: "str | letters.DraftOnly | letters.AsDrafted | None",
+    letter_date: date,
+) -> dict[str, Any]:
+    """Draft or store the step's letter (see chc_tui.documents.letters); audit details for it."""
+    if letter is None:
+        return {}
+    session.flush()
+    stored = letters.draft_or_send(
+        session, db_path=db.path, complaint=complaint, stage=stage, step=step,
+        letter=letter, letter_date=letter_date, actor=ctx.actor,
+    )
+    return {"letter_id": stored.id, "letter_sha256": stored.sha256, "letter_edited": stored.edited}
+
+
+def _must_be_open(checks: _Checks, complaint: Complaint, doing: str) -> None:
+    if complaint.status != Status.OPEN:
+        checks.add(None, f"cannot {doing}: {complaint.reference} is {complaint.status}")
+
+
+# --- results ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Logged:
+    reference: str
+    acknowledge_due: date
+    provisional_response_due: date
+
+
+# --- the steps -------------------------------------------------------------------------
+
+
+def log_complaint(
+    db: Database,
+    *,
+    received_on: date,
+    channel: str,
+    resident_name: str,
+    category: str,
+    resident_words: str,
+    handler: str | None = None,
+    resident_id: int | None = None,
+    resident_address: str = "",
+    resident_phone: str = "",
+    resident_email: str = "",
+    representative_name: str = "",
+    representative_relationship: str = "",
+    adjustments: str = "",
+    reference: str = "",
+    ctx: StepContext | None = None,
+) -> Logged:
+    """Log a new stage 1 complaint (Code 5.1, 6.2): starts the acknowledgement clock.
+
+    `reference` keeps a reference the complaint already has (one moved in from a
+    spreadsheet); without one the next C<year>-NNNN is given."""
+    ctx = ctx or StepContext()
+    handler = (handler or ctx.actor).strip()
+    reference = (reference or "").strip()
+    checks = _Checks()
+    if len(reference) > 40:
+        checks.add("reference", "a reference can be at most 40 characters")
+    checks.a_date("received_on", received_on, "the date received", ctx.today)
+    if channel not in set(Channel):
+        checks.add("channel", f"unknown channel {channel!r}: choose one of {', '.join(Channel)}")
+    if resident_id is None:
+        checks.required("resident_name", resident_name, "the resident's name")
+    checks.required("category", category, "the category")
+    checks.required("resident_words", resident_words, "the resident's own words", "5.12")
+    checks.required("handler", handler, "the handler")
+    if representative_name.strip() and not representative_relationship.strip():
+        checks.add(
+            "representative_relationship",
+            "say how the representative is related to the resident (Code 3.6)",
+        )
+    checks.raise_if_any()
+
+    with db.write() as session:
+        if reference and _reference_taken(session, reference):
+            raise StepRefused(f"the reference {reference} is already used by another complaint", "reference")
+        calendar = load_calendar(session)
+        if resident_id is None:
+            resident = Resident(
+                name=resident_name.strip(),
+                address=resident_address.strip(),
+                phone=resident_phone.strip(),
+                email=resident_email.strip(),
+                preferred_channel=channel,
+            )
+            session.add(resident)
+            session.flush()
+        else:
+            resident = session.get(Resident, resident_id)
+            if resident is None:
+                raise StepRefused(f"no resident with id {resident_id}", "resident_name")
+        complaint = Complaint(
+            reference=reference or _next_reference(session, received_on),
+            resident_id=resident.id,
+            representative_name=representative_name.strip(),
+            representative_relationship=representative_relationship.strip(),
+            received_on=received_on,
+            channel=channel,
+            category=category.strip(),
+            resident_words=resident_words.strip(),
+            adjustments=adjustments.strip(),
+            created_by=ctx.actor,
+        )
+        session.add(complaint)
+        session.flush()
+        stage = StageRecord(
+            complaint_id=complaint.id, stage=Stage.ONE, opened_on=received_on, handler=handler
+        )
+        session.add(stage)
+        session.flush()
+        ack = _start_stage_clocks(session, ctx, calendar, complaint, stage)
+        provisional_due = clocks.stage_clocks(calendar, ctx.policy, Stage.ONE, received_on).provisional_response_due
+        _audit(
+            session,
+            ctx,
+            "log",
+            complaint.id,
+            {
+                "reference": complaint.reference,
+                "resident": resident.name,
+                "received_on": received_on,
+                "channel": channel,
+                "category": complaint.category,
+                "handler": handler,
+                "representative": complaint.representative_name,
+                "acknowledge_due": ack.due_on,
+                **({"adjustments": complaint.adjustments} if complaint.adjustments else {}),
+            },
+        )
+        return Logged(complaint.reference, ack.due_on, provisional_due)
+
+
+def define(
+    db: Database,
+    reference: str,
+    *,
+    understanding: str,
+    outcomes_sought: str,
+    responsible_aspects: str,
+    not_responsible_aspects: str = "",
+    defined_on: date | None = None,
+    expected_version: int | None = None,
+    ctx: StepContext | None = None,
+) -> None:
+    """Record the complaint definition for the current stage (Code 5.6, 5.7)."""
+    ctx = ctx or StepContext()
+    defined_on = defined_on or ctx.today
+    with db.write() as session:
+        complaint = _complaint_for_change(session, reference, expected_version)
+        stage = _current_stage(session, complaint)
+        checks = _Checks()
+        _must_be_open(checks, complaint, "define the complaint")
+        if stage.responded_on is not None:
+            checks.add(None, f"stage {stage.stage} has already been answered; it cannot be redefined")
+        checks.required("understanding", understanding, "the landlord's understanding of the complaint", "5.6")
+        checks.required("outcomes_sought", outcomes_sought, "the outcomes the resident seeks", "5.6")
+        checks.required(
+            "responsible_aspects", responsible_aspects, "the aspects the landlord is responsible for", "5.7"
+        )
+        checks.a_date("defined_on", defined_on, "the date defined", ctx.today, (stage.opened_on, "the stage began"))
+        checks.raise_if_any()
+        previous = _latest_definition(session, stage)
+        session.add(
+            Definition(
+                stage_id=stage.id,
+                understanding=understanding.strip(),
+                outcomes_sought=outcomes_sought.strip(),
+                responsible_aspects=responsible_aspects.strip(),
+                not_responsible_aspects=not_responsible_aspects.strip(),
+                defined_on=defined_on,
+                defined_by=ctx.actor,
+            )
+        )
+        _audit(
+            session,
+            ctx,
+            "redefine" if previous else "define",
+            complaint.id,
+            {
+                "stage": stage.stage,
+                "defined_on": defined_on,
+                "understanding": understanding.strip(),
+                "outcomes_sought": outcomes_sought.strip(),
+                "responsible_aspects": responsible_aspects.strip(),
+                "not_responsible_aspects": not_responsible_aspects.strip(),
+            },
+            before=None if previous is None else {
+                "defined_on": previous.defined_on,
+                "understanding": previous.understanding,
+                "outcomes_sought": previous.outcomes_sought,
+                "responsible_aspects": previous.responsible_aspects,
+                "not_responsible_aspects": previous.not_responsible_aspects,
+            },
+        )
+
+
+def acknowledge(
+    db: Database,
+    reference: str,
+    *,
+    acknowledged_on: date | None = None,
+    letter: "str | letters.DraftOnly | letters.AsDrafted | None" = None,
+    expected_version: int | None = None,
+    ctx: StepContext | None = None,
+) -> date:
+    """Acknowledge the current stage (Code 6.2, 6.11); fixes the response deadline
+    (6.3, 6.14) counted from the acknowledgement. Returns the response due date."""
+    ctx = ctx or StepContext()
+    acknowledged_on = acknowledged_on or ctx.today
+    with db.write() as session:
+        complaint = _complaint_for_change(session, reference, expected_version)
+        stage = _current_stage(session, complaint)
+        checks = _Checks()
+        _must_be_open(checks, complaint, "acknowledge")
+        if stage.acknowledged_on is not None:
+            checks.add(
+                None, f"stage {stage.stage} was already acknowledged on {stage.acknowledged_on:%d/%m/%Y}"
+            )
+        elif _latest_definition(session, stage) is None:
+            checks.add(
+                None,
+                "define the complaint first: the acknowledgement must set out the landlord's "
+                "understanding and the outcomes sought (Code 5.6)",
+            )
+        checks.a_date(
+            "acknowledged_on", acknowledged_on, "the acknowledgement date", ctx.today,
+            (stage.opened_on, "the complaint was received" if stage.stage == 1 else "escalation was requested"),
+        )
+        checks.raise_if_any()
+        calendar = load_calendar(session)
+        stage.acknowledged_on = acknowledged_on
+        session.add(stage)
+        ack_deadline = _active_deadline(session, stage, "acknowledge")
+        if ack_deadline is not None:
+            ack_deadline.met_on = acknowledged_on
+            session.add(ack_deadline)
+        provisional = _active_deadline(session, stage, "respond")
+        if provisional is not None:
+            provisional.active = False
+            session.add(provisional)
+        counted = clocks.response_clock(calendar, ctx.policy, stage.stage, acknowledged_on)
+        _new_deadline(session, calendar, complaint, stage, "respond", counted)
+        sent = _letter(session, db, ctx, complaint, stage, "acknowledge", letter, acknowledged_on)
+        _audit(
+            session,
+            ctx,
+            "acknowledge",
+            complaint.id,
+            {
+                "stage": stage.stage,
+                "acknowledged_on": acknowledged_on,
+                "acknowledge_due": ack_deadline.due_on if ack_deadline else None,
+                "response_due": counted.due,
+                **sent,
+            },
+        )
+        return counted.due
+
+
+def _target_response_deadline(session: Session, stage: StageRecord) -> Deadline | None:
+    """The response deadline fixed at acknowledgement, before any extension."""
+    return session.exec(
+        select(Deadline)
+        .where(
+            Deadline.stage_id == stage.id,
+            Deadline.step == "respond",
+            Deadline.provisional == False,  # noqa: E712
+            Deadline.extension_id == None,  # noqa: E711
+        )
+        .order_by(Deadline.id)  # type: ignore[arg-type]
+    ).first()
+
+
+def extend(
+    db: Database,
+    reference: str,
+    *,
+    new_due: date,
+    reason: str,
+    decided_on: date | None = None,
+    told_resident_on: date | None = None,
+    ombudsman_details_given: bool = False,
+    good_reason: str = "",
+    letter: "str | letters.DraftOnly | letters.AsDrafted | None" = None,
+    expected_version: int | None = None,
+    ctx: StepContext | None = None,
+) -> None:
+    """Extend the response deadline of the current stage (Code 6.4, 6.5, 6.15, 6.16).
+
+    The extension is measured from the response deadline set at acknowledgement, so that
+    several extensions together stay within the Code's limit unless a good reason is
+    recorded.
+    """
+    ctx = ctx or StepContext()
+    decided_on = decided_on or ctx.today
+    if letter is not None:
+        # The letter is how the resident is told, and it carries the Ombudsman's details (6.5).
+        told_resident_on = told_resident_on or decided_on
+        ombudsman_details_given = True
+    with db.write() as session:
+        complaint = _complaint_for_change(session, reference, expected_version)
+        stage = _current_stage(session, complaint)
+        rules = ctx.policy.for_stage(stage.stage)
+        checks = _Checks()
+        _must_be_open(checks, complaint, "extend")
+        if stage.acknowledged_on is None:
+            checks.add(None, f"acknowledge stage {stage.stage} before extending its response deadline")
+        if stage.responded_on is not None:
+            checks.add(None, f"stage {stage.stage} has already been answered")
+        checks.required("reason", reason, "the reason for the extension", rules.extension_provision)
+        checks.raise_if_any()
+        checks.a_date("decided_on", decided_on, "the date decided", ctx.today, (stage.acknowledged_on, "the acknowledgement"))
+        if told_resident_on is not None:
+            checks.a_date("told_resident_on", told_resident_on, "the date the resident was told", ctx.today, (decided_on, "the extension was decided"))
+        calendar = load_calendar(session)
+        current = _active_deadline(session, stage, "respond")
+        target = _target_response_deadline(session, stage)
+        assert current is not None and target is not None
+        beyond = 0
+        if not isinstance(new_due, date):
+            checks.add("new_due", f"the new due date must be a date, not {new_due!r}")
+        else:
+            moved = clocks.extension_clock(
+                calendar, ctx.policy, stage.stage, target=target.due_on, current=current.due_on, new_due=new_due
+            )
+            if not moved.after_current:
+                checks.add("new_due", f"the new due date must be after the current one ({current.due_on:%d/%m/%Y})")
+            if moved.not_working:
+                checks.add(
+                    "new_due",
+                    f"{new_due:%a %d/%m/%Y} is not a working day ({moved.not_working}); "
+                    f"the next one is {moved.next_working_day:%d/%m/%Y}",
+                )
+            beyond = moved.beyond_target
+            if not moved.allowed(rules, good_reason):
+                checks.add(
+                    "good_reason",
+                    f"this extension is {beyond} working days beyond the response deadline "
+                    f"({target.due_on:%d/%m/%Y}); past {rules.max_extension_days} the Code needs "
+                    f"a good reason, recorded (Code {rules.extension_provision})",
+                )
+        checks.raise_if_any()
+        extension = Extension(
+            stage_id=stage.id,
+            decided_on=decided_on,
+            previous_due=current.due_on,
+            new_due=new_due,
+            working_days_beyond_target=beyond,
+            reason=reason.strip(),
+            told_resident_on=told_resident_on,
+            ombudsman_details_given=ombudsman_details_given,
+            good_reason=good_reason.strip(),
+            decided_by=ctx.actor,
+        )
+        session.add(extension)
+        session.flush()
+        current.active = False
+        session.add(current)
+        assert moved.counted is not None  # after the current deadline, checked above
+        _new_deadline(session, calendar, complaint, stage, "respond", moved.counted, extension_id=extension.id)
+        sent = _letter(session, db, ctx, complaint, stage, "extend", letter, told_resident_on or decided_on)
+        _audit(
+            session,
+            ctx,
+            "extend",
+            complaint.id,
+            {
+                "stage": stage.stage,
+                "previous_due": current.due_on,
+                "new_due": new_due,
+                "working_days_beyond_target": beyond,
+                "reason": reason.strip(),
+                "told_resident_on": told_resident_on,
+                "ombudsman_details_given": ombudsman_details_given,
+                "good_reason": good_reason.strip(),
+                **sent,
+            },
+        )
+
+
+def respond(
+    db: Database,
+    reference: str,
+    *,
+    decision: str,
+    reasons: str,
+    remedy: str = "",
+    outstanding_actions: str = "",
+    responded_on: date | None = None,
+    letter: "str | letters.DraftOnly | letters.AsDrafted | None" = None,
+    expected_version: int | None = None,
+    ctx: StepContext | None = None,
+) -> None:
+    """Record the full response for the current stage (Code 6.9, 6.19)."""
+    ctx = ctx or StepContext()
+    responded_on = responded_on or ctx.today
+    with db.write() as session:
+        complaint = _complaint_for_change(session, reference, expected_version)
+        stage = _current_stage(session, complaint)
+        checks = _Checks()
+        _must_be_open(checks, complaint, "respond")
+        if stage.responded_on is not None:
+            checks.add(None, f"stage {stage.stage} was already answered on {stage.responded_on:%d/%m/%Y}")
+        elif stage.acknowledged_on is None:
+            checks.add(None, f"acknowledge stage {stage.stage} before responding to it (Code 6.2/6.11)")
+        checks.raise_if_any()
+        provision = "6.9" if stage.stage == 1 else "6.19"
+        if decision not in set(Decision):
+            checks.add("decision", f"choose a decision: {', '.join(d.label for d in Decision)} (Code {provision})")
+        checks.required("reasons", reasons, "the reasons for the decision", provision)
+        checks.a_date("responded_on", responded_on, "the response date", ctx.today, (stage.acknowledged_on, "the acknowledgement"))
+        checks.raise_if_any()
+        stage.responded_on = responded_on
+        session.add(stage)
+        session.add(
+            Response(
+                stage_id=stage.id,
+                responded_on=responded_on,
+                decision=decision,
+                reasons=reasons.strip(),
+                remedy=remedy.strip(),
+                outstanding_actions=outstanding_actions.strip(),
+                responded_by=ctx.actor,
+            )
+        )
+        deadline = _active_deadline(session, stage, "respond")
+        if deadline is not None:
+            deadline.met_on = responded_on
+            session.add(deadline)
+        sent = _letter(session, db, ctx, complaint, stage, "respond", letter, responded_on)
+        _audit(
+            session,
+            ctx,
+            "respond",
+            complaint.id,
+            {
+                "stage": stage.stage,
+                "responded_on": responded_on,
+                "decision": decision,
+                "reasons": reasons.strip(),
+                "remedy": remedy.strip(),
+                "outstanding_actions": outstanding_actions.strip(),
+                "due": deadline.due_on if deadline else None,
+                **sent,
+            },
+        )
+
+
+def _stage_one_people(session: Session, complaint: Complaint) -> set[str]:
+    """Everyone who considered stage 1: its handler now, anyone it was assigned to
+    before, and whoever recorded its response. None of them may take stage 2 (6.13)."""
+    stage_one = _stage(session, complaint, Stage.ONE)
+    people = {stage_one.handler} if stage_one else set()
+    for entry in session.exec(
+        select(AuditEntry).where(AuditEntry.complaint_id == complaint.id, AuditEntry.action.in_(["log", "assign"]))
+    ):
+        details = json.loads(entry.details_json)
+        if entry.action == "log":
+            people.add(details.get("handler", ""))
+        elif details.get("stage") == Stage.ONE:
+            people.add(details.get("from", ""))
+    if stage_one is not None:
+        response = session.exec(select(Response).where(Response.stage_id == stage_one.id)).first()
+        if response is not None:
+            people.add(response.responded_by)
+    return {p.strip().casefold() for p in people if p and p.strip()}
+
+
+def _check_stage_two_handler(checks: "_Checks", session: Session, complaint: Complaint, handler: str) -> None:
+    if handler and handler.strip().casefold() in _stage_one_people(session, complaint):
+        stage_one = _stage(session, complaint, Stage.ONE)
+        checks.add(
+            "handler",
+            f"stage 2 must be handled by someone other than the stage 1 handler "
+            f"({stage_one.handler if stage_one else 'stage 1'}); {handler.strip()} considered stage 1 (Code 6.13)",
+        )
+
+
+def escalate(
+    db: Database,
+    reference: str,
+    *,
+    requested_on: date,
+    handler: str,
+    reason: str = "",
+    expected_version: int | None = None,
+    ctx: StepContext | None = None,
+) -> date:
+    """Escalate to stage 2 at the resident's request (Code 6.10-6.13). Returns the
+    acknowledgement due date. A complaint closed after stage 1 is reopened."""
+    ctx = ctx or StepContext()
+    with db.write() as session:
+        complaint = _complaint_for_change(session, reference, expected_version)
+        checks = _Checks()
+        if complaint.status in (Status.REFUSED, Status.WITHDRAWN):
+            checks.add(None, f"cannot escalate: {complaint.reference} is {complaint.status}")
+        elif complaint.current_stage == Stage.TWO:
+            checks.add(None, "this complaint is already at stage 2: the Code allows no third stage (Code 5.3)")
+        checks.raise_if_any()
+        stage_one = _current_stage(session, complaint)
+        if stage_one.responded_on is None:
+            checks.add(None, "stage 1 has not been answered yet; escalate after the stage 1 response (Code 6.10)")
+            checks.raise_if_any()
+        checks.a_date("requested_on", requested_on, "the date escalation was requested", ctx.today, (stage_one.responded_on, "the stage 1 response"))
+        checks.required("handler", handler, "the stage 2 handler")
+        _check_stage_two_handler(checks, session, complaint, handler)
+        checks.raise_if_any()
+        calendar = load_calendar(session)
+        stage_two = StageRecord(
+            complaint_id=complaint.id,
+            stage=Stage.TWO,
+            opened_on=requested_on,
+            handler=handler.strip(),
+            escalation_reason=reason.strip(),
+        )
+        session.add(stage_two)
+        session.flush()
+        reopened = complaint.status == Status.CLOSED
+        complaint.current_stage = Stage.TWO
+        complaint.status = Status.OPEN
+        complaint.closed_on = None
+        ack = _start_stage_clocks(session, ctx, calendar, complaint, stage_two)
+        _audit(
+            session,
+            ctx,
+            "escalate",
+            complaint.id,
+            {
+                "requested_on": requested_on,
+                "handler": handler.strip(),
+                "reason": reason.strip(),
+                "reopened": reopened,
+                "acknowledge_due": ack.due_on,
+            },
+        )
+        return ack.due_on
+
+
+def _end_open_deadlines(session: Session, complaint: Complaint) -> None:
+    for deadline in _open_deadlines(session, complaint.id):
+        deadline.active = False
+        session.add(deadline)
+
+
+def refuse(
+    db: Database,
+    reference: str,
+    *,
+    exclusion_reason: str,
+    explanation: str,
+    refused_on: date | None = None,
+    ombudsman_right_explained: bool = False,
+    letter: "str | letters.DraftOnly | letters.AsDrafted | None" = None,
+    expected_version: int | None = None,
+    ctx: StepContext | None = None,
+) -> None:
+    """Decline to take the complaint on (Code 2.2-2.5): an individual decision with its
+    own reason and explanation, and the resident told they may take it to the Ombudsman."""
+    ctx = ctx or StepContext()
+    refused_on = refused_on or ctx.today
+    if letter is not None:
+        ombudsman_right_explained = True  # the letter says so; its text is checked for it (2.4)
+    with db.write() as session:
+        complaint = _complaint_for_change(session, reference, expected_version)
+        stage = _current_stage(session, complaint)
+        checks = _Checks()
+        _must_be_open(checks, complaint, "refuse")
+        if stage.responded_on is not None:
+            checks.add(None, f"stage {stage.stage} has already been answered; it can no longer be refused")
+        if exclusion_reason not in set(ExclusionReason):
+            checks.add("exclusion_reason", "choose one of the exclusion reasons the complaints policy sets out (Code 2.2)")
+        checks.required("explanation", explanation, "an explanation to the resident", "2.4")
+        if not ombudsman_right_explained:
+            checks.add(
+                "ombudsman_right_explained",
+                "the resident must be told they can take the refusal to the Ombudsman (Code 2.4)",
+            )
+        checks.a_date("refused_on", refused_on, "the refusal date", ctx.today, (stage.opened_on, "the stage began"))
+        checks.raise_if_any()
+        session.add(
+            Refusal(
+                complaint_id=complaint.id,
+                stage=stage.stage,
+                refused_on=refused_on,
+                exclusion_reason=exclusion_reason,
+                explanation=explanation.strip(),
+                ombudsman_right_explained=ombudsman_right_explained,
+                refused_by=ctx.actor,
+            )
+        )
+        complaint.status = Status.REFUSED
+        complaint.closed_on = refused_on
+        _end_open_deadlines(session, complaint)
+        sent = _letter(session, db, ctx, complaint, stage, "refuse", letter, refused_on)
+        _audit(
+            session,
+            ctx,
+            "refuse",
+            complaint.id,
+            {
+                "stage": stage.stage,
+                "refused_on": refused_on,
+                "exclusion_reason": exclusion_reason,
+                "explanation": explanation.strip(),
+                **sent,
+            },
+        )
+
+
+def withdraw(
+    db: Database,
+    reference: str,
+    *,
+    reason: str = "",
+    withdrawn_on: date | None = None,
+    letter: "str | letters.DraftOnly | letters.AsDrafted | None" = None,
+    expected_version: int | None = None,
+    ctx: StepContext | None = None,
+) -> None:
+    """Record that the resident withdrew the complaint."""
+    ctx = ctx or StepContext()
+    withdrawn_on = withdrawn_on or ctx.today
+    with db.write() as session:
+        complaint = _complaint_for_change(session, reference, expected_version)
+        stage = _current_stage(session, complaint)
+        checks = _Checks()
+        _must_be_open(checks, complaint, "withdraw")
+        checks.a_date("withdrawn_on", withdrawn_on, "the withdrawal date", ctx.today, (complaint.received_on, "the complaint was received"))
+        checks.raise_if_any()
+        session.add(
+            Withdrawal(
+                complaint_id=complaint.id,
+                stage=stage.stage,
+                withdrawn_on=withdrawn_on,
+                reason=reason.strip(),
+                recorded_by=ctx.actor,
+            )
+        )
+        complaint.status = Status.WITHDRAWN
+        complaint.closed_on = withdrawn_on
+        _end_open_deadlines(session, complaint)
+        sent = _letter(session, db, ctx, complaint, stage, "withdraw", letter, withdrawn_on)
+        _audit(
+            session, ctx, "withdraw", complaint.id,
+            {"stage": stage.stage, "withdrawn_on": withdrawn_on, "reason": reason.strip(), **sent},
+        )
+
+
+def close(
+    db: Database,
+    reference: str,
+    *,
+    closed_on: date | None = None,
+    expected_version: int | None = None,
+    ctx: StepContext | None = None,
+) -> None:
+    """Close a complaint whose current stage has been answered. Outstanding actions go
+    on being tracked after closure (Code 6.6, 7.3)."""
+    ctx = ctx or StepContext()
+    closed_on = closed_on or ctx.today
+    with db.write() as session:
+        complaint = _complaint_for_change(session, reference, expected_version)
+        stage = _current_stage(session, complaint)
+        checks = _Checks()
+        _must_be_open(checks, complaint, "close")
+        if stage.responded_on is None:
+            checks.add(
+                None,
+                f"stage {stage.stage} has not been answered; respond first, or record a refusal or withdrawal",
+            )
+        checks.raise_if_any()
+        checks.a_date("closed_on", closed_on, "the closing date", ctx.today, (stage.responded_on, "the response"))
+        checks.raise_if_any()
+        complaint.status = Status.CLOSED
+        complaint.closed_on = closed_on
+        _audit(session, ctx, "close", complaint.id, {"stage": stage.stage, "closed_on": closed_on})
+
+
+def assign_handler(
+    db: Database,
+    reference: str,
+    *,
+    handler: str,
+    expected_version: int | None = None,
+    ctx: StepContext | None = None,
+) -> None:
+    """Hand the current stage to another handler (still never stage 1's at stage 2, 6.13)."""
+    ctx = ctx or StepContext()
+    with db.write() as session:
+        complaint = _complaint_for_change(session, reference, expected_version)
+        stage = _current_stage(session, complaint)
+        checks = _Checks()
+        _must_be_open(checks, complaint, "reassign")
+        checks.required("handler", handler, "the handler")
+        if stage.stage == Stage.TWO:
+            _check_stage_two_handler(checks, session, complaint, handler)
+        checks.raise_if_any()
+        before = stage.handler
+        stage.handler = handler.strip()
+        session.add(stage)
+        _audit(
+            session, ctx, "assign", complaint.id,
+            {"stage": stage.stage, "from": before, "to": handler.strip(), "handler": handler.strip()},
+            before={"handler": before},
+        )
+
+
+def note_adjustments(
+    db: Database,
+    reference: str,
+    *,
+    adjustments: str,
+    expected_version: int | None = None,
+    ctx: StepContext | None = None,
+) -> None:
+    """Record the reasonable adjustments agreed for this complaint (Code 5.10): large
+    print, another language, an easy-read version... Letters show them to the handler."""
+    ctx = ctx or StepContext()
+    with db.write() as session:
+        complaint = _complaint_for_change(session, reference, expected_version)
+        before = complaint.adjustments
+        complaint.adjustments = (adjustments or "").strip()
+        _audit(
+            session, ctx, "note adjustments", complaint.id,
+            {"adjustments": complaint.adjustments}, before={"adjustments": before},
+        )
+
+
+# --- settings --------------------------------------------------------------------------
+
+
+def set_region(db: Database, region: str, ctx: StepContext | None = None) -> None:
+    """Choose the bank holidays the calendar uses. Existing due dates keep their days."""
+    ctx = ctx or StepContext()
+    try:
+        check_region(region)
+    except UnknownRegion as exc:
+        raise StepRefused(str(exc), "region") from None
+    with db.write() as session:
+        put_setting(session, REGION_KEY, region)
+        _audit(session, ctx, "set region", None, {"region": region})
+
+
+def set_landlord_name(db: Database, name: str, ctx: StepContext | None = None) -> None:
+    """The landlord's name, as letters, exports and reports show it."""
+    ctx = ctx or StepContext()
+    if not (name or "").strip():
+        raise StepRefused("the landlord's name is required", "name")
+    with db.write() as session:
+        put_setting(session, LANDLORD_NAME_KEY, name.strip())
+        _audit(session, ctx, "set landlord name", None, {"name": name.strip()})
+
+
+def add_closure_day(db: Database, day: date, note: str = "", ctx: StepContext | None = None) -> None:
+    """Add a day the office is shut. Due dates already fixed do not move (see recalculate)."""
+    ctx = ctx or StepContext()
+    if not isinstance(day, date):
+        raise StepRefused(f"a closure day must be a date, not {day!r}", "day")
+    with db.write() as session:
+        if session.get(ClosureDay, day) is not None:
+            raise StepRefused(f"{day:%d/%m/%Y} is already a closure day", "day")
+        session.add(ClosureDay(day=day, note=note.strip()))
+        _audit(session, ctx, "add closure day", None, {"day": day, "note": note.strip()})
+
+
+def remove_closure_day(db: Database, day: date, ctx: StepContext | None = None) -> None:
+    ctx = ctx or StepContext()
+    if not isinstance(day, date):
+        raise StepRefused(f"a closure day must be a date, not {day!r}", "day")
+    with db.write() as session:
+        row = session.get(ClosureDay, day)
+        if row is None:
+            raise StepRefused(f"{day:%d/%m/%Y} is not a closure day", "day")
+        session.delete(row)
+        _audit(session, ctx, "remove closure day", None, {"day": day})
+
+
+def recalculate_deadlines(
+    db: Database, reference: str, *, why: str, ctx: StepContext | None = None
+) -> list[tuple[str, date, date]]:
+    """Recount the open deadlines of one complaint on today's calendar and policy.
+
+    The only way a fixed due date moves: explicit, with a reason, and audited.
+    Returns (step, old due, new due) for each deadline that moved.
+    """
+    ctx = ctx or StepContext()
+    if not why.strip():
+        raise StepRefused("say why the deadlines are being recalculated", "why")
+    moved: list[tuple[str, date, date]] = []
+    with db.write() as session:
+        complaint = _complaint_for_change(session, reference, None)
+        calendar = load_calendar(session)
+        # Acknowledgement deadlines first: a provisional response deadline is counted from
+        # its stage's acknowledgement deadline, so it must follow that one when it moves.
+        ack_due: dict[int, date] = {}
+        open_now = sorted(_open_deadlines(session, complaint.id), key=lambda d: (d.step != "acknowledge", d.id))
+        for deadline in open_now:
+            if deadline.extension_id is not None:
+                continue  # an agreed extension is a date told to the resident: it stays
+            start = deadline.clock_start
+            if deadline.provisional and deadline.stage_id in ack_due:
+                start = ack_due[deadline.stage_id]
+            counted = calendar.explain_add(start, deadline.working_days)
+            if deadline.step == "acknowledge":
+                ack_due[deadline.stage_id] = counted.due
+            if counted.due != deadline.due_on:
+                moved.append((deadline.step, deadline.due_on, counted.due))
+                deadline.clock_start = start
+                deadline.due_on = counted.due
+                deadline.skipped_json = json.dumps([s.to_json() for s in counted.skipped])
+                deadline.region = calendar.region
+                session.add(deadline)
+        _audit(
+            session,
+            ctx,
+            "recalculate deadlines",
+            complaint.id,
+            {"why": why.strip(), "moved": [[s, a.isoformat(), b.isoformat()] for s, a, b in moved]},
+        )
+    return moved
+
+
+
+
+# --- shared with the use-cases around the complaint (residents, remedies, Ombudsman...) --
+
+Checks = _Checks
+audit = _audit
+complaint_for_change = _complaint_for_change
+
+
+def record_for_change(session: Session, model, record_id: int, expected_version: int | None, label: str):
+    """A versioned record to change, or NotFound / StaleRecord; its version moves on."""
+    record = session.get(model, record_id)
+    if record is None:
+        raise NotFound(f"no {label} with id {record_id}")
+    if expected_version is not None and getattr(record, "version", expected_version) != expected_version:
+        stale = StaleRecord(f"this {label} was changed by someone else since you opened it")
+        stale.current_version = record.version
+        raise stale
+    if hasattr(record, "version"):
+        record.version += 1
+    session.add(record)
+    return record
