@@ -23,7 +23,7 @@ from chc_tui.domain import NotFound
 from chc_tui.open_file import AttachmentUnavailable  # raised here; Textual-free for the screens
 from chc_tui.usecases import _audit, _Checks, _complaint_for_change
 from store.engine import Database
-from store.models import Attachment, Complaint, Correspondence
+from store.models import Attachment, Complaint, Correspondence, saved_id
 from store.sharing import make_folder, settle
 
 KINDS = ("letter", "call", "email", "meeting", "note")
@@ -194,7 +194,7 @@ def record_correspondence(
         _check_values(checks, ctx, complaint, **values)
         checks.raise_if_any()
         item = Correspondence(
-            complaint_id=complaint.id,
+            complaint_id=saved_id(complaint),
             happened_on=happened_on,
             kind=kind,
             direction=direction,
@@ -208,7 +208,7 @@ def record_correspondence(
         for copy in stored:
             session.add(
                 Attachment(
-                    correspondence_id=item.id,
+                    correspondence_id=saved_id(item),
                     original_name=copy.original_name,
                     stored_name=copy.stored_name,
                     sha256=copy.sha256,
@@ -232,7 +232,7 @@ def record_correspondence(
                 "files": ", ".join(f"{c.original_name} ({c.sha256[:12]})" for c in stored),
             },
         )
-        return item.id
+        return saved_id(item)
 
 
 def attachment_file(db_path: Path, attachment: Attachment) -> Path:

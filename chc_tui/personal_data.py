@@ -111,7 +111,7 @@ def find_residents(session: Session, text: str) -> list[Resident]:
     words = str(text).strip()
     if not words:
         raise StepRefused("say part of the resident's name to look for", "text")
-    query = select(Resident).where(Resident.name.icontains(words, autoescape=True)).order_by(Resident.id)  # type: ignore[attr-defined]
+    query = select(Resident).where(Resident.name.icontains(words, autoescape=True)).order_by(Resident.id)
     return list(session.exec(query))
 
 
@@ -180,7 +180,7 @@ def anonymise_resident(db: Database, resident_id: int, *, attachments_dir: Path 
             conn.exec_driver_sql("PRAGMA secure_delete = ON")
         owned = personal.owned_ids(conn, resident_id)
         files = list(conn.execute(
-            select(Attachment.stored_name).where(Attachment.id.in_(owned.get("attachment", [])))  # type: ignore[attr-defined]
+            select(Attachment.stored_name).where(Attachment.id.in_(owned.get("attachment", [])))
         ).scalars())
         for table in reversed(personal.tables()):  # children before their parents
             if table.name in owned:

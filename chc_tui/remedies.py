@@ -13,7 +13,7 @@ from chc_tui.context import StepContext
 from chc_tui.domain import Problem, StepRefused
 from chc_tui.usecases import Checks, audit, complaint_for_change, record_for_change
 from store.engine import Database
-from store.models import Action, Remedy
+from store.models import Action, Remedy, saved_id
 
 
 class RemedyKind(StrEnum):
@@ -127,7 +127,7 @@ def offer_remedy(
         if complaint.received_on > offered_on:
             raise StepRefused(Problem("offered_on", f"the complaint was received on {complaint.received_on:%d/%m/%Y}"))
         row = Remedy(
-            complaint_id=complaint.id, stage=complaint.current_stage, kind=kind, description=description.strip(),
+            complaint_id=saved_id(complaint), stage=complaint.current_stage, kind=kind, description=description.strip(),
             amount_pence=pence, parts_json=json.dumps(part_rows), due_on=due_on, offered_on=offered_on,
             recorded_by=ctx.actor,
         )
@@ -136,7 +136,7 @@ def offer_remedy(
         audit(session, ctx, "offer remedy", complaint.id,
               {"remedy": row.id, "kind": kind, "description": row.description, "amount": pounds(pence),
                "offered_on": offered_on, "due_on": due_on})
-        return row.id
+        return saved_id(row)
 
 
 REMEDY_OUTCOMES = ("accepted", "declined", "done")
@@ -186,13 +186,13 @@ def add_action(
     checks.raise_if_any()
     with db.write() as session:
         complaint = complaint_for_change(session, reference, expected_version)
-        row = Action(complaint_id=complaint.id, stage=complaint.current_stage, description=description.strip(),
+        row = Action(complaint_id=saved_id(complaint), stage=complaint.current_stage, description=description.strip(),
                      owner=owner.strip(), due_on=due_on, recorded_by=ctx.actor)
         session.add(row)
         session.flush()
         audit(session, ctx, "add action", complaint.id,
               {"action": row.id, "description": row.description, "owner": row.owner, "due_on": due_on})
-        return row.id
+        return saved_id(row)
 
 
 def update_action(

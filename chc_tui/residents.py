@@ -17,7 +17,7 @@ from chc_tui.context import StepContext
 from chc_tui.domain import NotFound
 from chc_tui.usecases import Checks, audit, record_for_change
 from store.engine import Database
-from store.models import Adjustment, Complaint, Representative, Resident, Restriction, Vulnerability
+from store.models import Adjustment, Complaint, Representative, Resident, Restriction, Vulnerability, saved_id
 
 # How a resident prefers to be contacted (their preference, not how a complaint came in).
 CONTACT_CHANNELS = ("letter", "email", "phone", "text message", "in person")
@@ -99,7 +99,7 @@ def record_vulnerability(
         session.add(row)
         session.flush()
         _audit(session, ctx, "record vulnerability", resident_id, {"description": row.description, "disclosed_on": disclosed_on})
-        return row.id
+        return saved_id(row)
 
 
 def end_vulnerability(
@@ -141,7 +141,7 @@ def agree_adjustment(
         session.flush()
         _audit(session, ctx, "agree adjustment", resident_id,
                {"description": row.description, "agreed_on": agreed_on, "review_on": review_on})
-        return row.id
+        return saved_id(row)
 
 
 def _review(
@@ -201,7 +201,7 @@ def add_representative(
         session.flush()
         _audit(session, ctx, "add representative", resident_id,
                {"name": row.name, "relationship": row.relationship, "authority_confirmed_on": authority_confirmed_on})
-        return row.id
+        return saved_id(row)
 
 
 def confirm_representative(
@@ -264,7 +264,7 @@ def impose_restriction(
         _audit(session, ctx, "impose restriction", resident_id,
                {"restriction": row.restriction, "reasons": row.reasons, "decided_by": row.decided_by,
                 "decided_on": decided_on, "review_on": review_on})
-        return row.id
+        return saved_id(row)
 
 
 def review_restriction(

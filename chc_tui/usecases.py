@@ -42,6 +42,7 @@ from store.models import (
     Response,
     StageRecord,
     Withdrawal,
+    saved_id,
 )
 
 
@@ -120,12 +121,11 @@ def _complaint_for_change(
     if complaint is None:
         raise NotFound(f"no complaint with reference {reference!r}")
     if expected_version is not None and complaint.version != expected_version:
-        stale = StaleRecord(
+        raise StaleRecord(
             f"{reference} was changed by someone else since you opened it "
-            f"(version {expected_version} -> {complaint.version}); reload it and try again"
+            f"(version {expected_version} -> {complaint.version}); reload it and try again",
+            current_version=complaint.version,  # a form may let its handler save over it, knowingly
         )
-        stale.current_version = complaint.version  # a form may let its handler save over it, knowingly
-        raise stale
     complaint.version += 1
     session.add(complaint)
     return complaint
@@ -181,8 +181,8 @@ def _new_deadline(
     extension_id: int | None = None,
 ) -> Deadline:
     deadline = Deadline(
-        complaint_id=complaint.id,
-        stage_id=stage.id,
+        complaint_id=saved_id(complaint),
+        stage_id=saved_id(stage),
         step=step,
         clock_start=counted.start,
         working_days=counted.working_days,
@@ -216,7 +216,7 @@ def _latest_definition(session: Session, stage: StageRecord) -> Definition | Non
     return session.exec(
         select(Definition)
         .where(Definition.stage_id == stage.id)
-        .order_by(Definition.id.desc())  # type: ignore[union-attr]
+        .order_by(Definition.id.desc())
     ).first()
 
 
@@ -338,7 +338,7 @@ def log_complaint(
                 raise StepRefused(f"no resident with id {resident_id}", "resident_name")
         complaint = Complaint(
             reference=reference or _next_reference(session, received_on),
-            resident_id=resident.id,
+            resident_id=saved_id(resident),
             representative_name=representative_name.strip(),
             representative_relationship=representative_relationship.strip(),
             received_on=received_on,
@@ -351,7 +351,7 @@ def log_complaint(
         session.add(complaint)
         session.flush()
         stage = StageRecord(
-            complaint_id=complaint.id, stage=Stage.ONE, opened_on=received_on, handler=handler
+            complaint_id=saved_id(complaint), stage=Stage.ONE, opened_on=received_on, handler=handler
         )
         session.add(stage)
         session.flush()
@@ -411,7 +411,7 @@ def define(
         previous = _latest_definition(session, stage)
         session.add(
             Definition(
-                stage_id=stage.id,
+                stage_id=saved_id(stage),
                 understanding=understanding.strip(),
                 outcomes_sought=outcomes_sought.strip(),
                 responsible_aspects=responsible_aspects.strip(),
@@ -516,7 +516,7 @@ def _target_response_deadline(session: Session, stage: StageRecord) -> Deadline 
             Deadline.provisional == False,  # noqa: E712
             Deadline.extension_id == None,  # noqa: E711
         )
-        .order_by(Deadline.id)  # type: ignore[arg-type]
+        .order_by(Deadline.id)
     ).first()
 
 
@@ -588,7 +588,7 @@ def extend(
                 )
         checks.raise_if_any()
         extension = Extension(
-            stage_id=stage.id,
+            stage_id=saved_id(stage),
             decided_on=decided_on,
             previous_due=current.due_on,
             new_due=new_due,
@@ -662,7 +662,7 @@ def respond(
         session.add(stage)
         session.add(
             Response(
-                stage_id=stage.id,
+                stage_id=saved_id(stage),
                 responded_on=responded_on,
                 decision=decision,
                 reasons=reasons.strip(),
@@ -755,7 +755,7 @@ def escalate(
         checks.raise_if_any()
         calendar = load_calendar(session)
         stage_two = StageRecord(
-            complaint_id=complaint.id,
+            complaint_id=saved_id(complaint),
             stage=Stage.TWO,
             opened_on=requested_on,
             handler=handler.strip(),
@@ -827,7 +827,7 @@ def refuse(
         checks.raise_if_any()
         session.add(
             Refusal(
-                complaint_id=complaint.id,
+                complaint_id=saved_id(complaint),
                 stage=stage.stage,
                 refused_on=refused_on,
                 exclusion_reason=exclusion_reason,
@@ -877,7 +877,7 @@ def withdraw(
         checks.raise_if_any()
         session.add(
             Withdrawal(
-                complaint_id=complaint.id,
+                complaint_id=saved_id(complaint),
                 stage=stage.stage,
                 withdrawn_on=withdrawn_on,
                 reason=reason.strip(),
@@ -1083,9 +1083,8 @@ def record_for_change(session: Session, model, record_id: int, expected_version:
     if record is None:
         raise NotFound(f"no {label} with id {record_id}")
     if expected_version is not None and getattr(record, "version", expected_version) != expected_version:
-        stale = StaleRecord(f"this {label} was changed by someone else since you opened it")
-        stale.current_version = record.version
-        raise stale
+        raise StaleRecord(f"this {label} was changed by someone else since you opened it",
+                          current_version=record.version)
     if hasattr(record, "version"):
         record.version += 1
     session.add(record)

@@ -10,6 +10,7 @@ from datetime import date, datetime
 from sqlalchemy import or_
 from sqlmodel import Session, select
 
+from store.columns import select_row
 from store.engine import plain_rows
 from store.models import (
     AssessmentAnswer,
@@ -130,7 +131,7 @@ def stage_facts(session: Session, start: date, end: date) -> list[StageFacts]:
     # whole complaints carry the residents' words, which nothing here needs.
     rows = list(
         plain_rows(session,
-            select(
+            select_row(
                 StageRecord.id, StageRecord.stage, StageRecord.opened_on, StageRecord.handler,
                 StageRecord.acknowledged_on, StageRecord.responded_on,
                 Complaint.id.label("complaint_id"), Complaint.reference, Complaint.status,
@@ -138,8 +139,8 @@ def stage_facts(session: Session, start: date, end: date) -> list[StageFacts]:
             .join(Complaint, Complaint.id == StageRecord.complaint_id)
             .where(
                 or_(
-                    StageRecord.opened_on.between(start, end),  # type: ignore[attr-defined]
-                    StageRecord.responded_on.between(start, end),  # type: ignore[union-attr]
+                    StageRecord.opened_on.between(start, end),
+                    StageRecord.responded_on.between(start, end),
                 )
             )
             .order_by(StageRecord.opened_on, StageRecord.id)
@@ -153,32 +154,32 @@ def stage_facts(session: Session, start: date, end: date) -> list[StageFacts]:
 
     deadlines: dict[int, list] = {}
     for d in plain_rows(session,
-        select(Deadline.stage_id, Deadline.step, Deadline.provisional, Deadline.extension_id, Deadline.due_on,
+        select_row(Deadline.stage_id, Deadline.step, Deadline.provisional, Deadline.extension_id, Deadline.due_on,
                Deadline.active)
-        .where(Deadline.stage_id.in_(stage_ids))  # type: ignore[attr-defined]
+        .where(Deadline.stage_id.in_(stage_ids))
         .order_by(Deadline.id)
     ):
         deadlines.setdefault(d.stage_id, []).append(d)
-    defined = set(session.exec(select(Definition.stage_id).where(Definition.stage_id.in_(stage_ids))))  # type: ignore[attr-defined]
+    defined = set(session.exec(select(Definition.stage_id).where(Definition.stage_id.in_(stage_ids))))
     responses = {
         r.stage_id: r
-        for r in plain_rows(session, select(Response.stage_id, Response.responded_by).where(Response.stage_id.in_(stage_ids)))  # type: ignore[attr-defined]
+        for r in plain_rows(session, select(Response.stage_id, Response.responded_by).where(Response.stage_id.in_(stage_ids)))
     }
     extensions: dict[int, list] = {}
     for e in plain_rows(session,
-        select(Extension.stage_id, Extension.decided_on, Extension.working_days_beyond_target, Extension.good_reason,
+        select_row(Extension.stage_id, Extension.decided_on, Extension.working_days_beyond_target, Extension.good_reason,
                Extension.told_resident_on, Extension.ombudsman_details_given)
-        .where(Extension.stage_id.in_(stage_ids))  # type: ignore[attr-defined]
+        .where(Extension.stage_id.in_(stage_ids))
         .order_by(Extension.id)
     ):
         extensions.setdefault(e.stage_id, []).append(e)
     refused = {
         tuple(r)
-        for r in session.exec(select(Refusal.complaint_id, Refusal.stage).where(Refusal.complaint_id.in_(complaint_ids)))  # type: ignore[attr-defined]
+        for r in session.exec(select(Refusal.complaint_id, Refusal.stage).where(Refusal.complaint_id.in_(complaint_ids)))
     }
     withdrawn = {
         tuple(w)
-        for w in session.exec(select(Withdrawal.complaint_id, Withdrawal.stage).where(Withdrawal.complaint_id.in_(complaint_ids)))  # type: ignore[attr-defined]
+        for w in session.exec(select(Withdrawal.complaint_id, Withdrawal.stage).where(Withdrawal.complaint_id.in_(complaint_ids)))
     }
     stage_one_people = _stage_one_people(session, [r.complaint_id for r in rows if r.stage == 2])
 
@@ -237,15 +238,15 @@ def _stage_one_people(session: Session, complaint_ids: list[int]) -> dict[int, f
     for stage, response in session.exec(
         select(StageRecord, Response)
         .join(Response, Response.stage_id == StageRecord.id, isouter=True)
-        .where(StageRecord.complaint_id.in_(complaint_ids), StageRecord.stage == 1)  # type: ignore[attr-defined]
+        .where(StageRecord.complaint_id.in_(complaint_ids), StageRecord.stage == 1)
     ):
         people[stage.complaint_id].add(stage.handler)
         if response is not None:
             people[stage.complaint_id].add(response.responded_by)
     for entry in session.exec(
         select(AuditEntry).where(
-            AuditEntry.complaint_id.in_(complaint_ids),  # type: ignore[union-attr]
-            AuditEntry.action.in_(["log", "assign"]),  # type: ignore[attr-defined]
+            AuditEntry.complaint_id.in_(complaint_ids),
+            AuditEntry.action.in_(["log", "assign"]),
         )
     ):
         details = json.loads(entry.details_json)
@@ -265,7 +266,7 @@ def extension_facts(session: Session, start: date, end: date) -> list[ExtensionF
         select(Extension, StageRecord, Complaint)
         .join(StageRecord, StageRecord.id == Extension.stage_id)
         .join(Complaint, Complaint.id == StageRecord.complaint_id)
-        .where(Extension.decided_on.between(start, end))  # type: ignore[attr-defined]
+        .where(Extension.decided_on.between(start, end))
         .order_by(Extension.decided_on, Extension.id)
     )
     return [
@@ -287,7 +288,7 @@ def refusal_facts(session: Session, start: date, end: date) -> list[RefusalFacts
     rows = session.exec(
         select(Refusal, Complaint)
         .join(Complaint, Complaint.id == Refusal.complaint_id)
-        .where(Refusal.refused_on.between(start, end))  # type: ignore[attr-defined]
+        .where(Refusal.refused_on.between(start, end))
         .order_by(Refusal.refused_on, Refusal.id)
     )
     return [

@@ -9,6 +9,7 @@ from datetime import date, datetime
 from sqlalchemy import and_, exists, or_, union_all
 from sqlmodel import Session, select
 
+from store.columns import select_row
 from store.rows import ComplaintRow
 from store.models import (
     AuditEntry,
@@ -38,7 +39,7 @@ def _list_select(*, due_only: bool = False):
         Deadline.provisional == False,  # noqa: E712
     )
     query = (
-        select(
+        select_row(
             Complaint.id,
             Complaint.reference,
             Resident.name,
@@ -334,7 +335,7 @@ def _correspondence(session: Session, complaint_id: int) -> list[CorrespondenceV
     if items:
         for attachment in session.exec(
             select(Attachment)
-            .where(Attachment.correspondence_id.in_([c.id for c in items]))  # type: ignore[union-attr]
+            .where(Attachment.correspondence_id.in_([c.id for c in items]))
             .order_by(Attachment.id)
         ):
             files.setdefault(attachment.correspondence_id, []).append(attachment)

@@ -12,6 +12,7 @@ from sqlalchemy import and_, or_
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, func, select
 
+from store.columns import select_row
 from store.engine import plain_rows
 from store.models import (
     AssessmentAnswer,
@@ -110,7 +111,7 @@ def report_stages(session: Session, window_start: date, year_end: date) -> list[
         ),
     )
     query = (
-        select(
+        select_row(
             StageRecord.id,
             Complaint.reference,
             Complaint.category,
@@ -170,7 +171,7 @@ def report_stages(session: Session, window_start: date, year_end: date) -> list[
     )
     extensions: dict[int, list[ExtensionFacts]] = {}
     extension_rows = plain_rows(session,
-        select(
+        select_row(
             Extension.stage_id,
             Extension.decided_on,
             Extension.previous_due,
