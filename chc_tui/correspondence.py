@@ -14,7 +14,7 @@ import tempfile
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import Iterable
+from typing import Any, Iterable
 
 from sqlmodel import select
 
@@ -99,8 +99,8 @@ def store_file(source: Path, folder: Path) -> StoredFile:
     return StoredFile(Path(source).name, stored_name, sha, size)
 
 
-def _check_files(checks: _Checks, files: Iterable[Path]) -> list[Path]:
-    paths = []
+def _check_files(checks: _Checks, files: Iterable[Path | str]) -> list[Path]:
+    paths: list[Path] = []
     for raw in files:
         path = Path(raw).expanduser()
         if not path.exists():
@@ -178,7 +178,7 @@ def record_correspondence(
         complaint = session.exec(select(Complaint).where(Complaint.reference == reference)).first()
     if complaint is None:
         raise NotFound(f"no complaint with reference {reference!r}")
-    values = dict(happened_on=happened_on, kind=kind, direction=direction, party=party, summary=summary)
+    values: dict[str, Any] = dict(happened_on=happened_on, kind=kind, direction=direction, party=party, summary=summary)
     _check_values(checks, ctx, complaint, **values)
     sources = _check_files(checks, files)
     checks.raise_if_any()

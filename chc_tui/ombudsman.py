@@ -92,6 +92,7 @@ def add_request(
     elif isinstance(received_on, date) and due_on < received_on:
         checks.add("due_on", "it cannot be due before it was received")
     checks.raise_if_any()
+    assert due_on is not None  # refused above
     with db.write() as session:
         case = _case(session, case_id)
         checks = Checks()
@@ -163,6 +164,7 @@ def add_order(
     if due_on is None:
         checks.add("due_on", "the date it must be complied with by is required")
     checks.raise_if_any()
+    assert due_on is not None  # refused above
     with db.write() as session:
         case = _case(session, case_id)
         if finding_id is not None:
@@ -186,7 +188,7 @@ def comply_order(
     ctx = ctx or StepContext()
     with db.write() as session:
         row = record_for_change(session, OmbudsmanOrder, order_id, expected_version, "Ombudsman order")
-        case = session.get(OmbudsmanCase, row.case_id)
+        case = session.get_one(OmbudsmanCase, row.case_id)  # the order's case: a foreign key
         checks = Checks()
         if row.complied_on is not None:
             checks.add(None, f"this {row.kind} was complied with on {row.complied_on:%d/%m/%Y}")

@@ -184,6 +184,7 @@ def add_action(
     elif due_on < ctx.today:
         checks.add("due_on", f"a new action cannot already be overdue (today is {ctx.today:%d/%m/%Y})")
     checks.raise_if_any()
+    assert due_on is not None  # refused above
     with db.write() as session:
         complaint = complaint_for_change(session, reference, expected_version)
         row = Action(complaint_id=saved_id(complaint), stage=complaint.current_stage, description=description.strip(),

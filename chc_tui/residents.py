@@ -133,6 +133,7 @@ def agree_adjustment(
     checks.a_date("agreed_on", agreed_on, "the date agreed", ctx.today)
     _review_after(checks, "review_on", review_on, agreed_on, "the date agreed", "5.10")
     checks.raise_if_any()
+    assert review_on is not None  # refused above
     with db.write() as session:
         _resident(session, resident_id)
         row = Adjustment(resident_id=resident_id, description=description.strip(), agreed_on=agreed_on,
@@ -254,6 +255,7 @@ def impose_restriction(
     checks.a_date("decided_on", decided_on, "the date decided", ctx.today)
     _review_after(checks, "review_on", review_on, decided_on, "the decision", "5.14")
     checks.raise_if_any()
+    assert review_on is not None  # refused above
     with db.write() as session:
         _resident(session, resident_id)
         row = Restriction(resident_id=resident_id, restriction=restriction.strip(), reasons=reasons.strip(),

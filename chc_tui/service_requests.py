@@ -55,7 +55,7 @@ def _request(session: Session, reference: str, expected_version: int | None) -> 
     found = session.exec(select(ServiceRequest).where(ServiceRequest.reference == reference)).first()
     if found is None:
         raise NotFound(f"no service request with reference {reference!r}")
-    return record_for_change(session, ServiceRequest, found.id, expected_version, "service request")
+    return record_for_change(session, ServiceRequest, saved_id(found), expected_version, "service request")
 
 
 def log_service_request(
@@ -79,6 +79,7 @@ def log_service_request(
         checks.required("resident_name", resident_name, "the resident's name")
     checks.raise_if_any()
     with db.write() as session:
+        resident: Resident | None
         if resident_id is None:
             resident = Resident(name=resident_name.strip(), address=resident_address.strip())
             session.add(resident)

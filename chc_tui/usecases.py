@@ -253,6 +253,7 @@ def _letter(
         session, db_path=db.path, complaint=complaint, stage=stage, step=step,
         letter=letter, letter_date=letter_date, actor=ctx.actor,
     )
+    assert stored is not None  # draft_or_send stores the letter it was given
     return {"letter_id": stored.id, "letter_sha256": stored.sha256, "letter_edited": stored.edited}
 
 
@@ -322,6 +323,7 @@ def log_complaint(
         if reference and _reference_taken(session, reference):
             raise StepRefused(f"the reference {reference} is already used by another complaint", "reference")
         calendar = load_calendar(session)
+        resident: Resident | None
         if resident_id is None:
             resident = Resident(
                 name=resident_name.strip(),
@@ -558,6 +560,7 @@ def extend(
             checks.add(None, f"stage {stage.stage} has already been answered")
         checks.required("reason", reason, "the reason for the extension", rules.extension_provision)
         checks.raise_if_any()
+        assert stage.acknowledged_on is not None  # refused above
         checks.a_date("decided_on", decided_on, "the date decided", ctx.today, (stage.acknowledged_on, "the acknowledgement"))
         if told_resident_on is not None:
             checks.a_date("told_resident_on", told_resident_on, "the date the resident was told", ctx.today, (decided_on, "the extension was decided"))
@@ -656,6 +659,7 @@ def respond(
         if decision not in set(Decision):
             checks.add("decision", f"choose a decision: {', '.join(d.label for d in Decision)} (Code {provision})")
         checks.required("reasons", reasons, "the reasons for the decision", provision)
+        assert stage.acknowledged_on is not None  # refused above
         checks.a_date("responded_on", responded_on, "the response date", ctx.today, (stage.acknowledged_on, "the acknowledgement"))
         checks.raise_if_any()
         stage.responded_on = responded_on
@@ -749,6 +753,7 @@ def escalate(
         if stage_one.responded_on is None:
             checks.add(None, "stage 1 has not been answered yet; escalate after the stage 1 response (Code 6.10)")
             checks.raise_if_any()
+        assert stage_one.responded_on is not None  # refused above
         checks.a_date("requested_on", requested_on, "the date escalation was requested", ctx.today, (stage_one.responded_on, "the stage 1 response"))
         checks.required("handler", handler, "the stage 2 handler")
         _check_stage_two_handler(checks, session, complaint, handler)
@@ -785,7 +790,7 @@ def escalate(
 
 
 def _end_open_deadlines(session: Session, complaint: Complaint) -> None:
-    for deadline in _open_deadlines(session, complaint.id):
+    for deadline in _open_deadlines(session, saved_id(complaint)):
         deadline.active = False
         session.add(deadline)
 
@@ -917,6 +922,7 @@ def close(
                 f"stage {stage.stage} has not been answered; respond first, or record a refusal or withdrawal",
             )
         checks.raise_if_any()
+        assert stage.responded_on is not None  # refused above
         checks.a_date("closed_on", closed_on, "the closing date", ctx.today, (stage.responded_on, "the response"))
         checks.raise_if_any()
         complaint.status = Status.CLOSED
@@ -1041,7 +1047,7 @@ def recalculate_deadlines(
         # Acknowledgement deadlines first: a provisional response deadline is counted from
         # its stage's acknowledgement deadline, so it must follow that one when it moves.
         ack_due: dict[int, date] = {}
-        open_now = sorted(_open_deadlines(session, complaint.id), key=lambda d: (d.step != "acknowledge", d.id))
+        open_now = sorted(_open_deadlines(session, saved_id(complaint)), key=lambda d: (d.step != "acknowledge", d.id))
         for deadline in open_now:
             if deadline.extension_id is not None:
                 continue  # an agreed extension is a date told to the resident: it stays

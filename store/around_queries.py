@@ -26,6 +26,7 @@ from store.models import (
     Restriction,
     ServiceRequest,
     Vulnerability,
+    saved_id,
 )
 
 
@@ -128,7 +129,7 @@ def _lesson_views(session: Session, lessons: list[Lesson]) -> list[LessonView]:
         .order_by(Complaint.reference)
     ):
         links.setdefault(lesson_id, []).append(reference)
-    return [LessonView(row, links.get(row.id, [])) for row in lessons]
+    return [LessonView(row, links.get(saved_id(row), [])) for row in lessons]
 
 
 def around_complaint(session: Session, complaint: Complaint) -> AroundComplaint:
@@ -146,7 +147,7 @@ def around_complaint(session: Session, complaint: Complaint) -> AroundComplaint:
         select(Complaint.reference).where(Complaint.related_to_id == complaint.id).order_by(Complaint.id)
     ))
     return AroundComplaint(
-        remedies=rows(Remedy), actions=rows(Action), cases=ombudsman_cases(session, complaint.id),
+        remedies=rows(Remedy), actions=rows(Action), cases=ombudsman_cases(session, saved_id(complaint)),
         lessons=_lesson_views(session, lessons), related_to=related_to, raised_here=raised_here,
         service_requests=rows(ServiceRequest),
     )

@@ -390,7 +390,11 @@ def resident_records_for_year(
     )
 
 
-HELD = {
+HeldModel = (
+    type[ServiceRequest] | type[Remedy] | type[Lesson] | type[Adjustment] | type[Vulnerability]
+    | type[Representative] | type[Restriction]
+)
+HELD: dict[str, HeldModel] = {
     "service_request": ServiceRequest,
     "remedy": Remedy,
     "lesson": Lesson,

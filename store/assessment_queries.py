@@ -250,6 +250,7 @@ def _stage_one_people(session: Session, complaint_ids: list[int]) -> dict[int, f
         )
     ):
         details = json.loads(entry.details_json)
+        assert entry.complaint_id is not None  # the query asked for these complaints' entries
         if entry.action == "log":
             people[entry.complaint_id].add(details.get("handler", ""))
         elif details.get("stage") == 1:
