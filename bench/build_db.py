@@ -55,7 +55,7 @@ from sqlalchemy import create_engine, event  # noqa: E402
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))  # bench/ is not a package
 from build_around import around_rows  # noqa: E402
-from chc_tui import demo  # noqa: E402  (the demo's people, issues and wording)
+from chc_tui import demo, financial_year  # noqa: E402  (the demo's people, issues and wording)
 from chc_tui.calendar import DEFAULT_REGION, WorkingCalendar  # noqa: E402
 from chc_tui.domain import ExclusionReason  # noqa: E402
 from chc_tui.policy import CODE_2024  # noqa: E402
@@ -775,10 +775,6 @@ def _insert(conn, table, rows: list[dict]) -> None:
         conn.execute(statement, rows[i : i + CHUNK])
 
 
-def _financial_year(day: date) -> int:
-    return day.year if day.month >= 4 else day.year - 1
-
-
 def build(
     path: Path | str,
     complaints: int = DEFAULT_COMPLAINTS,
@@ -822,7 +818,7 @@ def build(
     # Settings, closure days and the self-assessment answers of the last full years.
     settings = [dict(key="region", value=json.dumps(region)),
                 dict(key="landlord_name", value=json.dumps("Northbridge Homes"))]
-    first_year, last_year = _financial_year(oldest), _financial_year(today)
+    first_year, last_year = financial_year.year_of(oldest), financial_year.year_of(today)
     for year in range(first_year, last_year + 1):
         settings.append(dict(key=f"homes_owned:{year}", value=json.dumps(HOMES_OWNED)))
     closure_rows = [dict(day=d, note=note) for d, note in sorted(closures.items())]
@@ -897,9 +893,9 @@ def build(
 
     by_year: dict[int, int] = {}
     for c in player.complaints:
-        y = _financial_year(c["received_on"])
+        y = financial_year.year_of(c["received_on"])
         by_year[y] = by_year.get(y, 0) + 1
-    complete = {y: n for y, n in by_year.items() if y < _financial_year(today)} or by_year
+    complete = {y: n for y, n in by_year.items() if y < financial_year.year_of(today)} or by_year
     busiest = max(complete, key=lambda y: (complete[y], y))
     open_count = sum(1 for c in player.complaints if c["status"] == "open")
     stage_of = {s["id"]: s for s in player.stages}

@@ -352,6 +352,7 @@ def _evidence_hook(services, year: int) -> Callable[[], object] | None:
 
 
 def measure_in_process(db: Path, *, reps: int, report_runs: int, log) -> tuple[list[Figure], dict]:
+    from chc_tui import financial_year
     from chc_tui.services import Services
 
     services = Services.open(db)
@@ -389,7 +390,7 @@ def measure_in_process(db: Path, *, reps: int, report_runs: int, log) -> tuple[l
 
     year, received = _busiest_year(services)
     facts["busiest_year"], facts["busiest_year_complaints"] = year, received
-    label = f"{year}/{(year + 1) % 100:02d}"
+    label = financial_year.label(year)
     report = _report_hook(services, year)
     if report is None:
         figures.append(Figure(FIGURES[10], None, "s", 2.0, note="HOOK in bench/run.py _report_hook"))

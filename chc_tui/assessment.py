@@ -14,7 +14,7 @@ from datetime import date
 
 from sqlmodel import Session, select
 
-from chc_tui import provisions
+from chc_tui import financial_year, provisions
 from chc_tui.context import StepContext
 from chc_tui.domain import StaleRecord, StepRefused
 from chc_tui.settings import get_setting, put_setting
@@ -38,29 +38,13 @@ self-assessment and annual report (Code 8.2)."""
 LARGE_LANDLORD_HOMES = 1000
 
 
-# --- financial years ------------------------------------------------------------------
+# --- financial years: chc_tui.financial_year, under the names this module has always had --
 
-
-def year_start(year: int) -> date:
-    return date(year, 4, 1)
-
-
-def year_end(year: int) -> date:
-    return date(year + 1, 3, 31)
-
-
-def year_label(year: int) -> str:
-    """2024 -> '2024/25'."""
-    return f"{year}/{(year + 1) % 100:02d}"
-
-
-def year_span(year: int) -> str:
-    return f"1 April {year} to 31 March {year + 1}"
-
-
-def financial_year_of(day: date) -> int:
-    """The financial year a day falls in: 15/03/2025 -> 2024, 01/04/2025 -> 2025."""
-    return day.year if day.month >= 4 else day.year - 1
+year_start = financial_year.first_day
+year_end = financial_year.last_day
+year_label = financial_year.label
+year_span = financial_year.span
+financial_year_of = financial_year.year_of
 
 
 def last_year_allowed(today: date) -> int:

@@ -55,8 +55,10 @@ from dataclasses import dataclass
 from datetime import date
 
 from chc_tui import provisions as code
-from chc_tui.assessment import COMPLY_LABEL, year_end, year_label, year_start
+from chc_tui.assessment import COMPLY_LABEL
+from chc_tui.financial_year import first_day as year_start, label as year_label, last_day as year_end
 from chc_tui.domain import ExclusionReason
+from chc_tui.deadlines import is_overdue
 from chc_tui.policy import CODE_2024, CodePolicy
 from store import assessment_queries as q
 from store.around_report_queries import EvidenceFacts, ResidentRecordFacts, evidence_facts
@@ -152,7 +154,7 @@ def _acknowledgements(stages: list[StageFacts], stage: int, provision: str, year
                 late_refs.append(f.reference)
         elif f.refused_here or f.withdrawn_here:
             ended += 1
-        elif f.acknowledge_due < today:
+        elif is_overdue(f.acknowledge_due, today):
             counted += 1
             late += 1
             late_refs.append(f.reference)
@@ -198,7 +200,7 @@ def _responses(stages: list[StageFacts], stage: int, provision: str, year: int, 
             f.extensions
             and f.final_due is not None
             and f.responded_on <= f.final_due
-            and all(e.working_days_beyond_target <= rules.max_extension_days or e.good_reason.strip() for e in f.extensions)
+            and all(rules.extension_allowed(e.working_days_beyond_target, e.good_reason) for e in f.extensions)
         ):
             extended += 1
         else:
@@ -226,11 +228,12 @@ def _responses(stages: list[StageFacts], stage: int, provision: str, year: int, 
 
 
 def _extension_limits(extensions: list[ExtensionFacts], stage: int, provision: str, year: int, policy: CodePolicy) -> Figure:
-    limit = policy.for_stage(stage).max_extension_days
+    rules = policy.for_stage(stage)
+    limit = rules.max_extension_days
     mine = [e for e in extensions if e.stage == stage]
-    within = [e for e in mine if e.working_days_beyond_target <= limit]
-    with_reason = [e for e in mine if e.working_days_beyond_target > limit and e.good_reason.strip()]
-    without = [e for e in mine if e.working_days_beyond_target > limit and not e.good_reason.strip()]
+    within = [e for e in mine if rules.within_extension_limit(e.working_days_beyond_target)]
+    with_reason = [e for e in mine if rules.past_limit_with_reason(e.working_days_beyond_target, e.good_reason)]
+    without = [e for e in mine if rules.past_limit_without_reason(e.working_days_beyond_target, e.good_reason)]
     untold = [e for e in mine if e.told_resident_on is None]
     label = year_label(year)
     total = len(mine)
@@ -508,7 +511,7 @@ def _review_overdue(row: ResidentRecordFacts, cutoff: date) -> bool | None:
     the date that applied then."""
     if row.reviewed_on is not None and row.reviewed_on > cutoff:
         return None
-    return row.review_on is not None and row.review_on < cutoff
+    return is_overdue(row.review_on, cutoff)
 
 
 def _representatives(around: EvidenceFacts, year: int, cutoff: date) -> Figure:
@@ -586,9 +589,9 @@ def _remedies(around: EvidenceFacts, year: int, today: date) -> Figure:
     due = [r for r in around.remedies if _in_year(r.due_on, year)]
     on_time = [r for r in due if r.done_on is not None and r.done_on <= r.due_on]
     late = [r for r in due if r.done_on is not None and r.done_on > r.due_on]
-    missing = [r for r in due if r.done_on is None and r.declined_on is None and r.due_on < today]
+    missing = [r for r in due if r.done_on is None and r.declined_on is None and is_overdue(r.due_on, today)]
     declined = [r for r in due if r.done_on is None and r.declined_on is not None]
-    pending = [r for r in due if r.done_on is None and r.declined_on is None and r.due_on >= today]
+    pending = [r for r in due if r.done_on is None and r.declined_on is None and not is_overdue(r.due_on, today)]
     total = len(on_time) + len(late) + len(missing)
     if total:
         text = (

@@ -9,11 +9,12 @@ show for the provisions they speak to (see chc_tui.assessment_evidence).
 from __future__ import annotations
 
 import csv
-import os
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
+from chc_tui import document as model
+from chc_tui import document_writers as writers
 from chc_tui.assessment import landlord_name, year_label, year_span
 from chc_tui.assessment_evidence import ChecklistRow, load_checklist
 from chc_tui.policy import CODE_2024, CodePolicy
@@ -100,54 +101,23 @@ def write_csv(doc: Document, out: Path) -> None:
             writer.writerow(csv_row(row.cells()))
 
 
-def _md_cell(text: str) -> str:
-    return text.replace("\\", "\\\\").replace("|", "\\|").replace("\r", "").replace("\n", "<br>") or " "
+def document_of(doc: Document) -> model.Document:
+    """Title, year, then one five-column table per section, as the Ombudsman's form has it."""
+    blocks: list[model.Block] = [model.Heading(1, doc.title), model.Paragraph(doc.subtitle, kind="lead")]
+    for number, title, rows in doc.sections():
+        blocks.append(model.Heading(2, f"Section {number}: {title}"))
+        blocks.append(model.Table(COLUMNS, [row.cells() for row in rows], widths_cm=(1.8, 9.0, 1.8, 8.0, 5.5)))
+    page = model.Page(font=None, size_pt=9, side_margins_cm=1.5, top_bottom_margins_cm=1.5, landscape=True)
+    return model.Document(doc.title, blocks, page)
 
 
 def write_md(doc: Document, out: Path) -> None:
-    lines = [f"# {doc.title}", "", f"**{doc.subtitle}**", ""]
-    for number, title, rows in doc.sections():
-        lines += [f"## Section {number}: {title}", ""]
-        lines.append("| " + " | ".join(COLUMNS) + " |")
-        lines.append("|" + "|".join("---" for _ in COLUMNS) + "|")
-        for row in rows:
-            lines.append("| " + " | ".join(_md_cell(c) for c in row.cells()) + " |")
-        lines.append("")
-    out.write_text("\n".join(lines), encoding="utf-8")
+    Path(out).write_bytes(writers.to_markdown(document_of(doc)).encode("utf-8"))
 
 
 def write_docx(doc: Document, out: Path) -> None:
-    """A Word document: title, year, then one five-column table per section, as the
-    Ombudsman's form has it."""
-    from docx import Document as WordDocument
-    from docx.enum.section import WD_ORIENT
-    from docx.shared import Cm, Pt
-
-    word = WordDocument()
-    section = word.sections[0]
-    section.orientation = WD_ORIENT.LANDSCAPE
-    section.page_width, section.page_height = section.page_height, section.page_width
-    for margin in ("left_margin", "right_margin", "top_margin", "bottom_margin"):
-        setattr(section, margin, Cm(1.5))
-    word.styles["Normal"].font.size = Pt(9)
-    word.add_heading(doc.title, level=1)
-    word.add_paragraph(doc.subtitle)
-    widths = (Cm(1.8), Cm(9.0), Cm(1.8), Cm(8.0), Cm(5.5))
-    for number, title, rows in doc.sections():
-        word.add_heading(f"Section {number}: {title}", level=2)
-        table = word.add_table(rows=1, cols=len(COLUMNS))
-        table.style = "Table Grid"
-        for cell, heading in zip(table.rows[0].cells, COLUMNS):
-            cell.text = ""
-            cell.paragraphs[0].add_run(heading).bold = True
-        for row in rows:
-            cells = table.add_row().cells
-            for cell, text in zip(cells, row.cells()):
-                cell.text = text
-        for column, width in zip(table.columns, widths):
-            for cell in column.cells:
-                cell.width = width
-    word.save(str(out))
+    """A Word document, landscape: title, year, then one table per section."""
+    writers.write_docx(document_of(doc), out)
 
 
 def write_xlsx(doc: Document, out: Path) -> None:
@@ -207,12 +177,5 @@ def export(
     chosen = format_for(out, fmt)
     doc = build_document(db, year, today=today, policy=policy)
     out.parent.mkdir(parents=True, exist_ok=True)
-    # Write beside the target and move into place: a failed export never leaves half a file.
-    partial = out.with_name(f".{out.name}.partial")
-    try:
-        WRITERS[chosen](doc, partial)
-        os.replace(partial, out)
-    finally:
-        partial.unlink(missing_ok=True)
-    return out
+    return writers.write_atomically(out, lambda path: WRITERS[chosen](doc, path))
 

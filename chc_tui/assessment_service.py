@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-from chc_tui import assessment
+from chc_tui import assessment, financial_year
 from chc_tui.assessment_evidence import ChecklistRow, load_checklist
 from chc_tui.assessment_export import export
 from chc_tui.services import Services
@@ -28,7 +28,7 @@ class AssessmentServices:
 
     def current_year(self) -> int:
         """The financial year today falls in (2026 from 1 April 2026 to 31 March 2027)."""
-        return assessment.financial_year_of(self.today)
+        return financial_year.year_of(self.today)
 
     def year_range(self) -> tuple[int, int]:
         return assessment.FIRST_YEAR, assessment.last_year_allowed(self.today)

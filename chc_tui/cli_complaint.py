@@ -254,6 +254,7 @@ def _recorded(services: "Services", reference: str, action: str) -> Recorded:
 
 def _log(services: "Services", args) -> Done:
     from chc_tui import usecases
+    from chc_tui.deadlines import is_overdue
 
     logged = services.run(
         usecases.log_complaint, received_on=args.received, channel=_snake(args.channel),
@@ -262,7 +263,7 @@ def _log(services: "Services", args) -> Done:
     )
     rules = services.policy.stage_one
     warnings = []
-    if logged.acknowledge_due < services.today:
+    if is_overdue(logged.acknowledge_due, services.today):
         warnings.append(f"the acknowledgement was due on {logged.acknowledge_due.isoformat()}, already past "
                         f"(Code {rules.acknowledge_provision}): define and acknowledge it now")
     return Done(
@@ -310,7 +311,7 @@ def _extend(services: "Services", args) -> Done:
     r = _recorded(services, ref, "extend")
     extension = r.stage.extensions[-1]
     warnings = []
-    if extension.working_days_beyond_target > r.rules.max_extension_days:
+    if not r.rules.within_extension_limit(extension.working_days_beyond_target):
         warnings.append(
             f"this extension is {extension.working_days_beyond_target} working days beyond the response "
             f"deadline, past the Code's {r.rules.max_extension_days}: recorded with the good reason given "

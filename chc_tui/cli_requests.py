@@ -30,6 +30,7 @@ def add_requests_parser(sub, with_db, date_arg) -> None:
 def run_requests(args, path) -> int:
     from chc_tui import service_requests
     from chc_tui.domain import StepRefused
+    from chc_tui.deadlines import is_overdue
     from chc_tui.services import Services
 
     services = Services.open(path)
@@ -39,7 +40,7 @@ def run_requests(args, path) -> int:
             for found in rows:
                 sr = found.request
                 state = f"done {sr.done_on.isoformat()}" if sr.done_on else (
-                    "past target" if sr.due_on < services.today else "open")
+                    "past target" if is_overdue(sr.due_on, services.today) else "open")
                 linked = f"  complaint {found.complaint_reference}" if found.complaint_reference else ""
                 print(terminal_safe(f"{sr.reference}  {sr.due_on.isoformat()}  {state:<16} {found.resident}: {sr.description}{linked}"))
             print(f"{counts.open} open, {counts.overdue} past target, {counts.done} done "

@@ -45,21 +45,40 @@ class Due:
     state: DeadlineState | None
 
 
+def is_overdue(due_on: date | None, today: date) -> bool:
+    """Its day has gone by: overdue, even when no working day has passed since (due on a
+    Friday and looked at on the Sunday). No due date is never overdue. The one rule for
+    complaints and every other due date: reviews, service requests, remedies, actions,
+    the Ombudsman's requests and orders, improvements."""
+    return due_on is not None and due_on < today
+
+
+def is_due_today(due_on: date | None, today: date) -> bool:
+    return due_on is not None and due_on == today
+
+
 def working_days_left(due_on: date, calendar: WorkingCalendar, today: date) -> int:
-    if due_on == today:
+    """Working days from today to the due date: 0 on the day, negative once overdue
+    (-1 at least, even when only a weekend or a holiday has passed since)."""
+    if is_due_today(due_on, today):
         return 0
     days_left = calendar.working_days_between(today, due_on)
-    if due_on < today and days_left == 0:
+    if is_overdue(due_on, today) and days_left == 0:
         days_left = -1  # due on a day that has passed, even over a weekend, is overdue
     return days_left
+
+
+def state_on(due_on: date, calendar: WorkingCalendar, today: date, policy: CodePolicy) -> tuple[int, DeadlineState]:
+    """Working days left and the state they give: overdue, due today, due soon, on track."""
+    days_left = working_days_left(due_on, calendar, today)
+    return days_left, deadline_state(days_left, policy)
 
 
 def assess(row: ComplaintRow, calendar: WorkingCalendar, today: date, policy: CodePolicy) -> Due:
     step = next_step(row)
     if row.due_on is None or row.status != Status.OPEN:
         return Due(row, step, None, None)
-    days_left = working_days_left(row.due_on, calendar, today)
-    return Due(row, step, days_left, deadline_state(days_left, policy))
+    return Due(row, step, *state_on(row.due_on, calendar, today, policy))
 
 
 def count_states(due_dates: list[date], calendar: WorkingCalendar, today: date, policy: CodePolicy) -> dict[DeadlineState, int]:
@@ -70,7 +89,7 @@ def count_states(due_dates: list[date], calendar: WorkingCalendar, today: date, 
     for due_on in due_dates:
         state = state_of.get(due_on)
         if state is None:
-            state = state_of[due_on] = deadline_state(working_days_left(due_on, calendar, today), policy)
+            state = state_of[due_on] = state_on(due_on, calendar, today, policy)[1]
         counts[state] += 1
     return counts
 
@@ -86,5 +105,4 @@ class OtherDue:
 
 
 def assess_other(row: "OtherDeadlineRow", calendar: WorkingCalendar, today: date, policy: CodePolicy) -> OtherDue:
-    days_left = working_days_left(row.due_on, calendar, today)
-    return OtherDue(row, days_left, deadline_state(days_left, policy))
+    return OtherDue(row, *state_on(row.due_on, calendar, today, policy))

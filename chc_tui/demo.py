@@ -28,7 +28,7 @@ from typing import Any, Callable
 
 from sqlmodel import select
 
-from chc_tui import usecases
+from chc_tui import financial_year, usecases
 from chc_tui import letters
 from chc_tui.landlord import update_landlord_settings
 from chc_tui.report_texts import set_homes_owned
@@ -1258,7 +1258,7 @@ class _Planner:
         reasons = EXTENSION_REASONS_1 if stage == 1 else EXTENSION_REASONS_2
         reason = self.rng.choice(reasons)
         good = ""
-        if dur.extend_beyond > rules.max_extension_days:
+        if not rules.within_extension_limit(dur.extend_beyond):
             reason, good = self.rng.choice(GOOD_REASONS)
             good = good.format(on=_long(self.days.back(new_due, 3)))
         details = self.rng.random() < 0.9
@@ -1803,11 +1803,6 @@ DEMO_LANDLORD = "Northbridge Homes"
 DEMO_HOMES = 3950
 
 
-def _financial_year(day: date) -> int:
-    """2025 for any day from 1 April 2025 to 31 March 2026."""
-    return day.year if day.month >= 4 else day.year - 1
-
-
 from chc_tui.demo_around import EXTRA_COMPLAINTS, MIN_COMPLAINTS, add_around_records  # noqa: E402
 
 
@@ -1871,7 +1866,7 @@ def _build(path: Path, count: int, today: date, seed: int) -> None:
             member_responsible="Cllr Ruth Adeyemi, Member Responsible for Complaints",
             signature="Jo Price\nComplaints Officer\nNorthbridge Homes",
         )
-        for year in range(_financial_year(oldest), _financial_year(today) + 1):
+        for year in range(financial_year.year_of(oldest), financial_year.year_of(today) + 1):
             set_homes_owned(db, year=year, homes=DEMO_HOMES, ctx=setup)
         for day in _christmas_days(today, oldest):
             usecases.add_closure_day(db, day, CLOSURE_NOTE, ctx=setup)

@@ -4,78 +4,28 @@ Everything in it is read from the complaint's records (ComplaintDetail) and the 
 settings: every definition, every due date with the days it skipped, every extension,
 each response, each letter exactly as sent with its checksum, the correspondence, and the
 full timeline of the audit trail. Nothing is typed in by hand. Written as Word (.docx),
-Markdown (.md) or plain text (.txt).
+Markdown (.md) or plain text (.txt): a chc_tui.document.Document, by the one writer per
+format in chc_tui.document_writers.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import dataclass, field
 from datetime import date, datetime, time, timezone
 from pathlib import Path
-from typing import Sequence
 
+from chc_tui.document import Block, Document, Fields, Heading, Letter, Page, Paragraph, Table
+from chc_tui.document_writers import RULE, to_markdown, to_text, write  # noqa: F401  (written by chc_tui.document_writers)
 from chc_tui.domain import Decision, ExclusionReason
+from chc_tui.deadlines import is_overdue
 from chc_tui.landlord import LandlordSettings
-from chc_tui.letter_export import (
-    add_verbatim,
-    address_lines,
-    docx_safe,
-    format_of,
-    lines_of,
-    md_escape,
-    md_verbatim,
-    write_atomically,
-)
+from chc_tui.letter_export import address_lines, format_of
 from chc_tui.policy import CODE_2024, CodePolicy
 from store.queries import ComplaintDetail, DeadlineView, HistoryEntry, StageView
 
 PACK_FORMATS = ("docx", "md", "txt")
-
-
-# --- the document ---------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Heading:
-    level: int
-    text: str
-
-
-@dataclass(frozen=True)
-class Para:
-    text: str  # line breaks are kept
-
-
-@dataclass(frozen=True)
-class Fields:
-    """Label: value pairs; a blank value is left out."""
-
-    rows: Sequence[tuple[str, str]]
-
-
-@dataclass(frozen=True)
-class Table:
-    header: Sequence[str]
-    rows: Sequence[Sequence[str]]
-
-
-@dataclass(frozen=True)
-class Verbatim:
-    """A text reproduced exactly as stored (a letter as sent)."""
-
-    text: str
-
-
-Block = Heading | Para | Fields | Table | Verbatim
-
-
-@dataclass(frozen=True)
-class EvidencePack:
-    title: str
-    reference: str
-    blocks: list[Block] = field(default_factory=list)
+PACK_PAGE = Page(font="Arial", size_pt=10, side_margins_cm=2.0)
 
 
 # --- how values read --------------------------------------------------------------------------
@@ -143,19 +93,19 @@ def _heading_block(detail: ComplaintDetail, landlord: LandlordSettings, today: d
                 ("Produced", f"{day(today)} by {produced_by}" if produced_by else day(today)),
             ]
         ),
-        Para(
+        Paragraph(
             "Every date, figure and text below is read from the complaint's records in the complaints "
             "system; letters are reproduced exactly as sent, with the SHA-256 checksum stored when each was sent."
         ),
         Heading(2, "In the resident's words"),
-        Para(complaint.resident_words),
+        Paragraph(complaint.resident_words),
     ]
 
 
 def _definitions(stage: StageView) -> list[Block]:
     blocks: list[Block] = [Heading(3, "Definition of the complaint (Code 5.6, 5.7)")]
     if not stage.definitions:
-        return blocks + [Para("No definition was recorded.")]
+        return blocks + [Paragraph("No definition was recorded.")]
     count = len(stage.definitions)
     for number, definition in enumerate(stage.definitions, start=1):
         current = " (the one in force)" if number == count and count > 1 else ""
@@ -183,7 +133,7 @@ def _outcome(detail: ComplaintDetail, stage: StageView, index: int, today: date)
     if deadline.active:
         if detail.complaint.status != "open":
             return "Not met"
-        return "Not yet met" + (": the due date has passed" if deadline.due_on < today else "")
+        return "Not yet met" + (": the due date has passed" if is_overdue(deadline.due_on, today) else "")
     if deadline.provisional:
         return "Provisional; replaced by the response deadline set at acknowledgement"
     later = next(
@@ -206,7 +156,7 @@ def _deadlines(detail: ComplaintDetail, stage: StageView, today: date, policy: C
     timescales = policy.for_stage(stage.stage)
     blocks: list[Block] = [Heading(3, "Deadlines")]
     if not stage.deadlines:
-        return blocks + [Para("No deadline was set.")]
+        return blocks + [Paragraph("No deadline was set.")]
     for index, deadline in enumerate(stage.deadlines):
         if deadline.by_extension:
             rule = f"extension (Code {timescales.extension_provision})"
@@ -233,11 +183,11 @@ def _deadlines(detail: ComplaintDetail, stage: StageView, today: date, policy: C
 def _extensions(stage: StageView, policy: CodePolicy) -> list[Block]:
     if not stage.extensions:
         return []
-    limit = policy.for_stage(stage.stage).max_extension_days
-    provision = policy.for_stage(stage.stage).extension_provision
+    rules = policy.for_stage(stage.stage)
+    limit, provision = rules.max_extension_days, rules.extension_provision
     blocks: list[Block] = [Heading(3, f"Extensions (Code {provision})")]
     for number, ext in enumerate(stage.extensions, start=1):
-        past_limit = ext.working_days_beyond_target > limit
+        past_limit = not rules.within_extension_limit(ext.working_days_beyond_target)
         blocks.append(Heading(4, f"Extension {number}: {day(ext.previous_due)} to {day(ext.new_due)}"))
         blocks.append(
             Fields(
@@ -365,7 +315,7 @@ def _party(item) -> str:
 def _correspondence(detail: ComplaintDetail) -> list[Block]:
     blocks: list[Block] = [Heading(2, "Correspondence and notes (Code 5.12)")]
     if not detail.correspondence:
-        return blocks + [Para("None recorded.")]
+        return blocks + [Paragraph("None recorded.")]
     rows = [
         [
             day(view.item.happened_on),
@@ -386,7 +336,7 @@ def _letters(detail: ComplaintDetail) -> list[Block]:
 
     blocks: list[Block] = [Heading(2, "Letters as sent")]
     if not detail.letters:
-        return blocks + [Para("No letter was sent from the complaints system.")]
+        return blocks + [Paragraph("No letter was sent from the complaints system.")]
     for letter in detail.letters:
         try:
             kind = LetterKind(letter.kind).label
@@ -408,7 +358,7 @@ def _letters(detail: ComplaintDetail) -> list[Block]:
                 ]
             )
         )
-        blocks.append(Verbatim(letter.body))
+        blocks.append(Letter(letter.body, quoted=True))
     return blocks
 
 
@@ -497,7 +447,7 @@ def build_pack(
     *,
     produced_by: str = "",
     policy: CodePolicy = CODE_2024,
-) -> EvidencePack:
+) -> Document:
     """The whole pack for one complaint, from its records."""
     blocks = _heading_block(detail, landlord, today, produced_by)
     for stage in detail.stages:
@@ -509,144 +459,11 @@ def build_pack(
     blocks += _letters(detail)
     blocks += [
         Heading(2, "Timeline"),
-        Para("Every change recorded on the complaint (times in UTC, as stored) and every piece of "
+        Paragraph("Every change recorded on the complaint (times in UTC, as stored) and every piece of "
              "correspondence, oldest first. Where a change replaced a value it shows before -> after."),
         Table(["When", "Who", "What", "Details"], timeline_rows(detail)),
     ]
-    return EvidencePack(f"Complaint {detail.complaint.reference}: evidence pack", detail.complaint.reference, blocks)
-
-
-# --- plain text --------------------------------------------------------------------------------
-
-RULE = "-" * 72
-UNDERLINE = {1: "=", 2: "=", 3: "-", 4: "-"}
-
-
-def _indented(text: str, indent: int) -> str:
-    lines = lines_of(text)
-    return "\n".join([lines[0], *(" " * indent + line for line in lines[1:])])
-
-
-def to_text(pack: EvidencePack) -> str:
-    out: list[str] = []
-    for block in pack.blocks:
-        if isinstance(block, Heading):
-            rule = UNDERLINE.get(block.level, "-") * len(block.text)
-            out += [block.text.upper() if block.level <= 2 else block.text, rule, ""]
-        elif isinstance(block, Para):
-            out += [block.text, ""]
-        elif isinstance(block, Fields):
-            rows = [(label, value) for label, value in block.rows if value]
-            width = max((len(label) for label, _ in rows), default=0) + 2
-            out += [f"{label + ':':<{width}}{_indented(value, width)}" for label, value in rows]
-            out.append("")
-        elif isinstance(block, Table):
-            # Columns would not fit a page: each row is a small record of its own.
-            for row in block.rows:
-                width = max(len(h) for h in block.header) + 2
-                out += [
-                    f"{header + ':':<{width}}{_indented(cell, width)}"
-                    for header, cell in zip(block.header, row)
-                    if cell
-                ]
-                out.append("")
-        elif isinstance(block, Verbatim):
-            # Between the rules, the text byte for byte: its checksum can be checked.
-            out += [RULE, block.text.removesuffix("\n"), RULE, ""]
-    return "\n".join(out).rstrip("\n") + "\n"
-
-
-# --- Markdown ------------------------------------------------------------------------------------
-
-
-def _md_block_text(text: str, prefix: str = "") -> list[str]:
-    return md_verbatim(text, prefix) or [prefix]
-
-
-def _md_cell(text: str) -> str:
-    return "<br>".join(md_escape(line) for line in lines_of(text)) or " "
-
-
-def to_markdown(pack: EvidencePack) -> str:
-    out: list[str] = []
-    for block in pack.blocks:
-        if isinstance(block, Heading):
-            out += ["#" * min(block.level, 6) + " " + md_escape(block.text), ""]
-        elif isinstance(block, Para):
-            out += [*_md_block_text(block.text), ""]
-        elif isinstance(block, Fields):
-            for label, value in block.rows:
-                if value:
-                    lines = _md_block_text(value)
-                    out.append(f"- **{md_escape(label)}:** {lines[0]}")
-                    out += ["  " + line for line in lines[1:]]
-            out.append("")
-        elif isinstance(block, Table):
-            out.append("| " + " | ".join(md_escape(h) for h in block.header) + " |")
-            out.append("|" + "|".join("---" for _ in block.header) + "|")
-            for row in block.rows:
-                out.append("| " + " | ".join(_md_cell(cell) for cell in row) + " |")
-            out.append("")
-        elif isinstance(block, Verbatim):
-            out += [*_md_block_text(block.text, "> "), ""]
-    return "\n".join(out).rstrip("\n") + "\n"
-
-
-# --- Word ----------------------------------------------------------------------------------------
-
-
-def _write_docx(pack: EvidencePack, out: Path) -> None:
-    from docx import Document
-    from docx.shared import Cm, Pt
-
-    document = Document()
-    document.core_properties.title = pack.title
-    document.styles["Normal"].font.name = "Arial"
-    document.styles["Normal"].font.size = Pt(10)
-    for section in document.sections:
-        section.left_margin = section.right_margin = Cm(2)
-
-    def cell_text(cell, text: str, bold: bool = False) -> None:
-        cell.text = ""
-        lines = lines_of(text)
-        paragraph = cell.paragraphs[0]
-        for i, line in enumerate(lines):
-            if i:
-                paragraph = cell.add_paragraph()
-            run = paragraph.add_run(docx_safe(line))
-            run.bold = bold
-
-    for block in pack.blocks:
-        if isinstance(block, Heading):
-            document.add_heading(docx_safe(block.text), level=0 if block.level == 1 else min(block.level - 1, 9))
-        elif isinstance(block, Para):
-            for line in lines_of(block.text):
-                document.add_paragraph(docx_safe(line))
-        elif isinstance(block, Fields):
-            rows = [(label, value) for label, value in block.rows if value]
-            table = document.add_table(rows=0, cols=2)
-            for label, value in rows:
-                cells = table.add_row().cells
-                cell_text(cells[0], label, bold=True)
-                cell_text(cells[1], value)
-            for cell in table.columns[0].cells:
-                cell.width = Cm(4.5)
-            for cell in table.columns[1].cells:
-                cell.width = Cm(12.5)
-            document.add_paragraph()
-        elif isinstance(block, Table):
-            table = document.add_table(rows=1, cols=len(block.header))
-            table.style = "Table Grid"
-            for cell, header in zip(table.rows[0].cells, block.header):
-                cell_text(cell, header, bold=True)
-            for row in block.rows:
-                for cell, text in zip(table.add_row().cells, row):
-                    cell_text(cell, text)
-            document.add_paragraph()
-        elif isinstance(block, Verbatim):
-            add_verbatim(document, block.text, indent_cm=0.75)
-            document.add_paragraph()
-    document.save(str(out))
+    return Document(f"Complaint {detail.complaint.reference}: evidence pack", blocks, PACK_PAGE)
 
 
 # --- one entry point -------------------------------------------------------------------------------
@@ -658,13 +475,8 @@ def default_filename(reference: str, fmt: str) -> str:
     return f"{safe_file_stem(reference)}-evidence.{fmt}"
 
 
-def write_pack(pack: EvidencePack, out: Path) -> Path:
+def write_pack(pack: Document, out: Path) -> Path:
     """Write the pack to `out` as .docx, .md or .txt (by its suffix; UnknownFormat for
     any other); returns the path."""
     out = Path(out).expanduser()
-    fmt = format_of(out, PACK_FORMATS)
-    if fmt == "docx":
-        return write_atomically(out, lambda path: _write_docx(pack, path))
-    text = to_markdown(pack) if fmt == "md" else to_text(pack)
-    data = text.encode("utf-8")
-    return write_atomically(out, lambda path: path.write_bytes(data))
+    return write(pack, format_of(out, PACK_FORMATS), out)

@@ -31,6 +31,23 @@ class StageTimescales:
     respond_provision: str
     extension_provision: str
 
+    # --- the extension limit (6.4, 6.15): the one place it is judged ------------------
+
+    def within_extension_limit(self, working_days_beyond_target: int) -> bool:
+        """An extension to this many working days beyond the response deadline set at
+        acknowledgement keeps to the Code's limit (at the limit exactly still does)."""
+        return working_days_beyond_target <= self.max_extension_days
+
+    def extension_allowed(self, working_days_beyond_target: int, good_reason: str) -> bool:
+        """Within the limit, or past it with a good reason recorded (6.4, 6.15)."""
+        return self.within_extension_limit(working_days_beyond_target) or bool(good_reason.strip())
+
+    def past_limit_without_reason(self, working_days_beyond_target: int, good_reason: str) -> bool:
+        return not self.extension_allowed(working_days_beyond_target, good_reason)
+
+    def past_limit_with_reason(self, working_days_beyond_target: int, good_reason: str) -> bool:
+        return not self.within_extension_limit(working_days_beyond_target) and bool(good_reason.strip())
+
 
 @dataclass(frozen=True)
 class CodePolicy:

@@ -10,6 +10,7 @@ from datetime import date
 from enum import StrEnum
 
 from chc_tui.context import StepContext
+from chc_tui.deadlines import is_overdue
 from chc_tui.domain import Problem, StepRefused
 from chc_tui.usecases import Checks, audit, complaint_for_change, record_for_change
 from store.engine import Database
@@ -181,7 +182,7 @@ def add_action(
     checks.required("owner", owner, "who owns it")
     if due_on is None:
         checks.add("due_on", "say by when it must be done (Code 7.3)")
-    elif due_on < ctx.today:
+    elif is_overdue(due_on, ctx.today):
         checks.add("due_on", f"a new action cannot already be overdue (today is {ctx.today:%d/%m/%Y})")
     checks.raise_if_any()
     assert due_on is not None  # refused above
@@ -210,7 +211,7 @@ def update_action(
         checks.required("update", update, "what has happened")
         if done_on is not None:
             checks.a_date("done_on", done_on, "the date done", ctx.today)
-        if due_on is not None and due_on != row.due_on and due_on < ctx.today:
+        if due_on is not None and due_on != row.due_on and is_overdue(due_on, ctx.today):
             checks.add("due_on", f"a new due date cannot be in the past (today is {ctx.today:%d/%m/%Y})")
         checks.raise_if_any()
         before = {"owner": row.owner, "due_on": row.due_on, "update": row.update}

@@ -33,50 +33,27 @@ from enum import StrEnum
 from importlib import resources
 from typing import Any, Iterable, Sequence
 
+from chc_tui import financial_year
 from chc_tui.calendar import WorkingCalendar
+from chc_tui.deadlines import is_overdue
 from chc_tui.domain import Decision, ExclusionReason
 from chc_tui.policy import CODE_2024, CodePolicy
 from store.around_report_queries import AroundFacts
 from store.report_queries import AnswerFacts, RefusalFacts, StageFacts, TextFacts, WithdrawalFacts
 
 STAGES = (1, 2)
-MONTHS = ("apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec", "jan", "feb", "mar")
+MONTHS = financial_year.MONTHS
 COMPARE_YEARS = 2  # previous years shown beside the year's monthly volumes
 HOMES_KEY = "homes_owned:{year}"
 
-# --- financial years ----------------------------------------------------------------------
+# --- financial years: chc_tui.financial_year, under the names this module has always had --
 
-
-def year_bounds(year: int) -> tuple[date, date]:
-    """1 April `year` to 31 March `year + 1`, both included."""
-    return date(year, 4, 1), date(year + 1, 3, 31)
-
-
-def year_of(day: date) -> int:
-    """The financial year a day belongs to: 31 March 2025 -> 2024, 1 April 2025 -> 2025."""
-    return day.year if day.month >= 4 else day.year - 1
-
-
-def year_label(year: int) -> str:
-    return f"{year}/{(year + 1) % 100:02d}"
-
-
-def month_index(day: date) -> int:
-    """0 for April ... 11 for March."""
-    return (day.month - 4) % 12
-
-
-def month_bounds(year: int, index: int) -> tuple[date, date]:
-    """First and last day of month `index` (0 = April) of financial year `year`."""
-    month = (index + 3) % 12 + 1
-    first = date(year if month >= 4 else year + 1, month, 1)
-    following = date(first.year + first.month // 12, first.month % 12 + 1, 1)
-    return first, date.fromordinal(following.toordinal() - 1)
-
-
-def month_label(year: int, index: int) -> str:
-    month = (index + 3) % 12 + 1
-    return f"{MONTHS[index].title()} {year if month >= 4 else year + 1}"
+year_bounds = financial_year.bounds
+year_of = financial_year.year_of
+year_label = financial_year.label
+month_index = financial_year.month_index
+month_bounds = financial_year.month_bounds
+month_label = financial_year.month_label
 
 
 def homes_key(year: int) -> str:
@@ -376,7 +353,9 @@ def target_due(stage: StageFacts, calendar: WorkingCalendar, policy: CodePolicy)
         return stage.target_due
     if stage.acknowledged_on is None:
         return None
-    return calendar.add_working_days(stage.acknowledged_on, policy.for_stage(stage.stage).respond_days)
+    from chc_tui.clocks import response_clock
+
+    return response_clock(calendar, policy, stage.stage, stage.acknowledged_on).due
 
 
 def judge_response(stage: StageFacts, calendar: WorkingCalendar, policy: CodePolicy) -> tuple[Timeliness, str]:
@@ -393,7 +372,7 @@ def judge_response(stage: StageFacts, calendar: WorkingCalendar, policy: CodePol
     final = stage.extensions[-1].new_due
     beyond_limit = [
         e for e in stage.extensions
-        if e.working_days_beyond_target > rules.max_extension_days and not e.good_reason.strip()
+        if not rules.extension_allowed(e.working_days_beyond_target, e.good_reason)
     ]
     if beyond_limit:
         worst = max(e.working_days_beyond_target for e in beyond_limit)
@@ -612,11 +591,11 @@ def compute(inputs: ReportInputs, calendar: WorkingCalendar, policy: CodePolicy 
         groups = {
             "count": ("extensions decided", lambda e: True),
             "within_limit": (f"within the Code's limit ({rules.max_extension_days} wd)",
-                             lambda e: e.working_days_beyond_target <= rules.max_extension_days),
+                             lambda e: rules.within_extension_limit(e.working_days_beyond_target)),
             "past_limit_with_good_reason": ("past the limit, good reason recorded",
-                                            lambda e: e.working_days_beyond_target > rules.max_extension_days and e.good_reason.strip()),
+                                            lambda e: rules.past_limit_with_reason(e.working_days_beyond_target, e.good_reason)),
             "past_limit_without_good_reason": ("past the limit, no good reason",
-                                               lambda e: e.working_days_beyond_target > rules.max_extension_days and not e.good_reason.strip()),
+                                               lambda e: rules.past_limit_without_reason(e.working_days_beyond_target, e.good_reason)),
             "resident_told_recorded": (f"resident told, date recorded (Code {rules.extension_provision})",
                                        lambda e: e.told_resident_on is not None),
             "ombudsman_details_given": (f"Ombudsman details given (Code {'6.5' if n == 1 else '6.16'})",
@@ -819,7 +798,7 @@ def around_sections(around: AroundFacts, year: int, start: date, end: date, cuto
         if r.offered_on <= cutoff and not (r.done_on and r.done_on <= cutoff)
         and not (r.declined_on and r.declined_on <= cutoff)
     ]
-    overdue = [r for r in outstanding if r.due_on is not None and r.due_on < cutoff]
+    overdue = [r for r in outstanding if is_overdue(r.due_on, cutoff)]
     financial = [r for r in offered if r.kind == RemedyKind.FINANCIAL]
     money = sum((_pounds(r.amount_pence) for r in financial), Decimal(0))
     offered_note = f"remedies recorded as offered {period} (Code 7.1), each with what will happen and by when (7.3)"
@@ -862,7 +841,7 @@ def around_sections(around: AroundFacts, year: int, start: date, end: date, cuto
     due = [a for a in around.actions if _in(a.due_on, start, end)]
     a_done = [a for a in around.actions if _in(a.done_on, start, end)]
     a_late = [a for a in a_done if a.done_on > a.due_on]
-    a_overdue = [a for a in around.actions if a.due_on < cutoff and not (a.done_on and a.done_on <= cutoff)]
+    a_overdue = [a for a in around.actions if is_overdue(a.due_on, cutoff) and not (a.done_on and a.done_on <= cutoff)]
     no_added = "; an action keeps no date it was added, so it is counted by its due date"
     figures += [
         Figure(("around", "actions", "due"), "Outstanding actions due in the year", len(due),
@@ -1019,7 +998,7 @@ def around_sections(around: AroundFacts, year: int, start: date, end: date, cuto
     in_place = [x for x in around.lessons if _in(x.done_on, start, end)]
     late_improvements = [
         x for x in around.lessons
-        if x.improvement and x.due_on is not None and x.due_on < cutoff and x.recorded_on <= cutoff
+        if x.improvement and is_overdue(x.due_on, cutoff) and x.recorded_on <= cutoff
         and not (x.done_on and x.done_on <= cutoff)
     ]
     learning += [

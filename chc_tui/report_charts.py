@@ -171,6 +171,25 @@ def _stacked(chart: Chart) -> Drawing:
 # --- SVG --------------------------------------------------------------------------------------
 
 
+def to_text(chart: Chart, width: int = 40) -> list[str]:
+    """The chart as lines of monospaced bars and numbers, for Markdown and plain text."""
+    from chc_tui.report import pct_text
+
+    lines = [chart.title]
+    if chart.kind == "columns":
+        top = max((v for _, vs in chart.series for v in vs), default=0) or 1
+        for i, category in enumerate(chart.categories):
+            for name, vs in chart.series:
+                bar = "█" * round(width * vs[i] / top)
+                lines.append(f"{category:<4} {name[:14]:<14} {bar} {vs[i]:g}")
+    else:
+        for i, category in enumerate(chart.categories):
+            total = sum(vs[i] for _, vs in chart.series)
+            parts = ", ".join(f"{name} {vs[i]:g} ({pct_text(int(vs[i]), int(total))})" for name, vs in chart.series)
+            lines.append(f"{category}: {parts}" if total else f"{category}: {chart.empty_text}")
+    return lines
+
+
 def to_svg(chart: Chart) -> str:
     d = layout(chart)
     desc = escape(chart.description or chart.title)

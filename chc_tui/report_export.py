@@ -1,17 +1,17 @@
-"""The annual report as a document: one list of blocks (headings, paragraphs, tables,
-charts) built from an `AnnualReport`, written out as Markdown, HTML or Word (.docx); and
-the JSON export of every figure. Every format carries the same words and numbers.
+"""The annual report as a document: one list of blocks (chc_tui.document: headings,
+paragraphs, tables, figures) built from an `AnnualReport`, written out as Markdown, HTML or
+Word (.docx) by the shared writers (chc_tui.document_writers); and the JSON export of every
+figure. Every format carries the same words and numbers.
 """
 
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
 from datetime import date
-from html import escape
 from pathlib import Path
 from typing import Sequence
 
+from chc_tui import financial_year
 from chc_tui.report import (
     MONTHS,
     STAGES,
@@ -23,37 +23,19 @@ from chc_tui.report import (
     pct_text,
     to_json,
 )
-from chc_tui.report_charts import BLUE, GREEN, GREY, ORANGE, PURPLE, SKY, VERMILLION, YELLOW, Chart, to_png, to_svg
+from chc_tui import document_writers as writers
+from chc_tui.document import Block, Document, Figure, Heading, Page, Paragraph, Table
+from chc_tui.report_charts import BLUE, GREEN, GREY, ORANGE, PURPLE, SKY, VERMILLION, YELLOW, Chart
 
 FORMATS = ("md", "html", "docx", "json")
 
 
-@dataclass(frozen=True)
-class Heading:
-    level: int
-    text: str
+REPORT_PAGE = Page(font="Arial", size_pt=10.5, side_margins_cm=2.0)
 
 
-@dataclass(frozen=True)
-class Para:
-    text: str
-    note: bool = False  # a smaller explanatory note
-
-
-@dataclass(frozen=True)
-class Table:
-    header: Sequence[str]
-    rows: Sequence[Sequence[str]]
-    caption: str = ""
-    text_cols: tuple[int, ...] = (0,)  # the other columns hold numbers (right-aligned)
-
-
-@dataclass(frozen=True)
-class ChartBlock:
-    chart: Chart
-
-
-Block = Heading | Para | Table | ChartBlock
+def _table(header: Sequence[str], rows: Sequence[Sequence[str]], text_cols: tuple[int, ...] = (0,)) -> Table:
+    """A table whose columns hold numbers (right-aligned) but for `text_cols`."""
+    return Table(header, rows, numeric=tuple(i for i in range(len(header)) if i not in text_cols), md_blank="")
 
 
 def _d(day: date) -> str:
@@ -153,16 +135,16 @@ def document(report: AnnualReport) -> list[Block]:
     period = f"{_d(r.start)} to {_d(r.end)}"
     blocks: list[Block] = [
         Heading(1, f"Annual complaints performance and service improvement report {r.label}"),
-        Para(f"{period}. Prepared under the Housing Ombudsman's {r.policy_name} (8.1, 8.2) on "
+        Paragraph(f"{period}. Prepared under the Housing Ombudsman's {r.policy_name} (8.1, 8.2) on "
              f"{_d(r.generated_on)}, from the complaint records."),
     ]
     if not r.complete:
-        blocks.append(Para(f"The year is still running: the figures count what was recorded up to {_d(r.cutoff)}."))
+        blocks.append(Paragraph(f"The year is still running: the figures count what was recorded up to {_d(r.cutoff)}."))
     if r.records_start and r.start < r.records_start <= r.end:
-        blocks.append(Para(f"The records start on {_d(r.records_start)}, part-way through the year: earlier "
+        blocks.append(Paragraph(f"The records start on {_d(r.records_start)}, part-way through the year: earlier "
                            "complaints are not in these figures."))
     if r.empty:
-        blocks.append(Para(f"No complaints were received, answered, extended, withdrawn or refused in {r.label}. "
+        blocks.append(Paragraph(f"No complaints were received, answered, extended, withdrawn or refused in {r.label}. "
                            "The tables below are empty, not missing."))
 
     # --- TSM ------------------------------------------------------------------------------
@@ -175,10 +157,10 @@ def document(report: AnnualReport) -> list[Block]:
     for n in STAGES:
         f = _f(r, f"tsm.CH02.stage{n}_within_timescale_pct")
         rows.append([f"CH02 Stage {n} complaints responded to within the Code's timescales", f.text, f.note])
-    blocks.append(Table(["Measure", r.label, "What was counted"], rows, text_cols=(0, 2)))
+    blocks.append(_table(["Measure", r.label, "What was counted"], rows, text_cols=(0, 2)))
     if homes.value is None:
-        blocks.append(Para(f"Homes owned in {r.label} has not been entered, so CH01 cannot be counted yet.", note=True))
-    blocks.append(Para("Within target, within an agreed extension and out of target, beside CH02, so either reading can be checked:"))
+        blocks.append(Paragraph(f"Homes owned in {r.label} has not been entered, so CH01 cannot be counted yet.", kind="note"))
+    blocks.append(Paragraph("Within target, within an agreed extension and out of target, beside CH02, so either reading can be checked:"))
     rows = []
     for n in STAGES:
         total = _f(r, f"timeliness.stage{n}.responses").value
@@ -186,7 +168,7 @@ def document(report: AnnualReport) -> list[Block]:
         for key, _, _ in TIMELINESS_PARTS:
             cells += list(_count_pct(r, f"timeliness.stage{n}.{key}"))
         rows.append(cells)
-    blocks.append(Table(["Stage", "Responses sent", "Within target", "%", "Within extension", "%", "Out of target", "%"], rows))
+    blocks.append(_table(["Stage", "Responses sent", "Within target", "%", "Within extension", "%", "Out of target", "%"], rows))
 
     # --- 8.1(a) ----------------------------------------------------------------------------------
     blocks.append(Heading(2, "a. Self-assessment against the Code"))
@@ -201,21 +183,21 @@ def document(report: AnnualReport) -> list[Block]:
                      str(verdicts["no"].value), str(verdicts["unanswered"].value)])
     total = by_section.get("total", {})
     if not total or sum(int(total[v].value or 0) for v in ("yes", "no")) == 0:
-        blocks.append(Para(f"The self-assessment for {r.label} has not been answered yet."))
-    blocks.append(Table(["Section", "Yes", "No", "Not yet answered"], rows))
-    blocks.append(Para(f"Provisions listed from {r.provisions_source}.", note=True))
+        blocks.append(Paragraph(f"The self-assessment for {r.label} has not been answered yet."))
+    blocks.append(_table(["Section", "Yes", "No", "Not yet answered"], rows))
+    blocks.append(Paragraph(f"Provisions listed from {r.provisions_source}.", kind="note"))
     if r.no_answers:
-        blocks.append(Para("The provisions assessed 'No', in full:"))
-        blocks.append(Table(["Provision", "Requirement", "Evidence", "Commentary"],
+        blocks.append(Paragraph("The provisions assessed 'No', in full:"))
+        blocks.append(_table(["Provision", "Requirement", "Evidence", "Commentary"],
                             [[n.provision, n.text, n.evidence, n.commentary] for n in r.no_answers], text_cols=(0, 1, 2, 3)))
     else:
-        blocks.append(Para("No provision was assessed 'No'."))
+        blocks.append(Paragraph("No provision was assessed 'No'."))
 
     # --- 8.1(b) ----------------------------------------------------------------------------------
     blocks.append(Heading(2, "b. Complaint handling performance"))
     blocks.append(Heading(3, "Complaints received"))
     s1, s2 = _f(r, "received.stage1.total").value, _f(r, "received.stage2.total").value
-    blocks.append(Para(f"{s1} stage 1 complaints were received and {s2} escalations to stage 2 were requested in {r.label}."))
+    blocks.append(Paragraph(f"{s1} stage 1 complaints were received and {s2} escalations to stage 2 were requested in {r.label}."))
     header = ["Month", f"Stage 1 {r.label}", f"Stage 2 {r.label}"]
     for m in r.months[1:]:
         header += [f"Stage 1 {m.label}" + (" (part)" if m.partial else ""), f"Stage 2 {m.label}"]
@@ -230,15 +212,15 @@ def document(report: AnnualReport) -> list[Block]:
     for m in r.months[1:]:
         totals += [str(sum(m.stage1)), str(sum(m.stage2))]
     rows.append(totals)
-    blocks.append(Table(header, rows))
+    blocks.append(_table(header, rows))
     if any(m.partial for m in r.months[1:]) and r.records_start:
-        blocks.append(Para(f"The records start on {_d(r.records_start)}: months before that show –.", note=True))
+        blocks.append(Paragraph(f"The records start on {_d(r.records_start)}: months before that show –.", kind="note"))
     if len(r.months) == 1:
-        blocks.append(Para("The records do not go back to earlier years, so there is nothing to compare with yet.", note=True))
-    blocks.append(ChartBlock(monthly_chart(r)))
+        blocks.append(Paragraph("The records do not go back to earlier years, so there is nothing to compare with yet.", kind="note"))
+    blocks.append(Figure(monthly_chart(r)))
     compare = comparison_chart(r)
     if compare:
-        blocks.append(ChartBlock(compare))
+        blocks.append(Figure(compare))
 
     blocks.append(Heading(3, "Complaints by category"))
     cat = r.section("by_category").figures
@@ -252,9 +234,9 @@ def document(report: AnnualReport) -> list[Block]:
                 cells += [str(f.value), pct_text(int(f.value), f.of or 0)] if f else ["0", pct_text(0, s1 if n == 1 else s2)]
             rows.append(cells)
         rows.append(["Total", str(s1), "", str(s2), ""])
-        blocks.append(Table(["Category", "Stage 1", "%", "Stage 2", "%"], rows))
+        blocks.append(_table(["Category", "Stage 1", "%", "Stage 2", "%"], rows))
     else:
-        blocks.append(Para("No complaints were received in the year."))
+        blocks.append(Paragraph("No complaints were received in the year."))
 
     blocks.append(Heading(3, "Outcomes"))
     rows = []
@@ -264,21 +246,21 @@ def document(report: AnnualReport) -> list[Block]:
             cells += list(_count_pct(r, f"outcomes.stage{n}.{key}"))
         rows.append(cells)
     rows.append(["Total"] + [x for n in STAGES for x in (str(_f(r, f"outcomes.stage{n}.total").value), "")])
-    blocks.append(Table(["Outcome", "Stage 1", "%", "Stage 2", "%"], rows))
-    blocks.append(Para(_f(r, "outcomes.stage1.total").note + ".", note=True))
-    blocks.append(ChartBlock(outcomes_chart(r)))
+    blocks.append(_table(["Outcome", "Stage 1", "%", "Stage 2", "%"], rows))
+    blocks.append(Paragraph(_f(r, "outcomes.stage1.total").note + ".", kind="note"))
+    blocks.append(Figure(outcomes_chart(r)))
 
     blocks.append(Heading(3, "Timeliness of responses"))
     for n in STAGES:
         rows = [["Responses sent", str(_f(r, f"timeliness.stage{n}.responses").value), ""]]
         for key, label, _ in TIMELINESS_PARTS:
             rows.append([label, *_count_pct(r, f"timeliness.stage{n}.{key}")])
-        blocks.append(Table([f"Stage {n}", "Total", "%"], rows))
-    blocks.append(ChartBlock(timeliness_chart(r)))
-    blocks.append(Para("Within target: sent on or before the response deadline set at acknowledgement (Code 6.3, 6.14). "
+        blocks.append(_table([f"Stage {n}", "Total", "%"], rows))
+    blocks.append(Figure(timeliness_chart(r)))
+    blocks.append(Paragraph("Within target: sent on or before the response deadline set at acknowledgement (Code 6.3, 6.14). "
                        "Within an agreed extension: late against that target but on or before the extended deadline, "
                        "every extension within the Code's limit (10 working days at stage 1, 20 at stage 2) or with a "
-                       "good reason recorded (6.4, 6.15). Out of target: everything else.", note=True))
+                       "good reason recorded (6.4, 6.15). Out of target: everything else.", kind="note"))
 
     blocks.append(Heading(3, "Extensions"))
     labels = [
@@ -292,7 +274,7 @@ def document(report: AnnualReport) -> list[Block]:
         ("decided_after_deadline", "Decided after the deadline had passed"),
     ]
     rows = [[label] + [_f(r, f"extensions.stage{n}.{key}").text for n in STAGES] for key, label in labels]
-    blocks.append(Table(["", "Stage 1", "Stage 2"], rows))
+    blocks.append(_table(["", "Stage 1", "Stage 2"], rows))
 
     blocks.append(Heading(3, "Working days taken"))
     rows = []
@@ -302,12 +284,12 @@ def document(report: AnnualReport) -> list[Block]:
                        ("to_respond.mean", "Average from acknowledgement to response"),
                        ("to_respond.median", "Median from acknowledgement to response")):
         rows.append([label] + [_f(r, f"working_days.stage{n}.{key}").text for n in STAGES])
-    blocks.append(Table(["Working days", "Stage 1", "Stage 2"], rows))
-    blocks.append(Para("Counted in working days on the landlord's calendar: weekends, bank holidays and closure days left out.", note=True))
+    blocks.append(_table(["Working days", "Stage 1", "Stage 2"], rows))
+    blocks.append(Paragraph("Counted in working days on the landlord's calendar: weekends, bank holidays and closure days left out.", kind="note"))
 
     blocks.append(Heading(3, "Escalation from stage 1 to stage 2"))
     base, esc = _f(r, "escalation.stage1_responses"), _f(r, "escalation.escalated")
-    blocks.append(Para(
+    blocks.append(Paragraph(
         f"Of {base.value} stage 1 responses sent in {r.label}, {esc.value} ({pct_text(int(esc.value), int(base.value))}) "
         f"have been escalated to stage 2 so far. Counted the way many published reports do it, stage 2 requests "
         f"received were {_f(r, 'escalation.requests_per_stage1_received_pct').text} of stage 1 complaints received."))
@@ -318,26 +300,26 @@ def document(report: AnnualReport) -> list[Block]:
         w = _f(r, f"remedies.stage{n}.with_remedy")
         rows.append([f"Stage {n}", str(w.value), pct_text(int(w.value), w.of or 0), _f(r, f"remedies.stage{n}.financial_total").text])
     rows.append(["Both stages", "", "", _f(r, "remedies.total.financial_total").text])
-    blocks.append(Table(["", "Responses with a remedy", "% of responses", "Financial remedy offered"], rows))
-    blocks.append(Para("The financial total adds up the £ amounts written in each remedy: it is read from the text the "
-                       "handler typed, until remedies are recorded with structured amounts.", note=True))
+    blocks.append(_table(["", "Responses with a remedy", "% of responses", "Financial remedy offered"], rows))
+    blocks.append(Paragraph("The financial total adds up the £ amounts written in each remedy: it is read from the text the "
+                       "handler typed, until remedies are recorded with structured amounts.", kind="note"))
 
     blocks.append(Heading(3, "Complaints refused"))
     refusals = r.section("refusals").figures
     total = _f(r, "refusals.total").value
     if total:
-        blocks.append(Para(f"{total} complaints were not taken on in {r.label}, each an individual decision with its "
+        blocks.append(Paragraph(f"{total} complaints were not taken on in {r.label}, each an individual decision with its "
                            f"own reason and explanation (Code 2.2-2.5)."))
         rows = [[f.label.removeprefix("Refused: "), str(f.value), pct_text(int(f.value), total)]
                 for f in refusals if f.path[1] == "by_reason" and f.value]
-        blocks.append(Table(["Exclusion reason", "Complaints", "%"], rows))
+        blocks.append(_table(["Exclusion reason", "Complaints", "%"], rows))
         rows = [[f.label.removeprefix("Refused: "), str(f.value), pct_text(int(f.value), total)]
                 for f in refusals if f.path[1] == "by_category"]
-        blocks.append(Table(["Category", "Complaints", "%"], rows))
+        blocks.append(_table(["Category", "Complaints", "%"], rows))
         rows = [[f.label, str(f.value)] for f in refusals if f.path[1] == "by_stage"]
-        blocks.append(Table(["Stage", "Complaints"], rows))
+        blocks.append(_table(["Stage", "Complaints"], rows))
     else:
-        blocks.append(Para(f"No complaint was refused in {r.label}."))
+        blocks.append(Paragraph(f"No complaint was refused in {r.label}."))
 
     blocks += _section_blocks(r, "around")
 
@@ -348,9 +330,9 @@ def document(report: AnnualReport) -> list[Block]:
         blocks.append(Heading(2, heading))
         if t.text.strip():
             for paragraph in [p.strip() for p in t.text.split("\n\n") if p.strip()]:
-                blocks.append(Para(paragraph))
+                blocks.append(Paragraph(paragraph))
         else:
-            blocks.append(Para("[Not yet entered.]"))
+            blocks.append(Paragraph("[Not yet entered.]"))
         if t.code == "8.1(d)":
             blocks += _section_blocks(r, "learning")
 
@@ -359,10 +341,10 @@ def document(report: AnnualReport) -> list[Block]:
     for key in ("tsm.CH01.stage1_per_1000_homes", "tsm.CH01.stage2_per_1000_homes",
                 "tsm.CH02.stage1_within_timescale_pct", "tsm.CH02.stage2_within_timescale_pct"):
         f = _f(r, key)
-        blocks.append(Para(f"{f.label}: {f.note}", note=True))
-    blocks.append(Para(f"A financial year runs from 1 April to 31 March: {r.label} is {period}. A complaint counts in the "
+        blocks.append(Paragraph(f"{f.label}: {f.note}", kind="note"))
+    blocks.append(Paragraph(f"A financial year runs from 1 April to 31 March: {r.label} is {period}. A complaint counts in the "
                        "year it was received; a stage 2 complaint in the year the escalation was requested; a response "
-                       "in the year it was sent.", note=True))
+                       "in the year it was sent.", kind="note"))
     return blocks
 
 
@@ -373,176 +355,36 @@ def _section_blocks(r: AnnualReport, key: str) -> list[Block]:
     if section is None:
         return []
     blocks: list[Block] = [Heading(3, section.title)]
-    blocks += [Para(said) for said in section.notes]
+    blocks += [Paragraph(said) for said in section.notes]
     rows = [[f.label, str(f.value) if f.of is not None else f.text, pct_text(int(f.value or 0), f.of) if f.of is not None else ""]
             for f in section.figures]
-    blocks.append(Table(["", "Number", "%"], rows))
+    blocks.append(_table(["", "Number", "%"], rows))
     if key == "around":
         rate = r.figure("around.ombudsman.maladministration_rate_pct")
-        blocks.append(Para(f"{rate.label}: {rate.note}.", note=True))
+        blocks.append(Paragraph(f"{rate.label}: {rate.note}.", kind="note"))
     return blocks
-
-
-# --- Markdown -----------------------------------------------------------------------------------
-
-
-def _md_cell(text: str) -> str:
-    return str(text).replace("|", "\\|").replace("\n", "<br>")
-
-
-def _text_chart(chart: Chart, width: int = 40) -> list[str]:
-    """A chart as monospaced bars, for Markdown."""
-    lines = [chart.title]
-    if chart.kind == "columns":
-        top = max((v for _, vs in chart.series for v in vs), default=0) or 1
-        for i, category in enumerate(chart.categories):
-            for name, vs in chart.series:
-                bar = "█" * round(width * vs[i] / top)
-                lines.append(f"{category:<4} {name[:14]:<14} {bar} {vs[i]:g}")
-    else:
-        for i, category in enumerate(chart.categories):
-            total = sum(vs[i] for _, vs in chart.series)
-            parts = ", ".join(f"{name} {vs[i]:g} ({pct_text(int(vs[i]), int(total))})" for name, vs in chart.series)
-            lines.append(f"{category}: {parts}" if total else f"{category}: {chart.empty_text}")
-    return lines
-
-
-def to_markdown(blocks: list[Block]) -> str:
-    out: list[str] = []
-    for b in blocks:
-        if isinstance(b, Heading):
-            out += ["#" * b.level + " " + b.text, ""]
-        elif isinstance(b, Para):
-            out += [f"*{b.text}*" if b.note else b.text, ""]
-        elif isinstance(b, Table):
-            out.append("| " + " | ".join(_md_cell(h) for h in b.header) + " |")
-            out.append("|" + "|".join("---" if i in b.text_cols else "---:" for i in range(len(b.header))) + "|")
-            for row in b.rows:
-                out.append("| " + " | ".join(_md_cell(c) for c in row) + " |")
-            out.append("")
-        elif isinstance(b, ChartBlock):
-            out += ["```text", *_text_chart(b.chart), "```", ""]
-    return "\n".join(out).rstrip() + "\n"
-
-
-# --- HTML ------------------------------------------------------------------------------------------
-
-CSS = """
-body { font-family: Arial, Helvetica, sans-serif; max-width: 60rem; margin: 2rem auto; padding: 0 1rem; color: #222; line-height: 1.45; }
-h1 { font-size: 1.6rem; } h2 { font-size: 1.3rem; margin-top: 2rem; border-bottom: 1px solid #ccc; } h3 { font-size: 1.1rem; }
-table { border-collapse: collapse; margin: 0.5rem 0 1rem; }
-th, td { border: 1px solid #bbb; padding: 0.25rem 0.5rem; vertical-align: top; text-align: left; }
-th { background: #f0f0f0; } td.num { text-align: right; white-space: nowrap; }
-p.note { font-size: 0.9rem; color: #555; } figure { margin: 1rem 0; }
-"""
-
-
-def to_html(blocks: list[Block], title: str) -> str:
-    out = [
-        "<!DOCTYPE html>",
-        '<html lang="en-GB">',
-        "<head>",
-        '<meta charset="utf-8">',
-        '<meta name="viewport" content="width=device-width, initial-scale=1">',
-        f"<title>{escape(title)}</title>",
-        f"<style>{CSS}</style>",
-        "</head>",
-        "<body>",
-    ]
-    for b in blocks:
-        if isinstance(b, Heading):
-            out.append(f"<h{b.level}>{escape(b.text)}</h{b.level}>")
-        elif isinstance(b, Para):
-            text = escape(b.text).replace("\n", "<br>")
-            out.append(f'<p class="note">{text}</p>' if b.note else f"<p>{text}</p>")
-        elif isinstance(b, Table):
-            out.append("<table>")
-            if b.caption:
-                out.append(f"<caption>{escape(b.caption)}</caption>")
-            out.append("<thead><tr>" + "".join(f'<th scope="col">{escape(h)}</th>' for h in b.header) + "</tr></thead>")
-            out.append("<tbody>")
-            for row in b.rows:
-                cells = []
-                for i, c in enumerate(row):
-                    text = escape(str(c)).replace("\n", "<br>")
-                    cells.append(f'<td class="num">{text}</td>' if i not in b.text_cols else f"<td>{text}</td>")
-                out.append("<tr>" + "".join(cells) + "</tr>")
-            out.append("</tbody></table>")
-        elif isinstance(b, ChartBlock):
-            out.append("<figure>")
-            out.append(to_svg(b.chart))
-            out.append(f"<figcaption>{escape(b.chart.description or b.chart.title)}</figcaption>")
-            out.append("</figure>")
-    out += ["</body>", "</html>"]
-    return "\n".join(out) + "\n"
-
-
-# --- Word ------------------------------------------------------------------------------------------
-
-
-def to_docx(blocks: list[Block], title: str, path: Path) -> None:
-    import io
-
-    from docx import Document
-    from docx.enum.text import WD_ALIGN_PARAGRAPH
-    from docx.shared import Cm, Pt, RGBColor
-
-    doc = Document()
-    doc.core_properties.title = title
-    style = doc.styles["Normal"]
-    style.font.name = "Arial"
-    style.font.size = Pt(10.5)
-    for section in doc.sections:
-        section.left_margin = section.right_margin = Cm(2)
-    for b in blocks:
-        if isinstance(b, Heading):
-            doc.add_heading(b.text, level=min(b.level - 1, 3) if b.level > 1 else 0)
-        elif isinstance(b, Para):
-            p = doc.add_paragraph()
-            run = p.add_run(b.text)
-            if b.note:
-                run.italic = True
-                run.font.size = Pt(9)
-                run.font.color.rgb = RGBColor(0x55, 0x55, 0x55)
-        elif isinstance(b, Table):
-            table = doc.add_table(rows=1, cols=len(b.header))
-            table.style = "Table Grid"
-            for i, h in enumerate(b.header):
-                cell = table.rows[0].cells[i]
-                cell.text = ""
-                cell.paragraphs[0].add_run(str(h)).bold = True
-            for row in b.rows:
-                cells = table.add_row().cells
-                for i, c in enumerate(row):
-                    cells[i].text = str(c)
-                    if i not in b.text_cols:
-                        cells[i].paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.RIGHT
-            doc.add_paragraph()
-        elif isinstance(b, ChartBlock):
-            doc.add_picture(io.BytesIO(to_png(b.chart)), width=Cm(16.5))
-            caption = doc.add_paragraph()
-            run = caption.add_run(b.chart.description or b.chart.title)
-            run.italic = True
-            run.font.size = Pt(9)
-    doc.save(str(path))
 
 
 # --- one entry point -----------------------------------------------------------------------------------
 
 
 def default_filename(report: AnnualReport, fmt: str) -> str:
-    return f"complaints-report-{report.year}-{(report.year + 1) % 100:02d}.{fmt}"
+    return f"complaints-report-{financial_year.label(report.year).replace('/', '-')}.{fmt}"
+
+
+def report_document(report: AnnualReport) -> Document:
+    """The report as a document, for the shared writers (chc_tui.document_writers)."""
+    return Document(f"Annual complaints report {report.label}", document(report), REPORT_PAGE)
 
 
 def render_text(report: AnnualReport, fmt: str) -> str:
     """The report as md, html or json text."""
     if fmt == "json":
         return json.dumps(to_json(report), indent=2, ensure_ascii=False) + "\n"
-    blocks = document(report)
     if fmt == "md":
-        return to_markdown(blocks)
+        return writers.to_markdown(report_document(report))
     if fmt == "html":
-        return to_html(blocks, f"Annual complaints report {report.label}")
+        return writers.to_html(report_document(report))
     raise ValueError(f"unknown format {fmt!r}: choose one of {', '.join(FORMATS)}")
 
 
@@ -551,13 +393,7 @@ def write_report(report: AnnualReport, fmt: str, path: Path) -> Path:
     path = Path(path)
     if fmt not in FORMATS:
         raise ValueError(f"unknown format {fmt!r}: choose one of {', '.join(FORMATS)}")
-    tmp = path.with_name(f".{path.name}.part")
-    try:
-        if fmt == "docx":
-            to_docx(document(report), f"Annual complaints report {report.label}", tmp)
-        else:
-            tmp.write_text(render_text(report, fmt), encoding="utf-8")
-        tmp.replace(path)  # never leave a half-written report where the old one was
-    finally:
-        tmp.unlink(missing_ok=True)
-    return path
+    if fmt == "json":
+        data = render_text(report, fmt).encode("utf-8")
+        return writers.write_atomically(path, lambda partial: partial.write_bytes(data))
+    return writers.write(report_document(report), fmt, path)

@@ -9,7 +9,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from chc_tui import report_texts
-from chc_tui.report import AnnualReport, compute, gather, homes_key, year_of
+from chc_tui.financial_year import year_of
+from chc_tui.report import AnnualReport, compute, gather, homes_key
 from chc_tui.report_export import FORMATS, write_report
 from chc_tui.services import Services
 from chc_tui.settings import get_setting

@@ -17,10 +17,11 @@ from datetime import date
 from pathlib import Path
 from typing import Callable, Concatenate, ParamSpec, TypeVar, cast
 
+from chc_tui import financial_year
 from chc_tui import usecases  # noqa: F401  (the steps load with Services, as before, not at the first form)
 from chc_tui.calendar import WorkingCalendar
 from chc_tui.context import StepContext, os_user
-from chc_tui.deadlines import Due, OtherDue, assess, assess_other
+from chc_tui.deadlines import Due, OtherDue, assess, assess_other, state_on
 from chc_tui.domain import DeadlineState
 from chc_tui.policy import CODE_2024, CodePolicy
 from chc_tui.settings import load_calendar
@@ -106,11 +107,10 @@ class Services:
         the year just ended until its board approval is recorded and its date has passed,
         then the current year."""
         from chc_tui import assessment
-        from chc_tui.deadlines import deadline_state
         from chc_tui.settings import get_setting
 
         today = self.today
-        year = assessment.financial_year_of(today) - 1
+        year = financial_year.year_of(today) - 1
         with self.db.read() as session:
             calendar = load_calendar(session)
             approved = assessment.board_approved_on(session, year)
@@ -121,10 +121,7 @@ class Services:
             due, rule = assessment.submission_due(
                 year, get_setting(session, f"homes_owned:{year}"), board_approved_on=approved
             )
-        days_left = 0 if due == today else calendar.working_days_between(today, due)
-        if due < today and days_left == 0:
-            days_left = -1
-        return YearlySubmission(year, due, rule, days_left, deadline_state(days_left, self.policy))
+        return YearlySubmission(year, due, rule, *state_on(due, calendar, today, self.policy))
 
     def due(self, reference: str) -> Due | None:
         """One complaint's next step, due date and urgency, as the list shows it."""
@@ -156,11 +153,10 @@ class Services:
 
     def settings_overview(self) -> dict:
         """The landlord's details, region, closure days and homes owned, as plain values."""
-        from chc_tui.assessment import financial_year_of
         from chc_tui.landlord import landlord_settings
         from chc_tui.settings import closure_days, get_setting, region
 
-        year = financial_year_of(self.today)
+        year = financial_year.year_of(self.today)
         with self.db.read() as session:
             return {
                 "landlord": landlord_settings(session),

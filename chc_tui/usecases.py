@@ -14,7 +14,7 @@ from typing import Any
 
 from sqlmodel import Session, func, select
 
-from chc_tui import letters
+from chc_tui import clocks, letters
 from chc_tui.calendar import DueDate, UnknownRegion, WorkingCalendar
 from chc_tui.context import StepContext
 from chc_tui.domain import (
@@ -204,11 +204,9 @@ def _start_stage_clocks(
     stage: StageRecord,
 ) -> Deadline:
     """Acknowledgement deadline, and a provisional response deadline counted from it."""
-    rules = ctx.policy.for_stage(stage.stage)
-    ack = calendar.explain_add(stage.opened_on, rules.acknowledge_days)
-    deadline = _new_deadline(session, calendar, complaint, stage, "acknowledge", ack)
-    provisional = calendar.explain_add(ack.due, rules.respond_days)
-    _new_deadline(session, calendar, complaint, stage, "respond", provisional, provisional=True)
+    started = clocks.stage_clocks(calendar, ctx.policy, stage.stage, stage.opened_on)
+    deadline = _new_deadline(session, calendar, complaint, stage, "acknowledge", started.acknowledge)
+    _new_deadline(session, calendar, complaint, stage, "respond", started.respond, provisional=True)
     return deadline
 
 
@@ -358,9 +356,7 @@ def log_complaint(
         session.add(stage)
         session.flush()
         ack = _start_stage_clocks(session, ctx, calendar, complaint, stage)
-        provisional_due = calendar.add_working_days(
-            ack.due_on, ctx.policy.for_stage(Stage.ONE).respond_days
-        )
+        provisional_due = clocks.stage_clocks(calendar, ctx.policy, Stage.ONE, received_on).provisional_response_due
         _audit(
             session,
             ctx,
@@ -489,7 +485,7 @@ def acknowledge(
         if provisional is not None:
             provisional.active = False
             session.add(provisional)
-        counted = calendar.explain_add(acknowledged_on, ctx.policy.for_stage(stage.stage).respond_days)
+        counted = clocks.response_clock(calendar, ctx.policy, stage.stage, acknowledged_on)
         _new_deadline(session, calendar, complaint, stage, "respond", counted)
         sent = _letter(session, db, ctx, complaint, stage, "acknowledge", letter, acknowledged_on)
         _audit(
@@ -572,17 +568,19 @@ def extend(
         if not isinstance(new_due, date):
             checks.add("new_due", f"the new due date must be a date, not {new_due!r}")
         else:
-            if new_due <= current.due_on:
+            moved = clocks.extension_clock(
+                calendar, ctx.policy, stage.stage, target=target.due_on, current=current.due_on, new_due=new_due
+            )
+            if not moved.after_current:
                 checks.add("new_due", f"the new due date must be after the current one ({current.due_on:%d/%m/%Y})")
-            reason_closed = calendar.non_working_reason(new_due)
-            if reason_closed:
+            if moved.not_working:
                 checks.add(
                     "new_due",
-                    f"{new_due:%a %d/%m/%Y} is not a working day ({reason_closed}); "
-                    f"the next one is {calendar.add_working_days(new_due, 1):%d/%m/%Y}",
+                    f"{new_due:%a %d/%m/%Y} is not a working day ({moved.not_working}); "
+                    f"the next one is {moved.next_working_day:%d/%m/%Y}",
                 )
-            beyond = calendar.working_days_between(target.due_on, new_due)
-            if beyond > rules.max_extension_days and not good_reason.strip():
+            beyond = moved.beyond_target
+            if not moved.allowed(rules, good_reason):
                 checks.add(
                     "good_reason",
                     f"this extension is {beyond} working days beyond the response deadline "
@@ -606,9 +604,8 @@ def extend(
         session.flush()
         current.active = False
         session.add(current)
-        added = calendar.working_days_between(current.due_on, new_due)
-        counted = calendar.explain_add(current.due_on, added)
-        _new_deadline(session, calendar, complaint, stage, "respond", counted, extension_id=extension.id)
+        assert moved.counted is not None  # after the current deadline, checked above
+        _new_deadline(session, calendar, complaint, stage, "respond", moved.counted, extension_id=extension.id)
         sent = _letter(session, db, ctx, complaint, stage, "extend", letter, told_resident_on or decided_on)
         _audit(
             session,

@@ -9,6 +9,7 @@ from textual.binding import Binding
 
 from chc_tui import learning
 from chc_tui.learning import THEMES, split_references
+from chc_tui.deadlines import is_overdue
 from screens.format import short
 from screens.forms import FieldSpec, FormSpec
 from screens.records import Act, Listing, RecordsScreen, Row
@@ -45,7 +46,7 @@ class LessonsScreen(RecordsScreen):
                 state = Text(f"in place {short(lesson.done_on)}", style="green")
             elif not lesson.improvement:
                 state = Text("lesson only", style="dim")
-            elif lesson.due_on and lesson.due_on < today:
+            elif is_overdue(lesson.due_on, today):
                 state = Text(f"overdue {short(lesson.due_on)}", style="bold red")
             else:
                 state = Text(f"due {short(lesson.due_on)}")

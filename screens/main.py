@@ -13,6 +13,7 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.widgets import DataTable, Input, Static
 
+from chc_tui import financial_year
 from chc_tui.deadlines import Due
 from chc_tui.domain import DeadlineState
 from rich.text import Text
@@ -228,7 +229,7 @@ class MainScreen(Screen):
                     short(submission.due_on),
                     Text(str(submission.days_left), style=STATE_STYLE[submission.state], justify="right"),
                     Text(submission.state.value, style=STATE_STYLE[submission.state]),
-                    f"SA {submission.year}/{(submission.year + 1) % 100:02d}",
+                    f"SA {financial_year.label(submission.year)}",
                     "submit",
                     Text("self-assessment and annual report to the Ombudsman", overflow="ellipsis", no_wrap=True),
                     key=f"SA:{submission.year}",

@@ -10,6 +10,7 @@ from textual.binding import Binding
 
 from chc_tui import ombudsman
 from chc_tui.ombudsman import ORDER_KINDS, Determination
+from chc_tui.deadlines import is_overdue
 from screens.format import d, short
 from screens.forms import FieldSpec, FormSpec
 from screens.records import Act, Listing, RecordsScreen, Row
@@ -19,7 +20,7 @@ def _due_state(done_on, due_on, today, done_word: str) -> Text:
     if done_on:
         late = " (late)" if due_on and done_on > due_on else ""
         return Text(f"{done_word} {short(done_on)}{late}", style="green" if not late else "yellow")
-    if due_on and due_on < today:
+    if is_overdue(due_on, today):
         return Text("overdue", style="bold red")
     return Text("open")
 

@@ -11,6 +11,7 @@ from textual.binding import Binding
 
 from chc_tui import remedies
 from chc_tui.remedies import REMEDY_OUTCOMES, RemedyKind, pounds
+from chc_tui.deadlines import is_overdue
 from screens.format import short
 from screens.forms import FieldSpec, FormSpec
 from screens.records import Act, Listing, RecordsScreen, Row
@@ -21,7 +22,7 @@ def remedy_state(remedy, today) -> Text:
         return Text(f"done {short(remedy.done_on)}", style="green")
     if remedy.declined_on:
         return Text(f"declined {short(remedy.declined_on)}", style="dim")
-    if remedy.due_on and remedy.due_on < today:
+    if is_overdue(remedy.due_on, today):
         return Text("overdue", style="bold red")
     return Text(f"accepted {short(remedy.accepted_on)}" if remedy.accepted_on else "offered")
 
@@ -29,7 +30,7 @@ def remedy_state(remedy, today) -> Text:
 def action_state(action, today) -> Text:
     if action.done_on:
         return Text(f"done {short(action.done_on)}", style="green")
-    if action.due_on < today:
+    if is_overdue(action.due_on, today):
         return Text("overdue", style="bold red")
     return Text("open")
 

@@ -12,6 +12,7 @@ from textual.binding import Binding
 
 from chc_tui import residents
 from chc_tui.residents import CONTACT_CHANNELS
+from chc_tui.deadlines import is_overdue
 from screens.format import d, plain, short
 from screens.forms import FieldSpec, FormSpec
 from screens.records import Act, Listing, RecordsScreen, Row
@@ -77,7 +78,7 @@ class ResidentScreen(RecordsScreen):
         def state(ended_on, review_on=None) -> Text:
             if ended_on:
                 return Text(f"ended {short(ended_on)}", style="dim")
-            if review_on and review_on < today:
+            if is_overdue(review_on, today):
                 return Text("review overdue", style="bold red")
             return Text("current")
 

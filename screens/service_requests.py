@@ -8,6 +8,7 @@ from textual.binding import Binding
 
 from chc_tui import service_requests
 from chc_tui.domain import Channel, StepRefused
+from chc_tui.deadlines import is_due_today, is_overdue
 from screens.format import short
 from screens.forms import FieldSpec, FormSpec
 from screens.records import Act, Listing, RecordsScreen, Row
@@ -43,9 +44,9 @@ class ServiceRequestsScreen(RecordsScreen):
             sr = found.request
             if sr.done_on:
                 state = Text(f"done {short(sr.done_on)}", style="green" if sr.done_on <= sr.due_on else "yellow")
-            elif sr.due_on < today:
+            elif is_overdue(sr.due_on, today):
                 state = Text("past target", style="bold red")
-            elif sr.due_on == today:
+            elif is_due_today(sr.due_on, today):
                 state = Text("due today", style="yellow")
             else:
                 state = Text("open")

@@ -14,7 +14,7 @@ from textual.containers import VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Static
 
-from chc_tui import usecases
+from chc_tui import financial_year, usecases
 from chc_tui.domain import StepRefused
 from screens.keybar import KeyBar
 from screens.titlebar import TitleBar
@@ -78,7 +78,7 @@ class SettingsScreen(Screen):
         table.add_row("", "")
         table.add_row(Text("Annual report (h)", style="bold underline"), "")
         for year, homes in o["homes"].items():
-            table.add_row(f"Homes owned {year}/{(year + 1) % 100:02d}", str(homes) if homes else Text("not set", style="italic"))
+            table.add_row(f"Homes owned {financial_year.label(year)}", str(homes) if homes else Text("not set", style="italic"))
         return table
 
     def _form(self, spec: FormSpec) -> None:

@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
-from chc_tui import learning, new_issues, usecases
+from chc_tui import clocks, learning, new_issues, usecases
 from chc_tui.domain import Channel, Decision, ExclusionReason
 if TYPE_CHECKING:
     from chc_tui.services import ComplaintDetail, Services, StageView
@@ -51,11 +51,10 @@ def log_form(services: Services, _detail: ComplaintDetail | None) -> FormSpec:
         if not received:
             return ""
         rules = policy.for_stage(1)
-        ack = calendar.add_working_days(received, rules.acknowledge_days)
-        respond = calendar.add_working_days(ack, rules.respond_days)
+        started = clocks.stage_clocks(calendar, policy, 1, received)
         return (
-            f"Acknowledge and define by {d(ack)} (Code {rules.acknowledge_provision}); "
-            f"respond by {d(respond)} (provisional)"
+            f"Acknowledge and define by {d(started.acknowledge_due)} (Code {rules.acknowledge_provision}); "
+            f"respond by {d(started.provisional_response_due)} (provisional)"
         )
 
     def submit(values: dict[str, Any]):
@@ -144,8 +143,9 @@ def acknowledge_form(services: Services, detail: ComplaintDetail) -> FormSpec:
             return ""
         late = ""
         if ack_due and when > ack_due:
-            late = f" · {calendar.working_days_between(ack_due, when)} wd after the {d(ack_due)} deadline"
-        return f"Respond by {d(calendar.add_working_days(when, rules.respond_days))} (Code {rules.respond_provision}){late}"
+            late = f" · {clocks.working_days_late(calendar, ack_due, when)} wd after the {d(ack_due)} deadline"
+        respond = clocks.response_clock(calendar, services.policy, stage.stage, when)
+        return f"Respond by {d(respond.due)} (Code {rules.respond_provision}){late}"
 
     def submit(values: dict[str, Any]):
         return services.run(
@@ -177,16 +177,17 @@ def extend_form(services: Services, detail: ComplaintDetail) -> FormSpec:
         new_due = values.get("new_due")
         if not new_due or not target:
             return f"Response due {d(current)}; limit {rules.max_extension_days} wd beyond {d(target)}"
-        closed = calendar.non_working_reason(new_due)
-        if closed:
-            return f"{d(new_due)} is not a working day ({closed})"
-        beyond = calendar.working_days_between(target, new_due)
+        moved = clocks.extension_clock(
+            calendar, services.policy, stage.stage, target=target, current=current or target, new_due=new_due
+        )
+        if moved.not_working:
+            return f"{d(new_due)} is not a working day ({moved.not_working})"
         verdict = (
             "within the Code's limit"
-            if beyond <= rules.max_extension_days
+            if moved.within_limit
             else f"PAST the limit of {rules.max_extension_days}: record a good reason"
         )
-        return f"{beyond} wd beyond the {d(target)} target: {verdict} (Code {rules.extension_provision})"
+        return f"{moved.beyond_target} wd beyond the {d(target)} target: {verdict} (Code {rules.extension_provision})"
 
     def submit(values: dict[str, Any]):
         return services.run(
@@ -201,7 +202,7 @@ def extend_form(services: Services, detail: ComplaintDetail) -> FormSpec:
             expected_version=detail.complaint.version,
         )
 
-    suggested = calendar.add_working_days(target, rules.max_extension_days) if target else None
+    suggested = clocks.extension_limit_date(calendar, services.policy, stage.stage, target) if target else None
     return FormSpec(
         title=f"Extend the response deadline of {detail.complaint.reference}, stage {stage.stage}",
         intro=f"Now due {d(current)}. At most {rules.max_extension_days} working days beyond {d(target)} "
@@ -235,7 +236,7 @@ def respond_form(services: Services, detail: ComplaintDetail) -> FormSpec:
             return f"Within target (due {d(target)})"
         if current and when <= current:
             return f"Within the agreed extension (due {d(current)})"
-        return f"Out of target: {calendar.working_days_between(current or target, when)} wd after {d(current or target)}"
+        return f"Out of target: {clocks.working_days_late(calendar, current or target, when)} wd after {d(current or target)}"
 
     def submit(values: dict[str, Any]):
         return services.run(
@@ -275,7 +276,7 @@ def escalate_form(services: Services, detail: ComplaintDetail) -> FormSpec:
         when = values.get("requested_on")
         if not when:
             return ""
-        ack = calendar.add_working_days(when, rules.acknowledge_days)
+        ack = clocks.stage_clocks(calendar, services.policy, 2, when).acknowledge_due
         return f"Acknowledge stage 2 by {d(ack)} (Code {rules.acknowledge_provision})"
 
     def submit(values: dict[str, Any]):

@@ -1,0 +1,94 @@
+"""One document model for everything the system writes out: letters, the evidence pack,
+the self-assessment export and the annual report.
+
+A producer builds a `Document` (a title, a page, a list of blocks) from the records;
+chc_tui.document_writers writes any document as Word (.docx), Markdown (.md), HTML or
+plain text (.txt). Producers say what a document holds, never how a format spells it:
+escaping, line breaks and layout live in the writers, once per format.
+
+The blocks:
+
+- `Heading(level, text)`: level 1 is the document's title.
+- `Paragraph(text, kind)`: its line breaks are kept; kind "note" is a smaller explanatory
+  note, "lead" a line that stands out under the title.
+- `Fields(rows)`: label: value pairs (a blank value is left out).
+- `Table(header, rows, ...)`: cells may hold several lines; `numeric` columns are
+  right-aligned.
+- `Figure(chart)`: a chart (chc_tui.report_charts): an accessible SVG in HTML, a PNG in
+  Word, bars of text in Markdown and plain text.
+- `Letter(body, letterhead, quoted)`: a text exactly as stored (a letter as sent), never
+  reflowed or interpreted; `letterhead` lines go above it, `quoted` sets it apart inside a
+  longer document.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Literal, Sequence
+
+if TYPE_CHECKING:
+    from chc_tui.report_charts import Chart
+
+
+@dataclass(frozen=True)
+class Heading:
+    level: int
+    text: str
+
+
+@dataclass(frozen=True)
+class Paragraph:
+    text: str  # line breaks are kept
+    kind: Literal["body", "note", "lead"] = "body"
+
+
+@dataclass(frozen=True)
+class Fields:
+    """Label: value pairs; a blank value is left out."""
+
+    rows: Sequence[tuple[str, str]]
+
+
+@dataclass(frozen=True)
+class Table:
+    header: Sequence[str]
+    rows: Sequence[Sequence[str]]
+    caption: str = ""
+    numeric: tuple[int, ...] = ()  # columns of numbers (right-aligned)
+    widths_cm: tuple[float, ...] = ()  # Word column widths; empty: Word's own
+    md_blank: str = " "  # an empty cell in Markdown (the annual report's have always been "")
+
+
+@dataclass(frozen=True)
+class Figure:
+    chart: Chart
+
+
+@dataclass(frozen=True)
+class Letter:
+    """A text reproduced exactly as stored (a letter as sent)."""
+
+    body: str
+    letterhead: Sequence[str] = ()  # the landlord's name, then address lines
+    quoted: bool = False  # set apart inside a longer document (the evidence pack)
+
+
+Block = Heading | Paragraph | Fields | Table | Figure | Letter
+
+
+@dataclass(frozen=True)
+class Page:
+    """How a Word document is set out; the other formats have no page."""
+
+    font: str | None = "Arial"
+    size_pt: float = 10
+    side_margins_cm: float = 2.0
+    top_bottom_margins_cm: float | None = None  # None: Word's default
+    landscape: bool = False
+
+
+@dataclass(frozen=True)
+class Document:
+    title: str  # the file's title (Word's properties, HTML's <title>)
+    blocks: list[Block] = field(default_factory=list)
+    page: Page = Page()
