@@ -146,7 +146,7 @@ class RecordsScreen(Screen):
                 return self.services.run(step, *args, **{**values, **fixed})
             except StaleRecord as stale:
                 # Told once who changed it: the next Ctrl+S saves over the newer record.
-                if "expected_version" in fixed and getattr(stale, "current_version", None) is not None:
+                if "expected_version" in fixed and stale.current_version is not None:
                     fixed["expected_version"] = stale.current_version
                 raise
 

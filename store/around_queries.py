@@ -26,6 +26,7 @@ from store.models import (
     Restriction,
     ServiceRequest,
     Vulnerability,
+    saved_id,
 )
 
 
@@ -74,7 +75,7 @@ def resident_needs(session: Session, resident_id: int, with_history: bool = True
             (ref, status, received)
             for ref, status, received in session.exec(
                 select(Complaint.reference, Complaint.status, Complaint.received_on)
-                .where(Complaint.resident_id == resident_id).order_by(Complaint.received_on.desc())  # type: ignore[attr-defined]
+                .where(Complaint.resident_id == resident_id).order_by(Complaint.received_on.desc())
             )
         ]
         requests = rows(ServiceRequest)
@@ -124,11 +125,11 @@ def _lesson_views(session: Session, lessons: list[Lesson]) -> list[LessonView]:
     for lesson_id, reference in session.exec(
         select(LessonComplaint.lesson_id, Complaint.reference)
         .join(Complaint, Complaint.id == LessonComplaint.complaint_id)
-        .where(LessonComplaint.lesson_id.in_([row.id for row in lessons]))  # type: ignore[attr-defined]
+        .where(LessonComplaint.lesson_id.in_([row.id for row in lessons]))
         .order_by(Complaint.reference)
     ):
         links.setdefault(lesson_id, []).append(reference)
-    return [LessonView(row, links.get(row.id, [])) for row in lessons]
+    return [LessonView(row, links.get(saved_id(row), [])) for row in lessons]
 
 
 def around_complaint(session: Session, complaint: Complaint) -> AroundComplaint:
@@ -146,7 +147,7 @@ def around_complaint(session: Session, complaint: Complaint) -> AroundComplaint:
         select(Complaint.reference).where(Complaint.related_to_id == complaint.id).order_by(Complaint.id)
     ))
     return AroundComplaint(
-        remedies=rows(Remedy), actions=rows(Action), cases=ombudsman_cases(session, complaint.id),
+        remedies=rows(Remedy), actions=rows(Action), cases=ombudsman_cases(session, saved_id(complaint)),
         lessons=_lesson_views(session, lessons), related_to=related_to, raised_here=raised_here,
         service_requests=rows(ServiceRequest),
     )
@@ -172,7 +173,7 @@ def service_request_rows(session: Session, *, open_only: bool = True, search: st
         query = query.where(ServiceRequest.done_on == None)  # noqa: E711
     if search.strip():
         like = f"%{search.strip()}%"
-        query = query.where(or_(ServiceRequest.reference.ilike(like), Resident.name.ilike(like)))  # type: ignore[attr-defined]
+        query = query.where(or_(ServiceRequest.reference.ilike(like), Resident.name.ilike(like)))
     query = query.order_by(ServiceRequest.due_on, ServiceRequest.id).limit(limit)
     return [ServiceRequestRow(request, name, ref) for request, name, ref in session.exec(query)]
 
@@ -205,7 +206,7 @@ def lesson_rows(session: Session, *, open_only: bool = False) -> list[LessonView
     query = select(Lesson)
     if open_only:
         query = query.where(Lesson.done_on == None)  # noqa: E711
-    return _lesson_views(session, list(session.exec(query.order_by(Lesson.recorded_on.desc(), Lesson.id.desc()))))  # type: ignore[attr-defined]
+    return _lesson_views(session, list(session.exec(query.order_by(Lesson.recorded_on.desc(), Lesson.id.desc()))))
 
 
 def resident_of(session: Session, reference: str) -> int | None:

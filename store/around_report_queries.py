@@ -16,6 +16,7 @@ from datetime import date
 from sqlalchemy import and_, or_
 from sqlmodel import Session, func, select
 
+from store.columns import select_row
 from store.models import (
     Action,
     Adjustment,
@@ -174,7 +175,7 @@ def remedies_for_year(session: Session, start: date, end: date) -> list[RemedyFa
     """Remedies offered by the year end that were offered, due or done in the year, or
     were still open (neither done nor declined) when the year began."""
     query = (
-        select(Remedy.id, Complaint.reference, Remedy.stage, Remedy.kind, Remedy.description, Remedy.amount_pence,
+        select_row(Remedy.id, Complaint.reference, Remedy.stage, Remedy.kind, Remedy.description, Remedy.amount_pence,
                Remedy.offered_on, Remedy.due_on, Remedy.declined_on, Remedy.done_on)
         .join(Complaint, Complaint.id == Remedy.complaint_id)
         .where(
@@ -195,7 +196,7 @@ def actions_for_year(session: Session, start: date, end: date) -> list[ActionFac
     """Outstanding actions due by the year end that were due or done in the year, or not
     done when it began. (An action keeps no date it was added: its due date stands in.)"""
     query = (
-        select(Action.id, Complaint.reference, Action.description, Action.owner, Action.due_on, Action.done_on)
+        select_row(Action.id, Complaint.reference, Action.description, Action.owner, Action.due_on, Action.done_on)
         .join(Complaint, Complaint.id == Action.complaint_id)
         .where(
             or_(
@@ -216,12 +217,12 @@ def service_requests_for_year(session: Session, start: date, end: date) -> list[
     columns = (ServiceRequest.id, ServiceRequest.reference, ServiceRequest.received_on, ServiceRequest.due_on,
                ServiceRequest.done_on, Complaint.reference, Complaint.received_on)
     received = (
-        select(*columns)
+        select_row(*columns)
         .outerjoin(Complaint, Complaint.id == ServiceRequest.complaint_id)
         .where(ServiceRequest.received_on >= start, ServiceRequest.received_on <= end)
     )
     raised = (
-        select(*columns)
+        select_row(*columns)
         .join(Complaint, Complaint.id == ServiceRequest.complaint_id)
         .where(Complaint.received_on >= start, Complaint.received_on <= end)
     )
@@ -235,7 +236,7 @@ def ombudsman_for_year(
     """Cases opened or given a Complaint Handling Failure Order in the year, findings
     determined in the year, and orders and recommendations due in the year."""
     cases = session.exec(
-        select(Complaint.reference, OmbudsmanCase.ombudsman_reference, OmbudsmanCase.opened_on, OmbudsmanCase.closed_on,
+        select_row(Complaint.reference, OmbudsmanCase.ombudsman_reference, OmbudsmanCase.opened_on, OmbudsmanCase.closed_on,
                OmbudsmanCase.chfo_on, OmbudsmanCase.chfo_reason)
         .join(Complaint, Complaint.id == OmbudsmanCase.complaint_id)
         .where(or_(and_(OmbudsmanCase.opened_on >= start, OmbudsmanCase.opened_on <= end),
@@ -243,7 +244,7 @@ def ombudsman_for_year(
         .order_by(OmbudsmanCase.opened_on, OmbudsmanCase.ombudsman_reference)
     )
     findings = session.exec(
-        select(Complaint.reference, OmbudsmanCase.ombudsman_reference, OmbudsmanFinding.issue,
+        select_row(Complaint.reference, OmbudsmanCase.ombudsman_reference, OmbudsmanFinding.issue,
                OmbudsmanFinding.determination, OmbudsmanFinding.determined_on)
         .join(OmbudsmanCase, OmbudsmanCase.id == OmbudsmanFinding.case_id)
         .join(Complaint, Complaint.id == OmbudsmanCase.complaint_id)
@@ -251,7 +252,7 @@ def ombudsman_for_year(
         .order_by(OmbudsmanFinding.determined_on, OmbudsmanCase.ombudsman_reference, OmbudsmanFinding.id)
     )
     orders = session.exec(
-        select(Complaint.reference, OmbudsmanCase.ombudsman_reference, OmbudsmanOrder.kind, OmbudsmanOrder.description,
+        select_row(Complaint.reference, OmbudsmanCase.ombudsman_reference, OmbudsmanOrder.kind, OmbudsmanOrder.description,
                OmbudsmanOrder.due_on, OmbudsmanOrder.complied_on)
         .join(OmbudsmanCase, OmbudsmanCase.id == OmbudsmanOrder.case_id)
         .join(Complaint, Complaint.id == OmbudsmanCase.complaint_id)
@@ -275,7 +276,7 @@ def lessons_for_year(session: Session, start: date, end: date) -> list[LessonFac
     """Lessons recorded by the year end that were recorded in the year, had their
     improvement put in place in it, or still had one to put in place when it began."""
     rows = list(session.exec(
-        select(Lesson.id, Lesson.theme, Lesson.lesson, Lesson.improvement, Lesson.recorded_on, Lesson.due_on,
+        select_row(Lesson.id, Lesson.theme, Lesson.lesson, Lesson.improvement, Lesson.recorded_on, Lesson.due_on,
                Lesson.done_on)
         .where(
             Lesson.recorded_on <= end,
@@ -293,7 +294,7 @@ def lessons_for_year(session: Session, start: date, end: date) -> list[LessonFac
         for lesson_id, reference in session.exec(
             select(LessonComplaint.lesson_id, Complaint.reference)
             .join(Complaint, Complaint.id == LessonComplaint.complaint_id)
-            .where(LessonComplaint.lesson_id.in_(chunk))  # type: ignore[attr-defined]
+            .where(LessonComplaint.lesson_id.in_(chunk))
         ):
             linked.setdefault(lesson_id, []).append(reference)
     return [
@@ -327,7 +328,7 @@ def _names(session: Session, resident_ids: set[int]) -> dict[int, str]:
     for chunk in (ids[i:i + 500] for i in range(0, len(ids), 500)):
         newest = (
             select(Complaint.resident_id, func.max(Complaint.id).label("newest"))
-            .where(Complaint.resident_id.in_(chunk))  # type: ignore[attr-defined]
+            .where(Complaint.resident_id.in_(chunk))
             .group_by(Complaint.resident_id)
             .subquery()
         )
@@ -350,24 +351,24 @@ def resident_records_for_year(
     in the year (a representative keeps no date it was added: those not ended before the
     year began count)."""
     adjustments = list(session.exec(
-        select(Adjustment.id, Adjustment.resident_id, Adjustment.description, Adjustment.agreed_on, Adjustment.review_on,
+        select_row(Adjustment.id, Adjustment.resident_id, Adjustment.description, Adjustment.agreed_on, Adjustment.review_on,
                Adjustment.reviewed_on, Adjustment.ended_on)
         .where(_live(Adjustment, Adjustment.agreed_on, start, end)).order_by(Adjustment.agreed_on, Adjustment.id)
     ))
     vulnerabilities = list(session.exec(
-        select(Vulnerability.id, Vulnerability.resident_id, Vulnerability.description, Vulnerability.disclosed_on,
+        select_row(Vulnerability.id, Vulnerability.resident_id, Vulnerability.description, Vulnerability.disclosed_on,
                Vulnerability.ended_on)
         .where(_live(Vulnerability, Vulnerability.disclosed_on, start, end))
         .order_by(Vulnerability.disclosed_on, Vulnerability.id)
     ))
     representatives = list(session.exec(
-        select(Representative.id, Representative.resident_id, Representative.name, Representative.relationship,
+        select_row(Representative.id, Representative.resident_id, Representative.name, Representative.relationship,
                Representative.authority_confirmed_on, Representative.ended_on)
         .where(or_(Representative.ended_on == None, Representative.ended_on >= start))  # noqa: E711
         .order_by(Representative.id)
     ))
     restrictions = list(session.exec(
-        select(Restriction.id, Restriction.resident_id, Restriction.restriction, Restriction.decided_on,
+        select_row(Restriction.id, Restriction.resident_id, Restriction.restriction, Restriction.decided_on,
                Restriction.review_on, Restriction.reviewed_on, Restriction.ended_on)
         .where(_live(Restriction, Restriction.decided_on, start, end)).order_by(Restriction.decided_on, Restriction.id)
     ))
@@ -389,7 +390,11 @@ def resident_records_for_year(
     )
 
 
-HELD = {
+HeldModel = (
+    type[ServiceRequest] | type[Remedy] | type[Lesson] | type[Adjustment] | type[Vulnerability]
+    | type[Representative] | type[Restriction]
+)
+HELD: dict[str, HeldModel] = {
     "service_request": ServiceRequest,
     "remedy": Remedy,
     "lesson": Lesson,

@@ -101,7 +101,7 @@ def extension_facts(session: Session, start: date, end: date) -> list[ExtensionF
         select(Extension, StageRecord, Complaint)
         .join(StageRecord, StageRecord.id == Extension.stage_id)
         .join(Complaint, Complaint.id == StageRecord.complaint_id)
-        .where(Extension.decided_on.between(start, end))  # type: ignore[attr-defined]
+        .where(Extension.decided_on.between(start, end))
         .order_by(Extension.decided_on, Extension.id)
     )
     return [
@@ -123,7 +123,7 @@ def refusal_facts(session: Session, start: date, end: date) -> list[RefusalFacts
     rows = session.exec(
         select(Refusal, Complaint)
         .join(Complaint, Complaint.id == Refusal.complaint_id)
-        .where(Refusal.refused_on.between(start, end))  # type: ignore[attr-defined]
+        .where(Refusal.refused_on.between(start, end))
         .order_by(Refusal.refused_on, Refusal.id)
     )
     return [

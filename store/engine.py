@@ -6,7 +6,7 @@ import sqlite3
 import threading
 from contextlib import closing, contextmanager
 from pathlib import Path
-from typing import Iterator
+from typing import Iterator, cast
 
 from sqlalchemy import event
 from sqlalchemy.engine import Engine, create_engine
@@ -77,7 +77,7 @@ class Database:
             # A PostgreSQL server; files (attachments, templates) live in the data folder.
             self.path = data_anchor_for_url(self.url)
             self.engine = make_server_engine(self.url)
-            self._write_engine = self.engine.execution_options(serialize_writes=True)
+            self._write_engine: Engine = self.engine.execution_options(serialize_writes=True)
         else:
             self.path = Path(path)
             self.engine = make_engine(self.path)
@@ -126,7 +126,8 @@ class Database:
         source = sqlite3.connect(self.path)
         try:
             with copy.engine.connect() as conn:
-                source.backup(conn.connection.dbapi_connection)
+                # a SQLite engine's driver connection is a sqlite3.Connection
+                source.backup(cast(sqlite3.Connection, conn.connection.dbapi_connection))
         finally:
             source.close()
         return copy
@@ -163,7 +164,7 @@ class Database:
             # No data_version on a server: every write leaves an audit entry, so the
             # newest entry's id changes exactly when someone has written.
             with self.engine.connect() as conn:
-                return int(conn.exec_driver_sql("SELECT coalesce(max(id), 0) FROM audit_entry").scalar())
+                return int(conn.exec_driver_sql("SELECT coalesce(max(id), 0) FROM audit_entry").scalar_one())
         if self._watch is None:
             self._watch = sqlite3.connect(self.path, check_same_thread=False)
         return int(self._watch.execute("PRAGMA data_version").fetchone()[0])

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import errno
 import sqlite3
+from typing import Iterator
 
 BUSY = "the database is busy (another handler or an import is saving); try again in a moment"
 READ_ONLY = (
@@ -64,7 +65,7 @@ _BY_ERRNO = {
 }
 
 
-def _causes(exc: BaseException):
+def _causes(exc: BaseException | None) -> Iterator[BaseException]:
     """The exception, what it wraps (SQLAlchemy's .orig) and what caused it."""
     seen: set[int] = set()
     while exc is not None and id(exc) not in seen:

@@ -13,6 +13,7 @@ import sqlite3
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
+from typing import overload
 
 from store.rows import ComplaintRow
 
@@ -61,6 +62,10 @@ def read_open(path: Path, first: int | None = None) -> EarlyRead | None:
         found = conn.execute(OPEN_ROWS_SQL).fetchall()
         days: dict[str, date] = {}  # a few hundred distinct dates among thousands of rows
 
+        @overload
+        def day(text: str) -> date: ...
+        @overload
+        def day(text: None) -> None: ...
         def day(text: str | None) -> date | None:
             if text is None:
                 return None

@@ -5,7 +5,7 @@ change carries a `version` so that concurrent sessions never silently overwrite 
 from __future__ import annotations
 
 from datetime import date, datetime, timezone
-from typing import Optional
+from typing import Optional, Protocol
 
 from sqlalchemy import Index, UniqueConstraint
 from sqlmodel import Field, SQLModel
@@ -13,6 +13,18 @@ from sqlmodel import Field, SQLModel
 
 def utcnow() -> datetime:
     return datetime.now(timezone.utc)
+
+
+class _Row(Protocol):
+    id: Optional[int]
+
+
+def saved_id(row: _Row) -> int:
+    """A row's id: the database gives it when the row is flushed, and every row read back
+    has one. A row never flushed has none, which is a bug here, not a handler's mistake."""
+    if row.id is None:
+        raise ValueError(f"this {type(row).__name__} has no id yet: add and flush it first")
+    return row.id
 
 
 class Setting(SQLModel, table=True):

@@ -13,6 +13,7 @@ from datetime import date
 from sqlalchemy import func
 from sqlmodel import Session, select
 
+from store.columns import select_row
 from store.engine import plain_rows
 from store.models import (
     Action,
@@ -64,7 +65,7 @@ def _latest_complaint_by_resident(session: Session, resident_ids: set[int]) -> d
         return {}
     newest = (
         select(Complaint.resident_id, func.max(Complaint.id).label("cid"))
-        .where(Complaint.resident_id.in_(resident_ids))  # type: ignore[attr-defined]
+        .where(Complaint.resident_id.in_(resident_ids))
         .group_by(Complaint.resident_id)
         .subquery()
     )
@@ -80,7 +81,7 @@ def other_deadlines(session: Session) -> list[OtherDeadlineRow]:
         reviews += [
             (kind, item_id, rid, name, what, due)
             for item_id, rid, name, what, due in plain_rows(session,
-                select(model.id, model.resident_id, Resident.name, text, model.review_on)
+                select_row(model.id, model.resident_id, Resident.name, text, model.review_on)
                 .join(Resident, Resident.id == model.resident_id)
                 .where(model.ended_on == None)  # noqa: E711
             )
@@ -91,7 +92,7 @@ def other_deadlines(session: Session) -> list[OtherDeadlineRow]:
         rows.append(OtherDeadlineRow(kind, item_id, ref or "", ref, name, what, due, rid))
 
     for item_id, ref, name, what, due, cref in plain_rows(session,
-        select(ServiceRequest.id, ServiceRequest.reference, Resident.name, ServiceRequest.description,
+        select_row(ServiceRequest.id, ServiceRequest.reference, Resident.name, ServiceRequest.description,
                ServiceRequest.due_on, Complaint.reference)
         .join(Resident, Resident.id == ServiceRequest.resident_id)
         .join(Complaint, Complaint.id == ServiceRequest.complaint_id, isouter=True)
@@ -99,25 +100,25 @@ def other_deadlines(session: Session) -> list[OtherDeadlineRow]:
     ):
         rows.append(OtherDeadlineRow("service_request", item_id, ref, cref, name, what, due))
 
-    for model, kind, done in ((Remedy, "remedy", Remedy.done_on), (Action, "action", Action.done_on)):
+    for remedy_or_action, kind, done in ((Remedy, "remedy", Remedy.done_on), (Action, "action", Action.done_on)):
         query = (
-            select(model.id, Complaint.reference, Resident.name, model.description, model.due_on)
-            .join(Complaint, Complaint.id == model.complaint_id)
+            select_row(remedy_or_action.id, Complaint.reference, Resident.name, remedy_or_action.description, remedy_or_action.due_on)
+            .join(Complaint, Complaint.id == remedy_or_action.complaint_id)
             .join(Resident, Resident.id == Complaint.resident_id)
-            .where(done == None, model.due_on != None)  # noqa: E711
+            .where(done == None, remedy_or_action.due_on != None)  # noqa: E711
         )
-        if model is Remedy:
+        if remedy_or_action is Remedy:
             query = query.where(Remedy.declined_on == None)  # noqa: E711  (nothing left to do)
         for item_id, ref, name, what, due in plain_rows(session, query):
             rows.append(OtherDeadlineRow(kind, item_id, ref, ref, name, what, due))
 
-    for model, kind, done in (
+    for request_or_order, kind, done in (
         (OmbudsmanRequest, "ombudsman_request", OmbudsmanRequest.met_on),
         (OmbudsmanOrder, "ombudsman_order", OmbudsmanOrder.complied_on),
     ):
         for item_id, ref, name, what, due in plain_rows(session,
-            select(model.id, Complaint.reference, Resident.name, model.description, model.due_on)
-            .join(OmbudsmanCase, OmbudsmanCase.id == model.case_id)
+            select_row(request_or_order.id, Complaint.reference, Resident.name, request_or_order.description, request_or_order.due_on)
+            .join(OmbudsmanCase, OmbudsmanCase.id == request_or_order.case_id)
             .join(Complaint, Complaint.id == OmbudsmanCase.complaint_id)
             .join(Resident, Resident.id == Complaint.resident_id)
             .where(done == None)  # noqa: E711

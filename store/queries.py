@@ -5,10 +5,12 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from typing import TYPE_CHECKING
 
 from sqlalchemy import and_, exists, or_, union_all
 from sqlmodel import Session, select
 
+from store.columns import select_row
 from store.rows import ComplaintRow
 from store.models import (
     AuditEntry,
@@ -24,7 +26,11 @@ from store.models import (
     Response,
     StageRecord,
     Withdrawal,
+    saved_id,
 )
+
+if TYPE_CHECKING:
+    from store.around_queries import AroundComplaint, ResidentNeeds
 
 
 def _list_select(*, due_only: bool = False):
@@ -38,7 +44,7 @@ def _list_select(*, due_only: bool = False):
         Deadline.provisional == False,  # noqa: E712
     )
     query = (
-        select(
+        select_row(
             Complaint.id,
             Complaint.reference,
             Resident.name,
@@ -265,7 +271,7 @@ def complaint_detail(session: Session, reference: str) -> ComplaintDetail | None
     complaint = session.exec(select(Complaint).where(Complaint.reference == reference)).first()
     if complaint is None:
         return None
-    resident = session.get(Resident, complaint.resident_id)
+    resident = session.get_one(Resident, complaint.resident_id)  # the complaint's resident: a foreign key
     stages = []
     for record in session.exec(
         select(StageRecord).where(StageRecord.complaint_id == complaint.id).order_by(StageRecord.stage)
@@ -316,8 +322,8 @@ def complaint_detail(session: Session, reference: str) -> ComplaintDetail | None
         withdrawal=session.exec(select(Withdrawal).where(Withdrawal.complaint_id == complaint.id)).first(),
         history=history,
         letters=list(session.exec(select(Letter).where(Letter.complaint_id == complaint.id).order_by(Letter.id))),
-        correspondence=_correspondence(session, complaint.id),
-        needs=resident_needs(session, resident.id, with_history=False),
+        correspondence=_correspondence(session, saved_id(complaint)),
+        needs=resident_needs(session, saved_id(resident), with_history=False),
         around=around_complaint(session, complaint),
     )
 
@@ -334,8 +340,8 @@ def _correspondence(session: Session, complaint_id: int) -> list[CorrespondenceV
     if items:
         for attachment in session.exec(
             select(Attachment)
-            .where(Attachment.correspondence_id.in_([c.id for c in items]))  # type: ignore[union-attr]
+            .where(Attachment.correspondence_id.in_([c.id for c in items]))
             .order_by(Attachment.id)
         ):
             files.setdefault(attachment.correspondence_id, []).append(attachment)
-    return [CorrespondenceView(c, files.get(c.id, [])) for c in items]
+    return [CorrespondenceView(c, files.get(saved_id(c), [])) for c in items]

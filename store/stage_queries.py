@@ -18,6 +18,7 @@ from sqlalchemy import and_, or_
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, func, select
 
+from store.columns import select_row
 from store.engine import plain_rows
 from store.models import AuditEntry, Complaint, Deadline, Definition, Extension, Refusal, Response, StageRecord, Withdrawal
 
@@ -90,7 +91,7 @@ def year_stages(
         ),
     )
     query = (
-        select(
+        select_row(
             StageRecord.id,
             Complaint.reference,
             Complaint.category,
@@ -137,7 +138,7 @@ def year_stages(
     targets = handled["targets"] if handling else _targets(session, relevant)
     extensions: dict[int, list[ExtensionFacts]] = {}
     extension_rows = plain_rows(session,
-        select(
+        select_row(
             Extension.stage_id,
             Extension.decided_on,
             Extension.previous_due,
@@ -222,9 +223,9 @@ def _handling(session: Session, stage_ids: list[int], stage_two_complaints: list
     targets: dict[int, date] = {}
     final: dict[int, date] = {}
     for stage_id, step, provisional, extension_id, due_on, active in plain_rows(session,
-        select(Deadline.stage_id, Deadline.step, Deadline.provisional, Deadline.extension_id, Deadline.due_on,
+        select_row(Deadline.stage_id, Deadline.step, Deadline.provisional, Deadline.extension_id, Deadline.due_on,
                Deadline.active)
-        .where(Deadline.stage_id.in_(stage_ids))  # type: ignore[attr-defined]
+        .where(Deadline.stage_id.in_(stage_ids))
         .order_by(Deadline.id)
     ):
         if step == "acknowledge":
@@ -235,7 +236,7 @@ def _handling(session: Session, stage_ids: list[int], stage_two_complaints: list
             else:
                 final[stage_id] = due_on  # the last extended deadline, in the order they were set
     defined = set(session.exec(
-        select(Definition.stage_id).where(Definition.stage_id.in_(stage_ids))  # type: ignore[attr-defined]
+        select(Definition.stage_id).where(Definition.stage_id.in_(stage_ids))
     ))
     return {"ack": ack, "targets": targets, "final": final, "defined": defined, "people": _stage_one_people(session, stage_two_complaints)}
 
@@ -260,18 +261,19 @@ def _stage_one_people(session: Session, complaint_ids: list[int]) -> dict[int, f
     for stage, response in session.exec(
         select(StageRecord, Response)
         .join(Response, Response.stage_id == StageRecord.id, isouter=True)
-        .where(StageRecord.complaint_id.in_(complaint_ids), StageRecord.stage == 1)  # type: ignore[attr-defined]
+        .where(StageRecord.complaint_id.in_(complaint_ids), StageRecord.stage == 1)
     ):
         people[stage.complaint_id].add(stage.handler)
         if response is not None:
             people[stage.complaint_id].add(response.responded_by)
     for entry in session.exec(
         select(AuditEntry).where(
-            AuditEntry.complaint_id.in_(complaint_ids),  # type: ignore[union-attr]
-            AuditEntry.action.in_(["log", "assign"]),  # type: ignore[attr-defined]
+            AuditEntry.complaint_id.in_(complaint_ids),
+            AuditEntry.action.in_(["log", "assign"]),
         )
     ):
         details = json.loads(entry.details_json)
+        assert entry.complaint_id is not None  # the query asked for these complaints' entries
         if entry.action == "log":
             people[entry.complaint_id].add(details.get("handler", ""))
         elif details.get("stage") == 1:

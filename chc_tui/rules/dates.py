@@ -65,12 +65,14 @@ def parse_date(text: str, today: date | None = None) -> date:
         )
     # Parse against two different defaults: if the results differ, the text left out the
     # day, month or year and dateutil filled it in (from the clock) -- a guess, not a date.
+    parsed: datetime | None
+    check: datetime | None
     try:
         parsed = parser.parse(value, dayfirst=True, default=datetime(2000, 1, 1))
         check = parser.parse(value, dayfirst=True, default=datetime(2001, 2, 2))
     except (ValueError, OverflowError, TypeError):
         parsed = check = None
-    if parsed is None or parsed.date() != check.date():
+    if parsed is None or check is None or parsed.date() != check.date():
         raise DateParseError(
             f"{text.strip()!r} is not a date: use dd/mm/yyyy, yyyy-mm-dd, today or yesterday"
         )

@@ -96,7 +96,15 @@ class StepRefused(Exception):
 
 
 class StaleRecord(StepRefused):
-    """Another handler changed the complaint after this one loaded it."""
+    """Another handler changed the complaint after this one loaded it.
+
+    `current_version` is the record's version now, when known: a form may let its handler
+    save over it, knowingly, by sending that version next time."""
+
+    def __init__(self, problems: list[Problem] | Problem | str, field: str | None = None,
+                 *, current_version: int | None = None):
+        super().__init__(problems, field)
+        self.current_version = current_version
 
 
 class NotFound(StepRefused):

@@ -483,8 +483,10 @@ def check_row(number: int, values: dict[str, Any]) -> tuple[SheetRow | None, lis
     if problems:
         return None, problems
     exclusion, explanation = refusal_reason(text["refused_reason"]) if text["refused_reason"] else ("", "")
+    received = dates["received"]
+    assert received is not None  # a row without it has a problem above
     return SheetRow(
-        number=number, reference=text["reference"], resident=text["resident"], received=dates["received"],
+        number=number, reference=text["reference"], resident=text["resident"], received=received,
         category=text["category"], channel=channel, stage1=stages[0], stage2=stages[1], escalated=dates["s2_req"],
         refused=dates["refused"], exclusion_reason=exclusion, refusal_explanation=explanation,
         withdrawn=dates["withdrawn"],
@@ -676,6 +678,7 @@ def _write(db: Database, run: _Run, report: ImportReport, checked: str) -> None:
                 known = _references(session)
                 written: list[int] = []
                 for row in batch:
+                    assert row is not None  # a row with problems is refused above
                     outcome = _take(db, session, known, row, run)
                     if isinstance(outcome, Skipped):
                         report.already.append(outcome)
@@ -893,10 +896,10 @@ def _remove(session, complaints: list[int]) -> None:
         stages = list(session.exec(select(StageRecord.id).where(StageRecord.complaint_id.in_(chunk))))
         residents = list(session.exec(select(Complaint.resident_id).where(Complaint.id.in_(chunk))))
         session.execute(delete(Deadline).where(Deadline.complaint_id.in_(chunk)))
-        for model in (Extension, Response, Definition):
-            session.execute(delete(model).where(model.stage_id.in_(stages)))
-        for model in (Refusal, Withdrawal, AuditEntry, StageRecord):
-            session.execute(delete(model).where(model.complaint_id.in_(chunk)))
+        for of_stage in (Extension, Response, Definition):
+            session.execute(delete(of_stage).where(of_stage.stage_id.in_(stages)))
+        for of_complaint in (Refusal, Withdrawal, AuditEntry, StageRecord):
+            session.execute(delete(of_complaint).where(of_complaint.complaint_id.in_(chunk)))
         session.execute(delete(Complaint).where(Complaint.id.in_(chunk)))
         still_used = select(Complaint.id).where(Complaint.resident_id == Resident.id).exists()
         session.execute(delete(Resident).where(Resident.id.in_(residents), ~still_used))

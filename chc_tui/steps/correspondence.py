@@ -14,7 +14,7 @@ import tempfile
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import Iterable
+from typing import Any, Iterable
 
 from sqlmodel import select
 
@@ -23,7 +23,7 @@ from chc_tui.rules.domain import NotFound
 from chc_tui.open_file import AttachmentUnavailable  # raised here; Textual-free for the screens
 from chc_tui.steps.usecases import _audit, _Checks, _complaint_for_change
 from store.engine import Database
-from store.models import Attachment, Complaint, Correspondence
+from store.models import Attachment, Complaint, Correspondence, saved_id
 from store.sharing import make_folder, settle
 
 KINDS = ("letter", "call", "email", "meeting", "note")
@@ -99,8 +99,8 @@ def store_file(source: Path, folder: Path) -> StoredFile:
     return StoredFile(Path(source).name, stored_name, sha, size)
 
 
-def _check_files(checks: _Checks, files: Iterable[Path]) -> list[Path]:
-    paths = []
+def _check_files(checks: _Checks, files: Iterable[Path | str]) -> list[Path]:
+    paths: list[Path] = []
     for raw in files:
         path = Path(raw).expanduser()
         if not path.exists():
@@ -178,7 +178,7 @@ def record_correspondence(
         complaint = session.exec(select(Complaint).where(Complaint.reference == reference)).first()
     if complaint is None:
         raise NotFound(f"no complaint with reference {reference!r}")
-    values = dict(happened_on=happened_on, kind=kind, direction=direction, party=party, summary=summary)
+    values: dict[str, Any] = dict(happened_on=happened_on, kind=kind, direction=direction, party=party, summary=summary)
     _check_values(checks, ctx, complaint, **values)
     sources = _check_files(checks, files)
     checks.raise_if_any()
@@ -194,7 +194,7 @@ def record_correspondence(
         _check_values(checks, ctx, complaint, **values)
         checks.raise_if_any()
         item = Correspondence(
-            complaint_id=complaint.id,
+            complaint_id=saved_id(complaint),
             happened_on=happened_on,
             kind=kind,
             direction=direction,
@@ -208,7 +208,7 @@ def record_correspondence(
         for copy in stored:
             session.add(
                 Attachment(
-                    correspondence_id=item.id,
+                    correspondence_id=saved_id(item),
                     original_name=copy.original_name,
                     stored_name=copy.stored_name,
                     sha256=copy.sha256,
@@ -232,7 +232,7 @@ def record_correspondence(
                 "files": ", ".join(f"{c.original_name} ({c.sha256[:12]})" for c in stored),
             },
         )
-        return item.id
+        return saved_id(item)
 
 
 def attachment_file(db_path: Path, attachment: Attachment) -> Path:

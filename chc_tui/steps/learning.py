@@ -12,7 +12,7 @@ from chc_tui.rules.context import StepContext
 from chc_tui.rules.domain import StepRefused
 from chc_tui.steps.usecases import Checks, audit, complaint_for_change, record_for_change
 from store.engine import Database
-from store.models import Complaint, Lesson, LessonComplaint
+from store.models import Complaint, Lesson, LessonComplaint, saved_id
 
 # Offered as suggestions; a landlord may use its own words.
 THEMES = (
@@ -80,11 +80,11 @@ def record_lesson(
         session.add(row)
         session.flush()
         for complaint_id in ids:
-            session.add(LessonComplaint(lesson_id=row.id, complaint_id=complaint_id))
+            session.add(LessonComplaint(lesson_id=saved_id(row), complaint_id=complaint_id))
             audit(session, ctx, "lesson learned", complaint_id,
                   {"lesson": row.id, "theme": row.theme, "lesson_text": row.lesson, "improvement": row.improvement,
                    "due_on": due_on})
-        return row.id
+        return saved_id(row)
 
 
 def link_lesson(db: Database, lesson_id: int, reference: str, ctx: StepContext | None = None) -> None:

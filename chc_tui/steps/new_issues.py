@@ -67,7 +67,7 @@ def raise_new_issue(
         add, why = how_to_handle(answered, related, would_delay)
         if add:
             latest = session.exec(select(Definition).where(Definition.stage_id == stage_one.id)
-                                  .order_by(Definition.id.desc())).first()  # type: ignore[union-attr]
+                                  .order_by(Definition.id.desc())).first()
             if latest is None:
                 raise StepRefused("define stage 1 first (f): the new issue is added to its definition", "issue")
             usecases.define(

@@ -14,7 +14,7 @@ from chc_tui.rules.context import StepContext
 from chc_tui.rules.domain import NotFound, StepRefused
 from chc_tui.steps.usecases import Checks, audit, complaint_for_change, record_for_change
 from store.engine import Database
-from store.models import OmbudsmanCase, OmbudsmanFinding, OmbudsmanOrder, OmbudsmanRequest
+from store.models import OmbudsmanCase, OmbudsmanFinding, OmbudsmanOrder, OmbudsmanRequest, saved_id
 
 
 class Determination(StrEnum):
@@ -64,13 +64,13 @@ def open_case(
             raise StepRefused(f"the Ombudsman's reference {ombudsman_reference.strip()} is already recorded", "ombudsman_reference")
         if opened_on < complaint.received_on:
             raise StepRefused(f"the complaint was received on {complaint.received_on:%d/%m/%Y}", "opened_on")
-        case = OmbudsmanCase(complaint_id=complaint.id, ombudsman_reference=ombudsman_reference.strip(),
+        case = OmbudsmanCase(complaint_id=saved_id(complaint), ombudsman_reference=ombudsman_reference.strip(),
                              opened_on=opened_on, recorded_by=ctx.actor)
         session.add(case)
         session.flush()
         audit(session, ctx, "Ombudsman case opened", complaint.id,
               {"case": case.id, "ombudsman_reference": case.ombudsman_reference, "opened_on": opened_on})
-        return case.id
+        return saved_id(case)
 
 
 def _open_case(checks: Checks, case: OmbudsmanCase, doing: str) -> None:
@@ -92,18 +92,19 @@ def add_request(
     elif isinstance(received_on, date) and due_on < received_on:
         checks.add("due_on", "it cannot be due before it was received")
     checks.raise_if_any()
+    assert due_on is not None  # refused above
     with db.write() as session:
         case = _case(session, case_id)
         checks = Checks()
         _open_case(checks, case, "add a request")
         checks.raise_if_any()
-        row = OmbudsmanRequest(case_id=case.id, received_on=received_on, description=description.strip(),
+        row = OmbudsmanRequest(case_id=saved_id(case), received_on=received_on, description=description.strip(),
                                due_on=due_on, recorded_by=ctx.actor)
         session.add(row)
         session.flush()
         audit(session, ctx, "Ombudsman request", case.complaint_id,
               {"case": case.ombudsman_reference, "request": row.id, "description": row.description, "due_on": due_on})
-        return row.id
+        return saved_id(row)
 
 
 def meet_request(db: Database, request_id: int, *, met_on: date, ctx: StepContext | None = None) -> None:
@@ -140,14 +141,14 @@ def record_finding(
         case = _case(session, case_id)
         if determined_on < case.opened_on:
             raise StepRefused(f"the case was opened on {case.opened_on:%d/%m/%Y}", "determined_on")
-        row = OmbudsmanFinding(case_id=case.id, issue=issue.strip(), determination=determination,
+        row = OmbudsmanFinding(case_id=saved_id(case), issue=issue.strip(), determination=determination,
                                determined_on=determined_on, recorded_by=ctx.actor)
         session.add(row)
         session.flush()
         audit(session, ctx, "Ombudsman finding", case.complaint_id,
               {"case": case.ombudsman_reference, "issue": row.issue,
                "determination": Determination(determination).label, "determined_on": determined_on})
-        return row.id
+        return saved_id(row)
 
 
 def add_order(
@@ -163,19 +164,20 @@ def add_order(
     if due_on is None:
         checks.add("due_on", "the date it must be complied with by is required")
     checks.raise_if_any()
+    assert due_on is not None  # refused above
     with db.write() as session:
         case = _case(session, case_id)
         if finding_id is not None:
             finding = session.get(OmbudsmanFinding, finding_id)
             if finding is None or finding.case_id != case.id:
                 raise StepRefused("that finding belongs to another case", "finding_id")
-        row = OmbudsmanOrder(case_id=case.id, finding_id=finding_id, kind=kind, description=description.strip(),
+        row = OmbudsmanOrder(case_id=saved_id(case), finding_id=finding_id, kind=kind, description=description.strip(),
                              due_on=due_on, recorded_by=ctx.actor)
         session.add(row)
         session.flush()
         audit(session, ctx, f"Ombudsman {kind}", case.complaint_id,
               {"case": case.ombudsman_reference, "order": row.id, "description": row.description, "due_on": due_on})
-        return row.id
+        return saved_id(row)
 
 
 def comply_order(
@@ -186,7 +188,7 @@ def comply_order(
     ctx = ctx or StepContext()
     with db.write() as session:
         row = record_for_change(session, OmbudsmanOrder, order_id, expected_version, "Ombudsman order")
-        case = session.get(OmbudsmanCase, row.case_id)
+        case = session.get_one(OmbudsmanCase, row.case_id)  # the order's case: a foreign key
         checks = Checks()
         if row.complied_on is not None:
             checks.add(None, f"this {row.kind} was complied with on {row.complied_on:%d/%m/%Y}")

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from dateutil.relativedelta import relativedelta
+import sqlalchemy
 from sqlalchemy import delete, update
 from sqlmodel import Session, select
 
@@ -22,7 +23,7 @@ from chc_tui.rules.domain import Problem, Status, StepRefused
 from chc_tui.steps.settings import get_setting
 from store import personal
 from store.engine import Database
-from store.models import Attachment, AuditEntry, Complaint, Resident, ServiceRequest
+from store.models import Attachment, AuditEntry, Complaint, Resident, ServiceRequest, saved_id
 
 RETENTION_KEY = "retention_years"
 DEFAULT_RETENTION_YEARS = 6  # after the last complaint closed: a common housing schedule
@@ -64,7 +65,7 @@ def subject_access(session: Session, resident_id: int) -> dict[str, Any]:
         ids = owned.get(table.name)
         if table.name == "resident" or not ids:
             continue
-        rows = conn.execute(select(table).where(table.c.id.in_(ids)).order_by(table.c.id)).mappings()
+        rows = conn.execute(sqlalchemy.select(table).where(table.c.id.in_(ids)).order_by(table.c.id)).mappings()
         held[EXPORT_KEYS.get(table.name, table.name)] = [_plain(row) for row in rows]
     return held
 
@@ -111,7 +112,7 @@ def find_residents(session: Session, text: str) -> list[Resident]:
     words = str(text).strip()
     if not words:
         raise StepRefused("say part of the resident's name to look for", "text")
-    query = select(Resident).where(Resident.name.icontains(words, autoescape=True)).order_by(Resident.id)  # type: ignore[attr-defined]
+    query = select(Resident).where(Resident.name.icontains(words, autoescape=True)).order_by(Resident.id)
     return list(session.exec(query))
 
 
@@ -151,9 +152,9 @@ def due_for_anonymisation(session: Session, today: date) -> list[DueForAnonymisa
     """Residents whose every complaint closed more than the retention period ago."""
     due = []
     for resident in session.exec(select(Resident).where(Resident.name != REMOVED)):
-        problems, last = _blocking(session, resident.id, today)
+        problems, last = _blocking(session, saved_id(resident), today)
         if not problems and last is not None:
-            due.append(DueForAnonymisation(resident.id, resident.name, last))
+            due.append(DueForAnonymisation(saved_id(resident), resident.name, last))
     return due
 
 
@@ -180,7 +181,7 @@ def anonymise_resident(db: Database, resident_id: int, *, attachments_dir: Path 
             conn.exec_driver_sql("PRAGMA secure_delete = ON")
         owned = personal.owned_ids(conn, resident_id)
         files = list(conn.execute(
-            select(Attachment.stored_name).where(Attachment.id.in_(owned.get("attachment", [])))  # type: ignore[attr-defined]
+            select(Attachment.stored_name).where(Attachment.id.in_(owned.get("attachment", [])))
         ).scalars())
         for table in reversed(personal.tables()):  # children before their parents
             if table.name in owned:

@@ -14,7 +14,7 @@ from chc_tui.rules.deadlines import is_overdue
 from chc_tui.rules.domain import Problem, StepRefused
 from chc_tui.steps.usecases import Checks, audit, complaint_for_change, record_for_change
 from store.engine import Database
-from store.models import Action, Remedy
+from store.models import Action, Remedy, saved_id
 
 
 class RemedyKind(StrEnum):
@@ -128,7 +128,7 @@ def offer_remedy(
         if complaint.received_on > offered_on:
             raise StepRefused(Problem("offered_on", f"the complaint was received on {complaint.received_on:%d/%m/%Y}"))
         row = Remedy(
-            complaint_id=complaint.id, stage=complaint.current_stage, kind=kind, description=description.strip(),
+            complaint_id=saved_id(complaint), stage=complaint.current_stage, kind=kind, description=description.strip(),
             amount_pence=pence, parts_json=json.dumps(part_rows), due_on=due_on, offered_on=offered_on,
             recorded_by=ctx.actor,
         )
@@ -137,7 +137,7 @@ def offer_remedy(
         audit(session, ctx, "offer remedy", complaint.id,
               {"remedy": row.id, "kind": kind, "description": row.description, "amount": pounds(pence),
                "offered_on": offered_on, "due_on": due_on})
-        return row.id
+        return saved_id(row)
 
 
 REMEDY_OUTCOMES = ("accepted", "declined", "done")
@@ -185,15 +185,16 @@ def add_action(
     elif is_overdue(due_on, ctx.today):
         checks.add("due_on", f"a new action cannot already be overdue (today is {ctx.today:%d/%m/%Y})")
     checks.raise_if_any()
+    assert due_on is not None  # refused above
     with db.write() as session:
         complaint = complaint_for_change(session, reference, expected_version)
-        row = Action(complaint_id=complaint.id, stage=complaint.current_stage, description=description.strip(),
+        row = Action(complaint_id=saved_id(complaint), stage=complaint.current_stage, description=description.strip(),
                      owner=owner.strip(), due_on=due_on, recorded_by=ctx.actor)
         session.add(row)
         session.flush()
         audit(session, ctx, "add action", complaint.id,
               {"action": row.id, "description": row.description, "owner": row.owner, "due_on": due_on})
-        return row.id
+        return saved_id(row)
 
 
 def update_action(

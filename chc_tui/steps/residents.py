@@ -17,7 +17,7 @@ from chc_tui.rules.context import StepContext
 from chc_tui.rules.domain import NotFound
 from chc_tui.steps.usecases import Checks, audit, record_for_change
 from store.engine import Database
-from store.models import Adjustment, Complaint, Representative, Resident, Restriction, Vulnerability
+from store.models import Adjustment, Complaint, Representative, Resident, Restriction, Vulnerability, saved_id
 
 # How a resident prefers to be contacted (their preference, not how a complaint came in).
 CONTACT_CHANNELS = ("letter", "email", "phone", "text message", "in person")
@@ -99,7 +99,7 @@ def record_vulnerability(
         session.add(row)
         session.flush()
         _audit(session, ctx, "record vulnerability", resident_id, {"description": row.description, "disclosed_on": disclosed_on})
-        return row.id
+        return saved_id(row)
 
 
 def end_vulnerability(
@@ -133,6 +133,7 @@ def agree_adjustment(
     checks.a_date("agreed_on", agreed_on, "the date agreed", ctx.today)
     _review_after(checks, "review_on", review_on, agreed_on, "the date agreed", "5.10")
     checks.raise_if_any()
+    assert review_on is not None  # refused above
     with db.write() as session:
         _resident(session, resident_id)
         row = Adjustment(resident_id=resident_id, description=description.strip(), agreed_on=agreed_on,
@@ -141,7 +142,7 @@ def agree_adjustment(
         session.flush()
         _audit(session, ctx, "agree adjustment", resident_id,
                {"description": row.description, "agreed_on": agreed_on, "review_on": review_on})
-        return row.id
+        return saved_id(row)
 
 
 def _review(
@@ -201,7 +202,7 @@ def add_representative(
         session.flush()
         _audit(session, ctx, "add representative", resident_id,
                {"name": row.name, "relationship": row.relationship, "authority_confirmed_on": authority_confirmed_on})
-        return row.id
+        return saved_id(row)
 
 
 def confirm_representative(
@@ -254,6 +255,7 @@ def impose_restriction(
     checks.a_date("decided_on", decided_on, "the date decided", ctx.today)
     _review_after(checks, "review_on", review_on, decided_on, "the decision", "5.14")
     checks.raise_if_any()
+    assert review_on is not None  # refused above
     with db.write() as session:
         _resident(session, resident_id)
         row = Restriction(resident_id=resident_id, restriction=restriction.strip(), reasons=reasons.strip(),
@@ -264,7 +266,7 @@ def impose_restriction(
         _audit(session, ctx, "impose restriction", resident_id,
                {"restriction": row.restriction, "reasons": row.reasons, "decided_by": row.decided_by,
                 "decided_on": decided_on, "review_on": review_on})
-        return row.id
+        return saved_id(row)
 
 
 def review_restriction(

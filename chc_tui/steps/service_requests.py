@@ -19,7 +19,7 @@ from chc_tui.rules.domain import NotFound, StepRefused
 from chc_tui.steps.settings import load_calendar
 from chc_tui.steps.usecases import Checks, audit, record_for_change
 from store.engine import Database
-from store.models import Complaint, Resident, ServiceRequest
+from store.models import Complaint, Resident, ServiceRequest, saved_id
 
 TARGET_KEY = "landlord.service_request_target_days"
 DEFAULT_TARGET_DAYS = 10
@@ -43,7 +43,7 @@ def target_days(session: Session) -> int:
 def _next_reference(session: Session, received_on: date) -> str:
     prefix = f"SR{received_on.year}-"
     count = session.exec(
-        select(func.count()).select_from(ServiceRequest).where(ServiceRequest.reference.like(f"{prefix}%"))  # type: ignore[attr-defined]
+        select(func.count()).select_from(ServiceRequest).where(ServiceRequest.reference.like(f"{prefix}%"))
     ).one()
     number = count + 1
     while session.exec(select(ServiceRequest.id).where(ServiceRequest.reference == f"{prefix}{number:04d}")).first():
@@ -55,7 +55,7 @@ def _request(session: Session, reference: str, expected_version: int | None) -> 
     found = session.exec(select(ServiceRequest).where(ServiceRequest.reference == reference)).first()
     if found is None:
         raise NotFound(f"no service request with reference {reference!r}")
-    return record_for_change(session, ServiceRequest, found.id, expected_version, "service request")
+    return record_for_change(session, ServiceRequest, saved_id(found), expected_version, "service request")
 
 
 def log_service_request(
@@ -79,6 +79,7 @@ def log_service_request(
         checks.required("resident_name", resident_name, "the resident's name")
     checks.raise_if_any()
     with db.write() as session:
+        resident: Resident | None
         if resident_id is None:
             resident = Resident(name=resident_name.strip(), address=resident_address.strip())
             session.add(resident)
@@ -90,7 +91,7 @@ def log_service_request(
         days = target_days(session)
         due_on = load_calendar(session).add_working_days(received_on, days)
         row = ServiceRequest(
-            reference=_next_reference(session, received_on), resident_id=resident.id, received_on=received_on,
+            reference=_next_reference(session, received_on), resident_id=saved_id(resident), received_on=received_on,
             category=category.strip(), description=description.strip(), target_days=days, due_on=due_on,
             recorded_by=ctx.actor,
         )

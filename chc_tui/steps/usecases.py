@@ -43,6 +43,7 @@ from store.models import (
     Response,
     StageRecord,
     Withdrawal,
+    saved_id,
 )
 
 
@@ -121,12 +122,11 @@ def _complaint_for_change(
     if complaint is None:
         raise NotFound(f"no complaint with reference {reference!r}")
     if expected_version is not None and complaint.version != expected_version:
-        stale = StaleRecord(
+        raise StaleRecord(
             f"{reference} was changed by someone else since you opened it "
-            f"(version {expected_version} -> {complaint.version}); reload it and try again"
+            f"(version {expected_version} -> {complaint.version}); reload it and try again",
+            current_version=complaint.version,  # a form may let its handler save over it, knowingly
         )
-        stale.current_version = complaint.version  # a form may let its handler save over it, knowingly
-        raise stale
     complaint.version += 1
     session.add(complaint)
     return complaint
@@ -182,8 +182,8 @@ def _new_deadline(
     extension_id: int | None = None,
 ) -> Deadline:
     deadline = Deadline(
-        complaint_id=complaint.id,
-        stage_id=stage.id,
+        complaint_id=saved_id(complaint),
+        stage_id=saved_id(stage),
         step=step,
         clock_start=counted.start,
         working_days=counted.working_days,
@@ -215,7 +215,7 @@ def _latest_definition(session: Session, stage: StageRecord) -> Definition | Non
     return session.exec(
         select(Definition)
         .where(Definition.stage_id == stage.id)
-        .order_by(Definition.id.desc())  # type: ignore[union-attr]
+        .order_by(Definition.id.desc())
     ).first()
 
 
@@ -252,6 +252,7 @@ def _letter(
         session, db_path=db.path, complaint=complaint, stage=stage, step=step,
         letter=letter, letter_date=letter_date, actor=ctx.actor,
     )
+    assert stored is not None  # draft_or_send stores the letter it was given
     return {"letter_id": stored.id, "letter_sha256": stored.sha256, "letter_edited": stored.edited}
 
 
@@ -321,6 +322,7 @@ def log_complaint(
         if reference and _reference_taken(session, reference):
             raise StepRefused(f"the reference {reference} is already used by another complaint", "reference")
         calendar = load_calendar(session)
+        resident: Resident | None
         if resident_id is None:
             resident = Resident(
                 name=resident_name.strip(),
@@ -337,7 +339,7 @@ def log_complaint(
                 raise StepRefused(f"no resident with id {resident_id}", "resident_name")
         complaint = Complaint(
             reference=reference or _next_reference(session, received_on),
-            resident_id=resident.id,
+            resident_id=saved_id(resident),
             representative_name=representative_name.strip(),
             representative_relationship=representative_relationship.strip(),
             received_on=received_on,
@@ -350,7 +352,7 @@ def log_complaint(
         session.add(complaint)
         session.flush()
         stage = StageRecord(
-            complaint_id=complaint.id, stage=Stage.ONE, opened_on=received_on, handler=handler
+            complaint_id=saved_id(complaint), stage=Stage.ONE, opened_on=received_on, handler=handler
         )
         session.add(stage)
         session.flush()
@@ -408,7 +410,7 @@ def define(
         previous = _latest_definition(session, stage)
         session.add(
             Definition(
-                stage_id=stage.id,
+                stage_id=saved_id(stage),
                 understanding=understanding.strip(),
                 outcomes_sought=outcomes_sought.strip(),
                 responsible_aspects=responsible_aspects.strip(),
@@ -513,7 +515,7 @@ def _target_response_deadline(session: Session, stage: StageRecord) -> Deadline 
             Deadline.provisional == False,  # noqa: E712
             Deadline.extension_id == None,  # noqa: E711
         )
-        .order_by(Deadline.id)  # type: ignore[arg-type]
+        .order_by(Deadline.id)
     ).first()
 
 
@@ -555,6 +557,7 @@ def extend(
             checks.add(None, f"stage {stage.stage} has already been answered")
         checks.required("reason", reason, "the reason for the extension", rules.extension_provision)
         checks.raise_if_any()
+        assert stage.acknowledged_on is not None  # refused above
         checks.a_date("decided_on", decided_on, "the date decided", ctx.today, (stage.acknowledged_on, "the acknowledgement"))
         if told_resident_on is not None:
             checks.a_date("told_resident_on", told_resident_on, "the date the resident was told", ctx.today, (decided_on, "the extension was decided"))
@@ -587,7 +590,7 @@ def extend(
                 )
         checks.raise_if_any()
         extension = Extension(
-            stage_id=stage.id,
+            stage_id=saved_id(stage),
             decided_on=decided_on,
             previous_due=current.due_on,
             new_due=new_due,
@@ -654,13 +657,14 @@ def respond(
         if decision not in set(Decision):
             checks.add("decision", f"choose a decision: {', '.join(d.label for d in Decision)} (Code {provision})")
         checks.required("reasons", reasons, "the reasons for the decision", provision)
+        assert stage.acknowledged_on is not None  # refused above
         checks.a_date("responded_on", responded_on, "the response date", ctx.today, (stage.acknowledged_on, "the acknowledgement"))
         checks.raise_if_any()
         stage.responded_on = responded_on
         session.add(stage)
         session.add(
             Response(
-                stage_id=stage.id,
+                stage_id=saved_id(stage),
                 responded_on=responded_on,
                 decision=decision,
                 reasons=reasons.strip(),
@@ -747,13 +751,14 @@ def escalate(
         if stage_one.responded_on is None:
             checks.add(None, "stage 1 has not been answered yet; escalate after the stage 1 response (Code 6.10)")
             checks.raise_if_any()
+        assert stage_one.responded_on is not None  # refused above
         checks.a_date("requested_on", requested_on, "the date escalation was requested", ctx.today, (stage_one.responded_on, "the stage 1 response"))
         checks.required("handler", handler, "the stage 2 handler")
         _check_stage_two_handler(checks, session, complaint, handler)
         checks.raise_if_any()
         calendar = load_calendar(session)
         stage_two = StageRecord(
-            complaint_id=complaint.id,
+            complaint_id=saved_id(complaint),
             stage=Stage.TWO,
             opened_on=requested_on,
             handler=handler.strip(),
@@ -783,7 +788,7 @@ def escalate(
 
 
 def _end_open_deadlines(session: Session, complaint: Complaint) -> None:
-    for deadline in _open_deadlines(session, complaint.id):
+    for deadline in _open_deadlines(session, saved_id(complaint)):
         deadline.active = False
         session.add(deadline)
 
@@ -825,7 +830,7 @@ def refuse(
         checks.raise_if_any()
         session.add(
             Refusal(
-                complaint_id=complaint.id,
+                complaint_id=saved_id(complaint),
                 stage=stage.stage,
                 refused_on=refused_on,
                 exclusion_reason=exclusion_reason,
@@ -875,7 +880,7 @@ def withdraw(
         checks.raise_if_any()
         session.add(
             Withdrawal(
-                complaint_id=complaint.id,
+                complaint_id=saved_id(complaint),
                 stage=stage.stage,
                 withdrawn_on=withdrawn_on,
                 reason=reason.strip(),
@@ -915,6 +920,7 @@ def close(
                 f"stage {stage.stage} has not been answered; respond first, or record a refusal or withdrawal",
             )
         checks.raise_if_any()
+        assert stage.responded_on is not None  # refused above
         checks.a_date("closed_on", closed_on, "the closing date", ctx.today, (stage.responded_on, "the response"))
         checks.raise_if_any()
         complaint.status = Status.CLOSED
@@ -1039,7 +1045,7 @@ def recalculate_deadlines(
         # Acknowledgement deadlines first: a provisional response deadline is counted from
         # its stage's acknowledgement deadline, so it must follow that one when it moves.
         ack_due: dict[int, date] = {}
-        open_now = sorted(_open_deadlines(session, complaint.id), key=lambda d: (d.step != "acknowledge", d.id))
+        open_now = sorted(_open_deadlines(session, saved_id(complaint)), key=lambda d: (d.step != "acknowledge", d.id))
         for deadline in open_now:
             if deadline.extension_id is not None:
                 continue  # an agreed extension is a date told to the resident: it stays
@@ -1081,9 +1087,8 @@ def record_for_change(session: Session, model, record_id: int, expected_version:
     if record is None:
         raise NotFound(f"no {label} with id {record_id}")
     if expected_version is not None and getattr(record, "version", expected_version) != expected_version:
-        stale = StaleRecord(f"this {label} was changed by someone else since you opened it")
-        stale.current_version = record.version
-        raise stale
+        raise StaleRecord(f"this {label} was changed by someone else since you opened it",
+                          current_version=record.version)
     if hasattr(record, "version"):
         record.version += 1
     session.add(record)
