@@ -12,7 +12,6 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
-from textual.screen import Screen
 from textual.widgets import DataTable, Static
 
 from chc_tui.rules import provisions as code
@@ -21,6 +20,7 @@ from chc_tui.figures.assessment_evidence import ChecklistRow
 from chc_tui.documents.assessment_export import FORMATS
 from chc_tui.figures.assessment_service import AssessmentServices
 from chc_tui.rules.domain import StaleRecord, StepRefused
+from screens.app_type import ChcScreen
 from screens.keybar import KeyBar
 from screens.fast_table import FastTable
 from screens.titlebar import TitleBar
@@ -101,7 +101,7 @@ def render_row_detail(row: ChecklistRow, year: int) -> Text:
     return Text("\n").join(parts)
 
 
-class AssessmentScreen(Screen):
+class AssessmentScreen(ChcScreen):
     TITLE = "Self-assessment"
     CSS_PATH = "assessment.tcss"
 

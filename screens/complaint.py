@@ -10,12 +10,12 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
-from textual.screen import Screen
 from textual.widgets import Static
 
 from chc_tui.rules.deadlines import Due
 from chc_tui.rules.domain import Decision, ExclusionReason, Status, Step
 from typing import TYPE_CHECKING
+from screens.app_type import ChcScreen
 from screens.keybar import KeyBar
 from screens.titlebar import TitleBar
 from screens.format import STATE_STYLE, d, plain, short
@@ -297,7 +297,7 @@ def render_detail(detail: ComplaintDetail, due: Due | None = None, today: date |
     return Group(*parts)
 
 
-class ComplaintScreen(Screen):
+class ComplaintScreen(ChcScreen):
     BINDINGS = [
         Binding("escape,backspace", "back", "Back", id="complaint.back"),
         *STEP_BINDINGS,

@@ -12,11 +12,11 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.screen import ModalScreen, Screen
 from textual.widgets import OptionList, Static, TextArea
 from textual.widgets.option_list import Option
 
 from chc_tui.open_file import AttachmentUnavailable, as_text, desktop_opener, viewing_copy
+from screens.app_type import ChcModalScreen, ChcScreen
 from screens.keybar import KeyBar
 from screens.format import d, plain, short
 from screens.forms import FieldSpec, FormSpec
@@ -113,7 +113,7 @@ def note_form(services: Services, detail: ComplaintDetail) -> FormSpec:
 # --- opening an attached file --------------------------------------------------------------
 
 
-class AttachmentPicker(ModalScreen[int]):
+class AttachmentPicker(ChcModalScreen[int]):
     """Choose one attached file: arrows and Enter; dismisses with its index."""
 
     DEFAULT_CSS = """
@@ -155,7 +155,7 @@ class AttachmentPicker(ModalScreen[int]):
         self.dismiss(None)
 
 
-class AttachmentViewer(Screen[None]):
+class AttachmentViewer(ChcScreen[None]):
     """A text attachment, read-only, for a terminal with no desktop to open it on."""
 
     DEFAULT_CSS = """

@@ -16,12 +16,12 @@ from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
-from textual.screen import ModalScreen
 from textual.suggester import SuggestFromList
 from textual.widgets import Checkbox, Input, Label, Select, Static, TextArea
 
 from chc_tui.rules.dates import DateParseError, parse_date
 from chc_tui.rules.domain import StepRefused
+from screens.app_type import ChcModalScreen
 from screens.confirm import ConfirmScreen
 from screens.format import not_saved
 from screens.typeahead import retyped
@@ -56,7 +56,7 @@ class FormSpec:
     done_message: Callable[[Any], str] = field(default=lambda result: "Saved")
 
 
-class StepForm(ModalScreen[Any]):
+class StepForm(ChcModalScreen[Any]):
     """A short form for one step; dismisses with the step's result, or None if abandoned.
 
     Everything it shows is plain text, never markup: titles, hints, previews, choices and

@@ -12,9 +12,9 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
-from textual.screen import Screen
 from textual.widgets import Input, ProgressBar, Static
 
+from screens.app_type import ChcScreen
 from screens.keybar import KeyBar
 from screens.titlebar import TitleBar
 
@@ -34,7 +34,7 @@ def typed_path(text: str) -> Path:
     return path if path.is_absolute() else Path.cwd() / path
 
 
-class ImportScreen(Screen):
+class ImportScreen(ChcScreen):
     TITLE = "Import a spreadsheet"
     DEFAULT_CSS = """
     ImportScreen #import-intro { color: $text-muted; padding: 0 1; }

@@ -16,10 +16,10 @@ from typing import Any, Callable
 from textual.app import ComposeResult, SuspendNotSupported
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.screen import Screen
 from textual.widgets import Static, TextArea
 
 from chc_tui.rules.domain import StepRefused
+from screens.app_type import ChcScreen
 from screens.keybar import KeyBar
 from screens.confirm import ConfirmScreen
 from screens.format import not_saved
@@ -32,7 +32,7 @@ class Sent:
     result: Any
 
 
-class LetterScreen(Screen["Sent | None"]):
+class LetterScreen(ChcScreen["Sent | None"]):
     """Dismisses with Sent(step result) once sent, or None if the handler went back."""
 
     DEFAULT_CSS = """

@@ -10,7 +10,6 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.screen import Screen
 from textual.widgets import DataTable, Input, Static
 
 from chc_tui.rules import financial_year
@@ -18,6 +17,7 @@ from chc_tui.rules.deadlines import Due
 from chc_tui.rules.domain import DeadlineState
 from rich.text import Text
 
+from screens.app_type import ChcScreen
 from screens.fast_table import FastTable
 from screens.keybar import KeyBar
 from screens.titlebar import TitleBar
@@ -70,7 +70,7 @@ PANEL_KINDS: list[tuple[str, frozenset[str]]] = [
 ]
 
 
-class MainScreen(Screen):
+class MainScreen(ChcScreen):
     TITLE = "Complaints"
     CSS_PATH = "main.tcss"
     # The list has the focus from the start: moving it after the first paint would repaint

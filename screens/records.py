@@ -16,10 +16,10 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
-from textual.screen import Screen
 from textual.widgets import DataTable, Static
 
 from chc_tui.rules.domain import StaleRecord
+from screens.app_type import ChcScreen
 from screens.keybar import KeyBar
 from screens.fast_table import FastTable
 from screens.titlebar import TitleBar
@@ -54,7 +54,7 @@ class Act:
     when: Callable[[Row | None], bool] = lambda row: True
 
 
-class RecordsScreen(Screen):
+class RecordsScreen(ChcScreen):
     """Subclasses add BINDINGS to action_act('name') (Textual merges them with these), and
     give `acts()` and `listing()`."""
 
@@ -134,7 +134,9 @@ class RecordsScreen(Screen):
 
     @property
     def services(self) -> Services:
-        return self.app.services  # type: ignore[attr-defined]  # the app is chc_tui.app.ChcApp
+        services = self.app.services
+        assert services is not None, "a records screen opens once the services are ready"
+        return services
 
     def step_form(self, title: str, fields: list, step: Callable[..., Any], *args: Any, done: str = "Saved",
                   intro: str = "", **fixed: Any) -> FormSpec:

@@ -18,7 +18,6 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.screen import ModalScreen, Screen
 from textual.widgets import DataTable, Static
 
 from chc_tui.rules.domain import StepRefused
@@ -36,6 +35,7 @@ from chc_tui.figures.report import (
 )
 from chc_tui.documents.report_export import FORMATS, default_filename
 from chc_tui.figures.report_service import ReportService
+from screens.app_type import ChcModalScreen, ChcScreen
 from screens.keybar import KeyBar
 from screens.fast_table import FastTable
 from screens.live import when_live
@@ -334,7 +334,7 @@ def report_rows(report: AnnualReport, width: int = 30) -> list[Row]:
 # --- the list behind a figure ----------------------------------------------------------------------------
 
 
-class FigureItemsScreen(ModalScreen[None]):
+class FigureItemsScreen(ChcModalScreen[None]):
     """The records behind one figure; enter opens a complaint."""
 
     DEFAULT_CSS = """
@@ -412,7 +412,7 @@ class FigureItemsScreen(ModalScreen[None]):
 # --- the screen ----------------------------------------------------------------------------------------------
 
 
-class ReportScreen(Screen):
+class ReportScreen(ChcScreen):
     TITLE = "Annual report"
     CSS_PATH = "report.tcss"
     BINDINGS = [

@@ -10,11 +10,11 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
-from textual.screen import Screen
 from textual.widgets import DataTable, Static
 
 from chc_tui.rules.domain import StepRefused
 from chc_tui.documents.file_names import safe_file_stem
+from screens.app_type import ChcScreen
 from screens.keybar import KeyBar
 from screens.fast_table import FastTable
 from screens.titlebar import TitleBar
@@ -97,7 +97,7 @@ def export_letter(app, letter: Letter, reference: str) -> None:
     )
 
 
-class LettersScreen(Screen):
+class LettersScreen(ChcScreen):
     """The complaint's letters, oldest first: Enter reads one, x exports it."""
 
     BINDINGS = [
@@ -149,7 +149,7 @@ class LettersScreen(Screen):
         self.app.pop_screen()
 
 
-class LetterTextScreen(Screen):
+class LetterTextScreen(ChcScreen):
     """One letter exactly as stored, read-only; the arrows and Page keys scroll."""
 
     DEFAULT_CSS = """

@@ -11,12 +11,12 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
-from textual.screen import Screen
 from textual.widgets import Static
 
 from chc_tui.rules import financial_year
 from chc_tui.steps import usecases
 from chc_tui.rules.domain import StepRefused
+from screens.app_type import ChcScreen
 from screens.keybar import KeyBar
 from screens.titlebar import TitleBar
 from screens.format import d, plain
@@ -33,7 +33,7 @@ REGION_CHOICES = [
 ]
 
 
-class SettingsScreen(Screen):
+class SettingsScreen(ChcScreen):
     TITLE = "Settings"
     BINDINGS = [
         Binding("escape,backspace", "back", "Back", id="settings.back"),
