@@ -409,28 +409,50 @@ def received_item(stage: StageFacts) -> Item:
     return stage.reference, f"stage {stage.stage} {what} {_d(stage.opened_on)} · {stage.category} · {stage.status}"
 
 
-def compute(inputs: ReportInputs, calendar: WorkingCalendar, policy: CodePolicy = CODE_2024) -> AnnualReport:
+RECEIVED_WHAT = {1: "stage 1 complaints received", 2: "stage 2 escalation requests received"}
+
+
+@dataclass
+class _Year:
+    """The year's stages, sorted once into what the sections count (one pass each over the rows)."""
+
+    inputs: ReportInputs
+    calendar: WorkingCalendar
+    policy: CodePolicy
+    year: int
+    start: date
+    end: date
+    cutoff: date  # the year end, or today while the year is still running
+    label: str
+    period: str
+    homes: int | None
+    by_stage: dict[int, list[StageFacts]]
+    received: dict[int, list[StageFacts]]  # opened (received, or escalation requested) in the year
+    answered: dict[int, list[StageFacts]]  # response sent in the year
+    judged: dict[int, list[tuple[StageFacts, Timeliness, str]]]  # the answered, each judged (Code 6.3-6.4, 6.14-6.15)
+    withdrawn: dict[int, list[StageFacts]]  # withdrawn in the year before a response
+    refused: dict[int, list[StageFacts]]  # refused in the year
+    awaiting: dict[int, list[StageFacts]]  # awaiting a response at the cut-off
+    item_texts: dict[int, Item] = field(default_factory=dict)  # a stage is listed under several figures: its text is made once
+
+    def item_for(self, stage: StageFacts) -> Item:
+        found = self.item_texts.get(stage.stage_id)
+        if found is None:
+            found = self.item_texts[stage.stage_id] = received_item(stage)
+        return found
+
+
+def _by_month(stages: list[StageFacts]) -> list[list[StageFacts]]:
+    months: list[list[StageFacts]] = [[] for _ in MONTHS]
+    for stage in stages:
+        months[month_index(stage.opened_on)].append(stage)
+    return months
+
+
+def _sort_year(inputs: ReportInputs, calendar: WorkingCalendar, policy: CodePolicy) -> _Year:
     year = inputs.year
     start, end = year_bounds(year)
     cutoff = min(end, inputs.today)
-    label = year_label(year)
-    period = f"{_d(start)} to {_d(end)}"
-    homes = inputs.homes_owned
-
-    item_texts: dict[int, Item] = {}  # a stage is listed under several figures: its text is made once
-
-    def item_for(stage: StageFacts) -> Item:
-        found = item_texts.get(stage.stage_id)
-        if found is None:
-            found = item_texts[stage.stage_id] = received_item(stage)
-        return found
-
-    def by_month(stages: list[StageFacts]) -> list[list[StageFacts]]:
-        months: list[list[StageFacts]] = [[] for _ in MONTHS]
-        for stage in stages:
-            months[month_index(stage.opened_on)].append(stage)
-        return months
-
     by_stage = {n: [s for s in inputs.stages if s.stage == n] for n in STAGES}
     received = {n: [s for s in by_stage[n] if _in(s.opened_on, start, end)] for n in STAGES}
     answered = {n: [s for s in by_stage[n] if _in(s.responded_on, start, end)] for n in STAGES}
@@ -449,14 +471,19 @@ def compute(inputs: ReportInputs, calendar: WorkingCalendar, policy: CodePolicy 
         ]
         for n in STAGES
     }
-    sections: list[Section] = []
+    return _Year(inputs, calendar, policy, year, start, end, cutoff, year_label(year), f"{_d(start)} to {_d(end)}",
+                 inputs.homes_owned, by_stage, received, answered, judged, withdrawn, refused, awaiting)
 
-    # --- TSM CH01 and CH02 --------------------------------------------------------------
+
+def _tsm_section(y: _Year) -> Section:
+    """TSM CH01 (complaints per 1,000 homes) and CH02 (responses within the Code's timescales)."""
+    inputs, policy, year, cutoff, label = y.inputs, y.policy, y.year, y.cutoff, y.label
+    period, homes, received, judged, withdrawn = y.period, y.homes, y.received, y.judged, y.withdrawn
+    refused, awaiting, item_for, what = y.refused, y.awaiting, y.item_for, RECEIVED_WHAT
     tsm: list[Figure] = []
     tsm.append(Figure(("tsm", "CH01", "homes_owned"), "Homes owned (setting for the year)", homes, "homes",
                       note=f"homes_owned:{year} setting" if homes else
                       f"not set for {label}: enter it with t on the report screen, so CH01 can be counted"))
-    what = {1: "stage 1 complaints received", 2: "stage 2 escalation requests received"}
     for n in STAGES:
         count = len(received[n])
         statuses = Counter(s.status for s in received[n])
@@ -509,16 +536,19 @@ def compute(inputs: ReportInputs, calendar: WorkingCalendar, policy: CodePolicy 
         )
         tsm.append(Figure(("tsm", "CH02", f"stage{n}_not_counted"), f"CH02 stage {n} not counted (no response sent)",
                           len(not_counted), note=left_out, items=tuple(not_counted)))
-    sections.append(Section("tsm", f"Tenant Satisfaction Measures {label}", "TSM CH01, CH02", tsm))
+    return Section("tsm", f"Tenant Satisfaction Measures {label}", "TSM CH01, CH02", tsm)
 
-    # --- received by stage and month ----------------------------------------------------------
-    months = _monthly(inputs, by_stage)
+
+def _received_section(y: _Year, months: list[MonthlySeries]) -> Section:
+    """Code 8.1(b): complaints received, by stage and month, beside the previous years."""
+    year, period, by_stage, received = y.year, y.period, y.by_stage, y.received
+    item_for, what = y.item_for, RECEIVED_WHAT
     rec: list[Figure] = []
     for n in STAGES:
         rec.append(Figure(("received", f"stage{n}", "total"), f"Stage {n} {'complaints received' if n == 1 else 'escalations requested'}",
                           len(received[n]), note=f"{what[n]} {period}",
                           items=tuple(item_for(s) for s in received[n])))
-    received_by_month = {n: by_month(received[n]) for n in STAGES}
+    received_by_month = {n: _by_month(received[n]) for n in STAGES}
     for i, name in enumerate(MONTHS):
         for n in STAGES:
             in_month = received_by_month[n][i]
@@ -533,14 +563,17 @@ def compute(inputs: ReportInputs, calendar: WorkingCalendar, policy: CodePolicy 
                               f"{series.label} stage {n} received{' (records start part-way)' if series.partial else ''}",
                               sum(values), note=f"{what[n]} in {series.label}",
                               items=tuple(item_for(s) for s in prior)))
-            prior_by_month = by_month(prior)
+            prior_by_month = _by_month(prior)
             for i, name in enumerate(MONTHS):
                 rec.append(Figure(("received", "previous_years", str(series.year), f"stage{n}", "by_month", name),
                                   f"{month_label(series.year, i)} stage {n}", values[i],
                                   items=tuple(item_for(s) for s in prior_by_month[i])))
-    sections.append(Section("received", "Complaints received", "8.1(b)", rec))
+    return Section("received", "Complaints received", "8.1(b)", rec)
 
-    # --- by category ------------------------------------------------------------------------------
+
+def _category_section(y: _Year) -> Section:
+    """Code 8.1(b): complaints received, by category."""
+    period, received, item_for, what = y.period, y.received, y.item_for, RECEIVED_WHAT
     cat: list[Figure] = []
     for n in STAGES:
         counted = Counter(s.category or "(none)" for s in received[n])
@@ -548,9 +581,13 @@ def compute(inputs: ReportInputs, calendar: WorkingCalendar, policy: CodePolicy 
             cat.append(Figure(("by_category", f"stage{n}", name), f"Stage {n}: {name}", count, of=len(received[n]),
                               note=f"{what[n]} {period} in the category {name}",
                               items=tuple(item_for(s) for s in received[n] if (s.category or "(none)") == name)))
-    sections.append(Section("by_category", "Complaints by category", "8.1(b)", cat))
+    return Section("by_category", "Complaints by category", "8.1(b)", cat)
 
-    # --- outcomes -----------------------------------------------------------------------------------
+
+def _outcomes_section(y: _Year) -> Section:
+    """Code 8.1(b): the year's decisions, withdrawals and refusals."""
+    cutoff, period, answered, withdrawn, refused = y.cutoff, y.period, y.answered, y.withdrawn, y.refused
+    awaiting = y.awaiting
     out: list[Figure] = []
     for n in STAGES:
         decided = {d: [s for s in answered[n] if s.decision == d] for d in Decision}
@@ -568,22 +605,28 @@ def compute(inputs: ReportInputs, calendar: WorkingCalendar, policy: CodePolicy 
                           note=note, items=tuple((s.reference, f"refused {_d(s.refused_on)}") for s in refused[n])))
         out.append(Figure(("outcomes", f"stage{n}", "total"), f"Stage {n} outcomes in the year", total, note=note,
                           items=tuple((s.reference, "") for s in answered[n] + withdrawn[n] + refused[n])))
-    sections.append(Section("outcomes", "Outcomes", "8.1(b)", out))
+    return Section("outcomes", "Outcomes", "8.1(b)", out)
 
-    # --- timeliness ------------------------------------------------------------------------------------
+
+def _timeliness_section(y: _Year, tsm: Section) -> Section:
+    """Code 8.1(b): responses within target, within an agreed extension, out of target."""
+    judged = y.judged
     tim: list[Figure] = []
     for n in STAGES:
         rows = judged[n]
-        note = next(f.note for f in tsm if f.key == f"tsm.CH02.stage{n}_responses")
+        note = next(f.note for f in tsm.figures if f.key == f"tsm.CH02.stage{n}_responses")
         tim.append(Figure(("timeliness", f"stage{n}", "responses"), f"Stage {n} responses sent", len(rows), note=note,
                           items=tuple((s.reference, f"{t.label}: {why}") for s, t, why in rows)))
         for t in Timeliness:
             tim.append(Figure(("timeliness", f"stage{n}", t.value), f"Stage {n} {t.label}",
                               sum(1 for _, tt, _ in rows if tt is t), of=len(rows), note=note,
                               items=tuple((s.reference, why) for s, tt, why in rows if tt is t)))
-    sections.append(Section("timeliness", "Timeliness of responses", "8.1(b)", tim))
+    return Section("timeliness", "Timeliness of responses", "8.1(b)", tim)
 
-    # --- extensions -----------------------------------------------------------------------------------
+
+def _extensions_section(y: _Year) -> Section:
+    """Code 8.1(b): extensions decided in the year, against the limit of Code 6.4 and 6.15."""
+    policy, start, end, period, by_stage = y.policy, y.start, y.end, y.period, y.by_stage
     ext: list[Figure] = []
     for n in STAGES:
         rules = policy.for_stage(n)
@@ -618,9 +661,13 @@ def compute(inputs: ReportInputs, calendar: WorkingCalendar, policy: CodePolicy 
         ext.append(Figure(("extensions", f"stage{n}", "stages_extended"), f"Stage {n} complaints extended",
                           len(stages_extended), note=f"stage {n} complaints with an extension decided {period}",
                           items=tuple((r, "") for r in sorted(stages_extended))))
-    sections.append(Section("extensions", "Extensions", "8.1(b)", ext))
+    return Section("extensions", "Extensions", "8.1(b)", ext)
 
-    # --- working days ------------------------------------------------------------------------------------
+
+def _working_days_section(y: _Year) -> Section:
+    """Code 8.1(b): working days to acknowledge and to respond."""
+    calendar, policy, start, end, period = y.calendar, y.policy, y.start, y.end, y.period
+    by_stage, answered = y.by_stage, y.answered
     wd: list[Figure] = []
     for n in STAGES:
         rules = policy.for_stage(n)
@@ -651,9 +698,12 @@ def compute(inputs: ReportInputs, calendar: WorkingCalendar, policy: CodePolicy 
             Figure(("working_days", f"stage{n}", "to_respond", "median"), f"Stage {n} median working days to respond",
                    _median(r), "days", note=resp_note, items=resp_items),
         ]
-    sections.append(Section("working_days", "Working days taken", "8.1(b)", wd))
+    return Section("working_days", "Working days taken", "8.1(b)", wd)
 
-    # --- escalation ---------------------------------------------------------------------------------------
+
+def _escalation_section(y: _Year) -> Section:
+    """Code 8.1(b): stage 1 responses escalated to stage 2."""
+    inputs, period, received, answered, item_for = y.inputs, y.period, y.received, y.answered, y.item_for
     esc_base = answered[1]
     escalated = [s for s in esc_base if s.escalated_on is not None]
     escalation = [
@@ -673,9 +723,12 @@ def compute(inputs: ReportInputs, calendar: WorkingCalendar, policy: CodePolicy 
                     f"{period}, as many published reports count it (the two groups are not the same complaints)",
                items=tuple(item_for(s) for s in received[2])),
     ]
-    sections.append(Section("escalation", "Escalation", "8.1(b)", escalation))
+    return Section("escalation", "Escalation", "8.1(b)", escalation)
 
-    # --- remedies -----------------------------------------------------------------------------------------
+
+def _remedies_section(y: _Year) -> Section:
+    """Code 8.1(b): remedies written in the year's responses."""
+    period, answered = y.period, y.answered
     rem: list[Figure] = []
     all_with, all_amounts, all_money = [], [], Decimal(0)
     for n in STAGES:
@@ -700,9 +753,12 @@ def compute(inputs: ReportInputs, calendar: WorkingCalendar, policy: CodePolicy 
     rem.append(Figure(("remedies", "total", "financial_total"), "Financial remedy offered, both stages", float(all_money),
                       "money", note=f"stage 1 and 2 together; parsed from remedy text ({len(all_amounts)} responses name an amount)",
                       items=tuple((s.reference, " + ".join(money_text(x) for x in a)) for s, a in all_amounts)))
-    sections.append(Section("remedies", "Remedies offered", "8.1(b)", rem))
+    return Section("remedies", "Remedies offered", "8.1(b)", rem)
 
-    # --- refusals -------------------------------------------------------------------------------------------
+
+def _refusals_section(y: _Year) -> Section:
+    """Code 8.1(b): complaints refused (Code 2.2-2.5), by exclusion reason, stage and category."""
+    inputs, period = y.inputs, y.period
     ref: list[Figure] = []
     refusals = list(inputs.refusals)
     ref.append(Figure(("refusals", "total"), "Complaints refused (not taken on)", len(refusals),
@@ -724,14 +780,38 @@ def compute(inputs: ReportInputs, calendar: WorkingCalendar, policy: CodePolicy 
                           note=f"refusals {period} in the category {name}",
                           items=tuple((r.reference, _reason_label(r.exclusion_reason)) for r in refusals
                                       if (r.category or "(none)") == name)))
-    sections.append(Section("refusals", "Complaints refused, by exclusion reason", "8.1(b)", ref))
+    return Section("refusals", "Complaints refused, by exclusion reason", "8.1(b)", ref)
 
-    # --- around the complaint: remedies, actions, service requests, the Ombudsman, learning ------------------
-    sections += around_sections(inputs.around, year, start, end, cutoff, inputs.today)
 
-    # --- self-assessment --------------------------------------------------------------------------------------
+def compute(inputs: ReportInputs, calendar: WorkingCalendar, policy: CodePolicy = CODE_2024) -> AnnualReport:
+    y = _sort_year(inputs, calendar, policy)
+    months = _monthly(inputs, y.by_stage)
+    tsm = _tsm_section(y)
+    sections = [
+        tsm,
+        _received_section(y, months),
+        _category_section(y),
+        _outcomes_section(y),
+        _timeliness_section(y, tsm),
+        _extensions_section(y),
+        _working_days_section(y),
+        _escalation_section(y),
+        _remedies_section(y),
+        _refusals_section(y),
+        *around_sections(inputs.around, y.year, y.start, y.end, y.cutoff, inputs.today),
+    ]
     sa_figures, no_answers, source = _self_assessment(inputs)
-    sections.append(Section("self_assessment", f"Self-assessment against the Code {label}", "8.1(a)", sa_figures))
+    sections.append(Section("self_assessment", f"Self-assessment against the Code {y.label}", "8.1(a)", sa_figures))
+    return AnnualReport(
+        year=y.year, label=y.label, start=y.start, end=y.end, cutoff=y.cutoff, generated_on=inputs.today,
+        complete=inputs.today > y.end, policy_name=policy.name, homes_owned=y.homes, sections=sections,
+        months=months, no_answers=no_answers, provisions_source=source, texts=_entered_texts(inputs),
+        empty=_no_activity(y), records_start=inputs.earliest_received,
+    )
+
+
+def _entered_texts(inputs: ReportInputs) -> list[EnteredText]:
+    """Code 8.1(c)-(f) and 8.2: the parts the landlord writes, as last saved."""
 
     texts = []
     for part, code, title in TEXT_PARTS:
@@ -743,17 +823,18 @@ def compute(inputs: ReportInputs, calendar: WorkingCalendar, policy: CodePolicy 
             changed_by=stored.changed_by if stored else "",
             changed_at=f"{stored.changed_at:%Y-%m-%d %H:%M}" if stored else "",
         ))
+    return texts
 
+
+def _no_activity(y: _Year) -> bool:
+    """Nothing was received, answered, withdrawn, refused or extended in the year."""
+    start, end, by_stage, received, answered = y.start, y.end, y.by_stage, y.received, y.answered
+    withdrawn, refused = y.withdrawn, y.refused
     activity = (
         sum(len(received[n]) + len(answered[n]) + len(withdrawn[n]) + len(refused[n]) for n in STAGES)
         + sum(1 for n in STAGES for s in by_stage[n] for e in s.extensions if _in(e.decided_on, start, end))
     )
-    return AnnualReport(
-        year=year, label=label, start=start, end=end, cutoff=cutoff, generated_on=inputs.today,
-        complete=inputs.today > end, policy_name=policy.name, homes_owned=homes, sections=sections,
-        months=months, no_answers=no_answers, provisions_source=source, texts=texts, empty=activity == 0,
-        records_start=inputs.earliest_received,
-    )
+    return activity == 0
 
 
 def _pounds(pence: int | None) -> Decimal:
