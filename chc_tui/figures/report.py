@@ -841,20 +841,46 @@ def _pounds(pence: int | None) -> Decimal:
     return Decimal(pence or 0) / 100
 
 
+@dataclass(frozen=True)
+class _AroundYear:
+    """The records around the year's complaints, and the dates every part counts by."""
+
+    around: AroundFacts
+    label: str
+    period: str
+    at: str  # "on <cut-off>", saying when the year is still running
+    start: date
+    end: date
+    cutoff: date
+    today: date
+
+
 def around_sections(around: AroundFacts, year: int, start: date, end: date, cutoff: date, today: date) -> list[Section]:
     """Two sections from the records around the complaints (issue 7): putting things right,
     service requests and the Ombudsman ("around"), and learning from complaints ("learning").
     A part with no records in the year still shows its zeros, and says so."""
-    from chc_tui.steps.ombudsman import Determination
-    from chc_tui.steps.remedies import RemedyKind
-
-    label = year_label(year)
-    period = f"{_d(start)} to {_d(end)}"
-    at = f"on {_d(cutoff)}" + ("" if cutoff == end else " (the year is still running)")
+    a = _AroundYear(around, year_label(year), f"{_d(start)} to {_d(end)}",
+                    f"on {_d(cutoff)}" + ("" if cutoff == end else " (the year is still running)"),
+                    start, end, cutoff, today)
     figures: list[Figure] = []
     notes: list[str] = []
+    for part in (_remedies_put_right, _outstanding_actions, _service_requests, _ombudsman):
+        part_figures, part_notes = part(a)
+        figures += part_figures
+        notes += part_notes
+    around_section = Section("around", "Putting things right, service requests and the Ombudsman", "8.1(b), 8.1(c)",
+                             figures, tuple(notes))
+    return [around_section, _learning_section(a)]
 
-    # --- remedies (Code 7.1-7.3) --------------------------------------------------------------------
+
+def _remedies_put_right(a: _AroundYear) -> tuple[list[Figure], list[str]]:
+    """Code 7.1-7.3: remedies offered, carried out and outstanding."""
+    from chc_tui.steps.remedies import RemedyKind
+
+    around, label, period, at, start = a.around, a.label, a.period, a.at, a.start
+    end, cutoff = a.end, a.cutoff
+    figures: list[Figure] = []
+    notes: list[str] = []
     kind_labels = {k.value: k.label for k in RemedyKind}
 
     def kind_label(kind: str) -> str:
@@ -914,8 +940,15 @@ def around_sections(around: AroundFacts, year: int, start: date, end: date, cuto
     ]
     if not (offered or done or outstanding):
         notes.append(f"No remedies recorded in {label}.")
+    return figures, notes
 
-    # --- outstanding actions (Code 6.6, 6.17) ------------------------------------------------------------
+
+def _outstanding_actions(a: _AroundYear) -> tuple[list[Figure], list[str]]:
+    """Code 6.6, 6.17: outstanding actions due, done and overdue."""
+    around, label, period, at, start = a.around, a.label, a.period, a.at, a.start
+    end, cutoff = a.end, a.cutoff
+    figures: list[Figure] = []
+    notes: list[str] = []
     def action_item(a, what: str = "") -> Item:
         return a.reference, f"{a.description[:80]} · {a.owner} · due {_d(a.due_on)}" + (f" · {what}" if what else "")
 
@@ -940,8 +973,15 @@ def around_sections(around: AroundFacts, year: int, start: date, end: date, cuto
     ]
     if not (due or a_done or a_overdue):
         notes.append(f"No outstanding actions recorded in {label}.")
+    return figures, notes
 
-    # --- service requests (Code 1.4, 1.5) ---------------------------------------------------------------
+
+def _service_requests(a: _AroundYear) -> tuple[list[Figure], list[str]]:
+    """Code 1.4, 1.5: service requests and the complaints raised from them."""
+    around, label, period, start, end = a.around, a.label, a.period, a.start, a.end
+    today = a.today
+    figures: list[Figure] = []
+    notes: list[str] = []
     def request_item(s) -> Item:
         state = ("not done" if s.done_on is None
                  else f"done {_d(s.done_on)}" + (" (late)" if s.done_on > s.due_on else ""))
@@ -971,8 +1011,17 @@ def around_sections(around: AroundFacts, year: int, start: date, end: date, cuto
     ]
     if not (received or raised):
         notes.append(f"No service requests recorded in {label}.")
+    return figures, notes
 
-    # --- the Ombudsman ----------------------------------------------------------------------------------
+
+def _ombudsman(a: _AroundYear) -> tuple[list[Figure], list[str]]:
+    """Code 8.1(c): the Ombudsman's cases, findings, orders and Complaint Handling Failure Orders."""
+    from chc_tui.steps.ombudsman import Determination
+
+    around, label, period, start, end = a.around, a.label, a.period, a.start, a.end
+    today = a.today
+    figures: list[Figure] = []
+    notes: list[str] = []
     def determination_label(value: str) -> str:
         try:
             return Determination(value).label
@@ -1042,10 +1091,13 @@ def around_sections(around: AroundFacts, year: int, start: date, end: date, cuto
     ]
     if not (opened or findings or orders or chfo):
         notes.append(f"No Ombudsman cases, findings or orders recorded in {label}.")
-    around_section = Section("around", "Putting things right, service requests and the Ombudsman", "8.1(b), 8.1(c)",
-                             figures, tuple(notes))
+    return figures, notes
 
-    # --- learning (Code 9.1-9.3) ---------------------------------------------------------------------------
+
+def _learning_section(a: _AroundYear) -> Section:
+    """Code 9.1-9.3 and 8.1(d): themes, lessons learned and the service improvements they led to."""
+    around, label, period, at, start = a.around, a.label, a.period, a.at, a.start
+    end, cutoff = a.end, a.cutoff
     learning: list[Figure] = []
     l_notes: list[str] = []
     themes = list(around.themes)
@@ -1098,7 +1150,7 @@ def around_sections(around: AroundFacts, year: int, start: date, end: date, cuto
         l_notes.append(f"No themes recorded for the complaints received in {label}.")
     if not themes:
         l_notes.append(f"No complaints received in {label}.")
-    return [around_section, Section("learning", "Learning from complaints", "8.1(d)", learning, tuple(l_notes))]
+    return Section("learning", "Learning from complaints", "8.1(d)", learning, tuple(l_notes))
 
 
 def _reason_label(reason: str) -> str:
