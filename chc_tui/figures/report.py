@@ -859,28 +859,27 @@ def around_sections(around: AroundFacts, year: int, start: date, end: date, cuto
     """Two sections from the records around the complaints (issue 7): putting things right,
     service requests and the Ombudsman ("around"), and learning from complaints ("learning").
     A part with no records in the year still shows its zeros, and says so."""
-    a = _AroundYear(around, year_label(year), f"{_d(start)} to {_d(end)}",
-                    f"on {_d(cutoff)}" + ("" if cutoff == end else " (the year is still running)"),
-                    start, end, cutoff, today)
+    facts = _AroundYear(around, year_label(year), f"{_d(start)} to {_d(end)}",
+                        f"on {_d(cutoff)}" + ("" if cutoff == end else " (the year is still running)"),
+                        start, end, cutoff, today)
     figures: list[Figure] = []
     notes: list[str] = []
     for part in (_remedies_put_right, _outstanding_actions, _service_requests, _ombudsman):
-        part_figures, part_notes = part(a)
+        part_figures, part_notes = part(facts)
         figures += part_figures
         notes += part_notes
     around_section = Section("around", "Putting things right, service requests and the Ombudsman", "8.1(b), 8.1(c)",
                              figures, tuple(notes))
-    return [around_section, _learning_section(a)]
+    return [around_section, _learning_section(facts)]
 
 
-def _remedies_put_right(a: _AroundYear) -> tuple[list[Figure], list[str]]:
+def _remedies_put_right(facts: _AroundYear) -> tuple[list[Figure], list[str]]:
     """Code 7.1-7.3: remedies offered, carried out and outstanding."""
     from chc_tui.steps.remedies import RemedyKind
 
-    around, label, period, at, start = a.around, a.label, a.period, a.at, a.start
-    end, cutoff = a.end, a.cutoff
+    around, label, period, at, start = facts.around, facts.label, facts.period, facts.at, facts.start
+    end, cutoff = facts.end, facts.cutoff
     figures: list[Figure] = []
-    notes: list[str] = []
     kind_labels = {k.value: k.label for k in RemedyKind}
 
     def kind_label(kind: str) -> str:
@@ -938,20 +937,14 @@ def _remedies_put_right(a: _AroundYear) -> tuple[list[Figure], list[str]]:
                of=len(outstanding), note=f"remedies outstanding {at} whose due date had passed",
                items=tuple(remedy_item(r) for r in overdue)),
     ]
-    if not (offered or done or outstanding):
-        notes.append(f"No remedies recorded in {label}.")
-    return figures, notes
+    return figures, _nothing_recorded(offered or done or outstanding, "remedies", label)
 
 
-def _outstanding_actions(a: _AroundYear) -> tuple[list[Figure], list[str]]:
+def _outstanding_actions(facts: _AroundYear) -> tuple[list[Figure], list[str]]:
     """Code 6.6, 6.17: outstanding actions due, done and overdue."""
-    around, label, period, at, start = a.around, a.label, a.period, a.at, a.start
-    end, cutoff = a.end, a.cutoff
+    around, label, period, at, start = facts.around, facts.label, facts.period, facts.at, facts.start
+    end, cutoff = facts.end, facts.cutoff
     figures: list[Figure] = []
-    notes: list[str] = []
-    def action_item(a, what: str = "") -> Item:
-        return a.reference, f"{a.description[:80]} · {a.owner} · due {_d(a.due_on)}" + (f" · {what}" if what else "")
-
     due = [a for a in around.actions if _in(a.due_on, start, end)]
     a_done = [a for a in around.actions if _in(a.done_on, start, end)]
     a_late = [a for a in a_done if a.done_on > a.due_on]
@@ -960,33 +953,25 @@ def _outstanding_actions(a: _AroundYear) -> tuple[list[Figure], list[str]]:
     figures += [
         Figure(("around", "actions", "due"), "Outstanding actions due in the year", len(due),
                note=f"outstanding actions (Code 6.6, 6.17) due {period}{no_added}",
-               items=tuple(action_item(a, f"done {_d(a.done_on)}" if a.done_on else "not done") for a in due)),
+               items=tuple(_action_item(a, f"done {_d(a.done_on)}" if a.done_on else "not done") for a in due)),
         Figure(("around", "actions", "done", "total"), "Actions completed in the year", len(a_done),
                note=f"outstanding actions recorded as done {period}",
-               items=tuple(action_item(a, f"done {_d(a.done_on)}") for a in a_done)),
+               items=tuple(_action_item(a, f"done {_d(a.done_on)}") for a in a_done)),
         Figure(("around", "actions", "done", "late"), "of which after their due date", len(a_late), of=len(a_done),
                note=f"actions done {period} after their due date",
-               items=tuple(action_item(a, f"done {_d(a.done_on)}") for a in a_late)),
+               items=tuple(_action_item(a, f"done {_d(a.done_on)}") for a in a_late)),
         Figure(("around", "actions", "overdue"), "Actions overdue at the year end", len(a_overdue),
                note=f"actions whose due date had passed and that were not done {at}",
-               items=tuple(action_item(a) for a in a_overdue)),
+               items=tuple(_action_item(a) for a in a_overdue)),
     ]
-    if not (due or a_done or a_overdue):
-        notes.append(f"No outstanding actions recorded in {label}.")
-    return figures, notes
+    return figures, _nothing_recorded(due or a_done or a_overdue, "outstanding actions", label)
 
 
-def _service_requests(a: _AroundYear) -> tuple[list[Figure], list[str]]:
+def _service_requests(facts: _AroundYear) -> tuple[list[Figure], list[str]]:
     """Code 1.4, 1.5: service requests and the complaints raised from them."""
-    around, label, period, start, end = a.around, a.label, a.period, a.start, a.end
-    today = a.today
+    around, label, period, start, end = facts.around, facts.label, facts.period, facts.start, facts.end
+    today = facts.today
     figures: list[Figure] = []
-    notes: list[str] = []
-    def request_item(s) -> Item:
-        state = ("not done" if s.done_on is None
-                 else f"done {_d(s.done_on)}" + (" (late)" if s.done_on > s.due_on else ""))
-        return s.reference, f"received {_d(s.received_on)}, target {_d(s.due_on)}, {state}"
-
     received = [s for s in around.service_requests if _in(s.received_on, start, end)]
     within = [s for s in received if s.done_on is not None and s.done_on <= s.due_on]
     late = [s for s in received if s.done_on is not None and s.done_on > s.due_on]
@@ -996,53 +981,35 @@ def _service_requests(a: _AroundYear) -> tuple[list[Figure], list[str]]:
                f"from the landlord's target when the request was logged; as recorded on {_d(today)}")
     figures += [
         Figure(("around", "service_requests", "received"), "Service requests received in the year", len(received),
-               note=sr_note, items=tuple(request_item(s) for s in received), items_are_complaints=False),
+               note=sr_note, items=tuple(_request_item(s) for s in received), items_are_complaints=False),
         Figure(("around", "service_requests", "done_within_target"), "Service requests done within target", len(within),
-               of=len(received), note=sr_note, items=tuple(request_item(s) for s in within), items_are_complaints=False),
+               of=len(received), note=sr_note, items=tuple(_request_item(s) for s in within), items_are_complaints=False),
         Figure(("around", "service_requests", "done_late"), "Service requests done after their target", len(late),
-               of=len(received), note=sr_note, items=tuple(request_item(s) for s in late), items_are_complaints=False),
+               of=len(received), note=sr_note, items=tuple(_request_item(s) for s in late), items_are_complaints=False),
         Figure(("around", "service_requests", "not_done"), "Service requests not yet done", len(open_),
-               of=len(received), note=sr_note, items=tuple(request_item(s) for s in open_), items_are_complaints=False),
+               of=len(received), note=sr_note, items=tuple(_request_item(s) for s in open_), items_are_complaints=False),
         Figure(("around", "service_requests", "complaints_raised"), "Complaints raised from a service request",
                len(raised),
                note=f"complaints received {period} that were raised from a service request (Code 1.5)",
                items=tuple((s.complaint_reference, f"from {s.reference}, received {_d(s.complaint_received_on)}")
                            for s in raised)),
     ]
-    if not (received or raised):
-        notes.append(f"No service requests recorded in {label}.")
-    return figures, notes
+    return figures, _nothing_recorded(received or raised, "service requests", label)
 
 
-def _ombudsman(a: _AroundYear) -> tuple[list[Figure], list[str]]:
+def _ombudsman(facts: _AroundYear) -> tuple[list[Figure], list[str]]:
     """Code 8.1(c): the Ombudsman's cases, findings, orders and Complaint Handling Failure Orders."""
     from chc_tui.steps.ombudsman import Determination
 
-    around, label, period, start, end = a.around, a.label, a.period, a.start, a.end
-    today = a.today
+    around, label, period, start, end = facts.around, facts.label, facts.period, facts.start, facts.end
+    today = facts.today
     figures: list[Figure] = []
-    notes: list[str] = []
-    def determination_label(value: str) -> str:
-        try:
-            return Determination(value).label
-        except ValueError:
-            return value
-
-    def is_fault(value: str) -> bool:
-        try:
-            return Determination(value).is_fault
-        except ValueError:
-            return False
-
     opened = [c for c in around.cases if _in(c.opened_on, start, end)]
     chfo = [c for c in around.cases if _in(c.chfo_on, start, end)]
     findings = list(around.findings)
     not_counted = {Determination.OUTSIDE_JURISDICTION.value, Determination.WITHDRAWN.value}
     counted = [f for f in findings if f.determination not in not_counted]
-    fault = [f for f in counted if is_fault(f.determination)]
-
-    def finding_item(f) -> Item:
-        return f.reference, f"{f.ombudsman_reference} · {f.issue[:60]}: {determination_label(f.determination)}, {_d(f.determined_on)}"
+    fault = [f for f in counted if _is_fault(f.determination)]
 
     rate_note = (f"findings of severe maladministration, maladministration or service failure ÷ findings determined "
                  f"{period}, leaving out those outside the Ombudsman's jurisdiction and withdrawn: {len(fault)} of "
@@ -1053,51 +1020,45 @@ def _ombudsman(a: _AroundYear) -> tuple[list[Figure], list[str]]:
                items=tuple((c.reference, f"{c.ombudsman_reference}, opened {_d(c.opened_on)}") for c in opened)),
         Figure(("around", "ombudsman", "findings", "total"), "Ombudsman findings in the year", len(findings),
                note=f"findings determined {period}, one for each issue of a case",
-               items=tuple(finding_item(f) for f in findings)),
+               items=tuple(_finding_item(f) for f in findings)),
     ]
     dets = [d.value for d in Determination] + sorted({f.determination for f in findings} - {d.value for d in Determination})
     for det in dets:
         chosen = [f for f in findings if f.determination == det]
         figures.append(Figure(("around", "ombudsman", "findings", "by_determination", det),
-                              f"Finding: {determination_label(det)}", len(chosen), of=len(findings),
-                              note=f"findings determined {period} of {determination_label(det)}",
-                              items=tuple(finding_item(f) for f in chosen)))
+                              f"Finding: {_determination_label(det)}", len(chosen), of=len(findings),
+                              note=f"findings determined {period} of {_determination_label(det)}",
+                              items=tuple(_finding_item(f) for f in chosen)))
     orders = list(around.orders)
     on_time = [o for o in orders if o.complied_on is not None and o.complied_on <= o.due_on]
     o_late = [o for o in orders if o.complied_on is not None and o.complied_on > o.due_on]
     o_not = [o for o in orders if o.complied_on is None]
 
-    def order_item(o) -> Item:
-        state = f"complied {_d(o.complied_on)}" if o.complied_on else "not complied with"
-        return o.reference, f"{o.ombudsman_reference} · {o.kind}: {o.description[:60]} · due {_d(o.due_on)}, {state}"
-
     order_note = f"orders and recommendations due {period}; as recorded on {_d(today)}"
     figures += [
         Figure(("around", "ombudsman", "findings", "fault"), "Findings of maladministration or service failure",
-               len(fault), of=len(counted), note=rate_note, items=tuple(finding_item(f) for f in fault)),
+               len(fault), of=len(counted), note=rate_note, items=tuple(_finding_item(f) for f in fault)),
         Figure(("around", "ombudsman", "maladministration_rate_pct"), "Maladministration rate",
-               pct(len(fault), len(counted)), "pct", note=rate_note, items=tuple(finding_item(f) for f in counted)),
+               pct(len(fault), len(counted)), "pct", note=rate_note, items=tuple(_finding_item(f) for f in counted)),
         Figure(("around", "ombudsman", "orders", "due"), "Ombudsman orders due in the year", len(orders),
-               note=order_note, items=tuple(order_item(o) for o in orders)),
+               note=order_note, items=tuple(_order_item(o) for o in orders)),
         Figure(("around", "ombudsman", "orders", "complied_on_time"), "Orders complied with on time", len(on_time),
-               of=len(orders), note=order_note, items=tuple(order_item(o) for o in on_time)),
+               of=len(orders), note=order_note, items=tuple(_order_item(o) for o in on_time)),
         Figure(("around", "ombudsman", "orders", "complied_late"), "Orders complied with late", len(o_late),
-               of=len(orders), note=order_note, items=tuple(order_item(o) for o in o_late)),
+               of=len(orders), note=order_note, items=tuple(_order_item(o) for o in o_late)),
         Figure(("around", "ombudsman", "orders", "not_complied"), "Orders not yet complied with", len(o_not),
-               of=len(orders), note=order_note, items=tuple(order_item(o) for o in o_not)),
+               of=len(orders), note=order_note, items=tuple(_order_item(o) for o in o_not)),
         Figure(("around", "ombudsman", "chfo"), "Complaint Handling Failure Orders", len(chfo),
                note=f"Complaint Handling Failure Orders issued {period}",
                items=tuple((c.reference, f"{c.ombudsman_reference}, {_d(c.chfo_on)}: {c.chfo_reason[:80]}") for c in chfo)),
     ]
-    if not (opened or findings or orders or chfo):
-        notes.append(f"No Ombudsman cases, findings or orders recorded in {label}.")
-    return figures, notes
+    return figures, _nothing_recorded(opened or findings or orders or chfo, "Ombudsman cases, findings or orders", label)
 
 
-def _learning_section(a: _AroundYear) -> Section:
+def _learning_section(facts: _AroundYear) -> Section:
     """Code 9.1-9.3 and 8.1(d): themes, lessons learned and the service improvements they led to."""
-    around, label, period, at, start = a.around, a.label, a.period, a.at, a.start
-    end, cutoff = a.end, a.cutoff
+    around, label, period, at, start = facts.around, facts.label, facts.period, facts.at, facts.start
+    end, cutoff = facts.end, facts.cutoff
     learning: list[Figure] = []
     l_notes: list[str] = []
     themes = list(around.themes)
@@ -1112,17 +1073,13 @@ def _learning_section(a: _AroundYear) -> Section:
                                items=tuple((t.reference, _d(t.received_on)) for t in themes if t.theme == theme)))
     lessons = [x for x in around.lessons if _in(x.recorded_on, start, end)]
 
-    def lesson_item(x, what: str = "") -> Item:
-        return x.reference, f"{x.theme}: {x.lesson[:60]}" + (f" · {what}" if what else "") + (
-            f" · from {', '.join(x.complaints)}" if x.complaints else "")
-
     lesson_note = f"lessons learned recorded {period}, with the complaints that taught them (Code 9.1)"
     learning.append(Figure(("learning", "lessons", "total"), "Lessons recorded in the year", len(lessons),
-                           note=lesson_note, items=tuple(lesson_item(x) for x in lessons), items_are_complaints=False))
+                           note=lesson_note, items=tuple(_lesson_item(x) for x in lessons), items_are_complaints=False))
     for theme, count in sorted(Counter(x.theme for x in lessons).items(), key=lambda kv: (-kv[1], kv[0])):
         learning.append(Figure(("learning", "lessons", "by_theme", theme), f"Lessons: {theme}", count, of=len(lessons),
                                note=f"{lesson_note}; theme {theme}", items_are_complaints=False,
-                               items=tuple(lesson_item(x) for x in lessons if x.theme == theme)))
+                               items=tuple(_lesson_item(x) for x in lessons if x.theme == theme)))
     taught = sorted({ref for x in lessons for ref in x.complaints})
     learning.append(Figure(("learning", "lessons", "complaints_linked"), "Complaints behind the year's lessons",
                            len(taught), note=f"complaints linked to the lessons recorded {period}",
@@ -1151,6 +1108,53 @@ def _learning_section(a: _AroundYear) -> Section:
     if not themes:
         l_notes.append(f"No complaints received in {label}.")
     return Section("learning", "Learning from complaints", "8.1(d)", learning, tuple(l_notes))
+
+
+def _nothing_recorded(recorded: object, what: str, label: str) -> list[str]:
+    """A part with no records in the year still shows its zeros, and says so."""
+    return [] if recorded else [f"No {what} recorded in {label}."]
+
+
+def _action_item(a, what: str = "") -> Item:
+    return a.reference, f"{a.description[:80]} · {a.owner} · due {_d(a.due_on)}" + (f" · {what}" if what else "")
+
+
+def _request_item(s) -> Item:
+    state = ("not done" if s.done_on is None
+             else f"done {_d(s.done_on)}" + (" (late)" if s.done_on > s.due_on else ""))
+    return s.reference, f"received {_d(s.received_on)}, target {_d(s.due_on)}, {state}"
+
+
+def _determination_label(value: str) -> str:
+    from chc_tui.steps.ombudsman import Determination
+
+    try:
+        return Determination(value).label
+    except ValueError:
+        return value
+
+
+def _is_fault(value: str) -> bool:
+    from chc_tui.steps.ombudsman import Determination
+
+    try:
+        return Determination(value).is_fault
+    except ValueError:
+        return False
+
+
+def _finding_item(f) -> Item:
+    return f.reference, f"{f.ombudsman_reference} · {f.issue[:60]}: {_determination_label(f.determination)}, {_d(f.determined_on)}"
+
+
+def _order_item(o) -> Item:
+    state = f"complied {_d(o.complied_on)}" if o.complied_on else "not complied with"
+    return o.reference, f"{o.ombudsman_reference} · {o.kind}: {o.description[:60]} · due {_d(o.due_on)}, {state}"
+
+
+def _lesson_item(x, what: str = "") -> Item:
+    return x.reference, f"{x.theme}: {x.lesson[:60]}" + (f" · {what}" if what else "") + (
+        f" · from {', '.join(x.complaints)}" if x.complaints else "")
 
 
 def _reason_label(reason: str) -> str:
