@@ -38,7 +38,7 @@ from chc_tui.rules.calendar import WorkingCalendar
 from chc_tui.rules.deadlines import is_overdue
 from chc_tui.rules.domain import Decision, ExclusionReason
 from chc_tui.rules.policy import CODE_2024, CodePolicy
-from store.around_report_queries import AroundFacts
+from store.around_report_queries import AroundFacts, LessonFacts, ThemeFacts
 from store.report_queries import AnswerFacts, RefusalFacts, StageFacts, TextFacts, WithdrawalFacts
 
 STAGES = (1, 2)
@@ -1057,11 +1057,25 @@ def _ombudsman(facts: _AroundYear) -> tuple[list[Figure], list[str]]:
 
 def _learning_section(facts: _AroundYear) -> Section:
     """Code 9.1-9.3 and 8.1(d): themes, lessons learned and the service improvements they led to."""
-    around, label, period, at, start = facts.around, facts.label, facts.period, facts.at, facts.start
-    end, cutoff = facts.end, facts.cutoff
-    learning: list[Figure] = []
-    l_notes: list[str] = []
+    around, label, start, end = facts.around, facts.label, facts.start, facts.end
     themes = list(around.themes)
+    lessons = [x for x in around.lessons if _in(x.recorded_on, start, end)]
+    in_place = [x for x in around.lessons if _in(x.done_on, start, end)]
+    late_improvements = _late_improvements(facts)
+    notes = _nothing_recorded(lessons or in_place or late_improvements, "lessons", label)
+    if themes and not any(t.theme for t in themes):
+        notes.append(f"No themes recorded for the complaints received in {label}.")
+    if not themes:
+        notes.append(f"No complaints received in {label}.")
+    learning = (_complaint_themes(facts, themes) + _lessons_learned(facts, lessons)
+                + _service_improvements(facts, in_place, late_improvements))
+    return Section("learning", "Learning from complaints", "8.1(d)", learning, tuple(notes))
+
+
+def _complaint_themes(facts: _AroundYear, themes: list[ThemeFacts]) -> list[Figure]:
+    """Code 9.1: the year's complaints, by the theme recorded for each."""
+    period = facts.period
+    learning: list[Figure] = []
     learning.append(Figure(("learning", "complaints_received"), "Complaints received in the year", len(themes),
                            note=f"complaints received {period}, each with the theme recorded for it (Code 9.1)",
                            items=tuple((t.reference, t.theme or "no theme recorded") for t in themes)))
@@ -1071,8 +1085,13 @@ def _learning_section(facts: _AroundYear) -> Section:
         learning.append(Figure(("learning", "by_theme", theme or "(none)"), f"Theme: {name}", count, of=len(themes),
                                note=f"complaints received {period} with the theme {name}",
                                items=tuple((t.reference, _d(t.received_on)) for t in themes if t.theme == theme)))
-    lessons = [x for x in around.lessons if _in(x.recorded_on, start, end)]
+    return learning
 
+
+def _lessons_learned(facts: _AroundYear, lessons: list[LessonFacts]) -> list[Figure]:
+    """Code 9.1: lessons learned recorded in the year, by theme, and the complaints that taught them."""
+    period = facts.period
+    learning: list[Figure] = []
     lesson_note = f"lessons learned recorded {period}, with the complaints that taught them (Code 9.1)"
     learning.append(Figure(("learning", "lessons", "total"), "Lessons recorded in the year", len(lessons),
                            note=lesson_note, items=tuple(_lesson_item(x) for x in lessons), items_are_complaints=False))
@@ -1085,13 +1104,24 @@ def _learning_section(facts: _AroundYear) -> Section:
                            len(taught), note=f"complaints linked to the lessons recorded {period}",
                            items=tuple((ref, ", ".join(x.reference for x in lessons if ref in x.complaints))
                                        for ref in taught)))
-    in_place = [x for x in around.lessons if _in(x.done_on, start, end)]
-    late_improvements = [
-        x for x in around.lessons
+    return learning
+
+
+def _late_improvements(facts: _AroundYear) -> list[LessonFacts]:
+    """Improvements past their due date and not in place at the cut-off."""
+    cutoff = facts.cutoff
+    return [
+        x for x in facts.around.lessons
         if x.improvement and is_overdue(x.due_on, cutoff) and x.recorded_on <= cutoff
         and not (x.done_on and x.done_on <= cutoff)
     ]
-    learning += [
+
+
+def _service_improvements(facts: _AroundYear, in_place: list[LessonFacts],
+                          late_improvements: list[LessonFacts]) -> list[Figure]:
+    """Code 8.1(d), 9.1: service improvements put in place in the year, and those overdue."""
+    period, at = facts.period, facts.at
+    return [
         Figure(("learning", "improvements", "in_place"), "Service improvements put in place in the year", len(in_place),
                note=f"improvements recorded as in place {period} (Code 8.1(d), 9.1), whenever the lesson was recorded",
                items=tuple((x.reference, f"{x.theme}: {x.improvement[:80]} · in place {_d(x.done_on)}") for x in in_place),
@@ -1101,13 +1131,6 @@ def _learning_section(facts: _AroundYear) -> Section:
                note=f"improvements whose due date had passed and that were not in place {at}",
                items=tuple((x.reference, f"{x.theme}: {x.improvement[:80]} · due {_d(x.due_on)}") for x in late_improvements)),
     ]
-    if not (lessons or in_place or late_improvements):
-        l_notes.append(f"No lessons recorded in {label}.")
-    if themes and not any(t.theme for t in themes):
-        l_notes.append(f"No themes recorded for the complaints received in {label}.")
-    if not themes:
-        l_notes.append(f"No complaints received in {label}.")
-    return Section("learning", "Learning from complaints", "8.1(d)", learning, tuple(l_notes))
 
 
 def _nothing_recorded(recorded: object, what: str, label: str) -> list[str]:
