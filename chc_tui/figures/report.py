@@ -38,7 +38,7 @@ from chc_tui.rules.calendar import WorkingCalendar
 from chc_tui.rules.deadlines import is_overdue
 from chc_tui.rules.domain import Decision, ExclusionReason
 from chc_tui.rules.policy import CODE_2024, CodePolicy
-from store.around_report_queries import AroundFacts, LessonFacts, ThemeFacts
+from store.around_report_queries import AroundFacts, FindingFacts, LessonFacts, OrderFacts, ThemeFacts
 from store.report_queries import AnswerFacts, RefusalFacts, StageFacts, TextFacts, WithdrawalFacts
 
 STAGES = (1, 2)
@@ -999,25 +999,36 @@ def _service_requests(facts: _AroundYear) -> tuple[list[Figure], list[str]]:
 
 def _ombudsman(facts: _AroundYear) -> tuple[list[Figure], list[str]]:
     """Code 8.1(c): the Ombudsman's cases, findings, orders and Complaint Handling Failure Orders."""
-    from chc_tui.steps.ombudsman import Determination
-
     around, label, period, start, end = facts.around, facts.label, facts.period, facts.start, facts.end
-    today = facts.today
-    figures: list[Figure] = []
     opened = [c for c in around.cases if _in(c.opened_on, start, end)]
     chfo = [c for c in around.cases if _in(c.chfo_on, start, end)]
     findings = list(around.findings)
-    not_counted = {Determination.OUTSIDE_JURISDICTION.value, Determination.WITHDRAWN.value}
-    counted = [f for f in findings if f.determination not in not_counted]
-    fault = [f for f in counted if _is_fault(f.determination)]
-
-    rate_note = (f"findings of severe maladministration, maladministration or service failure ÷ findings determined "
-                 f"{period}, leaving out those outside the Ombudsman's jurisdiction and withdrawn: {len(fault)} of "
-                 f"{len(counted)}; each issue of a case is a finding")
-    figures += [
+    orders = list(around.orders)
+    figures = [
         Figure(("around", "ombudsman", "cases_opened"), "Ombudsman cases opened in the year", len(opened),
                note=f"cases the Ombudsman opened {period}",
                items=tuple((c.reference, f"{c.ombudsman_reference}, opened {_d(c.opened_on)}") for c in opened)),
+        *_ombudsman_findings(facts, findings),
+        *_ombudsman_orders(facts, orders),
+        Figure(("around", "ombudsman", "chfo"), "Complaint Handling Failure Orders", len(chfo),
+               note=f"Complaint Handling Failure Orders issued {period}",
+               items=tuple((c.reference, f"{c.ombudsman_reference}, {_d(c.chfo_on)}: {c.chfo_reason[:80]}") for c in chfo)),
+    ]
+    return figures, _nothing_recorded(opened or findings or orders or chfo, "Ombudsman cases, findings or orders", label)
+
+
+def _ombudsman_findings(facts: _AroundYear, findings: list[FindingFacts]) -> list[Figure]:
+    """The year's findings, one for each issue of a case, by determination, and the maladministration rate."""
+    from chc_tui.steps.ombudsman import Determination
+
+    period = facts.period
+    not_counted = {Determination.OUTSIDE_JURISDICTION.value, Determination.WITHDRAWN.value}
+    counted = [f for f in findings if f.determination not in not_counted]
+    fault = [f for f in counted if _is_fault(f.determination)]
+    rate_note = (f"findings of severe maladministration, maladministration or service failure ÷ findings determined "
+                 f"{period}, leaving out those outside the Ombudsman's jurisdiction and withdrawn: {len(fault)} of "
+                 f"{len(counted)}; each issue of a case is a finding")
+    figures = [
         Figure(("around", "ombudsman", "findings", "total"), "Ombudsman findings in the year", len(findings),
                note=f"findings determined {period}, one for each issue of a case",
                items=tuple(_finding_item(f) for f in findings)),
@@ -1029,17 +1040,21 @@ def _ombudsman(facts: _AroundYear) -> tuple[list[Figure], list[str]]:
                               f"Finding: {_determination_label(det)}", len(chosen), of=len(findings),
                               note=f"findings determined {period} of {_determination_label(det)}",
                               items=tuple(_finding_item(f) for f in chosen)))
-    orders = list(around.orders)
-    on_time = [o for o in orders if o.complied_on is not None and o.complied_on <= o.due_on]
-    o_late = [o for o in orders if o.complied_on is not None and o.complied_on > o.due_on]
-    o_not = [o for o in orders if o.complied_on is None]
-
-    order_note = f"orders and recommendations due {period}; as recorded on {_d(today)}"
-    figures += [
+    return figures + [
         Figure(("around", "ombudsman", "findings", "fault"), "Findings of maladministration or service failure",
                len(fault), of=len(counted), note=rate_note, items=tuple(_finding_item(f) for f in fault)),
         Figure(("around", "ombudsman", "maladministration_rate_pct"), "Maladministration rate",
                pct(len(fault), len(counted)), "pct", note=rate_note, items=tuple(_finding_item(f) for f in counted)),
+    ]
+
+
+def _ombudsman_orders(facts: _AroundYear, orders: list[OrderFacts]) -> list[Figure]:
+    """The Ombudsman's orders and recommendations due in the year, and whether they were complied with."""
+    on_time = [o for o in orders if o.complied_on is not None and o.complied_on <= o.due_on]
+    o_late = [o for o in orders if o.complied_on is not None and o.complied_on > o.due_on]
+    o_not = [o for o in orders if o.complied_on is None]
+    order_note = f"orders and recommendations due {facts.period}; as recorded on {_d(facts.today)}"
+    return [
         Figure(("around", "ombudsman", "orders", "due"), "Ombudsman orders due in the year", len(orders),
                note=order_note, items=tuple(_order_item(o) for o in orders)),
         Figure(("around", "ombudsman", "orders", "complied_on_time"), "Orders complied with on time", len(on_time),
@@ -1048,11 +1063,7 @@ def _ombudsman(facts: _AroundYear) -> tuple[list[Figure], list[str]]:
                of=len(orders), note=order_note, items=tuple(_order_item(o) for o in o_late)),
         Figure(("around", "ombudsman", "orders", "not_complied"), "Orders not yet complied with", len(o_not),
                of=len(orders), note=order_note, items=tuple(_order_item(o) for o in o_not)),
-        Figure(("around", "ombudsman", "chfo"), "Complaint Handling Failure Orders", len(chfo),
-               note=f"Complaint Handling Failure Orders issued {period}",
-               items=tuple((c.reference, f"{c.ombudsman_reference}, {_d(c.chfo_on)}: {c.chfo_reason[:80]}") for c in chfo)),
     ]
-    return figures, _nothing_recorded(opened or findings or orders or chfo, "Ombudsman cases, findings or orders", label)
 
 
 def _learning_section(facts: _AroundYear) -> Section:
