@@ -38,7 +38,9 @@ from chc_tui.rules.calendar import WorkingCalendar
 from chc_tui.rules.deadlines import is_overdue
 from chc_tui.rules.domain import Decision, ExclusionReason
 from chc_tui.rules.policy import CODE_2024, CodePolicy
-from store.around_report_queries import AroundFacts, FindingFacts, LessonFacts, OrderFacts, ThemeFacts
+from store.around_report_queries import (
+    AroundFacts, FindingFacts, LessonFacts, OrderFacts, RemedyFacts, ThemeFacts,
+)
 from store.report_queries import AnswerFacts, RefusalFacts, StageFacts, TextFacts, WithdrawalFacts
 
 STAGES = (1, 2)
@@ -875,36 +877,48 @@ def around_sections(around: AroundFacts, year: int, start: date, end: date, cuto
 
 def _remedies_put_right(facts: _AroundYear) -> tuple[list[Figure], list[str]]:
     """Code 7.1-7.3: remedies offered, carried out and outstanding."""
-    from chc_tui.steps.remedies import RemedyKind
-
-    around, label, period, at, start = facts.around, facts.label, facts.period, facts.at, facts.start
-    end, cutoff = facts.end, facts.cutoff
-    figures: list[Figure] = []
-    kind_labels = {k.value: k.label for k in RemedyKind}
-
-    def kind_label(kind: str) -> str:
-        return kind_labels.get(kind, kind)
-
-    described: dict[int, str] = {}  # a remedy appears under several figures: describe it once
-
-    def remedy_item(r, what: str = "") -> Item:
-        text = described.get(r.remedy_id)
-        if text is None:
-            amount = f" {money_text(_pounds(r.amount_pence))}" if r.amount_pence else ""
-            text = described[r.remedy_id] = (
-                f"{kind_label(r.kind)}{amount}: {r.description[:80]} · offered {_d(r.offered_on)}"
-                + (f", due {_d(r.due_on)}" if r.due_on else ""))
-        return r.reference, text + (f" · {what}" if what else "")
-
+    around, label, start, end, cutoff = facts.around, facts.label, facts.start, facts.end, facts.cutoff
+    remedy_item = _RemedyItems()
     offered = [r for r in around.remedies if _in(r.offered_on, start, end)]
     done = [r for r in around.remedies if _in(r.done_on, start, end)]
-    done_late = [r for r in done if r.due_on is not None and r.done_on > r.due_on]
     outstanding = [
         r for r in around.remedies
         if r.offered_on <= cutoff and not (r.done_on and r.done_on <= cutoff)
         and not (r.declined_on and r.declined_on <= cutoff)
     ]
-    overdue = [r for r in outstanding if is_overdue(r.due_on, cutoff)]
+    figures = (_remedies_offered(facts, offered, remedy_item)
+               + _remedies_carried_out(facts, done, outstanding, remedy_item))
+    return figures, _nothing_recorded(offered or done or outstanding, "remedies", label)
+
+
+class _RemedyItems:
+    """A remedy's line under a figure; a remedy appears under several figures, so it is described once."""
+
+    def __init__(self) -> None:
+        from chc_tui.steps.remedies import RemedyKind
+
+        self.kind_labels = {k.value: k.label for k in RemedyKind}
+        self.described: dict[int, str] = {}
+
+    def kind_label(self, kind: str) -> str:
+        return self.kind_labels.get(kind, kind)
+
+    def __call__(self, r: RemedyFacts, what: str = "") -> Item:
+        text = self.described.get(r.remedy_id)
+        if text is None:
+            amount = f" {money_text(_pounds(r.amount_pence))}" if r.amount_pence else ""
+            text = self.described[r.remedy_id] = (
+                f"{self.kind_label(r.kind)}{amount}: {r.description[:80]} · offered {_d(r.offered_on)}"
+                + (f", due {_d(r.due_on)}" if r.due_on else ""))
+        return r.reference, text + (f" · {what}" if what else "")
+
+
+def _remedies_offered(facts: _AroundYear, offered: list[RemedyFacts], remedy_item: _RemedyItems) -> list[Figure]:
+    """Code 7.1, 7.3: remedies offered in the year, by kind, and the financial remedies with their amounts."""
+    from chc_tui.steps.remedies import RemedyKind
+
+    period, kind_label = facts.period, remedy_item.kind_label
+    figures: list[Figure] = []
     financial = [r for r in offered if r.kind == RemedyKind.FINANCIAL]
     money = sum((_pounds(r.amount_pence) for r in financial), Decimal(0))
     offered_note = f"remedies recorded as offered {period} (Code 7.1), each with what will happen and by when (7.3)"
@@ -924,6 +938,17 @@ def _remedies_put_right(facts: _AroundYear) -> tuple[list[Figure], list[str]]:
         Figure(("around", "remedies", "financial", "total"), "Financial remedies offered, total", float(money), "money",
                note=money_note,
                items=tuple((r.reference, money_text(_pounds(r.amount_pence))) for r in financial)),
+    ]
+    return figures
+
+
+def _remedies_carried_out(facts: _AroundYear, done: list[RemedyFacts], outstanding: list[RemedyFacts],
+                          remedy_item: _RemedyItems) -> list[Figure]:
+    """Code 7.3: remedies done in the year (and late), and those outstanding (and overdue) at the cut-off."""
+    period, at, cutoff = facts.period, facts.at, facts.cutoff
+    done_late = [r for r in done if r.due_on is not None and r.done_on > r.due_on]
+    overdue = [r for r in outstanding if is_overdue(r.due_on, cutoff)]
+    return [
         Figure(("around", "remedies", "done", "total"), "Remedies carried out in the year", len(done),
                note=f"remedies recorded as done {period}, whenever they were offered",
                items=tuple(remedy_item(r, f"done {_d(r.done_on)}") for r in done)),
@@ -937,7 +962,6 @@ def _remedies_put_right(facts: _AroundYear) -> tuple[list[Figure], list[str]]:
                of=len(outstanding), note=f"remedies outstanding {at} whose due date had passed",
                items=tuple(remedy_item(r) for r in overdue)),
     ]
-    return figures, _nothing_recorded(offered or done or outstanding, "remedies", label)
 
 
 def _outstanding_actions(facts: _AroundYear) -> tuple[list[Figure], list[str]]:
