@@ -459,22 +459,26 @@ def _sort_year(inputs: ReportInputs, calendar: WorkingCalendar, policy: CodePoli
     received = {n: [s for s in by_stage[n] if _in(s.opened_on, start, end)] for n in STAGES}
     answered = {n: [s for s in by_stage[n] if _in(s.responded_on, start, end)] for n in STAGES}
     judged = {n: [(s, *judge_response(s, calendar, policy)) for s in answered[n]] for n in STAGES}
-    withdrawn = {
-        n: [s for s in by_stage[n] if _in(s.withdrawn_on, start, end) and s.responded_on is None] for n in STAGES
-    }
+    withdrawn = {n: _withdrawn_before_response(by_stage[n], start, end) for n in STAGES}
     refused = {n: [s for s in by_stage[n] if _in(s.refused_on, start, end)] for n in STAGES}
-    awaiting = {
-        n: [
-            s for s in by_stage[n]
-            if s.opened_on <= cutoff
-            and (s.responded_on is None or s.responded_on > cutoff)
-            and not (s.withdrawn_on and s.withdrawn_on <= cutoff)
-            and not (s.refused_on and s.refused_on <= cutoff)
-        ]
-        for n in STAGES
-    }
+    awaiting = {n: _awaiting_response(by_stage[n], cutoff) for n in STAGES}
     return _Year(inputs, calendar, policy, year, start, end, cutoff, year_label(year), f"{_d(start)} to {_d(end)}",
                  inputs.homes_owned, by_stage, received, answered, judged, withdrawn, refused, awaiting)
+
+
+def _withdrawn_before_response(stages: list[StageFacts], start: date, end: date) -> list[StageFacts]:
+    return [s for s in stages if _in(s.withdrawn_on, start, end) and s.responded_on is None]
+
+
+def _awaiting_response(stages: list[StageFacts], cutoff: date) -> list[StageFacts]:
+    """Opened by the cut-off and, on it, neither answered, withdrawn nor refused."""
+    return [
+        s for s in stages
+        if s.opened_on <= cutoff
+        and (s.responded_on is None or s.responded_on > cutoff)
+        and not (s.withdrawn_on and s.withdrawn_on <= cutoff)
+        and not (s.refused_on and s.refused_on <= cutoff)
+    ]
 
 
 def _tsm_section(y: _Year) -> Section:
