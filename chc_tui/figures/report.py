@@ -38,7 +38,9 @@ from chc_tui.rules.calendar import WorkingCalendar
 from chc_tui.rules.deadlines import is_overdue
 from chc_tui.rules.domain import Decision, ExclusionReason
 from chc_tui.rules.policy import CODE_2024, CodePolicy
-from store.around_report_queries import AroundFacts
+from store.around_report_queries import (
+    AroundFacts, FindingFacts, LessonFacts, OrderFacts, RemedyFacts, ThemeFacts,
+)
 from store.report_queries import AnswerFacts, RefusalFacts, StageFacts, TextFacts, WithdrawalFacts
 
 STAGES = (1, 2)
@@ -409,54 +411,85 @@ def received_item(stage: StageFacts) -> Item:
     return stage.reference, f"stage {stage.stage} {what} {_d(stage.opened_on)} · {stage.category} · {stage.status}"
 
 
-def compute(inputs: ReportInputs, calendar: WorkingCalendar, policy: CodePolicy = CODE_2024) -> AnnualReport:
+RECEIVED_WHAT = {1: "stage 1 complaints received", 2: "stage 2 escalation requests received"}
+
+
+@dataclass
+class _Year:
+    """The year's stages, sorted once into what the sections count (one pass each over the rows)."""
+
+    inputs: ReportInputs
+    calendar: WorkingCalendar
+    policy: CodePolicy
+    year: int
+    start: date
+    end: date
+    cutoff: date  # the year end, or today while the year is still running
+    label: str
+    period: str
+    homes: int | None
+    by_stage: dict[int, list[StageFacts]]
+    received: dict[int, list[StageFacts]]  # opened (received, or escalation requested) in the year
+    answered: dict[int, list[StageFacts]]  # response sent in the year
+    judged: dict[int, list[tuple[StageFacts, Timeliness, str]]]  # the answered, each judged (Code 6.3-6.4, 6.14-6.15)
+    withdrawn: dict[int, list[StageFacts]]  # withdrawn in the year before a response
+    refused: dict[int, list[StageFacts]]  # refused in the year
+    awaiting: dict[int, list[StageFacts]]  # awaiting a response at the cut-off
+    item_texts: dict[int, Item] = field(default_factory=dict)  # a stage is listed under several figures: its text is made once
+
+    def item_for(self, stage: StageFacts) -> Item:
+        found = self.item_texts.get(stage.stage_id)
+        if found is None:
+            found = self.item_texts[stage.stage_id] = received_item(stage)
+        return found
+
+
+def _by_month(stages: list[StageFacts]) -> list[list[StageFacts]]:
+    months: list[list[StageFacts]] = [[] for _ in MONTHS]
+    for stage in stages:
+        months[month_index(stage.opened_on)].append(stage)
+    return months
+
+
+def _sort_year(inputs: ReportInputs, calendar: WorkingCalendar, policy: CodePolicy) -> _Year:
     year = inputs.year
     start, end = year_bounds(year)
     cutoff = min(end, inputs.today)
-    label = year_label(year)
-    period = f"{_d(start)} to {_d(end)}"
-    homes = inputs.homes_owned
-
-    item_texts: dict[int, Item] = {}  # a stage is listed under several figures: its text is made once
-
-    def item_for(stage: StageFacts) -> Item:
-        found = item_texts.get(stage.stage_id)
-        if found is None:
-            found = item_texts[stage.stage_id] = received_item(stage)
-        return found
-
-    def by_month(stages: list[StageFacts]) -> list[list[StageFacts]]:
-        months: list[list[StageFacts]] = [[] for _ in MONTHS]
-        for stage in stages:
-            months[month_index(stage.opened_on)].append(stage)
-        return months
-
     by_stage = {n: [s for s in inputs.stages if s.stage == n] for n in STAGES}
     received = {n: [s for s in by_stage[n] if _in(s.opened_on, start, end)] for n in STAGES}
     answered = {n: [s for s in by_stage[n] if _in(s.responded_on, start, end)] for n in STAGES}
     judged = {n: [(s, *judge_response(s, calendar, policy)) for s in answered[n]] for n in STAGES}
-    withdrawn = {
-        n: [s for s in by_stage[n] if _in(s.withdrawn_on, start, end) and s.responded_on is None] for n in STAGES
-    }
+    withdrawn = {n: _withdrawn_before_response(by_stage[n], start, end) for n in STAGES}
     refused = {n: [s for s in by_stage[n] if _in(s.refused_on, start, end)] for n in STAGES}
-    awaiting = {
-        n: [
-            s for s in by_stage[n]
-            if s.opened_on <= cutoff
-            and (s.responded_on is None or s.responded_on > cutoff)
-            and not (s.withdrawn_on and s.withdrawn_on <= cutoff)
-            and not (s.refused_on and s.refused_on <= cutoff)
-        ]
-        for n in STAGES
-    }
-    sections: list[Section] = []
+    awaiting = {n: _awaiting_response(by_stage[n], cutoff) for n in STAGES}
+    return _Year(inputs, calendar, policy, year, start, end, cutoff, year_label(year), f"{_d(start)} to {_d(end)}",
+                 inputs.homes_owned, by_stage, received, answered, judged, withdrawn, refused, awaiting)
 
-    # --- TSM CH01 and CH02 --------------------------------------------------------------
+
+def _withdrawn_before_response(stages: list[StageFacts], start: date, end: date) -> list[StageFacts]:
+    return [s for s in stages if _in(s.withdrawn_on, start, end) and s.responded_on is None]
+
+
+def _awaiting_response(stages: list[StageFacts], cutoff: date) -> list[StageFacts]:
+    """Opened by the cut-off and, on it, neither answered, withdrawn nor refused."""
+    return [
+        s for s in stages
+        if s.opened_on <= cutoff
+        and (s.responded_on is None or s.responded_on > cutoff)
+        and not (s.withdrawn_on and s.withdrawn_on <= cutoff)
+        and not (s.refused_on and s.refused_on <= cutoff)
+    ]
+
+
+def _tsm_section(y: _Year) -> Section:
+    """TSM CH01 (complaints per 1,000 homes) and CH02 (responses within the Code's timescales)."""
+    inputs, policy, year, cutoff, label = y.inputs, y.policy, y.year, y.cutoff, y.label
+    period, homes, received, judged, withdrawn = y.period, y.homes, y.received, y.judged, y.withdrawn
+    refused, awaiting, item_for, what = y.refused, y.awaiting, y.item_for, RECEIVED_WHAT
     tsm: list[Figure] = []
     tsm.append(Figure(("tsm", "CH01", "homes_owned"), "Homes owned (setting for the year)", homes, "homes",
                       note=f"homes_owned:{year} setting" if homes else
                       f"not set for {label}: enter it with t on the report screen, so CH01 can be counted"))
-    what = {1: "stage 1 complaints received", 2: "stage 2 escalation requests received"}
     for n in STAGES:
         count = len(received[n])
         statuses = Counter(s.status for s in received[n])
@@ -509,16 +542,19 @@ def compute(inputs: ReportInputs, calendar: WorkingCalendar, policy: CodePolicy 
         )
         tsm.append(Figure(("tsm", "CH02", f"stage{n}_not_counted"), f"CH02 stage {n} not counted (no response sent)",
                           len(not_counted), note=left_out, items=tuple(not_counted)))
-    sections.append(Section("tsm", f"Tenant Satisfaction Measures {label}", "TSM CH01, CH02", tsm))
+    return Section("tsm", f"Tenant Satisfaction Measures {label}", "TSM CH01, CH02", tsm)
 
-    # --- received by stage and month ----------------------------------------------------------
-    months = _monthly(inputs, by_stage)
+
+def _received_section(y: _Year, months: list[MonthlySeries]) -> Section:
+    """Code 8.1(b): complaints received, by stage and month, beside the previous years."""
+    year, period, by_stage, received = y.year, y.period, y.by_stage, y.received
+    item_for, what = y.item_for, RECEIVED_WHAT
     rec: list[Figure] = []
     for n in STAGES:
         rec.append(Figure(("received", f"stage{n}", "total"), f"Stage {n} {'complaints received' if n == 1 else 'escalations requested'}",
                           len(received[n]), note=f"{what[n]} {period}",
                           items=tuple(item_for(s) for s in received[n])))
-    received_by_month = {n: by_month(received[n]) for n in STAGES}
+    received_by_month = {n: _by_month(received[n]) for n in STAGES}
     for i, name in enumerate(MONTHS):
         for n in STAGES:
             in_month = received_by_month[n][i]
@@ -533,14 +569,17 @@ def compute(inputs: ReportInputs, calendar: WorkingCalendar, policy: CodePolicy 
                               f"{series.label} stage {n} received{' (records start part-way)' if series.partial else ''}",
                               sum(values), note=f"{what[n]} in {series.label}",
                               items=tuple(item_for(s) for s in prior)))
-            prior_by_month = by_month(prior)
+            prior_by_month = _by_month(prior)
             for i, name in enumerate(MONTHS):
                 rec.append(Figure(("received", "previous_years", str(series.year), f"stage{n}", "by_month", name),
                                   f"{month_label(series.year, i)} stage {n}", values[i],
                                   items=tuple(item_for(s) for s in prior_by_month[i])))
-    sections.append(Section("received", "Complaints received", "8.1(b)", rec))
+    return Section("received", "Complaints received", "8.1(b)", rec)
 
-    # --- by category ------------------------------------------------------------------------------
+
+def _category_section(y: _Year) -> Section:
+    """Code 8.1(b): complaints received, by category."""
+    period, received, item_for, what = y.period, y.received, y.item_for, RECEIVED_WHAT
     cat: list[Figure] = []
     for n in STAGES:
         counted = Counter(s.category or "(none)" for s in received[n])
@@ -548,9 +587,13 @@ def compute(inputs: ReportInputs, calendar: WorkingCalendar, policy: CodePolicy 
             cat.append(Figure(("by_category", f"stage{n}", name), f"Stage {n}: {name}", count, of=len(received[n]),
                               note=f"{what[n]} {period} in the category {name}",
                               items=tuple(item_for(s) for s in received[n] if (s.category or "(none)") == name)))
-    sections.append(Section("by_category", "Complaints by category", "8.1(b)", cat))
+    return Section("by_category", "Complaints by category", "8.1(b)", cat)
 
-    # --- outcomes -----------------------------------------------------------------------------------
+
+def _outcomes_section(y: _Year) -> Section:
+    """Code 8.1(b): the year's decisions, withdrawals and refusals."""
+    cutoff, period, answered, withdrawn, refused = y.cutoff, y.period, y.answered, y.withdrawn, y.refused
+    awaiting = y.awaiting
     out: list[Figure] = []
     for n in STAGES:
         decided = {d: [s for s in answered[n] if s.decision == d] for d in Decision}
@@ -568,22 +611,28 @@ def compute(inputs: ReportInputs, calendar: WorkingCalendar, policy: CodePolicy 
                           note=note, items=tuple((s.reference, f"refused {_d(s.refused_on)}") for s in refused[n])))
         out.append(Figure(("outcomes", f"stage{n}", "total"), f"Stage {n} outcomes in the year", total, note=note,
                           items=tuple((s.reference, "") for s in answered[n] + withdrawn[n] + refused[n])))
-    sections.append(Section("outcomes", "Outcomes", "8.1(b)", out))
+    return Section("outcomes", "Outcomes", "8.1(b)", out)
 
-    # --- timeliness ------------------------------------------------------------------------------------
+
+def _timeliness_section(y: _Year, tsm: Section) -> Section:
+    """Code 8.1(b): responses within target, within an agreed extension, out of target."""
+    judged = y.judged
     tim: list[Figure] = []
     for n in STAGES:
         rows = judged[n]
-        note = next(f.note for f in tsm if f.key == f"tsm.CH02.stage{n}_responses")
+        note = next(f.note for f in tsm.figures if f.key == f"tsm.CH02.stage{n}_responses")
         tim.append(Figure(("timeliness", f"stage{n}", "responses"), f"Stage {n} responses sent", len(rows), note=note,
                           items=tuple((s.reference, f"{t.label}: {why}") for s, t, why in rows)))
         for t in Timeliness:
             tim.append(Figure(("timeliness", f"stage{n}", t.value), f"Stage {n} {t.label}",
                               sum(1 for _, tt, _ in rows if tt is t), of=len(rows), note=note,
                               items=tuple((s.reference, why) for s, tt, why in rows if tt is t)))
-    sections.append(Section("timeliness", "Timeliness of responses", "8.1(b)", tim))
+    return Section("timeliness", "Timeliness of responses", "8.1(b)", tim)
 
-    # --- extensions -----------------------------------------------------------------------------------
+
+def _extensions_section(y: _Year) -> Section:
+    """Code 8.1(b): extensions decided in the year, against the limit of Code 6.4 and 6.15."""
+    policy, start, end, period, by_stage = y.policy, y.start, y.end, y.period, y.by_stage
     ext: list[Figure] = []
     for n in STAGES:
         rules = policy.for_stage(n)
@@ -618,9 +667,13 @@ def compute(inputs: ReportInputs, calendar: WorkingCalendar, policy: CodePolicy 
         ext.append(Figure(("extensions", f"stage{n}", "stages_extended"), f"Stage {n} complaints extended",
                           len(stages_extended), note=f"stage {n} complaints with an extension decided {period}",
                           items=tuple((r, "") for r in sorted(stages_extended))))
-    sections.append(Section("extensions", "Extensions", "8.1(b)", ext))
+    return Section("extensions", "Extensions", "8.1(b)", ext)
 
-    # --- working days ------------------------------------------------------------------------------------
+
+def _working_days_section(y: _Year) -> Section:
+    """Code 8.1(b): working days to acknowledge and to respond."""
+    calendar, policy, start, end, period = y.calendar, y.policy, y.start, y.end, y.period
+    by_stage, answered = y.by_stage, y.answered
     wd: list[Figure] = []
     for n in STAGES:
         rules = policy.for_stage(n)
@@ -651,9 +704,12 @@ def compute(inputs: ReportInputs, calendar: WorkingCalendar, policy: CodePolicy 
             Figure(("working_days", f"stage{n}", "to_respond", "median"), f"Stage {n} median working days to respond",
                    _median(r), "days", note=resp_note, items=resp_items),
         ]
-    sections.append(Section("working_days", "Working days taken", "8.1(b)", wd))
+    return Section("working_days", "Working days taken", "8.1(b)", wd)
 
-    # --- escalation ---------------------------------------------------------------------------------------
+
+def _escalation_section(y: _Year) -> Section:
+    """Code 8.1(b): stage 1 responses escalated to stage 2."""
+    inputs, period, received, answered, item_for = y.inputs, y.period, y.received, y.answered, y.item_for
     esc_base = answered[1]
     escalated = [s for s in esc_base if s.escalated_on is not None]
     escalation = [
@@ -673,9 +729,12 @@ def compute(inputs: ReportInputs, calendar: WorkingCalendar, policy: CodePolicy 
                     f"{period}, as many published reports count it (the two groups are not the same complaints)",
                items=tuple(item_for(s) for s in received[2])),
     ]
-    sections.append(Section("escalation", "Escalation", "8.1(b)", escalation))
+    return Section("escalation", "Escalation", "8.1(b)", escalation)
 
-    # --- remedies -----------------------------------------------------------------------------------------
+
+def _remedies_section(y: _Year) -> Section:
+    """Code 8.1(b): remedies written in the year's responses."""
+    period, answered = y.period, y.answered
     rem: list[Figure] = []
     all_with, all_amounts, all_money = [], [], Decimal(0)
     for n in STAGES:
@@ -700,9 +759,12 @@ def compute(inputs: ReportInputs, calendar: WorkingCalendar, policy: CodePolicy 
     rem.append(Figure(("remedies", "total", "financial_total"), "Financial remedy offered, both stages", float(all_money),
                       "money", note=f"stage 1 and 2 together; parsed from remedy text ({len(all_amounts)} responses name an amount)",
                       items=tuple((s.reference, " + ".join(money_text(x) for x in a)) for s, a in all_amounts)))
-    sections.append(Section("remedies", "Remedies offered", "8.1(b)", rem))
+    return Section("remedies", "Remedies offered", "8.1(b)", rem)
 
-    # --- refusals -------------------------------------------------------------------------------------------
+
+def _refusals_section(y: _Year) -> Section:
+    """Code 8.1(b): complaints refused (Code 2.2-2.5), by exclusion reason, stage and category."""
+    inputs, period = y.inputs, y.period
     ref: list[Figure] = []
     refusals = list(inputs.refusals)
     ref.append(Figure(("refusals", "total"), "Complaints refused (not taken on)", len(refusals),
@@ -724,14 +786,38 @@ def compute(inputs: ReportInputs, calendar: WorkingCalendar, policy: CodePolicy 
                           note=f"refusals {period} in the category {name}",
                           items=tuple((r.reference, _reason_label(r.exclusion_reason)) for r in refusals
                                       if (r.category or "(none)") == name)))
-    sections.append(Section("refusals", "Complaints refused, by exclusion reason", "8.1(b)", ref))
+    return Section("refusals", "Complaints refused, by exclusion reason", "8.1(b)", ref)
 
-    # --- around the complaint: remedies, actions, service requests, the Ombudsman, learning ------------------
-    sections += around_sections(inputs.around, year, start, end, cutoff, inputs.today)
 
-    # --- self-assessment --------------------------------------------------------------------------------------
+def compute(inputs: ReportInputs, calendar: WorkingCalendar, policy: CodePolicy = CODE_2024) -> AnnualReport:
+    y = _sort_year(inputs, calendar, policy)
+    months = _monthly(inputs, y.by_stage)
+    tsm = _tsm_section(y)
+    sections = [
+        tsm,
+        _received_section(y, months),
+        _category_section(y),
+        _outcomes_section(y),
+        _timeliness_section(y, tsm),
+        _extensions_section(y),
+        _working_days_section(y),
+        _escalation_section(y),
+        _remedies_section(y),
+        _refusals_section(y),
+        *around_sections(inputs.around, y.year, y.start, y.end, y.cutoff, inputs.today),
+    ]
     sa_figures, no_answers, source = _self_assessment(inputs)
-    sections.append(Section("self_assessment", f"Self-assessment against the Code {label}", "8.1(a)", sa_figures))
+    sections.append(Section("self_assessment", f"Self-assessment against the Code {y.label}", "8.1(a)", sa_figures))
+    return AnnualReport(
+        year=y.year, label=y.label, start=y.start, end=y.end, cutoff=y.cutoff, generated_on=inputs.today,
+        complete=inputs.today > y.end, policy_name=policy.name, homes_owned=y.homes, sections=sections,
+        months=months, no_answers=no_answers, provisions_source=source, texts=_entered_texts(inputs),
+        empty=_no_activity(y), records_start=inputs.earliest_received,
+    )
+
+
+def _entered_texts(inputs: ReportInputs) -> list[EnteredText]:
+    """Code 8.1(c)-(f) and 8.2: the parts the landlord writes, as last saved."""
 
     texts = []
     for part, code, title in TEXT_PARTS:
@@ -743,62 +829,100 @@ def compute(inputs: ReportInputs, calendar: WorkingCalendar, policy: CodePolicy 
             changed_by=stored.changed_by if stored else "",
             changed_at=f"{stored.changed_at:%Y-%m-%d %H:%M}" if stored else "",
         ))
+    return texts
 
+
+def _no_activity(y: _Year) -> bool:
+    """Nothing was received, answered, withdrawn, refused or extended in the year."""
+    start, end, by_stage, received, answered = y.start, y.end, y.by_stage, y.received, y.answered
+    withdrawn, refused = y.withdrawn, y.refused
     activity = (
         sum(len(received[n]) + len(answered[n]) + len(withdrawn[n]) + len(refused[n]) for n in STAGES)
         + sum(1 for n in STAGES for s in by_stage[n] for e in s.extensions if _in(e.decided_on, start, end))
     )
-    return AnnualReport(
-        year=year, label=label, start=start, end=end, cutoff=cutoff, generated_on=inputs.today,
-        complete=inputs.today > end, policy_name=policy.name, homes_owned=homes, sections=sections,
-        months=months, no_answers=no_answers, provisions_source=source, texts=texts, empty=activity == 0,
-        records_start=inputs.earliest_received,
-    )
+    return activity == 0
 
 
 def _pounds(pence: int | None) -> Decimal:
     return Decimal(pence or 0) / 100
 
 
+@dataclass(frozen=True)
+class _AroundYear:
+    """The records around the year's complaints, and the dates every part counts by."""
+
+    around: AroundFacts
+    label: str
+    period: str
+    at: str  # "on <cut-off>", saying when the year is still running
+    start: date
+    end: date
+    cutoff: date
+    today: date
+
+
 def around_sections(around: AroundFacts, year: int, start: date, end: date, cutoff: date, today: date) -> list[Section]:
     """Two sections from the records around the complaints (issue 7): putting things right,
     service requests and the Ombudsman ("around"), and learning from complaints ("learning").
     A part with no records in the year still shows its zeros, and says so."""
-    from chc_tui.steps.ombudsman import Determination
-    from chc_tui.steps.remedies import RemedyKind
-
-    label = year_label(year)
-    period = f"{_d(start)} to {_d(end)}"
-    at = f"on {_d(cutoff)}" + ("" if cutoff == end else " (the year is still running)")
+    facts = _AroundYear(around, year_label(year), f"{_d(start)} to {_d(end)}",
+                        f"on {_d(cutoff)}" + ("" if cutoff == end else " (the year is still running)"),
+                        start, end, cutoff, today)
     figures: list[Figure] = []
     notes: list[str] = []
+    for part in (_remedies_put_right, _outstanding_actions, _service_requests, _ombudsman):
+        part_figures, part_notes = part(facts)
+        figures += part_figures
+        notes += part_notes
+    around_section = Section("around", "Putting things right, service requests and the Ombudsman", "8.1(b), 8.1(c)",
+                             figures, tuple(notes))
+    return [around_section, _learning_section(facts)]
 
-    # --- remedies (Code 7.1-7.3) --------------------------------------------------------------------
-    kind_labels = {k.value: k.label for k in RemedyKind}
 
-    def kind_label(kind: str) -> str:
-        return kind_labels.get(kind, kind)
-
-    described: dict[int, str] = {}  # a remedy appears under several figures: describe it once
-
-    def remedy_item(r, what: str = "") -> Item:
-        text = described.get(r.remedy_id)
-        if text is None:
-            amount = f" {money_text(_pounds(r.amount_pence))}" if r.amount_pence else ""
-            text = described[r.remedy_id] = (
-                f"{kind_label(r.kind)}{amount}: {r.description[:80]} · offered {_d(r.offered_on)}"
-                + (f", due {_d(r.due_on)}" if r.due_on else ""))
-        return r.reference, text + (f" · {what}" if what else "")
-
+def _remedies_put_right(facts: _AroundYear) -> tuple[list[Figure], list[str]]:
+    """Code 7.1-7.3: remedies offered, carried out and outstanding."""
+    around, label, start, end, cutoff = facts.around, facts.label, facts.start, facts.end, facts.cutoff
+    remedy_item = _RemedyItems()
     offered = [r for r in around.remedies if _in(r.offered_on, start, end)]
     done = [r for r in around.remedies if _in(r.done_on, start, end)]
-    done_late = [r for r in done if r.due_on is not None and r.done_on > r.due_on]
     outstanding = [
         r for r in around.remedies
         if r.offered_on <= cutoff and not (r.done_on and r.done_on <= cutoff)
         and not (r.declined_on and r.declined_on <= cutoff)
     ]
-    overdue = [r for r in outstanding if is_overdue(r.due_on, cutoff)]
+    figures = (_remedies_offered(facts, offered, remedy_item)
+               + _remedies_carried_out(facts, done, outstanding, remedy_item))
+    return figures, _nothing_recorded(offered or done or outstanding, "remedies", label)
+
+
+class _RemedyItems:
+    """A remedy's line under a figure; a remedy appears under several figures, so it is described once."""
+
+    def __init__(self) -> None:
+        from chc_tui.steps.remedies import RemedyKind
+
+        self.kind_labels = {k.value: k.label for k in RemedyKind}
+        self.described: dict[int, str] = {}
+
+    def kind_label(self, kind: str) -> str:
+        return self.kind_labels.get(kind, kind)
+
+    def __call__(self, r: RemedyFacts, what: str = "") -> Item:
+        text = self.described.get(r.remedy_id)
+        if text is None:
+            amount = f" {money_text(_pounds(r.amount_pence))}" if r.amount_pence else ""
+            text = self.described[r.remedy_id] = (
+                f"{self.kind_label(r.kind)}{amount}: {r.description[:80]} · offered {_d(r.offered_on)}"
+                + (f", due {_d(r.due_on)}" if r.due_on else ""))
+        return r.reference, text + (f" · {what}" if what else "")
+
+
+def _remedies_offered(facts: _AroundYear, offered: list[RemedyFacts], remedy_item: _RemedyItems) -> list[Figure]:
+    """Code 7.1, 7.3: remedies offered in the year, by kind, and the financial remedies with their amounts."""
+    from chc_tui.steps.remedies import RemedyKind
+
+    period, kind_label = facts.period, remedy_item.kind_label
+    figures: list[Figure] = []
     financial = [r for r in offered if r.kind == RemedyKind.FINANCIAL]
     money = sum((_pounds(r.amount_pence) for r in financial), Decimal(0))
     offered_note = f"remedies recorded as offered {period} (Code 7.1), each with what will happen and by when (7.3)"
@@ -818,6 +942,17 @@ def around_sections(around: AroundFacts, year: int, start: date, end: date, cuto
         Figure(("around", "remedies", "financial", "total"), "Financial remedies offered, total", float(money), "money",
                note=money_note,
                items=tuple((r.reference, money_text(_pounds(r.amount_pence))) for r in financial)),
+    ]
+    return figures
+
+
+def _remedies_carried_out(facts: _AroundYear, done: list[RemedyFacts], outstanding: list[RemedyFacts],
+                          remedy_item: _RemedyItems) -> list[Figure]:
+    """Code 7.3: remedies done in the year (and late), and those outstanding (and overdue) at the cut-off."""
+    period, at, cutoff = facts.period, facts.at, facts.cutoff
+    done_late = [r for r in done if r.due_on is not None and r.done_on > r.due_on]
+    overdue = [r for r in outstanding if is_overdue(r.due_on, cutoff)]
+    return [
         Figure(("around", "remedies", "done", "total"), "Remedies carried out in the year", len(done),
                note=f"remedies recorded as done {period}, whenever they were offered",
                items=tuple(remedy_item(r, f"done {_d(r.done_on)}") for r in done)),
@@ -831,13 +966,13 @@ def around_sections(around: AroundFacts, year: int, start: date, end: date, cuto
                of=len(outstanding), note=f"remedies outstanding {at} whose due date had passed",
                items=tuple(remedy_item(r) for r in overdue)),
     ]
-    if not (offered or done or outstanding):
-        notes.append(f"No remedies recorded in {label}.")
 
-    # --- outstanding actions (Code 6.6, 6.17) ------------------------------------------------------------
-    def action_item(a, what: str = "") -> Item:
-        return a.reference, f"{a.description[:80]} · {a.owner} · due {_d(a.due_on)}" + (f" · {what}" if what else "")
 
+def _outstanding_actions(facts: _AroundYear) -> tuple[list[Figure], list[str]]:
+    """Code 6.6, 6.17: outstanding actions due, done and overdue."""
+    around, label, period, at, start = facts.around, facts.label, facts.period, facts.at, facts.start
+    end, cutoff = facts.end, facts.cutoff
+    figures: list[Figure] = []
     due = [a for a in around.actions if _in(a.due_on, start, end)]
     a_done = [a for a in around.actions if _in(a.done_on, start, end)]
     a_late = [a for a in a_done if a.done_on > a.due_on]
@@ -846,26 +981,25 @@ def around_sections(around: AroundFacts, year: int, start: date, end: date, cuto
     figures += [
         Figure(("around", "actions", "due"), "Outstanding actions due in the year", len(due),
                note=f"outstanding actions (Code 6.6, 6.17) due {period}{no_added}",
-               items=tuple(action_item(a, f"done {_d(a.done_on)}" if a.done_on else "not done") for a in due)),
+               items=tuple(_action_item(a, f"done {_d(a.done_on)}" if a.done_on else "not done") for a in due)),
         Figure(("around", "actions", "done", "total"), "Actions completed in the year", len(a_done),
                note=f"outstanding actions recorded as done {period}",
-               items=tuple(action_item(a, f"done {_d(a.done_on)}") for a in a_done)),
+               items=tuple(_action_item(a, f"done {_d(a.done_on)}") for a in a_done)),
         Figure(("around", "actions", "done", "late"), "of which after their due date", len(a_late), of=len(a_done),
                note=f"actions done {period} after their due date",
-               items=tuple(action_item(a, f"done {_d(a.done_on)}") for a in a_late)),
+               items=tuple(_action_item(a, f"done {_d(a.done_on)}") for a in a_late)),
         Figure(("around", "actions", "overdue"), "Actions overdue at the year end", len(a_overdue),
                note=f"actions whose due date had passed and that were not done {at}",
-               items=tuple(action_item(a) for a in a_overdue)),
+               items=tuple(_action_item(a) for a in a_overdue)),
     ]
-    if not (due or a_done or a_overdue):
-        notes.append(f"No outstanding actions recorded in {label}.")
+    return figures, _nothing_recorded(due or a_done or a_overdue, "outstanding actions", label)
 
-    # --- service requests (Code 1.4, 1.5) ---------------------------------------------------------------
-    def request_item(s) -> Item:
-        state = ("not done" if s.done_on is None
-                 else f"done {_d(s.done_on)}" + (" (late)" if s.done_on > s.due_on else ""))
-        return s.reference, f"received {_d(s.received_on)}, target {_d(s.due_on)}, {state}"
 
+def _service_requests(facts: _AroundYear) -> tuple[list[Figure], list[str]]:
+    """Code 1.4, 1.5: service requests and the complaints raised from them."""
+    around, label, period, start, end = facts.around, facts.label, facts.period, facts.start, facts.end
+    today = facts.today
+    figures: list[Figure] = []
     received = [s for s in around.service_requests if _in(s.received_on, start, end)]
     within = [s for s in received if s.done_on is not None and s.done_on <= s.due_on]
     late = [s for s in received if s.done_on is not None and s.done_on > s.due_on]
@@ -875,99 +1009,112 @@ def around_sections(around: AroundFacts, year: int, start: date, end: date, cuto
                f"from the landlord's target when the request was logged; as recorded on {_d(today)}")
     figures += [
         Figure(("around", "service_requests", "received"), "Service requests received in the year", len(received),
-               note=sr_note, items=tuple(request_item(s) for s in received), items_are_complaints=False),
+               note=sr_note, items=tuple(_request_item(s) for s in received), items_are_complaints=False),
         Figure(("around", "service_requests", "done_within_target"), "Service requests done within target", len(within),
-               of=len(received), note=sr_note, items=tuple(request_item(s) for s in within), items_are_complaints=False),
+               of=len(received), note=sr_note, items=tuple(_request_item(s) for s in within), items_are_complaints=False),
         Figure(("around", "service_requests", "done_late"), "Service requests done after their target", len(late),
-               of=len(received), note=sr_note, items=tuple(request_item(s) for s in late), items_are_complaints=False),
+               of=len(received), note=sr_note, items=tuple(_request_item(s) for s in late), items_are_complaints=False),
         Figure(("around", "service_requests", "not_done"), "Service requests not yet done", len(open_),
-               of=len(received), note=sr_note, items=tuple(request_item(s) for s in open_), items_are_complaints=False),
+               of=len(received), note=sr_note, items=tuple(_request_item(s) for s in open_), items_are_complaints=False),
         Figure(("around", "service_requests", "complaints_raised"), "Complaints raised from a service request",
                len(raised),
                note=f"complaints received {period} that were raised from a service request (Code 1.5)",
                items=tuple((s.complaint_reference, f"from {s.reference}, received {_d(s.complaint_received_on)}")
                            for s in raised)),
     ]
-    if not (received or raised):
-        notes.append(f"No service requests recorded in {label}.")
+    return figures, _nothing_recorded(received or raised, "service requests", label)
 
-    # --- the Ombudsman ----------------------------------------------------------------------------------
-    def determination_label(value: str) -> str:
-        try:
-            return Determination(value).label
-        except ValueError:
-            return value
 
-    def is_fault(value: str) -> bool:
-        try:
-            return Determination(value).is_fault
-        except ValueError:
-            return False
-
+def _ombudsman(facts: _AroundYear) -> tuple[list[Figure], list[str]]:
+    """Code 8.1(c): the Ombudsman's cases, findings, orders and Complaint Handling Failure Orders."""
+    around, label, period, start, end = facts.around, facts.label, facts.period, facts.start, facts.end
     opened = [c for c in around.cases if _in(c.opened_on, start, end)]
     chfo = [c for c in around.cases if _in(c.chfo_on, start, end)]
     findings = list(around.findings)
-    not_counted = {Determination.OUTSIDE_JURISDICTION.value, Determination.WITHDRAWN.value}
-    counted = [f for f in findings if f.determination not in not_counted]
-    fault = [f for f in counted if is_fault(f.determination)]
-
-    def finding_item(f) -> Item:
-        return f.reference, f"{f.ombudsman_reference} · {f.issue[:60]}: {determination_label(f.determination)}, {_d(f.determined_on)}"
-
-    rate_note = (f"findings of severe maladministration, maladministration or service failure ÷ findings determined "
-                 f"{period}, leaving out those outside the Ombudsman's jurisdiction and withdrawn: {len(fault)} of "
-                 f"{len(counted)}; each issue of a case is a finding")
-    figures += [
+    orders = list(around.orders)
+    figures = [
         Figure(("around", "ombudsman", "cases_opened"), "Ombudsman cases opened in the year", len(opened),
                note=f"cases the Ombudsman opened {period}",
                items=tuple((c.reference, f"{c.ombudsman_reference}, opened {_d(c.opened_on)}") for c in opened)),
+        *_ombudsman_findings(facts, findings),
+        *_ombudsman_orders(facts, orders),
+        Figure(("around", "ombudsman", "chfo"), "Complaint Handling Failure Orders", len(chfo),
+               note=f"Complaint Handling Failure Orders issued {period}",
+               items=tuple((c.reference, f"{c.ombudsman_reference}, {_d(c.chfo_on)}: {c.chfo_reason[:80]}") for c in chfo)),
+    ]
+    return figures, _nothing_recorded(opened or findings or orders or chfo, "Ombudsman cases, findings or orders", label)
+
+
+def _ombudsman_findings(facts: _AroundYear, findings: list[FindingFacts]) -> list[Figure]:
+    """The year's findings, one for each issue of a case, by determination, and the maladministration rate."""
+    from chc_tui.steps.ombudsman import Determination
+
+    period = facts.period
+    not_counted = {Determination.OUTSIDE_JURISDICTION.value, Determination.WITHDRAWN.value}
+    counted = [f for f in findings if f.determination not in not_counted]
+    fault = [f for f in counted if _is_fault(f.determination)]
+    rate_note = (f"findings of severe maladministration, maladministration or service failure ÷ findings determined "
+                 f"{period}, leaving out those outside the Ombudsman's jurisdiction and withdrawn: {len(fault)} of "
+                 f"{len(counted)}; each issue of a case is a finding")
+    figures = [
         Figure(("around", "ombudsman", "findings", "total"), "Ombudsman findings in the year", len(findings),
                note=f"findings determined {period}, one for each issue of a case",
-               items=tuple(finding_item(f) for f in findings)),
+               items=tuple(_finding_item(f) for f in findings)),
     ]
     dets = [d.value for d in Determination] + sorted({f.determination for f in findings} - {d.value for d in Determination})
     for det in dets:
         chosen = [f for f in findings if f.determination == det]
         figures.append(Figure(("around", "ombudsman", "findings", "by_determination", det),
-                              f"Finding: {determination_label(det)}", len(chosen), of=len(findings),
-                              note=f"findings determined {period} of {determination_label(det)}",
-                              items=tuple(finding_item(f) for f in chosen)))
-    orders = list(around.orders)
+                              f"Finding: {_determination_label(det)}", len(chosen), of=len(findings),
+                              note=f"findings determined {period} of {_determination_label(det)}",
+                              items=tuple(_finding_item(f) for f in chosen)))
+    return figures + [
+        Figure(("around", "ombudsman", "findings", "fault"), "Findings of maladministration or service failure",
+               len(fault), of=len(counted), note=rate_note, items=tuple(_finding_item(f) for f in fault)),
+        Figure(("around", "ombudsman", "maladministration_rate_pct"), "Maladministration rate",
+               pct(len(fault), len(counted)), "pct", note=rate_note, items=tuple(_finding_item(f) for f in counted)),
+    ]
+
+
+def _ombudsman_orders(facts: _AroundYear, orders: list[OrderFacts]) -> list[Figure]:
+    """The Ombudsman's orders and recommendations due in the year, and whether they were complied with."""
     on_time = [o for o in orders if o.complied_on is not None and o.complied_on <= o.due_on]
     o_late = [o for o in orders if o.complied_on is not None and o.complied_on > o.due_on]
     o_not = [o for o in orders if o.complied_on is None]
-
-    def order_item(o) -> Item:
-        state = f"complied {_d(o.complied_on)}" if o.complied_on else "not complied with"
-        return o.reference, f"{o.ombudsman_reference} · {o.kind}: {o.description[:60]} · due {_d(o.due_on)}, {state}"
-
-    order_note = f"orders and recommendations due {period}; as recorded on {_d(today)}"
-    figures += [
-        Figure(("around", "ombudsman", "findings", "fault"), "Findings of maladministration or service failure",
-               len(fault), of=len(counted), note=rate_note, items=tuple(finding_item(f) for f in fault)),
-        Figure(("around", "ombudsman", "maladministration_rate_pct"), "Maladministration rate",
-               pct(len(fault), len(counted)), "pct", note=rate_note, items=tuple(finding_item(f) for f in counted)),
+    order_note = f"orders and recommendations due {facts.period}; as recorded on {_d(facts.today)}"
+    return [
         Figure(("around", "ombudsman", "orders", "due"), "Ombudsman orders due in the year", len(orders),
-               note=order_note, items=tuple(order_item(o) for o in orders)),
+               note=order_note, items=tuple(_order_item(o) for o in orders)),
         Figure(("around", "ombudsman", "orders", "complied_on_time"), "Orders complied with on time", len(on_time),
-               of=len(orders), note=order_note, items=tuple(order_item(o) for o in on_time)),
+               of=len(orders), note=order_note, items=tuple(_order_item(o) for o in on_time)),
         Figure(("around", "ombudsman", "orders", "complied_late"), "Orders complied with late", len(o_late),
-               of=len(orders), note=order_note, items=tuple(order_item(o) for o in o_late)),
+               of=len(orders), note=order_note, items=tuple(_order_item(o) for o in o_late)),
         Figure(("around", "ombudsman", "orders", "not_complied"), "Orders not yet complied with", len(o_not),
-               of=len(orders), note=order_note, items=tuple(order_item(o) for o in o_not)),
-        Figure(("around", "ombudsman", "chfo"), "Complaint Handling Failure Orders", len(chfo),
-               note=f"Complaint Handling Failure Orders issued {period}",
-               items=tuple((c.reference, f"{c.ombudsman_reference}, {_d(c.chfo_on)}: {c.chfo_reason[:80]}") for c in chfo)),
+               of=len(orders), note=order_note, items=tuple(_order_item(o) for o in o_not)),
     ]
-    if not (opened or findings or orders or chfo):
-        notes.append(f"No Ombudsman cases, findings or orders recorded in {label}.")
-    around_section = Section("around", "Putting things right, service requests and the Ombudsman", "8.1(b), 8.1(c)",
-                             figures, tuple(notes))
 
-    # --- learning (Code 9.1-9.3) ---------------------------------------------------------------------------
-    learning: list[Figure] = []
-    l_notes: list[str] = []
+
+def _learning_section(facts: _AroundYear) -> Section:
+    """Code 9.1-9.3 and 8.1(d): themes, lessons learned and the service improvements they led to."""
+    around, label, start, end = facts.around, facts.label, facts.start, facts.end
     themes = list(around.themes)
+    lessons = [x for x in around.lessons if _in(x.recorded_on, start, end)]
+    in_place = [x for x in around.lessons if _in(x.done_on, start, end)]
+    late_improvements = _late_improvements(facts)
+    notes = _nothing_recorded(lessons or in_place or late_improvements, "lessons", label)
+    if themes and not any(t.theme for t in themes):
+        notes.append(f"No themes recorded for the complaints received in {label}.")
+    if not themes:
+        notes.append(f"No complaints received in {label}.")
+    learning = (_complaint_themes(facts, themes) + _lessons_learned(facts, lessons)
+                + _service_improvements(facts, in_place, late_improvements))
+    return Section("learning", "Learning from complaints", "8.1(d)", learning, tuple(notes))
+
+
+def _complaint_themes(facts: _AroundYear, themes: list[ThemeFacts]) -> list[Figure]:
+    """Code 9.1: the year's complaints, by the theme recorded for each."""
+    period = facts.period
+    learning: list[Figure] = []
     learning.append(Figure(("learning", "complaints_received"), "Complaints received in the year", len(themes),
                            note=f"complaints received {period}, each with the theme recorded for it (Code 9.1)",
                            items=tuple((t.reference, t.theme or "no theme recorded") for t in themes)))
@@ -977,31 +1124,43 @@ def around_sections(around: AroundFacts, year: int, start: date, end: date, cuto
         learning.append(Figure(("learning", "by_theme", theme or "(none)"), f"Theme: {name}", count, of=len(themes),
                                note=f"complaints received {period} with the theme {name}",
                                items=tuple((t.reference, _d(t.received_on)) for t in themes if t.theme == theme)))
-    lessons = [x for x in around.lessons if _in(x.recorded_on, start, end)]
+    return learning
 
-    def lesson_item(x, what: str = "") -> Item:
-        return x.reference, f"{x.theme}: {x.lesson[:60]}" + (f" · {what}" if what else "") + (
-            f" · from {', '.join(x.complaints)}" if x.complaints else "")
 
+def _lessons_learned(facts: _AroundYear, lessons: list[LessonFacts]) -> list[Figure]:
+    """Code 9.1: lessons learned recorded in the year, by theme, and the complaints that taught them."""
+    period = facts.period
+    learning: list[Figure] = []
     lesson_note = f"lessons learned recorded {period}, with the complaints that taught them (Code 9.1)"
     learning.append(Figure(("learning", "lessons", "total"), "Lessons recorded in the year", len(lessons),
-                           note=lesson_note, items=tuple(lesson_item(x) for x in lessons), items_are_complaints=False))
+                           note=lesson_note, items=tuple(_lesson_item(x) for x in lessons), items_are_complaints=False))
     for theme, count in sorted(Counter(x.theme for x in lessons).items(), key=lambda kv: (-kv[1], kv[0])):
         learning.append(Figure(("learning", "lessons", "by_theme", theme), f"Lessons: {theme}", count, of=len(lessons),
                                note=f"{lesson_note}; theme {theme}", items_are_complaints=False,
-                               items=tuple(lesson_item(x) for x in lessons if x.theme == theme)))
+                               items=tuple(_lesson_item(x) for x in lessons if x.theme == theme)))
     taught = sorted({ref for x in lessons for ref in x.complaints})
     learning.append(Figure(("learning", "lessons", "complaints_linked"), "Complaints behind the year's lessons",
                            len(taught), note=f"complaints linked to the lessons recorded {period}",
                            items=tuple((ref, ", ".join(x.reference for x in lessons if ref in x.complaints))
                                        for ref in taught)))
-    in_place = [x for x in around.lessons if _in(x.done_on, start, end)]
-    late_improvements = [
-        x for x in around.lessons
+    return learning
+
+
+def _late_improvements(facts: _AroundYear) -> list[LessonFacts]:
+    """Improvements past their due date and not in place at the cut-off."""
+    cutoff = facts.cutoff
+    return [
+        x for x in facts.around.lessons
         if x.improvement and is_overdue(x.due_on, cutoff) and x.recorded_on <= cutoff
         and not (x.done_on and x.done_on <= cutoff)
     ]
-    learning += [
+
+
+def _service_improvements(facts: _AroundYear, in_place: list[LessonFacts],
+                          late_improvements: list[LessonFacts]) -> list[Figure]:
+    """Code 8.1(d), 9.1: service improvements put in place in the year, and those overdue."""
+    period, at = facts.period, facts.at
+    return [
         Figure(("learning", "improvements", "in_place"), "Service improvements put in place in the year", len(in_place),
                note=f"improvements recorded as in place {period} (Code 8.1(d), 9.1), whenever the lesson was recorded",
                items=tuple((x.reference, f"{x.theme}: {x.improvement[:80]} · in place {_d(x.done_on)}") for x in in_place),
@@ -1011,13 +1170,53 @@ def around_sections(around: AroundFacts, year: int, start: date, end: date, cuto
                note=f"improvements whose due date had passed and that were not in place {at}",
                items=tuple((x.reference, f"{x.theme}: {x.improvement[:80]} · due {_d(x.due_on)}") for x in late_improvements)),
     ]
-    if not (lessons or in_place or late_improvements):
-        l_notes.append(f"No lessons recorded in {label}.")
-    if themes and not any(t.theme for t in themes):
-        l_notes.append(f"No themes recorded for the complaints received in {label}.")
-    if not themes:
-        l_notes.append(f"No complaints received in {label}.")
-    return [around_section, Section("learning", "Learning from complaints", "8.1(d)", learning, tuple(l_notes))]
+
+
+def _nothing_recorded(recorded: object, what: str, label: str) -> list[str]:
+    """A part with no records in the year still shows its zeros, and says so."""
+    return [] if recorded else [f"No {what} recorded in {label}."]
+
+
+def _action_item(a, what: str = "") -> Item:
+    return a.reference, f"{a.description[:80]} · {a.owner} · due {_d(a.due_on)}" + (f" · {what}" if what else "")
+
+
+def _request_item(s) -> Item:
+    state = ("not done" if s.done_on is None
+             else f"done {_d(s.done_on)}" + (" (late)" if s.done_on > s.due_on else ""))
+    return s.reference, f"received {_d(s.received_on)}, target {_d(s.due_on)}, {state}"
+
+
+def _determination_label(value: str) -> str:
+    from chc_tui.steps.ombudsman import Determination
+
+    try:
+        return Determination(value).label
+    except ValueError:
+        return value
+
+
+def _is_fault(value: str) -> bool:
+    from chc_tui.steps.ombudsman import Determination
+
+    try:
+        return Determination(value).is_fault
+    except ValueError:
+        return False
+
+
+def _finding_item(f) -> Item:
+    return f.reference, f"{f.ombudsman_reference} · {f.issue[:60]}: {_determination_label(f.determination)}, {_d(f.determined_on)}"
+
+
+def _order_item(o) -> Item:
+    state = f"complied {_d(o.complied_on)}" if o.complied_on else "not complied with"
+    return o.reference, f"{o.ombudsman_reference} · {o.kind}: {o.description[:60]} · due {_d(o.due_on)}, {state}"
+
+
+def _lesson_item(x, what: str = "") -> Item:
+    return x.reference, f"{x.theme}: {x.lesson[:60]}" + (f" · {what}" if what else "") + (
+        f" · from {', '.join(x.complaints)}" if x.complaints else "")
 
 
 def _reason_label(reason: str) -> str:
