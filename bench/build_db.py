@@ -54,7 +54,7 @@ if str(ROOT) not in sys.path:
 from sqlalchemy import create_engine, event  # noqa: E402
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))  # bench/ is not a package
-from build_around import around_rows  # noqa: E402
+from build_wider_record import around_rows  # noqa: E402
 from chc_tui.demo import build as demo
 from chc_tui.rules import financial_year  # noqa: E402  (the demo's people, issues and wording)
 from chc_tui.rules.calendar import DEFAULT_REGION, WorkingCalendar  # noqa: E402

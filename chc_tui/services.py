@@ -188,19 +188,19 @@ class Services:
     # --- around the complaint (issue 7) ----------------------------------------------------
 
     def resident_needs(self, resident_id: int):
-        from store.around_queries import resident_needs
+        from store.wider_record_queries import resident_needs
 
         with self.db.read() as session:
             return resident_needs(session, resident_id)
 
     def resident_of(self, reference: str) -> int | None:
-        from store.around_queries import resident_of
+        from store.wider_record_queries import resident_of
 
         with self.db.read() as session:
             return resident_of(session, reference)
 
     def service_requests(self, *, open_only: bool = True, search: str = ""):
-        from store.around_queries import service_request_counts, service_request_rows
+        from store.wider_record_queries import service_request_counts, service_request_rows
 
         with self.db.read() as session:
             return service_request_rows(session, open_only=open_only, search=search), service_request_counts(session, self.today)
@@ -212,7 +212,7 @@ class Services:
             return target_days(session)
 
     def lessons(self, *, open_only: bool = False):
-        from store.around_queries import lesson_rows
+        from store.wider_record_queries import lesson_rows
 
         with self.db.read() as session:
             return lesson_rows(session, open_only=open_only)

@@ -30,7 +30,7 @@ from store.models import (
 )
 
 if TYPE_CHECKING:
-    from store.around_queries import AroundComplaint, ResidentNeeds
+    from store.wider_record_queries import AroundComplaint, ResidentNeeds
 
 
 def _list_select(*, due_only: bool = False):
@@ -266,7 +266,7 @@ class ComplaintDetail:
 
 
 def complaint_detail(session: Session, reference: str) -> ComplaintDetail | None:
-    from store.around_queries import around_complaint, resident_needs
+    from store.wider_record_queries import around_complaint, resident_needs
 
     complaint = session.exec(select(Complaint).where(Complaint.reference == reference)).first()
     if complaint is None:

@@ -48,7 +48,7 @@ POSTGRES_URL = os.environ.get("CHC_TEST_POSTGRES_URL", "")
 STORE_TESTS = {
     "test_lifecycle", "test_refusals", "test_stage_two_independence", "test_nested_writes",
     "test_letters", "test_other_deadlines", "test_report_figures", "test_assessment_evidence",
-    "test_correspondence_store", "test_postgres", "test_around_records", "test_report_around",
+    "test_correspondence_store", "test_postgres", "test_wider_record", "test_report_wider_record",
     "test_import_safety",
 }
 

@@ -1804,7 +1804,7 @@ DEMO_LANDLORD = "Northbridge Homes"
 DEMO_HOMES = 3950
 
 
-from chc_tui.demo.demo_around import EXTRA_COMPLAINTS, MIN_COMPLAINTS, add_around_records  # noqa: E402
+from chc_tui.demo.wider_record import EXTRA_COMPLAINTS, MIN_COMPLAINTS, add_wider_record  # noqa: E402
 
 
 def build_demo_database(
@@ -1886,7 +1886,7 @@ def _build(path: Path, count: int, today: date, seed: int) -> None:
         for on, _seq, _n, actor, step in events:
             step(runner, StepContext(actor=actor, today=on))
         if around:
-            add_around_records(db, today, rng, STAGE_ONE_HANDLERS, MANAGER)
+            add_wider_record(db, today, rng, STAGE_ONE_HANDLERS, MANAGER)
         with db.write() as session:  # last: only a finished build carries the mark
             put_setting(session, DEMO_MARK, today.isoformat())
     finally:

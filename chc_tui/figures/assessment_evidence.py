@@ -61,7 +61,7 @@ from chc_tui.rules.domain import ExclusionReason
 from chc_tui.rules.deadlines import is_overdue
 from chc_tui.rules.policy import CODE_2024, CodePolicy
 from store import assessment_queries as q
-from store.around_report_queries import EvidenceFacts, ResidentRecordFacts, evidence_facts
+from store.wider_record_report_queries import EvidenceFacts, ResidentRecordFacts, evidence_facts
 from store.assessment_queries import AnswerRow, ExtensionFacts, RefusalFacts, StageFacts
 from store.engine import Database
 

@@ -38,8 +38,8 @@ from chc_tui.rules.calendar import WorkingCalendar
 from chc_tui.rules.deadlines import is_overdue
 from chc_tui.rules.domain import Decision, ExclusionReason
 from chc_tui.rules.policy import CODE_2024, CodePolicy
-from store.around_report_queries import (
-    AroundFacts, FindingFacts, LessonFacts, OrderFacts, RemedyFacts, ThemeFacts,
+from store.wider_record_report_queries import (
+    WiderRecordFacts, FindingFacts, LessonFacts, OrderFacts, RemedyFacts, ThemeFacts,
 )
 from store.report_queries import AnswerFacts, RefusalFacts, StageFacts, TextFacts, WithdrawalFacts
 
@@ -170,14 +170,14 @@ class ReportInputs:
     answers: Sequence[AnswerFacts] = ()
     texts: dict[str, TextFacts] = field(default_factory=dict)
     provisions: Sequence[dict[str, Any]] | None = None
-    around: AroundFacts = field(default_factory=AroundFacts)  # remedies, actions, requests, Ombudsman, lessons
+    around: WiderRecordFacts = field(default_factory=WiderRecordFacts)  # remedies, actions, requests, Ombudsman, lessons
 
 
 def gather(session, year: int, today: date) -> tuple[ReportInputs, WorkingCalendar]:
     """Read a year's inputs and the landlord's calendar in one read session."""
     from chc_tui.steps.settings import get_setting, load_calendar
     from store import report_queries as q
-    from store.around_report_queries import around_facts
+    from store.wider_record_report_queries import around_facts
 
     start, end = year_bounds(year)
     window_start = year_bounds(year - COMPARE_YEARS)[0]
@@ -804,7 +804,7 @@ def compute(inputs: ReportInputs, calendar: WorkingCalendar, policy: CodePolicy 
         _escalation_section(y),
         _remedies_section(y),
         _refusals_section(y),
-        *around_sections(inputs.around, y.year, y.start, y.end, y.cutoff, inputs.today),
+        *wider_record_sections(inputs.around, y.year, y.start, y.end, y.cutoff, inputs.today),
     ]
     sa_figures, no_answers, source = _self_assessment(inputs)
     sections.append(Section("self_assessment", f"Self-assessment against the Code {y.label}", "8.1(a)", sa_figures))
@@ -848,10 +848,10 @@ def _pounds(pence: int | None) -> Decimal:
 
 
 @dataclass(frozen=True)
-class _AroundYear:
+class _WiderRecordYear:
     """The records around the year's complaints, and the dates every part counts by."""
 
-    around: AroundFacts
+    around: WiderRecordFacts
     label: str
     period: str
     at: str  # "on <cut-off>", saying when the year is still running
@@ -861,11 +861,12 @@ class _AroundYear:
     today: date
 
 
-def around_sections(around: AroundFacts, year: int, start: date, end: date, cutoff: date, today: date) -> list[Section]:
-    """Two sections from the records around the complaints (issue 7): putting things right,
-    service requests and the Ombudsman ("around"), and learning from complaints ("learning").
+def wider_record_sections(around: WiderRecordFacts, year: int, start: date, end: date, cutoff: date, today: date) -> list[Section]:
+    """Two sections from the complaints' wider record: putting things right (7.1-7.3), service
+    requests (1.4) and the Ombudsman, under the key "around" (kept: the JSON's readers use it),
+    and learning from complaints (9.1-9.3, "learning").
     A part with no records in the year still shows its zeros, and says so."""
-    facts = _AroundYear(around, year_label(year), f"{_d(start)} to {_d(end)}",
+    facts = _WiderRecordYear(around, year_label(year), f"{_d(start)} to {_d(end)}",
                         f"on {_d(cutoff)}" + ("" if cutoff == end else " (the year is still running)"),
                         start, end, cutoff, today)
     figures: list[Figure] = []
@@ -879,7 +880,7 @@ def around_sections(around: AroundFacts, year: int, start: date, end: date, cuto
     return [around_section, _learning_section(facts)]
 
 
-def _remedies_put_right(facts: _AroundYear) -> tuple[list[Figure], list[str]]:
+def _remedies_put_right(facts: _WiderRecordYear) -> tuple[list[Figure], list[str]]:
     """Code 7.1-7.3: remedies offered, carried out and outstanding."""
     around, label, start, end, cutoff = facts.around, facts.label, facts.start, facts.end, facts.cutoff
     remedy_item = _RemedyItems()
@@ -917,7 +918,7 @@ class _RemedyItems:
         return r.reference, text + (f" · {what}" if what else "")
 
 
-def _remedies_offered(facts: _AroundYear, offered: list[RemedyFacts], remedy_item: _RemedyItems) -> list[Figure]:
+def _remedies_offered(facts: _WiderRecordYear, offered: list[RemedyFacts], remedy_item: _RemedyItems) -> list[Figure]:
     """Code 7.1, 7.3: remedies offered in the year, by kind, and the financial remedies with their amounts."""
     from chc_tui.steps.remedies import RemedyKind
 
@@ -946,7 +947,7 @@ def _remedies_offered(facts: _AroundYear, offered: list[RemedyFacts], remedy_ite
     return figures
 
 
-def _remedies_carried_out(facts: _AroundYear, done: list[RemedyFacts], outstanding: list[RemedyFacts],
+def _remedies_carried_out(facts: _WiderRecordYear, done: list[RemedyFacts], outstanding: list[RemedyFacts],
                           remedy_item: _RemedyItems) -> list[Figure]:
     """Code 7.3: remedies done in the year (and late), and those outstanding (and overdue) at the cut-off."""
     period, at, cutoff = facts.period, facts.at, facts.cutoff
@@ -968,7 +969,7 @@ def _remedies_carried_out(facts: _AroundYear, done: list[RemedyFacts], outstandi
     ]
 
 
-def _outstanding_actions(facts: _AroundYear) -> tuple[list[Figure], list[str]]:
+def _outstanding_actions(facts: _WiderRecordYear) -> tuple[list[Figure], list[str]]:
     """Code 6.6, 6.17: outstanding actions due, done and overdue."""
     around, label, period, at, start = facts.around, facts.label, facts.period, facts.at, facts.start
     end, cutoff = facts.end, facts.cutoff
@@ -995,7 +996,7 @@ def _outstanding_actions(facts: _AroundYear) -> tuple[list[Figure], list[str]]:
     return figures, _nothing_recorded(due or a_done or a_overdue, "outstanding actions", label)
 
 
-def _service_requests(facts: _AroundYear) -> tuple[list[Figure], list[str]]:
+def _service_requests(facts: _WiderRecordYear) -> tuple[list[Figure], list[str]]:
     """Code 1.4, 1.5: service requests and the complaints raised from them."""
     around, label, period, start, end = facts.around, facts.label, facts.period, facts.start, facts.end
     today = facts.today
@@ -1025,7 +1026,7 @@ def _service_requests(facts: _AroundYear) -> tuple[list[Figure], list[str]]:
     return figures, _nothing_recorded(received or raised, "service requests", label)
 
 
-def _ombudsman(facts: _AroundYear) -> tuple[list[Figure], list[str]]:
+def _ombudsman(facts: _WiderRecordYear) -> tuple[list[Figure], list[str]]:
     """Code 8.1(c): the Ombudsman's cases, findings, orders and Complaint Handling Failure Orders."""
     around, label, period, start, end = facts.around, facts.label, facts.period, facts.start, facts.end
     opened = [c for c in around.cases if _in(c.opened_on, start, end)]
@@ -1045,7 +1046,7 @@ def _ombudsman(facts: _AroundYear) -> tuple[list[Figure], list[str]]:
     return figures, _nothing_recorded(opened or findings or orders or chfo, "Ombudsman cases, findings or orders", label)
 
 
-def _ombudsman_findings(facts: _AroundYear, findings: list[FindingFacts]) -> list[Figure]:
+def _ombudsman_findings(facts: _WiderRecordYear, findings: list[FindingFacts]) -> list[Figure]:
     """The year's findings, one for each issue of a case, by determination, and the maladministration rate."""
     from chc_tui.steps.ombudsman import Determination
 
@@ -1076,7 +1077,7 @@ def _ombudsman_findings(facts: _AroundYear, findings: list[FindingFacts]) -> lis
     ]
 
 
-def _ombudsman_orders(facts: _AroundYear, orders: list[OrderFacts]) -> list[Figure]:
+def _ombudsman_orders(facts: _WiderRecordYear, orders: list[OrderFacts]) -> list[Figure]:
     """The Ombudsman's orders and recommendations due in the year, and whether they were complied with."""
     on_time = [o for o in orders if o.complied_on is not None and o.complied_on <= o.due_on]
     o_late = [o for o in orders if o.complied_on is not None and o.complied_on > o.due_on]
@@ -1094,7 +1095,7 @@ def _ombudsman_orders(facts: _AroundYear, orders: list[OrderFacts]) -> list[Figu
     ]
 
 
-def _learning_section(facts: _AroundYear) -> Section:
+def _learning_section(facts: _WiderRecordYear) -> Section:
     """Code 9.1-9.3 and 8.1(d): themes, lessons learned and the service improvements they led to."""
     around, label, start, end = facts.around, facts.label, facts.start, facts.end
     themes = list(around.themes)
@@ -1111,7 +1112,7 @@ def _learning_section(facts: _AroundYear) -> Section:
     return Section("learning", "Learning from complaints", "8.1(d)", learning, tuple(notes))
 
 
-def _complaint_themes(facts: _AroundYear, themes: list[ThemeFacts]) -> list[Figure]:
+def _complaint_themes(facts: _WiderRecordYear, themes: list[ThemeFacts]) -> list[Figure]:
     """Code 9.1: the year's complaints, by the theme recorded for each."""
     period = facts.period
     learning: list[Figure] = []
@@ -1127,7 +1128,7 @@ def _complaint_themes(facts: _AroundYear, themes: list[ThemeFacts]) -> list[Figu
     return learning
 
 
-def _lessons_learned(facts: _AroundYear, lessons: list[LessonFacts]) -> list[Figure]:
+def _lessons_learned(facts: _WiderRecordYear, lessons: list[LessonFacts]) -> list[Figure]:
     """Code 9.1: lessons learned recorded in the year, by theme, and the complaints that taught them."""
     period = facts.period
     learning: list[Figure] = []
@@ -1146,7 +1147,7 @@ def _lessons_learned(facts: _AroundYear, lessons: list[LessonFacts]) -> list[Fig
     return learning
 
 
-def _late_improvements(facts: _AroundYear) -> list[LessonFacts]:
+def _late_improvements(facts: _WiderRecordYear) -> list[LessonFacts]:
     """Improvements past their due date and not in place at the cut-off."""
     cutoff = facts.cutoff
     return [
@@ -1156,7 +1157,7 @@ def _late_improvements(facts: _AroundYear) -> list[LessonFacts]:
     ]
 
 
-def _service_improvements(facts: _AroundYear, in_place: list[LessonFacts],
+def _service_improvements(facts: _WiderRecordYear, in_place: list[LessonFacts],
                           late_improvements: list[LessonFacts]) -> list[Figure]:
     """Code 8.1(d), 9.1: service improvements put in place in the year, and those overdue."""
     period, at = facts.period, facts.at

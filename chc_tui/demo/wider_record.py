@@ -85,7 +85,7 @@ def _workday(day: date) -> date:
     return day
 
 
-def add_around_records(db: Database, today: date, rng: random.Random, handlers: list[str], manager: str) -> None:
+def add_wider_record(db: Database, today: date, rng: random.Random, handlers: list[str], manager: str) -> None:
     answered = _answered(db)
     if not answered:
         return

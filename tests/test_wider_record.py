@@ -13,7 +13,7 @@ from chc_tui.rules.context import StepContext
 from chc_tui.rules.domain import StaleRecord, StepRefused
 from chc_tui.steps.landlord import update_landlord_settings
 from chc_tui.services import Services
-from store.around_queries import around_complaint, resident_needs, service_request_counts
+from store.wider_record_queries import around_complaint, resident_needs, service_request_counts
 from store.models import Complaint, Definition, ServiceRequest
 from tests.conftest import dump
 

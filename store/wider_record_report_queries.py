@@ -124,7 +124,7 @@ class LessonFacts:
 
 
 @dataclass(frozen=True)
-class AroundFacts:
+class WiderRecordFacts:
     """Everything the annual report reads from the records around the complaints."""
 
     remedies: tuple[RemedyFacts, ...] = ()
@@ -303,10 +303,10 @@ def lessons_for_year(session: Session, start: date, end: date) -> list[LessonFac
     ]
 
 
-def around_facts(session: Session, start: date, end: date) -> AroundFacts:
+def around_facts(session: Session, start: date, end: date) -> WiderRecordFacts:
     """The annual report's reads from the records around the complaints, for one year."""
     cases, findings, orders = ombudsman_for_year(session, start, end)
-    return AroundFacts(
+    return WiderRecordFacts(
         remedies=tuple(remedies_for_year(session, start, end)),
         actions=tuple(actions_for_year(session, start, end)),
         service_requests=tuple(service_requests_for_year(session, start, end)),
