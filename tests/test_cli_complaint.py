@@ -11,6 +11,7 @@ from datetime import date, datetime
 import pytest
 from sqlmodel import select
 
+from chc_tui.cli import args as cli_args
 from chc_tui.cli import complaint as cli_complaint
 from chc_tui.cli.main import main
 from chc_tui.rules.domain import Channel, Decision, ExclusionReason
@@ -24,7 +25,7 @@ TODAY = date(2026, 12, 1)  # a Tuesday; every date below is before it
 def chc(db, capsys, monkeypatch):
     """chc("complaint", "log", ...) on the test database, as `alice` on TODAY:
     (exit code, stdout, stderr). chc.login("bob") changes who is acting."""
-    monkeypatch.setattr(cli_complaint, "today", lambda: TODAY)
+    monkeypatch.setattr(cli_args, "today", lambda: TODAY)  # the one clock of every command
 
     def run(*argv: str) -> tuple[int, str, str]:
         code = main(["--db", str(db.path), *argv])
@@ -391,7 +392,7 @@ def test_log_refusals_and_kept_references(db, chc):
 
 
 def test_a_missing_database_is_one_line_and_exit_2(tmp_path, capsys, monkeypatch):
-    monkeypatch.setattr(cli_complaint, "today", lambda: TODAY)
+    monkeypatch.setattr(cli_args, "today", lambda: TODAY)  # the one clock of every command
     missing = tmp_path / "nowhere.db"
     code = main(["--db", str(missing), "complaint", "show", "C2026-0001"])
     _, err = capsys.readouterr()

@@ -6,7 +6,7 @@ import sys
 from datetime import date
 from pathlib import Path
 
-from chc_tui.cli.correspondence import _date_arg  # one reading of a typed date for every command
+from chc_tui.cli.args import date_arg as _date_arg
 
 
 def add_backup_parsers(sub, with_db) -> None:

@@ -36,6 +36,8 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable
 
+from chc_tui.cli import args as cli_args
+from chc_tui.cli.args import date_arg as _date_arg
 from chc_tui.terminal import terminal_safe
 
 if TYPE_CHECKING:
@@ -80,18 +82,6 @@ OPTION_FOR = {
 }
 
 
-def today() -> date:
-    """The day the CLI acts on (a test fixes it)."""
-    return date.today()
-
-
-def _date_arg(text: str) -> date:
-    from chc_tui.rules.dates import DateParseError, parse_date
-
-    try:
-        return parse_date(text, today())
-    except DateParseError as exc:
-        raise argparse.ArgumentTypeError(str(exc)) from None
 
 
 def _snake(text: str) -> str:
@@ -399,11 +389,11 @@ STEPS: dict[str, Callable[["Services", Any], Done]] = {
 
 
 def open_services(path: Path | str) -> "Services":
-    """The CLI's services: the login as actor, on `today()`."""
+    """The CLI's services: the login as actor, on the CLI's day (chc_tui.cli.args.today)."""
     from chc_tui.rules.context import os_user
     from chc_tui.services import Services
 
-    services = Services.open(path, actor=os_user(), today_fn=today)
+    services = Services.open(path, actor=os_user(), today_fn=lambda: cli_args.today())
     return services
 
 

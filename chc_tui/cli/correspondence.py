@@ -11,6 +11,8 @@ import argparse
 import sys
 from pathlib import Path
 
+from chc_tui.cli.args import date_arg as _date_arg
+
 # As chc_tui.steps.correspondence's, kept here so `chc --help` stays light.
 KINDS = ("letter", "call", "email", "meeting", "note")
 DIRECTIONS = ("in", "out", "internal")
@@ -28,13 +30,6 @@ OPTION_FOR = {
 }
 
 
-def _date_arg(text: str):
-    from chc_tui.rules.dates import DateParseError, parse_date
-
-    try:
-        return parse_date(text)
-    except DateParseError as exc:
-        raise argparse.ArgumentTypeError(str(exc)) from None
 
 
 def add_note_parser(sub, with_db: argparse.ArgumentParser) -> argparse.ArgumentParser:

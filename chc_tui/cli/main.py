@@ -11,18 +11,10 @@ import sys
 from datetime import date
 from pathlib import Path
 
+from chc_tui.cli.args import date_arg
 from chc_tui.terminal import terminal_safe
 
 log = logging.getLogger(__name__)
-
-
-def _parse_date_arg(text: str) -> date:
-    from chc_tui.rules.dates import DateParseError, parse_date
-
-    try:
-        return parse_date(text)
-    except DateParseError as exc:
-        raise argparse.ArgumentTypeError(str(exc)) from None
 
 
 def _region_arg(text: str) -> str:
@@ -54,13 +46,13 @@ def build_parser() -> argparse.ArgumentParser:
     cal = sub.add_parser("calendar", help="working-day arithmetic")
     cal_sub = cal.add_subparsers(dest="calendar_command", metavar="ACTION", required=True)
     add = cal_sub.add_parser("add-working-days", parents=[with_db], help="the Nth working day strictly after DATE")
-    add.add_argument("date", type=_parse_date_arg)
+    add.add_argument("date", type=date_arg)
     add.add_argument("n", type=int)
     add.add_argument("--region", type=_region_arg, help="default: the database's region setting")
     add.add_argument("--explain", action="store_true", help="list the days skipped after the date line")
     between = cal_sub.add_parser("between", parents=[with_db], help="working days after A up to and including B")
-    between.add_argument("a", type=_parse_date_arg)
-    between.add_argument("b", type=_parse_date_arg)
+    between.add_argument("a", type=date_arg)
+    between.add_argument("b", type=date_arg)
     between.add_argument("--region", type=_region_arg, help="default: the database's region setting")
 
     deadlines = sub.add_parser("deadlines", parents=[with_db], help="print every open deadline, soonest first")
@@ -94,7 +86,7 @@ def build_parser() -> argparse.ArgumentParser:
     add_export_parser(sub, with_db)
     from chc_tui.cli.requests import add_requests_parser  # issue #7: service requests
 
-    add_requests_parser(sub, with_db, _parse_date_arg)
+    add_requests_parser(sub, with_db, date_arg)
     from chc_tui.cli.complaint import add_complaint_parser  # issue 16: every step of a complaint
 
     add_complaint_parser(sub, with_db)

@@ -4,24 +4,16 @@ and `chc settings closure add|remove DATE [TO_DATE]` / `list` (issues 6, 16): ev
 
 from __future__ import annotations
 
-import argparse
 import sys
 from datetime import date, timedelta
 
+from chc_tui.cli.args import date_arg as _date_arg
 from chc_tui.terminal import terminal_safe
 
 # A range of closure days longer than this is a typing slip (2062 for 2026), not an office shut.
 MAX_CLOSURE_RANGE_DAYS = 366
 
 
-def _date_arg(text: str) -> date:
-    from chc_tui.cli.complaint import today
-    from chc_tui.rules.dates import DateParseError, parse_date
-
-    try:
-        return parse_date(text, today())
-    except DateParseError as exc:
-        raise argparse.ArgumentTypeError(str(exc)) from None
 
 
 def add_settings_parser(sub, with_db) -> None:
