@@ -160,7 +160,18 @@ class ChcApp(App):
         from chc_tui.rules import holiday_cache
 
         holiday_cache.save(services.calendar(), date.today())
+        self._check_integrity(services)
         self._daily_backup()
+
+    def _check_integrity(self, services) -> None:
+        """The integrity check every first write needs, done here in the background after
+        the first paint (it reads every page: about a second on a 1 GB file), so a
+        handler's first Ctrl+S does not wait for it. Its verdict is kept: a damaged file
+        still refuses that save, with the reason, from the form."""
+        try:
+            services.db.check_integrity()
+        except Exception:  # said where it matters: on the save it refuses
+            log.info("integrity check before the first save", exc_info=True)
 
     def _daily_backup(self) -> None:
         """The day's automatic backup, made by the first session to start that day."""
