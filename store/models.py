@@ -42,6 +42,39 @@ class ClosureDay(SQLModel, table=True):
     note: str = ""
 
 
+class Staff(SQLModel, table=True):
+    """A person on the landlord's staff register: who handles, reviews and signs (Code 6.13
+    is checked by this id, never by a typed name)."""
+
+    id: Optional[int] = Field(default=None, primary_key=True)
+    display_name: str
+    job_title: str = ""
+    email: str = ""
+    phone: str = ""
+    roles: str = ""  # comma-separated: see chc_tui.steps.staff.Role
+    active_from: date
+    active_to: Optional[date] = None  # the last day they may act; None while active
+    version: int = 1
+    created_at: datetime = Field(default_factory=utcnow)
+
+
+class StaffLogin(SQLModel, table=True):
+    """A login that is this staff member: the primary key makes one login one person."""
+
+    __tablename__ = "staff_login"
+    login: str = Field(primary_key=True)
+    staff_id: int = Field(foreign_key="staff.id", index=True)
+
+
+class StaffAlias(SQLModel, table=True):
+    """A spelling of a staff member's name the records held before the register (or that an
+    admin merged), by its key (case and spaces removed): old records still find their person."""
+
+    __tablename__ = "staff_alias"
+    name_key: str = Field(primary_key=True)
+    staff_id: int = Field(foreign_key="staff.id", index=True)
+
+
 class Resident(SQLModel, table=True):
     id: Optional[int] = Field(default=None, primary_key=True)
     name: str = Field(index=True)
@@ -77,6 +110,7 @@ class Complaint(SQLModel, table=True):
     version: int = 1
     created_at: datetime = Field(default_factory=utcnow)
     created_by: str = ""
+    by_staff_id: Optional[int] = Field(default=None, foreign_key="staff.id", index=True)  # who did it (6.13)
 
 
 class StageRecord(SQLModel, table=True):
@@ -88,6 +122,8 @@ class StageRecord(SQLModel, table=True):
     stage: int
     opened_on: date  # receipt (stage 1) or the escalation request (stage 2)
     handler: str = Field(index=True)
+    # The staff member assigned; `handler` is their display name as it was when assigned.
+    handler_staff_id: Optional[int] = Field(default=None, foreign_key="staff.id", index=True)
     escalation_reason: str = ""  # stage 2: why the resident is still dissatisfied
     acknowledged_on: Optional[date] = None
     responded_on: Optional[date] = None
@@ -104,6 +140,7 @@ class Definition(SQLModel, table=True):
     not_responsible_aspects: str = ""
     defined_on: date
     defined_by: str
+    by_staff_id: Optional[int] = Field(default=None, foreign_key="staff.id", index=True)  # who did it (6.13)
 
 
 class Deadline(SQLModel, table=True):
@@ -141,6 +178,7 @@ class Extension(SQLModel, table=True):
     ombudsman_details_given: bool = False
     good_reason: str = ""  # required when the extension passes the Code's limit
     decided_by: str = ""
+    by_staff_id: Optional[int] = Field(default=None, foreign_key="staff.id", index=True)  # who did it (6.13)
 
 
 class Response(SQLModel, table=True):
@@ -152,6 +190,7 @@ class Response(SQLModel, table=True):
     remedy: str = ""
     outstanding_actions: str = ""
     responded_by: str = ""
+    by_staff_id: Optional[int] = Field(default=None, foreign_key="staff.id", index=True)  # who did it (6.13)
 
 
 class Refusal(SQLModel, table=True):
@@ -165,6 +204,7 @@ class Refusal(SQLModel, table=True):
     explanation: str
     ombudsman_right_explained: bool = False
     refused_by: str = ""
+    by_staff_id: Optional[int] = Field(default=None, foreign_key="staff.id", index=True)  # who did it (6.13)
 
 
 class Withdrawal(SQLModel, table=True):
@@ -174,6 +214,7 @@ class Withdrawal(SQLModel, table=True):
     withdrawn_on: date
     reason: str = ""
     recorded_by: str = ""
+    by_staff_id: Optional[int] = Field(default=None, foreign_key="staff.id", index=True)
 
 
 class AuditEntry(SQLModel, table=True):
@@ -183,6 +224,9 @@ class AuditEntry(SQLModel, table=True):
     id: Optional[int] = Field(default=None, primary_key=True)
     at: datetime = Field(default_factory=utcnow, index=True)
     actor: str
+    # The staff member the login `actor` is on the register (None only in records from
+    # before the register, migration 0008 maps those it can).
+    actor_staff_id: Optional[int] = Field(default=None, foreign_key="staff.id", index=True)
     action: str
     complaint_id: Optional[int] = Field(default=None, foreign_key="complaint.id", index=True)
     details_json: str = "{}"  # what the record holds after the change
@@ -238,6 +282,7 @@ class Letter(SQLModel, table=True):
     edited: bool = False  # changed by the handler after rendering
     sent_on: date
     sent_by: str = ""
+    by_staff_id: Optional[int] = Field(default=None, foreign_key="staff.id", index=True)  # who did it (6.13)
     created_at: datetime = Field(default_factory=utcnow)
 
 
@@ -254,6 +299,7 @@ class Correspondence(SQLModel, table=True):
     summary: str
     letter_id: Optional[int] = Field(default=None, foreign_key="letter.id")
     recorded_by: str = ""
+    by_staff_id: Optional[int] = Field(default=None, foreign_key="staff.id", index=True)
     recorded_at: datetime = Field(default_factory=utcnow)
 
 
@@ -268,6 +314,7 @@ class Attachment(SQLModel, table=True):
     sha256: str
     size_bytes: int
     added_by: str = ""
+    by_staff_id: Optional[int] = Field(default=None, foreign_key="staff.id", index=True)
     added_at: datetime = Field(default_factory=utcnow)
 
 
@@ -283,6 +330,7 @@ class Vulnerability(SQLModel, table=True):
     disclosed_on: date
     ended_on: Optional[date] = None
     recorded_by: str = ""
+    by_staff_id: Optional[int] = Field(default=None, foreign_key="staff.id", index=True)
     version: int = 1
 
 
@@ -297,6 +345,7 @@ class Adjustment(SQLModel, table=True):
     reviewed_on: Optional[date] = None  # the last review; review_on then moves on
     ended_on: Optional[date] = None
     recorded_by: str = ""
+    by_staff_id: Optional[int] = Field(default=None, foreign_key="staff.id", index=True)
     version: int = 1
 
 
@@ -311,6 +360,7 @@ class Representative(SQLModel, table=True):
     authority_confirmed_on: Optional[date] = None
     ended_on: Optional[date] = None
     recorded_by: str = ""
+    by_staff_id: Optional[int] = Field(default=None, foreign_key="staff.id", index=True)
     version: int = 1
 
 
@@ -328,6 +378,7 @@ class Restriction(SQLModel, table=True):
     reviewed_on: Optional[date] = None
     ended_on: Optional[date] = None
     recorded_by: str = ""
+    by_staff_id: Optional[int] = Field(default=None, foreign_key="staff.id", index=True)
     version: int = 1
 
 
@@ -349,6 +400,7 @@ class ServiceRequest(SQLModel, table=True):
     outcome: str = ""
     complaint_id: Optional[int] = Field(default=None, foreign_key="complaint.id", index=True)
     recorded_by: str = ""
+    by_staff_id: Optional[int] = Field(default=None, foreign_key="staff.id", index=True)
     version: int = 1
 
 
@@ -370,6 +422,7 @@ class Remedy(SQLModel, table=True):
     declined_on: Optional[date] = None
     done_on: Optional[date] = None
     recorded_by: str = ""
+    by_staff_id: Optional[int] = Field(default=None, foreign_key="staff.id", index=True)
     version: int = 1
 
 
@@ -386,6 +439,7 @@ class Action(SQLModel, table=True):
     done_on: Optional[date] = None
     update: str = ""
     recorded_by: str = ""
+    by_staff_id: Optional[int] = Field(default=None, foreign_key="staff.id", index=True)
     version: int = 1
 
 
@@ -399,6 +453,7 @@ class OmbudsmanCase(SQLModel, table=True):
     chfo_on: Optional[date] = None  # a Complaint Handling Failure Order, if one was issued
     chfo_reason: str = ""
     recorded_by: str = ""
+    by_staff_id: Optional[int] = Field(default=None, foreign_key="staff.id", index=True)
     version: int = 1
 
 
@@ -413,6 +468,7 @@ class OmbudsmanRequest(SQLModel, table=True):
     due_on: date = Field(index=True)
     met_on: Optional[date] = None
     recorded_by: str = ""
+    by_staff_id: Optional[int] = Field(default=None, foreign_key="staff.id", index=True)
 
 
 class OmbudsmanFinding(SQLModel, table=True):
@@ -425,6 +481,7 @@ class OmbudsmanFinding(SQLModel, table=True):
     determination: str  # see chc_tui.steps.ombudsman.Determination
     determined_on: date
     recorded_by: str = ""
+    by_staff_id: Optional[int] = Field(default=None, foreign_key="staff.id", index=True)
 
 
 class OmbudsmanOrder(SQLModel, table=True):
@@ -440,6 +497,7 @@ class OmbudsmanOrder(SQLModel, table=True):
     complied_on: Optional[date] = None
     evidence: str = ""
     recorded_by: str = ""
+    by_staff_id: Optional[int] = Field(default=None, foreign_key="staff.id", index=True)
     version: int = 1
 
 
@@ -454,6 +512,7 @@ class Lesson(SQLModel, table=True):
     due_on: Optional[date] = None  # when the improvement should be in place
     done_on: Optional[date] = None
     recorded_by: str = ""
+    by_staff_id: Optional[int] = Field(default=None, foreign_key="staff.id", index=True)
     version: int = 1
 
 

@@ -31,11 +31,34 @@ def _private_user_folders(tmp_path_factory):
     patch.undo()
 
 
+# The people the tests act as: each is on the staff register with a login of the same name
+# and a display name equal to it, so a test's `actor="bob"` and `handler="bob"` are one
+# person. The tests of an empty register (the first login becomes admin) open their own.
+TEST_STAFF = ("alice", "bob", "carol", "dave", "erin", "zed", "manager", "importer", "dpo")
+
+
+def seed_test_staff(database: Database) -> None:
+    from chc_tui.rules.context import os_user
+    from store.models import Staff, StaffLogin
+
+    with database.write() as session:
+        for login in (*TEST_STAFF, os_user()):
+            if session.get(StaffLogin, login) is not None:
+                continue  # the test runner's own login is one of the cast's
+            staff = Staff(display_name=login, roles="admin,handler,stage2-reviewer,complaints-lead",
+                          active_from=date(2000, 1, 1))
+            session.add(staff)
+            session.flush()
+            session.add(StaffLogin(login=login, staff_id=staff.id))
+
+
 @pytest.fixture(scope="session")
 def _migrated_db_file(tmp_path_factory) -> Path:
-    """One database file upgraded to head, copied for each test: Alembic runs once."""
+    """One database file upgraded to head with the test staff, copied for each test:
+    Alembic runs once."""
     path = tmp_path_factory.mktemp("template") / "t.db"
     database = open_database(path)
+    seed_test_staff(database)
     with database.engine.connect() as conn:
         conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
     database.dispose()
@@ -88,6 +111,7 @@ def db(request, tmp_path, _migrated_db_file) -> Database:
         monkeypatch.setenv("CHC_DATA_DIR", str(tmp_path))  # attachments and templates per test
         database = open_database(POSTGRES_URL)
         _empty_postgres(database)
+        seed_test_staff(database)
         yield database
         database.dispose()
         return

@@ -235,7 +235,8 @@ def test_full_two_stage_lifecycle(db, ctx_on):
     details = [d for _, _, d in trail]
     assert details[0] == {
         "reference": ref, "resident": "Mrs A Resident", "received_on": "2026-11-02", "channel": "phone",
-        "category": "repairs", "handler": "alice", "representative": "", "acknowledge_due": "2026-11-09",
+        "category": "repairs", "handler": "alice", "handler_staff_id": 1, "representative": "",
+        "acknowledge_due": "2026-11-09",
     }
     assert details[1]["stage"] == 1 and details[1]["defined_on"] == "2026-11-04"
     assert details[2] == {
@@ -248,7 +249,7 @@ def test_full_two_stage_lifecycle(db, ctx_on):
     }
     assert details[4]["stage"] == 1 and details[4]["due"] == "2026-12-03" and details[4]["decision"] == "partly_upheld"
     assert details[5] == {
-        "requested_on": "2026-12-07", "handler": "bob", "reason": "The remedy is too small.",
+        "requested_on": "2026-12-07", "handler": "bob", "handler_staff_id": 2, "reason": "The remedy is too small.",
         "reopened": False, "acknowledge_due": "2026-12-14",
     }
     assert details[6]["stage"] == 2
@@ -357,7 +358,8 @@ def test_closed_after_stage_one_then_escalated_later_reopens(db, ctx_on):
     ]
     assert audit(db, ref)[-1] == (
         "erin", "escalate",
-        {"requested_on": "2026-12-01", "handler": "dave", "reason": "", "reopened": True, "acknowledge_due": "2026-12-08"},
+        {"requested_on": "2026-12-01", "handler": "dave", "handler_staff_id": 4, "reason": "", "reopened": True,
+         "acknowledge_due": "2026-12-08"},
     )
     with db.read() as s:
         (row,) = open_deadlines(s)

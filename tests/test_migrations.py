@@ -111,7 +111,9 @@ def test_upgrading_a_0001_database_to_head_keeps_every_row(tmp_path):
     assert current_revision(db.engine) == HEAD
     with db.engine.connect() as conn:
         for table, (columns, rows) in ROWS_0001.items():
-            got = conn.exec_driver_sql(f"SELECT {columns} FROM {table} ORDER BY 1").fetchall()
+            # 0008 adds its report of the staff register it made (tested below)
+            mine = " WHERE key != 'staff_register_merged'" if table == "setting" else ""
+            got = conn.exec_driver_sql(f"SELECT {columns} FROM {table}{mine} ORDER BY 1").fetchall()
             expected = [tuple(_literal(v) for v in values) for values in rows]
             assert [tuple(r) for r in got] == expected, table
     # And the application reads the old rows through today's models.
@@ -219,3 +221,35 @@ def test_foreign_keys_are_enforced(db):
                 "INSERT INTO stage_record (complaint_id, stage, opened_on, handler, escalation_reason) "
                 "VALUES (999, 1, '2026-11-02', 'alice', '')"
             )
+
+
+def test_0008_makes_one_staff_member_per_person_from_the_names_in_the_records(tmp_path):
+    """Free-text names become staff rows: spellings differing only in case or spaces are one
+    person, a login-like audit actor becomes that person's login, the first actor is admin."""
+    import json
+
+    db = Database(tmp_path / "old.db")
+    upgrade(db.engine, "0001")
+    with db.engine.begin() as conn:
+        for table, (columns, rows) in ROWS_0001.items():
+            for values in rows:
+                conn.exec_driver_sql(f"INSERT INTO {table} ({columns}) VALUES ({', '.join(values)})")
+        conn.exec_driver_sql("UPDATE stage_record SET handler = 'Bob  Jones' WHERE id = 2")
+        conn.exec_driver_sql("UPDATE response SET responded_by = 'bob jones' WHERE id = 1")
+    upgrade(db.engine, "head")
+    with db.engine.connect() as conn:
+        staff = {r[1]: (r[0], r[2]) for r in conn.exec_driver_sql("SELECT id, display_name, roles FROM staff")}
+        logins = dict(conn.exec_driver_sql("SELECT login, staff_id FROM staff_login").fetchall())
+        handlers = conn.exec_driver_sql("SELECT id, handler_staff_id FROM stage_record ORDER BY id").fetchall()
+        responded = conn.exec_driver_sql("SELECT by_staff_id FROM response").scalar()
+        actors = {r[0] for r in conn.exec_driver_sql("SELECT actor_staff_id FROM audit_entry")}
+        report = json.loads(conn.exec_driver_sql(
+            "SELECT value FROM setting WHERE key = 'staff_register_merged'").scalar())
+    assert set(staff) == {"alice", "Bob  Jones"}
+    alice, bob = staff["alice"][0], staff["Bob  Jones"][0]
+    assert staff["alice"][1] == "handler,admin"
+    assert staff["Bob  Jones"][1] == "handler,stage2-reviewer"
+    assert logins == {"alice": alice}
+    assert handlers == [(1, alice), (2, bob), (3, alice)]
+    assert responded == bob and actors == {alice}
+    assert {r["display_name"]: r["spellings"] for r in report} == {"alice": ["alice"], "Bob  Jones": ["Bob  Jones", "bob jones"]}

@@ -12,6 +12,7 @@ from typing import Mapping
 from sqlmodel import select
 
 from chc_tui.rules.context import StepContext
+from chc_tui.steps.identity import acting_write
 from chc_tui.rules.domain import StaleRecord, StepRefused
 from chc_tui.figures.report import TEXT_PART_NAMES, homes_key, year_label
 from chc_tui.steps.settings import get_setting, put_setting
@@ -77,7 +78,7 @@ def set_report_text(
     ctx = ctx or StepContext()
     _check_year(year)
     _check_part(part)
-    with db.write() as session:
+    with acting_write(db, ctx) as session:
         return _put_text(session, ctx, year, part, text, expected_version)
 
 
@@ -106,7 +107,7 @@ def set_homes_owned(db: Database, *, year: int, homes: int, ctx: StepContext | N
     ctx = ctx or StepContext()
     _check_year(year)
     homes = _homes_value(homes)
-    with db.write() as session:
+    with acting_write(db, ctx) as session:
         _put_homes(session, ctx, year, homes)
 
 
@@ -130,7 +131,7 @@ def set_report_inputs(
     homes_value = None
     if homes not in (None, ""):
         homes_value = _homes_value(homes)
-    with db.write() as session:
+    with acting_write(db, ctx) as session:
         versions = {part: _put_text(session, ctx, year, part, text, expected_versions.get(part)) for part, text in texts.items()}
         if homes_value is not None:
             _put_homes(session, ctx, year, homes_value)

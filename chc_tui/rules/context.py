@@ -21,3 +21,6 @@ class StepContext:
     actor: str = field(default_factory=os_user)
     today: date = field(default_factory=date.today)
     policy: CodePolicy = CODE_2024
+    # Who did the step, by staff id, where that is not the login acting: only the importer
+    # sets it, transcribing history its sheet says a named handler did.
+    done_by: int | None = None

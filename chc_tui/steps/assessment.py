@@ -16,6 +16,7 @@ from sqlmodel import Session, select
 
 from chc_tui.rules import financial_year, provisions
 from chc_tui.rules.context import StepContext
+from chc_tui.steps.identity import acting_write
 from chc_tui.rules.domain import StaleRecord, StepRefused
 from chc_tui.steps.settings import get_setting, put_setting
 from chc_tui.steps.usecases import _audit
@@ -186,7 +187,7 @@ def answer_provision(
     if comply not in COMPLY_VALUES:
         raise StepRefused(f"comply must be Yes, No or not answered, not {comply!r}", "comply")
     evidence, commentary = (evidence or "").strip(), (commentary or "").strip()
-    with db.write() as session:
+    with acting_write(db, ctx) as session:
         row = _row(session, year, provision)
         _check_version(row, expected_version, year, provision)
         before = None
@@ -231,7 +232,7 @@ def start_year(db: Database, *, year: int, ctx: StepContext | None = None) -> in
     answers were copied."""
     ctx = ctx or StepContext()
     _check_year(year, ctx.today)
-    with db.write() as session:
+    with acting_write(db, ctx) as session:
         have = set(session.exec(select(AssessmentAnswer.provision).where(AssessmentAnswer.year == year)))
         previous = session.exec(select(AssessmentAnswer).where(AssessmentAnswer.year == year - 1))
         copied = []
@@ -279,7 +280,7 @@ def confirm_carried_over(
     _check_year(year, ctx.today)
     if provision is not None:
         _check_provision(provision)
-    with db.write() as session:
+    with acting_write(db, ctx) as session:
         if provision is not None:
             row = _row(session, year, provision)
             _check_version(row, expected_version, year, provision)
@@ -321,7 +322,7 @@ def set_board_approval(
             raise StepRefused(f"the approval date must be a date, not {approved_on!r}", "approved_on")
         if approved_on > ctx.today:
             raise StepRefused(f"the approval date cannot be in the future (today is {ctx.today:%d/%m/%Y})", "approved_on")
-    with db.write() as session:
+    with acting_write(db, ctx) as session:
         dates = dict(get_setting(session, BOARD_APPROVED_KEY, {}) or {})
         if approved_on is None:
             dates.pop(str(year), None)

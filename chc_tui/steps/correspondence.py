@@ -19,6 +19,7 @@ from typing import Any, Iterable
 from sqlmodel import select
 
 from chc_tui.rules.context import StepContext
+from chc_tui.steps.identity import acting_write
 from chc_tui.rules.domain import NotFound
 from chc_tui.open_file import AttachmentUnavailable  # raised here; Textual-free for the screens
 from chc_tui.steps.usecases import _audit, _Checks, _complaint_for_change
@@ -188,7 +189,7 @@ def record_correspondence(
     # them: content-addressed and unreachable, so harmless, and reused if added again.
     stored = [store_file(source, attachments_dir(db.path)) for source in sources]
 
-    with db.write() as session:
+    with acting_write(db, ctx) as session:
         complaint = _complaint_for_change(session, reference, expected_version)
         checks = _Checks()  # again, on the record as it is now
         _check_values(checks, ctx, complaint, **values)

@@ -6,6 +6,7 @@ longer takes new cases by email, so letters lead with the online form and teleph
 """
 
 from __future__ import annotations
+from chc_tui.steps.identity import acting_write
 
 import json
 import re
@@ -92,7 +93,7 @@ def update_landlord_settings(db, *, ctx=None, **values) -> dict[str, tuple[str, 
         problems.append(Problem("service_request_target_days", "a whole number of working days, 1 to 250"))
     if problems:
         raise StepRefused(problems)
-    with db.write() as session:
+    with acting_write(db, ctx) as session:
         now = landlord_settings(session)
         changed = {n: (getattr(now, n), v) for n, v in clean.items() if getattr(now, n) != v}
         for name, (_, after) in changed.items():

@@ -9,6 +9,7 @@ from datetime import date
 from sqlmodel import select
 
 from chc_tui.rules.context import StepContext
+from chc_tui.steps.identity import acting_write
 from chc_tui.rules.domain import StepRefused
 from chc_tui.steps.usecases import Checks, audit, complaint_for_change, record_for_change
 from store.engine import Database
@@ -29,7 +30,7 @@ def set_theme(
     checks = Checks()
     checks.required("theme", theme, "the theme", "9.4")
     checks.raise_if_any()
-    with db.write() as session:
+    with acting_write(db, ctx) as session:
         complaint = complaint_for_change(session, reference, expected_version)
         before = {"theme": complaint.theme, "root_cause": complaint.root_cause}
         complaint.theme, complaint.root_cause = theme.strip(), root_cause.strip()
@@ -73,7 +74,7 @@ def record_lesson(
     if not complaints:
         checks.add("complaints", "name the complaint(s) that taught it, by reference")
     checks.raise_if_any()
-    with db.write() as session:
+    with acting_write(db, ctx) as session:
         ids = _complaint_ids(session, complaints)
         row = Lesson(theme=theme.strip(), lesson=lesson.strip(), improvement=improvement.strip(),
                      recorded_on=recorded_on, due_on=due_on, recorded_by=ctx.actor)
@@ -90,7 +91,7 @@ def record_lesson(
 def link_lesson(db: Database, lesson_id: int, reference: str, ctx: StepContext | None = None) -> None:
     """Another complaint that taught the same lesson."""
     ctx = ctx or StepContext()
-    with db.write() as session:
+    with acting_write(db, ctx) as session:
         row = record_for_change(session, Lesson, lesson_id, None, "lesson")
         (complaint_id,) = _complaint_ids(session, [reference])
         if session.get(LessonComplaint, (lesson_id, complaint_id)) is not None:
@@ -104,7 +105,7 @@ def complete_improvement(
     ctx: StepContext | None = None,
 ) -> None:
     ctx = ctx or StepContext()
-    with db.write() as session:
+    with acting_write(db, ctx) as session:
         row = record_for_change(session, Lesson, lesson_id, expected_version, "lesson")
         checks = Checks()
         if row.done_on is not None:

@@ -15,6 +15,7 @@ from sqlmodel import select
 
 from chc_tui.steps import usecases
 from chc_tui.rules.context import StepContext
+from chc_tui.steps.identity import acting_write
 from chc_tui.rules.domain import Status, StepRefused
 from chc_tui.steps.usecases import Checks, audit
 from store.engine import Database
@@ -57,7 +58,7 @@ def raise_new_issue(
     checks.required("issue", issue, "the new issue, in the resident's words", "6.8")
     checks.a_date("raised_on", raised_on, "the date raised", ctx.today)
     checks.raise_if_any()
-    with db.write() as session:
+    with acting_write(db, ctx) as session:
         complaint = session.exec(select(Complaint).where(Complaint.reference == reference)).first()
         if complaint is None:
             raise StepRefused(f"no complaint with reference {reference!r}")

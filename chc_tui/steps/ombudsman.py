@@ -11,6 +11,7 @@ from enum import StrEnum
 from sqlmodel import select
 
 from chc_tui.rules.context import StepContext
+from chc_tui.steps.identity import acting_write
 from chc_tui.rules.domain import NotFound, StepRefused
 from chc_tui.steps.usecases import Checks, audit, complaint_for_change, record_for_change
 from store.engine import Database
@@ -56,7 +57,7 @@ def open_case(
     checks.required("ombudsman_reference", ombudsman_reference, "the Ombudsman's reference")
     checks.a_date("opened_on", opened_on, "the date the Ombudsman told you", ctx.today)
     checks.raise_if_any()
-    with db.write() as session:
+    with acting_write(db, ctx) as session:
         complaint = complaint_for_change(session, reference, expected_version)
         taken = session.exec(select(OmbudsmanCase).where(
             OmbudsmanCase.ombudsman_reference == ombudsman_reference.strip())).first()
@@ -93,7 +94,7 @@ def add_request(
         checks.add("due_on", "it cannot be due before it was received")
     checks.raise_if_any()
     assert due_on is not None  # refused above
-    with db.write() as session:
+    with acting_write(db, ctx) as session:
         case = _case(session, case_id)
         checks = Checks()
         _open_case(checks, case, "add a request")
@@ -109,7 +110,7 @@ def add_request(
 
 def meet_request(db: Database, request_id: int, *, met_on: date, ctx: StepContext | None = None) -> None:
     ctx = ctx or StepContext()
-    with db.write() as session:
+    with acting_write(db, ctx) as session:
         row = session.get(OmbudsmanRequest, request_id)
         if row is None:
             raise NotFound(f"no Ombudsman request with id {request_id}")
@@ -137,7 +138,7 @@ def record_finding(
         checks.add("determination", "choose the Ombudsman's determination")
     checks.a_date("determined_on", determined_on, "the date of the determination", ctx.today)
     checks.raise_if_any()
-    with db.write() as session:
+    with acting_write(db, ctx) as session:
         case = _case(session, case_id)
         if determined_on < case.opened_on:
             raise StepRefused(f"the case was opened on {case.opened_on:%d/%m/%Y}", "determined_on")
@@ -165,7 +166,7 @@ def add_order(
         checks.add("due_on", "the date it must be complied with by is required")
     checks.raise_if_any()
     assert due_on is not None  # refused above
-    with db.write() as session:
+    with acting_write(db, ctx) as session:
         case = _case(session, case_id)
         if finding_id is not None:
             finding = session.get(OmbudsmanFinding, finding_id)
@@ -186,7 +187,7 @@ def comply_order(
 ) -> None:
     """Compliance with an order, and the evidence sent to the Ombudsman."""
     ctx = ctx or StepContext()
-    with db.write() as session:
+    with acting_write(db, ctx) as session:
         row = record_for_change(session, OmbudsmanOrder, order_id, expected_version, "Ombudsman order")
         case = session.get_one(OmbudsmanCase, row.case_id)  # the order's case: a foreign key
         checks = Checks()
@@ -207,7 +208,7 @@ def record_chfo(
 ) -> None:
     """A Complaint Handling Failure Order issued on this case."""
     ctx = ctx or StepContext()
-    with db.write() as session:
+    with acting_write(db, ctx) as session:
         case = _case(session, case_id, expected_version)
         checks = Checks()
         if case.chfo_on is not None:
@@ -226,7 +227,7 @@ def close_case(
 ) -> None:
     """Close the case: every request met and every order complied with first."""
     ctx = ctx or StepContext()
-    with db.write() as session:
+    with acting_write(db, ctx) as session:
         case = _case(session, case_id, expected_version)
         checks = Checks()
         _open_case(checks, case, "close it again")

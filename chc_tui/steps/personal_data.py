@@ -19,6 +19,7 @@ from sqlmodel import Session, select
 
 from chc_tui.documents.file_names import safe_file_name
 from chc_tui.rules.context import StepContext
+from chc_tui.steps.identity import acting_write
 from chc_tui.rules.domain import Problem, Status, StepRefused
 from chc_tui.steps.settings import get_setting
 from store import personal
@@ -168,7 +169,7 @@ def anonymise_resident(db: Database, resident_id: int, *, attachments_dir: Path 
     nowhere in it; store.personal.RemovedValuesRemain says when that could not be done
     (the anonymisation itself stays done: run it again to finish)."""
     ctx = ctx or StepContext()
-    with db.write() as session:
+    with acting_write(db, ctx) as session:
         resident = session.get(Resident, resident_id)
         if resident is None:
             raise StepRefused(f"no resident with id {resident_id}", "resident")

@@ -10,6 +10,7 @@ from datetime import date
 from enum import StrEnum
 
 from chc_tui.rules.context import StepContext
+from chc_tui.steps.identity import acting_write
 from chc_tui.rules.deadlines import is_overdue
 from chc_tui.rules.domain import Problem, StepRefused
 from chc_tui.steps.usecases import Checks, audit, complaint_for_change, record_for_change
@@ -123,7 +124,7 @@ def offer_remedy(
     elif str(amount).strip() or str(parts).strip():
         checks.add("amount", "only a financial remedy has an amount")
     checks.raise_if_any()
-    with db.write() as session:
+    with acting_write(db, ctx) as session:
         complaint = complaint_for_change(session, reference, expected_version)
         if complaint.received_on > offered_on:
             raise StepRefused(Problem("offered_on", f"the complaint was received on {complaint.received_on:%d/%m/%Y}"))
@@ -149,7 +150,7 @@ def record_remedy_outcome(
 ) -> None:
     """The resident accepted or declined the offer, or the remedy was carried out."""
     ctx = ctx or StepContext()
-    with db.write() as session:
+    with acting_write(db, ctx) as session:
         row = record_for_change(session, Remedy, remedy_id, expected_version, "remedy")
         checks = Checks()
         if outcome not in REMEDY_OUTCOMES:
@@ -186,7 +187,7 @@ def add_action(
         checks.add("due_on", f"a new action cannot already be overdue (today is {ctx.today:%d/%m/%Y})")
     checks.raise_if_any()
     assert due_on is not None  # refused above
-    with db.write() as session:
+    with acting_write(db, ctx) as session:
         complaint = complaint_for_change(session, reference, expected_version)
         row = Action(complaint_id=saved_id(complaint), stage=complaint.current_stage, description=description.strip(),
                      owner=owner.strip(), due_on=due_on, recorded_by=ctx.actor)
@@ -203,7 +204,7 @@ def update_action(
 ) -> None:
     """Progress on an action: a note, a new owner or due date, or done (with its date)."""
     ctx = ctx or StepContext()
-    with db.write() as session:
+    with acting_write(db, ctx) as session:
         row = record_for_change(session, Action, action_id, expected_version, "action")
         checks = Checks()
         if row.done_on is not None:

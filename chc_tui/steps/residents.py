@@ -14,6 +14,7 @@ from sqlalchemy import func
 from sqlmodel import Session, select
 
 from chc_tui.rules.context import StepContext
+from chc_tui.steps.identity import acting_write
 from chc_tui.rules.domain import NotFound
 from chc_tui.steps.usecases import Checks, audit, record_for_change
 from store.engine import Database
@@ -72,7 +73,7 @@ def update_contact(
     if preferred_channel in ("phone", "text message") and not phone.strip():
         checks.add("phone", f"a telephone number is needed when the resident prefers {preferred_channel}")
     checks.raise_if_any()
-    with db.write() as session:
+    with acting_write(db, ctx) as session:
         resident = record_for_change(session, Resident, resident_id, expected_version, "resident")
         before = {k: getattr(resident, k) for k in ("address", "phone", "email", "preferred_channel")}
         resident.address, resident.phone, resident.email = address.strip(), phone.strip(), email.strip()
@@ -92,7 +93,7 @@ def record_vulnerability(
     checks.required("description", description, "what the resident disclosed", "5.10")
     checks.a_date("disclosed_on", disclosed_on, "the date disclosed", ctx.today)
     checks.raise_if_any()
-    with db.write() as session:
+    with acting_write(db, ctx) as session:
         _resident(session, resident_id)
         row = Vulnerability(resident_id=resident_id, description=description.strip(), disclosed_on=disclosed_on,
                             recorded_by=ctx.actor)
@@ -107,7 +108,7 @@ def end_vulnerability(
     ctx: StepContext | None = None,
 ) -> None:
     ctx = ctx or StepContext()
-    with db.write() as session:
+    with acting_write(db, ctx) as session:
         row = record_for_change(session, Vulnerability, vulnerability_id, expected_version, "vulnerability")
         checks = Checks()
         if row.ended_on is not None:
@@ -134,7 +135,7 @@ def agree_adjustment(
     _review_after(checks, "review_on", review_on, agreed_on, "the date agreed", "5.10")
     checks.raise_if_any()
     assert review_on is not None  # refused above
-    with db.write() as session:
+    with acting_write(db, ctx) as session:
         _resident(session, resident_id)
         row = Adjustment(resident_id=resident_id, description=description.strip(), agreed_on=agreed_on,
                          review_on=review_on, recorded_by=ctx.actor)
@@ -173,7 +174,7 @@ def review_adjustment(
 ) -> None:
     """Record a review: the adjustment goes on with its next review date, or ends."""
     ctx = ctx or StepContext()
-    with db.write() as session:
+    with acting_write(db, ctx) as session:
         row = record_for_change(session, Adjustment, adjustment_id, expected_version, "adjustment")
         _review(session, ctx, row, "adjustment", reviewed_on, next_review_on, end, "5.10", row.agreed_on, note)
 
@@ -194,7 +195,7 @@ def add_representative(
     if authority_confirmed_on is not None:
         checks.a_date("authority_confirmed_on", authority_confirmed_on, "the date authority was confirmed", ctx.today)
     checks.raise_if_any()
-    with db.write() as session:
+    with acting_write(db, ctx) as session:
         _resident(session, resident_id)
         row = Representative(resident_id=resident_id, name=name.strip(), relationship=relationship.strip(),
                              contact=contact.strip(), authority_confirmed_on=authority_confirmed_on, recorded_by=ctx.actor)
@@ -210,7 +211,7 @@ def confirm_representative(
     ctx: StepContext | None = None,
 ) -> None:
     ctx = ctx or StepContext()
-    with db.write() as session:
+    with acting_write(db, ctx) as session:
         row = record_for_change(session, Representative, representative_id, expected_version, "representative")
         checks = Checks()
         checks.a_date("authority_confirmed_on", authority_confirmed_on, "the date authority was confirmed", ctx.today)
@@ -226,7 +227,7 @@ def end_representative(
     ctx: StepContext | None = None,
 ) -> None:
     ctx = ctx or StepContext()
-    with db.write() as session:
+    with acting_write(db, ctx) as session:
         row = record_for_change(session, Representative, representative_id, expected_version, "representative")
         checks = Checks()
         if row.ended_on is not None:
@@ -256,7 +257,7 @@ def impose_restriction(
     _review_after(checks, "review_on", review_on, decided_on, "the decision", "5.14")
     checks.raise_if_any()
     assert review_on is not None  # refused above
-    with db.write() as session:
+    with acting_write(db, ctx) as session:
         _resident(session, resident_id)
         row = Restriction(resident_id=resident_id, restriction=restriction.strip(), reasons=reasons.strip(),
                           decided_by=decided_by.strip(), decided_on=decided_on, review_on=review_on,
@@ -275,7 +276,7 @@ def review_restriction(
 ) -> None:
     """Record a review: the restriction goes on to its next review date, or is lifted."""
     ctx = ctx or StepContext()
-    with db.write() as session:
+    with acting_write(db, ctx) as session:
         row = record_for_change(session, Restriction, restriction_id, expected_version, "restriction")
         checks = Checks()
         if not lift and not (note or "").strip():

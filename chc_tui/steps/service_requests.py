@@ -15,6 +15,7 @@ from sqlmodel import Session, func, select
 
 from chc_tui.steps import usecases
 from chc_tui.rules.context import StepContext
+from chc_tui.steps.identity import acting_write
 from chc_tui.rules.domain import NotFound, StepRefused
 from chc_tui.steps.settings import load_calendar
 from chc_tui.steps.usecases import Checks, audit, record_for_change
@@ -78,7 +79,7 @@ def log_service_request(
     if resident_id is None:
         checks.required("resident_name", resident_name, "the resident's name")
     checks.raise_if_any()
-    with db.write() as session:
+    with acting_write(db, ctx) as session:
         resident: Resident | None
         if resident_id is None:
             resident = Resident(name=resident_name.strip(), address=resident_address.strip())
@@ -108,7 +109,7 @@ def complete_service_request(
     ctx: StepContext | None = None,
 ) -> None:
     ctx = ctx or StepContext()
-    with db.write() as session:
+    with acting_write(db, ctx) as session:
         row = _request(session, reference, expected_version)
         checks = Checks()
         if row.done_on is not None:
@@ -137,7 +138,7 @@ def raise_complaint(
     """The resident is dissatisfied with the response to their request (Code 1.5): log a
     stage 1 complaint for them, linked to the request, which stays open."""
     ctx = ctx or StepContext()
-    with db.write() as session:
+    with acting_write(db, ctx) as session:
         row = _request(session, reference, expected_version)
         if row.complaint_id is not None:
             existing = session.get(Complaint, row.complaint_id)

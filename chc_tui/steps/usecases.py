@@ -18,6 +18,7 @@ from chc_tui.rules import clocks
 from chc_tui.documents import letters
 from chc_tui.rules.calendar import DueDate, UnknownRegion, WorkingCalendar
 from chc_tui.rules.context import StepContext
+from chc_tui.steps.identity import acting_write
 from chc_tui.rules.domain import (
     Channel,
     Decision,
@@ -29,6 +30,9 @@ from chc_tui.rules.domain import (
     StepRefused,
 )
 from chc_tui.rules.policy import Stage
+from chc_tui.steps import independence
+from chc_tui.steps.assignment import assignee
+from chc_tui.steps.identity import acting
 from chc_tui.steps.settings import LANDLORD_NAME_KEY, REGION_KEY, check_region, load_calendar, put_setting
 from store.engine import Database
 from store.models import (
@@ -41,6 +45,7 @@ from store.models import (
     Refusal,
     Resident,
     Response,
+    Staff,
     StageRecord,
     Withdrawal,
     saved_id,
@@ -247,6 +252,7 @@ def _letter(
     """Draft or store the step's letter (see chc_tui.documents.letters); audit details for it."""
     if letter is None:
         return {}
+    _recorder_independent(session, complaint, stage, "sign a letter")
     session.flush()
     stored = letters.draft_or_send(
         session, db_path=db.path, complaint=complaint, stage=stage, step=step,
@@ -282,7 +288,7 @@ def log_complaint(
     resident_name: str,
     category: str,
     resident_words: str,
-    handler: str | None = None,
+    handler: str | int | None = None,
     resident_id: int | None = None,
     resident_address: str = "",
     resident_phone: str = "",
@@ -298,7 +304,6 @@ def log_complaint(
     `reference` keeps a reference the complaint already has (one moved in from a
     spreadsheet); without one the next C<year>-NNNN is given."""
     ctx = ctx or StepContext()
-    handler = (handler or ctx.actor).strip()
     reference = (reference or "").strip()
     checks = _Checks()
     if len(reference) > 40:
@@ -310,7 +315,8 @@ def log_complaint(
         checks.required("resident_name", resident_name, "the resident's name")
     checks.required("category", category, "the category")
     checks.required("resident_words", resident_words, "the resident's own words", "5.12")
-    checks.required("handler", handler, "the handler")
+    if isinstance(handler, str):
+        checks.required("handler", handler, "the handler")
     if representative_name.strip() and not representative_relationship.strip():
         checks.add(
             "representative_relationship",
@@ -318,7 +324,10 @@ def log_complaint(
         )
     checks.raise_if_any()
 
-    with db.write() as session:
+    with acting_write(db, ctx) as session:
+        # Unless another is named, the person logging it handles it.
+        chosen = assignee(session, handler if handler is not None else acting(session).staff_id,
+                          stage=Stage.ONE, today=ctx.today)
         if reference and _reference_taken(session, reference):
             raise StepRefused(f"the reference {reference} is already used by another complaint", "reference")
         calendar = load_calendar(session)
@@ -352,7 +361,8 @@ def log_complaint(
         session.add(complaint)
         session.flush()
         stage = StageRecord(
-            complaint_id=saved_id(complaint), stage=Stage.ONE, opened_on=received_on, handler=handler
+            complaint_id=saved_id(complaint), stage=Stage.ONE, opened_on=received_on,
+            handler=chosen.display_name, handler_staff_id=chosen.id,
         )
         session.add(stage)
         session.flush()
@@ -369,7 +379,8 @@ def log_complaint(
                 "received_on": received_on,
                 "channel": channel,
                 "category": complaint.category,
-                "handler": handler,
+                "handler": chosen.display_name,
+                "handler_staff_id": chosen.id,
                 "representative": complaint.representative_name,
                 "acknowledge_due": ack.due_on,
                 **({"adjustments": complaint.adjustments} if complaint.adjustments else {}),
@@ -393,9 +404,10 @@ def define(
     """Record the complaint definition for the current stage (Code 5.6, 5.7)."""
     ctx = ctx or StepContext()
     defined_on = defined_on or ctx.today
-    with db.write() as session:
+    with acting_write(db, ctx) as session:
         complaint = _complaint_for_change(session, reference, expected_version)
         stage = _current_stage(session, complaint)
+        _recorder_independent(session, complaint, stage, "define the complaint")
         checks = _Checks()
         _must_be_open(checks, complaint, "define the complaint")
         if stage.responded_on is not None:
@@ -455,9 +467,10 @@ def acknowledge(
     (6.3, 6.14) counted from the acknowledgement. Returns the response due date."""
     ctx = ctx or StepContext()
     acknowledged_on = acknowledged_on or ctx.today
-    with db.write() as session:
+    with acting_write(db, ctx) as session:
         complaint = _complaint_for_change(session, reference, expected_version)
         stage = _current_stage(session, complaint)
+        _recorder_independent(session, complaint, stage, "acknowledge the complaint")
         checks = _Checks()
         _must_be_open(checks, complaint, "acknowledge")
         if stage.acknowledged_on is not None:
@@ -545,9 +558,10 @@ def extend(
         # The letter is how the resident is told, and it carries the Ombudsman's details (6.5).
         told_resident_on = told_resident_on or decided_on
         ombudsman_details_given = True
-    with db.write() as session:
+    with acting_write(db, ctx) as session:
         complaint = _complaint_for_change(session, reference, expected_version)
         stage = _current_stage(session, complaint)
+        _recorder_independent(session, complaint, stage, "extend the response time")
         rules = ctx.policy.for_stage(stage.stage)
         checks = _Checks()
         _must_be_open(checks, complaint, "extend")
@@ -643,9 +657,10 @@ def respond(
     """Record the full response for the current stage (Code 6.9, 6.19)."""
     ctx = ctx or StepContext()
     responded_on = responded_on or ctx.today
-    with db.write() as session:
+    with acting_write(db, ctx) as session:
         complaint = _complaint_for_change(session, reference, expected_version)
         stage = _current_stage(session, complaint)
+        _recorder_independent(session, complaint, stage, "record the response")
         checks = _Checks()
         _must_be_open(checks, complaint, "respond")
         if stage.responded_on is not None:
@@ -696,34 +711,23 @@ def respond(
         )
 
 
-def _stage_one_people(session: Session, complaint: Complaint) -> set[str]:
-    """Everyone who considered stage 1: its handler now, anyone it was assigned to
-    before, and whoever recorded its response. None of them may take stage 2 (6.13)."""
-    stage_one = _stage(session, complaint, Stage.ONE)
-    people = {stage_one.handler} if stage_one else set()
-    for entry in session.exec(
-        select(AuditEntry).where(AuditEntry.complaint_id == complaint.id, AuditEntry.action.in_(["log", "assign"]))
-    ):
-        details = json.loads(entry.details_json)
-        if entry.action == "log":
-            people.add(details.get("handler", ""))
-        elif details.get("stage") == Stage.ONE:
-            people.add(details.get("from", ""))
-    if stage_one is not None:
-        response = session.exec(select(Response).where(Response.stage_id == stage_one.id)).first()
-        if response is not None:
-            people.add(response.responded_by)
-    return {p.strip().casefold() for p in people if p and p.strip()}
+def _stage_two_assignee(checks: "_Checks", session: Session, complaint: Complaint, handler: str | int, today: date) -> Staff | None:
+    """The staff member a stage 2 handler field means, if they may take stage 2 (6.13)."""
+    try:
+        staff = assignee(session, handler, stage=Stage.TWO, today=today)
+    except StepRefused as refused:
+        checks.problems.extend(refused.problems)
+        return None
+    why = independence.why_not_independent(session, complaint, saved_id(staff), "be assigned stage 2")
+    if why:
+        checks.add("handler", why)
+    return staff
 
 
-def _check_stage_two_handler(checks: "_Checks", session: Session, complaint: Complaint, handler: str) -> None:
-    if handler and handler.strip().casefold() in _stage_one_people(session, complaint):
-        stage_one = _stage(session, complaint, Stage.ONE)
-        checks.add(
-            "handler",
-            f"stage 2 must be handled by someone other than the stage 1 handler "
-            f"({stage_one.handler if stage_one else 'stage 1'}); {handler.strip()} considered stage 1 (Code 6.13)",
-        )
+def _recorder_independent(session: Session, complaint: Complaint, stage: StageRecord, doing: str) -> None:
+    """At stage 2, whoever records a step must not have considered stage 1 (6.13)."""
+    if stage.stage == Stage.TWO:
+        independence.require_independent(session, complaint, acting(session).done_by, f"{doing} at stage 2")
 
 
 def escalate(
@@ -731,7 +735,7 @@ def escalate(
     reference: str,
     *,
     requested_on: date,
-    handler: str,
+    handler: str | int,
     reason: str = "",
     expected_version: int | None = None,
     ctx: StepContext | None = None,
@@ -739,7 +743,7 @@ def escalate(
     """Escalate to stage 2 at the resident's request (Code 6.10-6.13). Returns the
     acknowledgement due date. A complaint closed after stage 1 is reopened."""
     ctx = ctx or StepContext()
-    with db.write() as session:
+    with acting_write(db, ctx) as session:
         complaint = _complaint_for_change(session, reference, expected_version)
         checks = _Checks()
         if complaint.status in (Status.REFUSED, Status.WITHDRAWN):
@@ -753,15 +757,16 @@ def escalate(
             checks.raise_if_any()
         assert stage_one.responded_on is not None  # refused above
         checks.a_date("requested_on", requested_on, "the date escalation was requested", ctx.today, (stage_one.responded_on, "the stage 1 response"))
-        checks.required("handler", handler, "the stage 2 handler")
-        _check_stage_two_handler(checks, session, complaint, handler)
+        chosen = _stage_two_assignee(checks, session, complaint, handler, ctx.today)
         checks.raise_if_any()
+        assert chosen is not None  # refused above
         calendar = load_calendar(session)
         stage_two = StageRecord(
             complaint_id=saved_id(complaint),
             stage=Stage.TWO,
             opened_on=requested_on,
-            handler=handler.strip(),
+            handler=chosen.display_name,
+            handler_staff_id=chosen.id,
             escalation_reason=reason.strip(),
         )
         session.add(stage_two)
@@ -778,7 +783,8 @@ def escalate(
             complaint.id,
             {
                 "requested_on": requested_on,
-                "handler": handler.strip(),
+                "handler": chosen.display_name,
+                "handler_staff_id": chosen.id,
                 "reason": reason.strip(),
                 "reopened": reopened,
                 "acknowledge_due": ack.due_on,
@@ -811,7 +817,7 @@ def refuse(
     refused_on = refused_on or ctx.today
     if letter is not None:
         ombudsman_right_explained = True  # the letter says so; its text is checked for it (2.4)
-    with db.write() as session:
+    with acting_write(db, ctx) as session:
         complaint = _complaint_for_change(session, reference, expected_version)
         stage = _current_stage(session, complaint)
         checks = _Checks()
@@ -871,7 +877,7 @@ def withdraw(
     """Record that the resident withdrew the complaint."""
     ctx = ctx or StepContext()
     withdrawn_on = withdrawn_on or ctx.today
-    with db.write() as session:
+    with acting_write(db, ctx) as session:
         complaint = _complaint_for_change(session, reference, expected_version)
         stage = _current_stage(session, complaint)
         checks = _Checks()
@@ -909,7 +915,7 @@ def close(
     on being tracked after closure (Code 6.6, 7.3)."""
     ctx = ctx or StepContext()
     closed_on = closed_on or ctx.today
-    with db.write() as session:
+    with acting_write(db, ctx) as session:
         complaint = _complaint_for_change(session, reference, expected_version)
         stage = _current_stage(session, complaint)
         checks = _Checks()
@@ -932,28 +938,32 @@ def assign_handler(
     db: Database,
     reference: str,
     *,
-    handler: str,
+    handler: str | int,
     expected_version: int | None = None,
     ctx: StepContext | None = None,
 ) -> None:
     """Hand the current stage to another handler (still never stage 1's at stage 2, 6.13)."""
     ctx = ctx or StepContext()
-    with db.write() as session:
+    with acting_write(db, ctx) as session:
         complaint = _complaint_for_change(session, reference, expected_version)
         stage = _current_stage(session, complaint)
         checks = _Checks()
         _must_be_open(checks, complaint, "reassign")
-        checks.required("handler", handler, "the handler")
-        if stage.stage == Stage.TWO:
-            _check_stage_two_handler(checks, session, complaint, handler)
         checks.raise_if_any()
-        before = stage.handler
-        stage.handler = handler.strip()
+        if stage.stage == Stage.TWO:
+            chosen = _stage_two_assignee(checks, session, complaint, handler, ctx.today)
+            checks.raise_if_any()
+        else:
+            chosen = assignee(session, handler, stage=stage.stage, today=ctx.today)
+        assert chosen is not None  # refused above
+        before, before_id = stage.handler, stage.handler_staff_id
+        stage.handler, stage.handler_staff_id = chosen.display_name, chosen.id
         session.add(stage)
         _audit(
             session, ctx, "assign", complaint.id,
-            {"stage": stage.stage, "from": before, "to": handler.strip(), "handler": handler.strip()},
-            before={"handler": before},
+            {"stage": stage.stage, "from": before, "to": chosen.display_name, "handler": chosen.display_name,
+             "from_staff_id": before_id, "to_staff_id": chosen.id},
+            before={"handler": before, "handler_staff_id": before_id},
         )
 
 
@@ -968,7 +978,7 @@ def note_adjustments(
     """Record the reasonable adjustments agreed for this complaint (Code 5.10): large
     print, another language, an easy-read version... Letters show them to the handler."""
     ctx = ctx or StepContext()
-    with db.write() as session:
+    with acting_write(db, ctx) as session:
         complaint = _complaint_for_change(session, reference, expected_version)
         before = complaint.adjustments
         complaint.adjustments = (adjustments or "").strip()
@@ -988,7 +998,7 @@ def set_region(db: Database, region: str, ctx: StepContext | None = None) -> Non
         check_region(region)
     except UnknownRegion as exc:
         raise StepRefused(str(exc), "region") from None
-    with db.write() as session:
+    with acting_write(db, ctx) as session:
         put_setting(session, REGION_KEY, region)
         _audit(session, ctx, "set region", None, {"region": region})
 
@@ -998,7 +1008,7 @@ def set_landlord_name(db: Database, name: str, ctx: StepContext | None = None) -
     ctx = ctx or StepContext()
     if not (name or "").strip():
         raise StepRefused("the landlord's name is required", "name")
-    with db.write() as session:
+    with acting_write(db, ctx) as session:
         put_setting(session, LANDLORD_NAME_KEY, name.strip())
         _audit(session, ctx, "set landlord name", None, {"name": name.strip()})
 
@@ -1008,7 +1018,7 @@ def add_closure_day(db: Database, day: date, note: str = "", ctx: StepContext | 
     ctx = ctx or StepContext()
     if not isinstance(day, date):
         raise StepRefused(f"a closure day must be a date, not {day!r}", "day")
-    with db.write() as session:
+    with acting_write(db, ctx) as session:
         if session.get(ClosureDay, day) is not None:
             raise StepRefused(f"{day:%d/%m/%Y} is already a closure day", "day")
         session.add(ClosureDay(day=day, note=note.strip()))
@@ -1019,7 +1029,7 @@ def remove_closure_day(db: Database, day: date, ctx: StepContext | None = None) 
     ctx = ctx or StepContext()
     if not isinstance(day, date):
         raise StepRefused(f"a closure day must be a date, not {day!r}", "day")
-    with db.write() as session:
+    with acting_write(db, ctx) as session:
         row = session.get(ClosureDay, day)
         if row is None:
             raise StepRefused(f"{day:%d/%m/%Y} is not a closure day", "day")
@@ -1039,7 +1049,7 @@ def recalculate_deadlines(
     if not why.strip():
         raise StepRefused("say why the deadlines are being recalculated", "why")
     moved: list[tuple[str, date, date]] = []
-    with db.write() as session:
+    with acting_write(db, ctx) as session:
         complaint = _complaint_for_change(session, reference, None)
         calendar = load_calendar(session)
         # Acknowledgement deadlines first: a provisional response deadline is counted from

@@ -1,0 +1,81 @@
+"""Reads of the staff register: who a login is, who a typed name is, who is on it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from sqlmodel import Session, func, select
+
+from chc_tui.rules.staff_roles import Role, name_key, parse_roles
+from store.models import Staff, StaffAlias, StaffLogin
+
+
+@dataclass(frozen=True)
+class StaffMember:
+    """One person on the register, as screens, letters and the CLI show them."""
+
+    id: int
+    display_name: str
+    job_title: str
+    email: str
+    phone: str
+    logins: tuple[str, ...]
+    roles: tuple[Role, ...]
+    active_from: date
+    active_to: date | None
+    version: int
+
+    def active_on(self, day: date) -> bool:
+        return self.active_from <= day and (self.active_to is None or day <= self.active_to)
+
+    def has(self, role: Role) -> bool:
+        return role in self.roles
+
+
+def member(session: Session, row: Staff) -> StaffMember:
+    logins = session.exec(select(StaffLogin.login).where(StaffLogin.staff_id == row.id).order_by(StaffLogin.login)).all()
+    assert row.id is not None  # read back from the database
+    return StaffMember(
+        row.id, row.display_name, row.job_title, row.email, row.phone, tuple(logins), parse_roles(row.roles),
+        row.active_from, row.active_to, row.version,
+    )
+
+
+def register_is_empty(session: Session) -> bool:
+    return session.exec(select(func.count()).select_from(Staff)).one() == 0
+
+
+def by_login(session: Session, login: str) -> Staff | None:
+    return session.exec(select(Staff).join(StaffLogin).where(StaffLogin.login == login)).first()
+
+
+def matching(session: Session, typed: str) -> list[Staff]:
+    """Everyone a typed name or login could mean: an exact login first, else the display
+    names and old spellings with the same key (case and spaces ignored)."""
+    typed = typed.strip()
+    if not typed:
+        return []
+    if (login := by_login(session, typed)) is not None:
+        return [login]
+    key = name_key(typed)
+    found = {s.id: s for s in session.exec(select(Staff)) if name_key(s.display_name) == key}
+    alias = session.get(StaffAlias, key)
+    if alias is not None and alias.staff_id not in found:
+        row = session.get(Staff, alias.staff_id)
+        if row is not None:
+            found[row.id] = row
+    return list(found.values())
+
+
+def staff_list(session: Session, *, active_on: date | None = None) -> list[StaffMember]:
+    rows = session.exec(select(Staff).order_by(Staff.display_name, Staff.id)).all()
+    people = [member(session, r) for r in rows]
+    return [p for p in people if active_on is None or p.active_on(active_on)]
+
+
+def names_by_id(session: Session, ids) -> dict[int, str]:
+    ids = {i for i in ids if i is not None}
+    if not ids:
+        return {}
+    return dict(session.exec(select(Staff.id, Staff.display_name).where(Staff.id.in_(ids))).all())
