@@ -222,6 +222,7 @@ class StageView:
     extensions: list[Extension]
     response: Response | None
     deadlines: list[DeadlineView]
+    handler_staff_id: int | None = None  # the staff member assigned (issue 17)
 
     @property
     def definition(self) -> Definition | None:
@@ -295,6 +296,7 @@ def complaint_detail(session: Session, reference: str) -> ComplaintDetail | None
                 stage=record.stage,
                 opened_on=record.opened_on,
                 handler=record.handler,
+                handler_staff_id=record.handler_staff_id,
                 escalation_reason=record.escalation_reason,
                 acknowledged_on=record.acknowledged_on,
                 responded_on=record.responded_on,

@@ -6,6 +6,10 @@ unreadable files: test_import_safety.py)."""
 
 from __future__ import annotations
 
+from sqlmodel import select
+
+from store.models import StaffLogin
+
 import csv
 import shutil
 from datetime import date, datetime
@@ -93,7 +97,11 @@ def test_a_good_csv_is_replayed_through_every_step(db, tmp_path):
         "understanding of it: see the stage 1 acknowledgement sent on 05/03/2026."
     )
     assert one.definition.defined_on == date(2026, 3, 5)
-    assert {entry.actor for entry in closed.history} == {"alice"}  # the handler of the time
+    # The handler of the time did each step; the audit says who moved it in (issue 17).
+    assert {entry.actor for entry in closed.history} == {"importer"}
+    with db.read() as session:
+        alice = session.exec(select(StaffLogin.staff_id).where(StaffLogin.login == "alice")).one()
+    assert one.definition.by_staff_id == alice and one.response.by_staff_id == alice and one.handler_staff_id == alice
     assert [entry.action for entry in closed.history] == ["log", "define", "acknowledge", "respond", "close"]
 
     two_stages = detail(db, ref["HA-102"])

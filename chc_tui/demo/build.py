@@ -38,6 +38,7 @@ from chc_tui.rules.context import StepContext
 from chc_tui.rules.domain import Channel, Decision, ExclusionReason
 from chc_tui.rules.policy import CODE_2024
 from chc_tui.demo.demo_file import DEMO_MARK, check_demo_target
+from chc_tui.demo.staff import MANAGER, login_of, register_demo_staff
 from chc_tui.steps.settings import load_calendar, put_setting
 from store.engine import Database, open_database
 from store.models import Complaint
@@ -48,7 +49,7 @@ STAGE_ONE_HANDLERS = ["Sam Okafor", "Priya Shah", "Tom Bell", "Aisha Rahman", "G
 STAGE_ONE_WEIGHTS = [26, 26, 22, 20, 6]
 STAGE_TWO_HANDLERS = ["Gareth Lewis", "Helen Marsh", "Priya Shah"]
 STAGE_TWO_WEIGHTS = [45, 45, 10]
-MANAGER = "Gareth Lewis"  # complaints manager: reassigns work and sets closure days
+# MANAGER, the complaints manager, reassigns work and sets closure days (chc_tui.demo.staff)
 
 CLOSURE_NOTE = "Christmas shutdown"
 
@@ -1858,7 +1859,8 @@ def _build(path: Path, count: int, today: date, seed: int) -> None:
     db = open_database(path)
     try:
         oldest = today - timedelta(days=470)
-        setup = StepContext(actor=MANAGER, today=today)
+        register_demo_staff(db, oldest - timedelta(days=30))
+        setup = StepContext(actor=login_of(MANAGER), today=today)
         usecases.set_landlord_name(db, DEMO_LANDLORD, ctx=setup)
         update_landlord_settings(
             db, ctx=setup,
@@ -1884,7 +1886,7 @@ def _build(path: Path, count: int, today: date, seed: int) -> None:
             key=lambda e: e[:3],
         )
         for on, _seq, _n, actor, step in events:
-            step(runner, StepContext(actor=actor, today=on))
+            step(runner, StepContext(actor=login_of(actor), today=on))
         if around:
             add_wider_record(db, today, rng, STAGE_ONE_HANDLERS, MANAGER)
         with db.write() as session:  # last: only a finished build carries the mark

@@ -13,6 +13,7 @@ from datetime import date, timedelta
 from sqlmodel import select
 
 from chc_tui.steps import learning, new_issues, ombudsman, remedies, residents, service_requests
+from chc_tui.demo.staff import login_of
 from chc_tui.rules.context import StepContext
 from store.engine import Database
 from store.models import Complaint, Response, StageRecord
@@ -64,7 +65,7 @@ class _Answered:
 
 
 def _ctx(actor: str, on: date) -> StepContext:
-    return StepContext(actor=actor, today=on)
+    return StepContext(actor=login_of(actor), today=on)
 
 
 def _answered(db: Database) -> list[_Answered]:

@@ -44,13 +44,13 @@ import re
 import socket
 import sys
 import uuid
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from itertools import islice
 from pathlib import Path
 from typing import Any, Callable, Iterator, ParamSpec, TypeVar
 
-from chc_tui.steps import usecases
+from chc_tui.steps import staff, usecases
 from chc_tui.rules.context import StepContext, os_user
 from chc_tui.rules.dates import DateParseError, parse_date
 from chc_tui.rules.domain import Channel, Decision, ExclusionReason, StepRefused
@@ -943,8 +943,10 @@ def _uk(day: date) -> str:
 def _replay(db: Database, row: SheetRow, file_name: str, actor: str, today: date) -> str:
     """One row's history, step by step, as the handlers of the time recorded it."""
     where = f"{file_name}, reference {row.reference}" if row.reference else f"{file_name}, row {row.number}"
+    # The sheet's handlers did the steps (done_by); the audit says who moved them in (actor).
+    mover = StepContext(actor=actor, today=today)
     handler1 = row.stage1.handler or actor
-    ctx1 = StepContext(actor=handler1, today=today)
+    ctx1 = replace(mover, done_by=_step(row, 1, "handler", staff.named_in_history, db, handler1, ctx=mover))
     kept: dict[str, Any] = {"reference": row.reference} if row.reference else {}
     logged = _step(
         row, 1, "received", usecases.log_complaint, db,
@@ -959,7 +961,7 @@ def _replay(db: Database, row: SheetRow, file_name: str, actor: str, today: date
     ctx = ctx1
     _replay_stage(db, row, row.stage1, row.received, reference, ctx1)
     if row.escalated:
-        ctx = StepContext(actor=row.stage2.handler, today=today)
+        ctx = replace(mover, done_by=_step(row, 2, "handler", staff.named_in_history, db, row.stage2.handler, ctx=mover))
         _step(row, 2, "s2_req", usecases.escalate, db, reference, requested_on=row.escalated,
               handler=row.stage2.handler, ctx=ctx)
         _replay_stage(db, row, row.stage2, row.escalated, reference, ctx)

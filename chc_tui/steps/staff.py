@@ -194,3 +194,26 @@ def _remember_old_name(session: Session, staff_id: int, old_name: str) -> None:
     key = name_key(old_name)
     if key and session.get(StaffAlias, key) is None:
         session.add(StaffAlias(name_key=key, staff_id=staff_id))
+
+
+def named_in_history(db: Database, name: str, *, ctx: StepContext | None = None) -> int:
+    """The staff id of the person a moved-in spreadsheet names as a handler: the one person
+    on the register of that name, or a new staff member with no login (they can be given
+    one later) and the handler role, audited as made from the spreadsheet."""
+    ctx = ctx or StepContext()
+    with acting_write(db, ctx) as session:
+        found = staff_queries.matching(session, name)
+        if len(found) > 1:
+            raise StepRefused(f"{len(found)} people on the staff register match {name.strip()!r}: "
+                              "make the names distinct first (chc staff edit)", "handler")
+        if found:
+            return saved_id(found[0])
+        checks = Checks()
+        checks.required("handler", name, "the handler")
+        checks.raise_if_any()
+        staff = Staff(display_name=name.strip(), roles=roles_text([Role.HANDLER]), active_from=date(1900, 1, 1))
+        session.add(staff)
+        session.flush()
+        audit(session, ctx, "staff add", None, {"staff_id": staff.id, "display_name": staff.display_name,
+                                                 "logins": [], "roles": staff.roles, "from": "spreadsheet"})
+        return saved_id(staff)
