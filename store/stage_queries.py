@@ -10,17 +10,17 @@ never needs and so never pays for.
 
 from __future__ import annotations
 
-import json
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 
 from sqlalchemy import and_, or_
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, func, select
 
+from store import stage_people, staff_queries
 from store.columns import select_row
 from store.engine import plain_rows
-from store.models import AuditEntry, Complaint, Deadline, Definition, Extension, Refusal, Response, StageRecord, Withdrawal
+from store.models import Complaint, Deadline, Definition, Extension, Refusal, Response, StageRecord, Withdrawal
 
 
 @dataclass(frozen=True)
@@ -69,8 +69,8 @@ class StageFacts:
     acknowledge_due: date | None = None  # the acknowledgement deadline (6.2, 6.11)
     acknowledge_active: bool = False  # False once refused or withdrawn before acknowledgement
     final_due: date | None = None  # the last response deadline: the extended one if extended
-    stage_one_people: frozenset[str] = field(default_factory=frozenset)
-    """For stage 2: everyone who considered stage 1 (handlers, responder), casefolded."""
+    considered_both: tuple[str, ...] = ()
+    """For stage 2: who considered stage 1 as well, with what they did (a breach of 6.13)."""
 
 
 def year_stages(
@@ -238,7 +238,7 @@ def _handling(session: Session, stage_ids: list[int], stage_two_complaints: list
     defined = set(session.exec(
         select(Definition.stage_id).where(Definition.stage_id.in_(stage_ids))
     ))
-    return {"ack": ack, "targets": targets, "final": final, "defined": defined, "people": _stage_one_people(session, stage_two_complaints)}
+    return {"ack": ack, "targets": targets, "final": final, "defined": defined, "both": _considered_both(session, stage_two_complaints)}
 
 
 def _handled_of(handled: dict, stage_id: int, complaint_id: int, stage: int, target: date | None) -> dict:
@@ -248,37 +248,17 @@ def _handled_of(handled: dict, stage_id: int, complaint_id: int, stage: int, tar
         "acknowledge_due": ack[0] if ack else None,
         "acknowledge_active": bool(ack and ack[1]),
         "final_due": handled["final"].get(stage_id, target),
-        "stage_one_people": handled["people"].get(complaint_id, frozenset()) if stage == 2 else frozenset(),
+        "considered_both": handled["both"].get(complaint_id, ()) if stage == 2 else (),
     }
 
 
-def _stage_one_people(session: Session, complaint_ids: list[int]) -> dict[int, frozenset[str]]:
-    """Everyone who considered stage 1 of these complaints: its handler, anyone it was
-    assigned to before (from the audit trail), and whoever recorded its response."""
-    if not complaint_ids:
-        return {}
-    people: dict[int, set[str]] = {cid: set() for cid in complaint_ids}
-    for stage, response in session.exec(
-        select(StageRecord, Response)
-        .join(Response, Response.stage_id == StageRecord.id, isouter=True)
-        .where(StageRecord.complaint_id.in_(complaint_ids), StageRecord.stage == 1)
-    ):
-        people[stage.complaint_id].add(stage.handler)
-        if response is not None:
-            people[stage.complaint_id].add(response.responded_by)
-    for entry in session.exec(
-        select(AuditEntry).where(
-            AuditEntry.complaint_id.in_(complaint_ids),
-            AuditEntry.action.in_(["log", "assign"]),
-        )
-    ):
-        details = json.loads(entry.details_json)
-        assert entry.complaint_id is not None  # the query asked for these complaints' entries
-        if entry.action == "log":
-            people[entry.complaint_id].add(details.get("handler", ""))
-        elif details.get("stage") == 1:
-            people[entry.complaint_id].add(details.get("from", ""))
+def _considered_both(session: Session, complaint_ids: list[int]) -> dict[int, tuple[str, ...]]:
+    """For each complaint, the people who considered both its stages, as "Name: what they did"."""
+    one = stage_people.considered(session, complaint_ids, 1)
+    two = stage_people.considered(session, complaint_ids, 2)
+    both = {cid: stage_people.in_common(one[cid], two[cid]) for cid in complaint_ids}
+    names = staff_queries.names_by_id(session, {sid for people in both.values() for sid in people})
     return {
-        cid: frozenset(p.strip().casefold() for p in names if p and p.strip())
-        for cid, names in people.items()
+        cid: tuple(f"{names.get(sid, sid)}: {', '.join(what)}" for sid, what in sorted(people.items()))
+        for cid, people in both.items() if people
     }

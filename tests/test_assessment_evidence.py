@@ -17,6 +17,7 @@ from store.models import Complaint, StageRecord
 
 TODAY = date(2025, 5, 1)  # measuring 2024/25 (1 April 2024 to 31 March 2025) a month after it ended
 ALICE = StepContext(actor="alice", today=TODAY)
+BOB = StepContext(actor="bob", today=TODAY)  # stage 2 is considered by someone else (6.13)
 
 
 def log(db, received_on, name):
@@ -26,9 +27,9 @@ def log(db, received_on, name):
     ).reference
 
 
-def define(db, ref, on):
+def define(db, ref, on, ctx=ALICE):
     uc.define(db, ref, understanding="Boiler keeps failing", outcomes_sought="A new boiler",
-              responsible_aspects="Repairs to the boiler", defined_on=on, ctx=ALICE)
+              responsible_aspects="Repairs to the boiler", defined_on=on, ctx=ctx)
 
 
 def respond(db, ref, on):
@@ -79,14 +80,18 @@ def year_2024(db):
     uc.refuse(db, E, exclusion_reason="legal_proceedings", explanation=same.upper(), refused_on=date(2024, 6, 5),
               ombudsman_right_explained=True, ctx=ALICE)
     uc.escalate(db, A, requested_on=date(2024, 7, 1), handler="bob", ctx=ALICE)
-    define(db, A, date(2024, 7, 2))
-    uc.acknowledge(db, A, acknowledged_on=date(2024, 7, 5), ctx=ALICE)
+    define(db, A, date(2024, 7, 2), BOB)
+    uc.acknowledge(db, A, acknowledged_on=date(2024, 7, 5), ctx=BOB)
     uc.respond(db, A, decision="not_upheld", reasons="Stage 1 put it right", responded_on=date(2024, 8, 1), ctx=StepContext(actor="bob", today=TODAY))
     uc.escalate(db, B, requested_on=date(2024, 7, 10), handler="carol", ctx=ALICE)
     with db.write() as session:  # records as an import might bring them: the same person at both stages
         complaint = session.exec(select(Complaint).where(Complaint.reference == B)).one()
         stage_two = session.exec(select(StageRecord).where(StageRecord.complaint_id == complaint.id, StageRecord.stage == 2)).one()
         stage_two.handler = "Alice"
+        stage_two.handler_staff_id = stage_two_of_alice = session.exec(
+            select(StageRecord.handler_staff_id).where(StageRecord.complaint_id == complaint.id, StageRecord.stage == 1)
+        ).one()
+        assert stage_two_of_alice is not None
         session.add(stage_two)
     return refs
 
@@ -156,6 +161,14 @@ def test_6_13_stage_2_by_someone_else(db, year_2024):
     f = figures_of(db)["6.13"]
     assert (f.numerator, f.denominator, f.cases) == (1, 2, (year_2024["B"],))
     assert "handled by someone who considered stage 1" in f.shortfall
+    # the evidence names who and what, by staff id (issue 17)
+    with db.read() as session:
+        from store.stage_queries import year_stages
+
+        facts = [f for f in year_stages(session, date(2024, 4, 1), date(2025, 3, 31), handling=True) if f.stage == 2]
+    assert {f.reference: f.considered_both for f in facts}[year_2024["B"]] == (
+        "alice: handles stage 1, defined stage 1, extended stage 1, answered stage 1, handles stage 2",
+    )
 
 
 def test_5_6_complaint_definitions(db, year_2024):

@@ -18,8 +18,9 @@ The counting rules (all dates inclusive, the year being 1 April Y to 31 March Y+
   Code's limit or carrying a recorded good reason. Otherwise late. The figure counts
   the first two as on time under the Code.
 - 6.4 / 6.15, 6.5 / 6.16: extensions decided in the year.
-- 6.13: stage 2 escalations requested in the year, against everyone who considered
-  stage 1 (its handlers and whoever recorded its response).
+- 6.13: stage 2 escalations requested in the year: a breach if anyone who considered
+  stage 2 (its handlers, or who defined, extended, answered it or signed its letters)
+  also considered stage 1, by staff id (store.stage_people, the rule the steps enforce).
 - 5.6: stages opened in the year; not counted: refused or withdrawn without a
   definition, or still within the acknowledgement time.
 - 2.1-2.5, 5.11: refusals decided in the year.
@@ -281,13 +282,14 @@ def _ombudsman_details(extensions: list[ExtensionFacts], stage: int, provision: 
 
 def _independent_stage_two(stages: list[StageFacts], year: int) -> Figure:
     mine = [f for f in stages if f.stage == 2 and _in_year(f.opened_on, year)]
-    same = [f.reference for f in mine if f.handler.strip().casefold() in f.stage_one_people]
+    same = [f.reference for f in mine if f.considered_both]
     ok = len(mine) - len(same)
     label = year_label(year)
     if mine:
         text = (
             f"{label}: {ok} of {_plural(len(mine), 'stage 2 escalation')} requested in the year "
-            f"{'was' if len(mine) == 1 else 'were'} handled by someone other than the stage 1 handler and responder"
+            f"{'was' if len(mine) == 1 else 'were'} considered only by people who had not considered stage 1 "
+            f"(its handlers, definer, responder, extender or letter signers), by staff id"
         )
         text += f"; the same person at both stages: {_refs(same)}." if same else "."
     else:
