@@ -74,13 +74,38 @@ def _read_inside(db_path: Path) -> list[Check]:
             verdict = "; ".join(str(r[0]) for r in rows)
             schema = _schema(conn)
             journal = conn.execute("PRAGMA journal_mode").fetchone()[0]
+            register = _your_place_on_the_register(conn) if verdict == "ok" else []
     except sqlite3.Error as exc:
         if explain(exc) == CORRUPT:
             return [Check("integrity", False, f"SQLite cannot read it ({exc}); {RESTORE}")]
         return [Check("integrity", False, f"not checked: SQLite could not open it ({exc}); see the checks below")]
     if verdict != "ok":
         return [Check("integrity", False, f"{verdict[:300]}; {RESTORE}")]
-    return [Check("integrity", True, "ok"), _schema_check(schema), Check("journal", journal == "wal", f"journal_mode={journal}")]
+    return [Check("integrity", True, "ok"), _schema_check(schema), Check("journal", journal == "wal", f"journal_mode={journal}"),
+            *register]
+
+
+def _your_place_on_the_register(conn: sqlite3.Connection) -> list[Check]:
+    """Whether this login may save (issue 17): who it is on the staff register, or who to ask."""
+    import getpass
+
+    if not conn.execute("SELECT 1 FROM sqlite_master WHERE name = 'staff_login'").fetchone():
+        return []  # an older schema: the register is made when chc next opens it
+    login = getpass.getuser()
+    row = conn.execute(
+        "SELECT s.display_name, s.roles, s.active_to FROM staff s JOIN staff_login l ON l.staff_id = s.id WHERE l.login = ?",
+        (login,),
+    ).fetchone()
+    if row is None:
+        anyone = conn.execute("SELECT 1 FROM staff LIMIT 1").fetchone()
+        if not anyone:
+            return [Check("staff register", True, f"empty: {login}, the first to save, becomes its first admin")]
+        return [Check("staff register", False, f"the login {login} is not on it, so can read but not save; an admin adds "
+                                               f"it: chc staff add --name \"Your Name\" --login {login} --role handler")]
+    name, roles, active_to = row
+    if active_to is not None:
+        return [Check("staff register", False, f"{login} is {name}, deactivated after {active_to}: ask an admin")]
+    return [Check("staff register", True, f"{login} is {name} ({roles})")]
 
 
 def _schema(conn: sqlite3.Connection) -> str | None:

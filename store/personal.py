@@ -89,6 +89,11 @@ NOT_PERSONAL: dict[str, frozenset[str]] = {
     "ombudsman_order": frozenset({"kind", "recorded_by"}),
     "audit_entry": frozenset({"actor", "action"}),
     "deadline": frozenset({"step", "skipped_json", "region"}),
+    # The landlord's staff register (issue 17): staff, not residents; a resident's
+    # anonymisation keeps who did each step.
+    "staff": frozenset({"display_name", "job_title", "email", "phone", "roles"}),
+    "staff_login": frozenset({"login"}),
+    "staff_alias": frozenset({"name_key"}),
 }
 
 # A removed value becomes REMOVED, so what the reports count by its presence (a remedy

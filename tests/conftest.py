@@ -37,12 +37,13 @@ def _private_user_folders(tmp_path_factory):
 TEST_STAFF = ("alice", "bob", "carol", "dave", "erin", "zed", "manager", "importer", "dpo")
 
 
-def seed_test_staff(database: Database) -> None:
+def seed_test_staff(database: Database, logins: tuple[str, ...] | None = None) -> None:
+    """Put these logins (the test cast and the runner's by default) on the register."""
     from chc_tui.rules.context import os_user
     from store.models import Staff, StaffLogin
 
     with database.write() as session:
-        for login in (*TEST_STAFF, os_user()):
+        for login in logins or (*TEST_STAFF, os_user()):
             if session.get(StaffLogin, login) is not None:
                 continue  # the test runner's own login is one of the cast's
             staff = Staff(display_name=login, roles="admin,handler,stage2-reviewer,complaints-lead",

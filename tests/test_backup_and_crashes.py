@@ -17,6 +17,8 @@ from pathlib import Path
 
 import pytest
 
+from conftest import seed_test_staff
+
 from chc_tui.steps import usecases
 from chc_tui.cli.main import main as chc
 from chc_tui.rules.context import StepContext
@@ -170,7 +172,9 @@ def _writer(tmp_path: Path) -> Path:
 
 def test_several_processes_writing_at_once_each_write_lands_exactly_once(tmp_path):
     path = tmp_path / "c.db"
-    open_database(path).dispose()
+    database = open_database(path)
+    seed_test_staff(database, tuple(f"w{n}" for n in range(4)))  # four handlers on the register
+    database.dispose()
     script = _writer(tmp_path)
     procs = [
         subprocess.Popen([sys.executable, str(script), str(path), f"w{n}", "15"], stdout=subprocess.PIPE, text=True)

@@ -16,6 +16,8 @@ from pathlib import Path
 
 import pytest
 
+from conftest import seed_test_staff
+
 from chc_tui.steps import usecases
 from chc_tui.cli.main import main as chc
 from chc_tui.rules.context import StepContext
@@ -70,6 +72,7 @@ def _one_line_error(capsys) -> str:
 
 def _database(path: Path, name: str = "Ann") -> Path:
     db = open_database(path)
+    seed_test_staff(db)  # the CLI acts as the runner's login, the steps here as alice
     usecases.log_complaint(db, received_on=MON, channel="phone", resident_name=name, category="Repairs",
                            resident_words="Leak", ctx=CTX)
     db.dispose()

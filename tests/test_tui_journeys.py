@@ -199,7 +199,8 @@ async def test_full_journey_through_both_stages(services):
         stored = detail(services, ref)
         assert stored.complaint.current_stage == 2 and stored.current.handler == "bob"
 
-        # stage 2: define, acknowledge, respond, close
+        # stage 2: define, acknowledge, respond, close, by bob at this keyboard (alice may not, 6.13)
+        services.actor = "bob"
         await open_form(pilot, "f")
         await field(pilot, "understanding", "Redecoration offer too low")
         await field(pilot, "outcomes_sought", "Full redecoration")
@@ -224,7 +225,7 @@ async def test_full_journey_through_both_stages(services):
             "log", "define", "acknowledge", "extend", "respond", "escalate",
             "define", "acknowledge", "respond", "close",
         ]
-        assert {h.actor for h in stored.history} == {"alice"}
+        assert [h.actor for h in stored.history] == ["alice"] * 6 + ["bob"] * 4
 
         # back to the list: the complaint has no open deadline any more
         await pilot.press("escape")

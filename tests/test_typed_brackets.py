@@ -282,6 +282,9 @@ async def test_settings_and_the_report_show_typed_text_as_typed(db):
 
 
 async def test_a_handler_named_with_brackets_is_shown_in_the_filter_bar(db):
+    from chc_tui.steps import staff
+
+    staff.add_staff(db, display_name=typed("handler", "Sam"), logins=["sam"], ctx=ALICE)  # a name on the register
     usecases.log_complaint(db, received_on=date(2026, 11, 16), channel="phone", resident_name="Ann Lee",
                            category="Repairs", resident_words="the tap", handler=typed("handler", "Sam"), ctx=ALICE)
     app = build_app(Services(db, actor="alice", today_fn=lambda: TODAY))
