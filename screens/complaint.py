@@ -77,7 +77,7 @@ def _pairs(rows: list[tuple[str, str]]) -> Table:
     return table
 
 
-def _stage_block(stage: StageView) -> list:
+def _stage_block(stage: StageView, detail: ComplaintDetail) -> list:
     parts: list = [_section(f"Stage {stage.stage}")]
     rows = [
         ("Handler", stage.handler),
@@ -98,7 +98,7 @@ def _stage_block(stage: StageView) -> list:
                     ("Outcomes sought", definition.outcomes_sought),
                     ("We are responsible for", definition.responsible_aspects),
                     ("Not our responsibility", definition.not_responsible_aspects),
-                    ("Defined", f"{d(definition.defined_on)} by {definition.defined_by}"),
+                    ("Defined", f"{d(definition.defined_on)} by {detail.by(definition, definition.defined_by)}"),
                 ]
             )
         )
@@ -152,7 +152,7 @@ def _stage_block(stage: StageView) -> list:
                     ("Reasons", response.reasons),
                     ("Remedy", response.remedy),
                     ("Outstanding actions", response.outstanding_actions),
-                    ("Sent", f"{d(response.responded_on)} by {response.responded_by}"),
+                    ("Sent", f"{d(response.responded_on)} by {detail.by(response, response.responded_by)}"),
                 ]
             )
         )
@@ -250,7 +250,7 @@ def render_detail(detail: ComplaintDetail, due: Due | None = None, today: date |
     parts.append(_section("In the resident's words"))
     parts.append(Text(complaint.resident_words))
     for stage in detail.stages:
-        parts.extend(_stage_block(stage))
+        parts.extend(_stage_block(stage, detail))
     if detail.refusal:
         refusal = detail.refusal
         parts.append(_section("Refused (Code 2.2-2.5)"))
@@ -292,7 +292,7 @@ def render_detail(detail: ComplaintDetail, due: Due | None = None, today: date |
             if entry.before[k] != entry.details.get(k)
         )
         summary = ", ".join(part for part in (changes, summary) if part)
-        history.add_row(*map(plain, (f"{entry.at.astimezone():%d/%m/%Y %H:%M}", entry.actor, entry.action, summary)))
+        history.add_row(*map(plain, (f"{entry.at.astimezone():%d/%m/%Y %H:%M}", entry.who, entry.action, summary)))
     parts.append(history)
     return Group(*parts)
 

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 from sqlalchemy import and_, exists, or_, union_all
 from sqlmodel import Session, select
 
+from store import staff_queries
 from store.columns import select_row
 from store.rows import ComplaintRow
 from store.models import (
@@ -232,10 +233,18 @@ class StageView:
 @dataclass(frozen=True)
 class HistoryEntry:
     at: datetime
-    actor: str
+    actor: str  # the login used
     action: str
     details: dict
     before: dict = field(default_factory=dict)
+    actor_name: str = ""  # who that login is on the staff register
+
+    @property
+    def who(self) -> str:
+        """"Gareth Lewis (login glewis)", or the login alone before the register."""
+        if self.actor_name and self.actor_name != self.actor:
+            return f"{self.actor_name} (login {self.actor})"
+        return self.actor
 
 
 @dataclass(frozen=True)
@@ -257,6 +266,13 @@ class ComplaintDetail:
     # The resident's needs (Code 5.10, 3.6, 5.14) and the records around the complaint (issue 7).
     needs: "ResidentNeeds | None" = None
     around: "AroundComplaint | None" = None
+    staff_names: dict[int, str] = field(default_factory=dict)  # staff id -> display name
+
+    def by(self, record, typed: str = "") -> str:
+        """Who did a step record: their name on the staff register, else what the record
+        says (a login, from before the register)."""
+        staff_id = getattr(record, "by_staff_id", None)
+        return self.staff_names.get(staff_id, typed) if staff_id is not None else typed
 
     @property
     def current(self) -> StageView:
@@ -310,11 +326,16 @@ def complaint_detail(session: Session, reference: str) -> ComplaintDetail | None
                 deadlines=deadlines,
             )
         )
+    entries = list(session.exec(select(AuditEntry).where(AuditEntry.complaint_id == complaint.id).order_by(AuditEntry.id)))
+    letters = list(session.exec(select(Letter).where(Letter.complaint_id == complaint.id).order_by(Letter.id)))
+    records = [r for s in stages for r in (*s.definitions, *s.extensions, s.response) if r is not None] + letters
+    names = staff_queries.names_by_id(
+        session, {a.actor_staff_id for a in entries} | {r.by_staff_id for r in records}
+    )
     history = [
-        HistoryEntry(a.at, a.actor, a.action, json.loads(a.details_json), json.loads(a.before_json or "{}"))
-        for a in session.exec(
-            select(AuditEntry).where(AuditEntry.complaint_id == complaint.id).order_by(AuditEntry.id)
-        )
+        HistoryEntry(a.at, a.actor, a.action, json.loads(a.details_json), json.loads(a.before_json or "{}"),
+                     names.get(a.actor_staff_id, "") if a.actor_staff_id is not None else "")
+        for a in entries
     ]
     return ComplaintDetail(
         complaint=complaint,
@@ -323,10 +344,11 @@ def complaint_detail(session: Session, reference: str) -> ComplaintDetail | None
         refusal=session.exec(select(Refusal).where(Refusal.complaint_id == complaint.id)).first(),
         withdrawal=session.exec(select(Withdrawal).where(Withdrawal.complaint_id == complaint.id)).first(),
         history=history,
-        letters=list(session.exec(select(Letter).where(Letter.complaint_id == complaint.id).order_by(Letter.id))),
+        letters=letters,
         correspondence=_correspondence(session, saved_id(complaint)),
         needs=resident_needs(session, saved_id(resident), with_history=False),
         around=around_complaint(session, complaint),
+        staff_names=names,
     )
 
 

@@ -111,6 +111,7 @@ def test_daily_backups_are_made_once_a_day_and_rotated(tmp_path):
 def test_backup_restore_and_doctor_from_the_command_line(tmp_path, capsys):
     path = tmp_path / "c.db"
     db = open_database(path)
+    seed_test_staff(db)  # the runner's login is on the register: the doctor's staff line is ok
     log(db, "Ann")
     db.dispose()
     os.chmod(path, 0o660)

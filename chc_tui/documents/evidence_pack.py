@@ -102,7 +102,7 @@ def _heading_block(detail: ComplaintDetail, landlord: LandlordSettings, today: d
     ]
 
 
-def _definitions(stage: StageView) -> list[Block]:
+def _definitions(detail: ComplaintDetail, stage: StageView) -> list[Block]:
     blocks: list[Block] = [Heading(3, "Definition of the complaint (Code 5.6, 5.7)")]
     if not stage.definitions:
         return blocks + [Paragraph("No definition was recorded.")]
@@ -110,7 +110,7 @@ def _definitions(stage: StageView) -> list[Block]:
     for number, definition in enumerate(stage.definitions, start=1):
         current = " (the one in force)" if number == count and count > 1 else ""
         blocks.append(
-            Heading(4, f"Version {number} of {count}: {day(definition.defined_on)} by {definition.defined_by}{current}")
+            Heading(4, f"Version {number} of {count}: {day(definition.defined_on)} by {detail.by(definition, definition.defined_by)}{current}")
         )
         blocks.append(
             Fields(
@@ -180,7 +180,7 @@ def _deadlines(detail: ComplaintDetail, stage: StageView, today: date, policy: C
     return blocks
 
 
-def _extensions(stage: StageView, policy: CodePolicy) -> list[Block]:
+def _extensions(detail: ComplaintDetail, stage: StageView, policy: CodePolicy) -> list[Block]:
     if not stage.extensions:
         return []
     rules = policy.for_stage(stage.stage)
@@ -192,7 +192,7 @@ def _extensions(stage: StageView, policy: CodePolicy) -> list[Block]:
         blocks.append(
             Fields(
                 [
-                    ("Decided", f"{day(ext.decided_on)}" + (f" by {ext.decided_by}" if ext.decided_by else "")),
+                    ("Decided", f"{day(ext.decided_on)}" + (f" by {detail.by(ext, ext.decided_by)}" if ext.decided_by or ext.by_staff_id else "")),
                     ("Previous due date", day(ext.previous_due)),
                     ("New due date", day(ext.new_due)),
                     (
@@ -242,7 +242,7 @@ def _response(detail: ComplaintDetail, stage: StageView) -> list[Block]:
         Heading(3, "Response"),
         Fields(
             [
-                ("Sent", f"{day(response.responded_on)}" + (f" by {response.responded_by}" if response.responded_by else "")),
+                ("Sent", f"{day(response.responded_on)}" + (f" by {detail.by(response, response.responded_by)}" if response.responded_by or response.by_staff_id else "")),
                 ("Decision", Decision(response.decision).label),
                 ("Reasons", response.reasons),
                 ("Remedy", response.remedy or "none"),
@@ -266,9 +266,9 @@ def _stage(detail: ComplaintDetail, stage: StageView, today: date, policy: CodeP
             ]
         ),
     ]
-    blocks += _definitions(stage)
+    blocks += _definitions(detail, stage)
     blocks += _deadlines(detail, stage, today, policy)
-    blocks += _extensions(stage, policy)
+    blocks += _extensions(detail, stage, policy)
     blocks += _response(detail, stage)
     return blocks
 
@@ -348,7 +348,7 @@ def _letters(detail: ComplaintDetail) -> list[Block]:
             Fields(
                 [
                     ("Stage", str(letter.stage)),
-                    ("Sent", f"{day(letter.sent_on)}" + (f" by {letter.sent_by}" if letter.sent_by else "")),
+                    ("Sent", f"{day(letter.sent_on)}" + (f" by {detail.by(letter, letter.sent_by)}" if letter.sent_by or letter.by_staff_id else "")),
                     ("Template", letter.template + (" (edited by the handler before sending)" if letter.edited else "")),
                     ("SHA-256", letter.sha256),
                     (
@@ -428,7 +428,7 @@ def timeline_rows(detail: ComplaintDetail) -> list[list[str]]:
     for seq, entry in enumerate(detail.history):
         at = entry.at if entry.at.tzinfo else entry.at.replace(tzinfo=timezone.utc)
         at = at.astimezone(timezone.utc)
-        entries.append(((at.date(), 1, at.time(), seq), [moment(entry.at), entry.actor, entry.action, _history_details(entry)]))
+        entries.append(((at.date(), 1, at.time(), seq), [moment(entry.at), entry.who, entry.action, _history_details(entry)]))
     for seq, view in enumerate(detail.correspondence):
         item = view.item
         sent = f"letter {item.letter_id} as sent is under Letters as sent" if item.letter_id else ""
