@@ -73,7 +73,8 @@ def test_two_handlers_in_one_group_both_save_whoever_opens_first(shared_server, 
         assert "Traceback" not in done.stderr
         return done.stdout
 
-    chc(one, "import", str(sheet))
+    chc(one, "import", str(sheet))  # the first to save: the staff register's first admin
+    chc(one, "staff", "add", "--name", f"{other.name} Jones", "--login", other.name, "--role", "handler")
     holder = one.popen([sys.executable, "-c", HOLDER], [gid], CHC_DB=str(db))
     try:
         assert holder.stdout.readline() == "open\n", holder.stderr.read()
