@@ -31,6 +31,7 @@ from screens.forms import StepForm
 from screens.help import HelpScreen
 from screens.sent_letters import LettersScreen, LetterTextScreen
 from test_tui_journeys import field, form_errors, settle, wait_for
+from letter_helpers import ready_to_sign
 
 TODAY = date(2026, 12, 21)
 PHOTO = b"a photograph of the ceiling"
@@ -49,6 +50,7 @@ def complaint(db, tmp_path):
         put_setting(session, "landlord_name", "Riverside Homes")
         put_setting(session, "landlord.address", "1 Quay Street\nExeter EX1 1AA")
         put_setting(session, "landlord.complaints_officer", "Pat Jones, Complaints Officer")
+    ready_to_sign(db)
     usecases.add_closure_day(db, date(2026, 11, 20), "Staff training", ctx=on(date(2026, 11, 1)))
     ref = usecases.log_complaint(
         db, received_on=date(2026, 11, 16), channel="phone", resident_name="Mrs Ada Brown",
@@ -216,7 +218,7 @@ def test_the_timeline_merges_the_audit_trail_and_correspondence_in_date_order(co
     timeline = text.split("TIMELINE\n", 1)[1]
     for entry in detail.history:
         assert f"Who:     {entry.actor}\nWhat:    {entry.action}\n" in timeline
-    assert "handler: alice -> bob" in timeline  # a change shows before -> after
+    assert "handler: Alice -> Bob" in timeline  # a change shows before -> after
     assert "What:    call (in)" in timeline
     assert timeline.count("What:    letter (out)") == 4
     whens = re.findall(r"^When:    (\d{4}-\d{2}-\d{2})", timeline, flags=re.M)
@@ -254,7 +256,7 @@ def test_docx_reads_back_with_every_letter_and_due_date(complaint, services, tmp
             for skipped, reason in deadline.skipped:
                 assert f"{day(skipped)}: {reason}" in "\n".join(cells)
     assert "Waiting for the roofer's survey" in cells
-    assert any("handler: alice -> bob" in cell for cell in cells)
+    assert any("handler: Alice -> Bob" in cell for cell in cells)
 
 
 def test_an_unknown_reference_or_format_is_refused(complaint, services, tmp_path):

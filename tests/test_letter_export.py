@@ -21,6 +21,7 @@ from chc_tui.documents.letter_export import UnknownFormat, export_letter
 from chc_tui.services import Services
 from chc_tui.steps.settings import put_setting
 from store.models import Letter
+from letter_helpers import ready_to_sign
 
 RECEIVED = date(2026, 11, 16)
 ACKNOWLEDGED = date(2026, 11, 18)
@@ -52,6 +53,7 @@ def landlord_db(db):
         put_setting(session, "landlord_name", LANDLORD.name)
         put_setting(session, "landlord.address", LANDLORD.address)
         put_setting(session, "landlord.complaints_officer", "Pat Jones, Complaints Officer")
+    ready_to_sign(db)
     return db
 
 

@@ -17,7 +17,8 @@ from chc_tui.rules.context import StepContext
 from chc_tui.rules.domain import StepRefused
 from chc_tui.steps.settings import put_setting
 from conftest import dump
-from store.models import AuditEntry, Correspondence, Extension, Letter
+from letter_helpers import ready_to_sign
+from store.models import AuditEntry, Correspondence, Extension, Letter, Staff
 
 MON = date(2026, 11, 23)
 ALICE = StepContext(actor="alice", today=MON)
@@ -31,6 +32,7 @@ def landlord(db):
         put_setting(session, "landlord_name", "Riverside Homes")
         put_setting(session, "landlord.complaints_officer", OFFICER)
         put_setting(session, "landlord.address", "1 Quay Street, Exeter EX1 1AA")
+    ready_to_sign(db)
     return db
 
 
@@ -95,7 +97,7 @@ def test_stage_one_acknowledgement_has_every_item(landlord):
     }
     text = d.text
     assert "Our reference: C2026-0001" in text
-    assert "alice is handling your complaint" in text
+    assert "Alice is handling your complaint" in text
     assert "The leak in the bathroom ceiling has not been repaired" in text  # the definition (5.6)
     assert "Repair the leak and redecorate" in text
     assert "The neighbour's contents insurance" in text  # what we are not responsible for (5.7)
@@ -144,7 +146,7 @@ def test_stage_two_acknowledgement_and_response(landlord):
     ack = draft("acknowledge", db, ref, acknowledged_on=MON, ctx=BOB)
     assert ack.kind is letters.LetterKind.STAGE2_ACKNOWLEDGEMENT
     assert_items(ack)
-    assert "stage 2" in ack.text and "bob is handling your complaint" in ack.text
+    assert "stage 2" in ack.text and "Bob is handling your complaint" in ack.text
     assert "21 December 2026" in ack.text  # 20 working days after Monday 23 November (6.14)
     usecases.acknowledge(db, ref, acknowledged_on=MON, ctx=BOB)
     d = draft("respond", db, ref, decision="upheld", reasons="Redecoration was promised and not done",
@@ -183,6 +185,10 @@ def test_letter_goes_to_the_representative_on_behalf_of_the_resident(landlord):
 
 
 def test_a_stage_one_response_without_an_escalation_route_is_blocked(db):
+    ready_to_sign(db)
+    with db.write() as session:  # nobody is the complaints lead, and no officer is typed
+        for staff in session.exec(select(Staff)):
+            staff.roles = "admin,handler,stage2-reviewer"
     ref = logged(db)
     acknowledged(db, ref)
     before = dump(db)

@@ -20,6 +20,7 @@ from chc_tui.steps.settings import put_setting
 from conftest import dump
 from store.models import Attachment, Complaint, Remedy, Resident, Restriction
 from chc_tui.figures.report import compute, gather, to_json
+from letter_helpers import ready_to_sign
 
 RECEIVED = date(2019, 3, 4)
 
@@ -37,6 +38,7 @@ def history(db, tmp_path):
     """Ann's complaint, answered with a letter, a call with a file, a remedy; closed 2019."""
     with db.write() as session:
         put_setting(session, "landlord.complaints_officer", "Pat Jones")
+    ready_to_sign(db)
     ref = usecases.log_complaint(db, received_on=RECEIVED, channel="phone", resident_name="Ann Lee",
                                  resident_address="4 Mill Lane", resident_phone="07700 900123", category="Repairs",
                                  resident_words="My boiler has been broken for a month", adjustments="Large print",
@@ -151,6 +153,7 @@ def everything(db, tmp_path):
     w = IDENTIFYING
     with db.write() as session:
         put_setting(session, "landlord.complaints_officer", "Pat Jones")
+    ready_to_sign(db)
     ref = usecases.log_complaint(db, received_on=RECEIVED, channel="phone", resident_name=w["name"],
                                  resident_address=w["address"], resident_phone=w["phone"], category="Repairs",
                                  resident_words=f"My {w['words']} is broken", ctx=ALICE).reference

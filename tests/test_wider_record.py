@@ -290,6 +290,9 @@ def test_a_new_issue_after_the_stage_one_response_is_a_new_complaint():
 
 def test_the_residents_adjustments_reach_every_letter_of_theirs(db):
     from chc_tui.documents import letters
+    from letter_helpers import ready_to_sign
+
+    ready_to_sign(db)
 
     ref = _log(db)
     residents.agree_adjustment(db, _resident_id(db, ref), description="Large print letters", agreed_on=MON,

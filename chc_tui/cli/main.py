@@ -90,6 +90,9 @@ def build_parser() -> argparse.ArgumentParser:
     from chc_tui.cli.complaint import add_complaint_parser  # issue 16: every step of a complaint
 
     add_complaint_parser(sub, with_db)
+    from chc_tui.cli.setup import add_setup_parser  # issue 17: first-run setup
+
+    add_setup_parser(sub, with_db)
     return parser
 
 
@@ -178,7 +181,7 @@ def _may_create(args) -> bool:
         return True
     if args.command == "import":
         return not args.dry_run
-    return args.command == "restore"
+    return args.command in ("restore", "setup")
 
 
 def _check_database(args, path) -> None:
@@ -265,6 +268,10 @@ def main(argv: list[str] | None = None) -> int:
             from chc_tui.cli.evidence import run_evidence
 
             return run_evidence(args, path)
+        if args.command == "setup":  # issue 17: a new database's first settings
+            from chc_tui.cli.setup import run_setup
+
+            return run_setup(args, path)
         if args.command == "settings":  # issue #6
             from chc_tui.cli.settings import run_settings
 

@@ -5,13 +5,11 @@ and `chc settings closure add|remove DATE [TO_DATE]` / `list` (issues 6, 16): ev
 from __future__ import annotations
 
 import sys
-from datetime import date, timedelta
+from datetime import date
 
 from chc_tui.cli.args import date_arg as _date_arg
 from chc_tui.terminal import terminal_safe
 
-# A range of closure days longer than this is a typing slip (2062 for 2026), not an office shut.
-MAX_CLOSURE_RANGE_DAYS = 366
 
 
 
@@ -45,14 +43,9 @@ def _field(name: str) -> str:
 
 
 def _days(first: date, last: date | None) -> list[date]:
-    from chc_tui.rules.domain import StepRefused
+    from chc_tui.steps.setup import closure_range
 
-    last = last or first
-    if last < first:
-        raise StepRefused(f"the range ends ({last:%d/%m/%Y}) before it starts ({first:%d/%m/%Y})", "to_day")
-    if (last - first).days >= MAX_CLOSURE_RANGE_DAYS:
-        raise StepRefused(f"a range of closure days can be at most {MAX_CLOSURE_RANGE_DAYS} days: check the dates", "to_day")
-    return [first + timedelta(days=n) for n in range((last - first).days + 1)]
+    return closure_range(first, last)
 
 
 def _add_closures(services, args) -> str:

@@ -15,7 +15,7 @@ import functools
 import hashlib
 import re
 import stat
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from enum import StrEnum
 from pathlib import Path
@@ -23,6 +23,9 @@ from typing import Any
 
 from sqlmodel import Session, select
 
+from chc_tui.documents.letter_signer import (
+    LetterDetailsMissing, Signer, complaints_officer, missing_details, signer, stage_handler_name,
+)
 from chc_tui.rules.domain import Decision, ExclusionReason, Problem, StepRefused
 from chc_tui.steps.landlord import LandlordSettings, landlord_settings
 from store.models import (
@@ -126,6 +129,23 @@ class LetterFacts:
     response: Response | None = None
     refusal: Refusal | None = None
     withdrawal: Withdrawal | None = None
+    signer: Signer = Signer(None, "")  # who did the step: the letter is signed by them
+
+    @property
+    def signer_name(self) -> str:
+        return self.signer.display_name
+
+    @property
+    def signer_title(self) -> str:
+        return self.signer.job_title
+
+    @property
+    def signer_email(self) -> str:
+        return self.signer.email
+
+    @property
+    def signer_phone(self) -> str:
+        return self.signer.phone
 
     @property
     def addressee(self) -> str:
@@ -157,8 +177,14 @@ def _all_adjustments(session: Session, complaint: Complaint) -> str:
     return "; ".join(parts)
 
 
-def gather_facts(session: Session, complaint: Complaint, stage: StageRecord, kind: LetterKind, letter_date: date) -> LetterFacts:
-    """Everything a letter may say, read from the records as they now stand."""
+def gather_facts(
+    session: Session, complaint: Complaint, stage: StageRecord, kind: LetterKind, letter_date: date,
+    signed_by: int | None = None,
+) -> LetterFacts:
+    """Everything a letter may say, read from the records as they now stand; `signed_by`
+    is the staff id of whoever did the step."""
+    landlord = landlord_settings(session)
+    landlord = replace(landlord, complaints_officer=complaints_officer(session, landlord, letter_date))
     resident = session.get(Resident, complaint.resident_id)
     definition = session.exec(
         select(Definition).where(Definition.stage_id == stage.id).order_by(Definition.id.desc())  # type: ignore[union-attr]
@@ -178,14 +204,14 @@ def gather_facts(session: Session, complaint: Complaint, stage: StageRecord, kin
     ).first()
     return LetterFacts(
         kind=kind,
-        landlord=landlord_settings(session),
+        landlord=landlord,
         reference=complaint.reference,
         stage=stage.stage,
         letter_date=letter_date,
         resident_name=resident.name if resident else "",
         resident_address=resident.address if resident else "",
         representative_name=complaint.representative_name,
-        handler=stage.handler,
+        handler=stage_handler_name(session, stage.handler_staff_id, stage.handler),
         received_on=complaint.received_on,
         stage_opened_on=stage.opened_on,
         adjustments=_all_adjustments(session, complaint),
@@ -195,6 +221,7 @@ def gather_facts(session: Session, complaint: Complaint, stage: StageRecord, kin
         response=session.exec(select(Response).where(Response.stage_id == stage.id)).first(),
         refusal=session.exec(select(Refusal).where(Refusal.complaint_id == complaint.id)).first(),
         withdrawal=session.exec(select(Withdrawal).where(Withdrawal.complaint_id == complaint.id)).first(),
+        signer=signer(session, signed_by),
     )
 
 
@@ -413,7 +440,12 @@ def draft_or_send(
     kind = kind_for_step(step, stage.stage)
     if kind is None:
         raise StepRefused(f"the {step} step sends no letter")
-    facts = gather_facts(session, complaint, stage, kind, letter_date)
+    from chc_tui.steps.identity import acting  # the step's writer: who signs
+
+    facts = gather_facts(session, complaint, stage, kind, letter_date, acting(session).done_by)
+    gaps = missing_details(facts.landlord, facts.signer, names_officer=kind is LetterKind.STAGE1_RESPONSE)
+    if gaps:
+        raise LetterDetailsMissing(gaps, facts.signer.staff_id)
     problems = missing_from_records(facts)
     if problems:
         raise StepRefused(problems)

@@ -25,7 +25,7 @@ class LandlordSettings:
     address: str = ""
     complaints_officer: str = ""
     member_responsible: str = ""  # the Member Responsible for Complaints (Code 7.6)
-    signature: str = ""  # the signature block under each letter
+    signature: str = ""  # lines under the signer's name and contact details (registered office, ...)
     ombudsman_website: str = "www.housing-ombudsman.org.uk"
     ombudsman_form: str = "https://www.housing-ombudsman.org.uk/residents/make-a-complaint/"
     ombudsman_phone: str = "0300 111 3000"
@@ -44,7 +44,7 @@ LABELS: dict[str, str] = {
     "address": "Landlord's address",
     "complaints_officer": "Complaints officer",
     "member_responsible": "Member Responsible for Complaints",
-    "signature": "Signature block",
+    "signature": "Lines under the signature",
     "ombudsman_website": "Ombudsman website",
     "ombudsman_form": "Ombudsman online complaint form",
     "ombudsman_phone": "Ombudsman telephone",
