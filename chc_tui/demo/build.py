@@ -1867,7 +1867,8 @@ def _build(path: Path, count: int, today: date, seed: int) -> None:
             address="Northbridge Homes, 12 Quay Street, Northbridge NB1 2QS",
             complaints_officer="Jo Price, Complaints Officer (01632 960 400, complaints@northbridge-homes.example)",
             member_responsible="Cllr Ruth Adeyemi, Member Responsible for Complaints",
-            signature="Jo Price\nComplaints Officer\nNorthbridge Homes",
+            # printed under each signer's own name, title and contact details (issue 17)
+            signature="Northbridge Homes is a registered provider of social housing (RP 4321).",
         )
         for year in range(financial_year.year_of(oldest), financial_year.year_of(today) + 1):
             set_homes_owned(db, year=year, homes=DEMO_HOMES, ctx=setup)
