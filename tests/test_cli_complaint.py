@@ -9,6 +9,11 @@ import json
 from datetime import date, datetime
 
 import pytest
+
+from letter_helpers import ready_to_sign
+from sqlmodel import select
+
+from store.models import Staff
 from sqlmodel import select
 
 from chc_tui.cli import args as cli_args
@@ -26,6 +31,11 @@ def chc(db, capsys, monkeypatch):
     """chc("complaint", "log", ...) on the test database, as `alice` on TODAY:
     (exit code, stdout, stderr). chc.login("bob") changes who is acting."""
     monkeypatch.setattr(cli_args, "today", lambda: TODAY)  # the one clock of every command
+    ready_to_sign(db)  # letters are signed by name and title ("Alice"), never a login
+    with db.write() as session:  # no complaints lead: these tests name the officer in Settings (6.9g)
+        for person in session.exec(select(Staff)):
+            person.roles = person.roles.replace(",complaints-lead", "")
+            session.add(person)
 
     def run(*argv: str) -> tuple[int, str, str]:
         code = main(["--db", str(db.path), *argv])
@@ -165,14 +175,14 @@ def _show_json_reproduces_the_record(db, chc) -> None:
         "adjustments": None,
         "status": "closed",
         "current_stage": 2,
-        "handler": "bob",
+        "handler": "Bob",
         "next_step": None,
         "closed_on": "2026-12-01",
         "stages": [
             {
                 "stage": 1,
                 "opened_on": "2026-11-02",
-                "handler": "alice",
+                "handler": "Alice",
                 "escalation_reason": None,
                 "definition": {
                     "understanding": "The roof leak reported in August is not fixed",
@@ -218,7 +228,7 @@ def _show_json_reproduces_the_record(db, chc) -> None:
             {
                 "stage": 2,
                 "opened_on": "2026-11-25",
-                "handler": "bob",
+                "handler": "Bob",
                 "escalation_reason": None,
                 "definition": {
                     "understanding": "Still dissatisfied with the remedy",
@@ -378,7 +388,7 @@ def test_log_refusals_and_kept_references(db, chc):
     ref = _log(chc, "--reference", "HX-77", "--handler", "carol", "--channel", "web-form")
     assert ref == "HX-77"
     shown = json.loads(chc("complaint", "show", "HX-77", "--json")[1])
-    assert (shown["channel"], shown["handler"], shown["next_step"]) == ("web_form", "carol", "define")
+    assert (shown["channel"], shown["handler"], shown["next_step"]) == ("web_form", "Carol", "define")  # typed as a login, shown by name
     code, _, err = chc("complaint", "log", "--received", "02/11/2026", "--resident", "B", "--category", "C",
                        "--words", "W", "--reference", "HX-77")
     assert code == 2 and "the reference HX-77 is already used" in err
@@ -416,7 +426,7 @@ def test_deadlines_json(db, chc):
     assert json.loads(out) == {
         "today": "2026-12-01",
         "deadlines": [{
-            "reference": ref, "resident": "Ada Brown", "stage": 1, "handler": "alice", "step": "respond",
+            "reference": ref, "resident": "Ada Brown", "stage": 1, "handler": "Alice", "step": "respond",
             "due_on": "2026-12-11", "due_step": "respond", "provisional": False, "working_days_left": 8,
             "state": "on_track",
         }],

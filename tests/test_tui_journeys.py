@@ -10,6 +10,7 @@ from chc_tui.steps import usecases
 from chc_tui.app import build_app
 from chc_tui.services import Services
 from conftest import dump
+from letter_helpers import ready_to_sign
 from screens.complaint import ComplaintScreen
 from screens.confirm import ConfirmScreen
 from screens.forms import StepForm
@@ -27,6 +28,7 @@ def services(db):
 
     with db.write() as session:  # a stage 1 response letter names who to ask for stage 2
         put_setting(session, "landlord.complaints_officer", "Pat Jones, Complaints Officer")
+    ready_to_sign(db)  # letters are signed by name and title ("Alice"), never a login
     return Services(db, actor="alice", today_fn=lambda: TODAY)
 
 
@@ -152,7 +154,7 @@ async def test_full_journey_through_both_stages(services):
         stored = detail(services, ref)
         assert stored.complaint.received_on == TODAY
         assert stored.resident.name == "Mrs Joan Pike"
-        assert stored.current.handler == "alice"
+        assert stored.current.handler == "Alice"  # the display name, from the register
         assert [(d.step, d.due_on, d.provisional) for d in stored.current.deadlines] == [
             ("acknowledge", date(2026, 11, 30), False),
             ("respond", date(2026, 12, 14), True),
@@ -197,7 +199,7 @@ async def test_full_journey_through_both_stages(services):
         await field(pilot, "reason", "Still unhappy with the redecoration offer")
         await save(pilot)
         stored = detail(services, ref)
-        assert stored.complaint.current_stage == 2 and stored.current.handler == "bob"
+        assert stored.complaint.current_stage == 2 and stored.current.handler == "Bob"
 
         # stage 2: define, acknowledge, respond, close, by bob at this keyboard (alice may not, 6.13)
         services.actor = "bob"
