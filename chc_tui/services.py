@@ -132,6 +132,15 @@ class Services:
         with self.db.read() as session:
             return queries.complaint_detail(session, reference)
 
+    def staff_register(self) -> tuple[list, list[dict]]:
+        """Everyone on the staff register, and what migration 0008 made from the names in
+        the records (empty for a database started with the register)."""
+        from chc_tui.steps.settings import get_setting
+        from store.staff_queries import staff_list
+
+        with self.db.read() as session:
+            return staff_list(session), get_setting(session, "staff_register_merged", [])
+
     def handlers(self) -> list[str]:
         with self.db.read() as session:
             return queries.handlers(session)

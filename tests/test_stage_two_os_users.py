@@ -31,7 +31,10 @@ def test_alice_is_refused_stage_two_and_bob_defines_it(shared_server):  # noqa: 
         assert "Traceback" not in done.stderr, done.stderr
         return done
 
-    # alice saves first: the register's first admin; she puts bob on it, then moves R-9 in.
+    # alice sets the database up: the register's first admin; she puts bob on it, then moves R-9 in.
+    made = chc(alice, "setup", "--name", "Riverside Homes", "--address", "1 Quay Street, Exeter",
+               "--region", "england-and-wales", "--homes-owned", "2026:1200")
+    assert made.returncode == 0, made.stderr
     added = chc(alice, "staff", "add", "--name", "Bob Jones", "--login", bob.name, "--role", "handler",
                 "--title", "Complaints Officer")
     assert added.returncode == 0, added.stderr

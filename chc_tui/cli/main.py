@@ -90,6 +90,9 @@ def build_parser() -> argparse.ArgumentParser:
     from chc_tui.cli.complaint import add_complaint_parser  # issue 16: every step of a complaint
 
     add_complaint_parser(sub, with_db)
+    from chc_tui.cli.staff import add_staff_parser  # issue 17: the staff register
+
+    add_staff_parser(sub, with_db, date_arg)
     from chc_tui.cli.setup import add_setup_parser  # issue 17: first-run setup
 
     add_setup_parser(sub, with_db)
@@ -268,6 +271,10 @@ def main(argv: list[str] | None = None) -> int:
             from chc_tui.cli.evidence import run_evidence
 
             return run_evidence(args, path)
+        if args.command == "staff":  # issue 17: the staff register
+            from chc_tui.cli.staff import run_staff
+
+            return run_staff(args, path)
         if args.command == "setup":  # issue 17: a new database's first settings
             from chc_tui.cli.setup import run_setup
 

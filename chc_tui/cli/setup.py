@@ -35,7 +35,7 @@ def add_setup_parser(sub, with_db) -> None:
     setup.add_argument("--officer-title", default="")
     setup.add_argument("--officer-email", default="")
     setup.add_argument("--officer-phone", default="")
-    setup.add_argument("--mrc", default="", metavar="NAME", help="the Member Responsible for Complaints (Code 7.6)")
+    setup.add_argument("--mrc", default="", metavar="NAME", help="the Member Responsible for Complaints (Code 9.5)")
 
 
 def run_setup(args, path) -> int:

@@ -153,7 +153,7 @@ def deactivate_staff(db: Database, staff_id: int, *, last_day: date | None = Non
         staff = _staff_for_change(session, staff_id, None)
         if staff.active_to is not None:
             raise StepRefused(f"{staff.display_name} was already deactivated on {staff.active_to:%d/%m/%Y}")
-        _keep_an_admin(session, staff_id)
+        _keep_an_admin(session, staff_id, None)
         staff.active_to = last_day or ctx.today
         staff.version += 1
         session.add(staff)
@@ -170,13 +170,13 @@ def _staff_for_change(session: Session, staff_id: int, expected_version: int | N
     return staff
 
 
-def _keep_an_admin(session: Session, leaving: int) -> None:
+def _keep_an_admin(session: Session, leaving: int, field: str | None = "roles") -> None:
     admins = [
         s for s in session.exec(select(Staff).where(Staff.active_to.is_(None)))  # type: ignore[union-attr]
         if Role.ADMIN in parse_roles(s.roles) and s.id != leaving
     ]
     if not admins:
-        raise StepRefused("this would leave the staff register with no active admin: make someone else an admin first", "roles")
+        raise StepRefused("this would leave the staff register with no active admin: make someone else an admin first", field)
 
 
 def _replace_logins(session: Session, staff_id: int, logins: list[str]) -> None:
