@@ -78,4 +78,5 @@ def names_by_id(session: Session, ids) -> dict[int, str]:
     ids = {i for i in ids if i is not None}
     if not ids:
         return {}
-    return dict(session.exec(select(Staff.id, Staff.display_name).where(Staff.id.in_(ids))).all())
+    rows = session.exec(select(Staff.id, Staff.display_name).where(Staff.id.in_(ids)))
+    return {i: name for i, name in rows if i is not None}

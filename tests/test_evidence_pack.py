@@ -118,8 +118,8 @@ def test_the_heading_names_the_complaint_and_who_produced_the_pack(complaint, se
 
 def test_every_definition_is_there_dated_and_signed(complaint, services):
     text = pack_text(services, complaint)
-    assert "Version 1 of 2: Mon 16 November 2026 by alice" in text
-    assert "Version 2 of 2: Tue 17 November 2026 by bob (the one in force)" in text
+    assert "Version 1 of 2: Mon 16 November 2026 by Alice"  # by name, from the register in text
+    assert "Version 2 of 2: Tue 17 November 2026 by Bob (the one in force)" in text
     assert "The leak has not been repaired" in text
     assert "The leak and the stained ceiling have not been put right" in text
 
@@ -217,7 +217,7 @@ def test_the_timeline_merges_the_audit_trail_and_correspondence_in_date_order(co
     text = pack_text(services, complaint)
     timeline = text.split("TIMELINE\n", 1)[1]
     for entry in detail.history:
-        assert f"Who:     {entry.actor}\nWhat:    {entry.action}\n" in timeline
+        assert f"Who:     {entry.who}\nWhat:    {entry.action}\n" in timeline
     assert "handler: Alice -> Bob" in timeline  # a change shows before -> after
     assert "What:    call (in)" in timeline
     assert timeline.count("What:    letter (out)") == 4

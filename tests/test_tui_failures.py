@@ -14,6 +14,8 @@ from datetime import date
 
 import pytest
 
+from letter_helpers import ready_to_sign
+
 import store.engine
 from chc_tui.steps import usecases
 from chc_tui.app import build_app
@@ -30,6 +32,7 @@ TYPED = "Rang Mrs Lee back about the damp in the bedroom"
 
 @pytest.fixture
 def services(db):
+    ready_to_sign(db)  # letters are signed by name and title, never a login
     return Services(db, actor="alice", today_fn=lambda: TODAY)
 
 

@@ -13,6 +13,7 @@ from textual.geometry import Region
 from textual.widgets._toast import Toast
 
 from chc_tui.steps import usecases
+from letter_helpers import ready_to_sign
 from chc_tui.app import build_app
 from chc_tui.rules.context import StepContext
 from chc_tui.services import Services
@@ -137,6 +138,7 @@ async def test_bracketed_text_is_shown_as_typed_on_every_screen(db, tmp_path):
     usecases.define(db, ref, understanding=typed("understanding", "the tap"), outcomes_sought=typed("outcomes", "fix it"),
                     responsible_aspects=typed("ours", "the tap"), not_responsible_aspects=typed("theirs", "the sink"),
                     ctx=ALICE)
+    ready_to_sign(db)  # letters are signed by name and title, never a login
     services = Services(db, actor="alice", today_fn=lambda: TODAY)
     resident_id = services.resident_of(ref)
     _record_everything_around(db, ref, resident_id)

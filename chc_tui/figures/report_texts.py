@@ -102,7 +102,7 @@ def _put_homes(session, ctx: StepContext, year: int, homes: int) -> None:
     _audit(session, ctx, "set homes owned", None, {"year": year, "homes": homes, "before": before})
 
 
-def set_homes_owned(db: Database, *, year: int, homes: int, ctx: StepContext | None = None) -> None:
+def set_homes_owned(db: Database, *, year: int, homes: int | str, ctx: StepContext | None = None) -> None:
     """The number of homes owned in the financial year `year`, that CH01 divides by."""
     ctx = ctx or StepContext()
     _check_year(year)

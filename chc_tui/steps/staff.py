@@ -172,7 +172,7 @@ def _staff_for_change(session: Session, staff_id: int, expected_version: int | N
 
 def _keep_an_admin(session: Session, leaving: int, field: str | None = "roles") -> None:
     admins = [
-        s for s in session.exec(select(Staff).where(Staff.active_to.is_(None)))  # type: ignore[union-attr]
+        s for s in session.exec(select(Staff).where(Staff.active_to.is_(None)))
         if Role.ADMIN in parse_roles(s.roles) and s.id != leaving
     ]
     if not admins:
