@@ -93,7 +93,20 @@ def load(path: Path | None = None) -> LoadedConfig:
 
 
 def _read(path: Path) -> dict[str, Any] | None:
-    """The file's TOML, or None when there is no file. Refuses one that is not this
+    """The file's TOML, or None when there is no file."""
+    text = _read_text(path)
+    if text is None:
+        return None
+    import tomllib
+
+    try:
+        return tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigProblem(f"is not valid TOML ({exc})") from exc
+
+
+def _read_text(path: Path) -> str | None:
+    """The file's text, or None when there is no file. Refuses one that is not this
     person's own (owned by another user, or writable by anyone)."""
     try:
         handle = open(path, "rb")
@@ -104,12 +117,10 @@ def _read(path: Path) -> dict[str, Any] | None:
     with handle:
         _check_own(os.fstat(handle.fileno()))  # the file opened, not a name swapped since
         raw = handle.read()
-    import tomllib
-
     try:
-        return tomllib.loads(raw.decode("utf-8"))
-    except (UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
-        raise ConfigProblem(f"is not valid TOML ({exc})") from exc
+        return raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise ConfigProblem(f"is not valid TOML (not UTF-8 text: {exc.reason} at byte {exc.start})") from exc
 
 
 def _check_own(info: os.stat_result) -> None:
@@ -212,19 +223,21 @@ def save_theme(theme: str, path: Path | None = None) -> Path:
     """Remember `theme` in the file, keeping everything else in it (comments too where
     the file allows). Refuses, rather than overwrite, a file that was not usable."""
     path = path or config_path()
-    data = _read(path)  # ConfigProblem: a broken or foreign file is not replaced
-    if data is None:
+    old_text = _read_text(path)  # ConfigProblem: a foreign file is not replaced
+    if old_text is None:
         text = _dump({"theme": theme})
     else:
-        old_text = path.read_text(encoding="utf-8")
-        text = _with_theme_line(old_text, theme)
-        if text is None or _parses_to(text) != {**data, "theme": theme}:
-            text = _dump({**data, "theme": theme})  # comments lost, values kept
+        data = _parses_to(old_text)
+        if data is None:
+            raise ConfigProblem("is not valid TOML: correct it, and the theme is saved next time")
+        edited = _with_theme_line(old_text, theme)
+        wanted = {**data, "theme": theme}
+        text = edited if _parses_to(edited) == wanted else _dump(wanted)  # else comments lost, values kept
     write_private(path, text)
     return path
 
 
-def _with_theme_line(text: str, theme: str) -> str | None:
+def _with_theme_line(text: str, theme: str) -> str:
     """The file with its top-level `theme = ...` line replaced (or one added at the top)."""
     lines = text.splitlines(keepends=True)
     for number, line in enumerate(lines):

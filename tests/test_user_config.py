@@ -103,6 +103,14 @@ def test_a_file_that_is_not_toml_is_ignored_whole_and_named(folder):
     assert str(path) in notice and "not valid TOML" in notice and "defaults" in notice
 
 
+def test_a_file_that_is_not_text_is_ignored_whole(folder):
+    path = write(folder, "")
+    path.write_bytes(b'theme = "\xff"\n')
+    loaded = load()
+    assert loaded.config == UserConfig()
+    assert "not UTF-8" in loaded.notice()
+
+
 def test_an_unreadable_file_is_ignored(folder, tmp_path):
     folder.mkdir()
     (folder / "config.toml").mkdir()  # a folder where the file should be
