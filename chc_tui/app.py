@@ -31,6 +31,7 @@ from textual.worker import WorkerFailed
 
 from chc_tui.rules.context import os_user
 from chc_tui.rules.domain import StaleRecord
+from chc_tui.user_config import ConfigProblem, LoadedConfig, load, save_theme, without_unknown
 from screens.format import draw_controls_visibly
 from screens.live import is_live
 from screens.main import EarlyPaint, MainScreen  # the other screens load when first needed, after the first paint
@@ -57,9 +58,13 @@ class ChcApp(App):
         Binding("ctrl+c", "quit_app", "Quit", id="app.ctrl_c", show=False, priority=True),
     ]
 
-    def __init__(self, services: Services | None = None, *, db_path: Path | str | None = None) -> None:
+    def __init__(
+        self, services: Services | None = None, *, db_path: Path | str | None = None,
+        user_config: LoadedConfig | None = None,
+    ) -> None:
         super().__init__()
         draw_controls_visibly()  # no record's text can drive the terminal
+        self._use_own_settings(user_config or load())
         if services is None and db_path is None:
             raise ValueError("give ready services or a database path")
         self.services: Services | None = services
@@ -84,8 +89,63 @@ class ChcApp(App):
         url = make_url(self.db_path)
         return f"{url.host or 'localhost'}/{url.database}"
 
+    # --- a person's own settings (chc_tui/user_config.py) ---------------------------------
+
+    def _use_own_settings(self, loaded: LoadedConfig) -> None:
+        """Theme, keymap and first view from the handler's own file, before the first paint.
+        Whatever cannot be used is left at its default and told once (`_tell_settings`)."""
+        loaded = without_unknown(loaded, themes=self.available_themes)
+        self.user_config = loaded
+        if loaded.config.theme is not None:
+            self.theme = loaded.config.theme
+        self._remembered_theme = self.theme
+        if loaded.config.keymap:
+            self.set_keymap(loaded.config.keymap)
+        # The main list's first view, "all" or "mine": screens/main.py reads it.
+        self.default_view: str = loaded.config.default_view
+
+    def _tell_settings(self) -> None:
+        self.theme_changed_signal.subscribe(self, self._remember_theme)
+        if self.user_config.config.keymap:
+            self.call_after_refresh(self._check_keymap)  # after the first paint: it imports every screen
+        else:
+            self._notify_settings()
+
+    @work(thread=True, exclusive=True, group="check-keymap")
+    def _check_keymap(self) -> None:
+        checked = without_unknown(self.user_config, binding_ids=known_binding_ids())
+        self.call_from_thread(self._keymap_checked, checked)
+
+    def _keymap_checked(self, checked: LoadedConfig) -> None:
+        if checked.config.keymap != self.user_config.config.keymap:
+            self.set_keymap(checked.config.keymap)
+        self.user_config = checked
+        self._notify_settings()
+
+    def _notify_settings(self) -> None:
+        notice = self.user_config.notice()
+        if notice is not None:
+            self.notify(notice, title="Your settings", severity="warning", timeout=20, markup=False)
+
+    def _remember_theme(self, theme) -> None:
+        """The theme chosen (Ctrl+P, "Change theme") is the one the next start uses."""
+        if theme.name == self._remembered_theme:
+            return
+        self._remembered_theme = theme.name
+        path = self.user_config.path
+        try:
+            save_theme(theme.name, path)
+        except (ConfigProblem, OSError) as exc:
+            reason = f"could not be written ({exc.strerror or exc})" if isinstance(exc, OSError) else str(exc)
+            log.warning("theme %r not saved to %s: %s", theme.name, path, reason)
+            self.notify(f"The theme is not remembered for next time: {path} {reason}.", severity="warning",
+                        timeout=15, markup=False)
+        else:
+            log.info("theme %r saved to %s", theme.name, path)
+
     def on_mount(self) -> None:
         self._watch_terminal()
+        self._tell_settings()
         self.sub_title = f"{os_user()} · {self.db_label}"
         self.push_screen(MainScreen())
         if self.services is None:
@@ -472,6 +532,24 @@ def _exit_after_grace() -> None:
     log.warning("chc had not exited %s s after its terminal went away: stopping now", HUNG_UP_GRACE)
     logging.shutdown()
     os._exit(HUNG_UP)
+
+
+def known_binding_ids() -> set[str]:
+    """Every binding id a keymap may name: the screens' modules are imported to find them."""
+    import importlib
+    import pkgutil
+
+    import screens
+    from textual.dom import DOMNode
+
+    for module in pkgutil.iter_modules(screens.__path__):
+        importlib.import_module(f"screens.{module.name}")
+    ids, classes = set(), [DOMNode]
+    while classes:
+        cls = classes.pop()
+        classes.extend(cls.__subclasses__())
+        ids.update(b.id for b in cls.__dict__.get("BINDINGS", ()) if isinstance(b, Binding) and b.id)
+    return ids
 
 
 def collect_garbage_again() -> None:

@@ -102,6 +102,10 @@ class MainScreen(ChcScreen):
         self.status_filter: str | None = "open"
         self.handler_filter: str | None = None
         self.overdue_only = False
+        # The list's view, "all" or "mine", first as the handler's own settings say
+        # (chc_tui/user_config.py). The seam for "my cases" (issue 17 item 5), which
+        # filters by the staff register: until then "mine" shows every case.
+        self.view: str = self.app.default_view
         self._early: EarlyPaint | None = None  # rows that came before the columns did
         self._columns_ready = False
         self._submission = None  # the yearly self-assessment submission (Code 8.1-8.4)

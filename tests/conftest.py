@@ -26,7 +26,9 @@ def _private_user_folders(tmp_path_factory):
     patch.setenv("XDG_DATA_HOME", str(home / "data"))
     patch.setenv("XDG_CACHE_HOME", str(home / "cache"))
     patch.setenv("XDG_STATE_HOME", str(home / "state"))  # the log file (chc_tui.log)
+    patch.setenv("XDG_CONFIG_HOME", str(home / "config"))  # the handler's own settings (chc_tui/user_config.py)
     patch.delenv("CHC_DB", raising=False)
+    patch.delenv("CHC_CONFIG_DIR", raising=False)
     yield
     patch.undo()
 

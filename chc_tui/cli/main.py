@@ -30,7 +30,10 @@ def build_parser() -> argparse.ArgumentParser:
         prog="chc",
         description="Complaint handling under the Housing Ombudsman's Complaint Handling Code 2024.",
     )
-    parser.add_argument("--db", metavar="PATH", help="database file (default: $CHC_DB, else your data folder)")
+    parser.add_argument(
+        "--db", metavar="PATH",
+        help="database file (default: $CHC_DB, else `database` in your settings file, else your data folder)",
+    )
     parser.add_argument(
         "--demo",
         action="store_true",
@@ -100,9 +103,18 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _database_path(args) -> Path | str:
+    """--db, then CHC_DATABASE_URL, then CHC_DB (store/paths.py), then the `database`
+    in the handler's own settings file, then the data folder's."""
     from store.paths import resolve_db_path
 
-    return resolve_db_path(args.db)
+    if args.db:
+        return resolve_db_path(args.db)
+    from chc_tui.user_config import configured_database
+
+    configured, notice = configured_database()
+    if notice is not None and args.command is not None:  # the app tells it in its own way
+        print(f"chc: {terminal_safe(notice)}", file=sys.stderr)
+    return resolve_db_path(configured)
 
 
 def _calendar_for(args):
@@ -215,6 +227,15 @@ def _failed(exc: Exception) -> int:
     return 1
 
 
+def _offer_completion(parser: argparse.ArgumentParser) -> None:
+    """Tab completion for the shell (README: `eval "$(register-python-argcomplete chc)"`).
+    The shell's completion call sets _ARGCOMPLETE; any other run costs one lookup."""
+    if os.environ.get("_ARGCOMPLETE"):
+        import argcomplete
+
+        argcomplete.autocomplete(parser)  # prints the choices and exits
+
+
 def main(argv: list[str] | None = None) -> int:
     # Everything chc creates (database, WAL, attachments, backups, exports) is for the
     # owner and their group only: handlers share one database through a group, and
@@ -222,7 +243,9 @@ def main(argv: list[str] | None = None) -> int:
     os.umask(0o007)
     from chc_tui.demo.demo_file import DemoRefused
 
-    args = build_parser().parse_args(argv)
+    parser = build_parser()
+    _offer_completion(parser)
+    args = parser.parse_args(argv)
     if args.version:
         from chc_tui import __version__
 
