@@ -15,7 +15,13 @@ from screens.forms import StepForm
 from screens.main import MainScreen
 from store.engine import open_database
 from store.models import Staff
-from test_tui_journeys import field, form_errors, settle, wait_for
+from test_tui_journeys import field, form_errors, open_form, settle, wait_for
+from chc_tui.steps import usecases
+from letter_helpers import ready_to_sign
+from screens.complaint import ComplaintScreen
+from screens.letter import LetterScreen
+from screens.letter_details import LetterDetailsForm
+from store.models import Letter
 
 TODAY = date(2026, 11, 23)  # a Monday
 SIZE = (80, 24)
@@ -29,14 +35,18 @@ def _setup_up(app) -> bool:
     return isinstance(app.screen, StepForm) and app.screen.spec.title == "Set up this database"
 
 
+async def _setup_opened(pilot) -> None:
+    await settle(pilot)
+    await wait_for(pilot, lambda: _setup_up(pilot.app), "the setup screen")
+
+
 
 
 async def test_a_fresh_database_opens_setup_and_ctrl_s_saves_it(tmp_path):
     services = _fresh(tmp_path)
     app = build_app(services, offer_setup=True)
     async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
-        await wait_for(pilot, lambda: _setup_up(app), "the setup screen")
+        await _setup_opened(pilot)
         await field(pilot, "name", "Riverside Homes")
         await field(pilot, "address", "1 Quay Street, Exeter EX1 1AA")
         app.screen.query_one("#f-region").focus()  # opens on its default, England and Wales
@@ -73,8 +83,7 @@ async def test_setup_errors_sit_under_their_fields_and_keep_the_typing(tmp_path)
     services = _fresh(tmp_path)
     app = build_app(services, offer_setup=True)
     async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
-        await wait_for(pilot, lambda: _setup_up(app), "the setup screen")
+        await _setup_opened(pilot)
         await field(pilot, "name", "Riverside Homes")
         await field(pilot, "homes", "lots")
         await pilot.press("ctrl+s")
@@ -94,12 +103,78 @@ async def test_escape_skips_setup_and_the_next_start_asks_again(tmp_path):
     services = _fresh(tmp_path)
     app = build_app(services, offer_setup=True)
     async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
-        await wait_for(pilot, lambda: _setup_up(app), "the setup screen")
+        await _setup_opened(pilot)
         await pilot.press("escape")
         await wait_for(pilot, lambda: isinstance(app.screen, MainScreen), "the main screen")
     again = build_app(services, offer_setup=True)
     async with again.run_test(size=SIZE) as pilot:
-        await settle(pilot)
-        await wait_for(pilot, lambda: _setup_up(again), "the setup screen again")
+        await _setup_opened(pilot)
     services.db.dispose()
+
+
+def _without_job_title(db, login="alice") -> None:
+    ready_to_sign(db)
+    with db.write() as session:
+        alice = next(s for s in session.exec(select(Staff)) if s.display_name == login.capitalize())
+        alice.job_title = ""
+        session.add(alice)
+
+
+def _complaint_app(db):
+    """A defined complaint whose acknowledgement alice (no job title yet) is to sign."""
+    _without_job_title(db)
+    services = Services(db, actor="alice", today_fn=lambda: TODAY)
+    ref = services.run(usecases.log_complaint, received_on=date(2026, 11, 16), channel="phone",
+                       resident_name="Ann Lee", category="Repairs", resident_words="Boiler broken").reference
+    services.run(usecases.define, ref, understanding="u", outcomes_sought="o", responsible_aspects="r")
+    app = build_app(services)
+    app.reference = ref
+    return app
+
+
+async def _acknowledge_form(pilot) -> None:
+    await settle(pilot)
+    pilot.app.open_complaint(pilot.app.reference)
+    await wait_for(pilot, lambda: isinstance(pilot.app.screen, ComplaintScreen), "the complaint")
+    await open_form(pilot, "a")
+
+
+async def test_a_letter_missing_the_signers_title_asks_for_it_in_place_and_keeps_the_form(db):
+    app = _complaint_app(db)
+    async with app.run_test(size=SIZE) as pilot:
+        await _acknowledge_form(pilot)
+        form = app.screen
+        await field(pilot, "acknowledged_on", "20/11/2026", clear=True)
+        await pilot.press("ctrl+s")
+        await wait_for(pilot, lambda: isinstance(app.screen, LetterDetailsForm), "the missing details")
+        details = app.screen
+        assert [f.name for f in details.spec.fields] == ["job_title"]
+        await pilot.press("ctrl+s")  # empty: refused under its field, nothing saved
+        await wait_for(pilot, lambda: "job_title" in form_errors(app), "the empty title refused")
+        await field(pilot, "job_title", "Head of Housing Services")
+        await pilot.press("ctrl+s")
+        await wait_for(pilot, lambda: app.screen is form, "the form again")
+        assert form.query_one("#f-acknowledged_on").value == "20/11/2026"
+        await pilot.press("ctrl+s")
+        await wait_for(pilot, lambda: isinstance(app.screen, LetterScreen), "the letter")
+        await pilot.press("ctrl+s")
+        await wait_for(pilot, lambda: isinstance(app.screen, ComplaintScreen), "the letter sent")
+    with db.read() as session:
+        letter = session.exec(select(Letter)).one()
+        assert "Head of Housing Services" in letter.body
+        assert (next(s for s in session.exec(select(Staff)) if s.display_name == "Alice")).job_title == "Head of Housing Services"
+
+
+async def test_escape_on_the_missing_details_goes_back_to_the_form_unsaved(db):
+    app = _complaint_app(db)
+    async with app.run_test(size=SIZE) as pilot:
+        await _acknowledge_form(pilot)
+        form = app.screen
+        await pilot.press("ctrl+s")
+        await wait_for(pilot, lambda: isinstance(app.screen, LetterDetailsForm), "the missing details")
+        await field(pilot, "job_title", "Typed then abandoned")
+        await pilot.press("escape")
+        await wait_for(pilot, lambda: app.screen is form, "the form again")
+    with db.read() as session:
+        assert not session.exec(select(Letter)).all()
+        assert not (next(s for s in session.exec(select(Staff)) if s.display_name == "Alice")).job_title
