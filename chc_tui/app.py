@@ -60,9 +60,12 @@ class ChcApp(App):
 
     def __init__(
         self, services: Services | None = None, *, db_path: Path | str | None = None,
-        user_config: LoadedConfig | None = None,
+        user_config: LoadedConfig | None = None, offer_setup: bool = False,
     ) -> None:
         super().__init__()
+        # Whether a database that needs setup opens the setup screen (run_app, and the tests of
+        # it: the other tests' databases have no landlord name and would all open it).
+        self.offer_setup = offer_setup
         draw_controls_visibly()  # no record's text can drive the terminal
         self._use_own_settings(user_config or load())
         if services is None and db_path is None:
@@ -299,6 +302,22 @@ class ChcApp(App):
         self.set_interval(REFRESH_SECONDS, self._telling_problems(self.refresh_views))
         self._seen_version = services.db.data_version()
         self.set_interval(WATCH_SECONDS, self._telling_problems(self._watch_other_sessions))
+        self.call_after_refresh(self._offer_setup)  # after the main screen has painted
+
+    def _offer_setup(self) -> None:
+        """A new database opens its setup first; skipped, it is offered again next start."""
+        if not self.offer_setup or not self.services.needs_setup():
+            return
+        from screens.setup import setup_form
+
+        form = setup_form(self.services)
+
+        def finished(done) -> None:
+            if done is not None:
+                self.refresh_views()
+                self.notify(form.spec.done_message(done), timeout=6, markup=False)
+
+        self.push_screen(form, finished)
 
     # --- navigation and steps ----------------------------------------------------------
 
@@ -560,12 +579,12 @@ def collect_garbage_again() -> None:
         gc.enable()
 
 
-def build_app(services: Services) -> ChcApp:
-    return ChcApp(services)
+def build_app(services: Services, *, offer_setup: bool = False) -> ChcApp:
+    return ChcApp(services, offer_setup=offer_setup)
 
 
 def run_app(path: Path) -> int:
-    app = ChcApp(db_path=path)
+    app = ChcApp(db_path=path, offer_setup=True)
     # The open deadlines, read with the standard library before Textual starts: the first
     # paint then shows them without a worker thread competing with the screen's mounting.
     app.read_early()

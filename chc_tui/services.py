@@ -141,6 +141,13 @@ class Services:
         with self.db.read() as session:
             return staff_list(session), get_setting(session, "staff_register_merged", [])
 
+    def needs_setup(self) -> bool:
+        """Whether first-run setup is still to do (chc_tui.steps.setup.needs_setup)."""
+        from chc_tui.steps.setup import needs_setup
+
+        with self.db.read() as session:
+            return needs_setup(session)
+
     def handlers(self) -> list[str]:
         with self.db.read() as session:
             return queries.handlers(session)

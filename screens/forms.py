@@ -317,6 +317,9 @@ class StepForm(ChcModalScreen[Any]):
         if first_field:
             self._focus_field(first_field)
         self.app.bell()
+        from screens.letter_details import offer_letter_details
+
+        offer_letter_details(self, refused)  # a letter's missing details: set them in place
 
     def _show_not_saved(self, exc: Exception) -> bool:
         """If the database refused the save, say so above the fields (the typing stays)."""
