@@ -90,6 +90,9 @@ def build_parser() -> argparse.ArgumentParser:
     from chc_tui.cli.complaint import add_complaint_parser  # issue 16: every step of a complaint
 
     add_complaint_parser(sub, with_db)
+    from chc_tui.cli.staff import add_staff_parser  # issue 17: the staff register
+
+    add_staff_parser(sub, with_db)
     return parser
 
 
@@ -281,6 +284,10 @@ def main(argv: list[str] | None = None) -> int:
             from chc_tui.cli.complaint import run_complaint
 
             return run_complaint(args, path)
+        if args.command == "staff":  # issue 17
+            from chc_tui.cli.staff import run_staff
+
+            return run_staff(args, path)
         if args.command == "requests":  # issue #7
             from chc_tui.cli.requests import run_requests
 
