@@ -164,7 +164,7 @@ class Services:
         with self.db.read() as session:
             return get_setting(session, STAFF_MERGED_KEY)
 
-    def eligible_assignees(self, reference: str, stage: int) -> list:
+    def eligible_assignees(self, reference: str | None, stage: int) -> list:
         """The active staff who may be assigned this complaint's stage: the role the stage
         needs (steps.assignment) and, at stage 2, nobody who considered stage 1 (Code 6.13)."""
         from chc_tui.steps.assignment import roles_for_stage
@@ -176,7 +176,7 @@ class Services:
         with self.db.read() as session:
             needed = set(roles_for_stage(session, stage))
             people = [p for p in staff_queries.staff_list(session, active_on=self.today) if needed & set(p.roles)]
-            if stage != 2:
+            if stage != 2 or reference is None:
                 return people
             complaint = session.exec(select(Complaint).where(Complaint.reference == reference)).first()
             if complaint is None:
