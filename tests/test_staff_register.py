@@ -139,3 +139,19 @@ def test_list_reports_what_the_migration_merged(db, chc):
     assert "Made from the names in the records (1 person" in out
     assert "Bob  Jones  also written: bob jones  no login yet" in out
     assert _listed(chc)["merged_from_records"] == merged
+
+
+def test_mine_is_read_through_the_handler_staff_id_index(db):
+    """`mine` narrows the list in its query, along ix_stage_record_handler_staff_id."""
+    from sqlalchemy import event
+
+    from store import queries
+
+    sent: list[str] = []
+    with db.read() as session:
+        conn = session.connection()
+        event.listen(conn, "before_cursor_execute", lambda *a: sent.append((a[2], a[3])))
+        queries.complaint_rows(session, handler_staff_id=1, limit=200)
+        sql, params = next(s for s in sent if "stage_record.handler_staff_id" in s[0])
+        plan = " ".join(str(r[3]) for r in conn.exec_driver_sql("EXPLAIN QUERY PLAN " + sql, params))
+    assert "ix_stage_record_handler_staff_id" in plan
