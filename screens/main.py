@@ -84,7 +84,7 @@ class MainScreen(ChcScreen):
         Binding("s", "cycle_stage", "Stage", id="main.stage", show=False),
         Binding("t", "cycle_status", "State", id="main.status", show=False),
         Binding("h", "cycle_handler", "Handler", id="main.handler", show=False),
-        Binding("m", "toggle_mine", "Mine", id="main.mine"),
+        Binding("m", "toggle_mine", "Mine", id="main.mine", show=False),  # the key bar is full at 80 columns: F1 and the palette list it
         Binding("o", "toggle_overdue", "Overdue", id="main.overdue"),
         Binding("d", "focus_deadlines", "Deadlines", id="main.deadlines", show=False),
         Binding("k", "cycle_kind", "Panel kind", id="main.panel_kind", show=False),
