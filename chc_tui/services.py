@@ -29,6 +29,9 @@ from store import queries
 from store.engine import Database, open_database
 from store.queries import ComplaintDetail, ComplaintRow, StageView  # noqa: F401  (screens' view types)
 
+# Migration 0008 keeps here what it made from the names in the records.
+STAFF_MERGED_KEY = "staff_register_merged"
+
 P = ParamSpec("P")
 R = TypeVar("R")
 
@@ -69,10 +72,10 @@ class Services:
 
     # --- reads -------------------------------------------------------------------------
 
-    def deadlines(self) -> list[Due]:
+    def deadlines(self, *, handler_staff_id: int | None = None) -> list[Due]:
         with self.db.read() as session:
             calendar = load_calendar(session)
-            rows = queries.open_deadlines(session)
+            rows = queries.open_deadlines(session, handler_staff_id=handler_staff_id)
         today = self.today
         return [assess(row, calendar, today, self.policy) for row in rows]
 
@@ -132,15 +135,6 @@ class Services:
         with self.db.read() as session:
             return queries.complaint_detail(session, reference)
 
-    def staff_register(self) -> tuple[list, list[dict]]:
-        """Everyone on the staff register, and what migration 0008 made from the names in
-        the records (empty for a database started with the register)."""
-        from chc_tui.steps.settings import get_setting
-        from store.staff_queries import staff_list
-
-        with self.db.read() as session:
-            return staff_list(session), get_setting(session, "staff_register_merged", [])
-
     def needs_setup(self) -> bool:
         """Whether first-run setup is still to do (chc_tui.steps.setup.needs_setup)."""
         from chc_tui.steps.setup import needs_setup
@@ -151,6 +145,51 @@ class Services:
     def handlers(self) -> list[str]:
         with self.db.read() as session:
             return queries.handlers(session)
+
+    # --- the staff register (issue 17) ------------------------------------------------
+
+    def staff(self, *, active_only: bool = False) -> list:
+        """Everyone on the staff register (store.staff_queries.StaffMember), by name."""
+        from store import staff_queries
+
+        with self.db.read() as session:
+            return staff_queries.staff_list(session, active_on=self.today if active_only else None)
+
+    def me(self):
+        """The StaffMember this login is, or None when it is not on the register."""
+        from store import staff_queries
+
+        with self.db.read() as session:
+            row = staff_queries.by_login(session, self.actor)
+            return staff_queries.member(session, row) if row is not None else None
+
+    def staff_merged_from_records(self) -> list[dict] | None:
+        """What migration 0008 made from the names in the records (staff_id, display_name,
+        spellings, logins), or None for a register made afresh."""
+        from chc_tui.steps.settings import get_setting
+
+        with self.db.read() as session:
+            return get_setting(session, STAFF_MERGED_KEY)
+
+    def eligible_assignees(self, reference: str | None, stage: int) -> list:
+        """The active staff who may be assigned this complaint's stage: the role the stage
+        needs (steps.assignment) and, at stage 2, nobody who considered stage 1 (Code 6.13)."""
+        from chc_tui.steps.assignment import roles_for_stage
+        from chc_tui.steps.independence import eligible_for_stage_two
+        from store import staff_queries
+        from store.models import Complaint
+        from sqlmodel import select
+
+        with self.db.read() as session:
+            needed = set(roles_for_stage(session, stage))
+            people = [p for p in staff_queries.staff_list(session, active_on=self.today) if needed & set(p.roles)]
+            if stage != 2 or reference is None:
+                return people
+            complaint = session.exec(select(Complaint).where(Complaint.reference == reference)).first()
+            if complaint is None:
+                return people
+            allowed = set(eligible_for_stage_two(session, complaint, [p.id for p in people]))
+            return [p for p in people if p.id in allowed]
 
     # --- writes: each is one use-case, with this handler's context --------------------
 

@@ -84,6 +84,7 @@ class MainScreen(ChcScreen):
         Binding("s", "cycle_stage", "Stage", id="main.stage", show=False),
         Binding("t", "cycle_status", "State", id="main.status", show=False),
         Binding("h", "cycle_handler", "Handler", id="main.handler", show=False),
+        Binding("m", "toggle_mine", "Mine", id="main.mine", show=False),  # the key bar is full at 80 columns: F1 and the palette list it
         Binding("o", "toggle_overdue", "Overdue", id="main.overdue"),
         Binding("d", "focus_deadlines", "Deadlines", id="main.deadlines", show=False),
         Binding("k", "cycle_kind", "Panel kind", id="main.panel_kind", show=False),
@@ -92,6 +93,7 @@ class MainScreen(ChcScreen):
         Binding("f4", "settings", "Settings", id="main.settings"),
         Binding("f5", "service_requests", "Requests", id="main.service_requests"),
         Binding("f6", "lessons", "Lessons", id="main.lessons", show=False),
+        Binding("f7", "staff_register", "Staff register", id="main.staff", show=False),
         Binding("l", "focus_list", "List", id="main.list", show=False),
         Binding("ctrl+r", "refresh", "Refresh", id="main.refresh", show=False),
     ]
@@ -102,10 +104,10 @@ class MainScreen(ChcScreen):
         self.status_filter: str | None = "open"
         self.handler_filter: str | None = None
         self.overdue_only = False
-        # The list's view, "all" or "mine", first as the handler's own settings say
-        # (chc_tui/user_config.py). The seam for "my cases" (issue 17 item 5), which
-        # filters by the staff register: until then "mine" shows every case.
-        self.view: str = self.app.default_view
+        # "Mine": only the complaints assigned to me at their current stage. The person's
+        # own settings (issue 17.7) may make it the default view.
+        self.mine = False
+        self._mine_id: int | None = None  # my staff id, read with the list
         self._early: EarlyPaint | None = None  # rows that came before the columns did
         self._columns_ready = False
         self._submission = None  # the yearly self-assessment submission (Code 8.1-8.4)
@@ -124,6 +126,7 @@ class MainScreen(ChcScreen):
         yield KeyBar()  # Ctrl+P still opens the palette; F1 says so
 
     def on_mount(self) -> None:
+        self.mine = getattr(self.app, "default_view", "all") == "mine"
         panel = self.query_one("#deadlines", DataTable)
         panel.add_column("Due", key="due", width=8)
         panel.add_column("Left", key="left", width=4)
@@ -178,7 +181,7 @@ class MainScreen(ChcScreen):
         if not self._columns_ready:
             self._early = early
             return
-        if self.status_filter == "open" and not self.query_one("#search", Input).value:
+        if self.status_filter == "open" and not self.mine and not self.query_one("#search", Input).value:
             dues = [due for due in early.dues if due.days_left is not None]
             # A screenful or two at once; the full panel and list follow in about a second.
             list_rows = max(10, self.app.size.height - 14)  # the screen less the panel, bars and headers
@@ -188,14 +191,19 @@ class MainScreen(ChcScreen):
     @work(thread=True, exclusive=True, group="main-load")
     def _load(self) -> None:
         search = self.query_one("#search", Input).value
-        dues = self.services.deadlines()
-        self._submission = self.services.yearly_submission()
-        self._others = self.services.other_deadlines()
+        mine = self._my_staff_id() if self.mine else None
+        if self.mine and mine is None:
+            self.mine = False  # not on the register: nothing is "mine"
+        dues = self.services.deadlines(handler_staff_id=mine)
+        # Mine: the panel counts my complaints' deadlines only, not the landlord's others.
+        self._submission = None if self.mine else self.services.yearly_submission()
+        self._others = [] if self.mine else self.services.other_deadlines()
         rows = self.services.complaints(
             search=search,
             stage=self.stage_filter,
             status=self.status_filter,
             handler=self.handler_filter,
+            handler_staff_id=mine,
             overdue_on=self.services.today if self.overdue_only else None,
             limit=LIST_PAGE,
         )
@@ -263,6 +271,7 @@ class MainScreen(ChcScreen):
         summary = " · ".join(f"{counts[s]} {s.value.replace('due ', '')}" for s in DeadlineState)
         self.query_one("#deadline-title", Static).update(
             f"[b]Deadlines {today:%a %d/%m}[/b]"
+            + (" [b](mine)[/b]" if self.mine else "")
             + (f" [b]({label})[/b]" if kinds else "")
             + f" · {summary}"
             + (f" · first {panel_rows} of {total}" if total > panel_rows else "")
@@ -310,6 +319,8 @@ class MainScreen(ChcScreen):
             f"state:{self.status_filter or 'all'}",
             f"handler:{self.handler_filter or 'all'}",
         ]
+        if self.mine:
+            parts.insert(0, "MINE")
         if self.overdue_only:
             parts.append("OVERDUE")
         more = "+" if shown >= LIST_PAGE else ""
@@ -417,7 +428,7 @@ class MainScreen(ChcScreen):
         self.app.start_step("log_complaint", None)
 
     # Letter keys act on the list; while the search has the focus, letters are the search.
-    LETTER_ACTIONS = frozenset({"log", "cycle_stage", "cycle_status", "cycle_handler", "toggle_overdue",
+    LETTER_ACTIONS = frozenset({"log", "cycle_stage", "cycle_status", "cycle_handler", "toggle_overdue", "toggle_mine",
                                 "focus_deadlines", "cycle_kind", "focus_list"})
 
     def _searching(self) -> bool:
@@ -469,6 +480,29 @@ class MainScreen(ChcScreen):
         current = options.index(self.handler_filter) if self.handler_filter in options else 0
         self.handler_filter = options[(current + 1) % len(options)]
         self.refresh_data()
+
+    def _my_staff_id(self) -> int | None:
+        if self._mine_id is None:
+            me = self.services.me()
+            self._mine_id = me.id if me is not None else None
+        return self._mine_id
+
+    @needs_services
+    def action_toggle_mine(self) -> None:
+        """Only my cases (assigned to me at their current stage), or everyone's again."""
+        if not self.mine and self._my_staff_id() is None:
+            from chc_tui.steps.identity import ask_an_admin
+
+            self.notify(f"No cases are yours: {ask_an_admin(self.services.actor)}", timeout=6, markup=False)
+            return
+        self.mine = not self.mine
+        self.refresh_data()
+
+    @needs_services
+    def action_staff_register(self) -> None:
+        from screens.staff import StaffScreen
+
+        self.app.push_screen(StaffScreen())
 
     @needs_services
     def action_toggle_overdue(self) -> None:

@@ -88,13 +88,29 @@ def log_form(services: Services, _detail: ComplaintDetail | None) -> FormSpec:
             FieldSpec("representative_name", "Representative (if any)"),
             FieldSpec("representative_relationship", "Representative's relationship", placeholder="e.g. daughter, MP, advocate"),
             FieldSpec("adjustments", "Reasonable adjustments (if any)", placeholder="e.g. large print, Polish, easy read"),
-            FieldSpec("handler", "Handler", default=services.actor, suggestions=services.handlers()),
+            _handler_field(services, None, 1, "Handler", mine=True),
         ],
         submit=submit,
         preview=preview,
         today=lambda: services.today,
         done_message=lambda logged: f"Logged {logged.reference}: acknowledge by {d(logged.acknowledge_due)}",
     )
+
+
+def _handler_field(services: Services, reference: str | None, stage: int, label: str, *, mine: bool = False) -> FieldSpec:
+    """A choice of only the staff who may take this stage: active, with the role it needs,
+    and at stage 2 nobody who considered stage 1 (Code 6.13). The step checks it again."""
+    people = services.eligible_assignees(reference, stage)
+    me = services.me() if mine else None
+    choices = [(p.display_name + (f" ({p.job_title})" if p.job_title else ""), p.id) for p in people]
+    default = me.id if me is not None and any(p.id == me.id for p in people) else None
+    return FieldSpec("handler", label, "choice", default=default, choices=choices,
+                     help="" if choices else "nobody on the staff register may take this stage: an admin adds them (F7)")
+
+
+def _chosen(staff_id: int | None) -> int | str:
+    """Nobody chosen is an empty handler, which the step refuses by its field."""
+    return "" if staff_id is None else staff_id
 
 
 def define_form(services: Services, detail: ComplaintDetail) -> FormSpec:
@@ -285,18 +301,17 @@ def escalate_form(services: Services, detail: ComplaintDetail) -> FormSpec:
             usecases.escalate,
             detail.complaint.reference,
             requested_on=values["requested_on"],
-            handler=values["handler"],
+            handler=_chosen(values["handler"]),
             reason=values["reason"],
             expected_version=detail.complaint.version,
         )
 
-    others = [h for h in services.handlers() if h.casefold() != stage_one.handler.casefold()]
     return FormSpec(
         title=f"Escalate {detail.complaint.reference} to stage 2",
         intro=f"Stage 1 was handled by {stage_one.handler}; stage 2 needs someone else (Code 6.13).",
         fields=[
             FieldSpec("requested_on", "Resident asked to escalate on", "date", default=services.today),
-            FieldSpec("handler", "Stage 2 handler", suggestions=others),
+            _handler_field(services, detail.complaint.reference, 2, "Stage 2 handler"),
             FieldSpec("reason", "Why the resident is still dissatisfied", "long"),
         ],
         submit=submit,
@@ -382,13 +397,13 @@ def assign_form(services: Services, detail: ComplaintDetail) -> FormSpec:
         return services.run(
             usecases.assign_handler,
             detail.complaint.reference,
-            handler=values["handler"],
+            handler=_chosen(values["handler"]),
             expected_version=detail.complaint.version,
         )
 
     return FormSpec(
         title=f"Reassign stage {detail.current.stage} of {detail.complaint.reference}",
-        fields=[FieldSpec("handler", "New handler", default=detail.current.handler, suggestions=services.handlers())],
+        fields=[_handler_field(services, detail.complaint.reference, detail.current.stage, "New handler")],
         submit=submit,
         today=lambda: services.today,
         done_message=lambda _: f"{detail.complaint.reference} reassigned",

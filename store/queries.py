@@ -90,11 +90,13 @@ def _row(values) -> ComplaintRow:
     )
 
 
-def open_deadlines(session: Session) -> list[ComplaintRow]:
-    """Every open complaint's next Code deadline, soonest first."""
+def open_deadlines(session: Session, *, handler_staff_id: int | None = None) -> list[ComplaintRow]:
+    """Every open complaint's next Code deadline, soonest first; with `handler_staff_id`,
+    only those assigned to that person at their current stage ("mine")."""
+    mine = [] if handler_staff_id is None else [StageRecord.handler_staff_id == handler_staff_id]
     query = (
         _list_select()
-        .where(Complaint.status == "open", Deadline.id != None)  # noqa: E711
+        .where(Complaint.status == "open", Deadline.id != None, *mine)  # noqa: E711
         .order_by(Deadline.due_on, Complaint.received_on.desc(), Complaint.reference.desc())
     )
     return [_row(v) for v in session.exec(query)]
@@ -108,6 +110,7 @@ def complaint_rows(
     stage: int | None = None,
     status: str | None = None,
     handler: str | None = None,
+    handler_staff_id: int | None = None,
     overdue_on: date | None = None,
     limit: int | None = None,
     offset: int = 0,
@@ -149,6 +152,8 @@ def complaint_rows(
         clauses.append(Complaint.current_stage == stage)
     if handler:
         clauses.append(StageRecord.handler == handler)
+    if handler_staff_id is not None:  # "mine": assigned to this person at the current stage
+        clauses.append(StageRecord.handler_staff_id == handler_staff_id)
     if overdue_on is not None:
         clauses.append(and_(Complaint.status == "open", Deadline.due_on < overdue_on))
     by_due = (
@@ -157,9 +162,10 @@ def complaint_rows(
         Complaint.received_on.desc(),
         Complaint.reference.desc(),
     )
-    if limit is None or needle or reference is not None or handler:
+    if limit is None or needle or reference is not None or handler or handler_staff_id is not None:
         # Everything, or a set already narrowed (a search, a reference, one handler's
-        # stages through ix_stage_record_handler): one query, sorted whole.
+        # stages through ix_stage_record_handler or ix_stage_record_handler_staff_id):
+        # one query, sorted whole.
         if status:
             clauses.append(Complaint.status == status)
         query = _list_select().where(*clauses).order_by((Complaint.status != "open"), *by_due)

@@ -223,7 +223,7 @@ async def test_a_database_problem_in_a_background_load_is_told_and_the_app_goes_
         await pilot.pause()
         await app.workers.wait_for_complete()
 
-        def damaged():
+        def damaged(**_filters):  # deadlines(handler_staff_id=...) for "mine"
             raise sqlite3.DatabaseError("database disk image is malformed")
 
         monkeypatch.setattr(services, "deadlines", damaged)

@@ -95,7 +95,7 @@ def build_parser() -> argparse.ArgumentParser:
     add_complaint_parser(sub, with_db)
     from chc_tui.cli.staff import add_staff_parser  # issue 17: the staff register
 
-    add_staff_parser(sub, with_db, date_arg)
+    add_staff_parser(sub, with_db)
     from chc_tui.cli.setup import add_setup_parser  # issue 17: first-run setup
 
     add_setup_parser(sub, with_db)
