@@ -340,7 +340,7 @@ async def test_escape_on_a_changed_form_then_discard(services):
 
 
 def staff_id(services, name: str) -> int:
-    return next(p.id for p in services.staff() if p.display_name == name)
+    return next(p.id for p in services.staff() if name in p.logins)  # by login: names are "Bob"
 
 
 async def test_escalating_offers_not_the_stage_one_handler_and_refuses_nobody_next_to_the_field(services):
