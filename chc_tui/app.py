@@ -574,6 +574,7 @@ def known_binding_ids() -> set[str]:
     import screens.sent_letters  # noqa: F401
     import screens.service_requests  # noqa: F401
     import screens.settings  # noqa: F401
+    import screens.staff  # noqa: F401
     from textual.dom import DOMNode
 
     ids, classes = set(), [DOMNode]

@@ -318,7 +318,7 @@ async def test_the_default_view_reaches_the_main_screen(services, folder):
     async with app.run_test(size=(80, 24)) as pilot:
         await started(pilot)
         assert app.default_view == "mine"
-        assert app.screen.view == "mine"  # the seam "my cases" filters by (issue 17 item 5)
+        assert app.screen.mine  # "my cases", filtered by the staff register (issue 17 item 5)
 
 
 def test_the_binding_ids_a_keymap_may_name_include_every_screen():
