@@ -322,8 +322,22 @@ async def test_the_default_view_reaches_the_main_screen(services, folder):
 
 
 def test_the_binding_ids_a_keymap_may_name_include_every_screen():
+    import importlib
+    import inspect
+    import pkgutil
+    import re
+
+    import screens
+
     ids = known_binding_ids()
     assert {"app.help", "app.quit", "main.log", "complaint.respond", "form.save", "help.close"} <= ids
+    imports = set(re.findall(r"import (screens\.\w+)", inspect.getsource(known_binding_ids)))
+    imports.add("screens.main")  # chc_tui.app imports it at the top
+    for found in pkgutil.iter_modules(screens.__path__):  # a screen added later is not missed
+        module = importlib.import_module(f"screens.{found.name}")
+        has_keys = any(getattr(cls, "__module__", None) == module.__name__ and "BINDINGS" in vars(cls)
+                       for cls in vars(module).values() if isinstance(cls, type))
+        assert not has_keys or module.__name__ in imports, f"known_binding_ids() misses {module.__name__}"
 
 
 # --- the key bar -------------------------------------------------------------------------
