@@ -289,12 +289,24 @@ class ChcApp(App):
         else:
             self._waiting.append(callback)
 
+    @staticmethod
+    def _who(services: Services) -> str:
+        """The person at the keyboard as the staff register knows them (issue 17)."""
+        try:
+            me = services.me()
+        except Exception:  # the header must not stop the app; saving will say what is wrong
+            log.exception("could not read who this login is on the staff register")
+            return services.actor
+        if me is None:  # the first to save on an empty register becomes its admin
+            return f"{services.actor} (not on the staff register: read only)" if services.staff() else services.actor
+        return me.display_name if me.display_name == services.actor else f"{me.display_name} ({services.actor})"
+
     def _services_ready(self, services: Services) -> None:
         self.services = services
         waiting, self._waiting = self._waiting, []
         for callback in waiting:
             self.call_later(callback)
-        self.sub_title = f"{services.actor} · {self.db_label}"
+        self.sub_title = f"{self._who(services)} · {self.db_label}"
         self.call_after_refresh(collect_garbage_again)  # no early paint (a server database)
         self.refresh_views()
         for screen in self.screen_stack:

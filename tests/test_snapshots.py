@@ -35,7 +35,7 @@ TODAY = date(2026, 11, 23)  # a Monday
 SEED = 2024
 COUNT = 60
 SIZE = (80, 24)
-ACTOR = "alice"
+ACTOR = "sam.okafor"  # a demo handler: Sam Okafor on the demo's staff register
 AUDIT_AT = "2026-11-23 09:00:00.000000"  # SQLAlchemy's SQLite DateTime text format
 
 
