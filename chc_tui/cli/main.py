@@ -90,6 +90,9 @@ def build_parser() -> argparse.ArgumentParser:
     from chc_tui.cli.complaint import add_complaint_parser  # issue 16: every step of a complaint
 
     add_complaint_parser(sub, with_db)
+    from chc_tui.cli.corrections import add_correct_parser  # issue 17.6: corrections, with the reason
+
+    add_correct_parser(sub, with_db)
     return parser
 
 
@@ -281,6 +284,10 @@ def main(argv: list[str] | None = None) -> int:
             from chc_tui.cli.complaint import run_complaint
 
             return run_complaint(args, path)
+        if args.command == "correct":  # issue 17.6
+            from chc_tui.cli.corrections import run_correct
+
+            return run_correct(args, path)
         if args.command == "requests":  # issue #7
             from chc_tui.cli.requests import run_requests
 
