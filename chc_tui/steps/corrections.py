@@ -404,10 +404,8 @@ def _correct_date(
             plan.field: new,
             **{d.audit_key: d.new_due for d in plan.moved},
             "reason": reason.strip(),
-            "due_dates": [[d.step + (" (provisional)" if d.provisional else ""), d.old_due.isoformat(),
-                           d.new_due.isoformat()] for d in plan.deadlines],
-            "told_in_letters": [t.line() for t in plan.told],
-            "will_write_to_resident": bool(plan.told) and confirm_told,
+            # The letters that told the resident a date that moved, and the promise to write.
+            **({"told_in_letters": [t.line() for t in plan.told], "will_write_to_resident": True} if plan.told else {}),
         }, before)
         log.info("%s: %s corrected %s -> %s", reference, plan.what, plan.old, new)
         return plan
