@@ -309,6 +309,7 @@ class ComplaintScreen(ChcScreen):
         Binding("m", "remedies", "Remedies", id="complaint.remedies", show=False),
         Binding("b", "ombudsman", "Ombudsman", id="complaint.ombudsman", show=False),
         Binding("j", "lessons", "Lessons", id="complaint.lessons", show=False),
+        Binding("C", "correct", "Correct a typo", id="complaint.correct", show=False),
         Binding("ctrl+r", "reload", "Reload", id="complaint.reload", show=False),
     ]
 
@@ -412,6 +413,22 @@ class ComplaintScreen(ChcScreen):
 
     def action_reload(self) -> None:
         self.reload()
+
+    def action_correct(self) -> None:
+        """A typo in the resident's details or a date that started a clock (issue 17.6)."""
+        from screens.corrections import CorrectionPicker, correction_choices
+
+        detail = self.detail
+        if detail is None:
+            return
+
+        choices = correction_choices(detail)
+
+        def chosen(index: int | None) -> None:
+            if index is not None:
+                self.app.start_step(choices[index][0], detail)
+
+        self.app.push_screen(CorrectionPicker(choices), chosen)
 
     # --- the records around the complaint (issue 7) -------------------------------------
 

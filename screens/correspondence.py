@@ -8,16 +8,14 @@ from typing import TYPE_CHECKING, Any
 
 from rich.table import Table
 from rich.text import Text
-from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Vertical
-from textual.widgets import OptionList, Static, TextArea
-from textual.widgets.option_list import Option
+from textual.widgets import Static, TextArea
 
 from chc_tui.open_file import AttachmentUnavailable, as_text, desktop_opener, viewing_copy
-from screens.app_type import ChcModalScreen, ChcScreen
+from screens.app_type import ChcScreen
 from screens.keybar import KeyBar
+from screens.picker import Picker
 from screens.format import d, plain, short
 from screens.forms import FieldSpec, FormSpec
 
@@ -113,46 +111,13 @@ def note_form(services: Services, detail: ComplaintDetail) -> FormSpec:
 # --- opening an attached file --------------------------------------------------------------
 
 
-class AttachmentPicker(ChcModalScreen[int]):
-    """Choose one attached file: arrows and Enter; dismisses with its index."""
-
-    DEFAULT_CSS = """
-    AttachmentPicker { align: center middle; }
-    AttachmentPicker > Vertical {
-        width: 76; max-width: 100%; height: auto; max-height: 80%;
-        border: thick $accent; background: $surface; padding: 0 1;
-    }
-    AttachmentPicker OptionList { height: auto; max-height: 20; }
-    """
-    BINDINGS = [Binding("escape", "cancel", "Cancel", id="attachments.cancel")]
+class AttachmentPicker(Picker):
+    """Choose one attached file: dismisses with its index."""
 
     def __init__(self, files: list[tuple[Any, Attachment]]) -> None:
-        super().__init__()
+        lines = [f"{a.original_name}  ·  {item.kind} {d(item.happened_on)}  ·  {_size(a.size_bytes)}" for item, a in files]
+        super().__init__("Open which file?", lines, "attachment-list")
         self.files = files
-
-    def compose(self) -> ComposeResult:
-        with Vertical():
-            yield Static("Open which file? ↑↓ then Enter · Esc cancel")
-            yield OptionList(
-                *(
-                    Option(f"{a.original_name}  ·  {item.kind} {d(item.happened_on)}  ·  {_size(a.size_bytes)}")
-                    for item, a in self.files
-                ),
-                id="attachment-list",
-                markup=False,  # file names as they were, brackets and all
-            )
-
-    def on_mount(self) -> None:
-        options = self.query_one(OptionList)
-        options.highlighted = 0
-        options.focus()
-
-    @on(OptionList.OptionSelected)
-    def _chosen(self, event: OptionList.OptionSelected) -> None:
-        self.dismiss(event.option_index)
-
-    def action_cancel(self) -> None:
-        self.dismiss(None)
 
 
 class AttachmentViewer(ChcScreen[None]):

@@ -11,6 +11,7 @@ from chc_tui.steps import learning, new_issues, usecases
 from chc_tui.rules.domain import Channel, Decision, ExclusionReason
 if TYPE_CHECKING:
     from chc_tui.services import ComplaintDetail, Services, StageView
+from screens.corrections import CORRECTION_FORMS
 from screens.format import d
 from screens.forms import FieldSpec, FormSpec
 
@@ -493,4 +494,5 @@ FORMS = {
     "note_adjustments": adjustments_form,
     "set_theme": theme_form,
     "raise_new_issue": new_issue_form,
+    **CORRECTION_FORMS,  # C: a typo in the resident's details or a clock's start (issue 17.6)
 }

@@ -99,6 +99,9 @@ def build_parser() -> argparse.ArgumentParser:
     from chc_tui.cli.setup import add_setup_parser  # issue 17: first-run setup
 
     add_setup_parser(sub, with_db)
+    from chc_tui.cli.corrections import add_correct_parser  # issue 17.6: corrections, with the reason
+
+    add_correct_parser(sub, with_db)
     return parser
 
 
@@ -318,6 +321,10 @@ def main(argv: list[str] | None = None) -> int:
             from chc_tui.cli.complaint import run_complaint
 
             return run_complaint(args, path)
+        if args.command == "correct":  # issue 17.6
+            from chc_tui.cli.corrections import run_correct
+
+            return run_correct(args, path)
         if args.command == "requests":  # issue #7
             from chc_tui.cli.requests import run_requests
 

@@ -51,6 +51,19 @@ def _review_after(checks: Checks, field: str, review_on, start, start_label: str
 # --- contact details ------------------------------------------------------------------------
 
 
+def check_contact(checks: Checks, *, phone: str, email: str, preferred_channel: str) -> None:
+    """The contact details make sense together: an email address that is one, and the means
+    of contact the resident prefers (also when a correction changes them)."""
+    if preferred_channel and preferred_channel not in CONTACT_CHANNELS:
+        checks.add("preferred_channel", f"choose one of: {', '.join(CONTACT_CHANNELS)}")
+    if email.strip() and "@" not in email:
+        checks.add("email", f"{email.strip()!r} is not an email address")
+    if preferred_channel == "email" and not email.strip():
+        checks.add("email", "an email address is needed when the resident prefers email")
+    if preferred_channel in ("phone", "text message") and not phone.strip():
+        checks.add("phone", f"a telephone number is needed when the resident prefers {preferred_channel}")
+
+
 def update_contact(
     db: Database,
     resident_id: int,
@@ -64,14 +77,7 @@ def update_contact(
 ) -> None:
     ctx = ctx or StepContext()
     checks = Checks()
-    if preferred_channel and preferred_channel not in CONTACT_CHANNELS:
-        checks.add("preferred_channel", f"choose one of: {', '.join(CONTACT_CHANNELS)}")
-    if email.strip() and "@" not in email:
-        checks.add("email", f"{email.strip()!r} is not an email address")
-    if preferred_channel == "email" and not email.strip():
-        checks.add("email", "an email address is needed when the resident prefers email")
-    if preferred_channel in ("phone", "text message") and not phone.strip():
-        checks.add("phone", f"a telephone number is needed when the resident prefers {preferred_channel}")
+    check_contact(checks, phone=phone, email=email, preferred_channel=preferred_channel)
     checks.raise_if_any()
     with acting_write(db, ctx) as session:
         resident = record_for_change(session, Resident, resident_id, expected_version, "resident")
