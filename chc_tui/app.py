@@ -587,6 +587,8 @@ def known_binding_ids() -> set[str]:
     import screens.service_requests  # noqa: F401
     import screens.settings  # noqa: F401
     import screens.staff  # noqa: F401
+    import screens.picker  # noqa: F401
+    import screens.corrections  # noqa: F401
     from textual.dom import DOMNode
 
     ids, classes = set(), [DOMNode]

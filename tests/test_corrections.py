@@ -9,6 +9,8 @@ import json
 from datetime import date
 
 import pytest
+
+from letter_helpers import ready_to_sign
 from sqlmodel import select
 
 from chc_tui.app import build_app
@@ -36,6 +38,11 @@ REAL = date(2026, 3, 31)  # Tuesday: the day the complaint really came in
 
 def ctx(today: date = TODAY, actor: str = "alice") -> StepContext:
     return StepContext(actor=actor, today=today)
+
+
+@pytest.fixture(autouse=True)
+def _signers(db):
+    ready_to_sign(db)  # letters are signed by name and title, never a login (issue 17)
 
 
 @pytest.fixture
