@@ -13,7 +13,8 @@ from chc_tui.services import Services
 from chc_tui.steps import usecases
 from conftest import dump
 from screens.complaint import ComplaintScreen
-from store.models import AuditEntry, Definition, StaffLogin
+from letter_helpers import ready_to_sign
+from store.models import AuditEntry, Definition, Letter, StaffLogin
 from test_tui_journeys import field, form_errors, open_form, save, settle, wait_for
 
 TODAY = date(2026, 11, 23)  # a Monday
@@ -62,3 +63,32 @@ async def test_alice_is_refused_naming_6_13_and_bob_defines_stage_two(db):
         entry = session.exec(select(AuditEntry).where(AuditEntry.action == "define").order_by(AuditEntry.id.desc())).first()
     assert definition.understanding == "The boiler still fails" and definition.by_staff_id == bob
     assert (entry.actor, entry.actor_staff_id) == ("bob", bob)
+
+
+async def test_bobs_stage_two_letter_is_signed_with_his_name_and_title_and_alices_is_refused(db):
+    ref = _stage_one_by_alice_escalated_to_bob(db)
+    ready_to_sign(db)  # Bob, Complaints Handler; the landlord's name and address
+    usecases.define(db, ref, understanding="u", outcomes_sought="o", responsible_aspects="r",
+                    ctx=StepContext(actor="bob", today=TODAY))
+
+    async def acknowledge_as(login: str):
+        app = build_app(Services(db, actor=login, today_fn=lambda: TODAY))
+        async with app.run_test(size=(80, 24)) as pilot:
+            await settle(pilot)
+            app.open_complaint(ref)
+            await wait_for(pilot, lambda: isinstance(app.screen, ComplaintScreen), "the complaint")
+            await settle(pilot)
+            await open_form(pilot, "a")
+            await save(pilot)  # the form, then its letter as drafted
+            return form_errors(app), isinstance(app.screen, ComplaintScreen)
+
+    before = dump(db)
+    errors, closed = await acknowledge_as("alice")
+    assert not closed and "Code 6.13" in " ".join(errors.values())
+    assert dump(db) == before
+    errors, closed = await acknowledge_as("bob")
+    assert closed and not errors
+    with db.read() as session:
+        letter = session.exec(select(Letter).where(Letter.stage == 2)).one()
+    assert letter.sent_by == "bob" and "Bob is handling your complaint" in letter.body
+    assert "Yours sincerely,\n\nBob\nComplaints Handler\n" in letter.body
