@@ -17,6 +17,7 @@ from chc_tui.cli.main import main as chc
 from chc_tui.rules.context import StepContext
 from chc_tui.services import Services
 from conftest import POSTGRES_URL
+from chc_tui.rules.context import os_user
 from store.engine import open_database
 
 pytestmark = pytest.mark.skipif(not POSTGRES_URL, reason="CHC_TEST_POSTGRES_URL is not set")
@@ -29,11 +30,12 @@ ROOT = Path(__file__).resolve().parent.parent
 @pytest.fixture
 def pg(request):
     """The test server, emptied (the db fixture's PostgreSQL side)."""
-    from conftest import _empty_postgres
+    from conftest import _empty_postgres, seed_test_staff
 
     request.getfixturevalue("_postgres_at_head")
     database = open_database(POSTGRES_URL)
     _empty_postgres(database)
+    seed_test_staff(database, ("alice", "w0", "w1", "w2", "w3", os_user()))  # who the tests act as
     yield database
     database.dispose()
 
