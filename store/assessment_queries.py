@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlmodel import Session, select
+from sqlmodel import Session, func, select
 
 from store.models import AssessmentAnswer, Complaint, Extension, Refusal, StageRecord
 from store.stage_queries import StageFacts, year_stages
@@ -68,11 +68,13 @@ def answered_years(session: Session) -> list[int]:
 class ExtensionFacts:
     reference: str
     stage: int
-    decided_on: date
+    decided_on: date | None  # None: not known (imported)
+    previous_due: date
     working_days_beyond_target: int
     good_reason: str
     told_resident_on: date | None
-    ombudsman_details_given: bool
+    ombudsman_details_given: bool | None  # None: not known (imported)
+    unverified: bool = False  # on a complaint imported and not yet verified
 
 
 @dataclass(frozen=True)
@@ -82,8 +84,9 @@ class RefusalFacts:
     refused_on: date
     exclusion_reason: str
     explanation: str
-    ombudsman_right_explained: bool
+    ombudsman_right_explained: bool | None  # None: not known (imported)
     refused_by: str
+    unverified: bool = False
 
 
 def stage_facts(session: Session, start: date, end: date) -> list[StageFacts]:
@@ -96,23 +99,26 @@ def stage_facts(session: Session, start: date, end: date) -> list[StageFacts]:
 
 
 def extension_facts(session: Session, start: date, end: date) -> list[ExtensionFacts]:
-    """Every extension decided between start and end inclusive."""
+    """Every extension counted between start and end inclusive: decided then, or, its
+    decision date not known, replacing a deadline then (rules.measures.extension_counted_on)."""
     rows = session.exec(
         select(Extension, StageRecord, Complaint)
         .join(StageRecord, StageRecord.id == Extension.stage_id)
         .join(Complaint, Complaint.id == StageRecord.complaint_id)
-        .where(Extension.decided_on.between(start, end))
-        .order_by(Extension.decided_on, Extension.id)
+        .where(func.coalesce(Extension.decided_on, Extension.previous_due).between(start, end))
+        .order_by(func.coalesce(Extension.decided_on, Extension.previous_due), Extension.id)
     )
     return [
         ExtensionFacts(
             reference=c.reference,
             stage=s.stage,
             decided_on=e.decided_on,
+            previous_due=e.previous_due,
             working_days_beyond_target=e.working_days_beyond_target,
             good_reason=e.good_reason,
             told_resident_on=e.told_resident_on,
             ombudsman_details_given=e.ombudsman_details_given,
+            unverified=bool(c.imported_from) and c.verified_on is None,
         )
         for e, s, c in rows
     ]
@@ -135,6 +141,7 @@ def refusal_facts(session: Session, start: date, end: date) -> list[RefusalFacts
             explanation=r.explanation,
             ombudsman_right_explained=r.ombudsman_right_explained,
             refused_by=r.refused_by,
+            unverified=bool(c.imported_from) and c.verified_on is None,
         )
         for r, c in rows
     ]

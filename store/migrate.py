@@ -3,6 +3,7 @@ place; `HEAD` names the newest revision so start-up can skip Alembic when nothin
 
 from __future__ import annotations
 
+from contextlib import contextmanager
 from pathlib import Path
 
 from sqlalchemy import inspect
@@ -11,7 +12,7 @@ from sqlalchemy.engine import Engine
 from store.errors import DatabaseProblem
 
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
-HEAD = "0008"
+HEAD = "0009"
 
 
 class DatabaseTooNew(DatabaseProblem, RuntimeError):
@@ -49,5 +50,32 @@ def upgrade(engine: Engine, revision: str = "head") -> None:
         )
     from alembic import command
 
-    with engine.begin() as conn:
-        command.upgrade(_config(conn), revision)
+    with engine.connect() as conn:
+        with _foreign_keys_off_on_sqlite(conn):
+            with conn.begin():
+                command.upgrade(_config(conn), revision)
+                _check_foreign_keys(conn)
+
+
+@contextmanager
+def _foreign_keys_off_on_sqlite(conn):
+    """SQLite rebuilds a table to change a column (copy, drop, rename); with foreign keys
+    on, dropping a table other rows point at is refused. SQLite's own procedure for such
+    changes turns them off outside the transaction and checks them before it commits."""
+    sqlite = conn.dialect.name == "sqlite"
+    raw = conn.connection.driver_connection if sqlite else None
+    if raw is not None:
+        raw.execute("PRAGMA foreign_keys = OFF")  # outside any transaction, or it is ignored
+    try:
+        yield
+    finally:
+        if raw is not None:
+            raw.execute("PRAGMA foreign_keys = ON")
+
+
+def _check_foreign_keys(conn) -> None:
+    if conn.dialect.name != "sqlite":
+        return
+    broken = conn.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
+    if broken:
+        raise DatabaseProblem(f"the upgrade would leave {len(broken)} records pointing at nothing; nothing was changed")

@@ -107,6 +107,11 @@ class Complaint(SQLModel, table=True):
     root_cause: str = ""
     # A new issue raised during stage 1 and logged as its own complaint (Code 6.8).
     related_to_id: Optional[int] = Field(default=None, foreign_key="complaint.id", index=True)
+    # Moved in from a spreadsheet: what the sheet did not hold is stored as not known, and
+    # the record counts as "imported, not verified" until a handler verifies it.
+    imported_from: str = ""
+    verified_on: Optional[date] = None
+    verified_by_staff_id: Optional[int] = Field(default=None, foreign_key="staff.id")
     version: int = 1
     created_at: datetime = Field(default_factory=utcnow)
     created_by: str = ""
@@ -169,13 +174,13 @@ class Deadline(SQLModel, table=True):
 class Extension(SQLModel, table=True):
     id: Optional[int] = Field(default=None, primary_key=True)
     stage_id: int = Field(foreign_key="stage_record.id", index=True)
-    decided_on: date
+    decided_on: Optional[date] = None  # None: not known (imported from a sheet that never held it)
     previous_due: date
     new_due: date
     working_days_beyond_target: int  # counted from the response deadline set at acknowledgement
     reason: str
     told_resident_on: Optional[date] = None
-    ombudsman_details_given: bool = False
+    ombudsman_details_given: Optional[bool] = False  # None: not known (imported)
     good_reason: str = ""  # required when the extension passes the Code's limit
     decided_by: str = ""
     by_staff_id: Optional[int] = Field(default=None, foreign_key="staff.id", index=True)  # who did it (6.13)
@@ -202,7 +207,7 @@ class Refusal(SQLModel, table=True):
     refused_on: date
     exclusion_reason: str  # see chc_tui.rules.domain.ExclusionReason
     explanation: str
-    ombudsman_right_explained: bool = False
+    ombudsman_right_explained: Optional[bool] = False  # None: not known (imported) (2.4)
     refused_by: str = ""
     by_staff_id: Optional[int] = Field(default=None, foreign_key="staff.id", index=True)  # who did it (6.13)
 

@@ -25,13 +25,13 @@ from store.models import Complaint, Deadline, Definition, Extension, Refusal, Re
 
 @dataclass(frozen=True)
 class ExtensionFacts:
-    decided_on: date
+    decided_on: date | None  # None: not known (imported)
     previous_due: date
     new_due: date
     working_days_beyond_target: int
     good_reason: str
     told_resident_on: date | None
-    ombudsman_details_given: bool
+    ombudsman_details_given: bool | None  # None: not known (imported)
 
 
 @dataclass(kw_only=True, slots=True, unsafe_hash=True)
@@ -69,6 +69,7 @@ class StageFacts:
     acknowledge_due: date | None = None  # the acknowledgement deadline (6.2, 6.11)
     acknowledge_active: bool = False  # False once refused or withdrawn before acknowledgement
     final_due: date | None = None  # the last response deadline: the extended one if extended
+    unverified: bool = False  # imported from a spreadsheet and not yet verified by a handler
     considered_both: tuple[str, ...] = ()
     """For stage 2: who considered stage 1 as well, with what they did (a breach of 6.13)."""
 
@@ -106,6 +107,8 @@ def year_stages(
             Withdrawal.withdrawn_on,
             Refusal.refused_on,
             stage_two.opened_on,
+            Complaint.imported_from,
+            Complaint.verified_on,
             # the handling facts only the self-assessment reads: the report never pays for them
             *((Complaint.id, StageRecord.handler, Response.responded_by) if handling else ()),
         )
@@ -134,8 +137,9 @@ def year_stages(
 
     # The target: the first response deadline fixed at acknowledgement (not provisional,
     # not set by an extension), as chc_tui.steps.usecases._target_response_deadline finds it.
-    handled = _handling(session, [r[0] for r in rows], [r[14] for r in rows if r[5] == 2]) if handling else {}
+    handled = _handling(session, [r[0] for r in rows], [r[16] for r in rows if r[5] == 2]) if handling else {}
     targets = handled["targets"] if handling else _targets(session, relevant)
+    acknowledge_dues = {} if handling else _acknowledge_dues(session, relevant)
     extensions: dict[int, list[ExtensionFacts]] = {}
     extension_rows = plain_rows(session,
         select_row(
@@ -188,10 +192,12 @@ def year_stages(
             escalated_on=escalated,
             refused_here=refused is not None,
             withdrawn_here=withdrawn is not None,
-            **(_handled_of(handled, sid, cid, stage, targets.get(sid)) if handling else none),
+            unverified=bool(imported_from) and verified_on is None,
+            **(_handled_of(handled, sid, cid, stage, targets.get(sid)) if handling
+               else {"acknowledge_due": acknowledge_dues.get(sid)}),
         )
         for (sid, ref, category, status, received, stage, opened, acked, responded, decision, remedy,
-             withdrawn, refused, escalated, *(cid, handler, responded_by)) in (
+             withdrawn, refused, escalated, imported_from, verified_on, *(cid, handler, responded_by)) in (
             row if handling else (*row, 0, "", "") for row in rows)
     ]
 
@@ -214,6 +220,20 @@ def _targets(session: Session, relevant) -> dict[int, date]:
             select(Deadline.stage_id, Deadline.due_on).join(first_target, first_target.c.first_id == Deadline.id)
         ).all()
     )
+
+
+def _acknowledge_dues(session: Session, relevant) -> dict[int, date]:
+    """Each stage's acknowledgement deadline, stored when it opened (6.2, 6.11)."""
+    first = (
+        select(Deadline.stage_id, func.min(Deadline.id).label("first_id"))
+        .join(StageRecord, StageRecord.id == Deadline.stage_id)
+        .where(relevant, Deadline.step == "acknowledge")
+        .group_by(Deadline.stage_id)
+        .subquery()
+    )
+    return dict(plain_rows(session,
+        select(Deadline.stage_id, Deadline.due_on).join(first, first.c.first_id == Deadline.id)
+    ).all())
 
 
 def _handling(session: Session, stage_ids: list[int], stage_two_complaints: list[int]) -> dict:

@@ -13,6 +13,7 @@ from chc_tui.steps.assessment import answer_provision
 from chc_tui.figures.assessment_evidence import MEASURED, contradiction, load_checklist, measure, measure_facts
 from chc_tui.rules.context import StepContext
 from store.assessment_queries import ExtensionFacts, StageFacts
+from store.stage_queries import ExtensionFacts as StageExtension
 from store.models import Complaint, StageRecord
 
 TODAY = date(2025, 5, 1)  # measuring 2024/25 (1 April 2024 to 31 March 2025) a month after it ended
@@ -250,23 +251,37 @@ def stage(ref="C1", **kw):
     return StageFacts(**(base | kw))
 
 
-def ext(ref="C1", beyond=10, good="", told=date(2024, 6, 20), details=True):
-    return ExtensionFacts(ref, 1, date(2024, 6, 20), beyond, good, told, details)
+def ext(ref="C1", beyond=10, good="", told=date(2024, 6, 20), details=True, decided=date(2024, 6, 20)):
+    return ExtensionFacts(ref, 1, decided, date(2024, 6, 21), beyond, good, told, details)
+
+
+def stage_ext(beyond=10, good="", new_due=date(2024, 7, 5), told=date(2024, 6, 20), details=True,
+              decided=date(2024, 6, 20)):
+    """An extension of the stage above: its deadline fixed at acknowledgement was 21/06/2024."""
+    return StageExtension(decided, date(2024, 6, 21), new_due, beyond, good, told, details)
+
+
+NOT_IN_LINE = "late: extension not in line with the Code"
 
 
 @pytest.mark.parametrize(
-    "extensions, final_due, expect",
+    "extensions, expect",
     [
-        ((ext(beyond=10),), date(2024, 7, 5), "within extension"),  # at the limit exactly
-        ((ext(beyond=11, good="survey"),), date(2024, 7, 5), "within extension"),
-        ((ext(beyond=11),), date(2024, 7, 5), "late"),  # past the limit without a good reason
-        ((ext(beyond=4), ext(beyond=12)), date(2024, 7, 5), "late"),  # every extension must be within
-        ((ext(beyond=5),), date(2024, 6, 28), "late"),  # answered after the extended deadline
-        ((), None, "late"),  # no extension at all
+        ((stage_ext(beyond=10),), "within extension"),  # at the limit exactly
+        ((stage_ext(beyond=11, good="survey"),), "within extension"),
+        ((stage_ext(beyond=11),), NOT_IN_LINE),  # past the limit without a good reason
+        ((stage_ext(beyond=4), stage_ext(beyond=12)), NOT_IN_LINE),  # every extension must be in line
+        ((stage_ext(beyond=5, new_due=date(2024, 6, 28)),), "out of target"),  # answered after the extended deadline
+        ((), "out of target"),  # no extension at all
+        # issue 18: decided after the deadline it replaced, the resident never told, no Ombudsman details
+        ((stage_ext(decided=date(2024, 6, 24), told=None, details=False),), NOT_IN_LINE),
+        ((stage_ext(told=date(2024, 6, 24)),), NOT_IN_LINE),  # told after the deadline it replaced
+        ((stage_ext(details=None),), NOT_IN_LINE),  # not known whether the details were given (imported)
+        ((stage_ext(decided=None),), NOT_IN_LINE),  # decision date not known (imported)
     ],
 )
-def test_within_extension_rules(extensions, final_due, expect):
-    facts = [stage(extensions=extensions, final_due=final_due)]
+def test_within_extension_rules(extensions, expect):
+    facts = [stage(extensions=extensions, final_due=extensions[-1].new_due if extensions else None)]
     f = measure_facts(facts, [], [], year=2024, today=TODAY)["6.3"]
     assert f.part(expect) == 1 and f.denominator == 1
 

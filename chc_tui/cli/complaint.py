@@ -70,6 +70,7 @@ OPTION_FOR = {
     "decided_on": "--on",
     "told_resident_on": "--told-on",
     "good_reason": "--good-reason",
+    "ombudsman_details_given": "--ombudsman-details-given",
     "decision": "--decision",
     "reasons": "--reasons",
     "responded_on": "--on",
@@ -131,10 +132,14 @@ def add_complaint_parser(sub, with_db: argparse.ArgumentParser) -> None:
     extend.add_argument("--to", type=_date_arg, required=True, metavar="DATE", help="the new due date")
     extend.add_argument("--reason", required=True, metavar="T")
     extend.add_argument("--on", type=_date_arg, metavar="DATE", help="decided on (default: today)")
-    extend.add_argument("--told-on", type=_date_arg, metavar="DATE", help="the resident told on (default: --on)")
+    extend.add_argument("--told-on", type=_date_arg, metavar="DATE", help="the resident told on (the letter's date when a letter is sent; otherwise not recorded)")
     extend.add_argument("--ombudsman-details-given", action="store_true",
                         help="the Ombudsman's details were given (the letter gives them anyway, 6.5)")
     extend.add_argument("--good-reason", default="", metavar="T", help="needed past the Code's limit")
+    extend.add_argument("--record-anyway", action="store_true",
+                        help="record an extension that is not in line with the Code (decided or told after the "
+                             "deadline it replaces, past the limit with no good reason, no Ombudsman details): "
+                             "it counts as late in CH02 and the self-assessment")
 
     respond = action("respond", "record the response and send its letter (Code 6.9, 6.19)", letter_step=True)
     respond.add_argument("--decision", choices=DECISIONS, required=True)
@@ -296,12 +301,14 @@ def _extend(services: "Services", args) -> Done:
     services.run(
         usecases.extend, ref, new_due=args.to, reason=args.reason, decided_on=args.on,
         told_resident_on=args.told_on, ombudsman_details_given=args.ombudsman_details_given,
-        good_reason=args.good_reason, letter=letter,
+        good_reason=args.good_reason, letter=letter, accept_shortfalls=args.record_anyway,
     )
     r = _recorded(services, ref, "extend")
     extension = r.stage.extensions[-1]
-    warnings = []
-    if not r.rules.within_extension_limit(extension.working_days_beyond_target):
+    from chc_tui.rules.extension_standard import extension_shortfalls
+
+    warnings = [f"not in line with the Code, counted as late: {s}" for s in extension_shortfalls(extension, r.rules)]
+    if not r.rules.within_extension_limit(extension.working_days_beyond_target) and extension.good_reason:
         warnings.append(
             f"this extension is {extension.working_days_beyond_target} working days beyond the response "
             f"deadline, past the Code's {r.rules.max_extension_days}: recorded with the good reason given "

@@ -60,6 +60,8 @@ from chc_tui.steps.assessment import COMPLY_LABEL
 from chc_tui.rules.financial_year import first_day as year_start, label as year_label, last_day as year_end
 from chc_tui.rules.domain import ExclusionReason
 from chc_tui.rules.deadlines import is_overdue
+from chc_tui.rules.extension_standard import ExtensionShortfall, extension_shortfalls
+from chc_tui.rules.measures import Acknowledgement, Timeliness, judge_acknowledgement, response_timeliness
 from chc_tui.rules.policy import CODE_2024, CodePolicy
 from store import assessment_queries as q
 from store.wider_record_report_queries import EvidenceFacts, ResidentRecordFacts, evidence_facts
@@ -140,27 +142,18 @@ def _stage_words(stage: int) -> tuple[str, str]:
 def _acknowledgements(stages: list[StageFacts], stage: int, provision: str, year: int, today: date, policy: CodePolicy) -> Figure:
     days = policy.for_stage(stage).acknowledge_days
     one, many = _stage_words(stage)
-    counted = late = 0
+    judged = Counter()
     late_refs: list[str] = []
-    pending = ended = 0
     for f in stages:
         if f.stage != stage or not _in_year(f.opened_on, year):
             continue
-        if f.acknowledge_due is None:
-            continue  # no deadline recorded (imported without one): not measurable
-        if f.acknowledged_on is not None:
-            counted += 1
-            if f.acknowledged_on > f.acknowledge_due:
-                late += 1
-                late_refs.append(f.reference)
-        elif f.refused_here or f.withdrawn_here:
-            ended += 1
-        elif is_overdue(f.acknowledge_due, today):
-            counted += 1
-            late += 1
+        outcome = judge_acknowledgement(f, today)  # the report's 6.2 figure counts the same way
+        judged[outcome] += 1
+        if outcome is Acknowledgement.LATE:
             late_refs.append(f.reference)
-        else:
-            pending += 1
+    late = judged[Acknowledgement.LATE]
+    counted = judged[Acknowledgement.ON_TIME] + late
+    pending, ended = judged[Acknowledgement.NOT_YET_DUE], judged[Acknowledgement.ENDED]
     on_time = counted - late
     label = year_label(year)
     if counted:
@@ -189,24 +182,18 @@ def _acknowledgements(stages: list[StageFacts], stage: int, provision: str, year
 
 def _responses(stages: list[StageFacts], stage: int, provision: str, year: int, policy: CodePolicy) -> Figure:
     rules = policy.for_stage(stage)
-    within = extended = late = 0
+    judged = Counter()
     late_refs: list[str] = []
     for f in stages:
         if f.stage != stage or not _in_year(f.responded_on, year) or f.target_due is None:
             continue
-        assert f.responded_on is not None
-        if f.responded_on <= f.target_due:
-            within += 1
-        elif (
-            f.extensions
-            and f.final_due is not None
-            and f.responded_on <= f.final_due
-            and all(rules.extension_allowed(e.working_days_beyond_target, e.good_reason) for e in f.extensions)
-        ):
-            extended += 1
-        else:
-            late += 1
+        timeliness = response_timeliness(f, f.target_due, rules)  # as the report's CH02
+        judged[timeliness] += 1
+        if not timeliness.within_timescale:
             late_refs.append(f.reference)
+    within, extended = judged[Timeliness.WITHIN_TARGET], judged[Timeliness.WITHIN_EXTENSION]
+    not_in_line, out = judged[Timeliness.LATE_EXTENSION_NOT_IN_LINE], judged[Timeliness.OUT_OF_TARGET]
+    late = not_in_line + out
     total = within + extended + late
     on_time = within + extended
     label = year_label(year)
@@ -214,7 +201,9 @@ def _responses(stages: list[StageFacts], stage: int, provision: str, year: int, 
         text = (
             f"{label}: of {_plural(total, f'stage {stage} response')} sent in the year, {within} within "
             f"{rules.respond_days} working days of acknowledgement ({_pct(within, total)}), {extended} within an "
-            f"agreed extension ({_pct(extended, total)}), {late} late ({_pct(late, total)})"
+            f"extension agreed in line with the Code ({_pct(extended, total)}), {out} out of target "
+            f"({_pct(out, total)}), {not_in_line} late on an extension not in line with the Code "
+            f"({_pct(not_in_line, total)})"
         )
         if late:
             text += f": {_refs(late_refs)}"
@@ -224,60 +213,86 @@ def _responses(stages: list[StageFacts], stage: int, provision: str, year: int, 
     shortfall = f"{late} of {total} stage {stage} responses sent late ({_refs(late_refs)})" if late else ""
     return Figure(
         provision, on_time, total, text, _short(on_time, total), shortfall, tuple(late_refs),
-        (("within target", within), ("within extension", extended), ("late", late)),
+        (("within target", within), ("within extension", extended), ("out of target", out),
+         ("late: extension not in line with the Code", not_in_line)),
     )
 
 
 def _extension_limits(extensions: list[ExtensionFacts], stage: int, provision: str, year: int, policy: CodePolicy) -> Figure:
+    """6.4 / 6.15: each extension decided and told by the deadline it replaced, within the
+    limit or with a good reason (rules.extension_standard, as CH02 counts it)."""
     rules = policy.for_stage(stage)
     limit = rules.max_extension_days
     mine = [e for e in extensions if e.stage == stage]
+    short = {id(e): [x for x in extension_shortfalls(e, rules) if x.provision == provision] for e in mine}
+    kinds = {id(e): {x.kind for x in short[id(e)]} for e in mine}
+
+    def having(*wanted: ExtensionShortfall) -> list[ExtensionFacts]:
+        return [e for e in mine if kinds[id(e)] & set(wanted)]
+
     within = [e for e in mine if rules.within_extension_limit(e.working_days_beyond_target)]
     with_reason = [e for e in mine if rules.past_limit_with_reason(e.working_days_beyond_target, e.good_reason)]
-    without = [e for e in mine if rules.past_limit_without_reason(e.working_days_beyond_target, e.good_reason)]
-    untold = [e for e in mine if e.told_resident_on is None]
+    without = having(ExtensionShortfall.PAST_LIMIT_WITHOUT_GOOD_REASON)
+    decided_late = having(ExtensionShortfall.DECIDED_AFTER_DEADLINE, ExtensionShortfall.DECISION_DATE_NOT_KNOWN)
+    told_late = having(ExtensionShortfall.TOLD_AFTER_DEADLINE, ExtensionShortfall.TOLD_NOT_RECORDED)
+    in_line = [e for e in mine if not short[id(e)]]
+    unverified = [e for e in mine if e.unverified]
     label = year_label(year)
     total = len(mine)
     if total:
         text = (
-            f"{label}: of {_plural(total, f'stage {stage} extension')} decided in the year, {len(within)} within "
-            f"{limit} working days of the response deadline, {len(with_reason)} past it with a good reason recorded, "
-            f"{len(without)} past it without one"
+            f"{label}: of {_plural(total, f'stage {stage} extension')} decided in the year, {len(in_line)} agreed in "
+            f"line with the Code (decided and the resident told by the deadline it replaced, within {limit} working "
+            f"days of the response deadline or with a good reason). {len(within)} within the limit, "
+            f"{len(with_reason)} past it with a good reason recorded, {len(without)} past it without one; "
+            f"{len(decided_late)} decided after the deadline it replaced or on a date not known; "
+            f"{len(told_late)} with the resident told after it or not recorded"
         )
-        if without:
-            text += f" ({_refs([e.reference for e in without])})"
-        text += f"; the date the resident was told is recorded for {total - len(untold)} of {total}."
+        if unverified:
+            text += f"; {len(unverified)} rest on imported facts not yet verified ({_refs([e.reference for e in unverified])})"
+        text += "."
     else:
         text = f"{label}: no stage {stage} extensions decided in the year."
     problems, cases = [], []
-    if without:
-        problems.append(f"{_plural(len(without), 'extension')} past {limit} working days without a good reason ({_refs([e.reference for e in without])})")
-        cases += [e.reference for e in without]
-    if untold:
-        problems.append(f"{_plural(len(untold), 'extension')} with no record of the resident being told ({_refs([e.reference for e in untold])})")
-        cases += [e.reference for e in untold]
-    ok = len(within) + len(with_reason)
+    for group, what in (
+        (without, f"past {limit} working days without a good reason"),
+        (decided_late, "decided after the deadline it replaced (or the date is not known)"),
+        (told_late, "with the resident told after the deadline it replaced, or not recorded"),
+    ):
+        if group:
+            refs = [e.reference for e in group]
+            problems.append(f"{_plural(len(group), 'extension')} {what} ({_refs(refs)})")
+            cases += refs
     return Figure(
-        provision, ok, total, text, _short(ok, total), "; ".join(problems), tuple(dict.fromkeys(cases)),
-        (("within limit", len(within)), ("past limit, good reason", len(with_reason)), ("past limit, no reason", len(without)), ("resident told not recorded", len(untold))),
+        provision, len(in_line), total, text, _short(len(in_line), total), "; ".join(problems), tuple(dict.fromkeys(cases)),
+        (("in line with the Code", len(in_line)), ("within limit", len(within)), ("past limit, good reason", len(with_reason)),
+         ("past limit, no reason", len(without)), ("decided late or not known", len(decided_late)),
+         ("told late or not recorded", len(told_late))),
     )
 
 
 def _ombudsman_details(extensions: list[ExtensionFacts], stage: int, provision: str, year: int) -> Figure:
     mine = [e for e in extensions if e.stage == stage]
     given = [e for e in mine if e.ombudsman_details_given]
-    missing = [e.reference for e in mine if not e.ombudsman_details_given]
+    missing = [e.reference for e in mine if e.ombudsman_details_given is False]
+    unknown = [e.reference for e in mine if e.ombudsman_details_given is None]
     label = year_label(year)
     if mine:
         text = (
             f"{label}: the Ombudsman's contact details were given with {len(given)} of "
             f"{_plural(len(mine), f'stage {stage} extension')} decided in the year ({_pct(len(given), len(mine))})"
         )
-        text += f"; not recorded for {_refs(missing)}." if missing else "."
+        if missing:
+            text += f"; not given with {_refs(missing)}"
+        if unknown:
+            text += f"; not known (imported, not verified) for {_refs(unknown)}"
+        text += "."
     else:
         text = f"{label}: no stage {stage} extensions decided in the year."
-    shortfall = f"{_plural(len(missing), f'stage {stage} extension')} without the Ombudsman's contact details ({_refs(missing)})" if missing else ""
-    return Figure(provision, len(given), len(mine), text, _short(len(given), len(mine)), shortfall, tuple(missing))
+    not_shown = missing + unknown
+    shortfall = (f"{_plural(len(not_shown), f'stage {stage} extension')} without the Ombudsman's contact details "
+                 f"recorded as given ({_refs(not_shown)})") if not_shown else ""
+    return Figure(provision, len(given), len(mine), text, _short(len(given), len(mine)), shortfall, tuple(not_shown))
 
 
 def _independent_stage_two(stages: list[StageFacts], year: int) -> Figure:
@@ -383,10 +398,12 @@ def _refusals(refusals: list[RefusalFacts], year: int) -> dict[str, Figure]:
 
     told = [r for r in refusals if r.ombudsman_right_explained]
     untold = [r.reference for r in refusals if not r.ombudsman_right_explained]
+    unknown = [r.reference for r in refusals if r.ombudsman_right_explained is None]
     text = (
         f"{label}: {len(told)} of {_plural(total, 'refusal')} in the year recorded an explanation to the resident "
         f"and their right to take the decision to the Ombudsman ({_pct(len(told), total)})"
-        + (f"; not recorded for {_refs(untold)}." if untold else ".")
+        + (f"; not recorded for {_refs(untold)}" if untold else "")
+        + (f" ({len(unknown)} not known: imported, not verified)" if unknown else "") + "."
         if total else none
     )
     figures["2.4"] = Figure(

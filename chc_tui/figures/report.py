@@ -12,8 +12,11 @@ How a response is judged (DESIGN.md, "Timeliness, as boards and the Regulator co
 - within target: sent on or before the response deadline fixed at acknowledgement
   (Code 6.3, 6.14), before any extension;
 - within an agreed extension: late against that target, but sent on or before the last
-  extended deadline, and every extension on the stage kept to the Code's limit (6.4,
-  6.15: at most 10 / 20 working days beyond the target) or has a good reason recorded;
+  extended deadline, and every extension on the stage was agreed in line with the Code
+  (chc_tui.rules.extension_standard: decided and told by the deadline it replaced, within
+  the limit or with a good reason, the Ombudsman's details given);
+- late: extension not in line with the Code: sent by the last extended deadline, but an
+  extension fell short of the Code;
 - out of target: everything else.
 
 CH02 counts the first two as "within the Code's timescales".
@@ -29,7 +32,6 @@ from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
-from enum import StrEnum
 from importlib import resources
 from typing import Any, Iterable, Sequence
 
@@ -37,6 +39,8 @@ from chc_tui.rules import financial_year
 from chc_tui.rules.calendar import WorkingCalendar
 from chc_tui.rules.deadlines import is_overdue
 from chc_tui.rules.domain import Decision, ExclusionReason
+from chc_tui.rules.measures import (Acknowledgement, Timeliness, acknowledged_late, judge_acknowledgement,
+                                     judge_response, response_target)
 from chc_tui.rules.policy import CODE_2024, CodePolicy
 from store.wider_record_report_queries import (
     WiderRecordFacts, FindingFacts, LessonFacts, OrderFacts, RemedyFacts, ThemeFacts,
@@ -334,61 +338,9 @@ class AnnualReport:
 # --- judging one response --------------------------------------------------------------------
 
 
-class Timeliness(StrEnum):
-    WITHIN_TARGET = "within_target"
-    WITHIN_EXTENSION = "within_extension"
-    OUT_OF_TARGET = "out_of_target"
-
-    @property
-    def label(self) -> str:
-        return {
-            "within_target": "within target",
-            "within_extension": "within an agreed extension",
-            "out_of_target": "out of target",
-        }[self.value]
-
-
-def target_due(stage: StageFacts, calendar: WorkingCalendar, policy: CodePolicy) -> date | None:
-    """The response deadline fixed at acknowledgement; counted afresh only for a record
-    that has none stored (never the case for records written by the use-cases)."""
-    if stage.target_due is not None:
-        return stage.target_due
-    if stage.acknowledged_on is None:
-        return None
-    from chc_tui.rules.clocks import response_clock
-
-    return response_clock(calendar, policy, stage.stage, stage.acknowledged_on).due
-
-
-def judge_response(stage: StageFacts, calendar: WorkingCalendar, policy: CodePolicy) -> tuple[Timeliness, str]:
-    """Within target / within an agreed extension / out of target, and why."""
-    assert stage.responded_on is not None
-    rules = policy.for_stage(stage.stage)
-    sent = stage.responded_on
-    target = target_due(stage, calendar, policy)
-    if target is None or sent <= target:
-        return Timeliness.WITHIN_TARGET, f"sent {_d(sent)}, target {_d(target)}"
-    late = calendar.working_days_between(target, sent)
-    if not stage.extensions:
-        return Timeliness.OUT_OF_TARGET, f"sent {_d(sent)}, {late} wd after the target {_d(target)}, no extension"
-    final = stage.extensions[-1].new_due
-    beyond_limit = [
-        e for e in stage.extensions
-        if not rules.extension_allowed(e.working_days_beyond_target, e.good_reason)
-    ]
-    if beyond_limit:
-        worst = max(e.working_days_beyond_target for e in beyond_limit)
-        return (
-            Timeliness.OUT_OF_TARGET,
-            f"sent {_d(sent)}; extension {worst} wd beyond the target with no good reason "
-            f"(Code {rules.extension_provision}: {rules.max_extension_days} wd)",
-        )
-    if sent <= final:
-        return Timeliness.WITHIN_EXTENSION, f"sent {_d(sent)}, target {_d(target)}, extended to {_d(final)}"
-    return (
-        Timeliness.OUT_OF_TARGET,
-        f"sent {_d(sent)}, {calendar.working_days_between(final, sent)} wd after the extended deadline {_d(final)}",
-    )
+# Timeliness, the response target and the judgement are the figures' one definition,
+# shared with the self-assessment (chc_tui.rules.measures).
+target_due = response_target
 
 
 # --- computing ---------------------------------------------------------------------------------
@@ -523,7 +475,9 @@ def _tsm_section(y: _Year) -> Section:
             f"{counts[Timeliness.WITHIN_EXTENSION]} sent within an agreed extension that kept to the Code "
             f"(at most {limit.max_extension_days} more working days, or a good reason recorded, "
             f"Code {limit.extension_provision}). Within target alone: {counts[Timeliness.WITHIN_TARGET]} of {total} "
-            f"({pct_text(counts[Timeliness.WITHIN_TARGET], total)}). " + left_out
+            f"({pct_text(counts[Timeliness.WITHIN_TARGET], total)}). Late because an extension was not in line "
+            f"with the Code (decided or told after the deadline it replaced, past the limit with no good reason, "
+            f"or no Ombudsman details): {counts[Timeliness.LATE_EXTENSION_NOT_IN_LINE]}. " + left_out
         )
         items = tuple((s.reference, f"{t.label}: {why}") for s, t, why in rows)
         tsm.append(Figure(("tsm", "CH02", f"stage{n}_within_timescale_pct"),
@@ -535,6 +489,16 @@ def _tsm_section(y: _Year) -> Section:
             tsm.append(Figure(("tsm", "CH02", f"stage{n}_{t.value}"), f"CH02 stage {n} {t.label}",
                               counts[t], of=total, note=note,
                               items=tuple((s.reference, why) for s, tt, why in rows if tt is t)))
+        after_late = [(s.reference, f"acknowledged {_d(s.acknowledged_on)}, {_d(s.acknowledge_due)} was the deadline; {why}")
+                      for s, t, why in rows if t is Timeliness.WITHIN_TARGET and acknowledged_late(s)]
+        tsm.append(Figure(("tsm", "CH02", f"stage{n}_within_target_after_late_acknowledgement"),
+                          f"CH02 stage {n} within target, after a late acknowledgement", len(after_late),
+                          of=counts[Timeliness.WITHIN_TARGET],
+                          note=f"of the {counts[Timeliness.WITHIN_TARGET]} stage {n} responses within target, those "
+                               f"whose acknowledgement was itself late (Code {limit.acknowledge_provision}): the "
+                               f"response clock runs from the acknowledgement (Code {limit.respond_provision}), "
+                               f"so a late acknowledgement gives a later target",
+                          items=tuple(after_late)))
         not_counted = (
             [(s.reference, f"awaiting a response on {_d(cutoff)} (stage opened {_d(s.opened_on)})") for s in awaiting[n]]
             + [(s.reference, f"withdrawn {_d(s.withdrawn_on)} before a response") for s in withdrawn[n]]
@@ -678,6 +642,8 @@ def _working_days_section(y: _Year) -> Section:
     for n in STAGES:
         rules = policy.for_stage(n)
         acked = [s for s in by_stage[n] if _in(s.acknowledged_on, start, end)]
+        judged_ack = [(s, judge_acknowledgement(s, y.inputs.today)) for s in y.received[n]]
+        ack_counted = [(s, a) for s, a in judged_ack if a.counted]
         ack_days = [(s, calendar.working_days_between(s.opened_on, s.acknowledged_on)) for s in acked]
         resp_days = [(s, calendar.working_days_between(s.acknowledged_on, s.responded_on)) for s in answered[n]
                      if s.acknowledged_on is not None]
@@ -697,8 +663,14 @@ def _working_days_section(y: _Year) -> Section:
                    _median(a), "days", note=ack_note, items=ack_items),
             Figure(("working_days", f"stage{n}", "to_acknowledge", "within_code"),
                    f"Stage {n} acknowledged within {rules.acknowledge_days} working days",
-                   sum(1 for x in a if x <= rules.acknowledge_days), of=len(a), note=ack_note,
-                   items=tuple(i for i, x in zip(ack_items, a) if x <= rules.acknowledge_days)),
+                   sum(1 for _, j in ack_counted if j is Acknowledgement.ON_TIME), of=len(ack_counted),
+                   note=(f"stage {n} {'complaints received' if n == 1 else 'escalations requested'} {period}, "
+                         f"against the acknowledgement deadline stored when the stage opened "
+                         f"(Code {rules.acknowledge_provision}); one not acknowledged and past its deadline "
+                         f"counts as late, as in the self-assessment"),
+                   items=tuple((s.reference, f"{j.value.replace('_', ' ')}: deadline {_d(s.acknowledge_due)}, "
+                                             f"acknowledged {_d(s.acknowledged_on) or 'not yet'}")
+                               for s, j in ack_counted)),
             Figure(("working_days", f"stage{n}", "to_respond", "mean"), f"Stage {n} average working days to respond",
                    _mean(r), "days", note=resp_note, items=resp_items),
             Figure(("working_days", f"stage{n}", "to_respond", "median"), f"Stage {n} median working days to respond",

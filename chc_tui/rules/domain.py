@@ -107,5 +107,11 @@ class StaleRecord(StepRefused):
         self.current_version = current_version
 
 
+class NeedsConfirmation(StepRefused):
+    """The step may be recorded, but it falls short of the Code: nothing was written, and
+    the handler records it only knowingly (the form's second Ctrl+S, the CLI's
+    --record-anyway), when it is recorded with what it fell short of."""
+
+
 class NotFound(StepRefused):
     pass

@@ -23,12 +23,14 @@ from chc_tui.rules.domain import (
     Channel,
     Decision,
     ExclusionReason,
+    NeedsConfirmation,
     NotFound,
     Problem,
     StaleRecord,
     Status,
     StepRefused,
 )
+from chc_tui.rules.extension_standard import extension_shortfalls
 from chc_tui.rules.policy import Stage
 from chc_tui.steps import independence
 from chc_tui.steps.assignment import assignee
@@ -540,20 +542,28 @@ def extend(
     reason: str,
     decided_on: date | None = None,
     told_resident_on: date | None = None,
-    ombudsman_details_given: bool = False,
+    ombudsman_details_given: bool | None = False,
     good_reason: str = "",
     letter: "str | letters.DraftOnly | letters.AsDrafted | None" = None,
     expected_version: int | None = None,
+    accept_shortfalls: bool = False,
+    decision_date_known: bool = True,
     ctx: StepContext | None = None,
 ) -> None:
     """Extend the response deadline of the current stage (Code 6.4, 6.5, 6.15, 6.16).
 
     The extension is measured from the response deadline set at acknowledgement, so that
     several extensions together stay within the Code's limit unless a good reason is
-    recorded.
+    recorded. One that is not in line with the Code (decided or told after the deadline it
+    replaces, past the limit with no good reason, no Ombudsman details) is refused with
+    what it falls short of, field by field, unless `accept_shortfalls`: then it is
+    recorded, and the audit says what it fell short of. The figures judge it by the same
+    rule (chc_tui.rules.extension_standard). `decision_date_known=False` (the importer's,
+    for a sheet that never held it) stores the decision date as not known; None for
+    `ombudsman_details_given` stores that as not known.
     """
     ctx = ctx or StepContext()
-    decided_on = decided_on or ctx.today
+    decided_on = (decided_on or ctx.today) if decision_date_known else None
     if letter is not None:
         # The letter is how the resident is told, and it carries the Ombudsman's details (6.5).
         told_resident_on = told_resident_on or decided_on
@@ -572,9 +582,11 @@ def extend(
         checks.required("reason", reason, "the reason for the extension", rules.extension_provision)
         checks.raise_if_any()
         assert stage.acknowledged_on is not None  # refused above
-        checks.a_date("decided_on", decided_on, "the date decided", ctx.today, (stage.acknowledged_on, "the acknowledgement"))
+        if decided_on is not None:
+            checks.a_date("decided_on", decided_on, "the date decided", ctx.today, (stage.acknowledged_on, "the acknowledgement"))
         if told_resident_on is not None:
-            checks.a_date("told_resident_on", told_resident_on, "the date the resident was told", ctx.today, (decided_on, "the extension was decided"))
+            checks.a_date("told_resident_on", told_resident_on, "the date the resident was told", ctx.today,
+                          (decided_on or stage.acknowledged_on, "the extension was decided" if decided_on else "the acknowledgement"))
         calendar = load_calendar(session)
         current = _active_deadline(session, stage, "respond")
         target = _target_response_deadline(session, stage)
@@ -595,13 +607,6 @@ def extend(
                     f"the next one is {moved.next_working_day:%d/%m/%Y}",
                 )
             beyond = moved.beyond_target
-            if not moved.allowed(rules, good_reason):
-                checks.add(
-                    "good_reason",
-                    f"this extension is {beyond} working days beyond the response deadline "
-                    f"({target.due_on:%d/%m/%Y}); past {rules.max_extension_days} the Code needs "
-                    f"a good reason, recorded (Code {rules.extension_provision})",
-                )
         checks.raise_if_any()
         extension = Extension(
             stage_id=saved_id(stage),
@@ -615,6 +620,12 @@ def extend(
             good_reason=good_reason.strip(),
             decided_by=ctx.actor,
         )
+        shortfalls = extension_shortfalls(extension, rules)
+        if shortfalls and not accept_shortfalls:
+            raise NeedsConfirmation([
+                Problem(s.kind.field, f"{s}: this extension will count as late, not in line with the Code")
+                for s in shortfalls
+            ] + [Problem(None, "Not in line with the Code: correct it, or record it knowingly as it is (save again; on the command line, --record-anyway)")])
         session.add(extension)
         session.flush()
         current.active = False
@@ -636,6 +647,7 @@ def extend(
                 "told_resident_on": told_resident_on,
                 "ombudsman_details_given": ombudsman_details_given,
                 "good_reason": good_reason.strip(),
+                "not_in_line_with_code": [str(s) for s in shortfalls],
                 **sent,
             },
         )
@@ -809,10 +821,14 @@ def refuse(
     ombudsman_right_explained: bool = False,
     letter: "str | letters.DraftOnly | letters.AsDrafted | None" = None,
     expected_version: int | None = None,
+    right_explained_known: bool = True,
     ctx: StepContext | None = None,
 ) -> None:
     """Decline to take the complaint on (Code 2.2-2.5): an individual decision with its
-    own reason and explanation, and the resident told they may take it to the Ombudsman."""
+    own reason and explanation, and the resident told they may take it to the Ombudsman.
+    `right_explained_known=False` (the importer's, for a sheet that never recorded it)
+    stores whether the Ombudsman route was explained as not known; the figures then do
+    not count it as explained."""
     ctx = ctx or StepContext()
     refused_on = refused_on or ctx.today
     if letter is not None:
@@ -827,7 +843,7 @@ def refuse(
         if exclusion_reason not in set(ExclusionReason):
             checks.add("exclusion_reason", "choose one of the exclusion reasons the complaints policy sets out (Code 2.2)")
         checks.required("explanation", explanation, "an explanation to the resident", "2.4")
-        if not ombudsman_right_explained:
+        if right_explained_known and not ombudsman_right_explained:
             checks.add(
                 "ombudsman_right_explained",
                 "the resident must be told they can take the refusal to the Ombudsman (Code 2.4)",
@@ -841,7 +857,7 @@ def refuse(
                 refused_on=refused_on,
                 exclusion_reason=exclusion_reason,
                 explanation=explanation.strip(),
-                ombudsman_right_explained=ombudsman_right_explained,
+                ombudsman_right_explained=ombudsman_right_explained if right_explained_known else None,
                 refused_by=ctx.actor,
             )
         )
