@@ -20,7 +20,7 @@ from textual.suggester import SuggestFromList
 from textual.widgets import Checkbox, Input, Label, Select, Static, TextArea
 
 from chc_tui.rules.dates import DateParseError, parse_date
-from chc_tui.rules.domain import StepRefused
+from chc_tui.rules.domain import NeedsConfirmation, StepRefused
 from screens.app_type import ChcModalScreen
 from screens.confirm import ConfirmScreen
 from screens.format import not_saved
@@ -53,6 +53,9 @@ class FormSpec:
     with letter=DRAFT (raises StepRefused when the step or the letter cannot be made). Saving then shows the letter before sending;
     `submit` gets the final text as values["letter"]."""
     today: Callable[[], date] = date.today
+    confirmable: bool = False
+    """The step may refuse with NeedsConfirmation (it falls short of the Code): `submit`
+    then gets values["confirmed"], True when the handler saved again with nothing changed."""
     done_message: Callable[[Any], str] = field(default=lambda result: "Saved")
 
 
@@ -90,6 +93,7 @@ class StepForm(ChcModalScreen[Any]):
         self.spec = spec
         self._initial: dict[str, Any] = {}
         self._saving = False
+        self._shortfalls_shown_for: dict[str, Any] | None = None
         # Characters typed before the first field has the focus (see on_key), and whether it has.
         self._early_keys: list[events.Key] | None = []
 
@@ -285,6 +289,12 @@ class StepForm(ChcModalScreen[Any]):
                 self._show_error(name, message)
             self._focus_field(next(iter(errors)))
             return
+        # A step that falls short of the Code (NeedsConfirmation) is recorded only when the
+        # handler saves again with nothing changed: knowingly, having read the warnings.
+        if self.spec.confirmable:
+            confirmed = values == self._shortfalls_shown_for
+            values = {**values, "confirmed": confirmed}
+        self._shortfalls_shown_for = None
         self._saving = True
         try:
             if self.spec.draft is not None:
@@ -292,6 +302,8 @@ class StepForm(ChcModalScreen[Any]):
                 return
             result = self.spec.submit(values)
         except StepRefused as refused:
+            if isinstance(refused, NeedsConfirmation):
+                self._shortfalls_shown_for = {k: v for k, v in values.items() if k != "confirmed"}
             self._show_refusal(refused)
             return
         except Exception as exc:

@@ -6,7 +6,10 @@ from __future__ import annotations
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
+from types import SimpleNamespace
+
 from chc_tui.rules import clocks
+from chc_tui.rules.extension_standard import extension_shortfalls
 from chc_tui.steps import learning, new_issues, usecases
 from chc_tui.rules.domain import Channel, Decision, ExclusionReason
 if TYPE_CHECKING:
@@ -205,7 +208,19 @@ def extend_form(services: Services, detail: ComplaintDetail) -> FormSpec:
             if moved.within_limit
             else f"PAST the limit of {rules.max_extension_days}: record a good reason"
         )
-        return f"{moved.beyond_target} wd beyond the {d(target)} target: {verdict} (Code {rules.extension_provision})"
+        shown = f"{moved.beyond_target} wd beyond the {d(target)} target: {verdict} (Code {rules.extension_provision})"
+        # The same rule the step and the figures judge by, on what is typed so far (a blank
+        # told-on date is the letter's: today).
+        candidate = SimpleNamespace(
+            decided_on=values.get("decided_on") or services.today, previous_due=current or target,
+            told_resident_on=values.get("told_resident_on") or services.today,
+            working_days_beyond_target=moved.beyond_target, good_reason=values.get("good_reason") or "",
+            ombudsman_details_given=bool(values.get("ombudsman_details_given", True)),
+        )
+        short = [s for s in extension_shortfalls(candidate, rules) if s.kind.field != "good_reason"]
+        if short:
+            shown += ". NOT in line with the Code: " + "; ".join(str(s) for s in short)
+        return shown
 
     def submit(values: dict[str, Any]):
         return services.run(
@@ -216,7 +231,9 @@ def extend_form(services: Services, detail: ComplaintDetail) -> FormSpec:
             reason=values["reason"],
             decided_on=values["decided_on"],
             told_resident_on=values["told_resident_on"],
+            ombudsman_details_given=bool(values.get("letter")) or values["ombudsman_details_given"],
             good_reason=values["good_reason"],
+            accept_shortfalls=values.get("confirmed", False),
             expected_version=detail.complaint.version,
         )
 
@@ -229,13 +246,18 @@ def extend_form(services: Services, detail: ComplaintDetail) -> FormSpec:
             FieldSpec("new_due", "New due date", "date", default=""),
             FieldSpec("reason", "Reason, as told to the resident", "long"),
             FieldSpec("decided_on", "Decided on", "date", default=services.today),
-            FieldSpec("told_resident_on", "Letter to the resident dated", "date", default=services.today),
+            # No default: the resident is told by the letter this step sends (its date), or
+            # on the day typed here; the Code counts it only if by the deadline it replaces.
+            FieldSpec("told_resident_on", "Resident told on (blank: the letter's date)", "date", default=""),
+            FieldSpec("ombudsman_details_given", "Ombudsman's contact details given (the letter gives them)", "bool",
+                      default=True),
             FieldSpec("good_reason", "Good reason (only if past the limit)", "long"),
         ],
         submit=submit,
         draft=services.draft_letter,
         preview=preview,
         today=lambda: services.today,
+        confirmable=True,
         done_message=lambda _: f"{detail.complaint.reference} extended",
     )
 

@@ -88,7 +88,7 @@ def test_the_whole_lifecycle_from_the_command_line(db, chc):
     assert (code, out, err) == (0, "C2026-0001 stage 1 acknowledged: respond by 2026-11-18 (Code 6.3); letter 1 sent\n", "")
 
     code, out, err = chc("complaint", "extend", "C2026-0001", "--to", "25/11/2026", "--reason", "Scaffolding is needed",
-                         "--on", "16/11/2026")
+                         "--on", "16/11/2026", "--told-on", "16/11/2026")
     assert (code, err) == (0, "")
     assert out == ("C2026-0001 stage 1 extended to 2026-11-25 (5 working days beyond the response deadline set at "
                    "acknowledgement); letter 2 sent\n")
@@ -352,9 +352,11 @@ def test_warnings_go_to_stderr_and_the_step_still_exits_0(db, chc):
 
     # Past the Code's limit of 10 working days beyond 26/11: refused without a good reason...
     before = dump(db)
-    extend = ("complaint", "extend", ref, "--to", "17/12/2026", "--reason", "Specialist roofer", "--on", "20/11/2026")
+    extend = ("complaint", "extend", ref, "--to", "17/12/2026", "--reason", "Specialist roofer", "--on", "20/11/2026",
+              "--told-on", "20/11/2026")
     code, _, err = chc(*extend)
-    assert code == 2 and "--good-reason: this extension is 15 working days beyond" in err and "(Code 6.4)" in err
+    assert code == 2 and "--good-reason: 15 working days beyond the response deadline, past the limit of 10" in err
+    assert "(Code 6.4)" in err and "--record-anyway" in err
     assert dump(db) == before
     # ...recorded with one, and warned of. The date is in the future: allowed for a due date.
     code, out, err = chc(*extend, "--good-reason", "The only roofer licensed for the listed building")

@@ -245,7 +245,7 @@ def test_full_two_stage_lifecycle(db, ctx_on):
     assert details[3] == {
         "stage": 1, "previous_due": "2026-11-19", "new_due": "2026-12-03", "working_days_beyond_target": 10,
         "reason": "Waiting for the contractor's report.", "told_resident_on": "2026-11-16",
-        "ombudsman_details_given": True, "good_reason": "",
+        "ombudsman_details_given": True, "good_reason": "", "not_in_line_with_code": [],
     }
     assert details[4]["stage"] == 1 and details[4]["due"] == "2026-12-03" and details[4]["decision"] == "partly_upheld"
     assert details[5] == {
@@ -445,8 +445,9 @@ def _acknowledged(db, ctx_on, ack_on=D(2026, 11, 5)):
 def test_two_extensions_together_within_ten_working_days_of_the_original_target(db, ctx_on):
     ref = _acknowledged(db, ctx_on)
     today = ctx_on(D(2026, 11, 16))
-    usecases.extend(db, ref, new_due=D(2026, 11, 26), reason="Contractor visit.", ctx=today)  # 5 wd beyond 19 Nov
-    usecases.extend(db, ref, new_due=D(2026, 12, 3), reason="Report delayed.", ctx=today)  # 10 wd beyond 19 Nov
+    told = dict(told_resident_on=D(2026, 11, 16), ombudsman_details_given=True)
+    usecases.extend(db, ref, new_due=D(2026, 11, 26), reason="Contractor visit.", ctx=today, **told)  # 5 wd beyond 19 Nov
+    usecases.extend(db, ref, new_due=D(2026, 12, 3), reason="Report delayed.", ctx=today, **told)  # 10 wd beyond 19 Nov
     e1, e2 = rows(db, Extension)
     assert (e1.previous_due, e1.new_due, e1.working_days_beyond_target, e1.decided_on) == (
         D(2026, 11, 19), D(2026, 11, 26), 5, D(2026, 11, 16),
@@ -492,7 +493,8 @@ def test_stage_two_extension_of_twenty_working_days_needs_no_good_reason(db, ctx
     due = usecases.acknowledge(db, ref, acknowledged_on=D(2026, 11, 13), ctx=ctx_on(D(2026, 11, 13), "bob"))
     assert due == D(2026, 12, 11)  # 20 wd after Fri 13 Nov
     # 20 wd beyond Fri 11 Dec, over Christmas: 14-18, 21-24, 29-31 Dec, 4-8 Jan = 17, then 11-13 Jan.
-    usecases.extend(db, ref, new_due=D(2027, 1, 13), reason="Board review.", ctx=ctx_on(D(2026, 12, 1), "bob"))
+    usecases.extend(db, ref, new_due=D(2027, 1, 13), reason="Board review.", told_resident_on=D(2026, 12, 1),
+                    ombudsman_details_given=True, ctx=ctx_on(D(2026, 12, 1), "bob"))
     (ext,) = rows(db, Extension)
     assert (ext.previous_due, ext.new_due, ext.working_days_beyond_target) == (D(2026, 12, 11), D(2027, 1, 13), 20)
 
@@ -568,7 +570,8 @@ def test_a_closure_day_added_later_moves_nothing_until_recalculated(db, ctx_on):
 
 def test_recalculation_leaves_an_agreed_extension_alone(db, ctx_on):
     ref = _acknowledged(db, ctx_on)
-    usecases.extend(db, ref, new_due=D(2026, 11, 26), reason="Contractor visit.", ctx=ctx_on(D(2026, 11, 16)))
+    usecases.extend(db, ref, new_due=D(2026, 11, 26), reason="Contractor visit.", told_resident_on=D(2026, 11, 16),
+                    ombudsman_details_given=True, ctx=ctx_on(D(2026, 11, 16)))
     usecases.add_closure_day(db, D(2026, 11, 24), ctx=ctx_on(D(2026, 11, 16)))
     assert usecases.recalculate_deadlines(db, ref, why="New closure day.", ctx=ctx_on(D(2026, 11, 16))) == []
     with db.read() as s:

@@ -8,7 +8,7 @@ from datetime import date
 import pytest
 
 from chc_tui.steps import usecases
-from chc_tui.rules.domain import NotFound, StepRefused
+from chc_tui.rules.domain import NeedsConfirmation, NotFound, StepRefused
 from conftest import dump
 
 D = date
@@ -242,20 +242,29 @@ def test_refusing_an_answered_stage(db, ctx, answered):
 # --- extensions -----------------------------------------------------------------------------
 
 
+def _told(day: date) -> dict:
+    """Decided and told on `day`, with the Ombudsman's details: in line but for the limit."""
+    return dict(decided_on=day, told_resident_on=day, ombudsman_details_given=True)
+
+
+BY_THE_DEADLINE = D(2026, 11, 16)  # before stage 1's response deadline, Thu 19 Nov
+
+
 def test_extension_past_the_limit_without_a_good_reason_stage_one(db, ctx, acked):
-    # 11 working days beyond Thu 19 Nov.
-    err = refused(db, usecases.extend, acked, new_due=D(2026, 12, 4), reason="Awaiting a survey.", ctx=ctx)
+    # 11 working days beyond Thu 19 Nov: not in line with the Code, so not recorded unless knowingly.
+    err = refused(db, usecases.extend, acked, new_due=D(2026, 12, 4), reason="Awaiting a survey.", ctx=ctx, **_told(BY_THE_DEADLINE))
+    assert isinstance(err, NeedsConfirmation)
     (message,) = err.for_field("good_reason")
-    assert "Code 6.4" in message and "11 working days" in message and "19/11/2026" in message
+    assert "Code 6.4" in message and "11 working days" in message and "past the limit of 10" in message
     # Whitespace is no reason.
-    err = refused(db, usecases.extend, acked, new_due=D(2026, 12, 4), reason="r", good_reason="   ", ctx=ctx)
+    err = refused(db, usecases.extend, acked, new_due=D(2026, 12, 4), reason="r", good_reason="   ", ctx=ctx, **_told(BY_THE_DEADLINE))
     assert "Code 6.4" in messages(err)
 
 
 def test_extension_past_the_limit_counts_from_the_original_target(db, ctx, acked):
-    usecases.extend(db, acked, new_due=D(2026, 11, 26), reason="First.", ctx=ctx)  # 5 beyond
+    usecases.extend(db, acked, new_due=D(2026, 11, 26), reason="First.", ctx=ctx, **_told(BY_THE_DEADLINE))  # 5 beyond
     # 6 more working days from the current due date, but 11 from the original target.
-    err = refused(db, usecases.extend, acked, new_due=D(2026, 12, 4), reason="Second.", ctx=ctx)
+    err = refused(db, usecases.extend, acked, new_due=D(2026, 12, 4), reason="Second.", ctx=ctx, **_told(BY_THE_DEADLINE))
     assert "11 working days" in messages(err) and "Code 6.4" in messages(err)
 
 
@@ -263,10 +272,10 @@ def test_extension_past_the_limit_without_a_good_reason_stage_two(db, ctx_on, st
     # Stage 2 response due Thu 10 Dec; 21 working days beyond it is Wed 13 Jan 2027
     # (11, 14-18, 21-24, 29-31 Dec, 4-8, 11, 12, 13 Jan).
     ctx = ctx_on(D(2026, 12, 1), "bob")
-    err = refused(db, usecases.extend, stage_two, new_due=D(2027, 1, 13), reason="r", ctx=ctx)
+    err = refused(db, usecases.extend, stage_two, new_due=D(2027, 1, 13), reason="r", ctx=ctx, **_told(ctx.today))
     (message,) = err.for_field("good_reason")
-    assert "Code 6.15" in message and "21 working days" in message and "past 20" in message
-    usecases.extend(db, stage_two, new_due=D(2027, 1, 12), reason="20 is allowed.", ctx=ctx)
+    assert "Code 6.15" in message and "21 working days" in message and "past the limit of 20" in message
+    usecases.extend(db, stage_two, new_due=D(2027, 1, 12), reason="20 is allowed.", ctx=ctx, **_told(ctx.today))
 
 
 @pytest.mark.parametrize(
@@ -514,4 +523,8 @@ def test_several_problems_with_a_refusal(db, ctx, logged):
 def test_several_problems_with_an_extension(db, ctx, acked):
     # A Saturday more than 10 working days beyond the target, with no good reason.
     err = refused(db, usecases.extend, acked, new_due=D(2026, 12, 5), reason="r", ctx=ctx)
-    assert sorted(p.field for p in err.problems) == ["good_reason", "new_due"]
+    # the date must be a working day first; what falls short of the Code is shown once it is
+    assert sorted(p.field for p in err.problems) == ["new_due"]
+    err = refused(db, usecases.extend, acked, new_due=D(2026, 12, 4), reason="r", ctx=ctx)
+    assert sorted(p.field for p in err.problems if p.field) == [
+        "decided_on", "good_reason", "ombudsman_details_given", "told_resident_on"]  # decided today, after 19 Nov

@@ -125,8 +125,10 @@ def _ext(new_due, beyond, good_reason=""):
         (_stage(D(2026, 2, 2), D(2026, 1, 19), _ext(D(2026, 1, 26), 5), _ext(D(2026, 2, 2), 10)), Timeliness.WITHIN_EXTENSION),
         # past the Code's 10 working days: only with a good reason recorded
         (_stage(D(2026, 2, 4), D(2026, 1, 19), _ext(D(2026, 2, 4), 12, "Specialist survey")), Timeliness.WITHIN_EXTENSION),
-        (_stage(D(2026, 2, 4), D(2026, 1, 19), _ext(D(2026, 2, 4), 12)), Timeliness.OUT_OF_TARGET),
-        (_stage(D(2026, 2, 4), D(2026, 1, 19), _ext(D(2026, 1, 26), 5), _ext(D(2026, 2, 4), 12)), Timeliness.OUT_OF_TARGET),
+        # sent by the extended date, but the extension was not in line with the Code (issue 18)
+        (_stage(D(2026, 2, 4), D(2026, 1, 19), _ext(D(2026, 2, 4), 12)), Timeliness.LATE_EXTENSION_NOT_IN_LINE),
+        (_stage(D(2026, 2, 4), D(2026, 1, 19), _ext(D(2026, 1, 26), 5), _ext(D(2026, 2, 4), 12)),
+         Timeliness.LATE_EXTENSION_NOT_IN_LINE),
         # stage 2 allows 20 working days beyond the target
         (_stage(D(2026, 2, 4), D(2026, 1, 19), _ext(D(2026, 2, 4), 12), stage=2), Timeliness.WITHIN_EXTENSION),
         # an extension that ends before the target does not make an early answer late
@@ -160,7 +162,7 @@ def test_timeliness_outcomes_and_what_ch02_leaves_out(db):
     book.refuse(no, D(2025, 10, 3), reason="legal_proceedings")
     r = report_for(db, 2025, book.today)
 
-    assert [r.value(f"timeliness.stage1.{t.value}") for t in Timeliness] == [1, 2, 2]
+    assert [r.value(f"timeliness.stage1.{t.value}") for t in Timeliness] == [1, 2, 2, 0]
     assert r.value("timeliness.stage1.responses") == 5
     assert {ref for ref, _ in r.figure("timeliness.stage1.within_extension").items} == {b, e}
     assert {ref for ref, _ in r.figure("timeliness.stage1.out_of_target").items} == {c, d}
@@ -207,7 +209,8 @@ def test_working_days_count_on_the_calendar(db):
     r = report_for(db, 2026, book.today)
     assert r.value("working_days.stage1.to_acknowledge.mean") == 3.0
     assert r.value("working_days.stage1.to_acknowledge.median") == 3.0
-    assert r.figure("working_days.stage1.to_acknowledge.within_code").text == "3 (100%)"
+    # the 6.2 measure counts the stages received in the year, as the self-assessment does (issue 18)
+    assert r.figure("working_days.stage1.to_acknowledge.within_code").text == "2 (100%)"
     assert r.value("working_days.stage1.to_respond.mean") == 10.0
     assert r.value("working_days.stage1.to_respond.median") == 10.0
     assert r.value("working_days.stage2.to_respond.mean") is None

@@ -142,9 +142,11 @@ def test_each_step_saves_the_dates_its_form_previews(shut_services, received):
     for n in range(1, 14):
         new_due = calendar.add_working_days(new_due, 1 if n <= 10 else 2)
         detail = services.complaint(ref)
-        shown = steps.extend_form(services, detail).preview({"new_due": new_due})
+        shown = steps.extend_form(services, detail).preview(
+            {"new_due": new_due, "decided_on": acked_on, "told_resident_on": acked_on, "ombudsman_details_given": True})
         usecases.extend(services.db, ref, new_due=new_due, reason="a survey", good_reason="" if n <= 10 else "asbestos",
-                        decided_on=acked_on, ctx=StepContext(actor="alice", today=acked_on))
+                        decided_on=acked_on, told_resident_on=acked_on, ombudsman_details_given=True,
+                        ctx=StepContext(actor="alice", today=acked_on))
         after = services.complaint(ref).current
         beyond = after.extensions[-1].working_days_beyond_target
         verdict = "within the Code's limit" if beyond <= 10 else "PAST the limit of 10: record a good reason"
@@ -246,6 +248,7 @@ def test_the_report_and_the_self_assessment_read_stages_through_one_loader(shut_
         # the same stage, the same facts; the self-assessment has its handling facts too
         assert (f.opened_on, f.acknowledged_on, f.target_due, f.stage, f.status) == (
             other.opened_on, other.acknowledged_on, other.target_due, other.stage, other.status)
-        assert f.acknowledge_due is not None and other.acknowledge_due is None
+        # the acknowledgement deadline too: both count 6.2 one way (issue 18)
+        assert f.acknowledge_due is not None and other.acknowledge_due == f.acknowledge_due
     acked = next(f for f in for_assessment if f.reference == ref)
     assert acked.defined and acked.final_due == acked.target_due == D(2026, 5, 19)

@@ -185,17 +185,19 @@ def test_extension_limits_exactly_at_the_codes_limit():
     assert judge_response(at_limit, CAL, CODE_2024) == (
         Timeliness.WITHIN_EXTENSION, "sent 02/02/2026, target 19/01/2026, extended to 02/02/2026")
     assert judge_response(past, CAL, CODE_2024) == (
-        Timeliness.OUT_OF_TARGET,
-        "sent 03/02/2026; extension 11 wd beyond the target with no good reason (Code 6.4: 10 wd)")
-    assert judge_response(reason, CAL, CODE_2024)[0] is Timeliness.OUT_OF_TARGET
+        Timeliness.LATE_EXTENSION_NOT_IN_LINE,
+        "sent 03/02/2026, 11 wd after the target 19/01/2026, within an extension to 03/02/2026 that was not in "
+        "line with the Code: 11 working days beyond the response deadline, past the limit of 10, with no good "
+        "reason recorded (Code 6.4)")
+    assert judge_response(reason, CAL, CODE_2024)[0] is Timeliness.LATE_EXTENSION_NOT_IN_LINE
     assert judge_response(after, CAL, CODE_2024) == (
         Timeliness.OUT_OF_TARGET, "sent 04/02/2026, 2 wd after the extended deadline 02/02/2026")
     worst = stage("W", D(2026, 1, 2), acked=acked, target=target, sent=D(2026, 2, 5),
                   extensions=(_ext(D(2026, 2, 4), 12), _ext(D(2026, 2, 5), 13)), status="closed")
-    assert "extension 13 wd beyond" in judge_response(worst, CAL, CODE_2024)[1]
+    assert "13 working days beyond the response deadline" in judge_response(worst, CAL, CODE_2024)[1]
     r = report(at_limit, past, reason, after)
     assert (r.value("tsm.CH02.stage1_responses"), r.value("tsm.CH02.stage1_within_extension"),
-            r.value("tsm.CH02.stage1_out_of_target")) == (4, 1, 3)
+            r.value("tsm.CH02.stage1_out_of_target"), r.value("tsm.CH02.stage1_late_extension_not_in_line")) == (4, 1, 1, 2)
     assert r.value("tsm.CH02.stage1_within_timescale_pct") == 25.0
     assert r.figure("tsm.CH02.stage1_within_extension").of == 4
 

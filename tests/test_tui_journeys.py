@@ -424,7 +424,8 @@ async def test_two_handlers_on_one_complaint_the_second_is_told_and_keeps_their_
         await choose(pilot, "decision", "not_upheld")
         await field(pilot, "reasons", "The boiler was repaired within target")
         # meanwhile bob, in another session, extends the deadline
-        bob.run(usecases.extend, ref, new_due=date(2026, 12, 9), reason="Parts on order", ombudsman_details_given=True)
+        bob.run(usecases.extend, ref, new_due=date(2026, 12, 9), reason="Parts on order", told_resident_on=TODAY,
+                ombudsman_details_given=True)
         await pilot.press("ctrl+s")
         await wait_for(pilot, lambda: form_errors(app), "the stale-record message")
         message = form_errors(app)["*"]

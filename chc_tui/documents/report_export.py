@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Sequence
 
 from chc_tui.rules import financial_year
+from chc_tui.rules.interpretations import INTERPRETATIONS
 from chc_tui.figures.report import (
     MONTHS,
     STAGES,
@@ -94,6 +95,7 @@ TIMELINESS_PARTS = (
     (Timeliness.WITHIN_TARGET.value, "Within target", GREEN),
     (Timeliness.WITHIN_EXTENSION.value, "Within agreed extension", YELLOW),
     (Timeliness.OUT_OF_TARGET.value, "Out of target", VERMILLION),
+    (Timeliness.LATE_EXTENSION_NOT_IN_LINE.value, "Late: extension not in line with the Code", PURPLE),
 )
 
 
@@ -259,8 +261,15 @@ def document(report: AnnualReport) -> list[Block]:
     blocks.append(Figure(timeliness_chart(r)))
     blocks.append(Paragraph("Within target: sent on or before the response deadline set at acknowledgement (Code 6.3, 6.14). "
                        "Within an agreed extension: late against that target but on or before the extended deadline, "
-                       "every extension within the Code's limit (10 working days at stage 1, 20 at stage 2) or with a "
-                       "good reason recorded (6.4, 6.15). Out of target: everything else.", kind="note"))
+                       "every extension agreed in line with the Code (6.4, 6.5, 6.15, 6.16). Late: extension not in "
+                       "line with the Code: sent by the extended deadline, but an extension was decided or told after "
+                       "the deadline it replaced, passed the limit with no good reason, or came without the "
+                       "Ombudsman's details. Out of target: everything else.", kind="note"))
+    for n in STAGES:
+        after = _f(r, f"tsm.CH02.stage{n}_within_target_after_late_acknowledgement")
+        if after.value:
+            blocks.append(Paragraph(f"Stage {n}: {after.value} of the responses within target followed a late "
+                                    f"acknowledgement ({after.note}).", kind="note"))
 
     blocks.append(Heading(3, "Extensions"))
     labels = [
@@ -272,6 +281,9 @@ def document(report: AnnualReport) -> list[Block]:
         ("resident_told_recorded", "Date the resident was told recorded"),
         ("ombudsman_details_given", "Ombudsman's details given (6.5, 6.16)"),
         ("decided_after_deadline", "Decided after the deadline had passed"),
+        ("in_line_with_code", "Agreed in line with the Code"),
+        ("not_in_line_with_code", "Not in line with the Code"),
+        ("facts_not_known", "Resting on facts not known (imported)"),
     ]
     rows = [[label] + [_f(r, f"extensions.stage{n}.{key}").text for n in STAGES] for key, label in labels]
     blocks.append(_table(["", "Stage 1", "Stage 2"], rows))
@@ -342,6 +354,8 @@ def document(report: AnnualReport) -> list[Block]:
                 "tsm.CH02.stage1_within_timescale_pct", "tsm.CH02.stage2_within_timescale_pct"):
         f = _f(r, key)
         blocks.append(Paragraph(f"{f.label}: {f.note}", kind="note"))
+    for interpretation in INTERPRETATIONS:
+        blocks.append(Paragraph(f"{interpretation.text} ({interpretation.provision})", kind="note"))
     blocks.append(Paragraph(f"A financial year runs from 1 April to 31 March: {r.label} is {period}. A complaint counts in the "
                        "year it was received; a stage 2 complaint in the year the escalation was requested; a response "
                        "in the year it was sent.", kind="note"))

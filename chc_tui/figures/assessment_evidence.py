@@ -184,11 +184,14 @@ def _responses(stages: list[StageFacts], stage: int, provision: str, year: int, 
     rules = policy.for_stage(stage)
     judged = Counter()
     late_refs: list[str] = []
+    unverified: list[str] = []
     for f in stages:
         if f.stage != stage or not _in_year(f.responded_on, year) or f.target_due is None:
             continue
         timeliness = response_timeliness(f, f.target_due, rules)  # as the report's CH02
         judged[timeliness] += 1
+        if f.unverified:
+            unverified.append(f.reference)
         if not timeliness.within_timescale:
             late_refs.append(f.reference)
     within, extended = judged[Timeliness.WITHIN_TARGET], judged[Timeliness.WITHIN_EXTENSION]
@@ -207,6 +210,8 @@ def _responses(stages: list[StageFacts], stage: int, provision: str, year: int, 
         )
         if late:
             text += f": {_refs(late_refs)}"
+        if unverified:
+            text += f"; {len(unverified)} rest on imported records not yet verified ({_refs(unverified)})"
         text += "."
     else:
         text = f"{label}: no stage {stage} responses sent in the year to measure."

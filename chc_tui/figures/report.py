@@ -39,8 +39,10 @@ from chc_tui.rules import financial_year
 from chc_tui.rules.calendar import WorkingCalendar
 from chc_tui.rules.deadlines import is_overdue
 from chc_tui.rules.domain import Decision, ExclusionReason
-from chc_tui.rules.measures import (Acknowledgement, Timeliness, acknowledged_late, judge_acknowledgement,
-                                     judge_response, response_target)
+from chc_tui.rules.interpretations import INTERPRETATIONS
+from chc_tui.rules.extension_standard import extension_shortfalls, in_line_with_code
+from chc_tui.rules.measures import (Acknowledgement, Timeliness, acknowledged_late, extension_counted_on,
+                                     judge_acknowledgement, judge_response, response_target)
 from chc_tui.rules.policy import CODE_2024, CodePolicy
 from store.wider_record_report_queries import (
     WiderRecordFacts, FindingFacts, LessonFacts, OrderFacts, RemedyFacts, ThemeFacts,
@@ -600,7 +602,7 @@ def _extensions_section(y: _Year) -> Section:
     ext: list[Figure] = []
     for n in STAGES:
         rules = policy.for_stage(n)
-        decided_ext = [(s, e) for s in by_stage[n] for e in s.extensions if _in(e.decided_on, start, end)]
+        decided_ext = [(s, e) for s in by_stage[n] for e in s.extensions if _in(extension_counted_on(e), start, end)]
         groups = {
             "count": ("extensions decided", lambda e: True),
             "within_limit": (f"within the Code's limit ({rules.max_extension_days} wd)",
@@ -612,9 +614,15 @@ def _extensions_section(y: _Year) -> Section:
             "resident_told_recorded": (f"resident told, date recorded (Code {rules.extension_provision})",
                                        lambda e: e.told_resident_on is not None),
             "ombudsman_details_given": (f"Ombudsman details given (Code {'6.5' if n == 1 else '6.16'})",
-                                        lambda e: e.ombudsman_details_given),
+                                        lambda e: bool(e.ombudsman_details_given)),
             "decided_after_deadline": ("decided after the deadline it replaced had passed",
-                                       lambda e: e.decided_on > e.previous_due),
+                                       lambda e: e.decided_on is not None and e.decided_on > e.previous_due),
+            "in_line_with_code": ("agreed in line with the Code (decided and told by the deadline it replaced, "
+                                  "within the limit or with a good reason, Ombudsman details given)",
+                                  lambda e: in_line_with_code(e, rules)),
+            "not_in_line_with_code": ("not in line with the Code", lambda e: not in_line_with_code(e, rules)),
+            "facts_not_known": ("resting on facts not known (imported: decision date or Ombudsman details)",
+                                lambda e: e.decided_on is None or e.ombudsman_details_given is None),
         }
         for name, (text, test) in groups.items():
             chosen = [(s, e) for s, e in decided_ext if test(e)]
@@ -623,15 +631,33 @@ def _extensions_section(y: _Year) -> Section:
                 of=None if name == "count" else len(decided_ext),
                 note=f"stage {n} extensions decided {period}; the limit is counted from the response deadline "
                      f"set at acknowledgement (Code {rules.extension_provision})",
-                items=tuple((s.reference, f"decided {_d(e.decided_on)}, {_d(e.previous_due)} -> {_d(e.new_due)}, "
+                items=tuple((s.reference, f"decided {_d(e.decided_on) or 'on a date not known'}, "
+                                           f"{_d(e.previous_due)} -> {_d(e.new_due)}, "
                                            f"{e.working_days_beyond_target} wd beyond target"
-                                           + (f"; good reason: {e.good_reason}" if e.good_reason.strip() else ""))
+                                           + (f"; good reason: {e.good_reason}" if e.good_reason.strip() else "")
+                                           + "".join(f"; {x}" for x in extension_shortfalls(e, rules)))
                             for s, e in chosen)))
         stages_extended = {s.reference for s, _ in decided_ext}
         ext.append(Figure(("extensions", f"stage{n}", "stages_extended"), f"Stage {n} complaints extended",
                           len(stages_extended), note=f"stage {n} complaints with an extension decided {period}",
                           items=tuple((r, "") for r in sorted(stages_extended))))
     return Section("extensions", "Extensions", "8.1(b)", ext)
+
+
+def _unverified_section(y: _Year) -> Section:
+    """How many of the year's figures rest on records moved in from a spreadsheet and not
+    yet verified by a handler: their unknown facts count as not kept, never as kept."""
+    figures: list[Figure] = []
+    for n in STAGES:
+        counted = {s.stage_id: s for s in y.received[n] + y.answered[n]}
+        unverified = [s for s in counted.values() if s.unverified]
+        figures.append(Figure(
+            ("unverified", f"stage{n}"), f"Stage {n} records counted this year that are imported, not verified",
+            len(unverified), of=len(counted),
+            note=f"stage {n} stages received or answered {y.period} whose complaint was moved in from a spreadsheet "
+                 f"and not yet verified: a fact the sheet did not hold is not known, and counts as not kept",
+            items=tuple(y.item_for(s) for s in unverified)))
+    return Section("unverified", "Figures resting on imported records not yet verified", "8.1(b)", figures)
 
 
 def _working_days_section(y: _Year) -> Section:
@@ -773,6 +799,7 @@ def compute(inputs: ReportInputs, calendar: WorkingCalendar, policy: CodePolicy 
         _timeliness_section(y, tsm),
         _extensions_section(y),
         _working_days_section(y),
+        _unverified_section(y),
         _escalation_section(y),
         _remedies_section(y),
         _refusals_section(y),
@@ -1308,6 +1335,7 @@ def to_json(report: AnnualReport, trace: bool = True) -> dict[str, Any]:
         for t in report.texts
     }
     out["notes"] = notes
+    out["interpretations"] = [{"provision": i.provision, "text": i.text} for i in INTERPRETATIONS]
     if trace:
         out["trace"] = traced
     return out

@@ -565,8 +565,10 @@ def extend(
     ctx = ctx or StepContext()
     decided_on = (decided_on or ctx.today) if decision_date_known else None
     if letter is not None:
-        # The letter is how the resident is told, and it carries the Ombudsman's details (6.5).
-        told_resident_on = told_resident_on or decided_on
+        # The letter is how the resident is told, and it carries the Ombudsman's details
+        # (6.5). It goes out today: a letter made now is never dated back to the decision,
+        # which would make a late extension look told in time.
+        told_resident_on = told_resident_on or ctx.today
         ombudsman_details_given = True
     with acting_write(db, ctx) as session:
         complaint = _complaint_for_change(session, reference, expected_version)
@@ -632,7 +634,7 @@ def extend(
         session.add(current)
         assert moved.counted is not None  # after the current deadline, checked above
         _new_deadline(session, calendar, complaint, stage, "respond", moved.counted, extension_id=extension.id)
-        sent = _letter(session, db, ctx, complaint, stage, "extend", letter, told_resident_on or decided_on)
+        sent = _letter(session, db, ctx, complaint, stage, "extend", letter, told_resident_on or ctx.today)
         _audit(
             session,
             ctx,

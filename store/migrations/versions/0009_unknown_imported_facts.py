@@ -15,6 +15,8 @@ the Ombudsman route, and a "good reason" that is only the sheet's extension reas
 """
 from __future__ import annotations
 
+import re
+
 from alembic import op
 import sqlalchemy as sa
 
@@ -28,6 +30,31 @@ _IMPORTED = "Not recorded: this complaint was moved in from the complaints sprea
 _MOVED_IN_BEFORE = "(SELECT c.id FROM complaint c WHERE c.imported_from != '' AND {day} <= DATE(c.created_at))"
 
 
+def _allow_null(table: str, columns: dict) -> None:
+    """Drop these columns' NOT NULL. SQLite cannot alter a column: the table is rebuilt from
+    its own CREATE statement less those NOT NULLs, so every other constraint keeps its place
+    (a batch rebuild orders them differently run to run, and a restore compares schemas)."""
+    bind = op.get_bind()
+    if bind.dialect.name != 'sqlite':
+        for column, type_ in columns.items():
+            op.alter_column(table, column, existing_type=type_, nullable=True)
+        return
+    create, = bind.exec_driver_sql("SELECT sql FROM sqlite_master WHERE type = 'table' AND name = ?", (table,)).one()
+    indexes = [sql for (sql,) in bind.exec_driver_sql(
+        "SELECT sql FROM sqlite_master WHERE type = 'index' AND tbl_name = ? AND sql IS NOT NULL", (table,))]
+    rebuilt, renamed = re.subn(rf'^CREATE TABLE\s+"?{table}"?', f'CREATE TABLE _rebuilt_{table}', create)
+    assert renamed == 1, create
+    for column in columns:
+        rebuilt, dropped = re.subn(rf'(\b{column}\s+\w+)\s+NOT NULL', r'\1', rebuilt, count=1, flags=re.IGNORECASE)
+        assert dropped == 1, f"{table}.{column} is not NOT NULL"
+    op.execute(rebuilt)
+    op.execute(f'INSERT INTO _rebuilt_{table} SELECT * FROM {table}')
+    op.execute(f'DROP TABLE {table}')
+    op.execute(f'ALTER TABLE _rebuilt_{table} RENAME TO {table}')
+    for sql in indexes:
+        op.execute(sql)
+
+
 def upgrade() -> None:
     sqlite = op.get_bind().dialect.name == 'sqlite'
     op.add_column('complaint', sa.Column('imported_from', sa.String(), nullable=False, server_default=''))
@@ -36,11 +63,8 @@ def upgrade() -> None:
         op.execute('ALTER TABLE complaint ADD COLUMN verified_by_staff_id INTEGER REFERENCES staff (id)')
     else:
         op.add_column('complaint', sa.Column('verified_by_staff_id', sa.Integer(), sa.ForeignKey('staff.id'), nullable=True))
-    with op.batch_alter_table('extension') as batch_op:
-        batch_op.alter_column('decided_on', existing_type=sa.Date(), nullable=True)
-        batch_op.alter_column('ombudsman_details_given', existing_type=sa.Boolean(), nullable=True)
-    with op.batch_alter_table('refusal') as batch_op:
-        batch_op.alter_column('ombudsman_right_explained', existing_type=sa.Boolean(), nullable=True)
+    _allow_null('extension', {'decided_on': sa.Date(), 'ombudsman_details_given': sa.Boolean()})
+    _allow_null('refusal', {'ombudsman_right_explained': sa.Boolean()})
 
     complaint = sa.table('complaint', sa.column('imported_from', sa.String()), sa.column('resident_words', sa.String()))
     op.execute(complaint.update().where(complaint.c.resident_words.like(_IMPORTED)).values(imported_from='spreadsheet'))
