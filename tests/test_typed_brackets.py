@@ -209,14 +209,18 @@ async def test_bracketed_text_is_shown_as_typed_on_every_screen(db, tmp_path):
         await press_to(pilot, "b", OmbudsmanScreen)
         assert_shown(app, "hos", "chfo", "issue", "order", "ombreq")
         await press_to(pilot, "g", StepForm)
-        app.screen.query_one("#f-finding_id").focus()
+        finding = app.screen.query_one("#f-finding_id")
+        assert isinstance(finding.value, int)  # the case's one finding is already chosen (an order needs it)
+        finding.focus()
         await pilot.pause()
         await pilot.press("enter")  # the choices open, as typed
+        await wait_for(pilot, lambda: finding.expanded, "the finding's choices")
         await settle(pilot)
         assert app.is_running
-        await pilot.press("escape")  # the case's one finding is already chosen (an order needs it)
+        await pilot.press("escape")
+        await wait_for(pilot, lambda: not finding.expanded, "the choices closed")
         await settle(pilot)
-        assert isinstance(app.screen.query_one("#f-finding_id").value, int)
+        assert isinstance(app.screen, StepForm) and isinstance(finding.value, int)
         assert_shown(app, "issue", "hos")
         await back_to(pilot, ComplaintScreen)
 
