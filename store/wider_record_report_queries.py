@@ -274,7 +274,8 @@ def ombudsman_for_year(
         .order_by(OmbudsmanOrder.due_on, OmbudsmanCase.ombudsman_reference, OmbudsmanOrder.id)
     )
     return ([CaseFacts(*r) for r in cases], [FindingFacts(*r) for r in findings],
-            [OrderFacts(*r[:6], order_id=r[6], determination=r[7], issue=r[8] or "") for r in orders])
+            [OrderFacts(ref, ombudsman_ref, kind, description, due_on, complied_on, order_id, determination, issue or "")
+             for ref, ombudsman_ref, kind, description, due_on, complied_on, order_id, determination, issue in orders])
 
 
 def themes_for_year(session: Session, start: date, end: date) -> list[ThemeFacts]:
