@@ -114,16 +114,25 @@ class Services:
 
         today = self.today
         year = financial_year.year_of(today) - 1
+        from chc_tui.rules.submission import year_end_in
+        from chc_tui.steps.landlord import landlord_settings
+
         with self.db.read() as session:
             calendar = load_calendar(session)
+            year_end = landlord_settings(session).financial_year_end  # drives the deadline only
+
+            def due_for(year: int, approved: date | None = None) -> tuple[date, str]:
+                homes = get_setting(session, f"homes_owned:{year}")
+                return assessment.submission_due(year, int(homes) if homes else None,
+                                                 financial_year_end=year_end_in(year, year_end),
+                                                 board_approved_on=approved)
+
             approved = assessment.board_approved_on(session, year)
-            due, _ = assessment.submission_due(year, get_setting(session, f"homes_owned:{year}"))
+            due, _ = due_for(year)
             if approved is not None and due < today:
                 year += 1
                 approved = assessment.board_approved_on(session, year)
-            due, rule = assessment.submission_due(
-                year, get_setting(session, f"homes_owned:{year}"), board_approved_on=approved
-            )
+            due, rule = due_for(year, approved)
         return YearlySubmission(year, due, rule, *state_on(due, calendar, today, self.policy))
 
     def due(self, reference: str) -> Due | None:

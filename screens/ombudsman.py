@@ -147,9 +147,15 @@ class OmbudsmanScreen(RecordsScreen):
                   FieldSpec("description", "What must be done", "long"),
                   FieldSpec("due_on", "Comply by", "date")]
         if findings:
-            fields.append(FieldSpec("finding_id", "On the finding", "choice", choices=findings))
+            # an order needs the finding it was made on (Code 9.7(c)); one finding is the one
+            fields.append(FieldSpec("finding_id", "On the finding", "choice", choices=findings,
+                                    default=findings[0][1] if len(findings) == 1 else "",
+                                    help="an order needs the finding it was made on; a recommendation may have one"))
+        intro = "" if findings else ("No finding is recorded on this case: an order is made on a finding, so record "
+                                     "it first (f). A recommendation needs none.")
         return self.step_form(f"An order or recommendation ({case.ombudsman_reference})", fields,
-                          ombudsman.add_order, case.id, done="Recorded; its date is on the deadline panel")
+                              ombudsman.add_order, case.id, intro=intro,
+                              done="Recorded; its date is on the deadline panel")
 
     def _met_form(self, row) -> FormSpec:
         return self.step_form(

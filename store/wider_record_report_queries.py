@@ -98,6 +98,9 @@ class OrderFacts:
     description: str
     due_on: date
     complied_on: date | None
+    order_id: int = 0
+    determination: str | None = None  # the finding it was made on (Code 9.7(c)); None when not linked
+    issue: str = ""  # that finding's issue
 
 
 @dataclass(frozen=True)
@@ -234,7 +237,9 @@ def ombudsman_for_year(
     session: Session, start: date, end: date
 ) -> tuple[list[CaseFacts], list[FindingFacts], list[OrderFacts]]:
     """Cases opened or given a Complaint Handling Failure Order in the year, findings
-    determined in the year, and orders and recommendations due in the year."""
+    determined in the year, and orders and recommendations due in the year or open at some
+    time in it (made by the year end, not complied with before it began), each with the
+    finding it was made on."""
     cases = session.exec(
         select_row(Complaint.reference, OmbudsmanCase.ombudsman_reference, OmbudsmanCase.opened_on, OmbudsmanCase.closed_on,
                OmbudsmanCase.chfo_on, OmbudsmanCase.chfo_reason)
@@ -253,13 +258,24 @@ def ombudsman_for_year(
     )
     orders = session.exec(
         select_row(Complaint.reference, OmbudsmanCase.ombudsman_reference, OmbudsmanOrder.kind, OmbudsmanOrder.description,
-               OmbudsmanOrder.due_on, OmbudsmanOrder.complied_on)
+               OmbudsmanOrder.due_on, OmbudsmanOrder.complied_on, OmbudsmanOrder.id, OmbudsmanFinding.determination,
+               OmbudsmanFinding.issue)
         .join(OmbudsmanCase, OmbudsmanCase.id == OmbudsmanOrder.case_id)
         .join(Complaint, Complaint.id == OmbudsmanCase.complaint_id)
-        .where(OmbudsmanOrder.due_on >= start, OmbudsmanOrder.due_on <= end)
+        .outerjoin(OmbudsmanFinding, OmbudsmanFinding.id == OmbudsmanOrder.finding_id)
+        .where(or_(
+            and_(OmbudsmanOrder.due_on >= start, OmbudsmanOrder.due_on <= end),
+            # made by the year end (its finding determined by then; an order on no finding: its
+            # case opened by then) and not complied with before the year began: carried
+            # forward from earlier years, or due after the year end
+            and_(func.coalesce(OmbudsmanFinding.determined_on, OmbudsmanCase.opened_on) <= end,
+                 or_(OmbudsmanOrder.complied_on == None, OmbudsmanOrder.complied_on >= start)),  # noqa: E711
+        ))
         .order_by(OmbudsmanOrder.due_on, OmbudsmanCase.ombudsman_reference, OmbudsmanOrder.id)
     )
-    return [CaseFacts(*r) for r in cases], [FindingFacts(*r) for r in findings], [OrderFacts(*r) for r in orders]
+    return ([CaseFacts(*r) for r in cases], [FindingFacts(*r) for r in findings],
+            [OrderFacts(ref, ombudsman_ref, kind, description, due_on, complied_on, order_id, determination, issue or "")
+             for ref, ombudsman_ref, kind, description, due_on, complied_on, order_id, determination, issue in orders])
 
 
 def themes_for_year(session: Session, start: date, end: date) -> list[ThemeFacts]:

@@ -174,7 +174,7 @@ def test_submission_rule_text_and_board_approval(db, ctx):
         "Ombudsman by 30 September 2025; board approved it on 10/09/2025"
     )
     _, rule = submission_due(2024, 640)
-    assert rule.startswith("640 homes (1,000 or fewer): submit the 2024/25 self-assessment and annual complaints "
+    assert rule.startswith("640 homes (fewer than 1,000): submit the 2024/25 self-assessment and annual complaints "
                            "report within six months of the financial year end (31 March 2025), by 30 September 2025")
     set_board_approval(db, year=2025, approved_on=date(2026, 9, 1), ctx=ctx)
     with db.read() as session:

@@ -116,10 +116,10 @@ def _after_the_response(db, ref: str) -> None:
     case = ombudsman.open_case(db, ref, ombudsman_reference="[hos]-2026-1", opened_on=TODAY, ctx=ALICE)
     ombudsman.add_request(db, case, received_on=TODAY, description=typed("ombreq", "send the file"),
                           due_on=date(2026, 12, 7), ctx=ALICE)
-    ombudsman.record_finding(db, case, issue=typed("issue", "the repair"), determination="maladministration",
-                             determined_on=TODAY, ctx=ALICE)
+    finding = ombudsman.record_finding(db, case, issue=typed("issue", "the repair"), determination="maladministration",
+                                       determined_on=TODAY, ctx=ALICE)
     ombudsman.add_order(db, case, kind="order", description=typed("order", "pay £100"), due_on=date(2027, 1, 4),
-                        ctx=ALICE)
+                        finding_id=finding, ctx=ALICE)
     ombudsman.record_chfo(db, case, issued_on=TODAY, reason=typed("chfo", "no response"), ctx=ALICE)
 
 
@@ -209,14 +209,18 @@ async def test_bracketed_text_is_shown_as_typed_on_every_screen(db, tmp_path):
         await press_to(pilot, "b", OmbudsmanScreen)
         assert_shown(app, "hos", "chfo", "issue", "order", "ombreq")
         await press_to(pilot, "g", StepForm)
-        app.screen.query_one("#f-finding_id").focus()
+        finding = app.screen.query_one("#f-finding_id")
+        assert isinstance(finding.value, int)  # the case's one finding is already chosen (an order needs it)
+        finding.focus()
         await pilot.pause()
-        await pilot.press("enter")  # the choices open: the finding is the one below the prompt
+        await pilot.press("enter")  # the choices open, as typed
+        await wait_for(pilot, lambda: finding.expanded, "the finding's choices")
         await settle(pilot)
         assert app.is_running
-        await pilot.press("down", "enter")
+        await pilot.press("escape")
+        await wait_for(pilot, lambda: not finding.expanded, "the choices closed")
         await settle(pilot)
-        assert app.screen.query_one("#f-finding_id").value is not None
+        assert isinstance(app.screen, StepForm) and isinstance(finding.value, int)
         assert_shown(app, "issue", "hos")
         await back_to(pilot, ComplaintScreen)
 

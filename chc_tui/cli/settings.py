@@ -21,7 +21,8 @@ def add_settings_parser(sub, with_db) -> None:
     change = actions.add_parser("set", parents=[with_db], help="change one landlord detail, the region, or the homes owned")
     change.add_argument("field", help="name, address, complaints_officer, member_responsible, signature, "
                         "ombudsman_website, ombudsman_form, ombudsman_phone, ombudsman_address, "
-                        "service_request_target_days, region, or homes-owned (then YEAR N)")
+                        "service_request_target_days, financial-year-end (DD/MM, default 31/03: the "
+                        "submission deadline only), region, or homes-owned (then YEAR N)")
     change.add_argument("value", nargs="+", help="the value; for homes-owned: YEAR N (2025 is 1 April 2025 - 31 March 2026)")
     closure = actions.add_parser("closure", parents=[with_db], help="days the office is shut: add, remove, list")
     closure_actions = closure.add_subparsers(dest="closure_command", required=True)

@@ -1077,20 +1077,80 @@ def _ombudsman_findings(facts: _WiderRecordYear, findings: list[FindingFacts]) -
 
 
 def _ombudsman_orders(facts: _WiderRecordYear, orders: list[OrderFacts]) -> list[Figure]:
-    """The Ombudsman's orders and recommendations due in the year, and whether they were complied with."""
-    on_time = [o for o in orders if o.complied_on is not None and o.complied_on <= o.due_on]
-    o_late = [o for o in orders if o.complied_on is not None and o.complied_on > o.due_on]
-    o_not = [o for o in orders if o.complied_on is None]
-    order_note = f"orders and recommendations due {facts.period}; as recorded on {_d(facts.today)}"
+    """The Ombudsman's orders and its recommendations, each counted on its own (an order must
+    be complied with; a recommendation need not be): those due in the year and whether they
+    were complied with, those carried forward from earlier years, and the orders made on
+    findings of severe maladministration with their progress (Code 9.7(c))."""
+    made = [o for o in orders if o.kind == "order"]
+    recommended = [o for o in orders if o.kind == "recommendation"]
     return [
-        Figure(("around", "ombudsman", "orders", "due"), "Ombudsman orders due in the year", len(orders),
-               note=order_note, items=tuple(_order_item(o) for o in orders)),
-        Figure(("around", "ombudsman", "orders", "complied_on_time"), "Orders complied with on time", len(on_time),
-               of=len(orders), note=order_note, items=tuple(_order_item(o) for o in on_time)),
-        Figure(("around", "ombudsman", "orders", "complied_late"), "Orders complied with late", len(o_late),
-               of=len(orders), note=order_note, items=tuple(_order_item(o) for o in o_late)),
-        Figure(("around", "ombudsman", "orders", "not_complied"), "Orders not yet complied with", len(o_not),
-               of=len(orders), note=order_note, items=tuple(_order_item(o) for o in o_not)),
+        *_compliance(facts, made, "orders", "orders", "Orders"),
+        *_severe_maladministration_orders(facts, made),
+        Figure(("around", "ombudsman", "orders", "not_linked"), "Orders not linked to a finding",
+               sum(1 for o in made if o.determination is None),
+               note=(f"orders due or open {facts.period} recorded without the finding they were made on: "
+                     "link each to its finding so the orders on severe maladministration can be reported (Code 9.7(c))"),
+               items=tuple(_order_item(o) for o in made if o.determination is None)),
+        *_compliance(facts, recommended, "recommendations", "recommendations", "Recommendations"),
+    ]
+
+
+def _compliance(facts: _WiderRecordYear, rows: list[OrderFacts], key: str, noun: str, title: str) -> list[Figure]:
+    """One kind's figures: due in the year (complied on time, late, not yet, as recorded
+    today) and carried forward (due before the year and still open when it began), with
+    those of them complied with during the year."""
+    start, end = facts.start, facts.end
+    due = [o for o in rows if _in(o.due_on, start, end)]
+    on_time = [o for o in due if o.complied_on is not None and o.complied_on <= o.due_on]
+    late = [o for o in due if o.complied_on is not None and o.complied_on > o.due_on]
+    not_yet = [o for o in due if o.complied_on is None]
+    carried = [o for o in rows if o.due_on < start and (o.complied_on is None or o.complied_on >= start)]
+    carried_done = [o for o in carried if _in(o.complied_on, start, end)]
+    note = f"{noun} due {facts.period}; as recorded on {_d(facts.today)}"
+    carried_note = (f"{noun} due before {_d(start)} and not complied with when the year began, carried forward "
+                    f"from earlier years")
+    return [
+        Figure(("around", "ombudsman", key, "due"), f"Ombudsman {noun} due in the year", len(due),
+               note=note, items=tuple(_order_item(o) for o in due)),
+        Figure(("around", "ombudsman", key, "complied_on_time"), f"{title} complied with on time", len(on_time),
+               of=len(due), note=note, items=tuple(_order_item(o) for o in on_time)),
+        Figure(("around", "ombudsman", key, "complied_late"), f"{title} complied with late", len(late),
+               of=len(due), note=note, items=tuple(_order_item(o) for o in late)),
+        Figure(("around", "ombudsman", key, "not_complied"), f"{title} not yet complied with", len(not_yet),
+               of=len(due), note=note, items=tuple(_order_item(o) for o in not_yet)),
+        Figure(("around", "ombudsman", key, "carried_forward"), f"{title} carried forward from earlier years",
+               len(carried), note=carried_note, items=tuple(_order_item(o) for o in carried)),
+        Figure(("around", "ombudsman", key, "carried_forward_complied"), "of which complied with in the year",
+               len(carried_done), of=len(carried), note=f"{carried_note}, complied with {facts.period}",
+               items=tuple(_order_item(o) for o in carried_done)),
+    ]
+
+
+def _severe_maladministration_orders(facts: _WiderRecordYear, orders: list[OrderFacts]) -> list[Figure]:
+    """Code 9.7(c): the orders made on findings of severe maladministration that were due
+    or open in the year, and the progress made in complying with them at the cut-off:
+    complied with on time, complied with late, open and overdue, open and not yet due."""
+    from chc_tui.steps.ombudsman import Determination
+
+    cutoff = facts.cutoff
+    severe = [o for o in orders if o.determination == Determination.SEVERE_MALADMINISTRATION.value]
+    complied = [o for o in severe if o.complied_on is not None and o.complied_on <= cutoff]
+    open_ = [o for o in severe if o not in complied]
+    parts = {
+        "complied_on_time": ("complied with on time", [o for o in complied if o.complied_on <= o.due_on]),
+        "complied_late": ("complied with late", [o for o in complied if o.complied_on > o.due_on]),
+        "open_overdue": ("open and overdue", [o for o in open_ if is_overdue(o.due_on, cutoff)]),
+        "open_not_yet_due": ("open, not yet due", [o for o in open_ if not is_overdue(o.due_on, cutoff)]),
+    }
+    note = (f"orders made on a finding of severe maladministration that were due {facts.period}, carried forward "
+            f"into it, or open at its end; progress {facts.at} (Code 9.7(c))")
+    key = ("around", "ombudsman", "orders", "severe_maladministration")
+    return [
+        Figure((*key, "total"), "Orders on findings of severe maladministration", len(severe), note=note,
+               items=tuple(_order_item(o) for o in severe)),
+        *(Figure((*key, part), f"of which {label}", len(chosen), of=len(severe), note=note,
+                 items=tuple(_order_item(o) for o in chosen))
+          for part, (label, chosen) in parts.items()),
     ]
 
 
@@ -1211,7 +1271,9 @@ def _finding_item(f) -> Item:
 
 def _order_item(o) -> Item:
     state = f"complied {_d(o.complied_on)}" if o.complied_on else "not complied with"
-    return o.reference, f"{o.ombudsman_reference} · {o.kind}: {o.description[:60]} · due {_d(o.due_on)}, {state}"
+    finding = f" (on {o.issue[:40]}: {_determination_label(o.determination)})" if o.determination else ""
+    return o.reference, (f"{o.ombudsman_reference} · {o.kind}{finding}: {o.description[:60]} · due {_d(o.due_on)}, "
+                         f"{state}")
 
 
 def _lesson_item(x, what: str = "") -> Item:

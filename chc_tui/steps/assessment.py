@@ -8,13 +8,12 @@ complaint steps in `chc_tui.steps.usecases`.
 
 from __future__ import annotations
 
-import calendar as _calendar
 from dataclasses import dataclass
 from datetime import date
 
 from sqlmodel import Session, select
 
-from chc_tui.rules import financial_year, provisions
+from chc_tui.rules import financial_year, provisions, submission
 from chc_tui.rules.context import StepContext
 from chc_tui.steps.identity import acting_write
 from chc_tui.rules.domain import StaleRecord, StepRefused
@@ -36,7 +35,7 @@ BOARD_APPROVED_KEY = "self_assessment_board_approved_on"
 """Setting: {"2024": "2025-09-10", ...}, the date the governing body approved each year's
 self-assessment and annual report (Code 8.2)."""
 
-LARGE_LANDLORD_HOMES = 1000
+LARGE_LANDLORD_HOMES = submission.LARGE_LANDLORD_HOMES
 
 
 # --- financial years: chc_tui.rules.financial_year, under the names this module has always had --
@@ -56,52 +55,8 @@ def last_year_allowed(today: date) -> int:
 # --- the yearly submission (item 5 of issue #4) ----------------------------------------
 
 
-def _add_months(day: date, months: int) -> date:
-    month_index = day.month - 1 + months
-    y, m = day.year + month_index // 12, month_index % 12 + 1
-    last = _calendar.monthrange(y, m)[1]
-    # A year end on the last day of its month gives the last day of the later month:
-    # six months after 31 March is 30 September.
-    at_month_end = day.day == _calendar.monthrange(day.year, day.month)[1]
-    return date(y, m, last if at_month_end else min(day.day, last))
-
-
-def submission_due(
-    year: int,
-    homes: int | None,
-    *,
-    financial_year_end: date | None = None,
-    board_approved_on: date | None = None,
-) -> tuple[date, str]:
-    """When the year's self-assessment and annual complaints report are due at the
-    Ombudsman, and the rule that says so, in words.
-
-    Landlords with more than 1,000 homes submit by 30 September after the year ends.
-    Smaller ones submit within six months of the end of their financial year, read as:
-    on or before the date six calendar months after the year end, a month-end year end
-    giving the later month's end (31 March -> 30 September). For the usual 31 March year
-    end both rules give 30 September.
-    """
-    end = financial_year_end or year_end(year)
-    if homes is not None and homes > LARGE_LANDLORD_HOMES:
-        due = date(year_end(year).year, 9, 30)
-        rule = (
-            f"{homes:,} homes (more than {LARGE_LANDLORD_HOMES:,}): submit the {year_label(year)} "
-            f"self-assessment and annual complaints report to the Ombudsman by {due:%d %B %Y}"
-        )
-    else:
-        due = _add_months(end, 6)
-        who = f"{homes:,} homes" if homes is not None else "homes owned not set"
-        rule = (
-            f"{who} ({LARGE_LANDLORD_HOMES:,} or fewer): submit the {year_label(year)} self-assessment "
-            f"and annual complaints report within six months of the financial year end "
-            f"({end:%d %B %Y}), by {due:%d %B %Y}"
-        )
-    if board_approved_on is not None:
-        rule += f"; board approved it on {board_approved_on:%d/%m/%Y}"
-    else:
-        rule += "; board approval not yet recorded (Code 8.2)"
-    return due, rule
+# The deadline's one home is chc_tui.rules.submission; its names here, as this module has always had them.
+submission_due = submission.submission_due
 
 
 def board_approved_on(session: Session, year: int) -> date | None:

@@ -32,6 +32,9 @@ class LandlordSettings:
     ombudsman_address: str = "Housing Ombudsman Service, PO Box 1484, Unit D, Preston, PR2 0ET"
     # The landlord's own target for completing a service request (Code 1.4), in working days.
     service_request_target_days: str = "10"
+    # The landlord's financial year end, DD/MM: drives the submission deadline only (the report
+    # year stays 1 April to 31 March, as the TSMs are counted); see chc_tui.rules.submission.
+    financial_year_end: str = "31/03"
 
 
 # Field -> settings key. The name keeps the key earlier releases used.
@@ -50,6 +53,7 @@ LABELS: dict[str, str] = {
     "ombudsman_phone": "Ombudsman telephone",
     "ombudsman_address": "Ombudsman postal address",
     "service_request_target_days": "Service request target (working days)",
+    "financial_year_end": "Financial year end (DD/MM, for the submission date)",
 }
 
 # A letter cannot be made without these (the Ombudsman route, Code 2.4, 6.5, 6.9, 6.19).
@@ -91,6 +95,13 @@ def update_landlord_settings(db, *, ctx=None, **values) -> dict[str, tuple[str, 
     target = clean.get("service_request_target_days")
     if target is not None and not (target.isdigit() and 1 <= int(target) <= 250):
         problems.append(Problem("service_request_target_days", "a whole number of working days, 1 to 250"))
+    if clean.get("financial_year_end") is not None:
+        from chc_tui.rules.submission import parse_year_end
+
+        try:
+            clean["financial_year_end"] = parse_year_end(clean["financial_year_end"])
+        except ValueError as bad:
+            problems.append(Problem("financial_year_end", str(bad)))
     if problems:
         raise StepRefused(problems)
     with acting_write(db, ctx) as session:

@@ -156,7 +156,10 @@ def add_order(
     db: Database, case_id: int, *, kind: str, description: str, due_on: date | None,
     finding_id: int | None = None, ctx: StepContext | None = None,
 ) -> int:
-    """An order or recommendation, with the date it must be complied with by."""
+    """An order or recommendation, with the date it must be complied with by, on the
+    finding it was made on. An order needs its finding (the Ombudsman orders on a
+    determination), so that the orders on severe maladministration can be reported to the
+    governing body with their progress (Code 9.7(c)); a recommendation may name one."""
     ctx = ctx or StepContext()
     checks = Checks()
     if kind not in ORDER_KINDS:
@@ -164,6 +167,8 @@ def add_order(
     checks.required("description", description, "what the Ombudsman ordered or recommended")
     if due_on is None:
         checks.add("due_on", "the date it must be complied with by is required")
+    if finding_id is not None and (not isinstance(finding_id, int) or isinstance(finding_id, bool)):
+        checks.add("finding_id", "choose the finding it was made on")
     checks.raise_if_any()
     assert due_on is not None  # refused above
     with acting_write(db, ctx) as session:
@@ -171,13 +176,22 @@ def add_order(
         if finding_id is not None:
             finding = session.get(OmbudsmanFinding, finding_id)
             if finding is None or finding.case_id != case.id:
-                raise StepRefused("that finding belongs to another case", "finding_id")
+                raise StepRefused(f"that finding is not one of case {case.ombudsman_reference}'s: choose a finding "
+                                  "of this case", "finding_id")
+        elif kind == "order":
+            has_findings = session.exec(select(OmbudsmanFinding.id).where(OmbudsmanFinding.case_id == case.id)).first()
+            raise StepRefused(
+                "choose the finding this order was made on (Code 9.7(c): orders on severe maladministration are "
+                "reported with their progress)" if has_findings is not None else
+                f"record the Ombudsman's finding on case {case.ombudsman_reference} first: an order is made on a "
+                "finding (Code 9.7(c))", "finding_id")
         row = OmbudsmanOrder(case_id=saved_id(case), finding_id=finding_id, kind=kind, description=description.strip(),
                              due_on=due_on, recorded_by=ctx.actor)
         session.add(row)
         session.flush()
         audit(session, ctx, f"Ombudsman {kind}", case.complaint_id,
-              {"case": case.ombudsman_reference, "order": row.id, "description": row.description, "due_on": due_on})
+              {"case": case.ombudsman_reference, "order": row.id, "description": row.description, "due_on": due_on,
+               "finding": finding_id})
         return saved_id(row)
 
 
