@@ -261,3 +261,71 @@ def test_the_command_line_verifies_with_the_letters_facts(tmp_path, capsys):
     with pytest.raises(SystemExit):
         main([*cli, "complaint", "verify", "HA-203", "--told-on", decided])
     assert "say which extension first" in capsys.readouterr().err
+
+
+# --- the screen ------------------------------------------------------------------------------
+
+
+def _shown(screen) -> str:
+    from rich.console import Console
+
+    from screens.complaint import render_detail
+
+    console = Console(width=80, record=True)
+    console.print(render_detail(screen.detail))
+    return console.export_text()
+
+
+async def test_v_on_the_complaint_verifies_an_import_at_80x24(db, imported):
+    from chc_tui.app import build_app
+    from chc_tui.services import Services
+    from screens.complaint import ComplaintScreen
+    from screens.forms import StepForm
+    from test_tui_journeys import field, form_errors, save, settle, wait_for
+
+    services = Services(db, actor="alice", today_fn=lambda: TODAY)
+    app = build_app(services)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        app.open_complaint("HA-201")  # what Enter on its row does
+        await wait_for(pilot, lambda: isinstance(app.screen, ComplaintScreen) and app.screen.detail is not None,
+                       "the complaint screen")
+        screen = app.screen
+        shown = _shown(screen)
+        assert "Imported from old complaints.csv, not verified" in shown
+        assert "Ombudsman details not known (imported)" in " ".join(shown.split())
+        assert screen.check_action("verify", ()) is True
+
+        await pilot.press("V")
+        await wait_for(pilot, lambda: isinstance(app.screen, StepForm) and app.focused is not None, "the verify form")
+        form = app.screen
+        assert "imported from old complaints.csv, not verified" in form.spec.title
+        assert [f.name for f in form.spec.fields] == [
+            "extension_1_decided_on", "extension_1_told_resident_on", "extension_1_ombudsman_details_given",
+            "extension_1_good_reason"]
+        assert "extension 1 (stage 1, to " in form.spec.intro and "not known" in form.spec.intro
+
+        decided = wd(ACKED, 4)
+        before = dump(db)
+        await field(pilot, "extension_1_decided_on", _day(decided))
+        await field(pilot, "extension_1_told_resident_on", _day(ACKED))
+        await save(pilot)
+        assert form_errors(app) == {"extension_1_told_resident_on": (
+            f"extension 1: the date the resident was told cannot be before the extension was decided ({_day(decided)})")}
+        assert dump(db) == before
+
+        await field(pilot, "extension_1_told_resident_on", _day(decided), clear=True)
+        app.screen.query_one("#f-extension_1_ombudsman_details_given").focus()
+        await pilot.press("enter", "down", "enter")  # the choice: yes
+        await pilot.pause()
+        await field(pilot, "extension_1_good_reason", "No access for five weeks")
+        await save(pilot)
+        await wait_for(pilot, lambda: isinstance(app.screen, ComplaintScreen), "back on the complaint")
+        await settle(pilot)
+
+        (extension,) = detail(db, "HA-201").stage(1).extensions
+        assert (extension.decided_on, extension.told_resident_on, extension.ombudsman_details_given,
+                extension.good_reason) == (decided, decided, True, "No access for five weeks")
+        assert detail(db, "HA-201").complaint.verified_on == TODAY
+        assert "Imported from old complaints.csv, verified" in _shown(app.screen)
+        assert app.screen.check_action("verify", ()) is False  # once only
