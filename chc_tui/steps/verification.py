@@ -86,7 +86,7 @@ def _extension_unknowns(extension: Extension) -> tuple[str, ...]:
 
 def numbered_extensions(stages: Sequence[tuple[int, Sequence[Extension]]]) -> list[tuple[int, int, Extension]]:
     """(number, stage, extension) in the order a handler counts them: stage 1's first."""
-    found = []
+    found: list[tuple[int, int, Extension]] = []
     for stage, extensions in stages:
         for extension in extensions:
             found.append((len(found) + 1, stage, extension))
