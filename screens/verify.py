@@ -37,7 +37,7 @@ def _yes_no(value: Any) -> bool | None:
 
 def verify_form(services: "Services", detail: "ComplaintDetail") -> FormSpec:
     complaint = detail.complaint
-    unknown = not_known(detail)
+    unknown = not_known(detail, services.policy)
     fields: list[FieldSpec] = []
     for item in unknown:
         if item.number:

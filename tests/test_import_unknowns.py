@@ -329,3 +329,11 @@ async def test_v_on_the_complaint_verifies_an_import_at_80x24(db, imported):
         assert detail(db, "HA-201").complaint.verified_on == TODAY
         assert "Imported from old complaints.csv, verified" in _shown(app.screen)
         assert app.screen.check_action("verify", ()) is False  # once only
+
+
+def test_within_the_limit_no_good_reason_is_asked_for(db, tmp_path):
+    within = {**EXTENDED, "Stage 1 extended to": _day(wd(TARGET, 5))}
+    run(db, write_csv(tmp_path / "within.csv", [within], header=COLUMNS))
+    (item,) = not_known(detail(db, "HA-201"))
+    assert item.facts == ("decided_on", "told_resident_on", "ombudsman_details_given")
+    assert str(item).startswith("extension 1 (stage 1, to ")

@@ -25,6 +25,7 @@ from sqlmodel import Session, select
 from chc_tui.rules.context import StepContext
 from chc_tui.rules.domain import NotFound, StepRefused
 from chc_tui.rules.extension_standard import extension_shortfalls
+from chc_tui.rules.policy import CODE_2024, CodePolicy
 from chc_tui.steps.identity import acting, acting_write
 from chc_tui.steps.usecases import Checks, audit, complaint_for_change
 from store.engine import Database
@@ -73,13 +74,16 @@ class NotKnown:
         return f"{self.what}: {', '.join(FACT_LABELS[f] for f in self.facts)} not known"
 
 
-def _extension_unknowns(extension: Extension) -> tuple[str, ...]:
+def _extension_unknowns(extension: Extension, stage: int, policy: CodePolicy) -> tuple[str, ...]:
+    """The facts of this extension not known; a good reason only where the Code needs one
+    (past its limit, 6.4, 6.15)."""
     return tuple(
         fact for fact, unknown in (
             ("decided_on", extension.decided_on is None),
             ("told_resident_on", extension.told_resident_on is None),
             ("ombudsman_details_given", extension.ombudsman_details_given is None),
-            ("good_reason", not extension.good_reason.strip()),
+            ("good_reason", policy.for_stage(stage).past_limit_without_reason(
+                extension.working_days_beyond_target, extension.good_reason)),
         ) if unknown
     )
 
@@ -93,12 +97,12 @@ def numbered_extensions(stages: Sequence[tuple[int, Sequence[Extension]]]) -> li
     return found
 
 
-def not_known(detail: ComplaintDetail) -> list[NotKnown]:
+def not_known(detail: ComplaintDetail, policy: CodePolicy = CODE_2024) -> list[NotKnown]:
     """What of this complaint is stored as not known (for the form, the CLI and the screen)."""
     found = [
         NotKnown(f"extension {n} (stage {stage}, to {extension.new_due:%d/%m/%Y})", facts, n)
         for n, stage, extension in numbered_extensions([(s.stage, s.extensions) for s in detail.stages])
-        if (facts := _extension_unknowns(extension))
+        if (facts := _extension_unknowns(extension, stage, policy))
     ]
     if detail.refusal is not None and detail.refusal.ombudsman_right_explained is None:
         found.append(NotKnown("refusal", ("ombudsman_right_explained",)))
@@ -177,8 +181,8 @@ def verify_imported(
         session.add(complaint)
         left = [
             f"extension {n}: {FACT_LABELS[fact]}"
-            for n, _stage, extension in numbered_extensions(_stages(session, complaint))
-            for fact in _extension_unknowns(extension)
+            for n, stage, extension in numbered_extensions(_stages(session, complaint))
+            for fact in _extension_unknowns(extension, stage, ctx.policy)
         ] + (["refusal: " + FACT_LABELS["ombudsman_right_explained"]]
              if refusal is not None and refusal.ombudsman_right_explained is None else [])
         short = [
