@@ -337,3 +337,16 @@ def test_within_the_limit_no_good_reason_is_asked_for(db, tmp_path):
     (item,) = not_known(detail(db, "HA-201"))
     assert item.facts == ("decided_on", "told_resident_on", "ombudsman_details_given")
     assert str(item).startswith("extension 1 (stage 1, to ")
+
+
+def test_each_extension_option_belongs_to_the_extension_before_it():
+    from chc_tui.cli.main import build_parser
+
+    args = build_parser().parse_args([
+        "complaint", "verify", "HA-1", "--extension", "1", "--decided-on", "02/06/2025", "--ombudsman-details-given",
+        "no", "--extension", "2", "--told-on", "2025-06-09", "--good-reason", "Access", "--refusal-explained", "yes"])
+    assert args.extensions == [
+        {"number": 1, "decided_on": date(2025, 6, 2), "ombudsman_details_given": False},
+        {"number": 2, "told_resident_on": date(2025, 6, 9), "good_reason": "Access"},
+    ]
+    assert args.refusal_explained is True
