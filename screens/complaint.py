@@ -134,10 +134,11 @@ def _stage_block(stage: StageView, detail: ComplaintDetail) -> list:
             _pairs(
                 [
                     ("Extension", f"{d(ext.previous_due)} → {d(ext.new_due)} "
-                     f"({ext.working_days_beyond_target} wd beyond target), decided {d(ext.decided_on)}"),
+                     f"({ext.working_days_beyond_target} wd beyond target), decided {d(ext.decided_on) or 'on a date not known'}"),
                     ("Reason", ext.reason),
                     ("Resident told", d(ext.told_resident_on) or "not recorded"),
-                    ("Ombudsman details", "given" if ext.ombudsman_details_given else "NOT given (Code 6.5/6.16)"),
+                    ("Ombudsman details", "not known (imported)" if ext.ombudsman_details_given is None
+                     else "given" if ext.ombudsman_details_given else "NOT given (Code 6.5/6.16)"),
                     ("Good reason", ext.good_reason),
                 ]
             )
@@ -217,6 +218,21 @@ def next_line(due: Due | None) -> Text:
     return line
 
 
+def imported_line(detail: ComplaintDetail) -> Text:
+    """'Imported from FILE, not verified' and what is not known, until a handler verifies it (V)."""
+    from chc_tui.steps.verification import is_unverified, not_known
+
+    complaint = detail.complaint
+    if not is_unverified(complaint):
+        return Text(f"Imported from {complaint.imported_from}, verified {d(complaint.verified_on)}", style="dim")
+    unknown = not_known(detail)
+    return Text.assemble(
+        (f"Imported from {complaint.imported_from}, not verified", "bold yellow"),
+        f" ({len(unknown)} with facts not known): V to verify from the letters" if unknown
+        else ": V to verify from the letters",
+    )
+
+
 def render_detail(detail: ComplaintDetail, due: Due | None = None, today: date | None = None) -> Group:
     complaint, resident = detail.complaint, detail.resident
     head = Text.assemble(
@@ -226,6 +242,8 @@ def render_detail(detail: ComplaintDetail, due: Due | None = None, today: date |
         f"  ·  {complaint.category}",
     )
     parts: list = [head, next_line(due)]
+    if complaint.imported_from:
+        parts.append(imported_line(detail))
     if detail.needs is not None:
         from screens.resident import needs_lines
 
@@ -259,7 +277,8 @@ def render_detail(detail: ComplaintDetail, due: Due | None = None, today: date |
                 [
                     ("Reason", ExclusionReason(refusal.exclusion_reason).label),
                     ("Explanation", refusal.explanation),
-                    ("Ombudsman right", "explained" if refusal.ombudsman_right_explained else "NOT explained"),
+                    ("Ombudsman right", "not known (imported)" if refusal.ombudsman_right_explained is None
+                     else "explained" if refusal.ombudsman_right_explained else "NOT explained"),
                     ("Refused", f"{d(refusal.refused_on)} by {refusal.refused_by}"),
                 ]
             )
@@ -310,6 +329,7 @@ class ComplaintScreen(ChcScreen):
         Binding("b", "ombudsman", "Ombudsman", id="complaint.ombudsman", show=False),
         Binding("j", "lessons", "Lessons", id="complaint.lessons", show=False),
         Binding("C", "correct", "Correct a typo", id="complaint.correct", show=False),
+        Binding("V", "verify", "Verify import", id="complaint.verify", show=False),
         Binding("ctrl+r", "reload", "Reload", id="complaint.reload", show=False),
     ]
 
@@ -353,6 +373,10 @@ class ComplaintScreen(ChcScreen):
             return bool(self.detail and self.detail.letters)
         if action == "open_file":
             return bool(attachments_of(self.detail))
+        if action == "verify":  # only on a complaint imported and not yet verified
+            from chc_tui.steps.verification import is_unverified
+
+            return bool(self.detail and is_unverified(self.detail.complaint))
         return True
 
     def action_step(self, step: str) -> None:
@@ -429,6 +453,29 @@ class ComplaintScreen(ChcScreen):
                 self.app.start_step(choices[index][0], detail)
 
         self.app.push_screen(CorrectionPicker(choices), chosen)
+
+    def action_verify(self) -> None:
+        """Verify an imported complaint from its letters (issue 18.2)."""
+        from screens.forms import StepForm
+        from screens.verify import verify_form
+
+        if self.detail is None:
+            return
+        spec = verify_form(self.app.services, self.detail)
+        write = spec.submit
+
+        def submit_and_refresh(values):
+            result = write(values)
+            self.app.refresh_views()  # before the form closes, so the screen shows it at once
+            return result
+
+        spec.submit = submit_and_refresh
+
+        def finished(result) -> None:
+            if result is not None:
+                self.app.notify(spec.done_message(result), timeout=6, markup=False)
+
+        self.app.push_screen(StepForm(spec), finished)
 
     # --- the records around the complaint (issue 7) -------------------------------------
 

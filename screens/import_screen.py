@@ -173,6 +173,12 @@ class ImportScreen(ChcScreen):
             lines.append(f"{', ' + problem.column if problem.column else ''}: {problem.message}\n")
         for skipped in report.already:
             lines.append(f"{skipped}\n", style="dim")
+        unknown = report.unknown_lines()
+        if unknown:
+            lines.append("Not known (the sheet does not hold it), stored as not known, never filled in:\n"
+                         if report.dry_run else "Stored as not known (the sheet did not hold it):\n", style="bold")
+            for line in unknown:
+                lines.append(f"  {line}\n", style="yellow" if "review" in line else "")
         if not report.problems:
             verb = "will be imported" if report.dry_run else "imported"
             for done in report.imported:

@@ -180,7 +180,8 @@ class Extension(SQLModel, table=True):
     working_days_beyond_target: int  # counted from the response deadline set at acknowledgement
     reason: str
     told_resident_on: Optional[date] = None
-    ombudsman_details_given: Optional[bool] = False  # None: not known (imported)
+    # None: not known (imported). No column default: SQLAlchemy would write it in place of None.
+    ombudsman_details_given: Optional[bool] = Field(default=False, sa_column_kwargs={"default": None})
     good_reason: str = ""  # required when the extension passes the Code's limit
     decided_by: str = ""
     by_staff_id: Optional[int] = Field(default=None, foreign_key="staff.id", index=True)  # who did it (6.13)
@@ -207,7 +208,8 @@ class Refusal(SQLModel, table=True):
     refused_on: date
     exclusion_reason: str  # see chc_tui.rules.domain.ExclusionReason
     explanation: str
-    ombudsman_right_explained: Optional[bool] = False  # None: not known (imported) (2.4)
+    # None: not known (imported) (2.4). No column default: SQLAlchemy would write it in place of None.
+    ombudsman_right_explained: Optional[bool] = Field(default=False, sa_column_kwargs={"default": None})
     refused_by: str = ""
     by_staff_id: Optional[int] = Field(default=None, foreign_key="staff.id", index=True)  # who did it (6.13)
 

@@ -66,7 +66,7 @@ NOT_PERSONAL: dict[str, frozenset[str]] = {
     "setting": frozenset({"key", "value"}),
     "resident": frozenset({"preferred_channel"}),
     "complaint": frozenset({"reference", "channel", "category", "status", "theme", "root_cause", "created_by",
-                             "imported_from"}),
+                            "imported_from"}),
     "vulnerability": frozenset({"recorded_by"}),
     "adjustment": frozenset({"recorded_by"}),
     "representative": frozenset({"recorded_by"}),

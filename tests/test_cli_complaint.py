@@ -178,6 +178,8 @@ def _show_json_reproduces_the_record(db, chc) -> None:
         "handler": "Bob",
         "next_step": None,
         "closed_on": "2026-12-01",
+        "imported_from": None,  # typed in, not imported (issue 18.2)
+        "verified_on": None,
         "stages": [
             {
                 "stage": 1,

@@ -109,6 +109,10 @@ def test_a_good_csv_is_replayed_through_every_step(db, tmp_path):
     first, second = two_stages.stage(1), two_stages.stage(2)
     assert first.acknowledged_on == date(2026, 3, 10)
     assert [(e.new_due, e.previous_due) for e in first.extensions] == [(date(2026, 3, 31), date(2026, 3, 24))]
+    # What the sheet does not hold is not known, never filled in (issue 18.2).
+    assert [(e.decided_on, e.told_resident_on, e.ombudsman_details_given, e.good_reason) for e in first.extensions] == [
+        (None, None, None, "")]
+    assert two_stages.complaint.imported_from == "complaints.csv" and two_stages.complaint.verified_on is None
     assert first.response.decision == "not_upheld"
     assert (second.handler, second.opened_on, second.acknowledged_on, second.responded_on) == (
         "bob", date(2026, 4, 2), date(2026, 4, 7), date(2026, 4, 28))
@@ -118,6 +122,7 @@ def test_a_good_csv_is_replayed_through_every_step(db, tmp_path):
     assert (refused.complaint.status, refused.refusal.refused_on) == ("refused", date(2026, 3, 18))
     assert refused.refusal.exclusion_reason == "legal_proceedings"
     assert refused.refusal.explanation == "The resident has started a county court claim"
+    assert refused.refusal.ombudsman_right_explained is None  # the sheet never said (2.4)
 
     withdrawn = detail(db, ref["HA-104"])
     assert (withdrawn.complaint.status, withdrawn.withdrawal.withdrawn_on) == ("withdrawn", date(2026, 3, 25))
@@ -279,7 +284,8 @@ def _history(db) -> None:
 
     a = log("Mrs Joan Pike", date(2026, 3, 2))
     define_and_acknowledge(a, date(2026, 3, 4))
-    usecases.extend(db, a, new_due=date(2026, 3, 25), reason="Waiting for the roofer", ctx=on(date(2026, 3, 17)))
+    usecases.extend(db, a, new_due=date(2026, 3, 25), reason="Waiting for the roofer", told_resident_on=date(2026, 3, 17),
+                    ombudsman_details_given=True, ctx=on(date(2026, 3, 17)))
     usecases.respond(db, a, decision="partly_upheld", reasons="r", responded_on=date(2026, 3, 24), ctx=on(date(2026, 3, 24)))
     usecases.escalate(db, a, requested_on=date(2026, 3, 30), handler="bob", ctx=on(date(2026, 3, 30)))
     define_and_acknowledge(a, date(2026, 4, 1), "bob")
@@ -405,6 +411,10 @@ async def test_the_import_screen_checks_first_then_imports_with_progress(db, tmp
                        "a clean dry run")
         assert dump(db) == before
         assert "5 complaints would be imported" in str(screen.query_one("#import-status", Static).render())
+        listed = str(screen.query_one("#import-problem-lines", Static).render())
+        assert ("Stage 1 extended to: 1 extension: decision date, date the resident was told, Ombudsman details "
+                "given and good reason not known") in " ".join(listed.split())
+        assert "Refused date: 1 refusal: whether the Ombudsman route was explained (Code 2.4) not known" in " ".join(listed.split())
         await pilot.press("ctrl+s")
         await wait_for(pilot, lambda: not screen.running and screen.report.committed, "the import")
         bar = screen.query_one("#import-progress", ProgressBar)

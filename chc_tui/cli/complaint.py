@@ -17,6 +17,8 @@ login's StepContext: the same rules, the same transaction, the same audit as the
                          --explanation T [--on DATE] [--letter-file F]
     chc complaint withdraw REF [--on DATE] [--letter-file F]
     chc complaint close REF [--on DATE]
+    chc complaint verify REF [--extension N [--decided-on DATE] [--told-on DATE]
+                         [--ombudsman-details-given yes|no] [--good-reason T]]... [--refusal-explained yes|no]
     chc complaint show REF [--json]
 
 A step that sends a letter sends the letter as drafted from the records, or the text of
@@ -83,6 +85,50 @@ OPTION_FOR = {
 }
 
 
+
+
+def _yes_no(text: str) -> bool:
+    answer = text.strip().lower()
+    if answer in ("yes", "y"):
+        return True
+    if answer in ("no", "n"):
+        return False
+    raise argparse.ArgumentTypeError(f"say yes or no, not {text!r}")
+
+
+# `chc complaint verify`: each --extension N starts that extension's facts; the options
+# after it (--decided-on, --told-on, --ombudsman-details-given, --good-reason) are its.
+VERIFY_OPTIONS = {"decided_on": "--decided-on", "told_resident_on": "--told-on",
+                  "ombudsman_details_given": "--ombudsman-details-given", "good_reason": "--good-reason"}
+
+
+class _ExtensionNumber(argparse.Action):
+    def __call__(self, parser, namespace, values, option_string=None):
+        found = list(getattr(namespace, self.dest, None) or [])
+        found.append({"number": values})
+        setattr(namespace, self.dest, found)
+
+
+class _ExtensionFact(argparse.Action):
+    def __call__(self, parser, namespace, values, option_string=None):
+        found = list(getattr(namespace, self.dest, None) or [])
+        if not found:
+            parser.error(f"{option_string}: say which extension first (--extension N {option_string} ...)")
+        fact = next(k for k, option in VERIFY_OPTIONS.items() if option == option_string)
+        if fact in found[-1]:
+            parser.error(f"{option_string} is given twice for --extension {found[-1]['number']}")
+        found[-1] = {**found[-1], fact: values}
+        setattr(namespace, self.dest, found)
+
+
+def _verify_option(field: str | None) -> str | None:
+    """The options a problem of `chc complaint verify` is about: "--extension 1 --told-on"."""
+    import re
+
+    found = re.fullmatch(r"extension_(\d+)_(\w+)", field or "")
+    if found and found.group(2) in VERIFY_OPTIONS:
+        return f"--extension {found.group(1)} {VERIFY_OPTIONS[found.group(2)]}"
+    return {"extension": "--extension", "refusal_explained": "--refusal-explained"}.get(field or "")
 
 
 def _snake(text: str) -> str:
@@ -163,6 +209,22 @@ def add_complaint_parser(sub, with_db: argparse.ArgumentParser) -> None:
 
     close = action("close", "close a complaint whose current stage is answered")
     close.add_argument("--on", type=_date_arg, metavar="DATE", help="default: today")
+
+    verify = action("verify", "verify a complaint imported from a spreadsheet, with the facts its letters show "
+                              "(issue 18): each extension's dates, Ombudsman details and good reason; a refusal's 2.4")
+    verify.add_argument("--extension", type=int, action=_ExtensionNumber, metavar="N", dest="extensions",
+                        help="the extension (1 = the first, stage 1's first) the options after it are about; "
+                             "repeat for each extension")
+    verify.add_argument("--decided-on", type=_date_arg, action=_ExtensionFact, metavar="DATE", dest="extensions",
+                        help="the date the extension was decided")
+    verify.add_argument("--told-on", type=_date_arg, action=_ExtensionFact, metavar="DATE", dest="extensions",
+                        help="the date the resident was told of it")
+    verify.add_argument("--ombudsman-details-given", type=_yes_no, action=_ExtensionFact, metavar="yes|no",
+                        dest="extensions", help="whether the Ombudsman's details were given with it (6.5, 6.16)")
+    verify.add_argument("--good-reason", action=_ExtensionFact, metavar="T", dest="extensions",
+                        help="the good reason recorded for passing the Code's limit (6.4, 6.15)")
+    verify.add_argument("--refusal-explained", type=_yes_no, metavar="yes|no",
+                        help="whether the refusal told the resident they could take it to the Ombudsman (2.4)")
 
     show = action("show", "the complaint in full; --json for the record with stable keys")
     show.add_argument("--json", action="store_true")
@@ -382,6 +444,20 @@ def _close(services: "Services", args) -> Done:
     return Done(f"{ref} closed", warnings)
 
 
+def _verify(services: "Services", args) -> Done:
+    from chc_tui.steps.verification import ExtensionFound, verify_imported
+
+    ref = _find(services, args.reference)
+    verified = services.run(
+        verify_imported, ref,
+        extensions=[ExtensionFound(**facts) for facts in (args.extensions or [])],
+        refusal_explained=args.refusal_explained,
+    )
+    warnings = [f"still not known: {what}" for what in verified.still_not_known]
+    warnings += [f"not in line with the Code, counted as late: {what}" for what in verified.not_in_line]
+    return Done(f"{ref} verified on {verified.verified_on.isoformat()}", warnings)
+
+
 STEPS: dict[str, Callable[["Services", Any], Done]] = {
     "log": _log,
     "define": _define,
@@ -392,6 +468,7 @@ STEPS: dict[str, Callable[["Services", Any], Done]] = {
     "refuse": _refuse,
     "withdraw": _withdraw,
     "close": _close,
+    "verify": _verify,
 }
 
 
@@ -425,7 +502,7 @@ def run_complaint(args, path: Path | str) -> int:
             done = STEPS[action](services, args)
         except StepRefused as refused:
             for problem in refused.problems:
-                option = OPTION_FOR.get(problem.field or "")
+                option = _verify_option(problem.field) if action == "verify" else OPTION_FOR.get(problem.field or "")
                 if problem.field == "reference" and action != "log":
                     option = None  # REF itself: the message names it
                 elif problem.field == "letter":
@@ -540,6 +617,8 @@ def complaint_json(detail: "ComplaintDetail", next_step: str | None) -> dict[str
         "handler": detail.current.handler,
         "next_step": next_step,
         "closed_on": _iso(complaint.closed_on),
+        "imported_from": complaint.imported_from or None,
+        "verified_on": _iso(complaint.verified_on),
         "stages": [_stage_json(stage) for stage in detail.stages],
         "refusal": None if refusal is None else {
             "stage": refusal.stage,
@@ -618,6 +697,12 @@ def _show_lines(detail: "ComplaintDetail", due) -> list[str]:
         f"received {c.received_on.isoformat()} by {c.channel.replace('_', ' ')}; {c.status}"
         + (f" on {c.closed_on.isoformat()}" if c.closed_on else ""),
     ]
+    if c.imported_from:
+        from chc_tui.steps.verification import not_known
+
+        lines.append(f"imported from {c.imported_from}, "
+                     + (f"verified {c.verified_on.isoformat()}" if c.verified_on else "not verified"))
+        lines += [f"  not known: {what}" for what in not_known(detail)]
     if due is not None and due.step.value != "none":
         when = f" by {due.row.due_on.isoformat()} ({due.days_left} working days, {due.state.value})" if due.row.due_on else ""
         lines.append(f"next: {due.step.value}{when}")

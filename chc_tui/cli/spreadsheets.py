@@ -1,6 +1,7 @@
 """`chc import` and `chc export`: moving in from a spreadsheet, and out to one.
 
-    chc import complaints.xlsx --dry-run     list every problem, write nothing
+    chc import complaints.xlsx --dry-run     list every problem and, per column, what would be
+                                             stored as not known; write nothing
     chc import complaints.xlsx               import all rows, or none if any has a problem
     chc export --format xlsx --out all.xlsx  the same columns back
 
@@ -72,6 +73,12 @@ def run_import(args, path: Path | str) -> int:
             verb = "would be imported" if report.dry_run else "imported"
             for done in report.imported:
                 print(terminal_safe(done.line(verb)))
+            unknown = report.unknown_lines()
+            if unknown:
+                print("Not known (the sheet does not hold it), stored as not known, never filled in:"
+                      if report.dry_run else "Stored as not known (the sheet did not hold it):")
+                for line in unknown:
+                    print(terminal_safe(f"  {line}"))
         print(report.summary(), file=sys.stderr if report.problems else sys.stdout)
         return 2 if report.problems else 0
     finally:

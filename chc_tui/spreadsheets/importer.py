@@ -350,6 +350,7 @@ class SheetRow:
     exclusion_reason: str
     refusal_explanation: str
     withdrawn: date | None
+    refusal_to_review: bool = False  # the reason read as "other" from words that did not name it
 
     def natural_key(self) -> tuple[str, date, str]:
         return (self.resident.casefold(), self.received, self.category.casefold())
@@ -385,23 +386,44 @@ def decision_value(value: Any) -> str:
     raise ValueError(f"{_text(value)!r} is not a decision: write upheld, partly upheld or not upheld")
 
 
-def refusal_reason(text: str) -> tuple[str, str]:
-    """(exclusion reason, explanation) from the sheet's words: "legal proceedings: ..."
-    names the reason; otherwise the words suggest it, and are the explanation."""
+# Legal proceedings (Code 2.2) means "details of the claim, such as the Claim Form and
+# Particulars of Claim, having been filed at court": only words that say a claim was filed
+# or issued at court read as it. A solicitor's letter, a pre-action letter, a "disrepair
+# claim" or "legal" alone do not: they are "other", listed for a handler to review.
+_CLAIM_FILED = re.compile(
+    r"claim form|particulars of claim"
+    r"|\bclaim (has |had )?(been |was )?(filed|issued|lodged)"
+    r"|\b(filed|issued|lodged) (at|with|in) (the )?((county|high) )?court"
+    r"|\b(court|legal) proceedings (have |had )?(been |were )?(issued|filed|started|begun|commenced)"
+    r"|\b(issued|filed|lodged|started|commenced|brought) (a |an )?((county|high) )?court (claim|proceedings)"
+    r"|\b(county|high) court claim (has |had )?(been |was )?(issued|filed|lodged|started|made)"
+)
+
+
+def read_refusal(text: str) -> tuple[str, str, bool]:
+    """(exclusion reason, explanation, review): "legal proceedings: ..." names the reason;
+    otherwise the words suggest it, and are the explanation. `review` is True when the
+    words were read as "other" without naming it: a handler should check them."""
     found = re.match(r"^\s*([^:]{2,40}?)\s*:\s*(.+)$", text, re.S)
     if found:
         named = _normal(found.group(1))
         for reason, words in EXCLUSION_WORDS.items():
             if named in (_normal(words), _normal(reason.value)):
-                return reason.value, found.group(2).strip()
-    lowered = text.lower()
+                return reason.value, found.group(2).strip(), False
+    lowered = " ".join(text.lower().split())
     if re.search(r"(12|twelve) ?months|over a year|out of time|too old", lowered):
-        return ExclusionReason.OVER_TWELVE_MONTHS.value, text.strip()
-    if re.search(r"legal|court|solicitor|proceedings|disrepair claim", lowered):
-        return ExclusionReason.LEGAL_PROCEEDINGS.value, text.strip()
+        return ExclusionReason.OVER_TWELVE_MONTHS.value, text.strip(), False
+    if _CLAIM_FILED.search(lowered):
+        return ExclusionReason.LEGAL_PROCEEDINGS.value, text.strip(), False
     if re.search(r"already (been )?(considered|dealt)|duplicate|previous complaint", lowered):
-        return ExclusionReason.ALREADY_CONSIDERED.value, text.strip()
-    return ExclusionReason.OTHER.value, text.strip()
+        return ExclusionReason.ALREADY_CONSIDERED.value, text.strip(), False
+    return ExclusionReason.OTHER.value, text.strip(), True
+
+
+def refusal_reason(text: str) -> tuple[str, str]:
+    """(exclusion reason, explanation) from the sheet's words (see `read_refusal`)."""
+    reason, explanation, _ = read_refusal(text)
+    return reason, explanation
 
 
 def channel_value(value: Any) -> str:
@@ -482,14 +504,14 @@ def check_row(number: int, values: dict[str, Any]) -> tuple[SheetRow | None, lis
 
     if problems:
         return None, problems
-    exclusion, explanation = refusal_reason(text["refused_reason"]) if text["refused_reason"] else ("", "")
+    exclusion, explanation, review = read_refusal(text["refused_reason"]) if text["refused_reason"] else ("", "", False)
     received = dates["received"]
     assert received is not None  # a row without it has a problem above
     return SheetRow(
         number=number, reference=text["reference"], resident=text["resident"], received=received,
         category=text["category"], channel=channel, stage1=stages[0], stage2=stages[1], escalated=dates["s2_req"],
         refused=dates["refused"], exclusion_reason=exclusion, refusal_explanation=explanation,
-        withdrawn=dates["withdrawn"],
+        withdrawn=dates["withdrawn"], refusal_to_review=review,
     ), []
 
 
@@ -520,6 +542,66 @@ class Skipped:
         return f"row {self.row}: already imported as {self.reference}"
 
 
+@dataclass(frozen=True)
+class ReadAsOther:
+    """A refusal whose reason the importer read as "other" (Code 2.2): for review."""
+
+    row: int
+    reference: str  # the spreadsheet's own, "" if it had none
+    words: str
+
+    def __str__(self) -> str:
+        return f"row {self.row}{': ' + self.reference if self.reference else ''}: {self.words!r}"
+
+
+# What a sheet never holds, so an import stores it as not known (never filled in), by column.
+EXTENSION_UNKNOWNS = "decision date, date the resident was told, Ombudsman details given and good reason not known"
+REFUSAL_UNKNOWNS = "whether the Ombudsman route was explained (Code 2.4) not known"
+
+
+@dataclass
+class Unknowns:
+    """How many facts of the imported rows are stored as not known, by the column that
+    brought the record in; and the refusals read as "other", to review."""
+
+    extensions: dict[int, int] = field(default_factory=dict)  # stage -> extensions
+    refusals: int = 0
+    read_as_other: list[ReadAsOther] = field(default_factory=list)
+    complaints: int = 0
+
+    def count(self, row: SheetRow) -> None:
+        self.complaints += 1
+        for stage in (row.stage1, row.stage2):
+            if stage.extended_to is not None and (stage.number == 1 or row.escalated):
+                self.extensions[stage.number] = self.extensions.get(stage.number, 0) + 1
+        if row.refused:
+            self.refusals += 1
+            if row.refusal_to_review:
+                self.read_as_other.append(ReadAsOther(row.number, row.reference, row.refusal_explanation))
+
+    def lines(self, file: str) -> list[str]:
+        """Per column, what is stored as not known; then the refusals read as "other"."""
+        found = []
+        for stage in sorted(self.extensions):
+            n = self.extensions[stage]
+            found.append(f"{LABEL[f's{stage}_ext']}: {n} extension{'s' if n != 1 else ''}: {EXTENSION_UNKNOWNS}")
+        if self.refusals:
+            n = self.refusals
+            found.append(f"{LABEL['refused']}: {n} refusal{'s' if n != 1 else ''}: {REFUSAL_UNKNOWNS}")
+        if self.complaints:
+            n = self.complaints
+            found.append(f"{n} complaint{'s' if n != 1 else ''} marked \"imported from {file}, not verified\" "
+                         "until a handler verifies each (chc complaint verify, or V on the complaint)")
+        return found
+
+    def review_lines(self) -> list[str]:
+        if not self.read_as_other:
+            return []
+        n = len(self.read_as_other)
+        return [f"{n} refusal{'s' if n != 1 else ''} read as 'other': review them",
+                *(f"  {other}" for other in self.read_as_other)]
+
+
 @dataclass
 class ImportReport:
     file: str
@@ -530,6 +612,14 @@ class ImportReport:
     problems: list[RowProblem] = field(default_factory=list)
     ignored_columns: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)  # e.g. an earlier import's leftovers removed
+    unknowns: Unknowns = field(default_factory=Unknowns)
+
+    def unknown_lines(self) -> list[str]:
+        """What the import stores (or would store) as not known, per column, and the
+        refusal reasons read as "other" for review: empty when there were problems."""
+        if self.problems:
+            return []
+        return self.unknowns.lines(self.file) + self.unknowns.review_lines()
 
     @property
     def committed(self) -> bool:
@@ -653,6 +743,7 @@ def _rehearse(db: Database, run: _Run, report: ImportReport) -> None:
                             report.already.append(outcome)
                         else:  # a reference chc chose here would be chosen again in the next batch
                             report.imported.append(Imported(row.number, row.reference, row.reference))
+                            report.unknowns.count(row)
                     raise _NothingKept
             except _NothingKept:
                 pass
@@ -666,7 +757,7 @@ def _write(db: Database, run: _Run, report: ImportReport, checked: str) -> None:
     """The checked rows again, now for real, a batch per write transaction; if anything
     stops it part-way, every complaint it wrote is removed (see the module's docstring)."""
     journal = _Journal.start(run.sheet.name)
-    report.imported, report.already = [], []
+    report.imported, report.already, report.unknowns = [], [], Unknowns()
     done = 0
     try:
         _same_file(run.sheet, checked)
@@ -684,6 +775,7 @@ def _write(db: Database, run: _Run, report: ImportReport, checked: str) -> None:
                         report.already.append(outcome)
                     else:
                         report.imported.append(outcome)
+                        report.unknowns.count(row)
                         written.append(_complaint_id(session, outcome.reference))
                 journal.note(session, written)
             journal.written += written  # committed: now they are there to remove
@@ -694,7 +786,7 @@ def _write(db: Database, run: _Run, report: ImportReport, checked: str) -> None:
         journal.finish(db)
     except _RowRefused as refused:
         journal.undo(db)
-        report.imported, report.already = [], []
+        report.imported, report.already, report.unknowns = [], [], Unknowns()
         report.problems += refused.problems
     except BaseException:
         journal.undo(db)
@@ -955,7 +1047,7 @@ def _replay(db: Database, row: SheetRow, file_name: str, actor: str, today: date
             f"Not recorded: this complaint was moved in from the complaints spreadsheet ({where}), "
             "which did not keep the resident's own words."
         ),
-        handler=handler1, ctx=ctx1, **kept,
+        handler=handler1, imported_from=file_name, ctx=ctx1, **kept,
     )
     reference = logged.reference
     ctx = ctx1
@@ -969,7 +1061,8 @@ def _replay(db: Database, row: SheetRow, file_name: str, actor: str, today: date
     if row.refused:
         _step(row, last.number, "refused_reason", usecases.refuse, db, reference,
               exclusion_reason=row.exclusion_reason, explanation=row.refusal_explanation, refused_on=row.refused,
-              ombudsman_right_explained=True, ctx=ctx)
+              # the sheet never says whether the resident was told of the Ombudsman route (2.4)
+              right_explained_known=False, ctx=ctx)
     elif row.withdrawn:
         _step(row, last.number, "withdrawn", usecases.withdraw, db, reference, withdrawn_on=row.withdrawn, ctx=ctx)
     elif last.responded:
@@ -993,23 +1086,21 @@ def _replay_stage(
           responsible_aspects=f"Not recorded in the spreadsheet: {see}.",
           # an acknowledgement dated before the stage began is the acknowledgement's problem
           defined_on=max(stage.acknowledged, opened), ctx=ctx)
-    response_due = _step(row, stage.number, s + "ack", usecases.acknowledge, db, reference,
-                         acknowledged_on=stage.acknowledged, ctx=ctx)
+    _step(row, stage.number, s + "ack", usecases.acknowledge, db, reference,
+          acknowledged_on=stage.acknowledged, ctx=ctx)
     if stage.extended_to is not None:
+        # The sheet holds the new date and perhaps its reason, nothing else: when it was
+        # decided, when the resident was told, whether the Ombudsman's details were given
+        # and whether a good reason was recorded are stored as not known, and the
+        # extension is judged by the Code on what is known (so it counts as late until a
+        # handler verifies it from the letters). The sheet's reason is the reason for the
+        # extension, never the good reason for passing the Code's limit.
         reason = stage.extension_reason or (
             "Not recorded in the spreadsheet: see the letter that told the resident of the extension."
         )
-        extension: dict[str, Any] = dict(
-            new_due=stage.extended_to, reason=reason, decided_on=min(response_due, ctx.today), ctx=ctx
-        )
-        try:
-            _step(row, stage.number, s + "ext", usecases.extend, db, reference, **extension)
-        except _RowRefused as refused:
-            # Past the Code's limit: the sheet's reason, if it gave one, is the good reason recorded.
-            if not stage.extension_reason or not any(p.column == LABEL[s + "ext_reason"] for p in refused.problems):
-                raise
-            _step(row, stage.number, s + "ext", usecases.extend, db, reference,
-                  good_reason=stage.extension_reason, **extension)
+        _step(row, stage.number, s + "ext", usecases.extend, db, reference,
+              new_due=stage.extended_to, reason=reason, decision_date_known=False, told_resident_on=None,
+              ombudsman_details_given=None, good_reason="", accept_shortfalls=True, ctx=ctx)
     if stage.responded is not None:
         _step(row, stage.number, s + "resp", usecases.respond, db, reference,
               decision=stage.decision,

@@ -299,12 +299,15 @@ def log_complaint(
     representative_relationship: str = "",
     adjustments: str = "",
     reference: str = "",
+    imported_from: str = "",
     ctx: StepContext | None = None,
 ) -> Logged:
     """Log a new stage 1 complaint (Code 5.1, 6.2): starts the acknowledgement clock.
 
     `reference` keeps a reference the complaint already has (one moved in from a
-    spreadsheet); without one the next C<year>-NNNN is given."""
+    spreadsheet); without one the next C<year>-NNNN is given. `imported_from` (the
+    importer's: the spreadsheet's file name) marks it "imported, not verified" until a
+    handler verifies it (chc_tui.steps.verification)."""
     ctx = ctx or StepContext()
     reference = (reference or "").strip()
     checks = _Checks()
@@ -358,6 +361,7 @@ def log_complaint(
             category=category.strip(),
             resident_words=resident_words.strip(),
             adjustments=adjustments.strip(),
+            imported_from=imported_from.strip(),
             created_by=ctx.actor,
         )
         session.add(complaint)
@@ -386,6 +390,7 @@ def log_complaint(
                 "representative": complaint.representative_name,
                 "acknowledge_due": ack.due_on,
                 **({"adjustments": complaint.adjustments} if complaint.adjustments else {}),
+                **({"imported_from": complaint.imported_from} if complaint.imported_from else {}),
             },
         )
         return Logged(complaint.reference, ack.due_on, provisional_due)
