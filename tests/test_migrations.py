@@ -253,3 +253,38 @@ def test_0008_makes_one_staff_member_per_person_from_the_names_in_the_records(tm
     assert handlers == [(1, alice), (2, bob), (3, alice)]
     assert responded == bob and actors == {alice}
     assert {r["display_name"]: r["spellings"] for r in report} == {"alice": ["alice"], "Bob  Jones": ["Bob  Jones", "bob jones"]}
+
+
+def test_0009_turns_what_an_import_invented_into_not_known(tmp_path):
+    """The importer used to fill in what a sheet never held; 0009 marks its complaints and
+    makes those facts not known, leaving typed-in complaints and later steps alone."""
+    db = Database(tmp_path / "old.db")
+    upgrade(db.engine, "0001")
+    moved_in = "'Not recorded: this complaint was moved in from the complaints spreadsheet (old.xlsx, row 2), which'"
+    with db.engine.begin() as conn:
+        for table, (columns, rows) in ROWS_0001.items():
+            for values in rows:
+                conn.exec_driver_sql(f"INSERT INTO {table} ({columns}) VALUES ({', '.join(values)})")
+        # complaint 1 (extended) and 2 (refused) were moved in on 20 November, after both facts' dates;
+        # the extension was "decided" on the deadline day, with the sheet's reason as its good reason
+        conn.exec_driver_sql(f"UPDATE complaint SET resident_words = {moved_in}, created_at = '2026-11-20 09:00:00.000000'")
+        conn.exec_driver_sql("UPDATE extension SET decided_on = previous_due, good_reason = reason")
+    upgrade(db.engine, "0008")
+    with db.engine.begin() as conn:  # a complaint typed in since: nothing of it changes
+        conn.exec_driver_sql(
+            "INSERT INTO complaint (id, reference, resident_id, representative_name, representative_relationship, "
+            "received_on, channel, category, resident_words, status, current_stage, version, created_at, created_by, "
+            "adjustments, theme, root_cause) VALUES (3, 'C2026-0003', 1, '', '', '2026-11-21', 'phone', 'repairs', "
+            "'Typed in.', 'open', 1, 1, '2026-11-21 09:00:00.000000', 'alice', '', '', '')")
+    upgrade(db.engine, "head")
+    with db.engine.connect() as conn:
+        marked = dict(conn.exec_driver_sql("SELECT id, imported_from FROM complaint").fetchall())
+        extension = conn.exec_driver_sql(
+            "SELECT decided_on, ombudsman_details_given, good_reason, reason, told_resident_on FROM extension").one()
+        explained = conn.exec_driver_sql("SELECT ombudsman_right_explained FROM refusal").scalar()
+        problems = conn.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
+        fk_on = conn.exec_driver_sql("PRAGMA foreign_keys").scalar()
+    assert marked == {1: "spreadsheet", 2: "spreadsheet", 3: ""}
+    assert tuple(extension) == (None, None, "", "Scaffold.", "2026-11-05")
+    assert explained is None
+    assert problems == [] and fk_on == 1
