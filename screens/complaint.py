@@ -13,6 +13,8 @@ from textual.containers import VerticalScroll
 from textual.widgets import Static
 
 from chc_tui.rules.deadlines import Due
+from chc_tui.rules.extension_standard import extension_shortfalls, shortfalls_text
+from chc_tui.rules.policy import CODE_2024
 from chc_tui.rules.domain import Decision, ExclusionReason, Status, Step
 from typing import TYPE_CHECKING
 from screens.app_type import ChcScreen
@@ -75,6 +77,14 @@ def _pairs(rows: list[tuple[str, str]]) -> Table:
         if value:
             table.add_row(plain(label), plain(value))
     return table
+
+
+def _in_line_text(extension, rules) -> str:
+    """What the figures will count this extension as (the one rule: extension_standard)."""
+    shortfalls = extension_shortfalls(extension, rules)
+    if not shortfalls:
+        return "agreed in line with the Code: counts as within timescale if answered by the new date"
+    return "NOT in line with the Code, counts as late: " + shortfalls_text(shortfalls)
 
 
 def _stage_block(stage: StageView, detail: ComplaintDetail) -> list:
@@ -140,6 +150,7 @@ def _stage_block(stage: StageView, detail: ComplaintDetail) -> list:
                     ("Ombudsman details", "not known (imported)" if ext.ombudsman_details_given is None
                      else "given" if ext.ombudsman_details_given else "NOT given (Code 6.5/6.16)"),
                     ("Good reason", ext.good_reason),
+                    ("The Code", _in_line_text(ext, CODE_2024.for_stage(stage.stage))),
                 ]
             )
         )
