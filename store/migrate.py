@@ -11,7 +11,7 @@ from sqlalchemy.engine import Engine
 from store.errors import DatabaseProblem
 
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
-HEAD = "0008"
+HEAD = "0010"
 
 
 class DatabaseTooNew(DatabaseProblem, RuntimeError):
