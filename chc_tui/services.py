@@ -230,10 +230,10 @@ class Services:
 
         return self.run(update_landlord_settings, **values)
 
-    def set_homes_owned(self, year: int, homes) -> None:
+    def set_homes_owned(self, year: int, homes, stock_type: str | None = None) -> None:
         from chc_tui.figures.report_texts import set_homes_owned
 
-        self.run(set_homes_owned, year=year, homes=homes)
+        self.run(set_homes_owned, year=year, homes=homes, stock_type=stock_type)
 
     def run(self, step: Callable[Concatenate[Database, P], R], /, *args: P.args, **kwargs: P.kwargs) -> R:
         """Run one use-case, `step(db, *args, **kwargs)`, as this handler today: the step
