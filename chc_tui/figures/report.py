@@ -321,6 +321,7 @@ class AnnualReport:
     texts: list[EnteredText]
     empty: bool  # no complaint activity at all in the year
     records_start: date | None = None  # the first complaint received on record
+    stock_types: tuple[str, ...] = ()  # the stock types the TSM figures are given for (tsm.CH01.LCRA...)
 
     def figures(self) -> Iterable[Figure]:
         for section in self.sections:
@@ -907,6 +908,7 @@ def compute(inputs: ReportInputs, calendar: WorkingCalendar, policy: CodePolicy 
         complete=inputs.today > y.end, policy_name=policy.name, homes_owned=y.homes, sections=sections,
         months=months, no_answers=no_answers, provisions_source=source, texts=_entered_texts(inputs),
         empty=_no_activity(y), records_start=inputs.earliest_received,
+        stock_types=tuple(tsm_homes(inputs)[1]),
     )
 
 
