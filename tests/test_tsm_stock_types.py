@@ -366,3 +366,42 @@ def test_complaint_log_takes_a_tenure(db, chc, monkeypatch):
     code, _, err = chc("complaint", "log", "--received", "02/11/2026", "--resident", "Bo", "--category", "Repairs",
                        "--words", "Leak.", "--tenure", "LCHO")
     assert code == 2 and "--tenure: LCHO is not one of the landlord's stock types" in err
+
+
+# --- the settings screen (F4), pressing real keys at 80x24 ----------------------------------------------
+
+
+async def test_f4_sets_the_stock_types_and_homes_owned_per_type(db):
+    from chc_tui.app import build_app
+    from chc_tui.services import Services
+    from screens.forms import StepForm
+    from screens.settings import SettingsScreen
+    from test_settings import _open_settings, _wait
+
+    app = build_app(Services(db, actor="alice", today_fn=lambda: D(2025, 6, 2)))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await _open_settings(pilot, app)
+        await pilot.press("s")
+        await _wait(pilot, lambda: isinstance(app.screen, StepForm))
+        app.screen.query_one("#f-LCHO").focus()
+        await pilot.press("space", "ctrl+s")
+        await _wait(pilot, lambda: isinstance(app.screen, SettingsScreen))
+        with db.read() as s:
+            assert stock_types(s) == ("LCRA", "LCHO")
+        await pilot.press("h")
+        await _wait(pilot, lambda: isinstance(app.screen, StepForm))
+        form = app.screen
+        homes = form.query_one("#f-homes")
+        homes.focus()
+        await pilot.press(*"0", "ctrl+s")
+        await _wait(pilot, lambda: str(form.query_one("#e-homes").render()).strip() != "")
+        assert "from 1 to" in str(form.query_one("#e-homes").render())  # beside the field, nothing written
+        with db.read() as s:
+            assert get_setting(s, "homes_owned:2025") is None
+        await pilot.press("backspace", *"200")
+        form.query_one("#f-stock_type").value = "LCHO"
+        await pilot.press("ctrl+s")
+        await _wait(pilot, lambda: isinstance(app.screen, SettingsScreen))
+    with db.read() as s:
+        assert get_setting(s, "homes_owned:2025:LCHO") == 200
+        assert get_setting(s, "homes_owned:2025") is None
