@@ -405,3 +405,39 @@ async def test_f4_sets_the_stock_types_and_homes_owned_per_type(db):
     with db.read() as s:
         assert get_setting(s, "homes_owned:2025:LCHO") == 200
         assert get_setting(s, "homes_owned:2025") is None
+
+
+# --- a spreadsheet's Tenure column ------------------------------------------------------------------------
+
+
+def _tenure_sheet(tmp_path, tenures: list[str]):
+    from test_import import write_csv
+
+    header = ["Reference", "Resident", "Received date", "Category", "Tenure"]
+    rows = [{"Reference": f"HA-{i}", "Resident": f"Resident {i}", "Received date": "02/11/2026",
+             "Category": "Repairs", "Tenure": t} for i, t in enumerate(tenures, start=1)]
+    return write_csv(tmp_path / "sheet.csv", rows, header)
+
+
+def test_the_tenure_column_is_read_as_a_stock_type_or_not_known(db, tmp_path):
+    from chc_tui.spreadsheets.importer import import_file
+
+    set_stock_types(db, "LCRA,LCHO")
+    path = _tenure_sheet(tmp_path, ["General needs", "Shared ownership", "leasehold", ""])
+    report = import_file(db, path, actor="importer", today=D(2026, 11, 23))
+    assert report.problems == [] and len(report.imported) == 4
+    with db.read() as s:
+        got = {ref: tenure for ref, tenure in s.exec(
+            select(Complaint.reference, Resident.tenure).join(Resident, Resident.id == Complaint.resident_id)).all()}
+    assert got == {"HA-1": "LCRA", "HA-2": "LCHO", "HA-3": "", "HA-4": ""}
+
+
+def test_a_tenure_the_landlord_has_not_set_up_is_a_problem_on_its_row(db, tmp_path):
+    from chc_tui.spreadsheets.importer import import_file
+
+    path = _tenure_sheet(tmp_path, ["Low cost rental", "Shared ownership"])
+    before = _dump(db)
+    report = import_file(db, path, actor="importer", today=D(2026, 11, 23))
+    assert [(p.row, p.column) for p in report.problems] == [(3, "Tenure")]
+    assert "LCHO is not one of the landlord's stock types (LCRA)" in report.problems[0].message
+    assert _dump(db) == before
