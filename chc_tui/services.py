@@ -218,15 +218,20 @@ class Services:
     def settings_overview(self) -> dict:
         """The landlord's details, region, closure days and homes owned, as plain values."""
         from chc_tui.steps.landlord import landlord_settings
-        from chc_tui.steps.settings import closure_days, get_setting, region
+        from chc_tui.steps.settings import closure_days, get_setting, region, stock_types
 
         year = financial_year.year_of(self.today)
         with self.db.read() as session:
+            types = stock_types(session)
             return {
                 "landlord": landlord_settings(session),
                 "region": region(session),
                 "closure_days": sorted(closure_days(session).items()),
                 "homes": {y: get_setting(session, f"homes_owned:{y}") for y in (year - 1, year)},
+                "stock_types": types,
+                # each stock type's own figure, as entered (None: not entered)
+                "homes_by_type": {y: {t: get_setting(session, f"homes_owned:{y}:{t}") for t in types}
+                                  for y in (year - 1, year)},
             }
 
     def update_landlord(self, **values) -> dict:
@@ -234,10 +239,10 @@ class Services:
 
         return self.run(update_landlord_settings, **values)
 
-    def set_homes_owned(self, year: int, homes) -> None:
+    def set_homes_owned(self, year: int, homes, stock_type: str | None = None) -> None:
         from chc_tui.figures.report_texts import set_homes_owned
 
-        self.run(set_homes_owned, year=year, homes=homes)
+        self.run(set_homes_owned, year=year, homes=homes, stock_type=stock_type)
 
     def run(self, step: Callable[Concatenate[Database, P], R], /, *args: P.args, **kwargs: P.kwargs) -> R:
         """Run one use-case, `step(db, *args, **kwargs)`, as this handler today: the step

@@ -175,6 +175,29 @@ def _legend(looks) -> Text:
     return out
 
 
+def _tsm_by_stock_type_rows(r: AnnualReport, figure_row) -> None:
+    """CH01 and CH02 of each stock type (issue 18.6), and the complaints whose tenure is not known."""
+    from chc_tui.rules.tenure import NOT_KNOWN_KEY, NOT_KNOWN_LABEL
+
+    f = r.figure
+    for t in r.stock_types:
+        homes = f(f"tsm.CH01.{t}.homes_owned")
+        rates = [f(f"tsm.CH01.{t}.stage{n}_per_1000_homes") for n in STAGES]
+        counts = [f(f"tsm.CH01.{t}.stage{n}_received").value for n in STAGES]
+        per = f"{' · '.join(map(str, counts))} ÷ {homes.value:,} homes" if homes.value else f"{' · '.join(map(str, counts))} received · {t} homes not set"
+        figure_row(rates[0], f"CH01 {t} stage 1 · 2", value=" · ".join(x.text for x in rates), chart=Text(per),
+                   items=rates[0].items + rates[1].items)
+        pcts = [f(f"tsm.CH02.{t}.stage{n}_within_timescale_pct") for n in STAGES]
+        sent = [f(f"tsm.CH02.{t}.stage{n}_responses").value for n in STAGES]
+        figure_row(pcts[0], f"CH02 {t} stage 1 · 2", value=" · ".join(x.text for x in pcts),
+                   chart=Text(f"{' · '.join(map(str, sent))} responses sent"), items=pcts[0].items + pcts[1].items)
+    unknown = [f(f"tsm.CH01.{NOT_KNOWN_KEY}.stage{n}_received") for n in STAGES]
+    answered = [f(f"tsm.CH02.{NOT_KNOWN_KEY}.stage{n}_responses") for n in STAGES]
+    figure_row(unknown[0], NOT_KNOWN_LABEL.capitalize(), value=" · ".join(str(x.value) for x in unknown),
+               chart=Text(f"in the total only · {' · '.join(str(x.value) for x in answered)} responses sent"),
+               items=unknown[0].items + unknown[1].items + answered[0].items + answered[1].items)
+
+
 def report_rows(report: AnnualReport, width: int = 30) -> list[Row]:
     """The screen's rows, top to bottom: the board's figures first."""
     r = report
@@ -209,6 +232,7 @@ def report_rows(report: AnnualReport, width: int = 30) -> list[Row]:
         within = parts[0] + parts[1]
         figure_row(pct_fig, f"CH02 stage {n} within timescale",
                    value=f"{pct_fig.text} {within}/{total}" if total else "n/a", chart=chart)
+    _tsm_by_stock_type_rows(r, figure_row)
     # received
     heading("received", "Received by month", Text("█ stage 1 ▒ stage 2 · earlier →"))
     this = r.months[0]

@@ -13,9 +13,19 @@ from textual.binding import Binding
 from chc_tui.steps import residents
 from chc_tui.steps.residents import CONTACT_CHANNELS
 from chc_tui.rules.deadlines import is_overdue
+from chc_tui.rules.tenure import STOCK_TYPE_LABELS
+from chc_tui.rules.tenure import label as tenure_label
 from screens.format import d, plain, short
 from screens.forms import FieldSpec, FormSpec
 from screens.records import Act, Listing, RecordsScreen, Row
+
+
+def tenure_field(services, default: str = "") -> FieldSpec:
+    """The resident's tenure: one of the landlord's stock types, or blank for not known."""
+    types = services.settings_overview()["stock_types"]
+    return FieldSpec("tenure", "Tenure (TSM stock type)", "choice", default=default,
+                     choices=[(f"{t}: {STOCK_TYPE_LABELS[t]}", t) for t in types],
+                     help="leave it blank when not known: counted in the TSM total only")
 
 
 def needs_lines(needs) -> list[Text]:
@@ -37,6 +47,7 @@ def needs_lines(needs) -> list[Text]:
 class ResidentScreen(RecordsScreen):
     BINDINGS = [
         Binding("c", "act('contact')", "Contact", id="resident.contact"),
+        Binding("t", "act('tenure')", "Tenure", id="resident.tenure"),
         Binding("a", "act('adjustment')", "Adjustment", id="resident.adjustment"),
         Binding("v", "act('vulnerability')", "Disclosed", id="resident.vulnerability"),
         Binding("p", "act('representative')", "Representative", id="resident.representative"),
@@ -65,6 +76,7 @@ class ResidentScreen(RecordsScreen):
         for label, value in (
             ("Address", resident.address), ("Phone", resident.phone), ("Email", resident.email),
             ("Prefers", resident.preferred_channel or "not recorded"),
+            ("Tenure", tenure_label(resident.tenure) + (f" ({resident.tenure})" if resident.tenure else "")),
             ("Complaints", ", ".join(f"{ref} ({status})" for ref, status, _ in needs.complaints[:8])
              + (f" and {len(needs.complaints) - 8} more" if len(needs.complaints) > 8 else "")),
             ("Service requests", ", ".join(f"{sr.reference} ({'done' if sr.done_on else 'open'})" for sr in needs.service_requests[-6:])),
@@ -105,6 +117,7 @@ class ResidentScreen(RecordsScreen):
     def acts(self) -> dict[str, Act]:
         return {
             "contact": Act(self._contact_form),
+            "tenure": Act(self._tenure_form),
             "adjustment": Act(self._adjustment_form),
             "vulnerability": Act(self._vulnerability_form),
             "representative": Act(self._representative_form),
@@ -130,6 +143,15 @@ class ResidentScreen(RecordsScreen):
                           choices=[(c, c) for c in CONTACT_CHANNELS]),
             ],
             residents.update_contact, self.resident_id, expected_version=r.version, done="Contact details saved",
+        )
+
+    def _tenure_form(self, _row) -> FormSpec:
+        r = self.needs.resident
+        return self.step_form(
+            f"Tenure: {r.name}",
+            [tenure_field(self.services, r.tenure)],
+            residents.set_tenure, self.resident_id, expected_version=r.version, done="Tenure saved",
+            intro="The stock type the resident's home is counted in for TSM CH01 and CH02.",
         )
 
     def _adjustment_form(self, _row) -> FormSpec:

@@ -1,5 +1,6 @@
 """F4: the landlord's settings, entered once: the details every letter and report uses,
-the Ombudsman's contact details, the region's bank holidays, closure days and homes owned.
+the Ombudsman's contact details, the region's bank holidays, closure days, the stock types
+(LCRA, LCHO) and the homes owned, in total and per stock type.
 Each group is changed through its own form and use-case."""
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from textual.widgets import Static
 from chc_tui.rules import financial_year
 from chc_tui.steps import usecases
 from chc_tui.rules.domain import StepRefused
+from chc_tui.rules.tenure import STOCK_TYPE_LABELS, STOCK_TYPES
 from screens.app_type import ChcScreen
 from screens.keybar import KeyBar
 from screens.titlebar import TitleBar
@@ -40,6 +42,7 @@ class SettingsScreen(ChcScreen):
         Binding("e", "edit_landlord", "Landlord details", id="settings.landlord"),
         Binding("g", "region", "Region", id="settings.region"),
         Binding("h", "homes", "Homes owned", id="settings.homes"),
+        Binding("s", "stock_types", "Stock types", id="settings.stock_types"),
         Binding("a", "add_closure", "Add closure day", id="settings.add_closure"),
         Binding("x", "remove_closure", "Remove closure day", id="settings.remove_closure"),
     ]
@@ -77,9 +80,14 @@ class SettingsScreen(ChcScreen):
         days = ", ".join(f"{d(day)}{f' ({note})' if note else ''}" for day, note in o["closure_days"]) or "none"
         table.add_row(plain("Closure days (a / x)"), plain(days))
         table.add_row("", "")
-        table.add_row(Text("Annual report (h)", style="bold underline"), "")
+        table.add_row(Text("Annual report (s / h)", style="bold underline"), "")
+        table.add_row(plain("Stock types (s)"), plain(", ".join(f"{t} ({STOCK_TYPE_LABELS[t]})" for t in o["stock_types"])))
+        not_set = Text("not set", style="italic")
         for year, homes in o["homes"].items():
-            table.add_row(f"Homes owned {financial_year.label(year)}", str(homes) if homes else Text("not set", style="italic"))
+            table.add_row(f"Homes owned {financial_year.label(year)}", str(homes) if homes else not_set)
+            for stock_type, of_type in o["homes_by_type"][year].items():
+                if len(o["stock_types"]) > 1 or of_type:  # one stock type: the total is its homes
+                    table.add_row(f"  of them {stock_type}", str(of_type) if of_type else not_set)
         return table
 
     def _form(self, spec: FormSpec) -> None:
@@ -135,15 +143,38 @@ class SettingsScreen(ChcScreen):
             homes = str(values["homes"]).replace(",", "").strip()
             if not homes.isdigit():
                 raise StepRefused("give the number of homes as a whole number", "homes")
-            return services.set_homes_owned(year, int(homes))
+            stock_type = values.get("stock_type") or "total"
+            return services.set_homes_owned(year, int(homes), None if stock_type == "total" else stock_type)
 
+        types = self.overview["stock_types"]
+        fields = [
+            FieldSpec("year", "Financial year starting in", default=str(years[-1])),
+            FieldSpec("homes", "Homes owned", default=str(self.overview["homes"][years[-1]] or "")),
+        ]
+        if len(types) > 1:  # with one stock type, the total is that type's homes
+            fields.append(FieldSpec("stock_type", "Of", "choice", default="total",
+                                    choices=[("all the homes (the total)", "total"),
+                                             *((f"{t}: {STOCK_TYPE_LABELS[t]}", t) for t in types)]))
         self._form(FormSpec(
             title="Homes owned (the annual report divides complaints by it)",
-            fields=[
-                FieldSpec("year", "Financial year starting in", default=str(years[-1])),
-                FieldSpec("homes", "Homes owned", default=str(self.overview["homes"][years[-1]] or "")),
-            ],
+            fields=fields,
             submit=submit, today=lambda: services.today, done_message=lambda _: "Homes owned saved",
+        ))
+
+    def action_stock_types(self) -> None:
+        from chc_tui.figures.report_texts import set_stock_types
+
+        services = self.app.services
+        have = self.overview["stock_types"]
+
+        def submit(values: dict[str, Any]):
+            return services.run(set_stock_types, [t for t in STOCK_TYPES if values[t]])
+
+        self._form(FormSpec(
+            title="The landlord's stock types (TSM CH01 and CH02 are reported for each)",
+            fields=[FieldSpec(t, f"{t}: {STOCK_TYPE_LABELS[t]}", "bool", default=t in have) for t in STOCK_TYPES],
+            submit=submit, today=lambda: services.today,
+            done_message=lambda chosen: f"Stock types: {', '.join(chosen)}",
         ))
 
     def action_add_closure(self) -> None:

@@ -76,7 +76,10 @@ def log_form(services: Services, _detail: ComplaintDetail | None) -> FormSpec:
             category=values["category"],
             resident_words=values["resident_words"],
             handler=values["handler"],
+            resident_tenure=values["tenure"] or "",
         )
+
+    from screens.resident import tenure_field
 
     return FormSpec(
         title="Log a new complaint (stage 1)",
@@ -87,6 +90,7 @@ def log_form(services: Services, _detail: ComplaintDetail | None) -> FormSpec:
             FieldSpec("resident_name", "Resident's name"),
             FieldSpec("resident_address", "Address"),
             FieldSpec("resident_phone", "Phone"),
+            tenure_field(services),
             FieldSpec("category", "Category", suggestions=CATEGORIES, placeholder="e.g. Repairs"),
             FieldSpec("resident_words", "In the resident's own words", "long"),
             FieldSpec("representative_name", "Representative (if any)"),

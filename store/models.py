@@ -82,6 +82,9 @@ class Resident(SQLModel, table=True):
     phone: str = ""
     email: str = ""
     preferred_channel: str = ""
+    # The TSM stock type the resident's home is counted in (CH01, CH02 per relevant stock
+    # type): "LCRA" low cost rental, "LCHO" low cost home ownership, "" not known.
+    tenure: str = ""
     version: int = 1
     created_at: datetime = Field(default_factory=utcnow)
 

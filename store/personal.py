@@ -64,7 +64,7 @@ NOT_PERSONAL: dict[str, frozenset[str]] = {
     "lesson": frozenset({"theme", "lesson", "improvement", "recorded_by"}),
     "report_text": frozenset({"part", "text", "changed_by"}),
     "setting": frozenset({"key", "value"}),
-    "resident": frozenset({"preferred_channel"}),
+    "resident": frozenset({"preferred_channel", "tenure"}),  # tenure: LCRA | LCHO | "", for the TSMs
     "complaint": frozenset({"reference", "channel", "category", "status", "theme", "root_cause", "created_by",
                             "imported_from"}),
     "vulnerability": frozenset({"recorded_by"}),
@@ -123,7 +123,7 @@ AUDIT_KEPT_KEYS = frozenset({
     "preferred_channel", "previous_due", "raised_on", "received_on", "reference", "refused_on", "requested_on",
     "responded_on", "response_due", "review_on", "reviewed_on", "root_cause", "service_request", "stage",
     "status", "step", "theme", "to", "told_resident_on", "withdrawn_on", "complied_on", "issued_on",
-    "chfo_on", "sent_on",
+    "chfo_on", "sent_on", "tenure",
 })
 
 # A foreign key that points at another complaint, not at the resident's own record.

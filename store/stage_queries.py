@@ -20,7 +20,7 @@ from sqlmodel import Session, func, select
 from store import stage_people, staff_queries
 from store.columns import select_row
 from store.engine import plain_rows
-from store.models import Complaint, Deadline, Definition, Extension, Refusal, Response, StageRecord, Withdrawal
+from store.models import Complaint, Deadline, Definition, Extension, Refusal, Resident, Response, StageRecord, Withdrawal
 
 
 @dataclass(frozen=True)
@@ -64,6 +64,7 @@ class StageFacts:
     escalated_on: date | None = None  # stage 1 only: when stage 2 was requested
     refused_here: bool = False  # the complaint was refused at this stage
     withdrawn_here: bool = False  # the complaint was withdrawn at this stage
+    tenure: str = ""  # the resident's TSM stock type: LCRA, LCHO, "" not known (issue 18.6)
     # --- the handling facts (loaded with handling=True) ---
     defined: bool = False
     acknowledge_due: date | None = None  # the acknowledgement deadline (6.2, 6.11)
@@ -109,10 +110,12 @@ def year_stages(
             stage_two.opened_on,
             Complaint.imported_from,
             Complaint.verified_on,
+            Resident.tenure,
             # the handling facts only the self-assessment reads: the report never pays for them
             *((Complaint.id, StageRecord.handler, Response.responded_by) if handling else ()),
         )
         .join(Complaint, Complaint.id == StageRecord.complaint_id)
+        .join(Resident, Resident.id == Complaint.resident_id)
         .outerjoin(Response, Response.stage_id == StageRecord.id)
         .outerjoin(
             Withdrawal,
@@ -137,7 +140,7 @@ def year_stages(
 
     # The target: the first response deadline fixed at acknowledgement (not provisional,
     # not set by an extension), as chc_tui.steps.usecases._target_response_deadline finds it.
-    handled = _handling(session, [r[0] for r in rows], [r[16] for r in rows if r[5] == 2]) if handling else {}
+    handled = _handling(session, [r[0] for r in rows], [r[17] for r in rows if r[5] == 2]) if handling else {}
     targets = handled["targets"] if handling else _targets(session, relevant)
     acknowledge_dues = {} if handling else _acknowledge_dues(session, relevant)
     extensions: dict[int, list[ExtensionFacts]] = {}
@@ -193,11 +196,12 @@ def year_stages(
             refused_here=refused is not None,
             withdrawn_here=withdrawn is not None,
             unverified=bool(imported_from) and verified_on is None,
+            tenure=tenure or "",
             **(_handled_of(handled, sid, cid, stage, targets.get(sid)) if handling
                else {"acknowledge_due": acknowledge_dues.get(sid)}),
         )
         for (sid, ref, category, status, received, stage, opened, acked, responded, decision, remedy,
-             withdrawn, refused, escalated, imported_from, verified_on, *(cid, handler, responded_by)) in (
+             withdrawn, refused, escalated, imported_from, verified_on, tenure, *(cid, handler, responded_by)) in (
             row if handling else (*row, 0, "", "") for row in rows)
     ]
 

@@ -167,6 +167,7 @@ def _show_json_reproduces_the_record(db, chc) -> None:
     assert shown == {
         "reference": "C2026-0001",
         "resident": "Ada Brown",
+        "tenure": None,  # not known: logged without --tenure (issue 18.6)
         "representative": None,
         "received": "2026-11-02",
         "channel": "letter",

@@ -5,7 +5,8 @@ Each action calls its use-case in chc_tui.steps.usecases directly, as a typed fu
 login's StepContext: the same rules, the same transaction, the same audit as the TUI.
 
     chc complaint log --received DATE --resident NAME --category TEXT [--channel C] [--words TEXT]
-                      [--handler NAME] [--reference REF]
+                      [--handler NAME] [--reference REF] [--tenure LCRA|LCHO|not-known]
+    chc complaint tenure REF LCRA|LCHO|not-known
     chc complaint define REF --understanding T --outcomes T --responsible T [--not-responsible T] [--on DATE]
     chc complaint acknowledge REF [--on DATE] [--letter-file F]
     chc complaint extend REF --to DATE --reason T [--on DATE] [--told-on DATE]
@@ -61,6 +62,7 @@ OPTION_FOR = {
     "resident_words": "--words",
     "handler": "--handler",
     "reference": "--reference",
+    "tenure": "--tenure",
     "understanding": "--understanding",
     "outcomes_sought": "--outcomes",
     "responsible_aspects": "--responsible",
@@ -131,6 +133,13 @@ def _verify_option(field: str | None) -> str | None:
     return {"extension": "--extension", "refusal_explained": "--refusal-explained"}.get(field or "")
 
 
+def _tenure_arg(text: str) -> str:
+    """LCRA, LCHO (any case), or not-known / blank as "" (chc_tui.steps.residents.checked_tenure
+    refuses a stock type the landlord has not set up)."""
+    clean = text.strip()
+    return "" if clean.lower().replace("_", "-") in ("", "not-known", "unknown", "none") else clean.upper()
+
+
 def _snake(text: str) -> str:
     return text.replace("-", "_")
 
@@ -163,6 +172,11 @@ def add_complaint_parser(sub, with_db: argparse.ArgumentParser) -> None:
     log.add_argument("--handler", metavar="NAME", help="default: you")
     log.add_argument("--reference", default="", metavar="REF",
                      help="keep the reference another system gave it (default: the next C<year>-NNNN)")
+    log.add_argument("--tenure", type=_tenure_arg, metavar="T",
+                     help="the resident's stock type for TSM CH01/CH02: LCRA (low cost rental), "
+                     "LCHO (low cost home ownership) or not-known (default)")
+    tenure = action("tenure", "set the resident's tenure, the TSM stock type their home is counted in")
+    tenure.add_argument("tenure", type=_tenure_arg, metavar="TENURE", help="LCRA, LCHO or not-known")
 
     define = action("define", "define the complaint at its current stage (Code 5.6, 5.7)")
     define.add_argument("--understanding", required=True, metavar="T")
@@ -316,7 +330,7 @@ def _log(services: "Services", args) -> Done:
     logged = services.run(
         usecases.log_complaint, received_on=args.received, channel=_snake(args.channel),
         resident_name=args.resident, category=args.category, resident_words=args.words, handler=args.handler,
-        reference=args.reference,
+        reference=args.reference, resident_tenure=args.tenure,
     )
     rules = services.policy.stage_one
     warnings = []
@@ -458,8 +472,19 @@ def _verify(services: "Services", args) -> Done:
     return Done(f"{ref} verified on {verified.verified_on.isoformat()}", warnings)
 
 
+def _tenure(services: "Services", args) -> Done:
+    from chc_tui.rules.tenure import short_label
+    from chc_tui.steps import residents
+
+    ref = _find(services, args.reference)
+    resident = _detail(services, ref).resident
+    services.run(residents.set_tenure, resident.id, tenure=args.tenure)
+    return Done(f"{ref}: {resident.name}'s tenure is {short_label(args.tenure)}", [])
+
+
 STEPS: dict[str, Callable[["Services", Any], Done]] = {
     "log": _log,
+    "tenure": _tenure,
     "define": _define,
     "acknowledge": _acknowledge,
     "extend": _extend,
@@ -603,6 +628,7 @@ def complaint_json(detail: "ComplaintDetail", next_step: str | None) -> dict[str
     return {
         "reference": complaint.reference,
         "resident": detail.resident.name,
+        "tenure": detail.resident.tenure or None,
         "representative": None if not complaint.representative_name else {
             "name": complaint.representative_name,
             "relationship": complaint.representative_relationship,

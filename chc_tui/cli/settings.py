@@ -1,5 +1,5 @@
-"""`chc settings show`, `chc settings set FIELD VALUE`, `chc settings set homes-owned YEAR N`
-and `chc settings closure add|remove DATE [TO_DATE]` / `list` (issues 6, 16): every field
+"""`chc settings show`, `chc settings set FIELD VALUE`, `chc settings set homes-owned YEAR N
+[--type LCRA|LCHO]`, `chc settings set stock-types LCRA[,LCHO]` and `chc settings closure add|remove DATE [TO_DATE]` / `list` (issues 6, 16): every field
 `show` prints can be set from here."""
 
 from __future__ import annotations
@@ -22,8 +22,12 @@ def add_settings_parser(sub, with_db) -> None:
     change.add_argument("field", help="name, address, complaints_officer, member_responsible, signature, "
                         "ombudsman_website, ombudsman_form, ombudsman_phone, ombudsman_address, "
                         "service_request_target_days, financial-year-end (DD/MM, default 31/03: the "
-                        "submission deadline only), region, or homes-owned (then YEAR N)")
+                        "submission deadline only), region, stock-types (LCRA, LCHO or LCRA,LCHO), "
+                        "or homes-owned (then YEAR N)")
     change.add_argument("value", nargs="+", help="the value; for homes-owned: YEAR N (2025 is 1 April 2025 - 31 March 2026)")
+    change.add_argument("--type", dest="stock_type", metavar="STOCK_TYPE",
+                        help="homes-owned only: the homes of one stock type (LCRA or LCHO, one set with "
+                        "stock-types); without it, the landlord's total")
     closure = actions.add_parser("closure", parents=[with_db], help="days the office is shut: add, remove, list")
     closure_actions = closure.add_subparsers(dest="closure_command", required=True)
     add = closure_actions.add_parser("add", parents=[with_db],
@@ -97,14 +101,22 @@ def _set(services, args) -> str:
     from chc_tui.figures.report_texts import set_homes_owned
 
     field = _field(args.field)
+    if args.stock_type is not None and field != "homes_owned":
+        raise StepRefused("--type goes with homes-owned only", "stock_type")
     if field == "homes_owned":
         if len(args.value) != 2:
             raise StepRefused("give the financial year and the number: chc settings set homes-owned 2025 5035", "homes")
         year_text, homes = args.value
         if not year_text.strip().isdigit():
             raise StepRefused(f"the year must be a financial year's first year, such as 2025, not {year_text!r}", "year")
-        services.run(set_homes_owned, year=int(year_text), homes=homes)
-        return f"homes_owned {int(year_text)} saved"
+        services.run(set_homes_owned, year=int(year_text), homes=homes, stock_type=args.stock_type)
+        of_type = f" {args.stock_type.strip().upper()}" if args.stock_type else ""
+        return f"homes_owned {int(year_text)}{of_type} saved"
+    if field == "stock_types":
+        from chc_tui.figures.report_texts import set_stock_types
+
+        chosen = services.run(set_stock_types, ",".join(args.value))
+        return f"stock_types {','.join(chosen)} saved"
     if len(args.value) != 1:
         raise StepRefused(f"give {args.field} one value (put quotes round a value with spaces)", field)
     value = args.value[0]
@@ -130,8 +142,11 @@ def run_settings(args, path) -> int:
                 print(terminal_safe(f"{name}: {getattr(landlord, name)}"))
             print(f"region: {overview['region']}")
             print(terminal_safe("closure_days: " + ", ".join(f"{day.isoformat()} {note}".strip() for day, note in overview["closure_days"])))
+            print(f"stock_types: {','.join(overview['stock_types'])}")
             for year, homes in overview["homes"].items():
                 print(f"homes_owned {year}: {homes if homes else ''}")
+                for stock_type, of_type in overview["homes_by_type"][year].items():
+                    print(f"homes_owned {year} {stock_type}: {of_type if of_type else ''}")
             return 0
         if args.settings_command == "closure" and args.closure_command == "list":
             for day, note in services.settings_overview()["closure_days"]:

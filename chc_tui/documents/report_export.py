@@ -47,6 +47,34 @@ def _f(report: AnnualReport, key: str) -> Figure:
     return report.figure(key)
 
 
+def _tsm_by_stock_type_blocks(r: AnnualReport) -> list:
+    """CH01 and CH02 for each stock type beside the total (issue 18.6), and the complaints
+    whose resident's tenure is not known (in the total only)."""
+    from chc_tui.rules.tenure import NOT_KNOWN_KEY, STOCK_TYPE_LABELS
+
+    types = r.stock_types
+    if not types:
+        return []
+    measures = [("homes_owned", "CH01", "Homes owned")]
+    measures += [(f"stage{n}_per_1000_homes", "CH01", f"CH01 Stage {n} per 1,000 homes") for n in STAGES]
+    measures += [(f"stage{n}_within_timescale_pct", "CH02", f"CH02 Stage {n} within the Code's timescales") for n in STAGES]
+    rows = [[label, *(_f(r, f"tsm.{m}.{t}.{key}").text for t in types), _f(r, f"tsm.{m}.{key}").text]
+            for key, m, label in measures]
+    blocks: list = [
+        Paragraph("By stock type (" + "; ".join(f"{t}: {STOCK_TYPE_LABELS[t]}" for t in types) + "):"),
+        _table(["Measure", *types, "All homes"], rows),
+    ]
+    received = [_f(r, f"tsm.CH01.{NOT_KNOWN_KEY}.stage{n}_received") for n in STAGES]
+    answered = [_f(r, f"tsm.CH02.{NOT_KNOWN_KEY}.stage{n}_responses") for n in STAGES]
+    if any(f.value for f in (*received, *answered)):
+        refs = sorted({ref for f in (*received, *answered) for ref, _ in f.items})
+        blocks.append(Paragraph(
+            f"Tenure not known: {received[0].value} stage 1 and {received[1].value} stage 2 complaints received, "
+            f"{answered[0].value} stage 1 and {answered[1].value} stage 2 responses sent, counted in the total "
+            f"only ({', '.join(refs)}).", kind="note"))
+    return blocks
+
+
 def _count_pct(report: AnnualReport, key: str) -> tuple[str, str]:
     f = _f(report, key)
     return str(f.value), pct_text(int(f.value or 0), f.of or 0)
@@ -162,6 +190,7 @@ def document(report: AnnualReport) -> list[Block]:
     blocks.append(_table(["Measure", r.label, "What was counted"], rows, text_cols=(0, 2)))
     if homes.value is None:
         blocks.append(Paragraph(f"Homes owned in {r.label} has not been entered, so CH01 cannot be counted yet.", kind="note"))
+    blocks += _tsm_by_stock_type_blocks(r)
     blocks.append(Paragraph("Within target, within an agreed extension and out of target, beside CH02, so either reading can be checked:"))
     rows = []
     for n in STAGES:

@@ -44,6 +44,7 @@ from chc_tui.rules.extension_standard import extension_shortfalls, in_line_with_
 from chc_tui.rules.measures import (Acknowledgement, Timeliness, acknowledged_late, extension_counted_on,
                                      judge_acknowledgement, judge_response, response_target)
 from chc_tui.rules.policy import CODE_2024, CodePolicy
+from chc_tui.rules.tenure import DEFAULT_STOCK_TYPES, NOT_KNOWN_KEY, NOT_KNOWN_LABEL, STOCK_TYPE_LABELS
 from store.wider_record_report_queries import (
     WiderRecordFacts, FindingFacts, LessonFacts, OrderFacts, RemedyFacts, ThemeFacts,
 )
@@ -64,8 +65,10 @@ month_bounds = financial_year.month_bounds
 month_label = financial_year.month_label
 
 
-def homes_key(year: int) -> str:
-    return HOMES_KEY.format(year=year)
+def homes_key(year: int, stock_type: str | None = None) -> str:
+    """The setting of the year's homes owned: in total, or of one stock type (issue 18.6)."""
+    key = HOMES_KEY.format(year=year)
+    return f"{key}:{stock_type}" if stock_type else key
 
 
 # --- rounding, as the published reports do -----------------------------------------------
@@ -174,6 +177,8 @@ class ReportInputs:
     earliest_received: date | None
     homes_owned: int | None
     answers: Sequence[AnswerFacts] = ()
+    stock_types: tuple[str, ...] = DEFAULT_STOCK_TYPES  # the landlord's TSM stock types (issue 18.6)
+    homes_by_type: dict[str, int | None] = field(default_factory=dict)  # each type's homes, as entered
     texts: dict[str, TextFacts] = field(default_factory=dict)
     provisions: Sequence[dict[str, Any]] | None = None
     around: WiderRecordFacts = field(default_factory=WiderRecordFacts)  # remedies, actions, requests, Ombudsman, lessons
@@ -181,13 +186,14 @@ class ReportInputs:
 
 def gather(session, year: int, today: date) -> tuple[ReportInputs, WorkingCalendar]:
     """Read a year's inputs and the landlord's calendar in one read session."""
-    from chc_tui.steps.settings import get_setting, load_calendar
+    from chc_tui.steps.settings import get_setting, load_calendar, stock_types
     from store import report_queries as q
     from store.wider_record_report_queries import around_facts
 
     start, end = year_bounds(year)
     window_start = year_bounds(year - COMPARE_YEARS)[0]
     homes = get_setting(session, homes_key(year))
+    types = stock_types(session)
     inputs = ReportInputs(
         year=year,
         today=today,
@@ -196,6 +202,8 @@ def gather(session, year: int, today: date) -> tuple[ReportInputs, WorkingCalend
         withdrawals=q.withdrawals_between(session, start, end),
         earliest_received=q.earliest_received(session),
         homes_owned=int(homes) if homes else None,
+        stock_types=types,
+        homes_by_type={t: get_setting(session, homes_key(year, t)) for t in types},
         answers=q.assessment_answers(session, year),
         texts=q.report_texts(session, year),
         provisions=load_provisions(),
@@ -319,6 +327,7 @@ class AnnualReport:
     texts: list[EnteredText]
     empty: bool  # no complaint activity at all in the year
     records_start: date | None = None  # the first complaint received on record
+    stock_types: tuple[str, ...] = ()  # the stock types the TSM figures are given for (tsm.CH01.LCRA...)
 
     def figures(self) -> Iterable[Figure]:
         for section in self.sections:
@@ -417,7 +426,7 @@ def _sort_year(inputs: ReportInputs, calendar: WorkingCalendar, policy: CodePoli
     refused = {n: [s for s in by_stage[n] if _in(s.refused_on, start, end)] for n in STAGES}
     awaiting = {n: _awaiting_response(by_stage[n], cutoff) for n in STAGES}
     return _Year(inputs, calendar, policy, year, start, end, cutoff, year_label(year), f"{_d(start)} to {_d(end)}",
-                 inputs.homes_owned, by_stage, received, answered, judged, withdrawn, refused, awaiting)
+                 tsm_homes(inputs)[0], by_stage, received, answered, judged, withdrawn, refused, awaiting)
 
 
 def _withdrawn_before_response(stages: list[StageFacts], start: date, end: date) -> list[StageFacts]:
@@ -435,72 +444,157 @@ def _awaiting_response(stages: list[StageFacts], cutoff: date) -> list[StageFact
     ]
 
 
-def _tsm_section(y: _Year) -> Section:
-    """TSM CH01 (complaints per 1,000 homes) and CH02 (responses within the Code's timescales)."""
-    inputs, policy, year, cutoff, label = y.inputs, y.policy, y.year, y.cutoff, y.label
-    period, homes, received, judged, withdrawn = y.period, y.homes, y.received, y.judged, y.withdrawn
-    refused, awaiting, item_for, what = y.refused, y.awaiting, y.item_for, RECEIVED_WHAT
-    tsm: list[Figure] = []
-    tsm.append(Figure(("tsm", "CH01", "homes_owned"), "Homes owned (setting for the year)", homes, "homes",
-                      note=f"homes_owned:{year} setting" if homes else
-                      f"not set for {label}: enter it with t on the report screen, so CH01 can be counted"))
+def tsm_homes(inputs: ReportInputs) -> tuple[int | None, dict[str, tuple[int | None, str]]]:
+    """The homes CH01 divides by: in total, and for each of the landlord's stock types with
+    where the figure came from (issue 18.6).
+
+    - a stock type's homes: its own figure (`homes_owned:{year}:LCRA`); else, when it is
+      the landlord's only stock type, the total (all the homes are of that type);
+    - the total: the figure entered for the year (`homes_owned:{year}`); else, when every
+      stock type has its own figure, their sum."""
+    year, types = inputs.year, tuple(inputs.stock_types) or DEFAULT_STOCK_TYPES
+    entered = {t: int(h) if h else None for t, h in inputs.homes_by_type.items()}
+    total = inputs.homes_owned
+    if not total and types and all(entered.get(t) for t in types):
+        total = sum(entered[t] or 0 for t in types)
+    per_type: dict[str, tuple[int | None, str]] = {}
+    for t in types:
+        if entered.get(t):
+            per_type[t] = entered[t], f"homes_owned:{year}:{t} setting"
+        elif len(types) == 1 and inputs.homes_owned:
+            per_type[t] = inputs.homes_owned, f"homes_owned:{year} setting: {t} is the landlord's only stock type"
+        else:
+            per_type[t] = None, (f"not set for {year_label(year)}: chc settings set homes-owned {year} N --type {t}, "
+                                 f"so CH01 for {t} can be counted")
+    return total, per_type
+
+
+def _ch01_figures(y: _Year, path: tuple[str, ...], received: dict[int, list[StageFacts]], homes: int | None,
+                  homes_note: str, scope: str = "") -> list[Figure]:
+    """CH01 for these stages received in the year: per 1,000 `homes`, and the count.
+    `scope` (" (LCRA)") names a stock type's figures; "" is the landlord's total."""
+    inputs, period, item_for, what = y.inputs, y.period, y.item_for, RECEIVED_WHAT
+    figures = [Figure((*path, "homes_owned"), f"Homes owned{scope or ' (setting for the year)'}", homes, "homes",
+                      note=homes_note)]
     for n in STAGES:
         count = len(received[n])
         statuses = Counter(s.status for s in received[n])
         note = (
-            f"{count} {what[n]} {period}"
-            + (f" ÷ {homes:,} homes × 1,000" if homes else " ÷ homes owned (not set)")
+            f"{count} {what[n]}{_whose(scope)} {period}"
+            + (f" ÷ {homes:,}{scope and ' ' + scope.strip(' ()')} homes × 1,000" if homes else " ÷ homes owned (not set)")
             + f". Counted by the date {'received' if n == 1 else 'escalation was requested'}; every one "
             f"received is counted, whatever happened next (as on {_d(inputs.today)}: {statuses.get('open', 0)} open, "
             f"{statuses.get('closed', 0)} closed, {statuses.get('withdrawn', 0)} withdrawn, "
             f"{statuses.get('refused', 0)} refused)."
         )
-        tsm.append(Figure(("tsm", "CH01", f"stage{n}_per_1000_homes"),
-                          f"CH01 stage {n} complaints per 1,000 homes", per_thousand(count, homes), "rate",
-                          note=note, items=tuple(item_for(s) for s in received[n])))
-        tsm.append(Figure(("tsm", "CH01", f"stage{n}_received"), f"CH01 stage {n} complaints received", count,
-                          note=note, items=tuple(item_for(s) for s in received[n])))
-    for n in STAGES:
-        rows = judged[n]
-        total = len(rows)
-        counts = Counter(t for _, t, _ in rows)
-        within = counts[Timeliness.WITHIN_TARGET] + counts[Timeliness.WITHIN_EXTENSION]
-        limit = policy.for_stage(n)
-        left_out = (
-            f"Not counted, because no response was sent in the year: {len(awaiting[n])} awaiting a response "
-            f"on {_d(cutoff)} (counted in the year they are answered), {len(withdrawn[n])} withdrawn and "
-            f"{len(refused[n])} refused in the year."
-        )
-        note = (
-            f"{within} of {total} stage {n} responses sent {period} were within the Code's timescales "
-            f"({limit.respond_days} working days from acknowledgement, Code {limit.respond_provision}), counting "
-            f"{counts[Timeliness.WITHIN_EXTENSION]} sent within an agreed extension that kept to the Code "
-            f"(at most {limit.max_extension_days} more working days, or a good reason recorded, "
-            f"Code {limit.extension_provision}). Within target alone: {counts[Timeliness.WITHIN_TARGET]} of {total} "
-            f"({pct_text(counts[Timeliness.WITHIN_TARGET], total)}). Late because an extension was not in line "
-            f"with the Code (decided or told after the deadline it replaced, past the limit with no good reason, "
-            f"or no Ombudsman details): {counts[Timeliness.LATE_EXTENSION_NOT_IN_LINE]}. " + left_out
-        )
-        items = tuple((s.reference, f"{t.label}: {why}") for s, t, why in rows)
-        tsm.append(Figure(("tsm", "CH02", f"stage{n}_within_timescale_pct"),
-                          f"CH02 stage {n} responses within Code timescales", pct(within, total), "pct",
-                          note=note, items=items))
-        tsm.append(Figure(("tsm", "CH02", f"stage{n}_responses"), f"CH02 stage {n} responses sent in the year",
-                          total, note=note, items=items))
-        for t in Timeliness:
-            tsm.append(Figure(("tsm", "CH02", f"stage{n}_{t.value}"), f"CH02 stage {n} {t.label}",
+        items = tuple(item_for(s) for s in received[n])
+        figures.append(Figure((*path, f"stage{n}_per_1000_homes"),
+                              f"CH01 stage {n} complaints per 1,000 homes{scope}", per_thousand(count, homes), "rate",
+                              note=note, items=items))
+        figures.append(Figure((*path, f"stage{n}_received"), f"CH01 stage {n} complaints received{scope}", count,
+                              note=note, items=items))
+    return figures
+
+
+def _whose(scope: str) -> str:
+    return f" from residents of {scope.strip(' ()')} homes" if scope else ""
+
+
+def _ch02_figures(y: _Year, path: tuple[str, ...], n: int,
+                  rows: list[tuple[StageFacts, Timeliness, str]], left_out: str, scope: str = "") -> list[Figure]:
+    """CH02 for these stage `n` responses sent in the year: the share within the Code's
+    timescales, the count, and each kind of timeliness."""
+    policy, period = y.policy, y.period
+    total = len(rows)
+    counts = Counter(t for _, t, _ in rows)
+    within = counts[Timeliness.WITHIN_TARGET] + counts[Timeliness.WITHIN_EXTENSION]
+    limit = policy.for_stage(n)
+    note = (
+        f"{within} of {total} stage {n} responses{_whose(scope)} sent {period} were within the Code's timescales "
+        f"({limit.respond_days} working days from acknowledgement, Code {limit.respond_provision}), counting "
+        f"{counts[Timeliness.WITHIN_EXTENSION]} sent within an agreed extension that kept to the Code "
+        f"(at most {limit.max_extension_days} more working days, or a good reason recorded, "
+        f"Code {limit.extension_provision}). Within target alone: {counts[Timeliness.WITHIN_TARGET]} of {total} "
+        f"({pct_text(counts[Timeliness.WITHIN_TARGET], total)}). Late because an extension was not in line "
+        f"with the Code (decided or told after the deadline it replaced, past the limit with no good reason, "
+        f"or no Ombudsman details): {counts[Timeliness.LATE_EXTENSION_NOT_IN_LINE]}. " + left_out
+    )
+    items = tuple((s.reference, f"{t.label}: {why}") for s, t, why in rows)
+    figures = [
+        Figure((*path, f"stage{n}_within_timescale_pct"),
+               f"CH02 stage {n} responses within Code timescales{scope}", pct(within, total), "pct",
+               note=note, items=items),
+        Figure((*path, f"stage{n}_responses"), f"CH02 stage {n} responses sent in the year{scope}",
+               total, note=note, items=items),
+    ]
+    for t in Timeliness:
+        figures.append(Figure((*path, f"stage{n}_{t.value}"), f"CH02 stage {n} {t.label}{scope}",
                               counts[t], of=total, note=note,
                               items=tuple((s.reference, why) for s, tt, why in rows if tt is t)))
-        after_late = [(s.reference, f"acknowledged {_d(s.acknowledged_on)}, {_d(s.acknowledge_due)} was the deadline; {why}")
-                      for s, t, why in rows if t is Timeliness.WITHIN_TARGET and acknowledged_late(s)]
-        tsm.append(Figure(("tsm", "CH02", f"stage{n}_within_target_after_late_acknowledgement"),
-                          f"CH02 stage {n} within target, after a late acknowledgement", len(after_late),
+    after_late = [(s.reference, f"acknowledged {_d(s.acknowledged_on)}, {_d(s.acknowledge_due)} was the deadline; {why}")
+                  for s, t, why in rows if t is Timeliness.WITHIN_TARGET and acknowledged_late(s)]
+    figures.append(Figure((*path, f"stage{n}_within_target_after_late_acknowledgement"),
+                          f"CH02 stage {n} within target, after a late acknowledgement{scope}", len(after_late),
                           of=counts[Timeliness.WITHIN_TARGET],
                           note=f"of the {counts[Timeliness.WITHIN_TARGET]} stage {n} responses within target, those "
                                f"whose acknowledgement was itself late (Code {limit.acknowledge_provision}): the "
                                f"response clock runs from the acknowledgement (Code {limit.respond_provision}), "
                                f"so a late acknowledgement gives a later target",
                           items=tuple(after_late)))
+    return figures
+
+
+def _tsm_by_stock_type(y: _Year) -> list[Figure]:
+    """CH01 and CH02 for each of the landlord's stock types (seed 002: "each 1,000 homes of
+    the relevant stock type"), by the resident's tenure; then the complaints whose tenure
+    is not known, counted in the total only (`tsm.CH01.tenure_not_known...`)."""
+    _total, per_type = tsm_homes(y.inputs)
+    known = set(per_type)
+
+    def tenure_of(stage: StageFacts) -> str:
+        return stage.tenure if stage.tenure in known else ""
+
+    figures: list[Figure] = []
+    for t, (homes, homes_note) in per_type.items():
+        scope = f" ({t})"
+        received = {n: [s for s in y.received[n] if tenure_of(s) == t] for n in STAGES}
+        figures += _ch01_figures(y, ("tsm", "CH01", t), received, homes,
+                                 f"{STOCK_TYPE_LABELS[t]}: {homes_note}", scope)
+        for n in STAGES:
+            rows = [row for row in y.judged[n] if tenure_of(row[0]) == t]
+            figures += _ch02_figures(y, ("tsm", "CH02", t), n, rows,
+                                     f"Only responses to residents whose tenure is {t}.", scope)
+    unknown_note = (f"Counted in the total but in no stock type's figures: the resident's tenure is not recorded "
+                    f"(set it on the resident, or chc complaint tenure REF {'|'.join(per_type)}).")
+    for n in STAGES:
+        received = [s for s in y.received[n] if not tenure_of(s)]
+        figures.append(Figure(("tsm", "CH01", NOT_KNOWN_KEY, f"stage{n}_received"),
+                              f"CH01 stage {n} complaints received, {NOT_KNOWN_LABEL}", len(received),
+                              note=unknown_note, items=tuple(y.item_for(s) for s in received)))
+    for n in STAGES:
+        rows = [(s, t, why) for s, t, why in y.judged[n] if not tenure_of(s)]
+        figures.append(Figure(("tsm", "CH02", NOT_KNOWN_KEY, f"stage{n}_responses"),
+                              f"CH02 stage {n} responses sent in the year, {NOT_KNOWN_LABEL}", len(rows),
+                              note=unknown_note, items=tuple((s.reference, f"{t.label}: {why}") for s, t, why in rows)))
+    return figures
+
+
+def _tsm_section(y: _Year) -> Section:
+    """TSM CH01 (complaints per 1,000 homes) and CH02 (responses within the Code's timescales),
+    in total (the keys `tsm.CH01.stage1_per_1000_homes` ...) and then per stock type."""
+    year, cutoff, label = y.year, y.cutoff, y.label
+    homes, withdrawn, refused, awaiting = y.homes, y.withdrawn, y.refused, y.awaiting
+    homes_note = (f"homes_owned:{year} setting" if y.inputs.homes_owned else
+                  f"the sum of the stock types' homes ({', '.join(y.inputs.stock_types)})" if homes else
+                  f"not set for {label}: enter it with t on the report screen, so CH01 can be counted")
+    tsm: list[Figure] = _ch01_figures(y, ("tsm", "CH01"), y.received, homes, homes_note)
+    for n in STAGES:
+        left_out = (
+            f"Not counted, because no response was sent in the year: {len(awaiting[n])} awaiting a response "
+            f"on {_d(cutoff)} (counted in the year they are answered), {len(withdrawn[n])} withdrawn and "
+            f"{len(refused[n])} refused in the year."
+        )
+        tsm += _ch02_figures(y, ("tsm", "CH02"), n, y.judged[n], left_out)
         not_counted = (
             [(s.reference, f"awaiting a response on {_d(cutoff)} (stage opened {_d(s.opened_on)})") for s in awaiting[n]]
             + [(s.reference, f"withdrawn {_d(s.withdrawn_on)} before a response") for s in withdrawn[n]]
@@ -508,6 +602,7 @@ def _tsm_section(y: _Year) -> Section:
         )
         tsm.append(Figure(("tsm", "CH02", f"stage{n}_not_counted"), f"CH02 stage {n} not counted (no response sent)",
                           len(not_counted), note=left_out, items=tuple(not_counted)))
+    tsm += _tsm_by_stock_type(y)
     return Section("tsm", f"Tenant Satisfaction Measures {label}", "TSM CH01, CH02", tsm)
 
 
@@ -812,6 +907,7 @@ def compute(inputs: ReportInputs, calendar: WorkingCalendar, policy: CodePolicy 
         complete=inputs.today > y.end, policy_name=policy.name, homes_owned=y.homes, sections=sections,
         months=months, no_answers=no_answers, provisions_source=source, texts=_entered_texts(inputs),
         empty=_no_activity(y), records_start=inputs.earliest_received,
+        stock_types=tuple(tsm_homes(inputs)[1]),
     )
 
 

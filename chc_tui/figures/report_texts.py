@@ -2,7 +2,8 @@
 writes and audits in one transaction, like every step in chc_tui.steps.usecases.
 
 - the texts of Code 8.1(c), (d), (e), (f) and the governing body's response (8.2);
-- the homes owned in a financial year, which CH01 divides by.
+- the homes owned in a financial year, which CH01 divides by: in total, and per stock type;
+- the landlord's stock types (LCRA, LCHO), that CH01 and CH02 are reported by (issue 18.6).
 """
 
 from __future__ import annotations
@@ -15,10 +16,11 @@ from chc_tui.rules.context import StepContext
 from chc_tui.steps.identity import acting_write
 from chc_tui.rules.domain import StaleRecord, StepRefused
 from chc_tui.figures.report import TEXT_PART_NAMES, homes_key, year_label
-from chc_tui.steps.settings import get_setting, put_setting
+from chc_tui.rules.tenure import STOCK_TYPES, parse_stock_types
+from chc_tui.steps.settings import STOCK_TYPES_KEY, get_setting, put_setting, stock_types
 from chc_tui.steps.usecases import _audit
 from store.engine import Database
-from store.models import ReportText, utcnow
+from store.models import ReportText, Resident, utcnow
 
 MIN_YEAR, MAX_YEAR = 2000, 2100
 MAX_HOMES = 1_000_000
@@ -93,22 +95,65 @@ def _homes_value(homes) -> int:
     return homes
 
 
-def _put_homes(session, ctx: StepContext, year: int, homes: int) -> None:
-    key = homes_key(year)
+def _check_stock_type(session, stock_type: str | None) -> str | None:
+    """None (the total), or one of the landlord's stock types."""
+    if stock_type in (None, ""):
+        return None
+    name = str(stock_type).strip().upper()
+    if name not in STOCK_TYPES:
+        raise StepRefused(f"unknown stock type {stock_type!r}: choose one of {', '.join(STOCK_TYPES)}", "stock_type")
+    have = stock_types(session)
+    if name not in have:
+        raise StepRefused(
+            f"{name} is not one of the landlord's stock types ({', '.join(have)}): add it first "
+            f"(chc settings set stock-types {','.join((*have, name))})", "stock_type")
+    return name
+
+
+def _put_homes(session, ctx: StepContext, year: int, homes: int, stock_type: str | None = None) -> None:
+    key = homes_key(year, stock_type)
     before = get_setting(session, key)
     if before == homes:
         return
     put_setting(session, key, homes)
-    _audit(session, ctx, "set homes owned", None, {"year": year, "homes": homes, "before": before})
+    _audit(session, ctx, "set homes owned", None,
+           {"year": year, "homes": homes, "before": before, **({"stock_type": stock_type} if stock_type else {})})
 
 
-def set_homes_owned(db: Database, *, year: int, homes: int | str, ctx: StepContext | None = None) -> None:
-    """The number of homes owned in the financial year `year`, that CH01 divides by."""
+def set_homes_owned(db: Database, *, year: int, homes: int | str, stock_type: str | None = None,
+                    ctx: StepContext | None = None) -> None:
+    """The number of homes owned in the financial year `year`, that CH01 divides by. Without
+    `stock_type`, the landlord's total (CH01 in total; with LCRA as the only stock type, the
+    LCRA figure too); with one (LCRA or LCHO, one the landlord has), that type's homes."""
     ctx = ctx or StepContext()
     _check_year(year)
     homes = _homes_value(homes)
     with acting_write(db, ctx) as session:
-        _put_homes(session, ctx, year, homes)
+        _put_homes(session, ctx, year, homes, _check_stock_type(session, stock_type))
+
+
+def set_stock_types(db: Database, types, *, ctx: StepContext | None = None) -> tuple[str, ...]:
+    """Which of the Regulator's stock types the landlord has (LCRA, LCHO or both), that TSM
+    CH01 and CH02 are reported by. A type still held as a resident's tenure cannot be
+    taken away. Returns the types now."""
+    ctx = ctx or StepContext()
+    chosen, unknown = parse_stock_types(types)
+    if unknown:
+        raise StepRefused(f"unknown stock type {', '.join(unknown)}: choose from {', '.join(STOCK_TYPES)} "
+                          "(LCRA low cost rental, LCHO low cost home ownership)", "stock_types")
+    if not chosen:
+        raise StepRefused(f"name at least one stock type: {', '.join(STOCK_TYPES)}", "stock_types")
+    with acting_write(db, ctx) as session:
+        before = stock_types(session)
+        for dropped in (t for t in before if t not in chosen):
+            held = session.exec(select(Resident.id).where(Resident.tenure == dropped)).all()
+            if held:
+                raise StepRefused(f"{len(held)} resident(s) have the tenure {dropped}: change their tenure "
+                                  f"before taking {dropped} off the landlord's stock types", "stock_types")
+        if get_setting(session, STOCK_TYPES_KEY) != list(chosen):
+            put_setting(session, STOCK_TYPES_KEY, list(chosen))
+            _audit(session, ctx, "set stock types", None, {"stock_types": list(chosen), "before": list(before)})
+        return chosen
 
 
 def set_report_inputs(

@@ -43,6 +43,7 @@ def sheet_rows(db: Database) -> list[dict[str, object]]:
             "received": complaint.received_on,
             "category": complaint.category,
             "channel": complaint.channel.replace("_", " "),
+            "tenure": resident.tenure,  # LCRA, LCHO or blank: read back as the same (issue 18.6)
         }
         for n in (1, 2):
             stage = stages.get((complaint.id, n))

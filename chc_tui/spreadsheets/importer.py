@@ -54,6 +54,7 @@ from chc_tui.steps import staff, usecases
 from chc_tui.rules.context import StepContext, os_user
 from chc_tui.rules.dates import DateParseError, parse_date
 from chc_tui.rules.domain import Channel, Decision, ExclusionReason, StepRefused
+from chc_tui.rules.tenure import tenure_from_words
 from chc_tui.spreadsheets.sheet_cells import restore
 from store.engine import Database
 
@@ -77,6 +78,8 @@ COLUMNS: list[Column] = [
     Column("received", "Received date", ("date received", "received on", "date logged", "logged"), is_date=True, required=True),
     Column("category", "Category", ("complaint category", "type", "complaint type", "subject"), required=True),
     Column("channel", "Channel", ("how received", "received by", "method")),
+    # the resident's TSM stock type (issue 18.6): words read by chc_tui.rules.tenure.tenure_from_words
+    Column("tenure", "Tenure", ("tenure type", "stock type", "property tenure", "tenancy type")),
     Column("s1_ack", "Stage 1 acknowledged", ("stage 1 acknowledgement", "stage 1 ack", "s1 acknowledged", "acknowledged"), is_date=True),
     Column("s1_ext", "Stage 1 extended to", ("stage 1 extension", "stage 1 extended", "s1 extended to"), is_date=True),
     Column("s1_ext_reason", "Stage 1 extension reason", ("s1 extension reason",)),
@@ -351,6 +354,7 @@ class SheetRow:
     refusal_explanation: str
     withdrawn: date | None
     refusal_to_review: bool = False  # the reason read as "other" from words that did not name it
+    tenure: str = ""  # LCRA, LCHO or "" (not known: blank, or words that do not say which)
 
     def natural_key(self) -> tuple[str, date, str]:
         return (self.resident.casefold(), self.received, self.category.casefold())
@@ -511,7 +515,7 @@ def check_row(number: int, values: dict[str, Any]) -> tuple[SheetRow | None, lis
         number=number, reference=text["reference"], resident=text["resident"], received=received,
         category=text["category"], channel=channel, stage1=stages[0], stage2=stages[1], escalated=dates["s2_req"],
         refused=dates["refused"], exclusion_reason=exclusion, refusal_explanation=explanation,
-        withdrawn=dates["withdrawn"], refusal_to_review=review,
+        withdrawn=dates["withdrawn"], refusal_to_review=review, tenure=tenure_from_words(text["tenure"]),
     ), []
 
 
@@ -1008,6 +1012,7 @@ def _fields(stage: int) -> dict[str, str]:
         "responded_on": s + "resp", "decision": s + "decision", "reasons": s + "resp", "requested_on": "s2_req",
         "handler": s + "handler", "refused_on": "refused", "exclusion_reason": "refused_reason",
         "explanation": "refused_reason", "withdrawn_on": "withdrawn", "closed_on": s + "resp",
+        "tenure": "tenure",
     }
 
 
@@ -1047,7 +1052,7 @@ def _replay(db: Database, row: SheetRow, file_name: str, actor: str, today: date
             f"Not recorded: this complaint was moved in from the complaints spreadsheet ({where}), "
             "which did not keep the resident's own words."
         ),
-        handler=handler1, imported_from=file_name, ctx=ctx1, **kept,
+        handler=handler1, imported_from=file_name, ctx=ctx1, resident_tenure=row.tenure, **kept,
     )
     reference = logged.reference
     ctx = ctx1

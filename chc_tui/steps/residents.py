@@ -15,7 +15,7 @@ from sqlmodel import Session, select
 
 from chc_tui.rules.context import StepContext
 from chc_tui.steps.identity import acting_write
-from chc_tui.rules.domain import NotFound
+from chc_tui.rules.domain import NotFound, StepRefused
 from chc_tui.steps.usecases import Checks, audit, record_for_change
 from store.engine import Database
 from store.models import Adjustment, Complaint, Representative, Resident, Restriction, Vulnerability, saved_id
@@ -86,6 +86,44 @@ def update_contact(
         resident.preferred_channel = preferred_channel or ""
         after = {k: getattr(resident, k) for k in before}
         _audit(session, ctx, "update contact details", resident_id, after, before)
+
+
+# --- tenure: the TSM stock type the resident's home is counted in (issue 18.6) ----------------
+
+
+def checked_tenure(session: Session, tenure: str | None) -> str:
+    """"LCRA", "LCHO" (one of the landlord's stock types) or "" (not known)."""
+    from chc_tui.rules.tenure import STOCK_TYPES
+    from chc_tui.steps.settings import stock_types
+
+    name = (tenure or "").strip().upper()
+    if name in ("", "NOT KNOWN", "UNKNOWN"):
+        return ""
+    if name not in STOCK_TYPES:
+        raise StepRefused(f"unknown tenure {tenure!r}: choose {', '.join(STOCK_TYPES)}, or leave it blank for not known",
+                          "tenure")
+    have = stock_types(session)
+    if name not in have:
+        raise StepRefused(f"{name} is not one of the landlord's stock types ({', '.join(have)}): "
+                          f"add it in Settings first, or leave the tenure blank for not known", "tenure")
+    return name
+
+
+def set_tenure(
+    db: Database, resident_id: int, *, tenure: str, expected_version: int | None = None,
+    ctx: StepContext | None = None,
+) -> None:
+    """The resident's tenure: the stock type (LCRA, LCHO) their home is counted in for TSM
+    CH01 and CH02, or "" when not known (counted in the total only)."""
+    ctx = ctx or StepContext()
+    with acting_write(db, ctx) as session:
+        chosen = checked_tenure(session, tenure)
+        if _resident(session, resident_id).tenure == chosen:
+            return  # nothing changed: no new version, no audit entry
+        resident = record_for_change(session, Resident, resident_id, expected_version, "resident")
+        before = {"tenure": resident.tenure}
+        resident.tenure = chosen
+        _audit(session, ctx, "set tenure", resident_id, {"tenure": chosen}, before)
 
 
 # --- vulnerabilities and disabilities (5.10) ------------------------------------------------

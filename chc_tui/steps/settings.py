@@ -12,6 +12,7 @@ from store.models import ClosureDay, Setting
 
 REGION_KEY = "region"
 LANDLORD_NAME_KEY = "landlord_name"
+STOCK_TYPES_KEY = "stock_types"  # the TSM stock types the landlord has (issue 18.6)
 
 
 def get_setting(session: Session, key: str, default=None):
@@ -30,6 +31,14 @@ def put_setting(session: Session, key: str, value) -> None:
 
 def region(session: Session) -> str:
     return get_setting(session, REGION_KEY, DEFAULT_REGION)
+
+
+def stock_types(session: Session) -> tuple[str, ...]:
+    """The landlord's stock types (LCRA, LCHO), in the Regulator's order; LCRA only until set."""
+    from chc_tui.rules.tenure import DEFAULT_STOCK_TYPES, parse_stock_types
+
+    types, _unknown = parse_stock_types(get_setting(session, STOCK_TYPES_KEY) or ())
+    return types or DEFAULT_STOCK_TYPES
 
 
 def closure_days(session: Session) -> dict[date, str]:

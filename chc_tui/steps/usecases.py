@@ -300,6 +300,7 @@ def log_complaint(
     adjustments: str = "",
     reference: str = "",
     imported_from: str = "",
+    resident_tenure: str | None = None,
     ctx: StepContext | None = None,
 ) -> Logged:
     """Log a new stage 1 complaint (Code 5.1, 6.2): starts the acknowledgement clock.
@@ -307,7 +308,9 @@ def log_complaint(
     `reference` keeps a reference the complaint already has (one moved in from a
     spreadsheet); without one the next C<year>-NNNN is given. `imported_from` (the
     importer's: the spreadsheet's file name) marks it "imported, not verified" until a
-    handler verifies it (chc_tui.steps.verification)."""
+    handler verifies it (chc_tui.steps.verification). `resident_tenure` (LCRA,
+    LCHO, "" not known) is the resident's TSM stock type: a new resident's, or, given for
+    a resident already on record, their new one (None leaves it as it is)."""
     ctx = ctx or StepContext()
     reference = (reference or "").strip()
     checks = _Checks()
@@ -336,6 +339,9 @@ def log_complaint(
         if reference and _reference_taken(session, reference):
             raise StepRefused(f"the reference {reference} is already used by another complaint", "reference")
         calendar = load_calendar(session)
+        from chc_tui.steps.residents import checked_tenure
+
+        tenure = None if resident_tenure is None else checked_tenure(session, resident_tenure)
         resident: Resident | None
         if resident_id is None:
             resident = Resident(
@@ -344,6 +350,7 @@ def log_complaint(
                 phone=resident_phone.strip(),
                 email=resident_email.strip(),
                 preferred_channel=channel,
+                tenure=tenure or "",
             )
             session.add(resident)
             session.flush()
@@ -351,6 +358,12 @@ def log_complaint(
             resident = session.get(Resident, resident_id)
             if resident is None:
                 raise StepRefused(f"no resident with id {resident_id}", "resident_name")
+            if tenure is not None and resident.tenure != tenure:
+                _audit(session, ctx, "set tenure", None,
+                       {"resident_id": resident_id, "tenure": tenure}, {"tenure": resident.tenure})
+                resident.tenure = tenure
+                resident.version += 1
+                session.add(resident)
         complaint = Complaint(
             reference=reference or _next_reference(session, received_on),
             resident_id=saved_id(resident),
