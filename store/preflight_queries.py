@@ -78,7 +78,7 @@ def _handlers_of(detail: ComplaintDetail, stage: StageView) -> list[str]:
 
 
 def _letters(session: Session, detail: ComplaintDetail) -> tuple[SentLetter, ...]:
-    from chc_tui.documents.letters import LetterKind, gather_facts
+    from chc_tui.documents.letters import LetterFacts, LetterKind, gather_facts
 
     records = {s.stage: s for s in session.exec(
         select(StageRecord).where(StageRecord.complaint_id == detail.complaint.id))}
@@ -90,7 +90,8 @@ def _letters(session: Session, detail: ComplaintDetail) -> tuple[SentLetter, ...
             kind: LetterKind | None = LetterKind(letter.kind)
         except ValueError:
             kind = None
-        facts, alternatives = None, ()
+        facts: LetterFacts | None = None
+        alternatives: tuple[LetterFacts, ...] = ()
         if kind is not None and view is not None and record is not None:
             facts = gather_facts(session, detail.complaint, record, kind, letter.sent_on, letter.by_staff_id)
             extension = facts.extension

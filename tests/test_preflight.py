@@ -205,3 +205,83 @@ def test_a_refusal_without_the_ombudsman_route_or_not_known(db, services):
     not_explained = _refused_with_the_route(db, False)
     assert found(services, not_explained) == [("2.4", "Refusal without the Ombudsman route explained")]
     assert found(services, _refused_with_the_route(db, True)) == []
+
+
+def _late_extension(db) -> str:
+    ref = _defined(db)
+    usecases.acknowledge(db, ref, acknowledged_on=D(2026, 11, 3), ctx=on(D(2026, 11, 3)))
+    usecases.extend(db, ref, new_due=D(2026, 12, 1), reason="Waiting for parts [urgent]", decided_on=D(2026, 11, 20),
+                    accept_shortfalls=True, ctx=on(D(2026, 11, 20)))
+    usecases.respond(db, ref, decision="upheld", reasons="Late repair", ctx=on(D(2026, 11, 30)))
+    return ref
+
+
+@pytest.mark.parametrize("fmt", ["txt", "md", "docx"])
+def test_the_evidence_pack_begins_with_the_breaches(db, services, tmp_path, fmt):
+    from docx import Document as Docx
+
+    ref = _late_extension(db)
+    out = services.evidence_pack(ref, tmp_path / f"pack.{fmt}")
+    if fmt == "docx":
+        document = Docx(str(out))
+        text = "\n".join([p.text for p in document.paragraphs]
+                         + [c.text for t in document.tables for row in t.rows for c in row.cells])
+    else:
+        text = out.read_text(encoding="utf-8")
+    text = text.casefold()  # the .txt writes headings in capitals
+    assert text.index(PREFLIGHT_HEADING.casefold()) < text.index("in the resident's words")
+    assert "2 breaches of the code found in the records" in text
+    for words in ("Stage 1 response late: extension not in line with the Code",
+                  "Stage 1 extension 1 not in line with the Code", "Code 6.4, 6.5",
+                  "Response deadline it replaced 17/11/2026"):
+        assert words.casefold() in text
+
+
+def test_a_clean_pack_says_no_breach_and_what_was_checked(db, services, tmp_path):
+    ready_to_sign(db)
+    text = services.evidence_pack(_clean(db), tmp_path / "pack.txt").read_text(encoding="utf-8")
+    section = text[text.index(PREFLIGHT_HEADING.upper()):text.index("IN THE RESIDENT'S WORDS")]
+    assert "No breach of the Code found in the records." in section
+    assert "Checked: acknowledgement within the Code's timescale (6.2, 6.11);" in section
+
+
+def test_chc_evidence_writes_the_section(db, tmp_path, capsys):
+    from chc_tui.cli.main import main
+
+    ref = _late_extension(db)
+    out = tmp_path / "pack.md"
+    assert main(["evidence", ref, "--out", str(out), "--db", str(db.path)]) == 0
+    assert PREFLIGHT_HEADING in out.read_text(encoding="utf-8")
+
+
+def _text_of(renderable) -> str:
+    import io
+
+    from rich.console import Console
+
+    console = Console(width=78, file=io.StringIO(), record=True)
+    console.print(renderable)
+    return console.export_text()
+
+
+async def test_b_shows_the_breaches_read_only_and_escape_goes_back(db, services):
+    ref = _late_extension(db)
+    app = build_app(services)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        app.open_complaint(ref)
+        await wait_for(pilot, lambda: isinstance(app.screen, ComplaintScreen) and app.screen.detail is not None,
+                       "the complaint screen")
+        await pilot.press("f1")
+        await wait_for(pilot, lambda: isinstance(app.screen, HelpScreen), "the help")
+        assert "Breaches (pre-flight)" in {description for _key, description in app.screen.rows}
+        await pilot.press("escape")
+        await wait_for(pilot, lambda: isinstance(app.screen, ComplaintScreen), "the complaint again")
+        await pilot.press("B")
+        await wait_for(pilot, lambda: isinstance(app.screen, PreflightScreen) and app.screen.result is not None,
+                       "the pre-flight")
+        shown = _text_of(app.screen.query_one("#preflight").content)
+        assert "2 breaches of the Code the records show" in shown
+        assert "Code 6.4, 6.5  Stage 1 extension 1 not in line with the Code" in shown
+        await pilot.press("escape")
+        await wait_for(pilot, lambda: isinstance(app.screen, ComplaintScreen), "back to the complaint")

@@ -55,6 +55,11 @@ def _value(value) -> str:
     return value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
 
 
+def _known(value: bool | None) -> str:
+    """A yes/no fact that an import may have left not known (never taken as yes)."""
+    return "not known (imported, not verified)" if value is None else "yes" if value else "no"
+
+
 def _label(key: str) -> str:
     return key.replace("_", " ")
 
@@ -222,7 +227,7 @@ def _extensions(detail: ComplaintDetail, stage: StageView, policy: CodePolicy) -
         blocks.append(
             Fields(
                 [
-                    ("Decided", f"{day(ext.decided_on)}" + (f" by {detail.by(ext, ext.decided_by)}" if ext.decided_by or ext.by_staff_id else "")),
+                    ("Decided", (day(ext.decided_on) or "date not known (imported, not verified)") + (f" by {detail.by(ext, ext.decided_by)}" if ext.decided_by or ext.by_staff_id else "")),
                     ("Previous due date", day(ext.previous_due)),
                     ("New due date", day(ext.new_due)),
                     (
@@ -235,7 +240,7 @@ def _extensions(detail: ComplaintDetail, stage: StageView, policy: CodePolicy) -
                         (ext.good_reason or "NOT recorded") if past_limit else "",
                     ),
                     ("Resident told", day(ext.told_resident_on) or "not recorded"),
-                    ("Ombudsman's details given", "yes" if ext.ombudsman_details_given else "no"),
+                    ("Ombudsman's details given", _known(ext.ombudsman_details_given)),
                 ]
             )
         )
@@ -315,7 +320,7 @@ def _refusal_and_withdrawal(detail: ComplaintDetail) -> list[Block]:
                      + (f" by {refusal.refused_by}" if refusal.refused_by else "")),
                     ("Reason", ExclusionReason(refusal.exclusion_reason).label),
                     ("Explanation", refusal.explanation),
-                    ("Right to go to the Ombudsman explained", "yes" if refusal.ombudsman_right_explained else "no"),
+                    ("Right to go to the Ombudsman explained", _known(refusal.ombudsman_right_explained)),
                 ]
             ),
         ]
