@@ -285,3 +285,12 @@ async def test_b_shows_the_breaches_read_only_and_escape_goes_back(db, services)
         assert "Code 6.4, 6.5  Stage 1 extension 1 not in line with the Code" in shown
         await pilot.press("escape")
         await wait_for(pilot, lambda: isinstance(app.screen, ComplaintScreen), "back to the complaint")
+
+
+def test_a_stage_still_unanswered_after_its_deadline_is_overdue(db, services):
+    ref = _defined(db)
+    usecases.acknowledge(db, ref, acknowledged_on=D(2026, 11, 3), ctx=on(D(2026, 11, 3)))
+    result = services.preflight(ref)
+    assert [(b.provision, b.title) for b in result.breaches] == [("6.3", "Stage 1 response overdue")]
+    assert result.breaches[0].detail == "no response sent; it was due on 17/11/2026"
+    assert result.breaches[0].records[-1] == "No response as at 21/12/2026"

@@ -172,10 +172,13 @@ def _response(stage: StageFacts, today: date, calendar: WorkingCalendar, policy:
         records.append(f"Response due {_d(stage.target_due)} (Code {provision})")
     records += [_extension_record(n, e) for n, e in enumerate(stage.extensions, start=1)]
     if stage.responded_on is None:
-        final = _final_due(stage)
-        if stage.ended_on is not None or stage.refused_here or stage.withdrawn_here or not is_overdue(final, today):
+        # No response is due once refused or withdrawn; one escalated or closed unanswered
+        # was overdue if its deadline had passed by then.
+        final, by = _final_due(stage), stage.ended_on or today
+        if stage.refused_here or stage.withdrawn_here or not is_overdue(final, by):
             return []
-        records.append(f"No response as at {_d(today)}")
+        records.append(f"No response as at {_d(today)}" if stage.ended_on is None
+                       else f"No response before the stage ended on {_d(stage.ended_on)}")
         return [Breach(provision, f"Stage {stage.stage} response overdue",
                        f"no response sent; it was due on {_d(final)}", tuple(records))]
     judged, why = judge_response(stage, calendar, policy)
