@@ -15,7 +15,7 @@ from datetime import date
 
 from sqlmodel import Session, select
 
-from chc_tui.figures.preflight import ComplaintFacts, FollowUp, RefusalFacts, SentLetter, StageFacts
+from chc_tui.figures.preflight import ComplaintFacts, FollowUp, RefusalFacts, SentLetter, JudgedStageFacts
 from store import stage_people, staff_queries
 from store.models import StageRecord
 from store.queries import ComplaintDetail, StageView, complaint_detail
@@ -42,8 +42,8 @@ def _ended_on(detail: ComplaintDetail, stage: StageView) -> date | None:
     return detail.complaint.closed_on
 
 
-def _stage_facts(detail: ComplaintDetail, stage: StageView) -> StageFacts:
-    return StageFacts(
+def _stage_facts(detail: ComplaintDetail, stage: StageView) -> JudgedStageFacts:
+    return JudgedStageFacts(
         stage=stage.stage,
         opened_on=stage.opened_on,
         acknowledged_on=stage.acknowledged_on,

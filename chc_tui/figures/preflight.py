@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING
 
 from chc_tui.rules.calendar import WorkingCalendar
 from chc_tui.rules.deadlines import is_overdue
-from chc_tui.rules.extension_standard import ExtensionRecord, extension_shortfalls
+from chc_tui.rules.extension_standard import ExtensionRecord, extension_shortfalls, shortfalls_text
 from chc_tui.rules.measures import Acknowledgement, Timeliness, judge_acknowledgement, judge_response
 from chc_tui.rules.policy import CodePolicy
 
@@ -48,7 +48,7 @@ def _d(day: date | None) -> str:
 
 
 @dataclass(frozen=True)
-class StageFacts:
+class JudgedStageFacts:
     """One stage as the rules judge it (satisfies chc_tui.rules.measures.JudgedStage)."""
 
     stage: int
@@ -101,7 +101,7 @@ class RefusalFacts:
 @dataclass(frozen=True)
 class ComplaintFacts:
     reference: str
-    stages: tuple[StageFacts, ...]
+    stages: tuple[JudgedStageFacts, ...]
     refusal: RefusalFacts | None = None
     considered_both: tuple[tuple[str, tuple[str, ...]], ...] = ()  # (who, what they did at each stage)
     letters: tuple[SentLetter, ...] = ()
@@ -132,11 +132,11 @@ class Preflight:
         return not self.breaches
 
 
-def _stage_opened(stage: StageFacts) -> str:
+def _stage_opened(stage: JudgedStageFacts) -> str:
     return f"Stage {stage.stage} {'received' if stage.stage == 1 else 'escalation requested'} {_d(stage.opened_on)}"
 
 
-def _acknowledgement(stage: StageFacts, today: date, calendar: WorkingCalendar, policy: CodePolicy) -> list[Breach]:
+def _acknowledgement(stage: JudgedStageFacts, today: date, calendar: WorkingCalendar, policy: CodePolicy) -> list[Breach]:
     if judge_acknowledgement(stage, today) is not Acknowledgement.LATE:
         return []
     provision = policy.for_stage(stage.stage).acknowledge_provision
@@ -153,7 +153,7 @@ def _acknowledgement(stage: StageFacts, today: date, calendar: WorkingCalendar, 
     return [Breach(provision, f"Stage {stage.stage} acknowledged late", detail, tuple(records))]
 
 
-def _final_due(stage: StageFacts) -> date | None:
+def _final_due(stage: JudgedStageFacts) -> date | None:
     return stage.extensions[-1].new_due if stage.extensions else stage.target_due  # type: ignore[attr-defined]
 
 
@@ -163,7 +163,7 @@ def _extension_record(number: int, ext) -> str:
             f"{_d(ext.told_resident_on) if ext.told_resident_on else '(not recorded)'}")
 
 
-def _response(stage: StageFacts, today: date, calendar: WorkingCalendar, policy: CodePolicy) -> list[Breach]:
+def _response(stage: JudgedStageFacts, today: date, calendar: WorkingCalendar, policy: CodePolicy) -> list[Breach]:
     provision = policy.for_stage(stage.stage).respond_provision
     records = [_stage_opened(stage)]
     if stage.acknowledged_on is not None:
@@ -190,7 +190,7 @@ def _response(stage: StageFacts, today: date, calendar: WorkingCalendar, policy:
     return [Breach(provision, title, why, tuple(records))]
 
 
-def _extensions(stage: StageFacts, policy: CodePolicy) -> list[Breach]:
+def _extensions(stage: JudgedStageFacts, policy: CodePolicy) -> list[Breach]:
     rules = policy.for_stage(stage.stage)
     found = []
     for number, ext in enumerate(stage.extensions, start=1):
@@ -200,7 +200,7 @@ def _extensions(stage: StageFacts, policy: CodePolicy) -> list[Breach]:
         provisions = ", ".join(dict.fromkeys(s.provision for s in shortfalls))
         found.append(Breach(
             provisions, f"Stage {stage.stage} extension {number} not in line with the Code",
-            "; ".join(str(s) for s in shortfalls),
+            shortfalls_text(shortfalls),
             (f"Response deadline it replaced {_d(ext.previous_due)}", _extension_record(number, ext)),
         ))
     return found
