@@ -589,6 +589,7 @@ def known_binding_ids() -> set[str]:
     import screens.staff  # noqa: F401
     import screens.picker  # noqa: F401
     import screens.corrections  # noqa: F401
+    import screens.preflight  # noqa: F401
     from textual.dom import DOMNode
 
     ids, classes = set(), [DOMNode]

@@ -334,13 +334,34 @@ class Services:
         from chc_tui.steps.landlord import landlord_settings
 
         format_of(Path(out), PACK_FORMATS)  # refuse a wrong suffix before reading anything
+        from chc_tui.figures.preflight import preflight
+        from store.preflight_queries import facts_of
+
         with self.db.read() as session:
             detail = queries.complaint_detail(session, reference)
             landlord = landlord_settings(session)
-        if detail is None:
-            raise NotFound(f"no complaint with reference {reference!r}", "reference")
-        pack = build_pack(detail, landlord, self.today, produced_by=self.actor, policy=self.policy)
+            if detail is None:
+                raise NotFound(f"no complaint with reference {reference!r}", "reference")
+            facts = facts_of(session, detail)
+            calendar = load_calendar(session)
+        found = preflight(facts, self.today, calendar, self.policy)
+        pack = build_pack(detail, landlord, self.today, produced_by=self.actor, policy=self.policy, preflight=found)
         return write_pack(pack, out)
+
+    def preflight(self, reference: str):
+        """The Ombudsman pre-flight: every breach of the Code the complaint's records show
+        (chc_tui.figures.preflight.Preflight); raises chc_tui.rules.domain.NotFound for an
+        unknown reference."""
+        from chc_tui.figures.preflight import preflight
+        from chc_tui.rules.domain import NotFound
+        from store.preflight_queries import preflight_facts
+
+        with self.db.read() as session:
+            facts = preflight_facts(session, reference)
+            calendar = load_calendar(session)
+        if facts is None:
+            raise NotFound(f"no complaint with reference {reference!r}", "reference")
+        return preflight(facts, self.today, calendar, self.policy)
 
     # --- moving in from a spreadsheet (issue #8) ------------------------------------------
 

@@ -338,6 +338,7 @@ class ComplaintScreen(ChcScreen):
         Binding("v", "resident", "Resident", id="complaint.resident", show=False),
         Binding("m", "remedies", "Remedies", id="complaint.remedies", show=False),
         Binding("b", "ombudsman", "Ombudsman", id="complaint.ombudsman", show=False),
+        Binding("B", "preflight", "Breaches (pre-flight)", id="complaint.preflight", show=False),
         Binding("j", "lessons", "Lessons", id="complaint.lessons", show=False),
         Binding("C", "correct", "Correct a typo", id="complaint.correct", show=False),
         Binding("V", "verify", "Verify import", id="complaint.verify", show=False),
@@ -507,6 +508,13 @@ class ComplaintScreen(ChcScreen):
 
         if self.detail is not None:
             self.app.push_screen(OmbudsmanScreen(self.reference))
+
+    def action_preflight(self) -> None:
+        """Every breach of the Code the records show, before the Ombudsman finds it (issue 18)."""
+        from screens.preflight import PreflightScreen
+
+        if self.detail is not None:
+            self.app.push_screen(PreflightScreen(self.reference))
 
     def action_lessons(self) -> None:
         from screens.lessons import LessonsScreen

@@ -20,7 +20,8 @@ def add_evidence_parsers(sub, with_db: argparse.ArgumentParser) -> None:
         "evidence",
         parents=[with_db],
         help="write a complaint's evidence pack for the Ombudsman (.docx, .md or .txt)",
-        description="Write one document with everything recorded on a complaint: definitions, every due "
+        description="Write one document with everything recorded on a complaint, beginning with every breach "
+        "of the Code the records show (the pre-flight): definitions, every due "
         "date with the days it skipped, extensions, responses, correspondence, each letter as sent "
         "with its checksum, and the full timeline. The format follows the file's suffix.",
     )

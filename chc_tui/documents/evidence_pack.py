@@ -14,6 +14,7 @@ import hashlib
 import json
 from datetime import date, datetime, time, timezone
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from chc_tui.documents.document import Block, Document, Fields, Heading, Letter, Page, Paragraph, Table
 from chc_tui.documents.document_writers import RULE, to_markdown, to_text, write  # noqa: F401  (written by chc_tui.documents.document_writers)
@@ -23,6 +24,9 @@ from chc_tui.steps.landlord import LandlordSettings
 from chc_tui.documents.letter_export import address_lines, format_of
 from chc_tui.rules.policy import CODE_2024, CodePolicy
 from store.queries import ComplaintDetail, DeadlineView, HistoryEntry, StageView
+
+if TYPE_CHECKING:
+    from chc_tui.figures.preflight import Preflight
 
 PACK_FORMATS = ("docx", "md", "txt")
 PACK_PAGE = Page(font="Arial", size_pt=10, side_margins_cm=2.0)
@@ -49,6 +53,11 @@ def _value(value) -> str:
     if isinstance(value, bool):
         return "yes" if value else "no"
     return value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
+
+
+def _known(value: bool | None) -> str:
+    """A yes/no fact that an import may have left not known (never taken as yes)."""
+    return "not known (imported, not verified)" if value is None else "yes" if value else "no"
 
 
 def _label(key: str) -> str:
@@ -97,9 +106,35 @@ def _heading_block(detail: ComplaintDetail, landlord: LandlordSettings, today: d
             "Every date, figure and text below is read from the complaint's records in the complaints "
             "system; letters are reproduced exactly as sent, with the SHA-256 checksum stored when each was sent."
         ),
-        Heading(2, "In the resident's words"),
-        Paragraph(complaint.resident_words),
     ]
+
+
+def _residents_words(detail: ComplaintDetail) -> list[Block]:
+    return [Heading(2, "In the resident's words"), Paragraph(detail.complaint.resident_words)]
+
+
+PREFLIGHT_HEADING = "Before the Ombudsman looks: breaches the records show"
+
+
+def _preflight(result: "Preflight") -> list[Block]:
+    """The pre-flight (chc_tui.figures.preflight): every breach of the Code the records show,
+    with its provision and the records behind it, found by the rules the figures use."""
+    blocks: list[Block] = [Heading(2, PREFLIGHT_HEADING)]
+    checked = "Checked: " + "; ".join(result.checked) + "."
+    if result.clean:
+        blocks += [Paragraph("No breach of the Code found in the records."), Paragraph(checked)]
+    else:
+        count = len(result.breaches)
+        blocks.append(Paragraph(
+            f"{count} breach{'es' if count != 1 else ''} of the Code found in the records, each with the "
+            "provision and the records behind it, judged by the same rules as the annual report and the "
+            "self-assessment."))
+        rows = [[f"Code {b.provision}", b.title, b.detail, "\n".join(b.records)] for b in result.breaches]
+        blocks += [Table(["Provision", "Breach", "What the records show", "Records"], rows), Paragraph(checked)]
+    if result.unverified:
+        blocks.append(Paragraph("This complaint was imported from a spreadsheet and has not been verified: "
+                                "facts the spreadsheet did not hold are not known, and are listed as such."))
+    return blocks
 
 
 def _definitions(detail: ComplaintDetail, stage: StageView) -> list[Block]:
@@ -192,7 +227,7 @@ def _extensions(detail: ComplaintDetail, stage: StageView, policy: CodePolicy) -
         blocks.append(
             Fields(
                 [
-                    ("Decided", f"{day(ext.decided_on)}" + (f" by {detail.by(ext, ext.decided_by)}" if ext.decided_by or ext.by_staff_id else "")),
+                    ("Decided", (day(ext.decided_on) or "date not known (imported, not verified)") + (f" by {detail.by(ext, ext.decided_by)}" if ext.decided_by or ext.by_staff_id else "")),
                     ("Previous due date", day(ext.previous_due)),
                     ("New due date", day(ext.new_due)),
                     (
@@ -205,7 +240,7 @@ def _extensions(detail: ComplaintDetail, stage: StageView, policy: CodePolicy) -
                         (ext.good_reason or "NOT recorded") if past_limit else "",
                     ),
                     ("Resident told", day(ext.told_resident_on) or "not recorded"),
-                    ("Ombudsman's details given", "yes" if ext.ombudsman_details_given else "no"),
+                    ("Ombudsman's details given", _known(ext.ombudsman_details_given)),
                 ]
             )
         )
@@ -285,7 +320,7 @@ def _refusal_and_withdrawal(detail: ComplaintDetail) -> list[Block]:
                      + (f" by {refusal.refused_by}" if refusal.refused_by else "")),
                     ("Reason", ExclusionReason(refusal.exclusion_reason).label),
                     ("Explanation", refusal.explanation),
-                    ("Right to go to the Ombudsman explained", "yes" if refusal.ombudsman_right_explained else "no"),
+                    ("Right to go to the Ombudsman explained", _known(refusal.ombudsman_right_explained)),
                 ]
             ),
         ]
@@ -447,9 +482,14 @@ def build_pack(
     *,
     produced_by: str = "",
     policy: CodePolicy = CODE_2024,
+    preflight: "Preflight | None" = None,
 ) -> Document:
-    """The whole pack for one complaint, from its records."""
+    """The whole pack for one complaint, from its records; it begins with the `preflight`
+    (chc_tui.figures.preflight), when given, after the complaint's particulars."""
     blocks = _heading_block(detail, landlord, today, produced_by)
+    if preflight is not None:
+        blocks += _preflight(preflight)
+    blocks += _residents_words(detail)
     for stage in detail.stages:
         blocks += _stage(detail, stage, today, policy)
     blocks += _refusal_and_withdrawal(detail)
