@@ -51,6 +51,7 @@ TIMELINESS_LOOK = (
     (Timeliness.WITHIN_TARGET.value, "target", "█", "green"),
     (Timeliness.WITHIN_EXTENSION.value, "extension", "▓", "yellow"),
     (Timeliness.OUT_OF_TARGET.value, "out", "░", "red"),
+    (Timeliness.LATE_EXTENSION_NOT_IN_LINE.value, "ext. not in line", "▞", "magenta"),
 )
 OUTCOME_LOOK = (
     ("upheld", "upheld", "█", "red"),
@@ -232,6 +233,9 @@ def report_rows(report: AnnualReport, width: int = 30) -> list[Row]:
         within = parts[0] + parts[1]
         figure_row(pct_fig, f"CH02 stage {n} within timescale",
                    value=f"{pct_fig.text} {within}/{total}" if total else "n/a", chart=chart)
+        after_late = f(f"tsm.CH02.stage{n}_within_target_after_late_acknowledgement")
+        if after_late.value:
+            figure_row(after_late, "  within target after a late ack.", value=f"{after_late.value}/{after_late.of}")
     _tsm_by_stock_type_rows(r, figure_row)
     # received
     heading("received", "Received by month", Text("█ stage 1 ▒ stage 2 · earlier →"))
@@ -311,7 +315,8 @@ def report_rows(report: AnnualReport, width: int = 30) -> list[Row]:
             x = f(f"timeliness.stage{n}.{k}")
             figure_row(x, f"  {x.label.removeprefix(f'Stage {n} ')}", chart=bar((x.share or 0) / 100, width, style))
     # the rest, figure by figure
-    for key, title in (("extensions", "Extensions"), ("working_days", "Working days taken"), ("escalation", "Escalation"),
+    for key, title in (("extensions", "Extensions"), ("working_days", "Working days taken"),
+                       ("unverified", "Resting on imported records not yet verified"), ("escalation", "Escalation"),
                        ("remedies", "Remedies offered"), ("refusals", "Refused, by exclusion reason")):
         heading(key, title)
         for x in r.section(key).figures:
