@@ -127,10 +127,11 @@ def test_with_lcra_only_the_total_is_the_lcra_figure():
     r = report(*_record_set(), homes=500, by_type={}, types=("LCRA",))
     assert r.stock_types == ("LCRA",)
     assert r.value("tsm.CH01.LCRA.homes_owned") == 500
-    assert r.value("tsm.CH01.LCRA.stage1_per_1000_homes") == 6.0  # 3 / 500 × 1,000
+    # with one stock type every home is in it: U1, whose tenure is not recorded, is LCRA's
+    assert r.value("tsm.CH01.LCRA.stage1_per_1000_homes") == 8.0  # 4 / 500 × 1,000
     assert r.value("tsm.CH01.stage1_per_1000_homes") == 10.0  # 5 / 500 × 1,000
     # LCHO's complaint (H1) is not of a stock type the landlord has: not known, in the total only
-    assert refs(r, "tsm.CH01.tenure_not_known.stage1_received") == ["H1", "U1"]
+    assert refs(r, "tsm.CH01.tenure_not_known.stage1_received") == ["H1"]
     with pytest.raises(KeyError):
         r.figure("tsm.CH01.LCHO.stage1_per_1000_homes")
 
@@ -320,8 +321,9 @@ def test_homes_owned_set_from_the_cli_gives_ch01_in_the_cli_report(db, chc):
     data = json.loads(out)
     assert data["tsm"]["CH01"]["homes_owned"] == 1234
     assert data["tsm"]["CH01"]["stage1_per_1000_homes"] == 2.43  # 3 / 1,234 × 1,000 = 2.431...
-    assert data["tsm"]["CH01"]["LCRA"]["stage1_per_1000_homes"] == 0.0  # no tenure recorded yet
-    assert data["tsm"]["CH01"]["tenure_not_known"]["stage1_received"] == 3
+    # LCRA is the landlord's only stock type: every complaint is in it, tenure recorded or not
+    assert data["tsm"]["CH01"]["LCRA"]["stage1_per_1000_homes"] == 2.43
+    assert data["tsm"]["CH01"]["tenure_not_known"]["stage1_received"] == 0
 
 
 def test_stock_types_tenure_and_homes_per_type_from_the_cli(db, chc):

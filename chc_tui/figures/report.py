@@ -551,8 +551,13 @@ def _tsm_by_stock_type(y: _Year) -> list[Figure]:
     _total, per_type = tsm_homes(y.inputs)
     known = set(per_type)
 
+    only = next(iter(known)) if len(known) == 1 else ""
+
     def tenure_of(stage: StageFacts) -> str:
-        return stage.tenure if stage.tenure in known else ""
+        # A landlord with one stock type has every home in it: a tenure not recorded is that one.
+        if stage.tenure in known:
+            return stage.tenure
+        return "" if stage.tenure else only
 
     figures: list[Figure] = []
     for t, (homes, homes_note) in per_type.items():

@@ -66,6 +66,13 @@ INTERPRETATIONS: tuple[Interpretation, ...] = (
         "and those still awaiting one, are left out and listed beside it.",
     ),
     Interpretation(
+        "TSM CH01, CH02 (stock types)",
+        "CH01 and CH02 are given in total and for each stock type the landlord has (low cost rental, "
+        "low cost home ownership), by the resident's tenure. A landlord with one stock type has every "
+        "complaint in it; with both, a complaint whose resident's tenure is not recorded counts in the "
+        "total only and is listed as tenure not known.",
+    ),
+    Interpretation(
         "Imported records",
         "A fact a spreadsheet did not hold (the date an extension was decided or the resident told, a "
         "good reason, whether the Ombudsman's details or route were given) is stored as not known and "
