@@ -96,3 +96,19 @@ def test_the_extension_letter_states_the_agreed_interval(db):
                         letter=letters.DRAFT, ctx=AT_FRI)
     assert ("as agreed with you, we will give you an update on your complaint at least every 5 working days"
             in drafted.value.draft.text)
+
+
+def test_chc_complaint_updates_sets_the_interval_and_prints_the_next_update(db, capsys, monkeypatch):
+    from chc_tui.cli import args as cli_args
+    from chc_tui.cli.main import main
+
+    ref = _acknowledged(db)
+    monkeypatch.setattr(cli_args, "today", lambda: FRI)
+    for variable in ("LOGNAME", "USER", "LNAME", "USERNAME"):
+        monkeypatch.setenv(variable, "alice")
+    before = dump(db)
+    assert main(["--db", str(db.path), "complaint", "updates", ref, "--every", "0"]) == 2
+    assert "refused: --every: the interval is 1 to 20 working days" in capsys.readouterr().err
+    assert dump(db) == before
+    assert main(["--db", str(db.path), "complaint", "updates", ref.lower(), "--every", "5"]) == 0
+    assert capsys.readouterr().out.strip() == f"{ref}: stage 1 update every 5 working days, next due 2026-12-29"

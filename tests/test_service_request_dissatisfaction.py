@@ -101,3 +101,27 @@ def test_the_resident_told_the_decision_and_next_steps_is_recorded(db):
         assert (request.told_decision_on, request.told_decision_how, request.told_decision) == (
             MON, "phone", "New boiler ordered; fitter booked for 30 November")
         assert s.exec(select(AuditEntry).where(AuditEntry.action == "record decision told on service request")).one()
+
+
+def test_chc_requests_dissatisfied_and_told(db, capsys, monkeypatch):
+    from chc_tui.cli.main import main
+
+    for variable in ("LOGNAME", "USER", "LNAME", "USERNAME"):
+        monkeypatch.setenv(variable, "alice")
+    sr = _request(db)
+    path = str(db.path)
+    before = dump(db)
+    assert main(["requests", "--db", path, "dissatisfied", sr, "No heating", "--answer", "yes", "--on", "20/11/2026"]) == 2
+    assert "chc requests: --offered: the resident must be given the choice" in capsys.readouterr().err
+    assert dump(db) == before
+    assert main(["requests", "--db", path, "dissatisfied", sr.lower(), "No heating", "--offered", "--answer", "yes",
+                 "--on", "20/11/2026", "--channel", "in-person"]) == 0
+    out = capsys.readouterr().out.strip()
+    assert out.startswith(f"{sr}: dissatisfaction recorded; choice to complain offered, answer yes, make a complaint; "
+                          "complaint C2026-0001 logged, acknowledge by 2026-11-27")
+    assert main(["requests", "--db", path, "told", sr, "Boiler ordered", "--how", "phone", "--on", "23/11/2026"]) == 0
+    with db.read() as s:
+        request = s.exec(select(ServiceRequest)).one()
+        complaint = s.exec(select(Complaint)).one()
+    assert (request.complaint_id, complaint.channel) == (complaint.id, "in_person")
+    assert (request.told_decision_on, request.told_decision_how, request.told_decision) == (MON, "phone", "Boiler ordered")
