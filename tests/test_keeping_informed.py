@@ -112,3 +112,25 @@ def test_chc_complaint_updates_sets_the_interval_and_prints_the_next_update(db, 
     assert dump(db) == before
     assert main(["--db", str(db.path), "complaint", "updates", ref.lower(), "--every", "5"]) == 0
     assert capsys.readouterr().out.strip() == f"{ref}: stage 1 update every 5 working days, next due 2026-12-29"
+
+
+async def test_k_on_the_complaint_agrees_the_interval_at_80x24(db):
+    from chc_tui.app import build_app
+    from screens.complaint import ComplaintScreen
+    from test_tui_journeys import field, form_errors, open_form, save, settle, wait_for
+
+    ref = _acknowledged(db)
+    app = build_app(Services(db, actor="alice", today_fn=lambda: FRI))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        app.open_complaint(ref)
+        await wait_for(pilot, lambda: isinstance(app.screen, ComplaintScreen) and app.screen.detail, "the complaint")
+        await open_form(pilot, "k")
+        await field(pilot, "every_days", "30")
+        await save(pilot)
+        assert "1 to 20 working days" in form_errors(app)["every_days"]
+        await field(pilot, "every_days", "5", clear=True)
+        await save(pilot)
+        assert isinstance(app.screen, ComplaintScreen)
+        await wait_for(pilot, lambda: app.screen.detail.current.update_every_days == 5, "the interval on the stage")
+    assert _updates(db, FRI) == [(ref, date(2026, 12, 29))]
