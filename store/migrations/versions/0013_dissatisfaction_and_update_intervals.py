@@ -23,7 +23,7 @@ branch_labels = None
 depends_on = None
 
 # (table, column, SQLite column definition, SQLAlchemy column)
-COLUMNS = (
+COLUMNS: tuple[tuple[str, str, str, sa.Column], ...] = (
     ('service_request', 'dissatisfied_on', "DATE", sa.Column('dissatisfied_on', sa.Date(), nullable=True)),
     ('service_request', 'dissatisfaction', "VARCHAR NOT NULL DEFAULT ''",
      sa.Column('dissatisfaction', sa.String(), nullable=False, server_default='')),
