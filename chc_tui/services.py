@@ -81,12 +81,13 @@ class Services:
 
     def other_deadlines(self) -> list[OtherDue]:
         """Reviews, service requests, remedies, actions, Ombudsman requests and orders,
-        improvements: every other running due date, soonest first."""
+        improvements, updates agreed with residents (5.9): every other running due date,
+        soonest first."""
         from store.other_deadlines import other_deadlines
 
         with self.db.read() as session:
             calendar = load_calendar(session)
-            rows = other_deadlines(session)
+            rows = other_deadlines(session, calendar)
         today = self.today
         # Many items share a due date (a week's remedies): count each date's days once.
         counted: dict = {}

@@ -154,6 +154,9 @@ def _stage_block(stage: StageView, detail: ComplaintDetail) -> list:
                 ]
             )
         )
+    if stage.update_every_days:
+        parts.append(_pairs([("Updates (5.9)", f"at least every {stage.update_every_days} working days, "
+                              f"agreed with the resident {d(stage.update_agreed_on)}; next due on the deadline panel")]))
     if stage.response:
         response = stage.response
         parts.append(Text("Response", style="bold"))
@@ -332,6 +335,7 @@ class ComplaintScreen(ChcScreen):
         Binding("escape,backspace", "back", "Back", id="complaint.back"),
         *STEP_BINDINGS,
         Binding("n", "note", "Note", id="complaint.note"),
+        Binding("k", "updates", "Updates agreed", id="complaint.updates", show=False),
         Binding("o", "open_file", "Open file", id="complaint.open_file", show=False),
         Binding("p", "evidence", "Evidence pack", id="complaint.evidence", show=False),
         Binding("l", "letters", "Letters", id="complaint.letters", show=False),
@@ -377,6 +381,8 @@ class ComplaintScreen(ChcScreen):
                 return None
             # Hidden, not dimmed: the footer then shows only what can be done now.
             return parameters[0] in available_steps(self.detail)
+        if action == "updates":  # on an open stage not yet answered (5.9)
+            return bool(self.detail and self.detail.complaint.status == "open" and self.detail.current.responded_on is None)
         if action == "note":  # on any complaint, closed ones too: records go on being kept
             return None if self.detail is None else True
         if action == "evidence":
@@ -409,6 +415,41 @@ class ComplaintScreen(ChcScreen):
             return result
 
         spec.submit = submit_and_refresh
+
+        def finished(result) -> None:
+            if result is not None:
+                self.app.notify(spec.done_message(result), timeout=6, markup=False)
+
+        self.app.push_screen(StepForm(spec), finished)
+
+    def action_updates(self) -> None:
+        """The interval agreed with the resident for updates on this stage (Code 5.9)."""
+        from chc_tui.steps.keeping_informed import agree_update_interval
+        from screens.forms import FieldSpec, FormSpec, StepForm
+
+        detail, services = self.detail, self.app.services
+        if detail is None or services is None:
+            return
+        stage = detail.current
+
+        def submit(values):
+            every = str(values["every_days"] or "").strip()
+            result = services.run(agree_update_interval, detail.complaint.reference,
+                                  every_days=int(every) if every.isdigit() else every, agreed_on=values["agreed_on"],
+                                  expected_version=detail.complaint.version)
+            self.app.refresh_views()
+            return result
+
+        spec = FormSpec(
+            title=f"{detail.complaint.reference} stage {stage.stage}: updates agreed with the resident (Code 5.9)",
+            intro="How often the resident will hear from us until the response; an outgoing letter, call, email "
+                  "or meeting recorded on the complaint counts as an update.",
+            fields=[FieldSpec("every_days", "An update at least every ... working days",
+                              default=str(stage.update_every_days or ""), placeholder="e.g. 10"),
+                    FieldSpec("agreed_on", "Agreed with the resident on", "date", default=services.today)],
+            submit=submit, today=lambda: services.today,
+            done_message=lambda s: f"Updates every {s.update_every_days} working days: next due on the deadline panel",
+        )
 
         def finished(result) -> None:
             if result is not None:

@@ -61,7 +61,7 @@ EARLY_PANEL_ROWS = 8
 # The panel's kind filter (k): complaint deadlines, then the due dates around them.
 PANEL_KINDS: list[tuple[str, frozenset[str]]] = [
     ("all", frozenset()),
-    ("complaints", frozenset({"complaint"})),
+    ("complaints", frozenset({"complaint", "update"})),  # with the updates agreed on them (5.9)
     ("reviews", frozenset({"adjustment", "restriction"})),
     ("service requests", frozenset({"service_request"})),
     ("remedies and actions", frozenset({"remedy", "action"})),

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from rich.text import Text
 from textual.binding import Binding
+from textual.widgets import Static
 
 from chc_tui.steps import service_requests
 from chc_tui.rules.domain import Channel, StepRefused
@@ -20,6 +21,8 @@ class ServiceRequestsScreen(RecordsScreen):
         Binding("n", "act('new')", "New request", id="requests.new"),
         Binding("d", "act('done')", "Done", id="requests.done"),
         Binding("c", "act('complain')", "Raise complaint", id="requests.complaint"),
+        Binding("u", "act('dissatisfied')", "Dissatisfied", id="requests.dissatisfied"),
+        Binding("i", "act('told')", "Told decision", id="requests.told"),
         Binding("v", "resident", "Resident", id="requests.resident"),
         Binding("t", "toggle_done", "Open/all", id="requests.toggle"),
     ]
@@ -34,7 +37,7 @@ class ServiceRequestsScreen(RecordsScreen):
         self.title = "Service requests"
         self.sub_title = f"{'open' if self.open_only else 'all'} · Code 1.4, 1.5"
         today = self.services.today
-        summary = Text.assemble(
+        self._counts_line = Text.assemble(
             (f"{counts.open} open", "bold"), " · ", (f"{counts.overdue} past target", "bold red" if counts.overdue else ""),
             f" · {counts.done} done ({counts.done_late} after target) · {counts.raised_complaints} led to a complaint"
             f" · target {self.services.service_request_target()} working days (F4 to change)",
@@ -55,7 +58,23 @@ class ServiceRequestsScreen(RecordsScreen):
                             found, "open" if not sr.done_on else "done"))
         # At 80 columns "What" keeps about 20; a linked complaint leads it in brackets.
         columns = (("Ref", 11), ("Resident", 14), ("What", None), ("Target", 8), ("State", 13))
-        return Listing(summary, columns, rows, "No service requests" + (" open." if self.open_only else ".") + " n logs one.")
+        return Listing(self._with_detail(rows), columns, rows, "No service requests" + (" open." if self.open_only else ".") + " n logs one.")
+
+    def _with_detail(self, rows: list[Row]) -> Text:
+        """The counts, then what is recorded on the chosen request (1.3, 1.5)."""
+        summary = self._counts_line.copy()
+        row = self.selected() if self.listing_now is not None else None
+        if row is None and rows:
+            row = rows[0]
+        if row is not None and any(r.key == row.key for r in rows):
+            summary.append("\n")
+            summary.append_text(request_detail(next(r for r in rows if r.key == row.key).item))
+        return summary
+
+    def on_data_table_row_highlighted(self, event) -> None:
+        super().on_data_table_row_highlighted(event)
+        if self.listing_now is not None:
+            self.query_one("#records-summary-text", Static).update(self._with_detail(self.listing_now.rows))
 
     def on_mount(self) -> None:
         super().on_mount()
@@ -70,6 +89,9 @@ class ServiceRequestsScreen(RecordsScreen):
             "done": Act(self._done_form, frozenset({"open"})),
             "complain": Act(self._complaint_form, frozenset({"open", "done"}),
                             when=lambda row: row.item.complaint_reference is None),
+            "dissatisfied": Act(self._dissatisfied_form, frozenset({"open", "done"}),
+                                when=lambda row: row.item.complaint_reference is None),
+            "told": Act(self._told_form, frozenset({"open", "done"})),
         }
 
     def open_row(self, row: Row) -> None:
@@ -140,3 +162,67 @@ class ServiceRequestsScreen(RecordsScreen):
             today=lambda: self.services.today,
             done_message=lambda logged: f"{logged.reference} logged from {sr.reference}; acknowledge by {logged.acknowledge_due:%d/%m/%Y}",
         )
+
+    def _dissatisfied_form(self, row: Row) -> FormSpec:
+        sr = row.item.request
+        services = self.services
+
+        def done(recorded) -> str:
+            if recorded.complaint is not None:
+                return (f"{sr.reference}: complaint {recorded.complaint.reference} logged; acknowledge by "
+                        f"{recorded.complaint.acknowledge_due:%d/%m/%Y}")
+            return f"{sr.reference}: dissatisfaction recorded, answer {recorded.choice.label}"
+
+        return FormSpec(
+            title=f"{sr.reference}: the resident is dissatisfied (Code 1.3, 1.5)",
+            intro="Give them the choice to make a complaint. Yes logs the stage 1 complaint now; the request stays open.",
+            fields=[
+                FieldSpec("dissatisfied_on", "Dissatisfied on", "date", default=services.today),
+                FieldSpec("dissatisfaction", "What they are dissatisfied with, in their words", "long"),
+                FieldSpec("choice_offered", "I offered them the choice to make a complaint", "bool"),
+                FieldSpec("choice", "Their answer", "choice",
+                          choices=[(c.label, c.value) for c in service_requests.ComplaintChoice]),
+                FieldSpec("channel", "If yes: how the complaint came in", "choice", default=Channel.PHONE.value,
+                          choices=[(c.value.replace("_", " "), c.value) for c in Channel]),
+                FieldSpec("handler", "If yes: handler", default=services.actor, suggestions=services.handlers()),
+            ],
+            submit=lambda values: services.run(service_requests.record_dissatisfaction, sr.reference,
+                                               expected_version=sr.version, **{**values, "choice": values["choice"] or ""}),
+            today=lambda: services.today, done_message=done,
+        )
+
+    def _told_form(self, row: Row) -> FormSpec:
+        sr = row.item.request
+        return FormSpec(
+            title=f"{sr.reference}: the resident was told the decision and next steps",
+            fields=[
+                FieldSpec("told_on", "Told on", "date", default=self.services.today),
+                FieldSpec("how", "How", "choice", default=Channel.PHONE.value,
+                          choices=[(c.value.replace("_", " "), c.value) for c in Channel]),
+                FieldSpec("decision", "The decision and next steps they were told", "long"),
+            ],
+            submit=lambda values: self.services.run(service_requests.record_decision_told, sr.reference,
+                                                    expected_version=sr.version, **{**values, "how": values["how"] or ""}),
+            today=lambda: self.services.today, done_message=lambda _r: f"{sr.reference}: decision told recorded",
+        )
+
+
+def request_detail(found) -> Text:
+    """What is recorded on one request: dissatisfaction, the choice to complain, the
+    decision told (Code 1.3, 1.5)."""
+    sr = found.request
+    detail = Text.assemble((f"{sr.reference}", "bold"), f" {sr.category}: {sr.description}")
+    if sr.dissatisfied_on:
+        answer = service_requests.ComplaintChoice(sr.complaint_choice).label if sr.complaint_choice else "not recorded"
+        detail.append(f"\nDissatisfied {short(sr.dissatisfied_on)}: {sr.dissatisfaction}")
+        detail.append(f"\nChoice to complain offered: {'yes' if sr.complaint_choice_offered else 'no'} · answer: {answer}")
+    else:
+        detail.append("\nNo dissatisfaction recorded (u records it and the choice to complain).", style="dim")
+    if found.complaint_reference:
+        detail.append(f" · complaint {found.complaint_reference}")
+    if sr.told_decision_on:
+        detail.append(f"\nTold the decision {short(sr.told_decision_on)} by {sr.told_decision_how.replace('_', ' ')}: "
+                      f"{sr.told_decision}")
+    else:
+        detail.append("\nDecision and next steps not yet told (i records it).", style="dim")
+    return detail

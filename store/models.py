@@ -135,6 +135,10 @@ class StageRecord(SQLModel, table=True):
     escalation_reason: str = ""  # stage 2: why the resident is still dissatisfied
     acknowledged_on: Optional[date] = None
     responded_on: Optional[date] = None
+    # Keeping the resident informed (Code 5.9): the interval agreed with them for updates,
+    # in working days, and when it was agreed; None: none agreed.
+    update_every_days: Optional[int] = None
+    update_agreed_on: Optional[date] = None
 
 
 class Definition(SQLModel, table=True):
@@ -409,6 +413,16 @@ class ServiceRequest(SQLModel, table=True):
     done_on: Optional[date] = None
     outcome: str = ""
     complaint_id: Optional[int] = Field(default=None, foreign_key="complaint.id", index=True)
+    # The resident was dissatisfied (Code 1.3, 1.5): when, in what words, that they were
+    # given the choice to make a complaint, and their answer (yes | no | undecided; "").
+    dissatisfied_on: Optional[date] = None
+    dissatisfaction: str = ""
+    complaint_choice_offered: bool = False
+    complaint_choice: str = ""
+    # The resident was told the decision on the request and the next steps: when, how, what.
+    told_decision_on: Optional[date] = None
+    told_decision_how: str = ""
+    told_decision: str = ""
     recorded_by: str = ""
     by_staff_id: Optional[int] = Field(default=None, foreign_key="staff.id", index=True)
     version: int = 1

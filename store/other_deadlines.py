@@ -1,6 +1,7 @@
 """Every due date around complaints that is still running, for the deadline panel:
 adjustment and restriction reviews, service request targets, remedies, outstanding actions,
-the Ombudsman's requests and orders, and service improvements promised from lessons.
+the Ombudsman's requests and orders, service improvements promised from lessons, and the
+updates agreed with residents on open stages (Code 5.9).
 
 Each kind is one small query on rows not yet done; they are few next to the complaints.
 """
@@ -19,7 +20,9 @@ from store.models import (
     Action,
     Adjustment,
     Complaint,
+    Correspondence,
     Lesson,
+    Letter,
     OmbudsmanCase,
     OmbudsmanOrder,
     OmbudsmanRequest,
@@ -27,6 +30,7 @@ from store.models import (
     Resident,
     Restriction,
     ServiceRequest,
+    StageRecord,
 )
 
 # kind -> the panel's words for it; the order is the order of the panel's kind filter
@@ -39,6 +43,7 @@ KINDS: dict[str, str] = {
     "ombudsman_request": "Ombudsman request",
     "ombudsman_order": "Ombudsman order",
     "improvement": "improvement",
+    "update": "update due",
 }
 
 
@@ -73,7 +78,44 @@ def _latest_complaint_by_resident(session: Session, resident_ids: set[int]) -> d
     return {rid: ref for rid, ref in rows}
 
 
-def other_deadlines(session: Session) -> list[OtherDeadlineRow]:
+def _updates_due(session: Session, calendar) -> list[OtherDeadlineRow]:
+    """The next update agreed with the resident on each open stage (Code 5.9): the interval
+    counted from the last outgoing letter, call, email or meeting, or from the agreement."""
+    from chc_tui.rules.keeping_informed import update_due
+
+    agreed = list(plain_rows(session,
+        select_row(StageRecord.id, Complaint.id, Complaint.reference, Resident.name, StageRecord.stage,
+                   StageRecord.update_every_days, StageRecord.update_agreed_on)
+        .join(Complaint, Complaint.id == StageRecord.complaint_id)
+        .join(Resident, Resident.id == Complaint.resident_id)
+        .where(Complaint.status == "open", StageRecord.stage == Complaint.current_stage,
+               StageRecord.responded_on == None, StageRecord.update_every_days != None,  # noqa: E711
+               StageRecord.update_agreed_on != None)  # noqa: E711
+    ))
+    if not agreed:
+        return []
+    ids = {row[1] for row in agreed}
+    sent: dict[int, list[date]] = {}
+    for cid, last in plain_rows(session,
+        select(Correspondence.complaint_id, func.max(Correspondence.happened_on))
+        .where(Correspondence.complaint_id.in_(ids), Correspondence.direction == "out")
+        .group_by(Correspondence.complaint_id)
+    ):
+        sent.setdefault(cid, []).append(last)
+    for cid, last in plain_rows(session,
+        select(Letter.complaint_id, func.max(Letter.sent_on)).where(Letter.complaint_id.in_(ids)).group_by(Letter.complaint_id)
+    ):
+        sent.setdefault(cid, []).append(last)
+    return [
+        OtherDeadlineRow("update", stage_id, ref, ref, name, f"stage {stage}: update the resident (every {every} working days, agreed)",
+                         update_due(agreed_on, every, sent.get(cid, []), calendar))
+        for stage_id, cid, ref, name, stage, every, agreed_on in agreed
+    ]
+
+
+def other_deadlines(session: Session, calendar=None) -> list[OtherDeadlineRow]:
+    """`calendar` (the working calendar) counts the updates agreed with residents (5.9);
+    without one they are left out."""
     rows: list[OtherDeadlineRow] = []
 
     reviews = []
@@ -131,6 +173,9 @@ def other_deadlines(session: Session) -> list[OtherDeadlineRow]:
         )
     ):
         rows.append(OtherDeadlineRow("improvement", item_id, f"L{item_id}", None, theme, what, due))
+
+    if calendar is not None:
+        rows += _updates_due(session, calendar)
 
     rows.sort(key=lambda r: (r.due_on, r.kind, r.item_id))
     return rows

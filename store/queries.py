@@ -230,6 +230,8 @@ class StageView:
     response: Response | None
     deadlines: list[DeadlineView]
     handler_staff_id: int | None = None  # the staff member assigned (issue 17)
+    update_every_days: int | None = None  # the update interval agreed with the resident (5.9)
+    update_agreed_on: date | None = None
 
     @property
     def definition(self) -> Definition | None:
@@ -319,6 +321,8 @@ def complaint_detail(session: Session, reference: str) -> ComplaintDetail | None
                 opened_on=record.opened_on,
                 handler=record.handler,
                 handler_staff_id=record.handler_staff_id,
+                update_every_days=record.update_every_days,
+                update_agreed_on=record.update_agreed_on,
                 escalation_reason=record.escalation_reason,
                 acknowledged_on=record.acknowledged_on,
                 responded_on=record.responded_on,

@@ -18,6 +18,7 @@ login's StepContext: the same rules, the same transaction, the same audit as the
                          --explanation T [--on DATE] [--letter-file F]
     chc complaint withdraw REF [--on DATE] [--letter-file F]
     chc complaint close REF [--on DATE]
+    chc complaint updates REF --every N [--on DATE]
     chc complaint verify REF [--extension N [--decided-on DATE] [--told-on DATE]
                          [--ombudsman-details-given yes|no] [--good-reason T]]... [--refusal-explained yes|no]
     chc complaint show REF [--json]
@@ -84,6 +85,8 @@ OPTION_FOR = {
     "refused_on": "--on",
     "withdrawn_on": "--on",
     "closed_on": "--on",
+    "every_days": "--every",
+    "agreed_on": "--on",
 }
 
 
@@ -221,6 +224,10 @@ def add_complaint_parser(sub, with_db: argparse.ArgumentParser) -> None:
     withdraw = action("withdraw", "record that the resident withdrew it and send the letter", letter_step=True)
     withdraw.add_argument("--on", type=_date_arg, metavar="DATE", help="default: today")
 
+    updates = action("updates", "the interval agreed with the resident for updates on the open stage (Code 5.9)")
+    updates.add_argument("--every", type=int, required=True, metavar="N",
+                         help="an update at least every N working days (1-20), as agreed with the resident")
+    updates.add_argument("--on", type=_date_arg, metavar="DATE", help="when it was agreed; default: today")
     close = action("close", "close a complaint whose current stage is answered")
     close.add_argument("--on", type=_date_arg, metavar="DATE", help="default: today")
 
@@ -482,6 +489,17 @@ def _tenure(services: "Services", args) -> Done:
     return Done(f"{ref}: {resident.name}'s tenure is {short_label(args.tenure)}", [])
 
 
+def _updates(services: "Services", args) -> Done:
+    from chc_tui.steps.keeping_informed import agree_update_interval
+
+    ref = _find(services, args.reference)
+    stage = services.run(agree_update_interval, ref, every_days=args.every, agreed_on=args.on or services.today)
+    due = next((o.row.due_on for o in services.other_deadlines()
+                if o.row.kind == "update" and o.row.item_id == stage.id), None)
+    return Done(f"{ref}: stage {stage.stage} update every {args.every} working days"
+                + (f", next due {due.isoformat()}" if due else ""), [])
+
+
 STEPS: dict[str, Callable[["Services", Any], Done]] = {
     "log": _log,
     "tenure": _tenure,
@@ -493,6 +511,7 @@ STEPS: dict[str, Callable[["Services", Any], Done]] = {
     "refuse": _refuse,
     "withdraw": _withdraw,
     "close": _close,
+    "updates": _updates,
     "verify": _verify,
 }
 

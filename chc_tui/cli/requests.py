@@ -1,15 +1,23 @@
-"""`chc requests list|log|done`: service requests from the command line (Code 1.4), through
+"""`chc requests list|log|done|dissatisfied|told`: service requests from the command line (Code 1.4), through
 the same use-cases as the F5 screen, for a landlord who feeds them in from another system."""
 
 from __future__ import annotations
 
 import sys
 
+from chc_tui.cli.complaint import CHANNELS
 from chc_tui.terminal import terminal_safe
+
+# use-case field -> the option or argument that sets it, so a problem names what to change
+OPTION_FOR = {
+    "dissatisfied_on": "--on", "dissatisfaction": "WORDS", "choice_offered": "--offered", "choice": "--answer",
+    "channel": "--channel", "handler": "--handler", "told_on": "--on", "how": "--how", "decision": "DECISION",
+    "done_on": "--on", "outcome": "OUTCOME", "received_on": "--received", "description": "DESCRIPTION",
+}
 
 
 def add_requests_parser(sub, with_db, date_arg) -> None:
-    parser = sub.add_parser("requests", parents=[with_db], help="service requests: list, log, done (Code 1.4)")
+    parser = sub.add_parser("requests", parents=[with_db], help="service requests: list, log, done, dissatisfied, told (Code 1.3-1.5)")
     actions = parser.add_subparsers(dest="requests_command", required=True)
     listing = actions.add_parser("list", parents=[with_db], help="open requests, soonest target first")
     listing.add_argument("--all", action="store_true", help="done ones too")
@@ -25,6 +33,25 @@ def add_requests_parser(sub, with_db, date_arg) -> None:
     done.add_argument("reference")
     done.add_argument("outcome")
     done.add_argument("--on", type=date_arg, help="default: today")
+    unhappy = actions.add_parser(
+        "dissatisfied", parents=[with_db],
+        help="the resident is dissatisfied (Code 1.3, 1.5): record that the choice to complain was offered and "
+        "their answer; yes logs the stage 1 complaint at once, linked to the request")
+    unhappy.add_argument("reference")
+    unhappy.add_argument("words", help="what they are dissatisfied with, in their words")
+    unhappy.add_argument("--offered", action="store_true", help="the choice to make a complaint was offered (required)")
+    unhappy.add_argument("--answer", required=True, choices=("yes", "no", "undecided"),
+                         help="the resident's answer: yes (log the complaint now), no, undecided")
+    unhappy.add_argument("--on", type=date_arg, help="when they said it; default: today")
+    unhappy.add_argument("--channel", choices=CHANNELS, default="phone",
+                         help="with --answer yes: how the complaint came in (default: phone)")
+    unhappy.add_argument("--handler", help="with --answer yes: the complaint's handler (default: you)")
+    told = actions.add_parser("told", parents=[with_db],
+                              help="the resident was told the decision on the request and the next steps")
+    told.add_argument("reference")
+    told.add_argument("decision", help="the decision and next steps they were told")
+    told.add_argument("--how", required=True, choices=CHANNELS, help="how they were told")
+    told.add_argument("--on", type=date_arg, help="default: today")
 
 
 def run_requests(args, path) -> int:
@@ -59,13 +86,32 @@ def run_requests(args, path) -> int:
             )
             print(f"{logged.reference} target {logged.due_on.isoformat()} ({logged.target_days} working days)")
             return 0
-        services.run(service_requests.complete_service_request, args.reference.strip().upper(),
+        reference = args.reference.strip().upper()
+        if args.requests_command == "dissatisfied":
+            recorded = services.run(
+                service_requests.record_dissatisfaction, reference, dissatisfied_on=args.on or services.today,
+                dissatisfaction=args.words, choice_offered=args.offered, choice=args.answer,
+                channel=args.channel.replace("-", "_"), handler=args.handler,
+            )
+            line = f"{reference}: dissatisfaction recorded; choice to complain offered, answer {recorded.choice.label}"
+            if recorded.complaint is not None:
+                line += (f"; complaint {recorded.complaint.reference} logged, acknowledge by "
+                         f"{recorded.complaint.acknowledge_due.isoformat()}")
+            print(terminal_safe(line))
+            return 0
+        if args.requests_command == "told":
+            services.run(service_requests.record_decision_told, reference, told_on=args.on or services.today,
+                         how=args.how.replace("-", "_"), decision=args.decision)
+            print(f"{reference}: the resident was told the decision and next steps")
+            return 0
+        services.run(service_requests.complete_service_request, reference,
                      done_on=args.on or services.today, outcome=args.outcome)
-        print(f"{args.reference.strip().upper()} done")
+        print(f"{reference} done")
         return 0
     except StepRefused as refused:
         for problem in refused.problems:
-            print(f"chc requests: {problem.message}", file=sys.stderr)
+            option = OPTION_FOR.get(problem.field or "")
+            print(terminal_safe(f"chc requests: {option + ': ' if option else ''}{problem.message}"), file=sys.stderr)
         return 2
     finally:
         services.db.dispose()

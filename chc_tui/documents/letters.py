@@ -129,6 +129,7 @@ class LetterFacts:
     response: Response | None = None
     refusal: Refusal | None = None
     withdrawal: Withdrawal | None = None
+    update_every_days: int | None = None  # the update interval agreed for the stage (Code 5.9)
     signer: Signer = Signer(None, "")  # who did the step: the letter is signed by them
 
     @property
@@ -221,6 +222,7 @@ def gather_facts(
         response=session.exec(select(Response).where(Response.stage_id == stage.id)).first(),
         refusal=session.exec(select(Refusal).where(Refusal.complaint_id == complaint.id)).first(),
         withdrawal=session.exec(select(Withdrawal).where(Withdrawal.complaint_id == complaint.id)).first(),
+        update_every_days=stage.update_every_days,
         signer=signer(session, signed_by),
     )
 
