@@ -380,28 +380,34 @@ def missing_from_records(facts: LetterFacts) -> list[Problem]:
     return [Problem(None, item.message()) for item in required_items(facts) if not item.present]
 
 
-def missing_from_text(facts: LetterFacts, text: str) -> list[Problem]:
-    """The final letter, block by block: each required block there, saying something, and
-    not contradicting the record. Each problem names the item and its provision."""
+def unsaid(facts: LetterFacts, text: str) -> list[tuple[RequiredItem, str]]:
+    """The final letter, block by block: each required item the records hold whose block is
+    gone, empty, short of a fact, or contradicting the record, with what is wrong."""
     found = blocks.find_blocks(text)
-    problems = []
+    out = []
     for item in required_items(facts):
         if not item.present or not item.block:
             continue
         rule = provisions.cite(item.provision)
         if item.block not in found:
-            problems.append(Problem("letter", f"the letter no longer gives {item.label}: its heading "
-                                              f"\u201c{item.heading}\u201d is gone{rule}"))
+            out.append((item, f"the letter no longer gives {item.label}: its heading "
+                              f"\u201c{item.heading}\u201d is gone{rule}"))
             continue
         finding = item.check(found[item.block])
         if finding is None:
             continue
         what, detail = finding
         if what == "contradicts":
-            problems.append(Problem("letter", f"{item.label} in the letter contradicts the record: {detail}{rule}"))
+            out.append((item, f"{item.label} in the letter contradicts the record: {detail}{rule}"))
         else:
-            problems.append(Problem("letter", f"the letter no longer gives {item.label} ({detail}){rule}"))
-    return problems
+            out.append((item, f"the letter no longer gives {item.label} ({detail}){rule}"))
+    return out
+
+
+def missing_from_text(facts: LetterFacts, text: str) -> list[Problem]:
+    """What `unsaid` finds, as the send step's problems on the letter: each names the item
+    and its provision."""
+    return [Problem("letter", message) for _item, message in unsaid(facts, text)]
 
 
 # --- rendering ------------------------------------------------------------------------------
