@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import re
 import stat
 from dataclasses import dataclass, field, replace
 from datetime import date
@@ -374,6 +375,11 @@ def required_items(facts: LetterFacts) -> list[RequiredItem]:
     return [ref, RequiredItem("the date of withdrawal", "", withdrawn is not None, long_date(withdrawn),
                               block="withdrawal",
                               check=blocks.states_date(withdrawn) if withdrawn else blocks.says_something)]
+
+
+def _squash(text: str) -> str:
+    """Whitespace collapsed and case folded: how a letter's text is searched (corrections)."""
+    return re.sub(r"\s+", " ", text).casefold()
 
 
 def missing_from_records(facts: LetterFacts) -> list[Problem]:
