@@ -148,7 +148,7 @@ def _stage_block(stage: StageView, detail: ComplaintDetail) -> list:
                     ("Reason", ext.reason),
                     ("Resident told", d(ext.told_resident_on) or "not recorded"),
                     ("Ombudsman details", "not known (imported)" if ext.ombudsman_details_given is None
-                     else "given" if ext.ombudsman_details_given else "NOT given (Code 6.5/6.16)"),
+                     else "given" if ext.ombudsman_details_given else f"NOT given (Code {CODE_2024.for_stage(stage.stage).extension_ombudsman_provision})"),
                     ("Good reason", ext.good_reason),
                     ("The Code", _in_line_text(ext, CODE_2024.for_stage(stage.stage))),
                 ]

@@ -11,7 +11,7 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from chc_tui.rules import financial_year
+from chc_tui.rules import financial_year, provisions
 from chc_tui.rules.calendar import DEFAULT_REGION, REGIONS
 from chc_tui.rules.domain import Problem, StepRefused
 from chc_tui.rules.staff_roles import Role
@@ -50,7 +50,7 @@ def setup_form(services) -> StepForm:
         FieldSpec("officer_title", "Your job title", placeholder="such as Complaints Officer"),
         FieldSpec("officer_email", "Your email"),
         FieldSpec("officer_phone", "Your phone"),
-        FieldSpec("mrc", "Member Responsible for Complaints (Code 7.6)"),
+        FieldSpec("mrc", f"Member Responsible for Complaints (Code {provisions.MRC})"),
         FieldSpec("staff_name", "One more staff member (optional): name"),
         FieldSpec("staff_login", "Their login"),
         FieldSpec("staff_roles", "Their roles", default=Role.HANDLER.value,

@@ -270,7 +270,7 @@ def respond_form(services: Services, detail: ComplaintDetail) -> FormSpec:
     stage = detail.current
     calendar = services.calendar()
     current, target = _stage_dates(stage)
-    provision = "6.9" if stage.stage == 1 else "6.19"
+    provision = services.policy.for_stage(stage.stage).response_contents_provision
 
     def preview(values: dict[str, Any]) -> str:
         when = values.get("responded_on")

@@ -320,23 +320,29 @@ def test_a_letter_file_missing_a_required_item_is_refused(db, chc, tmp_path):
     ref = _log(chc)
     _define(chc, ref)
     letter = tmp_path / "ack.txt"
-    # Everything an acknowledgement must say (6.2, 6.3, 5.10, the Ombudsman) but the reference.
-    text = ("Dear Ada Brown,\n\nWe have received your complaint. alice is handling it. We will respond by "
-            "18 November 2026. Tell us if you need a reasonable adjustment. You can contact the Housing "
-            "Ombudsman on 0300 111 3000.\n")
+    # Every block an acknowledgement must carry (6.2, 5.6, 5.7, 6.3, 5.10, 3.7), in the handler's
+    # own words under the letter's headings, but the reference.
+    text = ("Dear Ada Brown,\n\nWe have received your complaint.\n\n"
+            "Who is handling your complaint: alice is handling it.\n\n"
+            "Our understanding of your complaint:\nThe roof still leaks.\n\n"
+            "What you would like to happen:\nA roof repair and a repainted ceiling.\n\n"
+            "What we are responsible for and will look into:\nThe roof.\n\n"
+            "When we will respond: by 18 November 2026.\n\n"
+            "Reasonable adjustments: tell us if you need a reasonable adjustment.\n\n"
+            "The Housing Ombudsman: 0300 111 3000, https://www.housing-ombudsman.org.uk/residents/make-a-complaint/\n")
     letter.write_text(text, encoding="utf-8")
     before = dump(db)
     code, out, err = chc("complaint", "acknowledge", ref, "--on", "04/11/2026", "--letter-file", str(letter))
     assert (code, out) == (2, "")
     assert err == (f"chc complaint acknowledge: refused: --letter-file: the letter no longer gives the complaint "
-                   f"reference (it should say \u201c{ref}\u201d)\n")
+                   f"reference: its heading \u201cOur reference\u201d is gone\n")
     assert dump(db) == before
 
     code, _, err = chc("complaint", "acknowledge", ref, "--letter-file", str(tmp_path / "missing.txt"))
     assert code == 2 and err.startswith("chc complaint acknowledge: --letter-file: cannot read ")
     assert dump(db) == before
 
-    letter.write_text(f"Your reference: {ref}\n\n{text}", encoding="utf-8")
+    letter.write_text(f"Our reference: {ref}\n\n{text}", encoding="utf-8")
     code, out, _ = chc("complaint", "acknowledge", ref, "--on", "04/11/2026", "--letter-file", str(letter))
     assert (code, out) == (0, f"{ref} stage 1 acknowledged: respond by 2026-11-18 (Code 6.3); letter 1 sent\n")
     with db.read() as s:

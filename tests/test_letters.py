@@ -75,7 +75,9 @@ def responded(db, ref, ctx=ALICE, **kw):
 
 
 def assert_items(d: letters.LetterDraft) -> None:
+    headings = letters.blocks.find_blocks(d.text)
     for item in d.items:
+        assert item.block in headings, item.label
         assert item.present, item.label
         if item.needle:
             assert item.needle.casefold() in " ".join(d.text.split()).casefold(), item.label
@@ -92,8 +94,10 @@ def test_stage_one_acknowledgement_has_every_item(landlord):
     assert d.kind is letters.LetterKind.STAGE1_ACKNOWLEDGEMENT
     assert_items(d)
     assert {i.label for i in d.items} >= {
-        "the complaint reference", "who is handling the complaint", "the complaint definition",
-        "the date we will respond by", "the offer of reasonable adjustments", "the right to go to the Housing Ombudsman",
+        "the complaint reference", "who is handling the complaint",
+        "the complaint definition: our understanding of the complaint",
+        "the complaint definition: the outcomes the resident seeks", "the aspects of the complaint we are responsible for",
+        "the aspects of the complaint we are not responsible for", "the date we will respond by", "the offer of reasonable adjustments", "the right to go to the Housing Ombudsman",
     }
     text = d.text
     assert "Our reference: C2026-0001" in text
@@ -170,7 +174,8 @@ def test_refusal_and_withdrawal_letters(landlord):
     w = draft("withdraw", db, other, reason="Repair done", withdrawn_on=MON, ctx=ALICE)
     assert w.kind is letters.LetterKind.WITHDRAWAL
     assert_items(w)
-    assert "withdrew your complaint on 23 November 2026 (Repair done)" in w.text
+    assert "withdrew your complaint on 23 November 2026." in w.text
+    assert "Repair done" not in w.text  # the withdrawal reason is the handler's note, never the letter's
 
 
 def test_letter_goes_to_the_representative_on_behalf_of_the_resident(landlord):

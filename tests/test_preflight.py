@@ -174,10 +174,10 @@ def test_a_letter_sent_without_a_required_item(db, services):
         letter.body, letter.sha256 = body, letters.sha256_text(body)
         session.add(letter)
     [breach] = services.preflight(ref).breaches
-    assert (breach.provision, breach.title) == ("6.3, 6.2", "Stage 1 acknowledgement letter sent without a required item")
+    assert (breach.provision, breach.title) == ("6.3, 3.7", "Stage 1 acknowledgement letter sent without a required item")
     assert breach.detail == (
         "it does not give the date we will respond by (\u201c17 November 2026\u201d) (Code 6.3); "
-        "it does not give the right to go to the Housing Ombudsman (\u201c0300 111 3000\u201d) (Code 6.2)")
+        "it does not give the right to go to the Housing Ombudsman (\u201c0300 111 3000\u201d) (Code 3.7)")
     assert breach.records == (f"Letter {letter.id}: Stage 1 acknowledgement, stage 1, sent 03/11/2026",)
 
 

@@ -197,7 +197,7 @@ def add_complaint_parser(sub, with_db: argparse.ArgumentParser) -> None:
     extend.add_argument("--on", type=_date_arg, metavar="DATE", help="decided on (default: today)")
     extend.add_argument("--told-on", type=_date_arg, metavar="DATE", help="the resident told on (the letter's date when a letter is sent; otherwise not recorded)")
     extend.add_argument("--ombudsman-details-given", action="store_true",
-                        help="the Ombudsman's details were given (the letter gives them anyway, 6.5)")
+                        help="the Ombudsman's details were given (the letter gives them anyway, 6.5, 6.16)")
     extend.add_argument("--good-reason", default="", metavar="T", help="needed past the Code's limit")
     extend.add_argument("--record-anyway", action="store_true",
                         help="record an extension that is not in line with the Code (decided or told after the "

@@ -7,6 +7,7 @@ import argparse
 import sys
 
 from chc_tui.cli.args import date_arg
+from chc_tui.rules import provisions
 from chc_tui.terminal import terminal_safe
 
 
@@ -35,7 +36,7 @@ def add_setup_parser(sub, with_db) -> None:
     setup.add_argument("--officer-title", default="")
     setup.add_argument("--officer-email", default="")
     setup.add_argument("--officer-phone", default="")
-    setup.add_argument("--mrc", default="", metavar="NAME", help="the Member Responsible for Complaints (Code 9.5)")
+    setup.add_argument("--mrc", default="", metavar="NAME", help=f"the Member Responsible for Complaints (Code {provisions.MRC})")
 
 
 def run_setup(args, path) -> int:

@@ -23,10 +23,13 @@ from typing import Any
 
 from sqlmodel import Session, select
 
+from chc_tui.documents import letter_blocks as blocks
 from chc_tui.documents.letter_signer import (
     LetterDetailsMissing, Signer, complaints_officer, missing_details, signer, stage_handler_name,
 )
+from chc_tui.rules import provisions
 from chc_tui.rules.domain import Decision, ExclusionReason, Problem, StepRefused
+from chc_tui.rules.policy import CODE_2024
 from chc_tui.steps.landlord import LandlordSettings, landlord_settings
 from store.models import (
     Complaint,
@@ -130,6 +133,10 @@ class LetterFacts:
     refusal: Refusal | None = None
     withdrawal: Withdrawal | None = None
     update_every_days: int | None = None  # the update interval agreed for the stage (Code 5.9)
+    remedies: tuple[str, ...] = ()
+    """The remedy block's lines (6.9e, 6.19e); each sum of money in them must stay in the letter."""
+    actions: tuple[str, ...] = ()
+    """The outstanding actions block's lines (6.9f, 6.19f); each sum and date must stay."""
     signer: Signer = Signer(None, "")  # who did the step: the letter is signed by them
 
     @property
@@ -178,6 +185,11 @@ def _all_adjustments(session: Session, complaint: Complaint) -> str:
     return "; ".join(parts)
 
 
+def _lines(text: str) -> tuple[str, ...]:
+    """Free text as the lines of a block (the remedy, the actions), blank lines dropped."""
+    return tuple(line.strip() for line in text.splitlines() if line.strip())
+
+
 def gather_facts(
     session: Session, complaint: Complaint, stage: StageRecord, kind: LetterKind, letter_date: date,
     signed_by: int | None = None,
@@ -203,6 +215,7 @@ def gather_facts(
     extension = session.exec(
         select(Extension).where(Extension.stage_id == stage.id).order_by(Extension.id.desc())  # type: ignore[union-attr]
     ).first()
+    response = session.exec(select(Response).where(Response.stage_id == stage.id)).first()
     return LetterFacts(
         kind=kind,
         landlord=landlord,
@@ -219,7 +232,9 @@ def gather_facts(
         definition=definition,
         response_due=response_due,
         extension=extension,
-        response=session.exec(select(Response).where(Response.stage_id == stage.id)).first(),
+        response=response,
+        remedies=_lines(response.remedy if response else ""),
+        actions=_lines(response.outstanding_actions if response else ""),
         refusal=session.exec(select(Refusal).where(Refusal.complaint_id == complaint.id)).first(),
         withdrawal=session.exec(select(Withdrawal).where(Withdrawal.complaint_id == complaint.id)).first(),
         update_every_days=stage.update_every_days,
@@ -232,11 +247,13 @@ def gather_facts(
 
 @dataclass(frozen=True)
 class RequiredItem:
-    """One thing the Code says the letter must tell the resident.
+    """One thing the Code says the letter must tell the resident, and the block that says it.
 
-    `present` says whether the records hold it; `needle` is text the final letter must
-    still contain (a date, the reference, the Ombudsman's number), checked after editing.
-    Items worded freely (reasons, the definition) have no needle: the handler may reword.
+    `present` says whether the records hold it. `block` is the key of its heading in
+    letter_blocks.HEADINGS: the final letter must still have that heading, with text under
+    it that passes `check` (the facts the block states agree with the record). `needle` is
+    the text the drafted block carries for that fact (a date, the reference), shown to tests
+    and to the handler; items worded freely (reasons, the definition) have none.
     """
 
     label: str
@@ -244,79 +261,126 @@ class RequiredItem:
     present: bool
     needle: str = ""
     fix: str = ""
+    block: str = ""
+    check: blocks.Check = field(default=blocks.says_something, compare=False, repr=False)
 
     def message(self) -> str:
-        rule = f" (Code {self.provision})" if self.provision else ""
-        return f"{self.label} is missing{rule}" + (f": {self.fix}" if self.fix else "")
+        return f"{self.label} is missing{provisions.cite(self.provision)}" + (f": {self.fix}" if self.fix else "")
+
+    @property
+    def heading(self) -> str:
+        return blocks.HEADINGS.get(self.block, "")
 
 
-def _ombudsman(facts: LetterFacts, provision: str, label: str = "the right to go to the Housing Ombudsman") -> RequiredItem:
+def _ombudsman(facts: LetterFacts, provision: str, label: str, block: str = "ombudsman") -> RequiredItem:
     phone = facts.landlord.ombudsman_phone.strip()
+    form = facts.landlord.ombudsman_form.strip()
     return RequiredItem(
-        label, provision, bool(phone and facts.landlord.ombudsman_form.strip()), phone,
-        "set the Ombudsman's telephone and online form in Settings",
+        label, provision, bool(phone and form), phone,
+        "set the Ombudsman's telephone and online form in Settings", block,
+        blocks.all_of(blocks.states_telephone(phone), blocks.states(form)),
     )
+
+
+def _reference(facts: LetterFacts) -> RequiredItem:
+    return RequiredItem("the complaint reference", "", bool(facts.reference), facts.reference, "", "reference",
+                        blocks.states(facts.reference))
+
+
+def _definition(facts: LetterFacts, provision: str = provisions.DEFINITION,
+                responsible: str = provisions.RESPONSIBLE_ASPECTS, suffix: str = "") -> list[RequiredItem]:
+    """The complaint definition (5.6, 5.7; 6.9b, 6.19b in a response), one block a part."""
+    d = facts.definition
+    fix = "define the complaint first (what it is about and the outcomes sought)"
+    if d is None:
+        return [RequiredItem("the complaint definition", provision, False, fix=fix)]
+    items = [
+        RequiredItem("the complaint definition: our understanding of the complaint", provision, True, block="understanding"),
+        RequiredItem("the complaint definition: the outcomes the resident seeks", provision, True, block="outcomes"),
+        RequiredItem("the aspects of the complaint we are responsible for", responsible, True, block="responsible"),
+    ]
+    if d.not_responsible_aspects.strip():
+        items.append(RequiredItem("the aspects of the complaint we are not responsible for", responsible, True,
+                                  block="not_responsible"))
+    return items
 
 
 def required_items(facts: LetterFacts) -> list[RequiredItem]:
+    """The blocks `facts.kind` must carry, each with the provision that requires it."""
     kind = facts.kind
-    ref = RequiredItem("the complaint reference", "", bool(facts.reference), facts.reference)
-    definition = RequiredItem(
-        "the complaint definition", "5.6", facts.definition is not None, "",
-        "define the complaint first (what it is about and the outcomes sought)",
-    )
+    rules = CODE_2024.for_stage(facts.stage)
+    ref = _reference(facts)
     if kind in (LetterKind.STAGE1_ACKNOWLEDGEMENT, LetterKind.STAGE2_ACKNOWLEDGEMENT):
-        provision = "6.2" if facts.stage == 1 else "6.11"
+        handler = facts.handler.strip()
+        due = facts.response_due
         return [
             ref,
-            RequiredItem("who is handling the complaint", provision, bool(facts.handler.strip()), facts.handler.strip()),
-            definition,
-            RequiredItem("the date we will respond by", "6.3" if facts.stage == 1 else "6.14",
-                         facts.response_due is not None, long_date(facts.response_due)),
-            RequiredItem("the offer of reasonable adjustments", "5.10", True, "reasonable adjustment"),
-            _ombudsman(facts, "6.2" if facts.stage == 1 else "6.11"),
+            RequiredItem("who is handling the complaint", rules.acknowledge_provision, bool(handler), handler,
+                         block="handler", check=blocks.states(handler)),
+            *_definition(facts),
+            RequiredItem("the date we will respond by", rules.respond_provision, due is not None, long_date(due),
+                         block="response_due", check=blocks.states_date(due) if due else blocks.says_something),
+            RequiredItem("the offer of reasonable adjustments", provisions.ADJUSTMENTS, True, "reasonable adjustment",
+                         block="adjustments", check=blocks.states("reasonable adjustment")),
+            _ombudsman(facts, provisions.OMBUDSMAN_DETAILS, "the right to go to the Housing Ombudsman"),
         ]
     if kind is LetterKind.EXTENSION:
         ext = facts.extension
         return [
             ref,
-            RequiredItem("the new response date", "6.4", ext is not None, long_date(ext.new_due) if ext else ""),
-            RequiredItem("the reasons for the extension", "6.4", bool(ext and ext.reason.strip())),
-            _ombudsman(facts, "6.5" if facts.stage == 1 else "6.16", "the Ombudsman's contact details"),
+            RequiredItem("the new response date", rules.extension_provision, ext is not None,
+                         long_date(ext.new_due) if ext else "", block="response_due",
+                         check=blocks.states_date(ext.new_due) if ext else blocks.says_something),
+            RequiredItem("the reasons for the extension", rules.extension_provision, bool(ext and ext.reason.strip()),
+                         block="extension_reason"),
+            _ombudsman(facts, rules.extension_ombudsman_provision, "the Ombudsman's contact details"),
         ]
     if kind in (LetterKind.STAGE1_RESPONSE, LetterKind.STAGE2_RESPONSE):
-        first = kind is LetterKind.STAGE1_RESPONSE
-        p = "6.9" if first else "6.19"
+        p = rules.response_contents_provision
         response = facts.response
+        decided = bool(response and response.decision)
         items = [
             ref,
-            RequiredItem("the complaint stage", f"{p}a", True, f"stage {facts.stage}"),
-            RequiredItem("the complaint definition", f"{p}b", facts.definition is not None, "",
-                         "define the complaint first (what it is about and the outcomes sought)"),
-            RequiredItem("the decision", f"{p}c", bool(response and response.decision), facts.decision_label),
-            RequiredItem("the reasons for the decision", f"{p}d", bool(response and response.reasons.strip())),
+            RequiredItem("the complaint stage", f"{p}a", True, f"stage {facts.stage}", block="stage",
+                         check=blocks.states_stage(facts.stage)),
+            *_definition(facts, f"{p}b", f"{p}b"),
+            RequiredItem("the decision", f"{p}c", decided, facts.decision_label, block="decision",
+                         check=blocks.states_decision(Decision(response.decision)) if decided else blocks.says_something),
+            RequiredItem("the reasons for the decision", f"{p}d", bool(response and response.reasons.strip()),
+                         block="reasons"),
+            RequiredItem("the remedy offered", f"{p}e", True, block="remedy", check=blocks.all_of(
+                blocks.says_something, blocks.states_facts_of(facts.remedies))),
+            RequiredItem("the outstanding actions", f"{p}f", True, block="actions", check=blocks.all_of(
+                blocks.says_something, blocks.states_facts_of(facts.actions))),
         ]
-        if first:
+        if kind is LetterKind.STAGE1_RESPONSE:
             officer = facts.landlord.complaints_officer.strip()
-            items.append(
-                RequiredItem("how to escalate to stage 2", "6.9g", bool(officer), "stage 2",
-                             "set the complaints officer in Settings: the letter names who to contact")
-            )
+            items += [
+                RequiredItem("how to escalate to stage 2", f"{p}g", bool(officer), "stage 2",
+                             "set the complaints officer in Settings: the letter names who to contact", "escalate",
+                             blocks.all_of(blocks.states("stage 2"), blocks.states(officer))),
+                _ombudsman(facts, provisions.OMBUDSMAN_DETAILS, "the right to go to the Housing Ombudsman"),
+            ]
         else:
-            items.append(_ombudsman(facts, "6.19g", "how to take the complaint to the Ombudsman"))
+            items.append(_ombudsman(facts, f"{p}g", "how to take the complaint to the Ombudsman", "final"))
         return items
     if kind is LetterKind.REFUSAL:
         refusal = facts.refusal
         return [
             ref,
-            RequiredItem("the reasons the complaint is not taken on", "2.4", bool(refusal and refusal.explanation.strip())),
-            _ombudsman(facts, "2.4", "the right to take the decision to the Ombudsman"),
+            RequiredItem("the reasons the complaint is not taken on", provisions.REFUSAL_EXPLANATION,
+                         bool(refusal and refusal.explanation.strip()), block="refusal_reasons"),
+            _ombudsman(facts, provisions.REFUSAL_EXPLANATION, "the right to take the decision to the Ombudsman",
+                       "refusal_ombudsman"),
         ]
-    return [ref, RequiredItem("the date of withdrawal", "", facts.withdrawal is not None,
-                              long_date(facts.withdrawal.withdrawn_on) if facts.withdrawal else "")]
+    withdrawn = facts.withdrawal.withdrawn_on if facts.withdrawal else None
+    return [ref, RequiredItem("the date of withdrawal", "", withdrawn is not None, long_date(withdrawn),
+                              block="withdrawal",
+                              check=blocks.states_date(withdrawn) if withdrawn else blocks.says_something)]
 
 
 def _squash(text: str) -> str:
+    """Whitespace collapsed and case folded: how a letter's text is searched (corrections)."""
     return re.sub(r"\s+", " ", text).casefold()
 
 
@@ -324,15 +388,34 @@ def missing_from_records(facts: LetterFacts) -> list[Problem]:
     return [Problem(None, item.message()) for item in required_items(facts) if not item.present]
 
 
+def unsaid(facts: LetterFacts, text: str) -> list[tuple[RequiredItem, str]]:
+    """The final letter, block by block: each required item the records hold whose block is
+    gone, empty, short of a fact, or contradicting the record, with what is wrong."""
+    found = blocks.find_blocks(text)
+    out = []
+    for item in required_items(facts):
+        if not item.present or not item.block:
+            continue
+        rule = provisions.cite(item.provision)
+        if item.block not in found:
+            out.append((item, f"the letter no longer gives {item.label}: its heading "
+                              f"\u201c{item.heading}\u201d is gone{rule}"))
+            continue
+        finding = item.check(found[item.block])
+        if finding is None:
+            continue
+        what, detail = finding
+        if what == "contradicts":
+            out.append((item, f"{item.label} in the letter contradicts the record: {detail}{rule}"))
+        else:
+            out.append((item, f"the letter no longer gives {item.label} ({detail}){rule}"))
+    return out
+
+
 def missing_from_text(facts: LetterFacts, text: str) -> list[Problem]:
-    """Required items the edited letter no longer says."""
-    squashed = _squash(text)
-    return [
-        Problem("letter", f"the letter no longer gives {item.label} (it should say \u201c{item.needle}\u201d)"
-                + (f" (Code {item.provision})" if item.provision else ""))
-        for item in required_items(facts)
-        if item.present and item.needle and _squash(item.needle) not in squashed
-    ]
+    """What `unsaid` finds, as the send step's problems on the letter: each names the item
+    and its provision."""
+    return [Problem("letter", message) for _item, message in unsaid(facts, text)]
 
 
 # --- rendering ------------------------------------------------------------------------------
@@ -394,7 +477,7 @@ def render(facts: LetterFacts, override: Path | None = None) -> tuple[str, str]:
     env = _environment(override)
     try:
         template = env.get_template(facts.kind.template)
-        text = template.render(f=facts, landlord=facts.landlord, long_date=long_date)
+        text = template.render(f=facts, landlord=facts.landlord, long_date=long_date, h=blocks.HEADINGS)
     except jinja2.TemplateError as exc:  # SecurityError included: the sandbox said no
         where = template.filename if "template" in locals() else facts.kind.template
         raise StepRefused(f"the letter template {where} could not be used: {exc}") from None

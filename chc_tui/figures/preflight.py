@@ -219,19 +219,20 @@ def letter_gaps(letter: SentLetter) -> list[tuple[str, str]]:
     """What the letter as sent lacks of the items the Code asks of it, as (provision, what):
     items the records did not hold when it was sent, and items its text does not give
     (chc_tui.documents.letters.missing_from_text, the check made when a letter is sent)."""
-    from chc_tui.documents.letters import missing_from_text, required_items
+    from chc_tui.documents.letters import required_items, unsaid
 
     if letter.facts is None:
         return []
 
     def gaps(facts: LetterFacts) -> dict[tuple[str, str], str]:
-        not_said = [p.message for p in missing_from_text(facts, letter.body)]
+        not_said = {item.label for item, _message in unsaid(facts, letter.body)}
         found = {}
         for item in required_items(facts):
             if not item.present:
                 found[item.provision, item.label] = f"the records held no {item.label} when it was sent"
-            elif any(item.label in message and item.needle in message for message in not_said):
-                found[item.provision, item.label] = f"it does not give {item.label} (\u201c{item.needle}\u201d)"
+            elif item.label in not_said:
+                found[item.provision, item.label] = f"it does not give {item.label}" + (
+                    f" (\u201c{item.needle}\u201d)" if item.needle else "")
         return found
 
     found = gaps(letter.facts)

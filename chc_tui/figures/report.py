@@ -713,7 +713,7 @@ def _extensions_section(y: _Year) -> Section:
                                                lambda e: rules.past_limit_without_reason(e.working_days_beyond_target, e.good_reason)),
             "resident_told_recorded": (f"resident told, date recorded (Code {rules.extension_provision})",
                                        lambda e: e.told_resident_on is not None),
-            "ombudsman_details_given": (f"Ombudsman details given (Code {'6.5' if n == 1 else '6.16'})",
+            "ombudsman_details_given": (f"Ombudsman details given (Code {rules.extension_ombudsman_provision})",
                                         lambda e: bool(e.ombudsman_details_given)),
             "decided_after_deadline": ("decided after the deadline it replaced had passed",
                                        lambda e: e.decided_on is not None and e.decided_on > e.previous_due),

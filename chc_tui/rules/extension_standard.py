@@ -83,7 +83,7 @@ def extension_shortfalls(extension: ExtensionRecord, rules: StageTimescales) -> 
     empty when it was agreed in line with the Code."""
     deadline = extension.previous_due
     kept = rules.extension_provision
-    details = "6.5" if rules.extension_provision == "6.4" else "6.16"
+    details = rules.extension_ombudsman_provision
     found: list[Shortfall] = []
     if extension.decided_on is None:
         found.append(Shortfall(ExtensionShortfall.DECISION_DATE_NOT_KNOWN, kept,

@@ -30,6 +30,11 @@ class StageTimescales:
     acknowledge_provision: str
     respond_provision: str
     extension_provision: str
+    """The extension's limit and its reasons told to the resident (6.4, 6.15)."""
+    extension_ombudsman_provision: str
+    """The Ombudsman's contact details given with an extension (6.5, 6.16)."""
+    response_contents_provision: str
+    """What the response must confirm in writing, items a-g (6.9, 6.19)."""
 
     # --- the extension limit (6.4, 6.15): the one place it is judged ------------------
 
@@ -72,6 +77,8 @@ CODE_2024 = CodePolicy(
         acknowledge_provision="6.2",
         respond_provision="6.3",
         extension_provision="6.4",
+        extension_ombudsman_provision="6.5",
+        response_contents_provision="6.9",
     ),
     stage_two=StageTimescales(
         acknowledge_days=5,
@@ -80,6 +87,8 @@ CODE_2024 = CodePolicy(
         acknowledge_provision="6.11",
         respond_provision="6.14",
         extension_provision="6.15",
+        extension_ombudsman_provision="6.16",
+        response_contents_provision="6.19",
     ),
     due_soon_working_days=2,
     refusal_age_months=12,

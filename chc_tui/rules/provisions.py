@@ -67,3 +67,28 @@ def sections() -> list[tuple[int, str]]:
     for p in provisions():
         seen.setdefault(p.section, p.section_title)
     return list(seen.items())
+
+
+# --- the provisions shown to users by name: one table ------------------------------------
+# A number a screen, a letter check, the CLI or a report cites for a concept comes from here
+# (or, when it depends on the stage, from the stage's `StageTimescales` in rules/policy.py).
+
+OMBUDSMAN_DETAILS = "3.7"
+"""Residents are told of their right to go to the Ombudsman and how to engage with it."""
+REFUSAL_EXPLANATION = "2.4"
+"""A refusal explains why, and the right to take the decision to the Ombudsman."""
+DEFINITION = "5.6"
+"""The complaint definition: the landlord's understanding and the outcomes sought."""
+RESPONSIBLE_ASPECTS = "5.7"
+"""Which aspects of the complaint the landlord is, and is not, responsible for."""
+ADJUSTMENTS = "5.10"
+"""Reasonable adjustments, recorded and kept under review."""
+STAGE2_NO_REASON_NEEDED = "6.12"
+"""A resident need not explain why they ask for stage 2."""
+MRC = "9.5"
+"""The Member Responsible for Complaints, on the governing body."""
+
+
+def cite(provision: str) -> str:
+    """"(Code 3.7)", or "" for an item no provision names (the reference)."""
+    return f" (Code {provision})" if provision else ""

@@ -24,7 +24,7 @@ class LandlordSettings:
     name: str = DEFAULT_LANDLORD_NAME
     address: str = ""
     complaints_officer: str = ""
-    member_responsible: str = ""  # the Member Responsible for Complaints (Code 7.6)
+    member_responsible: str = ""  # the Member Responsible for Complaints (Code 9.5, rules.provisions.MRC)
     signature: str = ""  # lines under the signer's name and contact details (registered office, ...)
     ombudsman_website: str = "www.housing-ombudsman.org.uk"
     ombudsman_form: str = "https://www.housing-ombudsman.org.uk/residents/make-a-complaint/"
