@@ -33,7 +33,7 @@ PERSONAL: dict[str, frozenset[str]] = {
     "stage_record": frozenset({"escalation_reason"}),
     "definition": frozenset({"understanding", "outcomes_sought", "responsible_aspects", "not_responsible_aspects"}),
     "extension": frozenset({"reason", "good_reason"}),
-    "response": frozenset({"reasons", "remedy", "outstanding_actions"}),
+    "response": frozenset({"reasons", "remedy", "outstanding_actions", "no_remedy_reason", "impact"}),
     "refusal": frozenset({"explanation"}),
     "withdrawal": frozenset({"reason"}),
     # The checksum of a personal letter would confirm a guess at its text.

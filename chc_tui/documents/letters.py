@@ -23,6 +23,7 @@ from typing import Any
 
 from sqlmodel import Session, select
 
+from chc_tui.documents import letter_remedies
 from chc_tui.documents.letter_signer import (
     LetterDetailsMissing, Signer, complaints_officer, missing_details, signer, stage_handler_name,
 )
@@ -129,6 +130,8 @@ class LetterFacts:
     response: Response | None = None
     refusal: Refusal | None = None
     withdrawal: Withdrawal | None = None
+    remedies: tuple[str, ...] = ()  # from the remedy records (letter_remedies), one a line
+    actions: tuple[str, ...] = ()  # the outstanding action records not yet done, one a line
     signer: Signer = Signer(None, "")  # who did the step: the letter is signed by them
 
     @property
@@ -221,6 +224,8 @@ def gather_facts(
         response=session.exec(select(Response).where(Response.stage_id == stage.id)).first(),
         refusal=session.exec(select(Refusal).where(Refusal.complaint_id == complaint.id)).first(),
         withdrawal=session.exec(select(Withdrawal).where(Withdrawal.complaint_id == complaint.id)).first(),
+        remedies=letter_remedies.remedy_lines(session, complaint, stage),
+        actions=letter_remedies.action_lines(session, complaint, stage),
         signer=signer(session, signed_by),
     )
 
