@@ -75,7 +75,7 @@ NOT_PERSONAL: dict[str, frozenset[str]] = {
     "stage_record": frozenset({"handler"}),
     "definition": frozenset({"defined_by"}),
     "extension": frozenset({"decided_by"}),
-    "response": frozenset({"decision", "responded_by"}),
+    "response": frozenset({"decision", "responded_by", "remedies_guidance"}),
     "refusal": frozenset({"exclusion_reason", "refused_by"}),
     "withdrawal": frozenset({"recorded_by"}),
     "letter": frozenset({"kind", "template", "sent_by"}),
