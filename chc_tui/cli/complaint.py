@@ -466,11 +466,12 @@ def _close(services: "Services", args) -> Done:
 
     ref = _find(services, args.reference)
     services.run(usecases.close, ref, closed_on=args.on)
-    response = _detail(services, ref).current.response
+    around = _detail(services, ref).around
+    still = [a for a in (around.actions if around else ()) if a.done_on is None]
     warnings = []
-    if response is not None and response.outstanding_actions.strip():
-        warnings.append("outstanding actions go on being tracked after closure (Code 6.6): "
-                        + response.outstanding_actions.strip())
+    if still:  # from the action records: every stage's, not only the last response's
+        warnings.append("outstanding actions go on being tracked after closure (Code 6.6, 6.17): "
+                        + "; ".join(f"{a.description}, due {a.due_on.isoformat()} ({a.owner})" for a in still))
     return Done(f"{ref} closed", warnings)
 
 
