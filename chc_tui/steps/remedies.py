@@ -82,7 +82,7 @@ def parse_parts(text: str) -> list[dict]:
 
 # --- remedies and actions typed one a line (the response form, `chc complaint respond`) --------
 
-REMEDY_GRAMMAR = ("one remedy a line: '£250 compensation for distress, due 10/01/2027' "
+REMEDY_GRAMMAR = ("one remedy a line: '£250 compensation for distress, due 10/01/2027' (the £ may be left out) "
                   "(add ', parts Time and trouble: 150; Distress: 100' to split it) "
                   "or 'apology: a written apology from the manager, due 15/12/2026'")
 ACTION_GRAMMAR = "one action a line: 'Replace the kitchen extractor fan, due 20/12/2026, owner Repairs team'"
@@ -117,7 +117,7 @@ class ActionLine:
 
 
 _TAIL = re.compile(r"^\s*(due|owner|parts)\b\s*:?\s*(.*?)\s*$", re.IGNORECASE)
-_LEADING_MONEY = re.compile(r"^(£\s*[\d,]+(?:\.\d{1,2})?)\s+(.*)$")
+_LEADING_MONEY = re.compile(r"^(£?\s*\d[\d,]*(?:\.\d{1,2})?)\s+(.*)$")
 _KIND_NAMES = {k.value.replace("_", " "): k.value for k in RemedyKind} | {k.value: k.value for k in RemedyKind}
 
 
@@ -172,7 +172,8 @@ def parse_remedy_lines(text: "str | list[str] | tuple[str, ...]", today: date,
             kind, head = _KIND_NAMES[kind.strip().lower()], rest.strip()
         else:
             kind = ""
-        money = _LEADING_MONEY.match(head)
+        # "£250 ..." (or "250 ...", where a terminal cannot send £); after another kind, only "£..."
+        money = _LEADING_MONEY.match(head) if head.startswith("£") or kind in ("", RemedyKind.FINANCIAL) else None
         amount = ""
         if money:
             amount, head = money.group(1), money.group(2).strip()
