@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
@@ -149,12 +150,12 @@ def _due(found: dict[str, str], today: date) -> tuple[date | None, str]:
         return None, f"the due date: {exc}"
 
 
-def _numbered(text: "str | list[str] | tuple[str, ...]") -> list[tuple[int, str]]:
+def _numbered(text: "str | Sequence[str]") -> list[tuple[int, str]]:
     lines = text.splitlines() if isinstance(text, str) else [str(x) for x in text]
     return [(n, line.strip()) for n, line in enumerate(lines, start=1) if line.strip()]
 
 
-def parse_remedy_lines(text: "str | list[str] | tuple[str, ...]", today: date,
+def parse_remedy_lines(text: "str | Sequence[str]", today: date,
                        field: str = "remedies") -> tuple[list[RemedyLine], list[Problem]]:
     """Each remedy as the handler typed it (REMEDY_GRAMMAR); the problems name the line."""
     rows: list[RemedyLine] = []
@@ -213,7 +214,7 @@ def parse_remedy_lines(text: "str | list[str] | tuple[str, ...]", today: date,
     return rows, problems
 
 
-def parse_action_lines(text: "str | list[str] | tuple[str, ...]", today: date,
+def parse_action_lines(text: "str | Sequence[str]", today: date,
                        field: str = "actions") -> tuple[list[ActionLine], list[Problem]]:
     """Each outstanding action as typed (ACTION_GRAMMAR); the problems name the line."""
     rows: list[ActionLine] = []
