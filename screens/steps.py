@@ -420,7 +420,8 @@ def close_form(services: Services, detail: ComplaintDetail) -> FormSpec:
             expected_version=detail.complaint.version,
         )
 
-    outstanding = detail.current.response.outstanding_actions if detail.current.response else ""
+    still = [a for a in (detail.around.actions if detail.around else ()) if a.done_on is None]
+    outstanding = "; ".join(f"{a.description} (due {d(a.due_on)})" for a in still)  # every stage's records
     return FormSpec(
         title=f"Close {detail.complaint.reference}",
         intro=f"Outstanding actions still tracked: {outstanding}" if outstanding else "",

@@ -105,8 +105,8 @@ EMPTIED: dict[str, frozenset[str]] = {
     "complaint": frozenset({"representative_name", "representative_relationship", "adjustments"}),
 }
 
-# Free text the annual report reads £ amounts from (chc_tui.figures.report.parse_amounts): the
-# words go, the amounts stay, so the financial remedy figures are unchanged.
+# The response's remedy summary (derived from the remedy records, which the report totals):
+# the words go, the £ amounts stay (chc_tui.figures.report.parse_amounts).
 AMOUNTS_KEPT: dict[str, frozenset[str]] = {"response": frozenset({"remedy"})}
 
 # Rows deleted whole, not blanked: an attachment's file is deleted with it.

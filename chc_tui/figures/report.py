@@ -115,8 +115,8 @@ _POUNDS = re.compile(r"£\s?(\d{1,3}(?:,\d{3})+|\d+)(\.\d{1,2})?")
 def parse_amounts(text: str) -> list[Decimal]:
     """Every £ amount written in a remedy ("£250 compensation", "a further £25", "£1,350.50").
 
-    The remedy is free text until remedies are recorded with structured amounts, so this
-    is a reading of what the handler typed: amounts written without a £ sign are missed.
+    Used only to keep the amounts when personal words are removed; the report's remedy
+    figures come from the remedy records, never from this reading of free text.
     """
     amounts = []
     for whole, pence in _POUNDS.findall(text or ""):
