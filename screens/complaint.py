@@ -167,6 +167,9 @@ def _stage_block(stage: StageView, detail: ComplaintDetail) -> list:
                     ("Reasons", response.reasons),
                     ("Remedy", response.remedy),
                     ("Outstanding actions", response.outstanding_actions),
+                    ("Why no remedy", response.no_remedy_reason),  # Code 7.1
+                    ("Impact", response.impact),  # 7.2
+                    ("Guidance", response.remedies_guidance),  # 7.4
                     ("Sent", f"{d(response.responded_on)} by {detail.by(response, response.responded_by)}"),
                 ]
             )

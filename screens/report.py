@@ -127,7 +127,7 @@ SHORT = {
     "to_respond.mean": "average wd to respond",
     "to_respond.median": "median wd to respond",
     "with_remedy": "responses with a remedy",
-    "financial_total": "£ offered (read from text)",
+    "financial_total": "£ offered (from the records)",
     "stage1_responses": "S1 responses sent",
     "escalated": "of which escalated",
     "rate_pct": "escalation rate S1 -> S2",

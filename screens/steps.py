@@ -289,8 +289,11 @@ def respond_form(services: Services, detail: ComplaintDetail) -> FormSpec:
             letter=values.get("letter"),
             decision=values["decision"] or "",
             reasons=values["reasons"],
-            remedy=values["remedy"],
-            outstanding_actions=values["outstanding_actions"],
+            remedies=values["remedies"],
+            actions=values["actions"],
+            no_remedy_reason=values["no_remedy_reason"],
+            impact=values["impact"],
+            remedies_guidance=values["remedies_guidance"],
             responded_on=values["responded_on"],
             expected_version=detail.complaint.version,
         )
@@ -300,8 +303,17 @@ def respond_form(services: Services, detail: ComplaintDetail) -> FormSpec:
         fields=[
             FieldSpec("decision", "Decision", "choice", choices=[(x.label, x.value) for x in Decision]),
             FieldSpec("reasons", "Reasons for the decision", "long"),
-            FieldSpec("remedy", "Remedy offered", "long"),
-            FieldSpec("outstanding_actions", "Outstanding actions (tracked after closure)", "long"),
+            FieldSpec("remedies", "Remedies offered, one a line (Code 7.1, 7.3)", "long",
+                      placeholder="£250 compensation for distress, due 10/01/2027",
+                      help="a £ amount starts a financial remedy (', parts Time and trouble: 150; Distress: 100' "
+                           "splits it); otherwise start with the kind: apology:, acknowledgement:, explanation:, "
+                           "action:, changed decision:, corrected record:, changed policy:"),
+            FieldSpec("actions", "Outstanding actions, one a line (tracked after closure)", "long",
+                      placeholder="Replace the kitchen extractor fan, due 20/12/2026, owner Repairs team",
+                      help="each line: what must be done, due dd/mm/yyyy, owner who (Code 6.6)"),
+            FieldSpec("no_remedy_reason", "Upheld with no remedy or action: why none (Code 7.1)"),
+            FieldSpec("impact", "Impact on the resident the remedy reflects (Code 7.2)", "long"),
+            FieldSpec("remedies_guidance", "Ombudsman remedies guidance considered (Code 7.4)"),
             FieldSpec("responded_on", "Response sent on", "date", default=services.today),
         ],
         submit=submit,
@@ -408,7 +420,8 @@ def close_form(services: Services, detail: ComplaintDetail) -> FormSpec:
             expected_version=detail.complaint.version,
         )
 
-    outstanding = detail.current.response.outstanding_actions if detail.current.response else ""
+    still = [a for a in (detail.around.actions if detail.around else ()) if a.done_on is None]
+    outstanding = "; ".join(f"{a.description} (due {d(a.due_on)})" for a in still)  # every stage's records
     return FormSpec(
         title=f"Close {detail.complaint.reference}",
         intro=f"Outstanding actions still tracked: {outstanding}" if outstanding else "",

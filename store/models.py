@@ -200,8 +200,11 @@ class Response(SQLModel, table=True):
     responded_on: date
     decision: str  # upheld | partly_upheld | not_upheld
     reasons: str
-    remedy: str = ""
-    outstanding_actions: str = ""
+    remedy: str = ""  # a summary of the remedy records offered with it (the records are the truth)
+    outstanding_actions: str = ""  # a summary of the action records made with it
+    no_remedy_reason: str = ""  # upheld with no remedy or action: why none (Code 7.1)
+    impact: str = ""  # the impact on the resident the remedy answers (7.2)
+    remedies_guidance: str = ""  # the Ombudsman's remedies guidance considered (7.4)
     responded_by: str = ""
     by_staff_id: Optional[int] = Field(default=None, foreign_key="staff.id", index=True)  # who did it (6.13)
 

@@ -33,7 +33,7 @@ PERSONAL: dict[str, frozenset[str]] = {
     "stage_record": frozenset({"escalation_reason"}),
     "definition": frozenset({"understanding", "outcomes_sought", "responsible_aspects", "not_responsible_aspects"}),
     "extension": frozenset({"reason", "good_reason"}),
-    "response": frozenset({"reasons", "remedy", "outstanding_actions"}),
+    "response": frozenset({"reasons", "remedy", "outstanding_actions", "no_remedy_reason", "impact"}),
     "refusal": frozenset({"explanation"}),
     "withdrawal": frozenset({"reason"}),
     # The checksum of a personal letter would confirm a guess at its text.
@@ -75,7 +75,7 @@ NOT_PERSONAL: dict[str, frozenset[str]] = {
     "stage_record": frozenset({"handler"}),
     "definition": frozenset({"defined_by"}),
     "extension": frozenset({"decided_by"}),
-    "response": frozenset({"decision", "responded_by"}),
+    "response": frozenset({"decision", "responded_by", "remedies_guidance"}),
     "refusal": frozenset({"exclusion_reason", "refused_by"}),
     "withdrawal": frozenset({"recorded_by"}),
     "letter": frozenset({"kind", "template", "sent_by"}),
@@ -105,8 +105,8 @@ EMPTIED: dict[str, frozenset[str]] = {
     "complaint": frozenset({"representative_name", "representative_relationship", "adjustments"}),
 }
 
-# Free text the annual report reads £ amounts from (chc_tui.figures.report.parse_amounts): the
-# words go, the amounts stay, so the financial remedy figures are unchanged.
+# The response's remedy summary (derived from the remedy records, which the report totals):
+# the words go, the £ amounts stay (chc_tui.figures.report.parse_amounts).
 AMOUNTS_KEPT: dict[str, frozenset[str]] = {"response": frozenset({"remedy"})}
 
 # Rows deleted whole, not blanked: an attachment's file is deleted with it.

@@ -3,7 +3,7 @@ dates, on the England and Wales calendar with no closure days."""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 from chc_tui.steps import usecases
 from chc_tui.rules.calendar import WorkingCalendar
@@ -58,7 +58,14 @@ class Book:
             "late": wd(target, 2),
             "after_extension": wd(target, extension_days + 2),
         }[timing]
-        usecases.respond(self.db, ref, decision=decision, reasons="Because.", remedy=remedy, responded_on=sent, ctx=ctx)
+        # remedy: remedy lines as typed (chc_tui.steps.remedies.REMEDY_GRAMMAR); a line with no
+        # due date is due a fortnight after the response. Upheld with none records why (7.1).
+        lines = [line if ", due " in line else f"{line.rstrip('.')}, due {sent + timedelta(days=14):%d/%m/%Y}"
+                 for line in remedy.splitlines() if line.strip()]
+        usecases.respond(self.db, ref, decision=decision, reasons="Because.", remedies=lines,
+                         impact="The time and trouble of chasing us." if lines else "",
+                         no_remedy_reason="" if lines else "Put right before we answered: nothing more to put right.",
+                         responded_on=sent, ctx=ctx)
         return sent
 
     def complaint(self, received: date, *, category: str = "Repairs", timing: str | None = "target",

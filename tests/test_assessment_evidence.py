@@ -34,7 +34,7 @@ def define(db, ref, on, ctx=ALICE):
 
 
 def respond(db, ref, on):
-    uc.respond(db, ref, decision="upheld", reasons="Repairs were slow", responded_on=on, ctx=ALICE)
+    uc.respond(db, ref, decision="upheld", no_remedy_reason="Put right before we answered", reasons="Repairs were slow", responded_on=on, ctx=ALICE)
 
 
 @pytest.fixture

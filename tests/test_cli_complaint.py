@@ -96,7 +96,8 @@ def test_the_whole_lifecycle_from_the_command_line(db, chc):
     # The stage 1 response letter must say how to escalate, naming who to contact (6.9g).
     before = dump(db)
     respond = ("complaint", "respond", "C2026-0001", "--decision", "partly-upheld", "--reasons", "The repair was late",
-               "--remedy", "£50 for the delay", "--actions", "Repaint the ceiling", "--on", "24/11/2026")
+               "--remedy", "£50 for the delay, due 08/12/2026", "--impact", "Three weeks of a leaking roof",
+               "--action", "Repaint the ceiling, due 15/12/2026, owner Repairs team", "--on", "24/11/2026")
     code, _, err = chc(*respond)
     assert code == 2 and "how to escalate to stage 2 is missing (Code 6.9g)" in err
     assert dump(db) == before
@@ -122,7 +123,9 @@ def test_the_whole_lifecycle_from_the_command_line(db, chc):
                        "--reasons", "The stage 1 remedy was fair", "--on", "30/11/2026")
     assert (code, out) == (0, "C2026-0001 stage 2 answered: not upheld; letter 5 sent\n")
     code, out, err = chc("complaint", "close", "C2026-0001", "--on", "01/12/2026")
-    assert (code, out, err) == (0, "C2026-0001 closed\n", "")
+    assert (code, out) == (0, "C2026-0001 closed\n")
+    assert err == ("chc complaint close: warning: outstanding actions go on being tracked after closure (Code 6.6, 6.17): "
+                   "Repaint the ceiling, due 2026-12-15 (Repairs team)\n")
 
     with db.read() as s:
         kinds = [(letter.kind, letter.sent_by) for letter in s.exec(select(Letter).order_by(Letter.id))]
@@ -131,8 +134,8 @@ def test_the_whole_lifecycle_from_the_command_line(db, chc):
                      ("stage2_acknowledgement", "bob"), ("stage2_response", "bob")]
     assert actions == [
         ("alice", "log"), ("alice", "define"), ("alice", "acknowledge"), ("alice", "extend"),
-        ("alice", "update landlord settings"), ("alice", "respond"), ("alice", "escalate"),
-        ("bob", "define"), ("bob", "acknowledge"), ("bob", "respond"), ("bob", "close"),
+        ("alice", "update landlord settings"), ("alice", "offer remedy"), ("alice", "add action"), ("alice", "respond"),
+        ("alice", "escalate"), ("bob", "define"), ("bob", "acknowledge"), ("bob", "respond"), ("bob", "close"),
     ]
 
     code, out, _ = chc("complaint", "show", "C2026-0001")
@@ -156,8 +159,9 @@ def _show_json_reproduces_the_record(db, chc) -> None:
         for a in audit
     ]
     assert [(a["actor"], a["action"]) for a in shown.pop("audit")] == [
-        ("alice", "log"), ("alice", "define"), ("alice", "acknowledge"), ("alice", "extend"), ("alice", "respond"),
-        ("alice", "escalate"), ("bob", "define"), ("bob", "acknowledge"), ("bob", "respond"), ("bob", "close"),
+        ("alice", "log"), ("alice", "define"), ("alice", "acknowledge"), ("alice", "extend"), ("alice", "offer remedy"),
+        ("alice", "add action"), ("alice", "respond"), ("alice", "escalate"), ("bob", "define"), ("bob", "acknowledge"),
+        ("bob", "respond"), ("bob", "close"),
     ]
 
     def due(step, start, days, on, *, provisional=False, extension=False, active=True, met=None):
@@ -223,8 +227,8 @@ def _show_json_reproduces_the_record(db, chc) -> None:
                     "responded_on": "2026-11-24",
                     "decision": "partly_upheld",
                     "reasons": "The repair was late",
-                    "remedy": "£50 for the delay",
-                    "outstanding_actions": "Repaint the ceiling",
+                    "remedy": "£50.00 for the delay, by 08/12/2026",
+                    "outstanding_actions": "Repaint the ceiling, by 15/12/2026 (Repairs team)",
                     "responded_by": "alice",
                 },
             },
@@ -373,17 +377,18 @@ def test_warnings_go_to_stderr_and_the_step_still_exits_0(db, chc):
     assert err == ("chc complaint extend: warning: this extension is 15 working days beyond the response deadline, "
                    "past the Code's 10: recorded with the good reason given (Code 6.4)\n")
 
-    code, out, err = chc("complaint", "respond", ref, "--decision", "upheld", "--reasons", "Late",
-                         "--actions", "Replace the flashing", "--on", "30/11/2026")
+    action = ("--action", "Replace the flashing, due 14/12/2026, owner Roofing team")
+    code, out, err = chc("complaint", "respond", ref, "--decision", "upheld", "--reasons", "Late", *action,
+                         "--on", "30/11/2026")
     assert code == 2 and "Code 6.9g" in err  # no complaints officer yet
     chc("settings", "set", "complaints_officer", "Pat Jones")
-    code, out, err = chc("complaint", "respond", ref, "--decision", "upheld", "--reasons", "Late",
-                         "--actions", "Replace the flashing", "--on", "30/11/2026")
+    code, out, err = chc("complaint", "respond", ref, "--decision", "upheld", "--reasons", "Late", *action,
+                         "--on", "30/11/2026")
     assert (code, err) == (0, "")
     code, out, err = chc("complaint", "close", ref, "--on", "01/12/2026")
     assert (code, out) == (0, f"{ref} closed\n")
-    assert err == ("chc complaint close: warning: outstanding actions go on being tracked after closure (Code 6.6): "
-                   "Replace the flashing\n")
+    assert err == ("chc complaint close: warning: outstanding actions go on being tracked after closure (Code 6.6, "
+                   "6.17): Replace the flashing, due 2026-12-14 (Roofing team)\n")
 
 
 def test_log_refusals_and_kept_references(db, chc):
@@ -483,3 +488,63 @@ def test_settings_homes_owned_and_closure_days(db, chc):
     assert "name: Riverside Homes" in lines and "service_request_target_days: 7" in lines
     assert "region: england-and-wales" in lines and "closure_days: 2026-12-24 Christmas" in lines
     assert "homes_owned 2025: 5035" in lines
+
+
+def test_respond_takes_repeatable_remedies_and_actions_as_records(db, chc):
+    """`--remedy` and `--action` (repeatable), one line each: remedy and action records in
+    the response's transaction; a bad line is refused naming its option and line, nothing written."""
+    from store.models import Action, Remedy
+
+    ref = _log(chc)
+    _define(chc, ref)
+    assert chc("complaint", "acknowledge", ref, "--on", "04/11/2026")[0] == 0
+    chc("settings", "set", "complaints_officer", "Pat Jones")
+    respond = ("complaint", "respond", ref, "--decision", "upheld", "--reasons", "The roof repair was late",
+               "--on", "30/11/2026")
+    before = dump(db)
+    code, out, err = chc(*respond)  # upheld, and nothing to put it right, nor why not (7.1)
+    assert (code, out) == (2, "")
+    assert err == ("chc complaint respond: refused: --remedy: the complaint is upheld: offer a remedy or an action to "
+                   "put things right, or record why there is none (Code 7.1)\n")
+    code, _, err = chc(*respond, "--remedy", "£250 compensation, due 10/01/2027", "--action", "Fix the roof, due 14/12/2026")
+    assert code == 2 and err.splitlines() == [
+        "chc complaint respond: refused: --action: action line 1: say who owns it, ending the line ', owner Repairs team'",
+        "chc complaint respond: refused: --impact: say what the fault cost the resident: the remedy must reflect the "
+        "impact on them (Code 7.2)",
+    ]
+    assert dump(db) == before
+    code, out, err = chc(*respond,
+                         "--remedy", "£250 compensation for distress, due 10/01/2027, parts Distress: 150; Time and trouble: 100",
+                         "--remedy", "apology: a written apology from the Head of Repairs, due 04/12/2026",
+                         "--action", "Replace the roof flashing, due 14/12/2026, owner Roofing team",
+                         "--action", "Repaint the bedroom ceiling, due 20/12/2026, owner Decorating team",
+                         "--impact", "Three months of a wet bedroom", "--remedies-guidance", "Remedies Guidance 2024: band 2")
+    assert code == 0 and "recorded as late" in err  # answered after the deadline: a warning only
+    with db.read() as s:
+        remedies = [(r.kind, r.description, r.amount_pence, json.loads(r.parts_json), r.due_on, r.offered_on)
+                    for r in s.exec(select(Remedy).order_by(Remedy.id))]
+        actions = [(a.stage, a.description, a.owner, a.due_on) for a in s.exec(select(Action).order_by(Action.id))]
+    assert remedies == [
+        ("financial", "compensation for distress", 25000,
+         [{"label": "Distress", "pence": 15000}, {"label": "Time and trouble", "pence": 10000}],
+         date(2027, 1, 10), date(2026, 11, 30)),
+        ("apology", "a written apology from the Head of Repairs", None, [], date(2026, 12, 4), date(2026, 11, 30)),
+    ]
+    assert actions == [(1, "Replace the roof flashing", "Roofing team", date(2026, 12, 14)),
+                       (1, "Repaint the bedroom ceiling", "Decorating team", date(2026, 12, 20))]
+    with db.read() as s:
+        letter = s.exec(select(Letter).where(Letter.kind == "stage1_response")).one()
+    assert "- £250.00 compensation for distress, by 10 January 2027\n" in letter.body
+    assert "- Replace the roof flashing, by 14 December 2026\n- Repaint the bedroom ceiling, by 20 December 2026\n" in letter.body
+
+
+def test_upheld_with_a_reason_for_no_remedy(db, chc):
+    ref = _log(chc)
+    _define(chc, ref)
+    assert chc("complaint", "acknowledge", ref, "--on", "04/11/2026")[0] == 0
+    chc("settings", "set", "complaints_officer", "Pat Jones")
+    code, out, err = chc("complaint", "respond", ref, "--decision", "partly-upheld", "--reasons", "Partly late",
+                         "--no-remedy-reason", "The roof was repaired the day after it was reported", "--on", "30/11/2026")
+    assert code == 0, err
+    code, out, _ = chc("complaint", "show", ref, "--json")
+    assert json.loads(out)["stages"][0]["response"]["remedy"] is None

@@ -181,7 +181,7 @@ def test_a_closed_complaint_may_be_corrected_and_says_its_figures_follow(db):
     ref = log(db, received_on=date(2026, 3, 31), today=date(2026, 5, 1))
     define(db, ref, date(2026, 4, 1), today=date(2026, 5, 1))
     usecases.acknowledge(db, ref, acknowledged_on=date(2026, 4, 7), ctx=ctx(date(2026, 5, 1)))
-    usecases.respond(db, ref, decision="upheld", reasons="We were slow", responded_on=date(2026, 4, 20),
+    usecases.respond(db, ref, decision="upheld", no_remedy_reason="Put right before we answered", reasons="We were slow", responded_on=date(2026, 4, 20),
                      ctx=ctx(date(2026, 5, 1)))
     usecases.close(db, ref, closed_on=date(2026, 4, 21), ctx=ctx(date(2026, 5, 1)))
     plan = corrections.correct_received_date(db, ref, received_on=date(2026, 4, 1), reason="Logged a day early",

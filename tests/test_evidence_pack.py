@@ -77,7 +77,8 @@ def complaint(db, tmp_path):
                     letter=letters.AS_DRAFTED, ctx=on(date(2026, 12, 7)))
     usecases.assign_handler(db, ref, handler="bob", ctx=on(date(2026, 12, 8)))
     usecases.respond(db, ref, decision="partly_upheld", reasons="The repair took too long",
-                     remedy="An apology and £75", outstanding_actions="Redecorate the ceiling by 15 January",
+                     remedies=["apology: An apology for the delay, due 23/12/2026", "£75 for time and trouble, due 23/12/2026"],
+                     impact="A wet ceiling for six weeks", actions=["Redecorate the ceiling, due 15/01/2027, owner Repairs team"],
                      responded_on=date(2026, 12, 16), letter=letters.AS_DRAFTED, ctx=on(date(2026, 12, 16), "bob"))
     usecases.escalate(db, ref, requested_on=date(2026, 12, 18), handler="carol", reason="Still not redecorated",
                       ctx=on(date(2026, 12, 18), "carol"))
@@ -179,8 +180,9 @@ def test_extensions_show_reasons_the_good_reason_and_what_the_resident_was_told(
 def test_the_response_and_the_state_of_its_outstanding_actions(complaint, services):
     text = pack_text(services, complaint)
     assert "Decision:             partly upheld" in text
-    assert "Remedy:               An apology and £75" in text
-    assert "Outstanding actions:  Redecorate the ceiling by 15 January" in text
+    assert ("Remedy:               apology: An apology for the delay, by 23/12/2026; £75.00 for time and trouble, "
+            "by 23/12/2026") in text
+    assert "Outstanding actions:  Redecorate the ceiling, by 15/01/2027 (Repairs team)" in text
     assert "State of the actions: stage closed (escalated) on Fri 18 December 2026" in text
 
 

@@ -43,7 +43,7 @@ def test_the_late_untold_extension_is_refused_then_recorded_knowingly_and_counte
         from store.models import Extension
         assert s.exec(select(Extension)).all() == []  # nothing half-written
     usecases.extend(db, ref, accept_shortfalls=True, **late)
-    usecases.respond(db, ref, decision="upheld", reasons="r", responded_on=D(2025, 5, 13), ctx=ctx)
+    usecases.respond(db, ref, decision="upheld", no_remedy_reason="Put right before we answered", reasons="r", responded_on=D(2025, 5, 13), ctx=ctx)
 
     report = report_for(db, 2025, TODAY)
     assert report.value("tsm.CH02.stage1_within_timescale_pct") == 0.0
@@ -63,7 +63,7 @@ def test_an_extension_kept_to_the_code_counts_within_timescale(db):
     ctx = StepContext(actor="alice", today=TODAY)
     usecases.extend(db, ref, new_due=D(2025, 5, 13), reason="Roofer", decided_on=D(2025, 4, 28),
                     told_resident_on=D(2025, 4, 29), ombudsman_details_given=True, ctx=ctx)
-    usecases.respond(db, ref, decision="upheld", reasons="r", responded_on=D(2025, 5, 13), ctx=ctx)
+    usecases.respond(db, ref, decision="upheld", no_remedy_reason="Put right before we answered", reasons="r", responded_on=D(2025, 5, 13), ctx=ctx)
     report = report_for(db, 2025, TODAY)
     assert report.value("tsm.CH02.stage1_within_timescale_pct") == 100.0
     assert report.value("tsm.CH02.stage1_within_extension") == 1

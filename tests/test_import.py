@@ -286,7 +286,7 @@ def _history(db) -> None:
     define_and_acknowledge(a, date(2026, 3, 4))
     usecases.extend(db, a, new_due=date(2026, 3, 25), reason="Waiting for the roofer", told_resident_on=date(2026, 3, 17),
                     ombudsman_details_given=True, ctx=on(date(2026, 3, 17)))
-    usecases.respond(db, a, decision="partly_upheld", reasons="r", responded_on=date(2026, 3, 24), ctx=on(date(2026, 3, 24)))
+    usecases.respond(db, a, decision="partly_upheld", no_remedy_reason="Put right before we answered", reasons="r", responded_on=date(2026, 3, 24), ctx=on(date(2026, 3, 24)))
     usecases.escalate(db, a, requested_on=date(2026, 3, 30), handler="bob", ctx=on(date(2026, 3, 30)))
     define_and_acknowledge(a, date(2026, 4, 1), "bob")
     usecases.respond(db, a, decision="not_upheld", reasons="r", responded_on=date(2026, 4, 20), ctx=on(date(2026, 4, 20), "bob"))

@@ -95,12 +95,12 @@ def test_a_stage_one_response_names_the_complaints_lead_or_lists_them_missing(fr
     set_up(fresh, name="Riverside Homes", address="1 Quay Street", region="england-and-wales", homes_owned={},
            officer=Person("Pat Jones", "Complaints Manager", "pat@riverside.example"), ctx=PAT)
     usecases.acknowledge(fresh, ref, letter=letters.AS_DRAFTED, ctx=PAT)
-    text = _draft(fresh, ref, "respond", decision="upheld", reasons="We should have come.", responded_on=MON).text
+    text = _draft(fresh, ref, "respond", decision="upheld", no_remedy_reason="Put right before we answered", reasons="We should have come.", responded_on=MON).text
     assert "Please contact Pat Jones, Complaints Manager (pat@riverside.example)" in text
     with fresh.read() as session:
         pat = staff_queries.by_login(session, "pat")
     edit_staff(fresh, pat.id, roles=["admin", "handler"], ctx=PAT)  # nobody is the complaints lead now
     with pytest.raises(LetterDetailsMissing) as refused:
-        _draft(fresh, ref, "respond", decision="upheld", reasons="r", responded_on=MON)
+        _draft(fresh, ref, "respond", decision="upheld", no_remedy_reason="Put right before we answered", reasons="r", responded_on=MON)
     assert refused.value.missing == ["complaints_officer"]
     assert "how to escalate to stage 2 is missing (Code 6.9g)" in str(refused.value)

@@ -67,9 +67,16 @@ def acknowledged(db, ref):
     usecases.acknowledge(db, ref, acknowledged_on=date(2026, 11, 18), ctx=ALICE)  # response due 2 December
 
 
+REMEDY_AND_ACTION = dict(
+    remedies=["apology: An apology for the delay, due 30/11/2026", "£75 for time and trouble, due 30/11/2026"],
+    actions=["Redecorate the ceiling, due 15/01/2027, owner Repairs team"],
+    impact="Six weeks of a leaking ceiling and repeated calls to chase it",
+)
+
+
 def responded(db, ref, ctx=ALICE, **kw):
-    fields = dict(decision="partly_upheld", reasons="The repair took too long", remedy="An apology and £75",
-                  outstanding_actions="Redecorate the ceiling by 15 January", responded_on=MON, ctx=ctx)
+    fields = dict(decision="partly_upheld", reasons="The repair took too long", **REMEDY_AND_ACTION,
+                  responded_on=MON, ctx=ctx)
     fields.update(kw)
     usecases.respond(db, ref, **fields)
 
@@ -126,8 +133,8 @@ def test_stage_one_response_has_the_seven_items_of_6_9(landlord, decision, label
     db = landlord
     ref = logged(db)
     acknowledged(db, ref)
-    d = draft("respond", db, ref, decision=decision, reasons="The repair took too long", remedy="An apology and £75",
-              outstanding_actions="Redecorate the ceiling by 15 January", responded_on=MON, ctx=ALICE)
+    d = draft("respond", db, ref, decision=decision, reasons="The repair took too long", **REMEDY_AND_ACTION,
+              responded_on=MON, ctx=ALICE)
     assert d.kind is letters.LetterKind.STAGE1_RESPONSE
     assert_items(d)
     text = d.text
@@ -135,8 +142,10 @@ def test_stage_one_response_has_the_seven_items_of_6_9(landlord, decision, label
     assert "The leak in the bathroom ceiling has not been repaired" in text  # b) the definition
     assert f"Your complaint is {label}." in text  # c) the decision
     assert "The repair took too long" in text  # d) the reasons
-    assert "An apology and £75" in text  # e) the remedy
-    assert "Redecorate the ceiling by 15 January" in text  # f) outstanding actions
+    # e) the remedy and f) the outstanding actions, from the records the step made
+    assert "- Apology: An apology for the delay, by 30 November 2026\n" in text
+    assert "- £75.00 for time and trouble, by 30 November 2026\n" in text
+    assert "- Redecorate the ceiling, by 15 January 2027\nWe will keep you updated" in text
     assert "escalate your complaint to stage 2" in text and OFFICER in text  # g) how to escalate
 
 
@@ -154,11 +163,14 @@ def test_stage_two_acknowledgement_and_response(landlord):
     assert "21 December 2026" in ack.text  # 20 working days after Monday 23 November (6.14)
     usecases.acknowledge(db, ref, acknowledged_on=MON, ctx=BOB)
     d = draft("respond", db, ref, decision="upheld", reasons="Redecoration was promised and not done",
-              responded_on=MON, ctx=BOB)
+              no_remedy_reason="The stage 1 remedies and action put it right", responded_on=MON, ctx=BOB)
     assert d.kind is letters.LetterKind.STAGE2_RESPONSE
     assert_items(d)
     assert "final response" in d.text and "take your complaint to the Housing Ombudsman" in d.text
-    assert "There are no outstanding actions." in d.text and "We have not offered a remedy" in d.text
+    # stage 1's promises not yet done, from the records (6.17): not "There are no outstanding actions"
+    assert "- Redecorate the ceiling, by 15 January 2027 (from stage 1)\n" in d.text
+    assert "- £75.00 for time and trouble, by 30 November 2026 (offered at stage 1)\n" in d.text
+    assert "There are no outstanding actions." not in d.text
 
 
 def test_refusal_and_withdrawal_letters(landlord):
@@ -198,7 +210,8 @@ def test_a_stage_one_response_without_an_escalation_route_is_blocked(db):
     acknowledged(db, ref)
     before = dump(db)
     with pytest.raises(StepRefused) as refused:
-        usecases.respond(db, ref, decision="upheld", reasons="r", responded_on=MON, letter=letters.DRAFT, ctx=ALICE)
+        usecases.respond(db, ref, decision="upheld", reasons="r", **REMEDY_AND_ACTION, responded_on=MON,
+                         letter=letters.DRAFT, ctx=ALICE)
     assert "how to escalate to stage 2 is missing (Code 6.9g)" in str(refused.value)
     assert "complaints officer" in str(refused.value)
     assert dump(db) == before
@@ -255,9 +268,11 @@ def test_an_edited_letter_is_stored_byte_for_byte(landlord):
     db = landlord
     ref = logged(db)
     acknowledged(db, ref)
-    d = draft("respond", db, ref, decision="upheld", reasons="We were slow", responded_on=MON, ctx=ALICE)
+    d = draft("respond", db, ref, decision="upheld", reasons="We were slow", **REMEDY_AND_ACTION, responded_on=MON,
+              ctx=ALICE)
     edited = d.text.replace("Dear Mrs Ada Brown,", "Dear Mrs Brown,\r\n\r\nThank you for your patience.  \t") + "P.S. ✓ café\n\n"
-    usecases.respond(db, ref, decision="upheld", reasons="We were slow", responded_on=MON, letter=edited, ctx=ALICE)
+    usecases.respond(db, ref, decision="upheld", reasons="We were slow", **REMEDY_AND_ACTION, responded_on=MON,
+                     letter=edited, ctx=ALICE)
     with db.read() as session:
         stored = session.exec(select(Letter)).one()
         entry = session.exec(select(Correspondence)).one()

@@ -13,6 +13,8 @@ from chc_tui.steps import usecases
 from chc_tui.rules.domain import StaleRecord
 from conftest import dump
 from store.models import (
+    Action,
+    Remedy,
     AuditEntry,
     Complaint,
     Deadline,
@@ -56,6 +58,8 @@ def define(db, ref, ctx, **kw):
 
 def respond(db, ref, ctx, **kw):
     fields = dict(decision="upheld", reasons="The repair took too long.")
+    if not kw.get("remedies") and not kw.get("actions"):  # upheld with none says why (7.1)
+        fields["no_remedy_reason"] = "The boiler was repaired before we answered."
     fields.update(kw)
     usecases.respond(db, ref, ctx=ctx, **fields)
 
@@ -145,7 +149,8 @@ def test_full_two_stage_lifecycle(db, ctx_on):
     )
     respond(
         db, ref, ctx_on(D(2026, 12, 1)), responded_on=D(2026, 12, 1), decision="partly_upheld",
-        remedy="£50", outstanding_actions="Replace the boiler by 18 Dec.", expected_version=4,
+        remedies=["£50 for time and trouble, due 15/12/2026"], impact="Three weeks without heating",
+        actions=["Replace the boiler, due 18/12/2026, owner Repairs team"], expected_version=4,
     )
 
     # Stage 2: requested Mon 7 Dec, handled by bob (not alice, 6.13).
@@ -218,9 +223,18 @@ def test_full_two_stage_lifecycle(db, ctx_on):
 
     # The responses.
     r1, r2 = rows(db, Response)
-    assert (r1.stage_id, r1.responded_on, r1.decision, r1.remedy, r1.outstanding_actions, r1.responded_by) == (
-        one.id, D(2026, 12, 1), "partly_upheld", "£50", "Replace the boiler by 18 Dec.", "alice",
+    assert (r1.stage_id, r1.responded_on, r1.decision, r1.remedy, r1.outstanding_actions, r1.impact,
+            r1.responded_by) == (
+        one.id, D(2026, 12, 1), "partly_upheld", "£50.00 for time and trouble, by 15/12/2026",
+        "Replace the boiler, by 18/12/2026 (Repairs team)", "Three weeks without heating", "alice",
     )
+    # ... and the remedy and action as records of their own, made in the same step (6.6, 7.3)
+    (remedy,) = rows(db, Remedy)
+    assert (remedy.stage, remedy.kind, remedy.description, remedy.amount_pence, remedy.due_on, remedy.offered_on) == (
+        1, "financial", "for time and trouble", 5000, D(2026, 12, 15), D(2026, 12, 1))
+    (action,) = rows(db, Action)
+    assert (action.stage, action.description, action.owner, action.due_on, action.done_on) == (
+        1, "Replace the boiler", "Repairs team", D(2026, 12, 18), None)
     assert (r2.stage_id, r2.responded_on, r2.decision, r2.reasons, r2.responded_by) == (
         two.id, D(2027, 1, 6), "not_upheld", "The offer was fair.", "bob",
     )
@@ -229,7 +243,7 @@ def test_full_two_stage_lifecycle(db, ctx_on):
     trail = audit(db, ref)
     assert [(actor, action) for actor, action, _ in trail] == [
         ("alice", "log"), ("alice", "define"), ("alice", "acknowledge"), ("alice", "extend"),
-        ("alice", "respond"), ("alice", "escalate"), ("bob", "define"), ("bob", "acknowledge"),
+        ("alice", "offer remedy"), ("alice", "add action"), ("alice", "respond"), ("alice", "escalate"), ("bob", "define"), ("bob", "acknowledge"),
         ("bob", "respond"), ("bob", "close"),
     ]
     details = [d for _, _, d in trail]
@@ -247,17 +261,22 @@ def test_full_two_stage_lifecycle(db, ctx_on):
         "reason": "Waiting for the contractor's report.", "told_resident_on": "2026-11-16",
         "ombudsman_details_given": True, "good_reason": "", "not_in_line_with_code": [],
     }
-    assert details[4]["stage"] == 1 and details[4]["due"] == "2026-12-03" and details[4]["decision"] == "partly_upheld"
-    assert details[5] == {
+    assert details[4] == {"remedy": details[4]["remedy"], "kind": "financial", "description": "for time and trouble",
+                          "amount": "£50.00", "offered_on": "2026-12-01", "due_on": "2026-12-15"}
+    assert details[5] == {"action": details[5]["action"], "description": "Replace the boiler", "owner": "Repairs team",
+                          "due_on": "2026-12-18"}
+    assert details[6]["stage"] == 1 and details[6]["due"] == "2026-12-03" and details[6]["decision"] == "partly_upheld"
+    assert details[6]["remedies"] == [details[4]["remedy"]] and details[6]["actions"] == [details[5]["action"]]
+    assert details[7] == {
         "requested_on": "2026-12-07", "handler": "bob", "handler_staff_id": 2, "reason": "The remedy is too small.",
         "reopened": False, "acknowledge_due": "2026-12-14",
     }
-    assert details[6]["stage"] == 2
-    assert details[7] == {
+    assert details[8]["stage"] == 2
+    assert details[9] == {
         "stage": 2, "acknowledged_on": "2026-12-10", "acknowledge_due": "2026-12-14", "response_due": "2027-01-12",
     }
-    assert details[8]["stage"] == 2 and details[8]["due"] == "2027-01-12"
-    assert details[9] == {"stage": 2, "closed_on": "2027-01-07"}
+    assert details[10]["stage"] == 2 and details[10]["due"] == "2027-01-12"
+    assert details[11] == {"stage": 2, "closed_on": "2027-01-07"}
 
     # Nothing is left open.
     with db.read() as s:

@@ -59,7 +59,7 @@ def _clean(db) -> str:
     usecases.extend(db, ref, new_due=D(2026, 12, 1), reason="Waiting for parts", told_resident_on=D(2026, 11, 10),
                     ombudsman_details_given=True, letter=letters.AS_DRAFTED, ctx=on(D(2026, 11, 10)))
     usecases.assign_handler(db, ref, handler="bob", ctx=on(D(2026, 11, 11)))
-    usecases.respond(db, ref, decision="upheld", reasons="The repair was late", letter=letters.AS_DRAFTED,
+    usecases.respond(db, ref, decision="upheld", no_remedy_reason="Put right before we answered", reasons="The repair was late", letter=letters.AS_DRAFTED,
                      ctx=on(D(2026, 11, 30), "bob"))
     remedy = remedies.offer_remedy(db, ref, kind="apology", description="An apology", offered_on=D(2026, 11, 30),
                                    due_on=D(2026, 12, 10), ctx=on(D(2026, 11, 30), "bob"))
@@ -79,7 +79,7 @@ def test_a_clean_complaint_has_no_breach_and_says_what_was_checked(db, services)
 def test_a_late_acknowledgement_is_a_breach_of_6_2_though_the_response_was_within_target(db, services):
     ref = _defined(db)
     usecases.acknowledge(db, ref, acknowledged_on=D(2026, 11, 16), ctx=on(D(2026, 11, 16)))
-    usecases.respond(db, ref, decision="upheld", reasons="Late repair", ctx=on(D(2026, 11, 20)))
+    usecases.respond(db, ref, decision="upheld", no_remedy_reason="Put right before we answered", reasons="Late repair", ctx=on(D(2026, 11, 20)))
     [breach] = services.preflight(ref).breaches
     assert (breach.provision, breach.title) == ("6.2", "Stage 1 acknowledged late")
     assert breach.detail == "acknowledged 16/11/2026, 5 working days after it was due on 09/11/2026"
@@ -100,7 +100,7 @@ def test_an_extension_decided_after_the_deadline_untold_without_the_ombudsman_de
     usecases.acknowledge(db, ref, acknowledged_on=D(2026, 11, 3), ctx=on(D(2026, 11, 3)))
     usecases.extend(db, ref, new_due=D(2026, 12, 1), reason="Waiting for parts", decided_on=D(2026, 11, 20),
                     accept_shortfalls=True, ctx=on(D(2026, 11, 20)))
-    usecases.respond(db, ref, decision="upheld", reasons="Late repair", ctx=on(D(2026, 11, 30)))
+    usecases.respond(db, ref, decision="upheld", no_remedy_reason="Put right before we answered", reasons="Late repair", ctx=on(D(2026, 11, 30)))
     result = services.preflight(ref)
     assert [(b.provision, b.title) for b in result.breaches] == [
         ("6.3", "Stage 1 response late: extension not in line with the Code"),
@@ -122,13 +122,13 @@ def test_the_same_person_at_both_stages_is_a_breach_of_6_13(db, services):
 
     ref = _defined(db)
     usecases.acknowledge(db, ref, acknowledged_on=D(2026, 11, 3), ctx=on(D(2026, 11, 3)))
-    usecases.respond(db, ref, decision="upheld", reasons="Late repair", ctx=on(D(2026, 11, 10)))
+    usecases.respond(db, ref, decision="upheld", no_remedy_reason="Put right before we answered", reasons="Late repair", ctx=on(D(2026, 11, 10)))
     usecases.escalate(db, ref, requested_on=D(2026, 11, 12), handler="dave", ctx=on(D(2026, 11, 12)))
     with db.write() as session:
         alice = session.exec(select(StaffLogin.staff_id).where(StaffLogin.login == "alice")).one()
         two = session.exec(select(StageRecord).where(StageRecord.stage == 2)).one()
         two.acknowledged_on = two.responded_on = D(2026, 11, 13)
-        session.add(Response(stage_id=two.id, responded_on=D(2026, 11, 13), decision="upheld", reasons="r",
+        session.add(Response(stage_id=two.id, responded_on=D(2026, 11, 13), decision="upheld", no_remedy_reason="Put right before we answered", reasons="r",
                              responded_by="alice", by_staff_id=alice))
     [breach] = services.preflight(ref).breaches
     assert (breach.provision, breach.title) == ("6.13", "The same person considered both stages")
@@ -139,7 +139,7 @@ def test_the_same_person_at_both_stages_is_a_breach_of_6_13(db, services):
 def test_an_overdue_remedy_and_an_overdue_action(db, services):
     ref = _defined(db)
     usecases.acknowledge(db, ref, acknowledged_on=D(2026, 11, 3), ctx=on(D(2026, 11, 3)))
-    usecases.respond(db, ref, decision="upheld", reasons="Late repair", ctx=on(D(2026, 11, 10)))
+    usecases.respond(db, ref, decision="upheld", no_remedy_reason="Put right before we answered", reasons="Late repair", ctx=on(D(2026, 11, 10)))
     remedies.offer_remedy(db, ref, kind="apology", description="A written apology", offered_on=D(2026, 11, 10),
                           due_on=D(2026, 11, 20), ctx=on(D(2026, 11, 10)))
     remedies.add_action(db, ref, description="Service the boiler", owner="Repairs", due_on=D(2026, 12, 18),
@@ -164,7 +164,7 @@ def test_a_letter_sent_without_a_required_item(db, services):
     ready_to_sign(db)
     ref = _defined(db)
     usecases.acknowledge(db, ref, acknowledged_on=D(2026, 11, 3), letter=letters.AS_DRAFTED, ctx=on(D(2026, 11, 3)))
-    usecases.respond(db, ref, decision="upheld", reasons="Late repair", ctx=on(D(2026, 11, 10)))
+    usecases.respond(db, ref, decision="upheld", no_remedy_reason="Put right before we answered", reasons="Late repair", ctx=on(D(2026, 11, 10)))
     with db.write() as session:
         letter = session.exec(select(Letter)).one()
         response_date = letters.long_date(D(2026, 11, 17))
@@ -212,7 +212,7 @@ def _late_extension(db) -> str:
     usecases.acknowledge(db, ref, acknowledged_on=D(2026, 11, 3), ctx=on(D(2026, 11, 3)))
     usecases.extend(db, ref, new_due=D(2026, 12, 1), reason="Waiting for parts [urgent]", decided_on=D(2026, 11, 20),
                     accept_shortfalls=True, ctx=on(D(2026, 11, 20)))
-    usecases.respond(db, ref, decision="upheld", reasons="Late repair", ctx=on(D(2026, 11, 30)))
+    usecases.respond(db, ref, decision="upheld", no_remedy_reason="Put right before we answered", reasons="Late repair", ctx=on(D(2026, 11, 30)))
     return ref
 
 

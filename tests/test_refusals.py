@@ -66,7 +66,7 @@ def acked(db, ctx_on, logged):
 
 @pytest.fixture
 def answered(db, ctx_on, acked):
-    usecases.respond(db, acked, decision="upheld", reasons="Inspected.", responded_on=D(2026, 11, 10),
+    usecases.respond(db, acked, decision="upheld", no_remedy_reason="Put right before we answered", reasons="Inspected.", responded_on=D(2026, 11, 10),
                      ctx=ctx_on(D(2026, 11, 10)))
     return acked
 
@@ -103,9 +103,9 @@ def test_dates_in_the_future(db, ctx, logged, ctx_on):
     err = refused(db, usecases.extend, logged, new_due=D(2026, 11, 26), reason="r",
                   told_resident_on=future, ctx=ctx)
     assert "cannot be in the future" in err.for_field("told_resident_on")[0]
-    err = refused(db, usecases.respond, logged, decision="upheld", reasons="r", responded_on=future, ctx=ctx)
+    err = refused(db, usecases.respond, logged, decision="upheld", no_remedy_reason="Put right before we answered", reasons="r", responded_on=future, ctx=ctx)
     assert "cannot be in the future" in err.for_field("responded_on")[0]
-    usecases.respond(db, logged, decision="upheld", reasons="r", responded_on=D(2026, 11, 10), ctx=ctx)
+    usecases.respond(db, logged, decision="upheld", no_remedy_reason="Put right before we answered", reasons="r", responded_on=D(2026, 11, 10), ctx=ctx)
     err = refused(db, usecases.close, logged, closed_on=future, ctx=ctx)
     assert "cannot be in the future" in err.for_field("closed_on")[0]
     err = refused(db, usecases.escalate, logged, requested_on=future, handler="bob", ctx=ctx)
@@ -131,9 +131,9 @@ def test_dates_before_receipt_or_the_step_they_follow(db, ctx, logged):
     assert "cannot be before the acknowledgement" in err.for_field("decided_on")[0]
     err = refused(db, usecases.extend, logged, new_due=D(2026, 11, 26), reason="r", told_resident_on=early, ctx=ctx)
     assert "cannot be before the extension was decided" in err.for_field("told_resident_on")[0]
-    err = refused(db, usecases.respond, logged, decision="upheld", reasons="r", responded_on=D(2026, 11, 4), ctx=ctx)
+    err = refused(db, usecases.respond, logged, decision="upheld", no_remedy_reason="Put right before we answered", reasons="r", responded_on=D(2026, 11, 4), ctx=ctx)
     assert err.for_field("responded_on") == ["the response date cannot be before the acknowledgement (05/11/2026)"]
-    usecases.respond(db, logged, decision="upheld", reasons="r", responded_on=D(2026, 11, 10), ctx=ctx)
+    usecases.respond(db, logged, decision="upheld", no_remedy_reason="Put right before we answered", reasons="r", responded_on=D(2026, 11, 10), ctx=ctx)
     err = refused(db, usecases.close, logged, closed_on=D(2026, 11, 9), ctx=ctx)
     assert "cannot be before the response" in err.for_field("closed_on")[0]
     err = refused(db, usecases.escalate, logged, requested_on=D(2026, 11, 9), handler="bob", ctx=ctx)
@@ -164,9 +164,9 @@ def test_non_dates_at_every_step(db, ctx, logged):
     assert err.for_field("new_due") == ["the new due date must be a date, not '2026-11-31'"]
     assert refused(db, usecases.extend, logged, new_due=D(2026, 11, 26), reason="r", decided_on=bad,
                    ctx=ctx).for_field("decided_on")
-    assert refused(db, usecases.respond, logged, decision="upheld", reasons="r", responded_on=bad,
+    assert refused(db, usecases.respond, logged, decision="upheld", no_remedy_reason="Put right before we answered", reasons="r", responded_on=bad,
                    ctx=ctx).for_field("responded_on")
-    usecases.respond(db, logged, decision="upheld", reasons="r", ctx=ctx)
+    usecases.respond(db, logged, decision="upheld", no_remedy_reason="Put right before we answered", reasons="r", ctx=ctx)
     assert refused(db, usecases.close, logged, closed_on=bad, ctx=ctx).for_field("closed_on")
     assert refused(db, usecases.escalate, logged, requested_on=bad, handler="bob", ctx=ctx).for_field("requested_on")
     assert refused(db, usecases.add_closure_day, bad, ctx=ctx).for_field("day")
@@ -190,21 +190,21 @@ def test_acknowledging_twice(db, ctx, acked):
 
 
 def test_responding_to_an_unacknowledged_stage(db, ctx, logged):
-    err = refused(db, usecases.respond, logged, decision="upheld", reasons="r", ctx=ctx)
+    err = refused(db, usecases.respond, logged, decision="upheld", no_remedy_reason="Put right before we answered", reasons="r", ctx=ctx)
     assert "Code 6.2" in messages(err)
     usecases.define(db, logged, ctx=ctx, **DEFINITION)
-    err = refused(db, usecases.respond, logged, decision="upheld", reasons="r", ctx=ctx)
+    err = refused(db, usecases.respond, logged, decision="upheld", no_remedy_reason="Put right before we answered", reasons="r", ctx=ctx)
     assert "acknowledge stage 1 before responding" in messages(err)
 
 
 def test_responding_twice(db, ctx, answered):
-    err = refused(db, usecases.respond, answered, decision="upheld", reasons="again", ctx=ctx)
+    err = refused(db, usecases.respond, answered, decision="upheld", no_remedy_reason="Put right before we answered", reasons="again", ctx=ctx)
     assert messages(err) == "stage 1 was already answered on 10/11/2026"
 
 
 def test_responding_to_a_closed_complaint(db, ctx, answered):
     usecases.close(db, answered, ctx=ctx)
-    err = refused(db, usecases.respond, answered, decision="upheld", reasons="r", ctx=ctx)
+    err = refused(db, usecases.respond, answered, decision="upheld", no_remedy_reason="Put right before we answered", reasons="r", ctx=ctx)
     assert "is closed" in messages(err)
 
 
@@ -313,7 +313,7 @@ def test_extension_needs_a_reason_and_an_acknowledged_unanswered_stage(db, ctx, 
     usecases.acknowledge(db, logged, acknowledged_on=ACKED, ctx=ctx)
     err = refused(db, usecases.extend, logged, new_due=D(2026, 11, 26), reason="  ", ctx=ctx)
     assert err.for_field("reason") == ["the reason for the extension is required (Code 6.4)"]
-    usecases.respond(db, logged, decision="upheld", reasons="r", ctx=ctx)
+    usecases.respond(db, logged, decision="upheld", no_remedy_reason="Put right before we answered", reasons="r", ctx=ctx)
     err = refused(db, usecases.extend, logged, new_due=D(2026, 11, 26), reason="r", ctx=ctx)
     assert "already been answered" in messages(err)
 
@@ -475,7 +475,7 @@ def test_recalculating_without_a_reason(db, ctx, logged):
         (usecases.define, DEFINITION),
         (usecases.acknowledge, {}),
         (usecases.extend, dict(new_due=D(2026, 12, 1), reason="r")),
-        (usecases.respond, dict(decision="upheld", reasons="r")),
+        (usecases.respond, dict(decision="upheld", no_remedy_reason="Put right before we answered", reasons="r")),
         (usecases.escalate, dict(requested_on=TODAY, handler="bob")),
         (usecases.refuse, dict(exclusion_reason="other", explanation="x", ombudsman_right_explained=True)),
         (usecases.withdraw, {}),

@@ -39,7 +39,7 @@ def seed_db(tmp_path_factory, _migrated_db_file):
         # the late and extended ones first among those not escalated, so every stage is mixed
         timing = TIMING[(i + 7) % 36]
         refs.append(book.complaint(start + timedelta(days=6 * i), category=CATEGORIES[i], timing=timing,
-                                   decision=DECISIONS[i], remedy="An apology. £50 for time and trouble." if i % 4 == 0 else ""))
+                                   decision=DECISIONS[i], remedy="apology: An apology\n£50 for time and trouble" if i % 4 == 0 else ""))
     for ref, (timing, decision) in zip(refs, STAGE2):
         book.escalate(ref, timing=timing, decision=decision,
                       remedy="£250 compensation agreed with the contractor." if timing == "late" else "")

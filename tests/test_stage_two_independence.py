@@ -25,7 +25,7 @@ def _answered_stage_one(db, ctx_on, *, responder="alice"):
               ctx=ctx_on(D(2026, 11, 3)))
     uc.acknowledge(db, ref, acknowledged_on=D(2026, 11, 3), ctx=ctx_on(D(2026, 11, 3)))
     uc.assign_handler(db, ref, handler="bob", ctx=ctx_on(D(2026, 11, 4)))
-    uc.respond(db, ref, decision="upheld", reasons="late repair", ctx=ctx_on(D(2026, 11, 10), responder))
+    uc.respond(db, ref, decision="upheld", no_remedy_reason="Put right before we answered", reasons="late repair", ctx=ctx_on(D(2026, 11, 10), responder))
     return ref
 
 
@@ -82,12 +82,12 @@ def test_alice_cannot_record_any_stage_two_step_on_her_own_stage_one_complaint(d
     for step, attempt in {
         "extend": lambda: uc.extend(db, ref, new_due=D(2026, 12, 18), reason="survey", told_resident_on=D(2026, 11, 20),
                                     ombudsman_details_given=True, ctx=later),
-        "respond": lambda: uc.respond(db, ref, decision="upheld", reasons="r", ctx=later),
+        "respond": lambda: uc.respond(db, ref, decision="upheld", no_remedy_reason="Put right before we answered", reasons="r", ctx=later),
     }.items():
         with pytest.raises(StepRefused, match="Code 6.13"):
             attempt()
     assert dump(db) == before
-    uc.respond(db, ref, decision="upheld", reasons="r", ctx=ctx_on(D(2026, 11, 20), "dave"))
+    uc.respond(db, ref, decision="upheld", no_remedy_reason="Put right before we answered", reasons="r", ctx=ctx_on(D(2026, 11, 20), "dave"))
     with db.read() as session:
         from sqlmodel import select
         from store.models import AuditEntry, Response, StaffLogin
@@ -192,7 +192,7 @@ def test_past_breaches_are_counted_in_the_self_assessment(db, ctx_on):
         alice = session.exec(select(StaffLogin.staff_id).where(StaffLogin.login == "alice")).one()
         two = session.exec(select(StageRecord).where(StageRecord.stage == 2)).one()
         two.acknowledged_on = two.responded_on = D(2026, 11, 20)
-        session.add(Response(stage_id=two.id, responded_on=D(2026, 11, 20), decision="upheld", reasons="r",
+        session.add(Response(stage_id=two.id, responded_on=D(2026, 11, 20), decision="upheld", no_remedy_reason="Put right before we answered", reasons="r",
                              responded_by="alice", by_staff_id=alice))
     f = measure(db, 2026, today=D(2026, 12, 1))["6.13"]
     assert (f.numerator, f.denominator, f.cases) == (0, 1, (ref,))

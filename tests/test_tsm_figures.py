@@ -156,7 +156,8 @@ def test_a_closure_day_added_after_acknowledgement_moves_no_fixed_date(db):
     with db.read() as s:
         (still,) = [d for d in open_deadlines(s) if d.reference == ref]
     assert still.due_on == D(2026, 1, 19)  # not 20 January, as a fresh count would give
-    usecases.respond(db, ref, decision="upheld", reasons="Because.", remedy="", responded_on=wd(acked, 11),
+    usecases.respond(db, ref, decision="upheld", reasons="Because.", no_remedy_reason="Put right before we answered.",
+                     responded_on=wd(acked, 11),
                      ctx=book.s1)  # Tue 20 Jan: within a fresh count, a day late against the fixed one
     r = report_for(db, 2025, book.today)
     assert r.value("tsm.CH02.stage1_responses") == 1

@@ -188,10 +188,13 @@ async def test_full_journey_through_both_stages(services):
         await open_form(pilot, "r")
         await choose(pilot, "decision", "partly_upheld")
         await field(pilot, "reasons", "The repair took too long")
-        await field(pilot, "remedy", "Apology and 50 pounds")
+        await field(pilot, "remedies", "apology: an apology for the delay, due 30/11/2026")
+        await pilot.press("enter", *"50 for time and trouble, due 30/11/2026")
+        await field(pilot, "impact", "Weeks of a damp bedroom")
         await save(pilot)
         response = detail(services, ref).current.response
         assert (response.decision, response.responded_on) == ("partly_upheld", TODAY)
+        assert response.remedy == "apology: an apology for the delay, by 30/11/2026; £50.00 for time and trouble, by 30/11/2026"
 
         # escalate to bob (alice handled stage 1)
         await open_form(pilot, "e")
@@ -216,6 +219,8 @@ async def test_full_journey_through_both_stages(services):
         await open_form(pilot, "r")
         await choose(pilot, "decision", "upheld")
         await field(pilot, "reasons", "We agree the offer was too low")
+        await field(pilot, "remedies", "150 further compensation, due 07/12/2026")
+        await field(pilot, "impact", "The redecoration left undone")
         await save(pilot)
         await open_form(pilot, "c")
         await save(pilot)
@@ -224,10 +229,10 @@ async def test_full_journey_through_both_stages(services):
         assert stored.complaint.status == "closed" and stored.complaint.closed_on == TODAY
         assert stored.current.response.decision == "upheld"
         assert [h.action for h in stored.history] == [
-            "log", "define", "acknowledge", "extend", "respond", "escalate",
-            "define", "acknowledge", "respond", "close",
+            "log", "define", "acknowledge", "extend", "offer remedy", "offer remedy", "respond", "escalate",
+            "define", "acknowledge", "offer remedy", "respond", "close",
         ]
-        assert [h.actor for h in stored.history] == ["alice"] * 6 + ["bob"] * 4
+        assert [h.actor for h in stored.history] == ["alice"] * 8 + ["bob"] * 5
 
         # back to the list: the complaint has no open deadline any more
         await pilot.press("escape")
@@ -465,13 +470,16 @@ async def test_write_edit_and_send_a_stage_one_response_letter(services):
         await open_form(pilot, "r")
         await choose(pilot, "decision", "upheld")
         await field(pilot, "reasons", "The boiler was not serviced on time")
-        await field(pilot, "remedy", "A new boiler and an apology")
+        await field(pilot, "remedies", "action: A new boiler, due 04/12/2026")
+        await pilot.press("enter", *"apology: an apology, due 24/11/2026")
+        await field(pilot, "impact", "Three cold weeks")
         await save(pilot, send_letter=False)
         # the letter, drafted from what was typed, before anything is written
         assert isinstance(app.screen, LetterScreen)
         drafted = app.screen.text
         assert "Your complaint is upheld." in drafted and "The boiler was not serviced on time" in drafted
         assert "Pat Jones, Complaints Officer" in drafted  # how to escalate (6.9g)
+        assert "- A new boiler, by 4 December 2026\n- Apology: an apology, by 24 November 2026\n" in drafted
         assert "Large print" in str(app.screen.query_one("#letter-adjustments").render())
         assert detail(services, ref).current.response is None
         # edit it from the keyboard: a sentence after the greeting

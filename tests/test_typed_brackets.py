@@ -107,7 +107,9 @@ def _after_the_response(db, ref: str) -> None:
     from chc_tui.steps import ombudsman, remedies
 
     usecases.respond(db, ref, decision="partly_upheld", reasons=typed("reasons2", "it took too long"),
-                     remedy=typed("remedy", "an apology"), outstanding_actions=typed("outstanding", "paint"),
+                     remedies=[f"apology: {typed('remedy', 'an apology')}, due 04/12/2026"],
+                     impact=typed("impact", "a wet ceiling"),
+                     actions=[f"{typed('outstanding', 'paint')}, due 15/01/2027, owner {typed('owner2', 'Sam')}"],
                      responded_on=TODAY, ctx=ALICE)
     remedies.offer_remedy(db, ref, kind="apology", description=typed("offered", "a written apology"),
                           offered_on=TODAY, due_on=date(2026, 12, 4), ctx=ALICE)
@@ -202,7 +204,7 @@ async def test_bracketed_text_is_shown_as_typed_on_every_screen(db, tmp_path):
         await press_to(pilot, "m", RemediesScreen)
         assert_shown(app, "name", "remedy", "offered", "action", "owner")
         await press_to(pilot, "u", StepForm)
-        assert_shown(app, "offered")
+        assert_shown(app, "remedy")  # the first remedy: the one the response recorded
         await back_to(pilot, ComplaintScreen)
 
         # the Ombudsman, and an order's form choosing among the findings

@@ -11,8 +11,9 @@ login's StepContext: the same rules, the same transaction, the same audit as the
     chc complaint acknowledge REF [--on DATE] [--letter-file F]
     chc complaint extend REF --to DATE --reason T [--on DATE] [--told-on DATE]
                          [--ombudsman-details-given] [--good-reason T] [--letter-file F]
-    chc complaint respond REF --decision upheld|partly-upheld|not-upheld --reasons T [--remedy T]
-                          [--actions T] [--on DATE] [--letter-file F]
+    chc complaint respond REF --decision upheld|partly-upheld|not-upheld --reasons T
+                          [--remedy LINE]... [--action LINE]... [--no-remedy-reason T]
+                          [--impact T] [--remedies-guidance T] [--on DATE] [--letter-file F]
     chc complaint escalate REF --requested DATE --handler NAME
     chc complaint refuse REF --reason over-12-months|legal-proceedings|already-considered|other
                          --explanation T [--on DATE] [--letter-file F]
@@ -78,6 +79,11 @@ OPTION_FOR = {
     "ombudsman_details_given": "--ombudsman-details-given",
     "decision": "--decision",
     "reasons": "--reasons",
+    "remedies": "--remedy",
+    "actions": "--action",
+    "no_remedy_reason": "--no-remedy-reason",
+    "impact": "--impact",
+    "remedies_guidance": "--remedies-guidance",
     "responded_on": "--on",
     "requested_on": "--requested",
     "exclusion_reason": "--reason",
@@ -207,8 +213,17 @@ def add_complaint_parser(sub, with_db: argparse.ArgumentParser) -> None:
     respond = action("respond", "record the response and send its letter (Code 6.9, 6.19)", letter_step=True)
     respond.add_argument("--decision", choices=DECISIONS, required=True)
     respond.add_argument("--reasons", required=True, metavar="T")
-    respond.add_argument("--remedy", default="", metavar="T")
-    respond.add_argument("--actions", default="", metavar="T", help="outstanding actions")
+    respond.add_argument("--remedy", action="append", default=[], metavar="LINE",
+                         help="a remedy, repeatable: '£250 compensation for distress, due 10/01/2027' "
+                              "or 'apology: a written apology, due 15/12/2026' (Code 7.1, 7.3)")
+    respond.add_argument("--action", action="append", default=[], metavar="LINE",
+                         help="an outstanding action, repeatable: 'Replace the extractor fan, due 20/12/2026, "
+                              "owner Repairs team' (Code 6.6)")
+    respond.add_argument("--no-remedy-reason", default="", metavar="T",
+                         help="upheld with no remedy or action: why none (Code 7.1)")
+    respond.add_argument("--impact", default="", metavar="T", help="the impact on the resident (Code 7.2)")
+    respond.add_argument("--remedies-guidance", default="", metavar="T",
+                         help="the Ombudsman's remedies guidance considered (Code 7.4)")
     respond.add_argument("--on", type=_date_arg, metavar="DATE", help="default: today")
 
     escalate = action("escalate", "escalate to stage 2 at the resident's request (Code 6.10-6.13)")
@@ -412,8 +427,9 @@ def _respond(services: "Services", args) -> Done:
     ref = _find(services, args.reference)
     letter = _letter(args)
     services.run(
-        usecases.respond, ref, decision=_snake(args.decision), reasons=args.reasons, remedy=args.remedy,
-        outstanding_actions=args.actions, responded_on=args.on, letter=letter,
+        usecases.respond, ref, decision=_snake(args.decision), reasons=args.reasons,
+        remedies=args.remedy, actions=args.action, no_remedy_reason=args.no_remedy_reason, impact=args.impact,
+        remedies_guidance=args.remedies_guidance, responded_on=args.on, letter=letter,
     )
     r = _recorded(services, ref, "respond")
     return Done(
@@ -457,11 +473,12 @@ def _close(services: "Services", args) -> Done:
 
     ref = _find(services, args.reference)
     services.run(usecases.close, ref, closed_on=args.on)
-    response = _detail(services, ref).current.response
+    around = _detail(services, ref).around
+    still = [a for a in (around.actions if around else ()) if a.done_on is None]
     warnings = []
-    if response is not None and response.outstanding_actions.strip():
-        warnings.append("outstanding actions go on being tracked after closure (Code 6.6): "
-                        + response.outstanding_actions.strip())
+    if still:  # from the action records: every stage's, not only the last response's
+        warnings.append("outstanding actions go on being tracked after closure (Code 6.6, 6.17): "
+                        + "; ".join(f"{a.description}, due {a.due_on.isoformat()} ({a.owner})" for a in still))
     return Done(f"{ref} closed", warnings)
 
 

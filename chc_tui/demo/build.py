@@ -1004,6 +1004,30 @@ class _Stage1:
     redefine: bool = False
 
 
+def _response_fields(decision: str, reasons: str, remedy: list[str], actions: str, impact: str,
+                     remedy_due: date, action_due: date, team: str) -> dict[str, object]:
+    """The response as a handler types it: one remedy a line and one action a line
+    (chc_tui.steps.remedies.REMEDY_GRAMMAR, ACTION_GRAMMAR), recorded as records."""
+    due, by = f"due {remedy_due:%d/%m/%Y}", f"due {action_due:%d/%m/%Y}"
+    lines = []
+    for text in (r.strip().rstrip(".") for r in remedy if r and r.strip()):
+        if text.startswith("£"):
+            lines.append(f"{text}, {due}")
+        elif text.lower().startswith("an apology"):
+            lines.append(f"apology: {text}, {due}")
+        elif "remains open" in text:
+            lines.append(f"explanation: {text}, {due}")
+        else:
+            lines.append(f"action: {text}, {due}")
+    return dict(
+        decision=str(decision),
+        reasons=reasons,
+        remedies=lines,
+        actions=[f"{actions.strip().rstrip('.')}, {by}, owner {team} team"] if actions.strip() else [],
+        impact=_cap(impact) if lines else "",
+    )
+
+
 class _Planner:
     def __init__(self, rng: random.Random, days: _Days, today: date) -> None:
         self.rng = rng
@@ -1312,18 +1336,13 @@ class _Planner:
                 actions = s.text(issue["follow_up"])
         if late:
             reasons += " We are sorry this response is later than the Code's timescale."
-            remedy.append("A further £25 for the delay in responding to your complaint.")
+            remedy.append("£25 for the delay in responding to your complaint.")
         s.responded1 = on
         s.actions1 = actions
-        fields = dict(
-            decision=str(decision),
-            reasons=reasons,
-            remedy=" ".join(r for r in remedy if r),
-            outstanding_actions=actions,
-        )
-        self._respond(s, on, s.handler1, fields)
+        self._respond(s, on, s.handler1, _response_fields(decision, reasons, remedy, actions, failure,
+                                                          self.days.add(on, 10), self.days.add(on, 20), TEAM[s.category]))
 
-    def _respond(self, s: _Story, on: date, actor: str, fields: dict[str, str]) -> None:
+    def _respond(self, s: _Story, on: date, actor: str, fields: dict[str, object]) -> None:
         def step(run: _Runner, ctx: StepContext) -> None:
             usecases.respond(run.db, run.refs[s.seq], responded_on=on, ctx=ctx, **fields, letter=letters.AS_DRAFTED)
 
@@ -1388,9 +1407,8 @@ class _Planner:
         actions = ""
         if decision == Decision.UPHELD:
             amount = s.amt1 + rng.choice([150, 200, 250, 300])
-            total = f"£{amount} compensation in total, including the £{s.amt1} offered at stage 1." if s.amt1 else (
-                f"£{amount} compensation for time, trouble and distress."
-            )
+            total = (f"£{amount - s.amt1} further compensation, £{amount} in total with the £{s.amt1} offered at "
+                     f"stage 1." if s.amt1 else f"£{amount} compensation for time, trouble and distress.")
             remedy = ["An apology from the Director of Housing.", s.text(s.issue["fix"]), total]
             actions = f"{s.text(s.issue['follow_up'])} Complaints manager to share lessons learned with the {TEAM[s.category]} team."
         elif decision == Decision.PARTLY_UPHELD:
@@ -1402,14 +1420,9 @@ class _Planner:
         elif s.amt1:
             remedy = [f"The stage 1 offer of £{s.amt1} remains open."]
         if late:
-            remedy.append("A further £50 for the delay in responding at stage 2.")
-        fields = dict(
-            decision=str(decision),
-            reasons=reasons,
-            remedy=" ".join(r for r in remedy if r),
-            outstanding_actions=actions,
-        )
-        self._respond(s, on, s.handler2, fields)
+            remedy.append("£50 for the delay in responding at stage 2.")
+        self._respond(s, on, s.handler2, _response_fields(decision, reasons, remedy, actions, finding,
+                                                          self.days.add(on, 10), self.days.add(on, 20), TEAM[s.category]))
 
     def refuse(self, s: _Story, on: date, reason: str, explanation: str) -> None:
         def step(run: _Runner, ctx: StepContext) -> None:

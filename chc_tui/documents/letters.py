@@ -24,6 +24,7 @@ from typing import Any
 from sqlmodel import Session, select
 
 from chc_tui.documents import letter_blocks as blocks
+from chc_tui.documents import letter_remedies
 from chc_tui.documents.letter_signer import (
     LetterDetailsMissing, Signer, complaints_officer, missing_details, signer, stage_handler_name,
 )
@@ -185,11 +186,6 @@ def _all_adjustments(session: Session, complaint: Complaint) -> str:
     return "; ".join(parts)
 
 
-def _lines(text: str) -> tuple[str, ...]:
-    """Free text as the lines of a block (the remedy, the actions), blank lines dropped."""
-    return tuple(line.strip() for line in text.splitlines() if line.strip())
-
-
 def gather_facts(
     session: Session, complaint: Complaint, stage: StageRecord, kind: LetterKind, letter_date: date,
     signed_by: int | None = None,
@@ -233,11 +229,11 @@ def gather_facts(
         response_due=response_due,
         extension=extension,
         response=response,
-        remedies=_lines(response.remedy if response else ""),
-        actions=_lines(response.outstanding_actions if response else ""),
         refusal=session.exec(select(Refusal).where(Refusal.complaint_id == complaint.id)).first(),
         withdrawal=session.exec(select(Withdrawal).where(Withdrawal.complaint_id == complaint.id)).first(),
         update_every_days=stage.update_every_days,
+        remedies=letter_remedies.remedy_lines(session, complaint, stage),
+        actions=letter_remedies.action_lines(session, complaint, stage),
         signer=signer(session, signed_by),
     )
 

@@ -115,8 +115,8 @@ _POUNDS = re.compile(r"£\s?(\d{1,3}(?:,\d{3})+|\d+)(\.\d{1,2})?")
 def parse_amounts(text: str) -> list[Decimal]:
     """Every £ amount written in a remedy ("£250 compensation", "a further £25", "£1,350.50").
 
-    The remedy is free text until remedies are recorded with structured amounts, so this
-    is a reading of what the handler typed: amounts written without a £ sign are missed.
+    Used only to keep the amounts when personal words are removed; the report's remedy
+    figures come from the remedy records, never from this reading of free text.
     """
     amounts = []
     for whole, pence in _POUNDS.findall(text or ""):
@@ -831,32 +831,40 @@ def _escalation_section(y: _Year) -> Section:
 
 
 def _remedies_section(y: _Year) -> Section:
-    """Code 8.1(b): remedies written in the year's responses."""
+    """Code 8.1(b): remedies offered in the year, from the remedy records, by stage. The
+    financial totals are the records' amounts: the same figure as the wider record's
+    "Financial remedies offered, total" (financial remedies offered in the year)."""
+    from chc_tui.steps.remedies import RemedyKind
+
     period, answered = y.period, y.answered
+    offered = [r for r in y.inputs.around.remedies if _in(r.offered_on, y.start, y.end)]
+    remedy_item = _RemedyItems()
     rem: list[Figure] = []
-    all_with, all_amounts, all_money = [], [], Decimal(0)
+    all_financial = []
     for n in STAGES:
-        with_remedy = [s for s in answered[n] if s.remedy.strip()]
-        amounts = [(s, parse_amounts(s.remedy)) for s in with_remedy]
-        with_money = [(s, a) for s, a in amounts if a]
-        total_money = sum((sum(a, Decimal(0)) for _, a in with_money), Decimal(0))
-        all_with += with_remedy
-        all_amounts += with_money
-        all_money += total_money
-        money_note = (f"the £ amounts written in the remedy text of stage {n} responses sent {period}, added up: "
-                      f"parsed from free text until remedies are recorded with structured amounts; "
-                      f"{len(with_money)} responses name an amount")
+        at_stage = [r for r in offered if r.stage == n]
+        by_complaint: dict[str, list[RemedyFacts]] = {}
+        for r in at_stage:
+            by_complaint.setdefault(r.reference, []).append(r)
+        with_remedy = [s for s in answered[n] if s.reference in by_complaint]
+        financial = [r for r in at_stage if r.kind == RemedyKind.FINANCIAL]
+        all_financial += financial
+        total_money = sum((_pounds(r.amount_pence) for r in financial), Decimal(0))
         rem += [
             Figure(("remedies", f"stage{n}", "with_remedy"), f"Stage {n} responses offering a remedy", len(with_remedy),
-                   of=len(answered[n]), note=f"stage {n} responses sent {period} with a remedy recorded",
-                   items=tuple((s.reference, s.remedy[:120]) for s in with_remedy)),
+                   of=len(answered[n]), note=f"stage {n} responses sent {period} with a remedy recorded on the stage",
+                   items=tuple((s.reference, "; ".join(remedy_item(r)[1] for r in by_complaint[s.reference]))
+                               for s in with_remedy)),
             Figure(("remedies", f"stage{n}", "financial_total"), f"Stage {n} financial remedy offered", float(total_money),
-                   "money", note=money_note,
-                   items=tuple((s.reference, " + ".join(money_text(x) for x in a)) for s, a in with_money)),
+                   "money", note=f"the recorded amounts of the {len(financial)} financial remedies offered at stage {n} "
+                                 f"{period}, added up",
+                   items=tuple((r.reference, money_text(_pounds(r.amount_pence))) for r in financial)),
         ]
+    all_money = sum((_pounds(r.amount_pence) for r in all_financial), Decimal(0))
     rem.append(Figure(("remedies", "total", "financial_total"), "Financial remedy offered, both stages", float(all_money),
-                      "money", note=f"stage 1 and 2 together; parsed from remedy text ({len(all_amounts)} responses name an amount)",
-                      items=tuple((s.reference, " + ".join(money_text(x) for x in a)) for s, a in all_amounts)))
+                      "money", note=f"stage 1 and 2 together: the recorded amounts of the {len(all_financial)} financial "
+                                    f"remedies offered {period} (one total, the same as the wider record's)",
+                      items=tuple((r.reference, money_text(_pounds(r.amount_pence))) for r in all_financial)))
     return Section("remedies", "Remedies offered", "8.1(b)", rem)
 
 

@@ -1110,4 +1110,8 @@ def _replay_stage(
         _step(row, stage.number, s + "resp", usecases.respond, db, reference,
               decision=stage.decision,
               reasons=f"Not recorded in the spreadsheet: see the stage {stage.number} response sent on {_uk(stage.responded)}.",
+              # The sheet holds no remedies: an upheld row says where they are (Code 7.1).
+              no_remedy_reason=(f"Remedies not recorded in the spreadsheet: see the stage {stage.number} response "
+                                f"sent on {_uk(stage.responded)}."
+                                if stage.decision in (Decision.UPHELD, Decision.PARTLY_UPHELD) else ""),
               responded_on=stage.responded, ctx=ctx)

@@ -6,16 +6,21 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
+
+from sqlmodel import Session
 
 from chc_tui.rules.context import StepContext
 from chc_tui.steps.identity import acting_write
 from chc_tui.rules.deadlines import is_overdue
+from chc_tui.rules.dates import DateParseError, parse_date
 from chc_tui.rules.domain import Problem, StepRefused
 from chc_tui.steps.usecases import Checks, audit, complaint_for_change, record_for_change
 from store.engine import Database
-from store.models import Action, Remedy, saved_id
+from store.models import Action, Complaint, Remedy, saved_id
 
 
 class RemedyKind(StrEnum):
@@ -76,6 +81,190 @@ def parse_parts(text: str) -> list[dict]:
     return parts
 
 
+# --- remedies and actions typed one a line (the response form, `chc complaint respond`) --------
+
+REMEDY_GRAMMAR = ("one remedy a line: '£250 compensation for distress, due 10/01/2027' (the £ may be left out) "
+                  "(add ', parts Time and trouble: 150; Distress: 100' to split it) "
+                  "or 'apology: a written apology from the manager, due 15/12/2026'")
+ACTION_GRAMMAR = "one action a line: 'Replace the kitchen extractor fan, due 20/12/2026, owner Repairs team'"
+
+
+@dataclass(frozen=True)
+class RemedyLine:
+    kind: str
+    description: str
+    due_on: date
+    amount: str = ""  # as typed, for parse_pounds
+    parts: str = ""  # one part a line, for parse_parts
+
+    @property
+    def pence(self) -> int | None:
+        return parse_pounds(self.amount) if self.amount else None
+
+    def summary(self) -> str:
+        money = f"{pounds(self.pence)} " if self.amount else ""
+        kind = "" if self.kind == RemedyKind.FINANCIAL else f"{RemedyKind(self.kind).label}: "
+        return f"{kind}{money}{self.description}, by {self.due_on:%d/%m/%Y}"
+
+
+@dataclass(frozen=True)
+class ActionLine:
+    description: str
+    due_on: date
+    owner: str
+
+    def summary(self) -> str:
+        return f"{self.description}, by {self.due_on:%d/%m/%Y} ({self.owner})"
+
+
+_TAIL = re.compile(r"^\s*(due|owner|parts)\b\s*:?\s*(.*?)\s*$", re.IGNORECASE)
+_LEADING_MONEY = re.compile(r"^(£?\s*\d[\d,]*(?:\.\d{1,2})?)\s+(.*)$")
+_KIND_NAMES = {k.value.replace("_", " "): k.value for k in RemedyKind} | {k.value: k.value for k in RemedyKind}
+
+
+def _split_tail(line: str, allowed: set[str]) -> tuple[str, dict[str, str], str]:
+    """"what, due X, owner Y" -> ("what", {"due": X, "owner": Y}, problem)."""
+    pieces = line.split(",")
+    found: dict[str, str] = {}
+    while len(pieces) > 1:
+        match = _TAIL.match(pieces[-1])
+        if not match or match.group(1).lower() not in allowed:
+            break
+        key = match.group(1).lower()
+        if key == "due" and not re.match(r"^\s*due\b\s*:?\s*(\d|today\b|tomorrow\b|$)", pieces[-1], re.IGNORECASE):
+            break  # "..., due to the delay": words of the description, not its due date
+        if key in found:
+            return "", {}, f"'{key}' is written twice"
+        found[key] = match.group(2)
+        pieces.pop()
+    return ",".join(pieces).strip(), found, ""
+
+
+def _due(found: dict[str, str], today: date) -> tuple[date | None, str]:
+    text = found.get("due", "").strip()
+    if not text:
+        return None, "say by when, ending the line ', due dd/mm/yyyy' (Code 7.3)"
+    try:
+        return parse_date(text, today), ""
+    except DateParseError as exc:
+        return None, f"the due date: {exc}"
+
+
+def _numbered(text: "str | Sequence[str]") -> list[tuple[int, str]]:
+    lines = text.splitlines() if isinstance(text, str) else [str(x) for x in text]
+    return [(n, line.strip()) for n, line in enumerate(lines, start=1) if line.strip()]
+
+
+def parse_remedy_lines(text: "str | Sequence[str]", today: date,
+                       field: str = "remedies") -> tuple[list[RemedyLine], list[Problem]]:
+    """Each remedy as the handler typed it (REMEDY_GRAMMAR); the problems name the line."""
+    rows: list[RemedyLine] = []
+    problems: list[Problem] = []
+    for number, line in _numbered(text):
+        def bad(message: str) -> None:
+            problems.append(Problem(field, f"remedy line {number}: {message}"))
+
+        head, found, problem = _split_tail(line, {"due", "parts"})
+        if problem:
+            bad(problem)
+            continue
+        kind, sep, rest = head.partition(":")
+        if sep and kind.strip().lower() in _KIND_NAMES:
+            kind, head = _KIND_NAMES[kind.strip().lower()], rest.strip()
+        else:
+            kind = ""
+        # "£250 ..." (or "250 ...", where a terminal cannot send £); after another kind, only "£..."
+        money = _LEADING_MONEY.match(head) if head.startswith("£") or kind in ("", RemedyKind.FINANCIAL) else None
+        amount = ""
+        if money:
+            amount, head = money.group(1), money.group(2).strip()
+            if kind and kind != RemedyKind.FINANCIAL:
+                bad("only a financial remedy has an amount")
+                continue
+            kind = RemedyKind.FINANCIAL
+        elif kind == RemedyKind.FINANCIAL:
+            bad("a financial remedy starts with its amount, like 'financial: £250 for the delay'")
+            continue
+        if not kind:
+            bad("start with the amount ('£250 compensation for ...') or the kind ("
+                + ", ".join(f"{name}:" for name in _KIND_NAMES if "_" not in name) + ")")
+            continue
+        if not head:
+            bad("say what will happen (Code 7.3)")
+            continue
+        due_on, problem = _due(found, today)
+        if problem:
+            bad(problem)
+            continue
+        parts = "\n".join(p for p in found.get("parts", "").split(";"))
+        if parts.strip() and kind != RemedyKind.FINANCIAL:
+            bad("only a financial remedy has parts")
+            continue
+        try:
+            pence = parse_pounds(amount) if amount else None
+            part_rows = parse_parts(parts)
+        except ValueError as exc:
+            bad(str(exc))
+            continue
+        if part_rows and sum(p["pence"] for p in part_rows) != pence:
+            bad(f"the parts add up to {pounds(sum(p['pence'] for p in part_rows))}, not the amount {pounds(pence)}")
+            continue
+        assert due_on is not None
+        rows.append(RemedyLine(kind, head, due_on, amount, parts))
+    return rows, problems
+
+
+def parse_action_lines(text: "str | Sequence[str]", today: date,
+                       field: str = "actions") -> tuple[list[ActionLine], list[Problem]]:
+    """Each outstanding action as typed (ACTION_GRAMMAR); the problems name the line."""
+    rows: list[ActionLine] = []
+    problems: list[Problem] = []
+    for number, line in _numbered(text):
+        head, found, problem = _split_tail(line, {"due", "owner"})
+        due_on, due_problem = _due(found, today) if not problem else (None, "")
+        owner = found.get("owner", "").strip()
+        if not problem and not head:
+            problem = "say what must be done (Code 6.6)"
+        problem = problem or due_problem
+        if not problem and not owner:
+            problem = "say who owns it, ending the line ', owner Repairs team'"
+        if not problem and due_on is not None and is_overdue(due_on, today):
+            problem = f"a new action cannot already be overdue (today is {today:%d/%m/%Y})"
+        if problem:
+            problems.append(Problem(field, f"action line {number}: {problem}"))
+            continue
+        assert due_on is not None
+        rows.append(ActionLine(head, due_on, owner))
+    return rows, problems
+
+
+def record_remedy(session: Session, ctx: StepContext, complaint: Complaint, line: RemedyLine, offered_on: date) -> int:
+    """A checked remedy written inside the caller's transaction, with its audit entry."""
+    pence = line.pence
+    row = Remedy(
+        complaint_id=saved_id(complaint), stage=complaint.current_stage, kind=line.kind, description=line.description,
+        amount_pence=pence, parts_json=json.dumps(parse_parts(line.parts)), due_on=line.due_on, offered_on=offered_on,
+        recorded_by=ctx.actor,
+    )
+    session.add(row)
+    session.flush()
+    audit(session, ctx, "offer remedy", complaint.id,
+          {"remedy": row.id, "kind": line.kind, "description": row.description, "amount": pounds(pence),
+           "offered_on": offered_on, "due_on": line.due_on})
+    return saved_id(row)
+
+
+def record_action(session: Session, ctx: StepContext, complaint: Complaint, line: ActionLine) -> int:
+    """A checked action written inside the caller's transaction, with its audit entry."""
+    row = Action(complaint_id=saved_id(complaint), stage=complaint.current_stage, description=line.description,
+                 owner=line.owner, due_on=line.due_on, recorded_by=ctx.actor)
+    session.add(row)
+    session.flush()
+    audit(session, ctx, "add action", complaint.id,
+          {"action": row.id, "description": row.description, "owner": row.owner, "due_on": line.due_on})
+    return saved_id(row)
+
+
 # --- remedies -----------------------------------------------------------------------------------
 
 
@@ -128,17 +317,11 @@ def offer_remedy(
         complaint = complaint_for_change(session, reference, expected_version)
         if complaint.received_on > offered_on:
             raise StepRefused(Problem("offered_on", f"the complaint was received on {complaint.received_on:%d/%m/%Y}"))
-        row = Remedy(
-            complaint_id=saved_id(complaint), stage=complaint.current_stage, kind=kind, description=description.strip(),
-            amount_pence=pence, parts_json=json.dumps(part_rows), due_on=due_on, offered_on=offered_on,
-            recorded_by=ctx.actor,
-        )
-        session.add(row)
-        session.flush()
-        audit(session, ctx, "offer remedy", complaint.id,
-              {"remedy": row.id, "kind": kind, "description": row.description, "amount": pounds(pence),
-               "offered_on": offered_on, "due_on": due_on})
-        return saved_id(row)
+        assert due_on is not None  # refused above
+        return record_remedy(session, ctx, complaint,
+                             RemedyLine(kind, description.strip(), due_on, str(amount).strip() if pence else "",
+                                        "\n".join(f"{p['label']}: {p['pence'] / 100}" for p in part_rows)),
+                             offered_on)
 
 
 REMEDY_OUTCOMES = ("accepted", "declined", "done")
@@ -189,13 +372,7 @@ def add_action(
     assert due_on is not None  # refused above
     with acting_write(db, ctx) as session:
         complaint = complaint_for_change(session, reference, expected_version)
-        row = Action(complaint_id=saved_id(complaint), stage=complaint.current_stage, description=description.strip(),
-                     owner=owner.strip(), due_on=due_on, recorded_by=ctx.actor)
-        session.add(row)
-        session.flush()
-        audit(session, ctx, "add action", complaint.id,
-              {"action": row.id, "description": row.description, "owner": row.owner, "due_on": due_on})
-        return saved_id(row)
+        return record_action(session, ctx, complaint, ActionLine(description.strip(), due_on, owner.strip()))
 
 
 def update_action(

@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from datetime import date
+from collections.abc import Sequence
 from typing import Any
 
 from sqlmodel import Session, func, select
@@ -679,14 +680,22 @@ def respond(
     *,
     decision: str,
     reasons: str,
-    remedy: str = "",
-    outstanding_actions: str = "",
+    remedies: "str | Sequence[str]" = (),
+    actions: "str | Sequence[str]" = (),
+    no_remedy_reason: str = "",
+    impact: str = "",
+    remedies_guidance: str = "",
     responded_on: date | None = None,
     letter: "str | letters.DraftOnly | letters.AsDrafted | None" = None,
     expected_version: int | None = None,
     ctx: StepContext | None = None,
 ) -> None:
-    """Record the full response for the current stage (Code 6.9, 6.19)."""
+    """Record the full response for the current stage (Code 6.9, 6.19), with its remedies
+    and outstanding actions as records, one a line (remedies.REMEDY_GRAMMAR, ACTION_GRAMMAR),
+    in the same transaction: they are followed to done after the stage closes (6.6, 7.3).
+    Upheld or partly upheld needs a remedy or action, or the reason for none (7.1)."""
+    from chc_tui.steps import remedies as remedy_steps  # it builds on this module
+
     ctx = ctx or StepContext()
     responded_on = responded_on or ctx.today
     with acting_write(db, ctx) as session:
@@ -706,6 +715,20 @@ def respond(
         checks.required("reasons", reasons, "the reasons for the decision", provision)
         assert stage.acknowledged_on is not None  # refused above
         checks.a_date("responded_on", responded_on, "the response date", ctx.today, (stage.acknowledged_on, "the acknowledgement"))
+        remedy_lines, problems = remedy_steps.parse_remedy_lines(remedies, ctx.today)
+        action_lines, action_problems = remedy_steps.parse_action_lines(actions, ctx.today)
+        checks.problems += problems + action_problems
+        if isinstance(responded_on, date):
+            for n, line in enumerate(remedy_lines, start=1):
+                if line.due_on < responded_on:
+                    checks.add("remedies", f"remedy {n} ({line.description[:40]}) cannot be due before the response "
+                                           f"({responded_on:%d/%m/%Y})")
+        upheld = decision in (Decision.UPHELD, Decision.PARTLY_UPHELD)
+        if upheld and not (remedy_lines or action_lines or problems or action_problems or no_remedy_reason.strip()):
+            checks.add("remedies", f"the complaint is {Decision(decision).label}: offer a remedy or an action to put "
+                                   "things right, or record why there is none (Code 7.1)")
+        if remedy_lines and not impact.strip():
+            checks.add("impact", "say what the fault cost the resident: the remedy must reflect the impact on them (Code 7.2)")
         checks.raise_if_any()
         stage.responded_on = responded_on
         session.add(stage)
@@ -715,11 +738,16 @@ def respond(
                 responded_on=responded_on,
                 decision=decision,
                 reasons=reasons.strip(),
-                remedy=remedy.strip(),
-                outstanding_actions=outstanding_actions.strip(),
+                remedy="; ".join(line.summary() for line in remedy_lines),
+                outstanding_actions="; ".join(line.summary() for line in action_lines),
+                no_remedy_reason=no_remedy_reason.strip(),
+                impact=impact.strip(),
+                remedies_guidance=remedies_guidance.strip(),
                 responded_by=ctx.actor,
             )
         )
+        remedy_ids = [remedy_steps.record_remedy(session, ctx, complaint, line, responded_on) for line in remedy_lines]
+        action_ids = [remedy_steps.record_action(session, ctx, complaint, line) for line in action_lines]
         deadline = _active_deadline(session, stage, "respond")
         if deadline is not None:
             deadline.met_on = responded_on
@@ -735,8 +763,11 @@ def respond(
                 "responded_on": responded_on,
                 "decision": decision,
                 "reasons": reasons.strip(),
-                "remedy": remedy.strip(),
-                "outstanding_actions": outstanding_actions.strip(),
+                "remedies": remedy_ids,
+                "actions": action_ids,
+                "no_remedy_reason": no_remedy_reason.strip(),
+                "impact": impact.strip(),
+                "remedies_guidance": remedies_guidance.strip(),
                 "due": deadline.due_on if deadline else None,
                 **sent,
             },
