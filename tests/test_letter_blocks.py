@@ -51,8 +51,10 @@ def _define(db, ref, ctx=ALICE) -> None:
     )
 
 
-RESPONSE = dict(decision="partly_upheld", reasons="The repair took too long", remedy="An apology and £75",
-                outstanding_actions="Redecorate the ceiling by 15 January 2027", responded_on=MON)
+RESPONSE = dict(decision="partly_upheld", reasons="The repair took too long",
+                remedies=["£75 compensation for the delay, due 15/12/2026"],
+                actions=["Redecorate the ceiling, due 15/01/2027, owner Repairs team"],
+                impact="Three weeks with a leaking ceiling", responded_on=MON)
 
 
 def _acknowledged(db) -> str:
@@ -90,7 +92,7 @@ KINDS = {
     "stage1_response": (_acknowledged, "respond", dict(ctx=ALICE, **RESPONSE)),
     "stage2_acknowledgement": (_at_stage_two, "acknowledge", dict(acknowledged_on=MON, ctx=BOB)),
     "stage2_response": (_stage_two_acknowledged, "respond", dict(
-        RESPONSE, decision="upheld", remedy="£150 for the inconvenience", ctx=BOB)),
+        RESPONSE, decision="upheld", remedies=["£150 compensation for the inconvenience, due 15/12/2026"], ctx=BOB)),
     "refusal": (_log, "refuse", dict(exclusion_reason="legal_proceedings",
                                      explanation="The same leak is the subject of your county court claim",
                                      refused_on=MON, ctx=ALICE)),
@@ -185,7 +187,7 @@ def _edit(text: str) -> str:
     text = text.replace("Our decision:", "OUR DECISION")
     text = text.replace("Why we need more time:", "why we need more time")
     text = text.replace("Repairs to the roof", "Repairs to the roof and the gutters")
-    text = text.replace("An apology and £75", "We apologise, and we will pay you £75 by bank transfer.")
+    text = text.replace("- £75.00 compensation for the delay", "We apologise, and we will pay you £75.00 by bank transfer")
     return text
 
 
@@ -244,10 +246,10 @@ def test_a_decision_left_out_of_its_block_is_refused(landlord):
      "the record says 23 November 2026"),
     ("stage1_response", "at stage 1 of our", "at stage 2 of our",
      "the complaint stage in the letter contradicts the record: it says stage 2; this is stage 1 (Code 6.9a)"),
-    ("stage1_response", "An apology and £75", "An apology and £750",
+    ("stage1_response", "£75.00 compensation", "£750.00 compensation",
      "the remedy offered in the letter contradicts the record: it says £750, which the record does not "
      "(it records £75) (Code 6.9e)"),
-    ("stage1_response", "Redecorate the ceiling by 15 January 2027", "Redecorate the ceiling soon",
+    ("stage1_response", "Redecorate the ceiling, by 15 January 2027", "Redecorate the ceiling soon",
      "the letter no longer gives the outstanding actions (it should say \u201c15 January 2027\u201d) (Code 6.9f)"),
     ("stage1_response", "Please contact Pat Jones, Complaints Officer", "Please contact us",
      "the letter no longer gives how to escalate to stage 2 (it should say \u201cPat Jones, Complaints Officer\u201d) (Code 6.9g)"),
