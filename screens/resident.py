@@ -199,11 +199,14 @@ class ResidentScreen(RecordsScreen):
                 FieldSpec("restriction", "What contact is restricted, and how", "long",
                           help="Proportionate, with regard to the Equality Act 2010 (5.15)"),
                 FieldSpec("reasons", "The reasons, with the evidence", "long"),
+                FieldSpec("equality_act_consideration", "How the Equality Act 2010 was considered", "long",
+                          help="Required (5.15): the resident's disclosed needs and whether the restriction is proportionate"),
                 FieldSpec("decided_by", "Decided by (name and role)"),
                 FieldSpec("decided_on", "Decided on", "date", default=today),
                 FieldSpec("review_on", "Review by", "date", default=today + relativedelta(months=3)),
             ],
             residents.impose_restriction, self.resident_id, done="Restriction recorded; its review is on the deadline panel",
+            confirmable=True,
         )
 
     def _review_form(self, row: Row) -> FormSpec:

@@ -86,7 +86,7 @@ def _record_everything_around(db, ref: str, resident_id: int) -> None:
     residents.agree_adjustment(db, resident_id, description=typed("adjustment", "large print"), agreed_on=TODAY,
                                review_on=date(2027, 5, 23), ctx=ALICE)
     residents.impose_restriction(db, resident_id, restriction=typed("restriction", "email only"),
-                                 reasons=typed("reasons", "abusive calls"), decided_by=typed("decider", "Sam Lee"),
+                                 reasons=typed("reasons", "abusive calls"), equality_act_consideration=typed("equality", "considered"), decided_by=typed("decider", "Sam Lee"),
                                  decided_on=TODAY, review_on=date(2027, 2, 22), ctx=ALICE)
     residents.record_vulnerability(db, resident_id, description=typed("vulnerable", "hard of hearing"),
                                    disclosed_on=TODAY, ctx=ALICE)

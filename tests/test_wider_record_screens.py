@@ -104,9 +104,11 @@ async def test_a_restriction_needs_its_review_date_and_then_shows_on_the_complai
         before = dump(db)
         await save(pilot)
         assert "review date is required" in form_errors(app)["review_on"]
+        assert "Equality Act 2010" in form_errors(app)["equality_act_consideration"]  # 5.15
         assert dump(db) == before
         assert app.screen.query_one("#f-reasons").text.startswith("Abusive calls")  # typing kept
         await field(pilot, "review_on", "22/02/2027")
+        await field(pilot, "equality_act_consideration", "No disability disclosed; email keeps her access")
         await save(pilot)
         assert isinstance(app.screen, ResidentScreen)
         [restriction] = _all(db, Restriction)

@@ -407,7 +407,8 @@ def _needs(detail: ComplaintDetail) -> list[Block]:
     rows += [["representative (3.6)", f"{p.name} ({p.relationship}); authority "
               + (f"confirmed {day(p.authority_confirmed_on)}" if p.authority_confirmed_on else "not confirmed"),
               "", "", "", day(p.ended_on)] for p in needs.representatives]
-    rows += [["restriction (5.14)", f"{r.restriction}. Reasons: {r.reasons}. Decided by {r.decided_by}",
+    rows += [["restriction (5.14)", f"{r.restriction}. Reasons: {r.reasons}. Decided by {r.decided_by}. "
+              f"Equality Act 2010 considered (5.15): {r.equality_act_consideration or 'not recorded'}",
               day(r.decided_on), day(r.review_on), day(r.reviewed_on), day(r.ended_on)] for r in needs.restrictions]
     return [Heading(2, "The resident's needs and any restriction"),
             Table(["Kind", "What", "From", "Review due", "Last reviewed", "Ended"], rows)]
