@@ -272,7 +272,10 @@ def render_detail(detail: ComplaintDetail, due: Due | None = None, today: date |
                     else "",
                 ),
                 ("Closed", d(complaint.closed_on)),
-                ("Adjustments", complaint.adjustments),
+                # Noted on this complaint and not (or no longer) one of the resident's in
+                # force, which needs_lines shows above (Code 5.10).
+                ("Noted on this complaint", "" if detail.needs is not None and complaint.adjustments.strip() in
+                 {a.description for a in detail.needs.current_adjustments} else complaint.adjustments),
             ]
         )
     )

@@ -196,6 +196,33 @@ def agree_adjustment(
         return saved_id(row)
 
 
+def adjustment_from_complaint(session: Session, ctx: StepContext, resident_id: int, text: str, agreed_on: date,
+                              complaint_id: int | None) -> int | None:
+    """Inside a complaint's step (logging, the `d` step): the adjustment typed on the
+    complaint becomes the resident's (Code 5.10), so it follows them to every complaint and
+    letter, with a first review ADJUSTMENT_REVIEW_MONTHS on. Nothing new when the resident
+    already has it in force; returns the new adjustment's id, or None."""
+    from dateutil.relativedelta import relativedelta
+
+    from chc_tui.rules.needs import ADJUSTMENT_REVIEW_MONTHS
+
+    description = (text or "").strip()
+    if not description:
+        return None
+    held = session.exec(select(Adjustment.description).where(
+        Adjustment.resident_id == resident_id, Adjustment.ended_on == None)).all()  # noqa: E711
+    if description in held:
+        return None
+    row = Adjustment(resident_id=resident_id, description=description, agreed_on=agreed_on,
+                     review_on=agreed_on + relativedelta(months=ADJUSTMENT_REVIEW_MONTHS), recorded_by=ctx.actor)
+    session.add(row)
+    session.flush()
+    audit(session, ctx, "agree adjustment", complaint_id,
+          {"resident_id": resident_id, "description": row.description, "agreed_on": agreed_on,
+           "review_on": row.review_on, "from_complaint": True})
+    return saved_id(row)
+
+
 def _review(
     session: Session, ctx: StepContext, row, label: str, reviewed_on: date, next_review_on: date | None,
     end: bool, provision: str, start: date, note: str,

@@ -386,6 +386,11 @@ def log_complaint(
         session.add(stage)
         session.flush()
         ack = _start_stage_clocks(session, ctx, calendar, complaint, stage)
+        from chc_tui.steps.residents import adjustment_from_complaint
+
+        # The need is the resident's, not this complaint's alone (Code 5.10).
+        adjustment_from_complaint(session, ctx, saved_id(resident), complaint.adjustments, min(received_on, ctx.today),
+                                  complaint.id)
         provisional_due = clocks.stage_clocks(calendar, ctx.policy, Stage.ONE, received_on).provisional_response_due
         _audit(
             session,
@@ -1012,7 +1017,10 @@ def note_adjustments(
     ctx: StepContext | None = None,
 ) -> None:
     """Record the reasonable adjustments agreed for this complaint (Code 5.10): large
-    print, another language, an easy-read version... Letters show them to the handler."""
+    print, another language, an easy-read version... They become the resident's
+    adjustments (chc_tui.steps.residents), so every complaint and letter of theirs shows
+    them and a large-print need prints the letters large; they are reviewed and ended on
+    the resident's needs (`v`)."""
     ctx = ctx or StepContext()
     with acting_write(db, ctx) as session:
         complaint = _complaint_for_change(session, reference, expected_version)
@@ -1022,6 +1030,9 @@ def note_adjustments(
             session, ctx, "note adjustments", complaint.id,
             {"adjustments": complaint.adjustments}, before={"adjustments": before},
         )
+        from chc_tui.steps.residents import adjustment_from_complaint
+
+        adjustment_from_complaint(session, ctx, complaint.resident_id, complaint.adjustments, ctx.today, complaint.id)
 
 
 # --- settings --------------------------------------------------------------------------
