@@ -196,3 +196,75 @@ def test_the_format_rule_reads_the_adjustments_words():
     assert not letter_format(["Calls only after 2pm"]).large_print
     assert letter_format(["Calls only after 2pm"]).post_run_note() == ""
     assert letter_format(["an audio CD of each letter", "Braille"]).not_in_print == ("audio", "Braille")
+
+
+# --- refusals with their facts (2.2, 2.3) ---------------------------------------------------------
+
+RECEIVED_ON = date(2026, 11, 2)
+OVER = dict(exclusion_reason="over_12_months", explanation="The damage was in 2023 and not reported then",
+            ombudsman_right_explained=True)
+
+
+def _refusal(db, ref: str):
+    from store.models import Refusal
+
+    with db.read() as s:
+        return s.exec(select(Refusal).join(Complaint).where(Complaint.reference == ref)).one()
+
+
+def test_over_12_months_without_its_dates_or_discretion_is_refused_at_each_field(db):
+    ref = _log(db)
+    refused = _refused(db, lambda: usecases.refuse(db, ref, **OVER, ctx=ALICE),
+                       "issue_on", "aware_on", "discretion_considered")
+    assert "2.3" in refused.for_field("issue_on")[0] and "2.3" in refused.for_field("discretion_considered")[0]
+    _refused(db, lambda: usecases.refuse(db, ref, **OVER, issue_on=date(2023, 5, 1), aware_on=date(2023, 5, 1),
+                                         discretion_considered="  ", ctx=ALICE), "discretion_considered")
+    _refused(db, lambda: usecases.refuse(db, ref, **OVER, issue_on=date(2023, 5, 1), aware_on=date(2023, 4, 1),
+                                         discretion_considered="No good reason", ctx=ALICE), "aware_on")
+    usecases.refuse(db, ref, **OVER, issue_on=date(2023, 5, 1), aware_on=date(2023, 5, 1),
+                    discretion_considered="No good reason for the delay; the floor has since been replaced", ctx=ALICE)
+    refusal = _refusal(db, ref)
+    assert (refusal.issue_on, refusal.aware_on, refusal.claim_filed_on) == (date(2023, 5, 1), date(2023, 5, 1), None)
+    assert refusal.discretion_considered.startswith("No good reason")
+
+
+def test_within_12_months_of_becoming_aware_is_refused_as_not_over_12_months(db):
+    ref = _log(db, received=RECEIVED_ON)
+    facts = dict(issue_on=date(2024, 3, 1), discretion_considered="None", ctx=ALICE)
+    # aware 11 months before receipt: the complaint must be accepted (2.3)
+    refused = _refused(db, lambda: usecases.refuse(db, ref, **OVER, aware_on=date(2025, 12, 2), **facts), "aware_on")
+    assert refused.for_field("aware_on")[0].startswith("not over 12 months: 02/12/2025")
+    # exactly 12 months before receipt is still within the limit; a day earlier is over it
+    _refused(db, lambda: usecases.refuse(db, ref, **OVER, aware_on=date(2025, 11, 2), **facts), "aware_on")
+    usecases.refuse(db, ref, **OVER, aware_on=date(2025, 11, 1), **facts)
+
+
+def test_the_limit_is_the_policys_refusal_age(db):
+    from dataclasses import replace
+
+    from chc_tui.rules.policy import CODE_2024
+
+    ref = _log(db, received=RECEIVED_ON)
+    longer = StepContext(actor="alice", today=MON, policy=replace(CODE_2024, refusal_age_months=24))
+    _refused(db, lambda: usecases.refuse(db, ref, **OVER, issue_on=date(2025, 1, 1), aware_on=date(2025, 1, 1),
+                                         discretion_considered="None", ctx=longer), "issue_on", "aware_on")
+
+
+def test_legal_proceedings_without_the_claim_date_is_refused(db):
+    ref = _log(db)
+    legal = dict(exclusion_reason="legal_proceedings", explanation="A disrepair claim is before the court",
+                 ombudsman_right_explained=True, ctx=ALICE)
+    refused = _refused(db, lambda: usecases.refuse(db, ref, **legal), "claim_filed_on")
+    assert "2.2" in refused.for_field("claim_filed_on")[0]
+    _refused(db, lambda: usecases.refuse(db, ref, **legal, claim_filed_on=date(2026, 12, 1)), "claim_filed_on")
+    usecases.refuse(db, ref, **legal, claim_filed_on=date(2026, 10, 12))
+    assert _refusal(db, ref).claim_filed_on == date(2026, 10, 12)
+
+
+def test_an_imported_refusal_stores_its_facts_as_not_known(db):
+    ref = _log(db)
+    usecases.refuse(db, ref, exclusion_reason="over_12_months", explanation="From the sheet", right_explained_known=False,
+                    facts_known=False, issue_on=date(2026, 1, 1), ctx=ALICE)
+    refusal = _refusal(db, ref)
+    assert (refusal.issue_on, refusal.aware_on, refusal.discretion_considered) == (None, None, "")
+
