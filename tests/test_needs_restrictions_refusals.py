@@ -268,3 +268,12 @@ def test_an_imported_refusal_stores_its_facts_as_not_known(db):
     refusal = _refusal(db, ref)
     assert (refusal.issue_on, refusal.aware_on, refusal.discretion_considered) == (None, None, "")
 
+
+
+def test_an_adjustment_typed_when_logging_has_its_review_on_the_deadline_panel(db):
+    from chc_tui.services import Services
+
+    ref = _log(db, adjustments="Large print letters")
+    services = Services(db, actor="alice", today_fn=lambda: MON)
+    [review] = [o for o in services.other_deadlines() if o.row.kind == "adjustment"]
+    assert (review.row.due_on, review.row.complaint_reference) == (date(2027, 5, 2), ref)
