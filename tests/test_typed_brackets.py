@@ -191,7 +191,10 @@ async def test_bracketed_text_is_shown_as_typed_on_every_screen(db, tmp_path):
         assert_shown(app, "name")
         await back_to(pilot, ResidentScreen)
         table = app.screen.query_one("#records-table")
-        table.move_cursor(row=[r.kind for r in app.screen.listing_now.rows].index("adjustment"))
+        # the agreed one, not the one the complaint's "[adjust]" text became (issue 19.3)
+        rows = app.screen.listing_now.rows
+        table.move_cursor(row=next(i for i, r in enumerate(rows)
+                                   if r.kind == "adjustment" and "[adjust]" not in r.item.description))
         await settle(pilot)
         await press_to(pilot, "r", StepForm)
         assert_shown(app, "adjustment")
