@@ -321,11 +321,14 @@ class Services:
         the suffix; chc_tui.documents.letter_export.UnknownFormat for another)."""
         from chc_tui.steps.landlord import landlord_settings
         from chc_tui.documents.letter_export import export_letter
+        from chc_tui.rules.needs import letter_format
+        from store.wider_record_queries import current_adjustments
 
         letter, _reference = self.letter(letter_id)
         with self.db.read() as session:
             landlord = landlord_settings(session)
-        return export_letter(letter, landlord, out)
+            needs = letter_format(current_adjustments(session, letter.complaint_id))
+        return export_letter(letter, landlord, out, needs)
 
     def evidence_pack(self, reference: str, out: Path) -> Path:
         """Write the complaint's evidence pack for the Ombudsman as .docx, .md or .txt (by

@@ -15,7 +15,7 @@ from textual.widgets import Static
 from chc_tui.rules.deadlines import Due
 from chc_tui.rules.extension_standard import extension_shortfalls, shortfalls_text
 from chc_tui.rules.policy import CODE_2024
-from chc_tui.rules.domain import Decision, ExclusionReason, Status, Step
+from chc_tui.rules.domain import Decision, ExclusionReason, Status, Step, refusal_fact_rows
 from typing import TYPE_CHECKING
 from screens.app_type import ChcScreen
 from screens.keybar import KeyBar
@@ -278,7 +278,10 @@ def render_detail(detail: ComplaintDetail, due: Due | None = None, today: date |
                     else "",
                 ),
                 ("Closed", d(complaint.closed_on)),
-                ("Adjustments", complaint.adjustments),
+                # Noted on this complaint and not (or no longer) one of the resident's in
+                # force, which needs_lines shows above (Code 5.10).
+                ("Noted on this complaint", "" if detail.needs is not None and complaint.adjustments.strip() in
+                 {a.description for a in detail.needs.current_adjustments} else complaint.adjustments),
             ]
         )
     )
@@ -294,6 +297,7 @@ def render_detail(detail: ComplaintDetail, due: Due | None = None, today: date |
                 [
                     ("Reason", ExclusionReason(refusal.exclusion_reason).label),
                     ("Explanation", refusal.explanation),
+                    *refusal_fact_rows(refusal, d),
                     ("Ombudsman right", "not known (imported)" if refusal.ombudsman_right_explained is None
                      else "explained" if refusal.ombudsman_right_explained else "NOT explained"),
                     ("Refused", f"{d(refusal.refused_on)} by {refusal.refused_by}"),

@@ -19,6 +19,7 @@ from textual.containers import Vertical
 from textual.widgets import Static, TextArea
 
 from chc_tui.rules.domain import StepRefused
+from chc_tui.rules.needs import letter_format
 from screens.app_type import ChcScreen
 from screens.keybar import KeyBar
 from screens.confirm import ConfirmScreen
@@ -62,7 +63,7 @@ class LetterScreen(ChcScreen["Sent | None"]):
             if self.draft.adjustments:
                 yield Static(
                     f"Reasonable adjustments for this resident: {self.draft.adjustments}. "
-                    "Make and send the letter to suit.",
+                    f"{letter_format([self.draft.adjustments]).export_hint()}",
                     id="letter-adjustments",
                     markup=False,  # the resident's adjustments as typed
                 )

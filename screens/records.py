@@ -139,10 +139,11 @@ class RecordsScreen(ChcScreen):
         return services
 
     def step_form(self, title: str, fields: list, step: Callable[..., Any], *args: Any, done: str = "Saved",
-                  intro: str = "", **fixed: Any) -> FormSpec:
+                  intro: str = "", confirmable: bool = False, **fixed: Any) -> FormSpec:
         """A form whose values, with `fixed` ones (an expected_version...), go to the use-case
         `step` (the function itself: residents.agree_adjustment...) after `args` (the record
-        it acts on)."""
+        it acts on). `confirmable`: the step may warn (NeedsConfirmation); saving again
+        unchanged passes it confirmed=True."""
         def submit(values):
             try:
                 return self.services.run(step, *args, **{**values, **fixed})
@@ -153,7 +154,7 @@ class RecordsScreen(ChcScreen):
                 raise
 
         return FormSpec(title=title, fields=fields, intro=intro, today=lambda: self.services.today,
-                        submit=submit, done_message=lambda _result: done)
+                        submit=submit, done_message=lambda _result: done, confirmable=confirmable)
 
     def selected(self) -> Row | None:
         if self.listing_now is None or not self.listing_now.rows:

@@ -17,6 +17,7 @@ from chc_tui.rules.tenure import STOCK_TYPE_LABELS
 from chc_tui.rules.tenure import label as tenure_label
 from screens.format import d, plain, short
 from screens.forms import FieldSpec, FormSpec
+from chc_tui.rules.needs import ADJUSTMENT_REVIEW_MONTHS
 from screens.records import Act, Listing, RecordsScreen, Row
 
 
@@ -162,7 +163,7 @@ class ResidentScreen(RecordsScreen):
                 FieldSpec("description", "The adjustment", "long",
                           help="e.g. large print letters; calls only after 2pm; an interpreter for Polish"),
                 FieldSpec("agreed_on", "Agreed on", "date", default=today),
-                FieldSpec("review_on", "Review by", "date", default=today + relativedelta(months=6),
+                FieldSpec("review_on", "Review by", "date", default=today + relativedelta(months=ADJUSTMENT_REVIEW_MONTHS),
                           help="Adjustments are kept under active review: the review goes on the deadline panel"),
             ],
             residents.agree_adjustment, self.resident_id, done="Adjustment recorded; its review is on the deadline panel",
@@ -199,11 +200,14 @@ class ResidentScreen(RecordsScreen):
                 FieldSpec("restriction", "What contact is restricted, and how", "long",
                           help="Proportionate, with regard to the Equality Act 2010 (5.15)"),
                 FieldSpec("reasons", "The reasons, with the evidence", "long"),
+                FieldSpec("equality_act_consideration", "How the Equality Act 2010 was considered", "long",
+                          help="Required (5.15): the resident's disclosed needs and whether the restriction is proportionate"),
                 FieldSpec("decided_by", "Decided by (name and role)"),
                 FieldSpec("decided_on", "Decided on", "date", default=today),
                 FieldSpec("review_on", "Review by", "date", default=today + relativedelta(months=3)),
             ],
             residents.impose_restriction, self.resident_id, done="Restriction recorded; its review is on the deadline panel",
+            confirmable=True,
         )
 
     def _review_form(self, row: Row) -> FormSpec:
@@ -224,7 +228,8 @@ class ResidentScreen(RecordsScreen):
             [
                 FieldSpec("reviewed_on", "Reviewed on", "date", default=today),
                 FieldSpec("end", "No longer needed: end it", "bool"),
-                FieldSpec("next_review_on", "Next review by (if it goes on)", "date", default=today + relativedelta(months=6)),
+                FieldSpec("next_review_on", "Next review by (if it goes on)", "date",
+                          default=today + relativedelta(months=ADJUSTMENT_REVIEW_MONTHS)),
                 FieldSpec("note", "Note", "long"),
             ],
             residents.review_adjustment, item.id, expected_version=item.version, done="Review recorded",

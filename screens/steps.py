@@ -369,15 +369,24 @@ def refuse_form(services: Services, detail: ComplaintDetail) -> FormSpec:
             exclusion_reason=values["exclusion_reason"] or "",
             explanation=values["explanation"],
             refused_on=values["refused_on"],
+            issue_on=values["issue_on"],
+            aware_on=values["aware_on"],
+            discretion_considered=values["discretion_considered"],
+            claim_filed_on=values["claim_filed_on"],
             expected_version=detail.complaint.version,
         )
 
+    over = "Over 12 months only (2.3)"
     return FormSpec(
         title=f"Refuse {detail.complaint.reference} (Code 2.2-2.5)",
         intro="Every refusal is an individual decision: give this resident's own reasons.",
         fields=[
             FieldSpec("exclusion_reason", "Exclusion reason", "choice", choices=[(x.label, x.value) for x in ExclusionReason]),
             FieldSpec("explanation", "Explanation to the resident", "long"),
+            FieldSpec("issue_on", "Date the issue occurred", "date", help=over),
+            FieldSpec("aware_on", "Date the resident became aware of it", "date", help=over),
+            FieldSpec("discretion_considered", "Discretion considered: why not accept it anyway", "long", help=over),
+            FieldSpec("claim_filed_on", "Date the claim was filed at court", "date", help="Legal proceedings only (2.2)"),
             FieldSpec("refused_on", "Refused on", "date", default=services.today),
         ],
         submit=submit,

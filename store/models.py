@@ -221,6 +221,13 @@ class Refusal(SQLModel, table=True):
     # None: not known (imported) (2.4). No column default: SQLAlchemy would write it in place of None.
     ombudsman_right_explained: Optional[bool] = Field(default=False, sa_column_kwargs={"default": None})
     refused_by: str = ""
+    # Over 12 months (2.3): when the issue happened, when the resident became aware of it,
+    # and the discretion considered; legal proceedings (2.2): when the claim was filed.
+    # None / "": not recorded (before issue 19, or imported).
+    issue_on: Optional[date] = None
+    aware_on: Optional[date] = None
+    discretion_considered: str = ""
+    claim_filed_on: Optional[date] = None
     by_staff_id: Optional[int] = Field(default=None, foreign_key="staff.id", index=True)  # who did it (6.13)
 
 
@@ -397,6 +404,8 @@ class Restriction(SQLModel, table=True):
     recorded_by: str = ""
     by_staff_id: Optional[int] = Field(default=None, foreign_key="staff.id", index=True)
     version: int = 1
+    # How the Equality Act 2010 was considered (5.15); "": not recorded (before issue 19).
+    equality_act_consideration: str = ""
 
 
 class ServiceRequest(SQLModel, table=True):

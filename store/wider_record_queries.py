@@ -83,6 +83,19 @@ def resident_needs(session: Session, resident_id: int, with_history: bool = True
                          complaints, requests)
 
 
+def current_adjustments(session: Session, complaint_id: int) -> list[str]:
+    """The reasonable adjustments in force for the complaint's resident (Code 5.10), with
+    any noted on the complaint alone (before issue 19 they were not the resident's), once each."""
+    complaint = session.get(Complaint, complaint_id)
+    if complaint is None:
+        return []
+    agreed = session.exec(select(Adjustment.description).where(
+        Adjustment.resident_id == complaint.resident_id, Adjustment.ended_on == None)  # noqa: E711
+        .order_by(Adjustment.id)).all()
+    noted = [complaint.adjustments.strip()] if complaint.adjustments.strip() else []
+    return noted + [text for text in agreed if text not in noted]
+
+
 @dataclass(frozen=True)
 class OmbudsmanCaseView:
     case: OmbudsmanCase

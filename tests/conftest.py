@@ -143,3 +143,14 @@ def dump(db: Database) -> dict[str, list[tuple]]:
             query = select(table).order_by(*table.primary_key.columns)
             result[table.name] = [tuple(row) for row in conn.execute(query)]
     return result
+
+
+def refusal_facts(reason: str) -> dict:
+    """What a refusal for `reason` must record (Code 2.2, 2.3), for tests that refuse."""
+    from datetime import date as _date
+
+    return {
+        "over_12_months": dict(issue_on=_date(2020, 1, 6), aware_on=_date(2020, 1, 6),
+                               discretion_considered="Considered: no good reason for the delay"),
+        "legal_proceedings": dict(claim_filed_on=_date(2024, 1, 2)),
+    }.get(reason, {})

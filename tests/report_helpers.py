@@ -10,6 +10,7 @@ from chc_tui.rules.calendar import WorkingCalendar
 from chc_tui.rules.context import StepContext
 from chc_tui.figures.report import compute, gather
 from store.engine import Database
+from conftest import refusal_facts
 
 CAL = WorkingCalendar()
 
@@ -104,7 +105,7 @@ class Book:
 
     def refuse(self, ref: str, on: date, reason: str = "over_12_months") -> None:
         usecases.refuse(self.db, ref, exclusion_reason=reason, explanation="The issue is from 2021.",
-                        refused_on=on, ombudsman_right_explained=True, ctx=self.s1)
+                        refused_on=on, ombudsman_right_explained=True, ctx=self.s1, **refusal_facts(reason))
 
 
 def report_for(db: Database, year: int, today: date):

@@ -15,6 +15,7 @@ from chc_tui.rules.context import StepContext
 from store.assessment_queries import ExtensionFacts, StageFacts
 from store.stage_queries import ExtensionFacts as StageExtension
 from store.models import Complaint, StageRecord
+from conftest import refusal_facts
 
 TODAY = date(2025, 5, 1)  # measuring 2024/25 (1 April 2024 to 31 March 2025) a month after it ended
 ALICE = StepContext(actor="alice", today=TODAY)
@@ -77,9 +78,9 @@ def year_2024(db):
     respond(db, C, date(2024, 7, 23))
     same = "Your complaint cannot be considered under our complaints policy."
     uc.refuse(db, D, exclusion_reason="over_12_months", explanation=same, refused_on=date(2024, 6, 5),
-              ombudsman_right_explained=True, ctx=ALICE)
+              ombudsman_right_explained=True, ctx=ALICE, **refusal_facts("over_12_months"))
     uc.refuse(db, E, exclusion_reason="legal_proceedings", explanation=same.upper(), refused_on=date(2024, 6, 5),
-              ombudsman_right_explained=True, ctx=ALICE)
+              ombudsman_right_explained=True, ctx=ALICE, **refusal_facts("legal_proceedings"))
     uc.escalate(db, A, requested_on=date(2024, 7, 1), handler="bob", ctx=ALICE)
     define(db, A, date(2024, 7, 2), BOB)
     uc.acknowledge(db, A, acknowledged_on=date(2024, 7, 5), ctx=BOB)

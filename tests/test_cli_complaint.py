@@ -178,6 +178,7 @@ def _show_json_reproduces_the_record(db, chc) -> None:
         "category": "Repairs",
         "resident_words": "The roof leaks into the bedroom",
         "adjustments": None,
+        "resident_adjustments": [],
         "status": "closed",
         "current_stage": 2,
         "handler": "Bob",
@@ -284,19 +285,22 @@ def _show_json_reproduces_the_record(db, chc) -> None:
 def test_a_refusal_over_twelve_months_names_its_rule(db, chc):
     ref = _log(chc)
     before = dump(db)
-    code, out, err = chc("complaint", "refuse", ref, "--reason", "over-12-months", "--explanation", "  ")
+    facts = ("--issue-date", "01/03/2024", "--aware-date", "01/03/2024", "--discretion", "No good reason for the delay")
+    code, out, err = chc("complaint", "refuse", ref, "--reason", "over-12-months", "--explanation", "  ", *facts)
     assert (code, out) == (2, "")
     assert err == "chc complaint refuse: refused: --explanation: an explanation to the resident is required (Code 2.4)\n"
     assert dump(db) == before
 
     code, out, err = chc("complaint", "refuse", ref, "--reason", "over-12-months", "--on", "05/11/2026",
-                         "--explanation", "The damp you describe was last reported in 2024")
+                         "--explanation", "The damp you describe was last reported in 2024", *facts)
     assert (code, out) == (0, f"{ref} refused: issue arose over 12 months ago (2.2, 2.3); letter 1 sent\n")
     shown = json.loads(chc("complaint", "show", ref, "--json")[1])
     assert shown["status"] == "refused" and shown["closed_on"] == "2026-11-05"
     assert shown["refusal"] == {"stage": 1, "refused_on": "2026-11-05", "reason": "over_12_months",
                                 "explanation": "The damp you describe was last reported in 2024",
-                                "ombudsman_right_explained": True, "refused_by": "alice"}
+                                "ombudsman_right_explained": True, "refused_by": "alice",
+                                "issue_on": "2024-03-01", "aware_on": "2024-03-01",
+                                "discretion_considered": "No good reason for the delay", "claim_filed_on": None}
     assert [x["kind"] for x in shown["letters"]] == ["refusal"]
 
     before = dump(db)
@@ -548,3 +552,32 @@ def test_upheld_with_a_reason_for_no_remedy(db, chc):
     assert code == 0, err
     code, out, _ = chc("complaint", "show", ref, "--json")
     assert json.loads(out)["stages"][0]["response"]["remedy"] is None
+
+
+def test_refuse_over_12_months_needs_its_facts_and_show_gives_them(chc):
+    """Issue 19.4: the dates and the discretion considered (2.3), each at its option."""
+    ref = _log(chc)
+    code, _, err = chc("complaint", "refuse", ref, "--reason", "over-12-months", "--explanation", "Too old")
+    assert code == 2
+    assert "--issue-date" in err and "--aware-date" in err and "--discretion" in err
+    code, _, err = chc("complaint", "refuse", ref, "--reason", "over-12-months", "--explanation", "Too old",
+                       "--issue-date", "01/05/2023", "--aware-date", "01/06/2023", "--discretion", "No good reason")
+    assert code == 0, err
+    shown = json.loads(chc("complaint", "show", ref, "--json")[1])["refusal"]
+    assert (shown["issue_on"], shown["aware_on"], shown["discretion_considered"], shown["claim_filed_on"]) == (
+        "2023-05-01", "2023-06-01", "No good reason", None)
+
+
+def test_refuse_for_legal_proceedings_needs_the_claim_date(chc):
+    ref = _log(chc)
+    code, _, err = chc("complaint", "refuse", ref, "--reason", "legal-proceedings", "--explanation", "In court")
+    assert code == 2 and "--claim-filed" in err
+    assert chc("complaint", "refuse", ref, "--reason", "legal-proceedings", "--explanation", "In court",
+               "--claim-filed", "12/10/2026")[0] == 0
+
+
+def test_log_with_adjustments_gives_the_resident_the_need(chc):
+    """Issue 19.3: the adjustment typed when logging is the resident's (5.10)."""
+    ref = _log(chc, "--adjustments", "Large print letters")
+    shown = json.loads(chc("complaint", "show", ref, "--json")[1])
+    assert (shown["adjustments"], shown["resident_adjustments"]) == ("Large print letters", ["Large print letters"])

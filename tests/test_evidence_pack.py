@@ -279,7 +279,7 @@ def test_a_refused_complaint_shows_its_refusal(db, services, tmp_path):
         representative_relationship="son", ctx=on(date(2026, 11, 16)),
     ).reference
     usecases.refuse(db, ref, exclusion_reason="legal_proceedings", explanation="Possession proceedings started",
-                    ombudsman_right_explained=True, ctx=on(date(2026, 11, 17)))
+                    ombudsman_right_explained=True, claim_filed_on=date(2026, 10, 1), ctx=on(date(2026, 11, 17)))
     text = to_text(build_pack(services.complaint(ref), LandlordSettings(), TODAY))
     assert field_lines(text, "Representative") == ["Cy Green (son)"]
     assert field_lines(text, "Refused") == [  # in the heading, then the refusal itself

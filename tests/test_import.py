@@ -26,6 +26,7 @@ from chc_tui.spreadsheets.importer import SheetUnreadable, import_file, refusal_
 from conftest import dump
 from store.engine import open_database
 from store.queries import complaint_detail
+from conftest import refusal_facts
 
 TODAY = date(2026, 11, 23)
 
@@ -293,7 +294,8 @@ def _history(db) -> None:
     usecases.close(db, a, closed_on=date(2026, 4, 20), ctx=on(date(2026, 4, 20), "bob"))
     b = log("Mr Bob Stone", date(2026, 5, 5), "Anti-social behaviour")
     usecases.refuse(db, b, exclusion_reason="over_12_months", explanation="The leak was fixed in 2023",
-                    ombudsman_right_explained=True, refused_on=date(2026, 5, 6), ctx=on(date(2026, 5, 6)))
+                    ombudsman_right_explained=True, refused_on=date(2026, 5, 6), ctx=on(date(2026, 5, 6)),
+                    **refusal_facts("over_12_months"))
     c = log("Ms Cath Day", date(2025, 12, 1))
     usecases.withdraw(db, c, withdrawn_on=date(2025, 12, 3), ctx=on(date(2025, 12, 3)))
     log("Mr Dan Ek", date(2026, 11, 20))

@@ -177,7 +177,8 @@ def test_refusal_and_withdrawal_letters(landlord):
     db = landlord
     ref = logged(db)
     d = draft("refuse", db, ref, exclusion_reason="legal_proceedings",
-              explanation="The same leak is the subject of your county court claim", refused_on=MON, ctx=ALICE)
+              explanation="The same leak is the subject of your county court claim", refused_on=MON,
+              claim_filed_on=date(2026, 10, 1), ctx=ALICE)
     assert d.kind is letters.LetterKind.REFUSAL
     assert_items(d)
     assert "legal proceedings about this matter have started" in d.text

@@ -26,6 +26,7 @@ from store.models import (
     Withdrawal,
 )
 from store.queries import complaint_detail, open_deadlines
+from conftest import refusal_facts
 
 D = date
 SAT, SUN = "Saturday", "Sunday"
@@ -290,7 +291,8 @@ def test_log_then_refuse(db, ctx_on):
     ref = log(db, ctx_on(D(2026, 11, 2)), D(2026, 11, 2)).reference
     usecases.refuse(
         db, ref, exclusion_reason="legal_proceedings", explanation="  A claim was filed at court on 1 Oct.  ",
-        refused_on=D(2026, 11, 4), ombudsman_right_explained=True, ctx=ctx_on(D(2026, 11, 4), "carol"),
+        refused_on=D(2026, 11, 4), ombudsman_right_explained=True, claim_filed_on=D(2026, 10, 1),
+        ctx=ctx_on(D(2026, 11, 4), "carol"),
     )
     c = complaint(db, ref)
     assert (c.status, c.closed_on, c.version, c.current_stage) == ("refused", D(2026, 11, 4), 2, 1)
@@ -301,6 +303,8 @@ def test_log_then_refuse(db, ctx_on):
     assert (refusal.explanation, refusal.ombudsman_right_explained, refusal.refused_by) == (
         "A claim was filed at court on 1 Oct.", True, "carol",
     )
+    assert (refusal.claim_filed_on, refusal.issue_on, refusal.aware_on, refusal.discretion_considered) == (
+        D(2026, 10, 1), None, None, "")
     (one,) = stages(db, ref)
     # Both clocks stopped: not met, no longer active.
     assert [(step, active, met) for step, _, _, _, _, _, active, met, _ in deadlines(db, one.id)] == [
@@ -309,7 +313,7 @@ def test_log_then_refuse(db, ctx_on):
     assert audit(db, ref)[-1] == (
         "carol", "refuse",
         {"stage": 1, "refused_on": "2026-11-04", "exclusion_reason": "legal_proceedings",
-         "explanation": "A claim was filed at court on 1 Oct."},
+         "explanation": "A claim was filed at court on 1 Oct.", "claim_filed_on": "2026-10-01"},
     )
     with db.read() as s:
         assert open_deadlines(s) == []
@@ -607,7 +611,7 @@ def test_open_deadlines_one_row_per_open_stage_in_due_order(db, ctx_on):
     usecases.escalate(db, c, requested_on=D(2026, 11, 11), handler="bob", ctx=ctx_on(D(2026, 11, 20)))  # ack 18 Nov
     d = log(db, ctx_on(D(2026, 11, 20)), D(2026, 11, 3)).reference  # ack due Tue 10 Nov, refused
     usecases.refuse(db, d, exclusion_reason="over_12_months", explanation="The issue arose in 2024.",
-                    ombudsman_right_explained=True, ctx=ctx_on(D(2026, 11, 20)))
+                    ombudsman_right_explained=True, ctx=ctx_on(D(2026, 11, 20)), **refusal_facts("over_12_months"))
     e = _answered_stage_one(db, ctx_on, D(2026, 11, 2))  # answered, not escalated: nothing due
     with db.read() as s:
         got = [(r.reference, r.stage, r.due_step, r.due_on) for r in open_deadlines(s)]

@@ -141,6 +141,7 @@ IDENTIFYING = {
     "action update": "Quartermaine rang", "review": "Pemberton proportionate", "definition": "Snickerwood", "call": "Marrowbank rang",
     "party": "Tobias Quartermaine", "file": "Quartermaine-photo.jpg", "ombudsman": "Lindqvist evidence",
     "finding": "Lindqvist finding", "order": "Lindqvist order", "complied": "Lindqvist complied",
+    "equality act": "Thistlewaite deafness",
 }
 
 
@@ -166,7 +167,8 @@ def everything(db, tmp_path):
     residents.add_representative(db, resident_id, name=w["representative"], relationship="friend",
                                  contact=w["representative contact"], ctx=ALICE)
     residents.impose_restriction(db, resident_id, restriction=f"{w['restriction']} only", reasons=w["restriction"],
-                                 decided_by="Pat Jones", decided_on=RECEIVED, review_on=date(2019, 9, 1), ctx=ALICE)
+                                 equality_act_consideration=w["equality act"], decided_by="Pat Jones", decided_on=RECEIVED,
+                                 review_on=date(2019, 9, 1), confirmed=True, ctx=ALICE)
     with db.read() as session:
         restriction = session.exec(select(Restriction.id)).one()
     residents.review_restriction(db, restriction, reviewed_on=date(2019, 3, 5), next_review_on=date(2019, 9, 1),

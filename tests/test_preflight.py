@@ -21,6 +21,7 @@ from screens.help import HelpScreen
 from screens.preflight import PreflightScreen
 from letter_helpers import ready_to_sign
 from test_tui_journeys import wait_for
+from conftest import refusal_facts
 
 D = date
 TODAY = D(2026, 12, 21)
@@ -190,7 +191,8 @@ def _refused_with_the_route(db, explained) -> str:
 
     ref = _defined(db, name=f"Resident {explained}")
     usecases.refuse(db, ref, exclusion_reason="over_12_months", explanation="It happened in 2024",
-                    refused_on=D(2026, 11, 3), ombudsman_right_explained=True, ctx=on(D(2026, 11, 3)))
+                    refused_on=D(2026, 11, 3), ombudsman_right_explained=True, ctx=on(D(2026, 11, 3)),
+                    **refusal_facts("over_12_months"))
     with db.write() as session:
         session.exec(update(Refusal).where(Refusal.explanation == "It happened in 2024")  # type: ignore[call-overload]
                      .values(ombudsman_right_explained=explained))

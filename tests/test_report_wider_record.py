@@ -19,6 +19,8 @@ from chc_tui.figures.report import to_json
 from report_helpers import report_for
 from store.models import Complaint
 
+EQUALITY = "Equality Act 2010 considered: proportionate"  # 5.15
+
 D = date
 TODAY = D(2025, 5, 1)  # 2024/25 (1 April 2024 to 31 March 2025), a month after it ended
 ALICE = StepContext(actor="alice", today=TODAY)
@@ -175,15 +177,15 @@ def book(db):
     residents.confirm_representative(db, rep3, authority_confirmed_on=NEXT_YEAR, ctx=ALICE)
     rep4 = residents.add_representative(db, rid["P"], name="Max", relationship="daughter", ctx=ALICE)
     residents.end_representative(db, rep4, ended_on=D(2024, 3, 31), ctx=ALICE)  # ended before the year
-    residents.impose_restriction(db, rid["A"], restriction="Email only", reasons="Abusive calls", decided_by="Head",
-                                 decided_on=D(2024, 6, 1), review_on=D(2025, 3, 1), ctx=ALICE)  # overdue
+    residents.impose_restriction(db, rid["A"], restriction="Email only", reasons="Abusive calls", equality_act_consideration=EQUALITY, decided_by="Head",
+                                 decided_on=D(2024, 6, 1), review_on=D(2025, 3, 1), confirmed=True, ctx=ALICE)  # overdue
     rs2 = residents.impose_restriction(db, rid["B"], restriction="One call a week", reasons="Many calls",
-                                       decided_by="Head", decided_on=D(2024, 5, 1), review_on=D(2024, 9, 1), ctx=ALICE)
+                                       equality_act_consideration=EQUALITY, decided_by="Head", decided_on=D(2024, 5, 1), review_on=D(2024, 9, 1), confirmed=True, ctx=ALICE)
     residents.review_restriction(db, rs2, reviewed_on=D(2024, 8, 1), lift=True, ctx=ALICE)
-    residents.impose_restriction(db, rid["P"], restriction="Named officer", reasons="Threats", decided_by="Head",
-                                 decided_on=D(2024, 2, 1), review_on=YEAR_END, ctx=ALICE)
-    residents.impose_restriction(db, rid["F"], restriction="Email only", reasons="Abuse", decided_by="Head",
-                                 decided_on=NEXT_YEAR, review_on=D(2025, 10, 1), ctx=ALICE)
+    residents.impose_restriction(db, rid["P"], restriction="Named officer", reasons="Threats", equality_act_consideration=EQUALITY, decided_by="Head",
+                                 decided_on=D(2024, 2, 1), review_on=YEAR_END, confirmed=True, ctx=ALICE)
+    residents.impose_restriction(db, rid["F"], restriction="Email only", reasons="Abuse", equality_act_consideration=EQUALITY, decided_by="Head",
+                                 decided_on=NEXT_YEAR, review_on=D(2025, 10, 1), confirmed=True, ctx=ALICE)
     refs["ad1"] = ad1
     return refs
 

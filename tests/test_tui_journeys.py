@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 
@@ -250,6 +250,10 @@ async def test_refuse_from_the_complaint_screen(services):
         await open_form(pilot, "u")
         await choose(pilot, "exclusion_reason", "legal_proceedings")
         await field(pilot, "explanation", "Your claim about the same leak is before the county court")
+        await save(pilot, send_letter=False)
+        # legal proceedings needs the date the claim was filed (2.2), at its field
+        assert "date the claim was filed" in form_errors(app)["claim_filed_on"]
+        await field(pilot, "claim_filed_on", f"{services.today - timedelta(days=30):%d/%m/%Y}")
         await save(pilot, send_letter=False)
         # the refusal letter gives the reasons and the right to go to the Ombudsman (2.4)
         assert isinstance(app.screen, LetterScreen)

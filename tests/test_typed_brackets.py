@@ -86,7 +86,7 @@ def _record_everything_around(db, ref: str, resident_id: int) -> None:
     residents.agree_adjustment(db, resident_id, description=typed("adjustment", "large print"), agreed_on=TODAY,
                                review_on=date(2027, 5, 23), ctx=ALICE)
     residents.impose_restriction(db, resident_id, restriction=typed("restriction", "email only"),
-                                 reasons=typed("reasons", "abusive calls"), decided_by=typed("decider", "Sam Lee"),
+                                 reasons=typed("reasons", "abusive calls"), equality_act_consideration=typed("equality", "considered"), decided_by=typed("decider", "Sam Lee"),
                                  decided_on=TODAY, review_on=date(2027, 2, 22), ctx=ALICE)
     residents.record_vulnerability(db, resident_id, description=typed("vulnerable", "hard of hearing"),
                                    disclosed_on=TODAY, ctx=ALICE)
@@ -193,7 +193,10 @@ async def test_bracketed_text_is_shown_as_typed_on_every_screen(db, tmp_path):
         assert_shown(app, "name")
         await back_to(pilot, ResidentScreen)
         table = app.screen.query_one("#records-table")
-        table.move_cursor(row=[r.kind for r in app.screen.listing_now.rows].index("adjustment"))
+        # the agreed one, not the one the complaint's "[adjust]" text became (issue 19.3)
+        rows = app.screen.listing_now.rows
+        table.move_cursor(row=next(i for i, r in enumerate(rows)
+                                   if r.kind == "adjustment" and "[adjust]" not in r.item.description))
         await settle(pilot)
         await press_to(pilot, "r", StepForm)
         assert_shown(app, "adjustment")

@@ -17,6 +17,8 @@ from store.wider_record_queries import around_complaint, resident_needs, service
 from store.models import Complaint, Definition, ServiceRequest
 from tests.conftest import dump
 
+EQUALITY = "Equality Act 2010 considered: proportionate"  # 5.15
+
 MON = date(2026, 11, 23)
 ALICE = StepContext(actor="alice", today=MON)
 
@@ -54,11 +56,11 @@ def _other(db, kind: str):
 def test_a_restriction_without_a_review_date_is_refused(db):
     rid = _resident_id(db, _log(db))
     refused = _refused(db, lambda: residents.impose_restriction(
-        db, rid, restriction="Contact by email only", reasons="Abusive calls to staff", decided_by="Head of Housing",
+        db, rid, restriction="Contact by email only", reasons="Abusive calls to staff", equality_act_consideration=EQUALITY, decided_by="Head of Housing",
         decided_on=date(2026, 11, 20), review_on=None, ctx=ALICE), "review_on")
     assert "5.14" in refused.for_field("review_on")[0]
     _refused(db, lambda: residents.impose_restriction(
-        db, rid, restriction="Email only", reasons="", decided_by="", decided_on=date(2026, 11, 20),
+        db, rid, restriction="Email only", reasons="", equality_act_consideration=EQUALITY, decided_by="", decided_on=date(2026, 11, 20),
         review_on=date(2026, 11, 20), ctx=ALICE), "reasons")
 
 
@@ -69,7 +71,7 @@ def test_a_restriction_is_reviewed_and_lifted_and_shows_on_every_complaint(db):
                                     category="Communication", resident_words="Nobody rang back", ctx=ALICE).reference
     rest = residents.impose_restriction(
         db, rid, restriction="Contact by email only", reasons="Abusive calls to staff on 3 occasions",
-        decided_by="Head of Housing", decided_on=date(2026, 9, 1), review_on=date(2026, 11, 30), ctx=ALICE)
+        equality_act_consideration=EQUALITY, decided_by="Head of Housing", decided_on=date(2026, 9, 1), review_on=date(2026, 11, 30), ctx=ALICE)
     [panel] = _other(db, "restriction")
     assert (panel.row.due_on, panel.days_left, panel.row.complaint_reference) == (date(2026, 11, 30), 5, second)
     for reference in (first, second):
@@ -312,7 +314,7 @@ def test_the_evidence_pack_carries_the_records_around_the_complaint(db):
 
     ref = _log(db, received=date(2026, 1, 5))
     rid = _resident_id(db, ref)
-    residents.impose_restriction(db, rid, restriction="Email only", reasons="Abusive calls", decided_by="Sam Lee",
+    residents.impose_restriction(db, rid, restriction="Email only", reasons="Abusive calls", equality_act_consideration=EQUALITY, decided_by="Sam Lee",
                                  decided_on=MON, review_on=date(2027, 2, 22), ctx=ALICE)
     remedies.offer_remedy(db, ref, kind="financial", description="Compensation", offered_on=MON,
                           due_on=date(2026, 12, 7), amount="250", ctx=ALICE)

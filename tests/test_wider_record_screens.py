@@ -104,9 +104,11 @@ async def test_a_restriction_needs_its_review_date_and_then_shows_on_the_complai
         before = dump(db)
         await save(pilot)
         assert "review date is required" in form_errors(app)["review_on"]
+        assert "Equality Act 2010" in form_errors(app)["equality_act_consideration"]  # 5.15
         assert dump(db) == before
         assert app.screen.query_one("#f-reasons").text.startswith("Abusive calls")  # typing kept
         await field(pilot, "review_on", "22/02/2027")
+        await field(pilot, "equality_act_consideration", "No disability disclosed; email keeps her access")
         await save(pilot)
         assert isinstance(app.screen, ResidentScreen)
         [restriction] = _all(db, Restriction)
@@ -336,3 +338,32 @@ async def test_k_to_the_reviews_then_enter_opens_the_resident(db):
         await pilot.press("d", "enter")
         await wait_for(pilot, lambda: isinstance(app.screen, ResidentScreen), "the resident")
         assert app.screen.resident_id == rid
+
+
+async def test_a_restriction_on_a_resident_who_disclosed_a_vulnerability_warns_then_records_on_the_second_save(db):
+    """Issue 19.7 (5.15): the warning is shown and nothing written; Ctrl+S again records it."""
+    from chc_tui.steps import residents
+
+    ref = _complaint(db)
+    with db.read() as s:
+        rid = s.exec(select(Complaint.resident_id).where(Complaint.reference == ref)).one()
+    residents.record_vulnerability(db, rid, description="Hard of hearing", disclosed_on=date(2026, 11, 2), ctx=ALICE)
+    app = build_app(_services(db))
+    async with app.run_test(size=(100, 40)) as pilot:
+        await settle(pilot)
+        await _open_complaint(pilot, ref)
+        await _press_to(pilot, "v", ResidentScreen)
+        await open_form(pilot, "x")
+        await field(pilot, "restriction", "Contact by email only")
+        await field(pilot, "reasons", "Abusive calls to staff on 2, 9 and 16 November")
+        await field(pilot, "equality_act_consideration", "Email suits her hearing better than calls")
+        await field(pilot, "decided_by", "Sam Lee, Head of Housing")
+        before = dump(db)
+        await save(pilot)
+        errors = form_errors(app)
+        assert "Hard of hearing" in errors["*"] and "5.15" in errors["*"]
+        assert dump(db) == before
+        await save(pilot)
+        assert isinstance(app.screen, ResidentScreen)
+        [restriction] = _all(db, Restriction)
+        assert restriction.equality_act_consideration == "Email suits her hearing better than calls"

@@ -17,6 +17,8 @@ login's StepContext: the same rules, the same transaction, the same audit as the
     chc complaint escalate REF --requested DATE --handler NAME
     chc complaint refuse REF --reason over-12-months|legal-proceedings|already-considered|other
                          --explanation T [--on DATE] [--letter-file F]
+                         [--issue-date DATE --aware-date DATE --discretion T]  (over-12-months, 2.3)
+                         [--claim-filed DATE]  (legal-proceedings, 2.2)
     chc complaint withdraw REF [--on DATE] [--letter-file F]
     chc complaint close REF [--on DATE]
     chc complaint updates REF --every N [--on DATE]
@@ -89,6 +91,10 @@ OPTION_FOR = {
     "exclusion_reason": "--reason",
     "explanation": "--explanation",
     "refused_on": "--on",
+    "issue_on": "--issue-date",
+    "aware_on": "--aware-date",
+    "discretion_considered": "--discretion",
+    "claim_filed_on": "--claim-filed",
     "withdrawn_on": "--on",
     "closed_on": "--on",
     "every_days": "--every",
@@ -181,6 +187,9 @@ def add_complaint_parser(sub, with_db: argparse.ArgumentParser) -> None:
     log.add_argument("--handler", metavar="NAME", help="default: you")
     log.add_argument("--reference", default="", metavar="REF",
                      help="keep the reference another system gave it (default: the next C<year>-NNNN)")
+    log.add_argument("--adjustments", default="", metavar="T",
+                     help="a reasonable adjustment the resident needs (Code 5.10), e.g. \"Large print letters\": "
+                     "it becomes the resident's, on every complaint and letter of theirs")
     log.add_argument("--tenure", type=_tenure_arg, metavar="T",
                      help="the resident's stock type for TSM CH01/CH02: LCRA (low cost rental), "
                      "LCHO (low cost home ownership) or not-known (default)")
@@ -235,6 +244,14 @@ def add_complaint_parser(sub, with_db: argparse.ArgumentParser) -> None:
     refuse.add_argument("--reason", choices=EXCLUSION_REASONS, required=True)
     refuse.add_argument("--explanation", required=True, metavar="T")
     refuse.add_argument("--on", type=_date_arg, metavar="DATE", help="default: today")
+    refuse.add_argument("--issue-date", type=_date_arg, metavar="DATE",
+                        help="over-12-months: the date the issue occurred (Code 2.3)")
+    refuse.add_argument("--aware-date", type=_date_arg, metavar="DATE",
+                        help="over-12-months: the date the resident became aware of it (Code 2.3)")
+    refuse.add_argument("--discretion", default="", metavar="T",
+                        help="over-12-months: the discretion considered to accept it anyway (Code 2.3)")
+    refuse.add_argument("--claim-filed", type=_date_arg, metavar="DATE",
+                        help="legal-proceedings: the date the claim was filed (Code 2.2)")
 
     withdraw = action("withdraw", "record that the resident withdrew it and send the letter", letter_step=True)
     withdraw.add_argument("--on", type=_date_arg, metavar="DATE", help="default: today")
@@ -352,7 +369,7 @@ def _log(services: "Services", args) -> Done:
     logged = services.run(
         usecases.log_complaint, received_on=args.received, channel=_snake(args.channel),
         resident_name=args.resident, category=args.category, resident_words=args.words, handler=args.handler,
-        reference=args.reference, resident_tenure=args.tenure,
+        reference=args.reference, resident_tenure=args.tenure, adjustments=args.adjustments,
     )
     rules = services.policy.stage_one
     warnings = []
@@ -455,7 +472,8 @@ def _refuse(services: "Services", args) -> Done:
     letter = _letter(args)
     reason = _snake(args.reason)
     services.run(usecases.refuse, ref, exclusion_reason=reason, explanation=args.explanation, refused_on=args.on,
-                 letter=letter)
+                 issue_on=args.issue_date, aware_on=args.aware_date, discretion_considered=args.discretion,
+                 claim_filed_on=args.claim_filed, letter=letter)
     return Done(f"{ref} refused: {ExclusionReason(reason).label}{_recorded(services, ref, 'refuse').sent}", [])
 
 
@@ -674,6 +692,7 @@ def complaint_json(detail: "ComplaintDetail", next_step: str | None) -> dict[str
         "category": complaint.category,
         "resident_words": complaint.resident_words,
         "adjustments": _text(complaint.adjustments),
+        "resident_adjustments": [a.description for a in detail.needs.current_adjustments] if detail.needs else [],
         "status": complaint.status,
         "current_stage": complaint.current_stage,
         "handler": detail.current.handler,
@@ -689,6 +708,10 @@ def complaint_json(detail: "ComplaintDetail", next_step: str | None) -> dict[str
             "explanation": refusal.explanation,
             "ombudsman_right_explained": refusal.ombudsman_right_explained,
             "refused_by": refusal.refused_by,
+            "issue_on": _iso(refusal.issue_on),
+            "aware_on": _iso(refusal.aware_on),
+            "discretion_considered": _text(refusal.discretion_considered),
+            "claim_filed_on": _iso(refusal.claim_filed_on),
         },
         "withdrawal": None if withdrawal is None else {
             "stage": withdrawal.stage,

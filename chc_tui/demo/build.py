@@ -1424,7 +1424,7 @@ class _Planner:
         self._respond(s, on, s.handler2, _response_fields(decision, reasons, remedy, actions, finding,
                                                           self.days.add(on, 10), self.days.add(on, 20), TEAM[s.category]))
 
-    def refuse(self, s: _Story, on: date, reason: str, explanation: str) -> None:
+    def refuse(self, s: _Story, on: date, reason: str, explanation: str, **facts: Any) -> None:
         def step(run: _Runner, ctx: StepContext) -> None:
             text = explanation
             if "{prev_ref}" in text:
@@ -1438,6 +1438,7 @@ class _Planner:
                 ombudsman_right_explained=True,
                 letter=letters.AS_DRAFTED,
                 ctx=ctx,
+                **facts,
             )
 
         s.add(on, s.handler1, step)
@@ -1742,7 +1743,7 @@ class _Planner:
             old_year=heating_year,
             received=_long(received),
             court=rng.choice(COURTS),
-            issued=_long(received - timedelta(days=rng.randint(10, 60))),
+            issued=_long(issued_on := received - timedelta(days=rng.randint(10, 60))),
             inspection=_long(days.add(refused_on, rng.randint(5, 12))),
             private_block=rng.choice(["Riverside Court", "Wharf Mill Apartments", "The Maltings"]),
             num=rng.randint(10000, 99999),
@@ -1758,7 +1759,14 @@ class _Planner:
         words = template["words"].replace("{prev_ref}", "{{prev_ref}}")
         explanation = template["explanation"].replace("{prev_ref}", "{{prev_ref}}")
         self.log(s, received, words=words, resident_of=prev.seq if prev else None)
-        self.refuse(s, refused_on, str(reason), s.text(explanation))
+        facts = {
+            ExclusionReason.OVER_TWELVE_MONTHS: dict(
+                issue_on=old, aware_on=old,
+                discretion_considered="Considered accepting it late: no good reason was given for the delay, "
+                "and the records that would show what happened are no longer held (Code 2.3)."),
+            ExclusionReason.LEGAL_PROCEEDINGS: dict(claim_filed_on=issued_on),
+        }.get(reason, {})
+        self.refuse(s, refused_on, str(reason), s.text(explanation), **facts)
 
     def _withdrawal_reason(self, s: _Story, i: int) -> str:
         specific = WITHDRAWAL_REASONS_BY_CATEGORY.get(s.category)

@@ -128,7 +128,9 @@ def _needs(db, answered, today, rng, handlers, manager) -> None:
                          if i == 0 else "No visits to the office without an appointment"),
             reasons=("Repeated abusive calls to staff (logged 3, 10 and 17 of the month); warning letter sent first"
                      if i == 0 else "Shouting at reception staff on two visits; CCTV and staff statements held"),
-            decided_by=f"{manager}, Complaints Manager", decided_on=decided,
+            equality_act_consideration=("No disability or other protected characteristic disclosed bears on the "
+                                        "behaviour; email keeps the resident's access to the service"),
+            decided_by=f"{manager}, Complaints Manager", decided_on=decided, confirmed=True,
             review_on=today + timedelta(days=3 if i == 0 else 45), ctx=_ctx(manager, today),
         )
 

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING
 
 from chc_tui.documents.document import Block, Document, Fields, Heading, Letter, Page, Paragraph, Table
 from chc_tui.documents.document_writers import RULE, to_markdown, to_text, write  # noqa: F401  (written by chc_tui.documents.document_writers)
-from chc_tui.rules.domain import Decision, ExclusionReason
+from chc_tui.rules.domain import Decision, ExclusionReason, refusal_fact_rows
 from chc_tui.rules.deadlines import is_overdue
 from chc_tui.steps.landlord import LandlordSettings
 from chc_tui.documents.letter_export import address_lines, format_of
@@ -320,6 +320,7 @@ def _refusal_and_withdrawal(detail: ComplaintDetail) -> list[Block]:
                      + (f" by {refusal.refused_by}" if refusal.refused_by else "")),
                     ("Reason", ExclusionReason(refusal.exclusion_reason).label),
                     ("Explanation", refusal.explanation),
+                    *refusal_fact_rows(refusal, day),
                     ("Right to go to the Ombudsman explained", _known(refusal.ombudsman_right_explained)),
                 ]
             ),
@@ -407,7 +408,8 @@ def _needs(detail: ComplaintDetail) -> list[Block]:
     rows += [["representative (3.6)", f"{p.name} ({p.relationship}); authority "
               + (f"confirmed {day(p.authority_confirmed_on)}" if p.authority_confirmed_on else "not confirmed"),
               "", "", "", day(p.ended_on)] for p in needs.representatives]
-    rows += [["restriction (5.14)", f"{r.restriction}. Reasons: {r.reasons}. Decided by {r.decided_by}",
+    rows += [["restriction (5.14)", f"{r.restriction}. Reasons: {r.reasons}. Decided by {r.decided_by}. "
+              f"Equality Act 2010 considered (5.15): {r.equality_act_consideration or 'not recorded'}",
               day(r.decided_on), day(r.review_on), day(r.reviewed_on), day(r.ended_on)] for r in needs.restrictions]
     return [Heading(2, "The resident's needs and any restriction"),
             Table(["Kind", "What", "From", "Review due", "Last reviewed", "Ended"], rows)]

@@ -177,13 +177,9 @@ class LetterFacts:
 
 def _all_adjustments(session: Session, complaint: Complaint) -> str:
     """This complaint's adjustments and the resident's current ones (Code 5.10), once each."""
-    from store.models import Adjustment
+    from store.wider_record_queries import current_adjustments
 
-    agreed = session.exec(select(Adjustment.description).where(
-        Adjustment.resident_id == complaint.resident_id, Adjustment.ended_on == None)).all()  # noqa: E711
-    parts = [complaint.adjustments.strip()] if complaint.adjustments.strip() else []
-    parts += [text for text in agreed if text not in parts]
-    return "; ".join(parts)
+    return "; ".join(current_adjustments(session, complaint.id or 0))
 
 
 def gather_facts(

@@ -34,6 +34,21 @@ class ExclusionReason(StrEnum):
         }[self.value]
 
 
+def refusal_fact_rows(refusal, day) -> list[tuple[str, str]]:
+    """The facts a refusal rests on (2.2, 2.3), as label: value rows (a blank value is left
+    out; `day` writes a date). "not recorded" where its reason needs a fact it lacks
+    (refused before issue 19, or imported)."""
+    def known(value) -> str:
+        return day(value) if value is not None else "not recorded"
+
+    if refusal.exclusion_reason == ExclusionReason.OVER_TWELVE_MONTHS:
+        return [("Issue occurred", known(refusal.issue_on)), ("Resident became aware", known(refusal.aware_on)),
+                ("Discretion considered (2.3)", refusal.discretion_considered or "not recorded")]
+    if refusal.exclusion_reason == ExclusionReason.LEGAL_PROCEEDINGS:
+        return [("Claim filed", known(refusal.claim_filed_on))]
+    return []
+
+
 class Channel(StrEnum):
     PHONE = "phone"
     EMAIL = "email"

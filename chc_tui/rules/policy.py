@@ -7,6 +7,7 @@ else in the code base carries a Code timescale as a literal.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 from enum import IntEnum
 
 
@@ -66,6 +67,21 @@ class CodePolicy:
 
     def for_stage(self, stage: Stage | int) -> StageTimescales:
         return self.stage_one if Stage(stage) is Stage.ONE else self.stage_two
+
+    # --- the time limit for complaints (2.3): the one place it is judged --------------
+
+    def refusal_age_limit(self, received_on: date) -> date:
+        """The earliest day the issue may have occurred, or the resident become aware of
+        it, for a complaint received on `received_on` to be within the time limit (2.3)."""
+        from dateutil.relativedelta import relativedelta
+
+        return received_on - relativedelta(months=self.refusal_age_months)
+
+    def over_refusal_age(self, since: date, received_on: date) -> bool:
+        """A complaint received on `received_on` about something since `since` (the issue,
+        or the resident becoming aware of it) is outside the time limit (2.3): more than
+        refusal_age_months before; exactly that long before is still within it."""
+        return since < self.refusal_age_limit(received_on)
 
 
 CODE_2024 = CodePolicy(

@@ -1067,7 +1067,7 @@ def _replay(db: Database, row: SheetRow, file_name: str, actor: str, today: date
         _step(row, last.number, "refused_reason", usecases.refuse, db, reference,
               exclusion_reason=row.exclusion_reason, explanation=row.refusal_explanation, refused_on=row.refused,
               # the sheet never says whether the resident was told of the Ombudsman route (2.4)
-              right_explained_known=False, ctx=ctx)
+              right_explained_known=False, facts_known=False, ctx=ctx)
     elif row.withdrawn:
         _step(row, last.number, "withdrawn", usecases.withdraw, db, reference, withdrawn_on=row.withdrawn, ctx=ctx)
     elif last.responded:

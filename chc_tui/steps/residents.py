@@ -15,7 +15,7 @@ from sqlmodel import Session, select
 
 from chc_tui.rules.context import StepContext
 from chc_tui.steps.identity import acting_write
-from chc_tui.rules.domain import NotFound, StepRefused
+from chc_tui.rules.domain import NeedsConfirmation, NotFound, Problem, StepRefused
 from chc_tui.steps.usecases import Checks, audit, record_for_change
 from store.engine import Database
 from store.models import Adjustment, Complaint, Representative, Resident, Restriction, Vulnerability, saved_id
@@ -37,6 +37,12 @@ def _resident(session: Session, resident_id: int) -> Resident:
 
 def _audit(session: Session, ctx: StepContext, action: str, resident_id: int, details: dict, before=None) -> None:
     audit(session, ctx, action, _newest_complaint_id(session, resident_id), {"resident_id": resident_id, **details}, before)
+
+
+def _current_vulnerabilities(session: Session, resident_id: int, on: date) -> list[str]:
+    """What the resident has disclosed (Code 5.10) and still applies on `on`."""
+    rows = session.exec(select(Vulnerability).where(Vulnerability.resident_id == resident_id)).all()
+    return [v.description for v in rows if v.ended_on is None or v.ended_on > on]
 
 
 def _review_after(checks: Checks, field: str, review_on, start, start_label: str, provision: str) -> None:
@@ -190,6 +196,33 @@ def agree_adjustment(
         return saved_id(row)
 
 
+def adjustment_from_complaint(session: Session, ctx: StepContext, resident_id: int, text: str, agreed_on: date,
+                              complaint_id: int | None) -> int | None:
+    """Inside a complaint's step (logging, the `d` step): the adjustment typed on the
+    complaint becomes the resident's (Code 5.10), so it follows them to every complaint and
+    letter, with a first review ADJUSTMENT_REVIEW_MONTHS on. Nothing new when the resident
+    already has it in force; returns the new adjustment's id, or None."""
+    from dateutil.relativedelta import relativedelta
+
+    from chc_tui.rules.needs import ADJUSTMENT_REVIEW_MONTHS
+
+    description = (text or "").strip()
+    if not description:
+        return None
+    held = session.exec(select(Adjustment.description).where(
+        Adjustment.resident_id == resident_id, Adjustment.ended_on == None)).all()  # noqa: E711
+    if description in held:
+        return None
+    row = Adjustment(resident_id=resident_id, description=description, agreed_on=agreed_on,
+                     review_on=agreed_on + relativedelta(months=ADJUSTMENT_REVIEW_MONTHS), recorded_by=ctx.actor)
+    session.add(row)
+    session.flush()
+    audit(session, ctx, "agree adjustment", complaint_id,
+          {"resident_id": resident_id, "description": row.description, "agreed_on": agreed_on,
+           "review_on": row.review_on, "from_complaint": True})
+    return saved_id(row)
+
+
 def _review(
     session: Session, ctx: StepContext, row, label: str, reviewed_on: date, next_review_on: date | None,
     end: bool, provision: str, start: date, note: str,
@@ -287,15 +320,21 @@ def end_representative(
 
 def impose_restriction(
     db: Database, resident_id: int, *, restriction: str, reasons: str, decided_by: str, decided_on: date,
-    review_on: date | None, ctx: StepContext | None = None,
+    review_on: date | None, equality_act_consideration: str = "", confirmed: bool = False,
+    ctx: StepContext | None = None,
 ) -> int:
     """A restriction on contact: its reasons evidenced, a named decision-maker, and a review
     date, because restrictions must be kept under regular review (Code 5.14) and stay
-    proportionate (5.15). Without a review date it is refused."""
+    proportionate, with regard to the Equality Act 2010 (5.15): how the Act was considered
+    is required. Without a review date it is refused. Where the resident has disclosed a
+    vulnerability or disability still current, it is recorded only `confirmed` (the form's
+    second Ctrl+S): NeedsConfirmation otherwise, nothing written."""
     ctx = ctx or StepContext()
     checks = Checks()
     checks.required("restriction", restriction, "what contact is restricted, and how", "5.15")
     checks.required("reasons", reasons, "the reasons for the restriction", "5.14")
+    checks.required("equality_act_consideration", equality_act_consideration,
+                    "how the Equality Act 2010 was considered", "5.15")
     checks.required("decided_by", decided_by, "who decided it", "5.14")
     checks.a_date("decided_on", decided_on, "the date decided", ctx.today)
     _review_after(checks, "review_on", review_on, decided_on, "the decision", "5.14")
@@ -303,14 +342,24 @@ def impose_restriction(
     assert review_on is not None  # refused above
     with acting_write(db, ctx) as session:
         _resident(session, resident_id)
+        disclosed = _current_vulnerabilities(session, resident_id, decided_on)
+        if disclosed and not confirmed:
+            raise NeedsConfirmation([
+                Problem(None, f"The resident has disclosed: {'; '.join(disclosed)} (Code 5.10). Make sure the "
+                              "restriction is proportionate and takes account of it (Code 5.15)."),
+                Problem("equality_act_consideration", "say how the disclosed vulnerability was considered"),
+                Problem(None, "Check it, then save again to record the restriction"),
+            ])
         row = Restriction(resident_id=resident_id, restriction=restriction.strip(), reasons=reasons.strip(),
                           decided_by=decided_by.strip(), decided_on=decided_on, review_on=review_on,
-                          recorded_by=ctx.actor)
+                          equality_act_consideration=equality_act_consideration.strip(), recorded_by=ctx.actor)
         session.add(row)
         session.flush()
         _audit(session, ctx, "impose restriction", resident_id,
                {"restriction": row.restriction, "reasons": row.reasons, "decided_by": row.decided_by,
-                "decided_on": decided_on, "review_on": review_on})
+                "decided_on": decided_on, "review_on": review_on,
+                "equality_act_consideration": row.equality_act_consideration,
+                **({"recorded_knowing_disclosed": disclosed} if disclosed else {})})
         return saved_id(row)
 
 

@@ -387,6 +387,11 @@ def log_complaint(
         session.add(stage)
         session.flush()
         ack = _start_stage_clocks(session, ctx, calendar, complaint, stage)
+        from chc_tui.steps.residents import adjustment_from_complaint
+
+        # The need is the resident's, not this complaint's alone (Code 5.10).
+        adjustment_from_complaint(session, ctx, saved_id(resident), complaint.adjustments, min(received_on, ctx.today),
+                                  complaint.id)
         provisional_due = clocks.stage_clocks(calendar, ctx.policy, Stage.ONE, received_on).provisional_response_due
         _audit(
             session,
@@ -873,13 +878,23 @@ def refuse(
     letter: "str | letters.DraftOnly | letters.AsDrafted | None" = None,
     expected_version: int | None = None,
     right_explained_known: bool = True,
+    issue_on: date | None = None,
+    aware_on: date | None = None,
+    discretion_considered: str = "",
+    claim_filed_on: date | None = None,
+    facts_known: bool = True,
     ctx: StepContext | None = None,
 ) -> None:
     """Decline to take the complaint on (Code 2.2-2.5): an individual decision with its
     own reason and explanation, and the resident told they may take it to the Ombudsman.
     `right_explained_known=False` (the importer's, for a sheet that never recorded it)
     stores whether the Ombudsman route was explained as not known; the figures then do
-    not count it as explained."""
+    not count it as explained.
+
+    Over 12 months needs the date of the issue, the date the resident became aware of it
+    and the discretion considered (2.3), and is refused when either date is within the
+    policy's refusal_age_months of receipt; legal proceedings needs the date the claim
+    was filed (2.2). `facts_known=False` (the importer's) stores them as not known."""
     ctx = ctx or StepContext()
     refused_on = refused_on or ctx.today
     if letter is not None:
@@ -900,7 +915,14 @@ def refuse(
                 "the resident must be told they can take the refusal to the Ombudsman (Code 2.4)",
             )
         checks.a_date("refused_on", refused_on, "the refusal date", ctx.today, (stage.opened_on, "the stage began"))
+        if not facts_known:
+            issue_on = aware_on = claim_filed_on = None
+            discretion_considered = ""
+        else:
+            _check_refusal_facts(checks, ctx, complaint, exclusion_reason, issue_on, aware_on,
+                                 discretion_considered, claim_filed_on)
         checks.raise_if_any()
+        reason = exclusion_reason
         session.add(
             Refusal(
                 complaint_id=saved_id(complaint),
@@ -910,6 +932,11 @@ def refuse(
                 explanation=explanation.strip(),
                 ombudsman_right_explained=ombudsman_right_explained if right_explained_known else None,
                 refused_by=ctx.actor,
+                issue_on=issue_on if reason == ExclusionReason.OVER_TWELVE_MONTHS else None,
+                aware_on=aware_on if reason == ExclusionReason.OVER_TWELVE_MONTHS else None,
+                discretion_considered=(discretion_considered or "").strip()
+                if reason == ExclusionReason.OVER_TWELVE_MONTHS else "",
+                claim_filed_on=claim_filed_on if reason == ExclusionReason.LEGAL_PROCEEDINGS else None,
             )
         )
         complaint.status = Status.REFUSED
@@ -926,9 +953,46 @@ def refuse(
                 "refused_on": refused_on,
                 "exclusion_reason": exclusion_reason,
                 "explanation": explanation.strip(),
+                **({"issue_on": issue_on, "aware_on": aware_on, "discretion_considered": discretion_considered.strip()}
+                   if facts_known and reason == ExclusionReason.OVER_TWELVE_MONTHS else {}),
+                **({"claim_filed_on": claim_filed_on}
+                   if facts_known and reason == ExclusionReason.LEGAL_PROCEEDINGS else {}),
                 **sent,
             },
         )
+
+
+def _check_refusal_facts(
+    checks: _Checks, ctx: StepContext, complaint: Complaint, reason: str, issue_on: date | None,
+    aware_on: date | None, discretion: str, claim_filed_on: date | None,
+) -> None:
+    """The facts a refusal rests on (2.2, 2.3), each refused at its own field."""
+    received = complaint.received_on
+    if reason == ExclusionReason.OVER_TWELVE_MONTHS:
+        limit = ctx.policy.refusal_age_limit(received)
+        months = ctx.policy.refusal_age_months
+        for name, value, label in (("issue_on", issue_on, "the date the issue occurred"),
+                                   ("aware_on", aware_on, "the date the resident became aware of it")):
+            if value is None:
+                checks.add(name, f"{label} is required to refuse as over {months} months (Code 2.3)")
+            elif not isinstance(value, date):
+                checks.add(name, f"{label} must be a date, not {value!r}")
+            elif value > received:
+                checks.add(name, f"{label} cannot be after the complaint was received ({received:%d/%m/%Y})")
+            elif not ctx.policy.over_refusal_age(value, received):
+                checks.add(name, f"not over {months} months: {value:%d/%m/%Y} is within {months} months of "
+                                 f"the complaint being received on {received:%d/%m/%Y} (on or after "
+                                 f"{limit:%d/%m/%Y}); it must be accepted (Code 2.3)")
+        if isinstance(issue_on, date) and isinstance(aware_on, date) and aware_on < issue_on:
+            checks.add("aware_on", "the resident cannot have become aware of the issue before it occurred")
+        checks.required("discretion_considered", discretion,
+                        "the discretion considered to accept it anyway", "2.3")
+    elif reason == ExclusionReason.LEGAL_PROCEEDINGS:
+        if claim_filed_on is None:
+            checks.add("claim_filed_on", "the date the claim was filed is required to refuse for legal proceedings "
+                                         "(Code 2.2)")
+        else:
+            checks.a_date("claim_filed_on", claim_filed_on, "the date the claim was filed", ctx.today)
 
 
 def withdraw(
@@ -1043,7 +1107,10 @@ def note_adjustments(
     ctx: StepContext | None = None,
 ) -> None:
     """Record the reasonable adjustments agreed for this complaint (Code 5.10): large
-    print, another language, an easy-read version... Letters show them to the handler."""
+    print, another language, an easy-read version... They become the resident's
+    adjustments (chc_tui.steps.residents), so every complaint and letter of theirs shows
+    them and a large-print need prints the letters large; they are reviewed and ended on
+    the resident's needs (`v`)."""
     ctx = ctx or StepContext()
     with acting_write(db, ctx) as session:
         complaint = _complaint_for_change(session, reference, expected_version)
@@ -1053,6 +1120,9 @@ def note_adjustments(
             session, ctx, "note adjustments", complaint.id,
             {"adjustments": complaint.adjustments}, before={"adjustments": before},
         )
+        from chc_tui.steps.residents import adjustment_from_complaint
+
+        adjustment_from_complaint(session, ctx, complaint.resident_id, complaint.adjustments, ctx.today, complaint.id)
 
 
 # --- settings --------------------------------------------------------------------------
