@@ -95,7 +95,7 @@ KINDS = {
         RESPONSE, decision="upheld", remedies=["£150 compensation for the inconvenience, due 15/12/2026"], ctx=BOB)),
     "refusal": (_log, "refuse", dict(exclusion_reason="legal_proceedings",
                                      explanation="The same leak is the subject of your county court claim",
-                                     refused_on=MON, ctx=ALICE)),
+                                     refused_on=MON, claim_filed_on=date(2026, 11, 2), ctx=ALICE)),
     "withdrawal": (_log, "withdraw", dict(reason="Internal: resident rang, repair done, no need to chase", withdrawn_on=MON,
                                           ctx=ALICE)),
 }

@@ -60,10 +60,14 @@ def _clean(db) -> str:
     usecases.extend(db, ref, new_due=D(2026, 12, 1), reason="Waiting for parts", told_resident_on=D(2026, 11, 10),
                     ombudsman_details_given=True, letter=letters.AS_DRAFTED, ctx=on(D(2026, 11, 10)))
     usecases.assign_handler(db, ref, handler="bob", ctx=on(D(2026, 11, 11)))
-    usecases.respond(db, ref, decision="upheld", no_remedy_reason="Put right before we answered", reasons="The repair was late", letter=letters.AS_DRAFTED,
+    usecases.respond(db, ref, decision="upheld", remedies=["apology: An apology, due 10/12/2026"],
+                     impact="A month of a leaking roof", reasons="The repair was late", letter=letters.AS_DRAFTED,
                      ctx=on(D(2026, 11, 30), "bob"))
-    remedy = remedies.offer_remedy(db, ref, kind="apology", description="An apology", offered_on=D(2026, 11, 30),
-                                   due_on=D(2026, 12, 10), ctx=on(D(2026, 11, 30), "bob"))
+    with db.read() as session:
+        from sqlmodel import select
+
+        from store.models import Remedy
+        remedy = session.exec(select(Remedy.id)).one()  # offered with the response, listed in its letter
     remedies.record_remedy_outcome(db, remedy, outcome="done", on=D(2026, 12, 9), ctx=on(D(2026, 12, 9), "bob"))
     return ref
 

@@ -6,6 +6,8 @@ resident reads every outstanding action in the final response (6.17)."""
 
 from __future__ import annotations
 
+from datetime import date
+
 from sqlmodel import Session, select
 
 from store.models import Action, Complaint, Remedy, StageRecord
@@ -19,8 +21,10 @@ def _money(pence: int | None) -> str:
     return "" if not pence else f"£{pence / 100:,.2f} "
 
 
-def remedy_lines(session: Session, complaint: Complaint, stage: StageRecord) -> tuple[str, ...]:
-    """This stage's remedies, and an earlier stage's not yet done or declined."""
+def remedy_lines(session: Session, complaint: Complaint, stage: StageRecord, as_of: date | None = None) -> tuple[str, ...]:
+    """This stage's remedies, and an earlier stage's not yet done or declined; with `as_of`
+    (a letter's date), only those offered by then: a remedy offered after a letter was sent
+    is not one the letter left out."""
     from chc_tui.steps.remedies import RemedyKind
 
     rows = session.exec(select(Remedy).where(Remedy.complaint_id == complaint.id, Remedy.stage <= stage.stage)
@@ -28,6 +32,8 @@ def remedy_lines(session: Session, complaint: Complaint, stage: StageRecord) -> 
     lines = []
     for r in rows:
         if r.stage < stage.stage and (r.done_on or r.declined_on):
+            continue
+        if as_of is not None and r.offered_on is not None and r.offered_on > as_of:
             continue
         plain = r.kind in (RemedyKind.FINANCIAL, RemedyKind.ACTION) or r.kind not in set(RemedyKind)
         kind = "" if plain else f"{RemedyKind(r.kind).label.capitalize()}: "

@@ -228,7 +228,7 @@ def gather_facts(
         refusal=session.exec(select(Refusal).where(Refusal.complaint_id == complaint.id)).first(),
         withdrawal=session.exec(select(Withdrawal).where(Withdrawal.complaint_id == complaint.id)).first(),
         update_every_days=stage.update_every_days,
-        remedies=letter_remedies.remedy_lines(session, complaint, stage),
+        remedies=letter_remedies.remedy_lines(session, complaint, stage, as_of=letter_date),
         actions=letter_remedies.action_lines(session, complaint, stage),
         signer=signer(session, signed_by),
     )
