@@ -39,6 +39,7 @@ class LetterScreen(ChcScreen["Sent | None"]):
     DEFAULT_CSS = """
     LetterScreen #letter-title { text-style: bold; padding: 0 1; }
     LetterScreen #letter-adjustments { color: $text-warning; padding: 0 1; }
+    LetterScreen #letter-needs { color: $text-warning; padding: 0 1; }
     LetterScreen #letter-errors { color: $text-error; padding: 0 1; }
     LetterScreen #letter-text { height: 1fr; }
     """
@@ -66,6 +67,12 @@ class LetterScreen(ChcScreen["Sent | None"]):
                     f"{letter_format([self.draft.adjustments]).export_hint()}",
                     id="letter-adjustments",
                     markup=False,  # the resident's adjustments as typed
+                )
+            if self.draft.other_needs:
+                yield Static(
+                    "This resident: " + "; ".join(self.draft.other_needs),
+                    id="letter-needs",
+                    markup=False,  # as recorded
                 )
             yield Static("", id="letter-errors", markup=False)
             yield TextArea(self.draft.text, id="letter-text", soft_wrap=True, tab_behavior="focus")

@@ -277,3 +277,24 @@ def test_an_adjustment_typed_when_logging_has_its_review_on_the_deadline_panel(d
     services = Services(db, actor="alice", today_fn=lambda: MON)
     [review] = [o for o in services.other_deadlines() if o.row.kind == "adjustment"]
     assert (review.row.due_on, review.row.complaint_reference) == (date(2027, 5, 2), ref)
+
+
+def test_every_letter_shows_the_residents_disclosed_needs_and_representative_above_it(landlord_db):
+    """Issue 19.3: vulnerabilities and representatives belong to the resident and are shown
+    above every letter, with the adjustments; an ended one is not."""
+    from chc_tui.documents import letters
+
+    db = landlord_db
+    on_receipt = StepContext(actor="alice", today=RECEIVED)
+    ref = usecases.log_complaint(
+        db, received_on=RECEIVED, channel="phone", resident_name="Mrs Ada Brown", resident_address="4 Mill Lane",
+        category="Repairs", resident_words="The ceiling leaks.", ctx=on_receipt,
+    ).reference
+    rid = _resident_id(db, ref)
+    residents.record_vulnerability(db, rid, description="Hard of hearing", disclosed_on=RECEIVED, ctx=on_receipt)
+    residents.add_representative(db, rid, name="Tom Brown", relationship="son", ctx=on_receipt)
+    _defined(db, ref)
+    at_ack = StepContext(actor="alice", today=ACKNOWLEDGED)
+    with pytest.raises(letters.LetterDrafted) as drafted:
+        usecases.acknowledge(db, ref, acknowledged_on=ACKNOWLEDGED, letter=letters.DRAFT, ctx=at_ack)
+    assert drafted.value.draft.other_needs == ("disclosed: Hard of hearing", "representative: Tom Brown (son)")

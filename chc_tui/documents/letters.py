@@ -182,6 +182,22 @@ def _all_adjustments(session: Session, complaint: Complaint) -> str:
     return "; ".join(current_adjustments(session, complaint.id or 0))
 
 
+def other_needs(session: Session, complaint: Complaint) -> tuple[str, ...]:
+    """What the handler should have in mind above every letter besides its adjustments: the
+    resident's disclosed vulnerabilities and representatives in force (5.10)."""
+    from store.models import Representative, Vulnerability
+
+    vulnerable = session.exec(select(Vulnerability.description).where(
+        Vulnerability.resident_id == complaint.resident_id, Vulnerability.ended_on == None)  # noqa: E711
+        .order_by(Vulnerability.id)).all()
+    represented = session.exec(select(Representative.name, Representative.relationship).where(
+        Representative.resident_id == complaint.resident_id, Representative.ended_on == None)  # noqa: E711
+        .order_by(Representative.id)).all()
+    return (tuple(f"disclosed: {text}" for text in vulnerable)
+            + tuple(f"representative: {name} ({relationship})" if relationship else f"representative: {name}"
+                    for name, relationship in represented))
+
+
 def gather_facts(
     session: Session, complaint: Complaint, stage: StageRecord, kind: LetterKind, letter_date: date,
     signed_by: int | None = None,
@@ -485,6 +501,7 @@ class LetterDraft:
     addressee: str
     adjustments: str
     items: list[RequiredItem] = field(default_factory=list)
+    other_needs: tuple[str, ...] = ()  # the resident's disclosed vulnerabilities and representatives (5.10, 3.x)
 
 
 class LetterDrafted(Exception):
@@ -529,7 +546,8 @@ def draft_or_send(
     rendered, template = render(facts, templates_dir(db_path))
     if isinstance(letter, DraftOnly):
         raise LetterDrafted(
-            LetterDraft(kind, stage.stage, rendered, template, facts.addressee, facts.adjustments, required_items(facts))
+            LetterDraft(kind, stage.stage, rendered, template, facts.addressee, facts.adjustments, required_items(facts),
+                        other_needs(session, complaint))
         )
     if isinstance(letter, AsDrafted):
         letter = rendered
