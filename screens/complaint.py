@@ -410,15 +410,16 @@ class ComplaintScreen(ChcScreen):
     def action_back(self) -> None:
         self.app.pop_screen()
 
-    def action_note(self) -> None:
+    def _open_form(self, spec) -> None:
+        """Open a form whose save refreshes the views before it closes (so this screen shows
+        the change at once), and say what was done."""
         from screens.forms import StepForm
 
-        spec = note_form(self.app.services, self.detail)
         write = spec.submit
 
         def submit_and_refresh(values):
             result = write(values)
-            self.app.refresh_views()  # before the form closes, so the section shows it at once
+            self.app.refresh_views()
             return result
 
         spec.submit = submit_and_refresh
@@ -429,10 +430,13 @@ class ComplaintScreen(ChcScreen):
 
         self.app.push_screen(StepForm(spec), finished)
 
+    def action_note(self) -> None:
+        self._open_form(note_form(self.app.services, self.detail))
+
     def action_updates(self) -> None:
         """The interval agreed with the resident for updates on this stage (Code 5.9)."""
         from chc_tui.steps.keeping_informed import agree_update_interval
-        from screens.forms import FieldSpec, FormSpec, StepForm
+        from screens.forms import FieldSpec, FormSpec
 
         detail, services = self.detail, self.app.services
         if detail is None or services is None:
@@ -441,11 +445,9 @@ class ComplaintScreen(ChcScreen):
 
         def submit(values):
             every = str(values["every_days"] or "").strip()
-            result = services.run(agree_update_interval, detail.complaint.reference,
-                                  every_days=int(every) if every.isdigit() else every, agreed_on=values["agreed_on"],
-                                  expected_version=detail.complaint.version)
-            self.app.refresh_views()
-            return result
+            return services.run(agree_update_interval, detail.complaint.reference,
+                                every_days=int(every) if every.isdigit() else every, agreed_on=values["agreed_on"],
+                                expected_version=detail.complaint.version)
 
         spec = FormSpec(
             title=f"{detail.complaint.reference} stage {stage.stage}: updates agreed with the resident (Code 5.9)",
@@ -457,12 +459,7 @@ class ComplaintScreen(ChcScreen):
             submit=submit, today=lambda: services.today,
             done_message=lambda s: f"Updates every {s.update_every_days} working days: next due on the deadline panel",
         )
-
-        def finished(result) -> None:
-            if result is not None:
-                self.app.notify(spec.done_message(result), timeout=6, markup=False)
-
-        self.app.push_screen(StepForm(spec), finished)
+        self._open_form(spec)
 
     def action_open_file(self) -> None:
         files = attachments_of(self.detail)
@@ -516,26 +513,11 @@ class ComplaintScreen(ChcScreen):
 
     def action_verify(self) -> None:
         """Verify an imported complaint from its letters (issue 18.2)."""
-        from screens.forms import StepForm
         from screens.verify import verify_form
 
         if self.detail is None:
             return
-        spec = verify_form(self.app.services, self.detail)
-        write = spec.submit
-
-        def submit_and_refresh(values):
-            result = write(values)
-            self.app.refresh_views()  # before the form closes, so the screen shows it at once
-            return result
-
-        spec.submit = submit_and_refresh
-
-        def finished(result) -> None:
-            if result is not None:
-                self.app.notify(spec.done_message(result), timeout=6, markup=False)
-
-        self.app.push_screen(StepForm(spec), finished)
+        self._open_form(verify_form(self.app.services, self.detail))
 
     # --- the records around the complaint (issue 7) -------------------------------------
 
