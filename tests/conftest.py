@@ -154,3 +154,20 @@ def refusal_facts(reason: str) -> dict:
                                discretion_considered="Considered: no good reason for the delay"),
         "legal_proceedings": dict(claim_filed_on=_date(2024, 1, 2)),
     }.get(reason, {})
+
+
+# The suite runs on two workers (pytest-xdist, `-n 2 --dist loadgroup` in pyproject.toml).
+# Tests that share one thing outside their tmp folder run on one worker, one after another:
+# the PostgreSQL test server (one schema, emptied per test) and the OS-user tests (they open
+# /root's folders to other users for the length of a module, and put the modes back after).
+SHARED_OUTSIDE = {"test_shared_use": "os_users", "test_stage_two_os_users": "os_users"}
+
+
+def pytest_collection_modifyitems(config, items):
+    for item in items:
+        module = item.module.__name__.split(".")[-1]
+        params = getattr(getattr(item, "callspec", None), "params", {})
+        if params.get("db") == "postgresql" or module == "test_postgres":
+            item.add_marker(pytest.mark.xdist_group("postgres"))
+        elif module in SHARED_OUTSIDE:
+            item.add_marker(pytest.mark.xdist_group(SHARED_OUTSIDE[module]))
