@@ -52,6 +52,7 @@ def needs_services(method):
 
 STATUS_FILTERS = ["open", None, "closed", "refused", "withdrawn"]
 STAGE_FILTERS = [None, 1, 2]
+SEARCH_PAUSE = 0.08  # seconds of no typing before a search runs: a typed name is one query, not one per letter
 LIST_PAGE = 200  # rows loaded into the list at once; search and filters narrow the rest
 PANEL_ROWS = 200  # soonest deadlines painted in the panel; its title counts them all
 # Rows in the very first paint, before the services are ready: what the panel (10 lines
@@ -113,6 +114,10 @@ class MainScreen(ChcScreen):
         self._submission = None  # the yearly self-assessment submission (Code 8.1-8.4)
         self._others: list = []  # reviews, requests, remedies, actions, Ombudsman dates (issue 7)
         self.panel_kind = 0  # index into PANEL_KINDS
+        # A search keystroke reloads the list only, after a pause in the typing; each list
+        # load carries the generation it was asked for, and a superseded one is never painted.
+        self._list_generation = 0
+        self._search_timer = None
 
     def compose(self) -> ComposeResult:
         yield TitleBar()
@@ -190,6 +195,7 @@ class MainScreen(ChcScreen):
 
     @work(thread=True, exclusive=True, group="main-load")
     def _load(self) -> None:
+        generation = self._list_generation
         search = self.query_one("#search", Input).value
         mine = self._my_staff_id() if self.mine else None
         if self.mine and mine is None:
@@ -198,7 +204,18 @@ class MainScreen(ChcScreen):
         # Mine: the panel counts my complaints' deadlines only, not the landlord's others.
         self._submission = None if self.mine else self.services.yearly_submission()
         self._others = [] if self.mine else self.services.other_deadlines()
-        rows = self.services.complaints(
+        rows = self._list_rows(search, mine)
+        self.app.call_from_thread(when_live(self, self._show_loaded), generation, dues, rows, self.services.today)
+
+    def _show_loaded(self, generation: int, dues: list[Due], rows: list[Due], today: date) -> None:
+        if generation != self._list_generation:  # typed into the search meanwhile: the panel only
+            self._panel_source = (dues, today, PANEL_ROWS, None)
+            self._fill_deadlines(dues, today)
+            return
+        self._show(dues, rows, today)
+
+    def _list_rows(self, search: str, mine: int | None) -> list[Due]:
+        return self.services.complaints(
             search=search,
             stage=self.stage_filter,
             status=self.status_filter,
@@ -207,7 +224,37 @@ class MainScreen(ChcScreen):
             overdue_on=self.services.today if self.overdue_only else None,
             limit=LIST_PAGE,
         )
-        self.app.call_from_thread(when_live(self, self._show), dues, rows, self.services.today)
+
+    def _search_list_soon(self) -> None:
+        """After a search keystroke: the list alone, once the typing pauses."""
+        self._list_generation += 1
+        self._stop_search_timer()
+        if self.app.services is not None and self._columns_ready:
+            self._search_timer = self.set_timer(SEARCH_PAUSE, self._search_now)
+
+    def _search_now(self) -> None:
+        self._search_timer = None
+        self._load_list()
+
+    def _stop_search_timer(self) -> bool:
+        """Stop a search waiting for the typing to pause; True if one was waiting."""
+        waiting, self._search_timer = self._search_timer, None
+        if waiting is not None:
+            waiting.stop()
+        return waiting is not None
+
+    @work(thread=True, exclusive=True, group="main-list")
+    def _load_list(self) -> None:
+        generation = self._list_generation
+        search = self.query_one("#search", Input).value
+        rows = self._list_rows(search, self._my_staff_id() if self.mine else None)
+        self.app.call_from_thread(when_live(self, self._show_list), generation, rows)
+
+    def _show_list(self, generation: int, rows: list[Due]) -> None:
+        if generation != self._list_generation:
+            return  # the search changed while this one ran: the newer one paints
+        self._fill_list(rows)
+        self._show_filters(len(rows))
 
     def _show(self, dues: list[Due], rows: list[Due], today: date, panel_rows: int = PANEL_ROWS,
               early_counts: tuple[dict[DeadlineState, int], int] | None = None) -> None:
@@ -458,10 +505,12 @@ class MainScreen(ChcScreen):
 
     @on(Input.Changed, "#search")
     def _search_changed(self) -> None:
-        self.refresh_data()
+        self._search_list_soon()
 
     @on(Input.Submitted, "#search")
     def _search_done(self) -> None:
+        if self._stop_search_timer():  # Enter: search now, so the next Enter opens a match
+            self._load_list()
         self.query_one("#complaints", DataTable).focus()
 
     @needs_services

@@ -398,11 +398,9 @@ async def test_search_filters_the_list_as_you_type(services):
         assert table.row_count == 3
         await pilot.press("slash")
         await type_text(pilot, "ann")
-        await settle(pilot)
-        assert table.row_count == 2
+        await wait_for(pilot, lambda: table.row_count == 2, "only the two Anns listed")
         await pilot.press("escape")
-        await settle(pilot)
-        assert table.row_count == 3
+        await wait_for(pilot, lambda: table.row_count == 3, "every complaint listed again")
 
 
 async def test_ctrl_c_with_unsaved_form_asks_before_quitting(services):
