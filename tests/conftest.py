@@ -163,6 +163,7 @@ def refusal_facts(reason: str) -> dict:
 SHARED_OUTSIDE = {"test_shared_use": "os_users", "test_stage_two_os_users": "os_users"}
 
 
+@pytest.hookimpl(tryfirst=True)  # before xdist reads the groups
 def pytest_collection_modifyitems(config, items):
     for item in items:
         module = item.module.__name__.split(".")[-1]
