@@ -56,6 +56,10 @@ def write(document: Document, fmt: str, out: Path) -> Path:
     """Write the document to `out` in `fmt` (one of FORMATS), atomically; returns the path."""
     if fmt == "docx":
         return write_atomically(out, lambda path: write_docx(document, path))
+    if fmt == "pdf":  # issue 20.3: chc_tui.documents.pdf_writer (fpdf2)
+        from chc_tui.documents.pdf_writer import write_pdf
+
+        return write_atomically(out, lambda path: write_pdf(document, path))
     render = {"md": to_markdown, "html": to_html, "txt": to_text}.get(fmt)
     if render is None:
         raise UnknownFormat(f"unknown format {fmt!r}: choose one of {', '.join(FORMATS)}")
