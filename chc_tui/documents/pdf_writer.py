@@ -143,7 +143,7 @@ def _table(pdf, block: Table, clean, family: str, body_pt: float) -> None:
     if block.caption:
         pdf.set_font(family, "B", body_pt)
         pdf.multi_cell(0, 5, clean(block.caption), new_x="LMARGIN", new_y="NEXT")
-    pdf.set_font(family, "", body_pt - 0.5)
+    pdf.set_font(family, "", body_pt - 1.5)
     widths = block.widths_cm if len(block.widths_cm) == columns else None
     header = [clean(h) or " " for h in block.header] + [" "] * (columns - len(block.header))
     with pdf.table(
