@@ -217,3 +217,15 @@ def test_the_html_has_no_serious_or_critical_accessibility_violations(pack):
            if v["impact"] in ("serious", "critical")]
     assert bad == []
     assert result["passes"]  # it did check the page
+
+
+def test_a_response_quoting_a_resident_is_refused_and_nothing_is_written(db, tmp_path):
+    """Entered texts are free text: the pack checks itself before anything is written."""
+    _book(db)
+    record_response(db, year=2024, text="We apologise to MR  zebedee quillfeather for the delay.",
+                    agreed_on=date(2025, 6, 12), meeting=MEETING, ctx=StepContext(actor="alice", today=TODAY))
+    out = tmp_path / "pack"
+    out.mkdir()
+    with pytest.raises(StepRefused, match="would publish personal data.*under \"The governing body's response"):
+        publish(_services(db), 2024, out)
+    assert list(out.iterdir()) == []

@@ -10,6 +10,7 @@ tests/test_publish.py searches every file written for each one in the database.
 
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 from datetime import date
 from pathlib import Path
@@ -108,8 +109,34 @@ def file_stem(year: int) -> str:
     return f"complaints-{year_label(year).replace('/', '-')}"
 
 
+def _words(text: str) -> str:
+    return " " + " ".join(re.findall(r"[\w@.+-]+", text.lower())) + " "
+
+
+def check_no_personal_data(document: Document, identifiers: list[str]) -> None:
+    """Refused, naming the part, when any block's text holds a resident's name, address,
+    phone or email as whole words (case and spacing aside): an entered text (a commentary,
+    the response) could quote one, and the pack is published on a website."""
+    wanted = [(_words(i), i) for i in identifiers if len(i.strip()) >= 4]
+    part = document.title
+    for block in document.blocks:
+        if isinstance(block, Heading):
+            part = block.text
+        text = _words(writers.to_text(Document("", [block])))
+        for words, _ in wanted:
+            if words.strip() and words in text:
+                raise StepRefused(
+                    f"the pack would publish personal data: a resident's name, address or contact details "
+                    f"appears under \"{part}\"; take it out of the text entered there and publish again", "year")
+
+
 def publish(services, year: int, out_dir: Path) -> list[Path]:
-    """Write the pack for `year` into `out_dir` as .html, .docx and .pdf; returns the paths."""
+    """Write the pack for `year` into `out_dir` as .html, .docx and .pdf; returns the paths.
+    Refused, with nothing written, when it would hold a resident's personal data."""
+    from store.personal import resident_identifiers
+
     document = build_pack(services, year)
+    with services.db.engine.connect() as conn:
+        check_no_personal_data(document, resident_identifiers(conn))
     out_dir = Path(out_dir)
     return [writers.write(document, fmt, out_dir / f"{file_stem(year)}.{fmt}") for fmt in FORMATS]
