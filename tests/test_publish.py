@@ -229,3 +229,70 @@ def test_a_response_quoting_a_resident_is_refused_and_nothing_is_written(db, tmp
     with pytest.raises(StepRefused, match="would publish personal data.*under \"The governing body's response"):
         publish(_services(db), 2024, out)
     assert list(out.iterdir()) == []
+
+
+def _word_base(path: Path) -> Path:
+    import docx
+
+    base = docx.Document()
+    base.sections[0].header.paragraphs[0].text = "EXE VALLEY HOMES LETTERHEAD"
+    base.styles["Normal"].font.name = "Georgia"
+    base.save(str(path))
+    return path
+
+
+def test_the_landlords_own_templates_are_used(db, tmp_path):
+    import docx
+
+    _book(db)
+    template = tmp_path / "ours.html.j2"
+    template.write_text("<!DOCTYPE html><html lang=\"en-GB\"><head><title>{{ document.title }}</title></head><body>"
+                        "<header>OUR OWN PAGE</header>{% for b in document.blocks %}{% if b is heading %}"
+                        "<h2>{{ b.text }}</h2>{% elif b is paragraph %}<p>{{ b.text | lines }}</p>{% elif b is fields %}"
+                        "{% for label, value in b.rows %}<p>{{ label }}: {{ value }}</p>{% endfor %}{% endif %}"
+                        "{% endfor %}</body></html>", encoding="utf-8")
+    template.chmod(0o640)
+    base = _word_base(tmp_path / "base.docx")
+    out = tmp_path / "pack"
+    out.mkdir()
+    html, word, pdf = publish(_services(db), 2024, out, html_template=template, docx_base=base)
+    page = html.read_text(encoding="utf-8")
+    assert "<header>OUR OWN PAGE</header>" in page and MEETING in page
+    document = docx.Document(str(word))
+    assert document.sections[0].header.paragraphs[0].text == "EXE VALLEY HOMES LETTERHEAD"
+    assert document.styles["Normal"].font.name == "Georgia"
+    assert any(p.text == RESPONSE for p in document.paragraphs)
+    assert pdf.exists()
+
+
+@pytest.mark.parametrize("body, said", [
+    ("{% for b in document.blocks %}", "failed at line 1"),  # a syntax error
+    ("{{ document.no_such_thing }}", "failed"),  # StrictUndefined
+    ("{{ document.__class__.__mro__ }}", "failed"),  # the sandbox
+])
+def test_a_template_that_fails_is_named_and_nothing_is_written(db, tmp_path, body, said):
+    template = tmp_path / "broken.html.j2"
+    template.write_text(body, encoding="utf-8")
+    template.chmod(0o640)
+    out = tmp_path / "pack"
+    out.mkdir()
+    with pytest.raises(StepRefused) as refused:
+        publish(_services(db), 2024, out, html_template=template)
+    assert refused.value.for_field("html_template")
+    assert "broken.html.j2" in str(refused.value) and said in str(refused.value)
+    assert list(out.iterdir()) == []
+
+
+def test_a_word_base_that_is_not_a_docx_or_anyone_can_change_is_refused(db, tmp_path):
+    out = tmp_path / "pack"
+    out.mkdir()
+    fake = tmp_path / "base.docx"
+    fake.write_text("not a word file", encoding="utf-8")
+    fake.chmod(0o640)
+    with pytest.raises(StepRefused, match="base.docx could not be used"):
+        publish(_services(db), 2024, out, docx_base=fake)
+    shared = _word_base(tmp_path / "shared.docx")
+    shared.chmod(0o666)
+    with pytest.raises(StepRefused, match="can be changed by anyone on this computer"):
+        publish(_services(db), 2024, out, docx_base=shared)
+    assert list(out.iterdir()) == []

@@ -14,7 +14,8 @@ from pathlib import Path
 from chc_tui.cli.args import date_arg
 from chc_tui.terminal import terminal_safe
 
-OPTION_FOR = {"text": "--text", "meeting": "--meeting", "agreed_on": "--agreed-on", "year": "--year"}
+OPTION_FOR = {"text": "--text", "meeting": "--meeting", "agreed_on": "--agreed-on", "year": "--year",
+              "html_template": "--html-template", "docx_base": "--docx-base"}
 
 
 def _year(text: str) -> int:
@@ -32,6 +33,9 @@ def add_publish_parser(sub, with_db) -> None:
     )
     parser.add_argument("--year", type=_year, required=True, help="the financial year by the year it starts (2024 is 2024/25)")
     parser.add_argument("--out", metavar="DIR", required=True, help="the folder to write into (made if missing)")
+    parser.add_argument("--html-template", metavar="FILE",
+                        help="the landlord's own Jinja2 HTML template (start from the shipped document.html.j2)")
+    parser.add_argument("--docx-base", metavar="FILE", help="the landlord's own .docx (styles, letterhead) to start from")
 
 
 def add_response_parser(report_parser, with_db) -> None:
@@ -90,7 +94,9 @@ def run_publish(args, path) -> int:
         return 2
     services = open_services(path)
     try:
-        written = publish(services, args.year, out)
+        written = publish(services, args.year, out,
+                          html_template=Path(args.html_template) if args.html_template else None,
+                          docx_base=Path(args.docx_base) if args.docx_base else None)
     except StepRefused as refused:
         return _refused("chc publish", refused)
     except OSError as exc:

@@ -130,13 +130,31 @@ def check_no_personal_data(document: Document, identifiers: list[str]) -> None:
                     f"appears under \"{part}\"; take it out of the text entered there and publish again", "year")
 
 
-def publish(services, year: int, out_dir: Path) -> list[Path]:
+def publish(services, year: int, out_dir: Path, *, html_template: Path | None = None,
+            docx_base: Path | None = None) -> list[Path]:
     """Write the pack for `year` into `out_dir` as .html, .docx and .pdf; returns the paths.
-    Refused, with nothing written, when it would hold a resident's personal data."""
+    Refused, with nothing written, when it would hold a resident's personal data.
+    `html_template` / `docx_base`: the landlord's own (chc_tui.documents.publish_templates)."""
     from store.personal import resident_identifiers
 
     document = build_pack(services, year)
     with services.db.engine.connect() as conn:
         check_no_personal_data(document, resident_identifiers(conn))
     out_dir = Path(out_dir)
-    return [writers.write(document, fmt, out_dir / f"{file_stem(year)}.{fmt}") for fmt in FORMATS]
+    out = {fmt: out_dir / f"{file_stem(year)}.{fmt}" for fmt in FORMATS}
+    if html_template is not None or docx_base is not None:
+        from chc_tui.documents import publish_templates
+
+        # The landlord's templates first: one that fails is named and nothing is written.
+        html = publish_templates.render_html(document, html_template) if html_template is not None else None
+        if docx_base is not None:
+            publish_templates.write_docx(document, docx_base, out["docx"])
+        else:
+            writers.write(document, "docx", out["docx"])
+        if html is not None:
+            writers.write_atomically(out["html"], lambda path: path.write_bytes(html.encode("utf-8")))
+        else:
+            writers.write(document, "html", out["html"])
+        writers.write(document, "pdf", out["pdf"])
+        return [out[fmt] for fmt in FORMATS]
+    return [writers.write(document, fmt, out[fmt]) for fmt in FORMATS]
