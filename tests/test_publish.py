@@ -296,3 +296,30 @@ def test_a_word_base_that_is_not_a_docx_or_anyone_can_change_is_refused(db, tmp_
     with pytest.raises(StepRefused, match="can be changed by anyone on this computer"):
         publish(_services(db), 2024, out, docx_base=shared)
     assert list(out.iterdir()) == []
+
+
+@pytest.mark.parametrize("fonts", [True, None])
+def test_the_pdf_writer_repeats_table_headers_and_falls_back_to_helvetica(fonts):
+    import io
+
+    import pypdf
+
+    from chc_tui.documents.document import Document, Heading, Paragraph, Table
+    from chc_tui.documents.pdf_writer import find_font, to_pdf
+
+    if fonts is True and find_font() is None:
+        pytest.skip("no Unicode TrueType font (DejaVu Sans, Liberation Sans, Arial) on this machine")
+    rows = [[f"row {i}", str(i)] for i in range(1, 151)]
+    document = Document("A \u201cquoted\u201d title", [Heading(1, "Rows"), Paragraph("Tick \u2713 \u2014 done"),
+                                                 Table(["Name", "Count"], rows, numeric=(1,))])
+    reader = pypdf.PdfReader(io.BytesIO(to_pdf(document, fonts=fonts)))
+    pages = [page.extract_text() for page in reader.pages]
+    assert len(pages) >= 3
+    for page in pages[1:]:
+        assert "Name" in page.split("row")[0]  # the header row comes first on every page it runs onto
+    text = "\n".join(pages)
+    assert all(f"row {i}\n" in text + "\n" or f"row {i} " in text for i in (1, 75, 150))
+    if fonts is None:
+        assert 'A "quoted" title' in pages[0] and "Tick ? - done" in pages[0]
+    else:
+        assert "A \u201cquoted\u201d title" in pages[0] and "Tick \u2713 \u2014 done" in pages[0]
