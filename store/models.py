@@ -292,6 +292,20 @@ class ReportText(SQLModel, table=True):
     version: int = 1
 
 
+class GoverningBodyResponse(SQLModel, table=True):
+    """When and where the governing body agreed its response to a year's annual report
+    (Code 8.2). The response's text is the report's "governing_body_response" part
+    (ReportText), its one home; this row records the agreement."""
+
+    __tablename__ = "governing_body_response"
+    id: Optional[int] = Field(default=None, primary_key=True)
+    year: int = Field(index=True, unique=True)
+    agreed_on: date
+    meeting: str
+    recorded_by: Optional[int] = Field(default=None, foreign_key="staff.id")
+    recorded_at: datetime = Field(default_factory=utcnow)
+
+
 class Letter(SQLModel, table=True):
     """A letter exactly as sent (Code 5.12): the text is stored byte for byte, never
     re-rendered, so a later change of template or settings cannot rewrite history."""

@@ -250,3 +250,17 @@ def clear_removed_from_file(path: Path) -> None:
         raise RemovedValuesRemain(f"the removed values are still in {path} ({exc})") from exc
     if busy:
         raise RemovedValuesRemain(f"another session is reading {path}, so its -wal file still holds the removed values")
+
+
+def resident_identifiers(conn: Connection) -> list[str]:
+    """Every resident's name, address, phone and email, and each complaint's representative's
+    name, as stored (blanks left out): what a published document must never contain."""
+    resident = SQLModel.metadata.tables["resident"]
+    complaint = SQLModel.metadata.tables["complaint"]
+    found: set[str] = set()
+    for row in conn.execute(select(resident.c.name, resident.c.address, resident.c.phone, resident.c.email)):
+        found.update(str(v).strip() for v in row if v and str(v).strip())
+    for (name,) in conn.execute(select(complaint.c.representative_name)):
+        if name and str(name).strip():
+            found.add(str(name).strip())
+    return sorted(found)

@@ -102,6 +102,9 @@ def build_parser() -> argparse.ArgumentParser:
     from chc_tui.cli.corrections import add_correct_parser  # issue 17.6: corrections, with the reason
 
     add_correct_parser(sub, with_db)
+    from chc_tui.cli.publish import add_publish_parser  # issue 20.3: the published pack (Code 8.2)
+
+    add_publish_parser(sub, with_db)
     return parser
 
 
@@ -280,6 +283,10 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "deadlines":
             args.db = str(path)
             return _cmd_deadlines(args)
+        if args.command == "publish" or getattr(args, "report_action", None) == "response":  # issue 20.3
+            from chc_tui.cli import publish as cli_publish
+
+            return (cli_publish.run_publish if args.command == "publish" else cli_publish.run_response)(args, path)
         if args.command == "report":  # issue #5: chc report
             from chc_tui.cli.report import run_report
 

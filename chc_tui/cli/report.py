@@ -44,6 +44,9 @@ def add_report_parser(sub, with_db: argparse.ArgumentParser) -> argparse.Argumen
     )
     report.add_argument("--format", choices=FORMATS, help="default: from the --out file's suffix, else md")
     report.add_argument("--out", metavar="FILE", help="write the report here (default: standard output; docx needs a file)")
+    from chc_tui.cli.publish import add_response_parser  # issue 20.3: chc report response
+
+    add_response_parser(report, with_db)
     return report
 
 

@@ -56,6 +56,10 @@ def write(document: Document, fmt: str, out: Path) -> Path:
     """Write the document to `out` in `fmt` (one of FORMATS), atomically; returns the path."""
     if fmt == "docx":
         return write_atomically(out, lambda path: write_docx(document, path))
+    if fmt == "pdf":  # issue 20.3: chc_tui.documents.pdf_writer (fpdf2)
+        from chc_tui.documents.pdf_writer import write_pdf
+
+        return write_atomically(out, lambda path: write_pdf(document, path))
     render = {"md": to_markdown, "html": to_html, "txt": to_text}.get(fmt)
     if render is None:
         raise UnknownFormat(f"unknown format {fmt!r}: choose one of {', '.join(FORMATS)}")
@@ -209,9 +213,6 @@ def to_text(document: Document) -> str:
 @lru_cache(maxsize=1)
 def _html_template():
     import jinja2
-    from markupsafe import Markup, escape
-
-    from chc_tui.documents.report_charts import to_svg
 
     env = jinja2.Environment(
         loader=jinja2.PackageLoader("chc_tui.documents", "templates/document"),
@@ -221,12 +222,22 @@ def _html_template():
         keep_trailing_newline=True,
         undefined=jinja2.StrictUndefined,
     )
+    add_document_filters(env)
+    return env.get_template("document.html.j2")
+
+
+def add_document_filters(env) -> None:
+    """What a document's HTML template uses: the `lines` and `svg` filters, a test per block
+    kind (`b is table`); shared with the landlord's own templates (publish_templates)."""
+    from markupsafe import Markup, escape
+
+    from chc_tui.documents.report_charts import to_svg
+
     env.filters["lines"] = lambda text: Markup("<br>").join(escape(line) for line in str(text).split("\n"))
     env.filters["svg"] = lambda chart: Markup(to_svg(chart))  # built from escaped parts (report_charts)
     for name, kind in (("heading", Heading), ("paragraph", Paragraph), ("fields", Fields), ("table", Table),
                        ("figure", Figure), ("letter", Letter)):
         env.tests[name] = lambda block, kind=kind: isinstance(block, kind)
-    return env.get_template("document.html.j2")
 
 
 def to_html(document: Document) -> str:
@@ -276,17 +287,19 @@ def _docx_widths(table, widths_cm) -> None:
             cell.width = Cm(width)
 
 
-def write_docx(document: Document, out: Path) -> None:
+def write_docx(document: Document, out: Path, base: Path | None = None) -> None:
+    """`base`: a landlord's own .docx (styles, letterhead) to start from; its styles are kept."""
     from docx import Document as WordDocument
     from docx.enum.section import WD_ORIENT
     from docx.shared import Cm, Pt, RGBColor
 
-    word = WordDocument()
+    word = WordDocument(str(base)) if base is not None else WordDocument()
     word.core_properties.title = document.title
     page = document.page
-    if page.font:
+    if page.font and base is None:
         word.styles["Normal"].font.name = page.font
-    word.styles["Normal"].font.size = Pt(page.size_pt)
+    if base is None:
+        word.styles["Normal"].font.size = Pt(page.size_pt)
     for section in word.sections:
         if page.landscape:
             section.orientation = WD_ORIENT.LANDSCAPE
