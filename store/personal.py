@@ -63,6 +63,7 @@ NOT_PERSONAL: dict[str, frozenset[str]] = {
     "closure_day": frozenset({"note"}),
     "lesson": frozenset({"theme", "lesson", "improvement", "recorded_by"}),
     "report_text": frozenset({"part", "text", "changed_by"}),
+    "governing_body_response": frozenset({"meeting"}),  # the board meeting that agreed the response (8.2)
     "setting": frozenset({"key", "value"}),
     "resident": frozenset({"preferred_channel", "tenure"}),  # tenure: LCRA | LCHO | "", for the TSMs
     "complaint": frozenset({"reference", "channel", "category", "status", "theme", "root_cause", "created_by",
