@@ -41,6 +41,7 @@ def test_figures_for_one_quarter_of_two():
     v = compute(q, next_quarter(q).end, stages, around, WorkingCalendar())
     assert v.received == {1: ("C1",), 2: ("C3",)}
     assert v.answered(1) == 1 and v.answered(2) == 0
+    assert v.responses[1]["out_of_target"] == 1 and v.within_timescale(1) == 0 and [r for r, _ in v.late_responses] == ["C1"]
     assert v.findings == {"severe_maladministration": 1}
     assert [r for r, _ in v.severe_findings] == ["C9"]
     assert v.orders_due == 1 and v.orders_complied == 0 and [r for r, _ in v.orders_open_severe] == ["C9"]
