@@ -38,8 +38,8 @@ def add_publish_parser(sub, with_db) -> None:
     parser.add_argument("--docx-base", metavar="FILE", help="the landlord's own .docx (styles, letterhead) to start from")
 
 
-def add_response_parser(report_parser, with_db) -> None:
-    actions = report_parser.add_subparsers(dest="report_action", required=False, metavar="ACTION")
+def add_response_parser(actions, with_db) -> None:
+    """`chc report response`, one of `chc report`'s actions (`actions`: its subparsers)."""
     response = actions.add_parser(
         "response", parents=[with_db], help="record the governing body's response to the year's report (Code 8.2)")
     response.add_argument("--year", type=_year, required=True, help="the financial year by the year it starts")

@@ -44,10 +44,59 @@ def add_report_parser(sub, with_db: argparse.ArgumentParser) -> argparse.Argumen
     )
     report.add_argument("--format", choices=FORMATS, help="default: from the --out file's suffix, else md")
     report.add_argument("--out", metavar="FILE", help="write the report here (default: standard output; docx needs a file)")
+    views = report.add_subparsers(dest="report_action", required=False, metavar="{mrc,response}")
+    mrc = views.add_parser(
+        "mrc", parents=[with_db], help="the MRC's quarterly view (Code 9.7) as .docx or .html",
+        description="The Member Responsible for Complaints' quarterly view (Code 9.5-9.7): complaints received, "
+        "timeliness, Ombudsman findings and orders (severe maladministration called out), remedies outstanding "
+        "and improvements due. Complaints by reference only.")
+    mrc.add_argument("--quarter", required=True, help="such as 2025Q1; quarter 1 is the first quarter of the "
+                     "financial year (the financial-year-end setting, default 31/03: 2025Q1 is April-June 2025)")
+    mrc.add_argument("--out", metavar="FILE", required=True, help="FILE.docx or FILE.html")
     from chc_tui.cli.publish import add_response_parser  # issue 20.3: chc report response
 
-    add_response_parser(report, with_db)
+    add_response_parser(views, with_db)
     return report
+
+
+def run_mrc(args) -> int:
+    from store.engine import resolve_db_path
+
+    path = resolve_db_path(getattr(args, "db", None))
+    if not path.exists():
+        print(f"chc: no database at {path}", file=sys.stderr)
+        return 2
+    out = Path(args.out).expanduser()
+    fmt = {".docx": "docx", ".html": "html", ".htm": "html"}.get(out.suffix.lower())
+    if fmt is None:
+        print(f"chc: --out must end .docx or .html, not {out.name!r}", file=sys.stderr)
+        return 2
+    if not out.parent.exists():
+        print(f"chc: the folder {out.parent} does not exist", file=sys.stderr)
+        return 2
+    from chc_tui.documents.mrc_quarter_export import write_view
+    from chc_tui.figures.mrc_quarter import gather
+    from chc_tui.services import Services
+    from chc_tui.steps.landlord import landlord_settings
+
+    services = Services.open(path)
+    try:
+        with services.db.read() as session:
+            try:
+                view = gather(session, args.quarter)
+            except ValueError as exc:
+                print(f"chc: --quarter: {exc}", file=sys.stderr)
+                return 2
+            landlord = landlord_settings(session).name
+        try:
+            write_view(view, fmt, out, landlord)
+        except OSError as exc:
+            print(f"chc: could not write {out}: {exc.strerror or exc}", file=sys.stderr)
+            return 1
+        print(f"MRC quarterly view {view.quarter.label} written to {out} ({fmt})")
+        return 0
+    finally:
+        services.db.dispose()
 
 
 def _format_for(args) -> str:
@@ -64,6 +113,9 @@ def _format_for(args) -> str:
 
 def run_report(args) -> int:
     from store.engine import resolve_db_path
+
+    if getattr(args, "report_action", None) == "mrc":
+        return run_mrc(args)
 
     path = resolve_db_path(getattr(args, "db", None))
     if not path.exists():
