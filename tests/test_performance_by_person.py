@@ -78,3 +78,19 @@ def test_appendix_absent_by_default_and_present_with_the_setting():
     md = render_text(report, "md")
     assert "Appendix: by handler and team" in md
     assert "Alice Smith" in md and "South" in md
+
+
+def test_upgrading_from_0015_keeps_staff_and_gives_them_no_team(tmp_path):
+    from store.engine import Database
+    from store.migrate import upgrade
+
+    db = Database(tmp_path / "old.db")
+    upgrade(db.engine, "0015")
+    with db.engine.begin() as conn:
+        conn.exec_driver_sql(
+            "INSERT INTO staff (id, display_name, job_title, email, phone, roles, active_from, version, created_at) "
+            "VALUES (7, 'Alice Smith', 'Officer', 'a@x.org', '', 'handler', '2024-01-01', 1, '2024-01-01 09:00:00.000000')")
+    upgrade(db.engine, "head")
+    with db.engine.connect() as conn:
+        rows = conn.exec_driver_sql("SELECT id, display_name, job_title, team FROM staff").fetchall()
+    assert [tuple(r) for r in rows] == [(7, "Alice Smith", "Officer", "")]
