@@ -90,10 +90,11 @@ def stage_handlers(session: Session, stage_ids: list[int]) -> dict[int, tuple[st
 
     out: dict[int, tuple[str, str]] = {}
     for chunk in (stage_ids[i:i + 500] for i in range(0, len(stage_ids), 500)):
-        for sid, name, team in session.exec(
+        rows = session.exec(
             select(StageRecord.id, Staff.display_name, Staff.team)
             .join(Staff, Staff.id == StageRecord.handler_staff_id)
             .where(StageRecord.id.in_(chunk))
-        ):
-            out[sid] = (name, team)
+        ).all()
+        for sid, name, team in rows:
+            out[int(sid or 0)] = (str(name), str(team))
     return out
