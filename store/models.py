@@ -51,6 +51,7 @@ class Staff(SQLModel, table=True):
     job_title: str = ""
     email: str = ""
     phone: str = ""
+    team: str = ""  # the team they work in, for the figures per team (issue 20.2); "" none
     roles: str = ""  # comma-separated: see chc_tui.steps.staff.Role
     active_from: date
     active_to: Optional[date] = None  # the last day they may act; None while active

@@ -25,6 +25,7 @@ class StaffMember:
     active_from: date
     active_to: date | None
     version: int
+    team: str = ""  # issue 20.2
 
     def active_on(self, day: date) -> bool:
         return self.active_from <= day and (self.active_to is None or day <= self.active_to)
@@ -38,7 +39,7 @@ def member(session: Session, row: Staff) -> StaffMember:
     assert row.id is not None  # read back from the database
     return StaffMember(
         row.id, row.display_name, row.job_title, row.email, row.phone, tuple(logins), parse_roles(row.roles),
-        row.active_from, row.active_to, row.version,
+        row.active_from, row.active_to, row.version, row.team,
     )
 
 
@@ -80,3 +81,20 @@ def names_by_id(session: Session, ids) -> dict[int, str]:
         return {}
     rows = session.exec(select(Staff.id, Staff.display_name).where(Staff.id.in_(ids)))
     return {i: name for i, name in rows if i is not None}
+
+
+def stage_handlers(session: Session, stage_ids: list[int]) -> dict[int, tuple[str, str]]:
+    """Each stage's handler, by its staff id: (display name, team), for the figures per
+    handler and team (issue 20.2). A stage with no handler on the register is left out."""
+    from store.models import StageRecord
+
+    out: dict[int, tuple[str, str]] = {}
+    for chunk in (stage_ids[i:i + 500] for i in range(0, len(stage_ids), 500)):
+        rows = session.exec(
+            select(StageRecord.id, Staff.display_name, Staff.team)
+            .join(Staff, Staff.id == StageRecord.handler_staff_id)
+            .where(StageRecord.id.in_(chunk))
+        ).all()
+        for sid, name, team in rows:
+            out[int(sid or 0)] = (str(name), str(team))
+    return out

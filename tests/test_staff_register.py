@@ -54,7 +54,7 @@ def test_add_list_edit_deactivate(db, chc):
     person = _person(chc, new_id)
     assert person == {
         "id": new_id, "display_name": "Alice Smith", "job_title": "Complaints Officer", "email": "a@example.org",
-        "phone": "0161 000 0000", "logins": ["asmith"], "roles": ["handler", "stage2-reviewer"],
+        "phone": "0161 000 0000", "team": "", "logins": ["asmith"], "roles": ["handler", "stage2-reviewer"],
         "active_from": "2026-12-01", "active_to": None, "active": True,
     }
     code, out, _ = chc("staff", "list")

@@ -23,6 +23,7 @@ def add_settings_parser(sub, with_db) -> None:
                         "ombudsman_website, ombudsman_form, ombudsman_phone, ombudsman_address, "
                         "service_request_target_days, financial-year-end (DD/MM, default 31/03: the "
                         "submission deadline only), region, stock-types (LCRA, LCHO or LCRA,LCHO), "
+                        "show-staff-figures (yes|no: the report's appendix per handler and team), "
                         "or homes-owned (then YEAR N)")
     change.add_argument("value", nargs="+", help="the value; for homes-owned: YEAR N (2025 is 1 April 2025 - 31 March 2026)")
     change.add_argument("--type", dest="stock_type", metavar="STOCK_TYPE",
@@ -124,6 +125,11 @@ def _set(services, args) -> str:
         from chc_tui.steps import usecases
 
         services.run(usecases.set_region, value)
+    elif field == "show_staff_figures":
+        from chc_tui.figures.report_texts import set_show_staff_figures
+
+        shown = services.run(set_show_staff_figures, value)
+        return f"show_staff_figures {'yes' if shown else 'no'} saved"
     else:
         services.update_landlord(**{field: value})
     return f"{field} saved"

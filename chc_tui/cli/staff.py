@@ -11,7 +11,7 @@ from chc_tui.cli.args import date_arg
 from chc_tui.terminal import terminal_safe
 
 # The option a refusal's field belongs to, so that the one line says what to change.
-OPTION_FOR = {"display_name": "--name", "job_title": "--title", "email": "--email", "phone": "--phone",
+OPTION_FOR = {"display_name": "--name", "job_title": "--title", "email": "--email", "phone": "--phone", "team": "--team",
               "logins": "--login", "roles": "--role", "last_day": "--last-day"}
 ROLE_HELP = "handler, stage2-reviewer, complaints-lead, mrc or admin; repeat for more than one"
 
@@ -41,12 +41,13 @@ def _details(parser) -> None:
     parser.add_argument("--title", help="job title, as letters give it")
     parser.add_argument("--email", help="contact email for letters")
     parser.add_argument("--phone", help="contact phone for letters")
+    parser.add_argument("--team", help="the team they work in, for the figures per team (admins only)")
 
 
 def staff_json(person) -> dict:
     return {
         "id": person.id, "display_name": person.display_name, "job_title": person.job_title,
-        "email": person.email, "phone": person.phone, "logins": list(person.logins),
+        "email": person.email, "phone": person.phone, "team": person.team, "logins": list(person.logins),
         "roles": [r.value for r in person.roles], "active_from": person.active_from.isoformat(),
         "active_to": person.active_to.isoformat() if person.active_to else None,
     }
@@ -69,7 +70,7 @@ def _list(services, as_json: bool) -> None:
         print(terminal_safe(
             f"{p.id:>4}  {p.display_name}" + (f", {p.job_title}" if p.job_title else "")
             + f"  logins: {', '.join(p.logins) or '-'}  roles: {', '.join(r.value for r in p.roles)}"
-            + (f"  email: {p.email}" if p.email else "") + (f"  phone: {p.phone}" if p.phone else "")
+            + (f"  email: {p.email}" if p.email else "") + (f"  phone: {p.phone}" if p.phone else "") + (f"  team: {p.team}" if p.team else "")
             + f"  active {active}" + ("" if p.active_on(today) else " (inactive)")
         ))
     if merged:
@@ -96,7 +97,7 @@ def _add(services, args) -> None:
 
     staff_id = services.run(
         staff.add_staff, display_name=args.name, logins=args.login, roles=args.role or ["handler"],
-        job_title=args.title or "", email=args.email or "", phone=args.phone or "",
+        job_title=args.title or "", email=args.email or "", phone=args.phone or "", team=args.team or "",
     )
     print(staff_id)
 
@@ -106,7 +107,7 @@ def _edit(services, args) -> None:
 
     services.run(
         staff.edit_staff, args.staff_id, display_name=args.name, job_title=args.title, email=args.email,
-        phone=args.phone, logins=args.login, roles=args.role,
+        phone=args.phone, team=args.team, logins=args.login, roles=args.role,
     )
     print(f"staff member {args.staff_id} saved")
 

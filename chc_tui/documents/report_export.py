@@ -388,6 +388,7 @@ def document(report: AnnualReport) -> list[Block]:
     blocks.append(Paragraph(f"A financial year runs from 1 April to 31 March: {r.label} is {period}. A complaint counts in the "
                        "year it was received; a stage 2 complaint in the year the escalation was requested; a response "
                        "in the year it was sent.", kind="note"))
+    blocks += staff_figures_appendix(r)
     return blocks
 
 
@@ -440,3 +441,30 @@ def write_report(report: AnnualReport, fmt: str, path: Path) -> Path:
         data = render_text(report, fmt).encode("utf-8")
         return writers.write_atomically(path, lambda partial: partial.write_bytes(data))
     return writers.write(report_document(report), fmt, path)
+
+
+# --- the appendix: per handler and team (issue 20.2) ---------------------------------------------
+
+
+def staff_figures_appendix(r: AnnualReport) -> list[Block]:
+    """Figures per handler and per team, only when the landlord chose to show them
+    (setting report.show_staff_figures: it names staff)."""
+    from chc_tui.figures.performance_by_person import HEADER, row
+
+    figures = r.staff_figures
+    if figures is None:
+        return []
+    cols = tuple(range(1, len(HEADER)))
+    blocks: list[Block] = [Heading(2, "Appendix: by handler and team"),
+                           Paragraph("Each stage counts for the staff member who handled it: in the year it was "
+                                     "opened, its response in the year it was sent, an extension in the year it was "
+                                     "decided. Timeliness is judged as in the figures above.", kind="note")]
+    if not figures.handlers:
+        blocks.append(Paragraph("No stage was handled in the year."))
+        return blocks
+    text_only = tuple(i for i in range(len(HEADER)) if i not in cols)
+    blocks.append(Heading(3, "By handler"))
+    blocks.append(_table(["Handler", *HEADER[1:]], [row(p) for p in figures.handlers], text_only))
+    blocks.append(Heading(3, "By team"))
+    blocks.append(_table(["Team", *HEADER[1:]], [row(t) for t in figures.teams], text_only))
+    return blocks

@@ -328,6 +328,9 @@ class AnnualReport:
     empty: bool  # no complaint activity at all in the year
     records_start: date | None = None  # the first complaint received on record
     stock_types: tuple[str, ...] = ()  # the stock types the TSM figures are given for (tsm.CH01.LCRA...)
+    # per handler and team (figures.performance_by_person), set only when the landlord's
+    # setting report.show_staff_figures is on: the exported report's appendix (issue 20.2)
+    staff_figures: Any = None
 
     def figures(self) -> Iterable[Figure]:
         for section in self.sections:

@@ -8,7 +8,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from chc_tui.figures import report_texts
+from chc_tui.figures import performance_by_person, report_texts
+from chc_tui.figures.performance_by_person import PerformanceByPerson
 from chc_tui.rules.financial_year import year_of
 from chc_tui.figures.report import AnnualReport, compute, gather, homes_key
 from chc_tui.documents.report_export import FORMATS, write_report
@@ -42,7 +43,25 @@ class ReportService:
     def report(self, year: int) -> AnnualReport:
         with self.services.db.read() as session:
             inputs, calendar = gather(session, year, self.services.today)
-        return compute(inputs, calendar, self.services.policy)
+            shown = bool(get_setting(session, report_texts.SHOW_STAFF_FIGURES_KEY, False))
+        report = compute(inputs, calendar, self.services.policy)
+        if shown:  # the board sees staff named only if the landlord chooses (issue 20.2)
+            report.staff_figures = self.performance(year)
+        return report
+
+    def performance(self, year: int) -> PerformanceByPerson:
+        """Figures per handler and per team (issue 20.2): the report screen shows them always."""
+        from chc_tui.rules.financial_year import bounds
+        from chc_tui.steps.settings import load_calendar
+        from store.stage_queries import year_stages
+        from store.staff_queries import stage_handlers
+
+        start, end = bounds(year)
+        with self.services.db.read() as session:
+            stages = year_stages(session, start, end, handling=True)
+            handlers = stage_handlers(session, [s.stage_id for s in stages])
+            calendar = load_calendar(session)
+        return performance_by_person.compute(year, stages, handlers, self.services.today, calendar, self.services.policy)
 
     def form_values(self, year: int) -> ReportInputsForm:
         with self.services.db.read() as session:

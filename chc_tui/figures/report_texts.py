@@ -181,3 +181,26 @@ def set_report_inputs(
         if homes_value is not None:
             _put_homes(session, ctx, year, homes_value)
         return versions
+
+
+SHOW_STAFF_FIGURES_KEY = "report.show_staff_figures"
+
+
+def set_show_staff_figures(db: Database, value: str | bool, *, ctx: StepContext | None = None) -> bool:
+    """Whether the exported report carries the appendix of figures per handler and team
+    (issue 20.2); off by default, since it names staff. Returns the setting now."""
+    ctx = ctx or StepContext()
+    if isinstance(value, bool):
+        chosen = value
+    elif str(value).strip().lower() in ("yes", "on", "true"):
+        chosen = True
+    elif str(value).strip().lower() in ("no", "off", "false"):
+        chosen = False
+    else:
+        raise StepRefused(f"show-staff-figures is yes or no, not {value!r}", "show_staff_figures")
+    with acting_write(db, ctx) as session:
+        before = bool(get_setting(session, SHOW_STAFF_FIGURES_KEY, False))
+        if before != chosen:
+            put_setting(session, SHOW_STAFF_FIGURES_KEY, chosen)
+            _audit(session, ctx, "set show staff figures", None, {"show_staff_figures": chosen, "before": before})
+        return chosen

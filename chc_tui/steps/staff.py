@@ -69,6 +69,7 @@ def add_staff(
     job_title: str = "",
     email: str = "",
     phone: str = "",
+    team: str = "",
     active_from: date | None = None,
     ctx: StepContext | None = None,
 ) -> int:
@@ -83,18 +84,19 @@ def add_staff(
         checks.raise_if_any()
         staff = Staff(
             display_name=display_name.strip(), job_title=job_title.strip(), email=email.strip(), phone=phone.strip(),
-            roles=roles_text(chosen), active_from=active_from or ctx.today,
+            team=team.strip(), roles=roles_text(chosen), active_from=active_from or ctx.today,
         )
         session.add(staff)
         session.flush()
         for login in kept:
             session.add(StaffLogin(login=login, staff_id=saved_id(staff)))
         audit(session, ctx, "staff add", None, {"staff_id": staff.id, "display_name": staff.display_name,
-                                                 "logins": kept, "roles": staff.roles})
+                                                 "logins": kept, "roles": staff.roles,
+                                                 "team": staff.team})
         return saved_id(staff)
 
 
-_EDITABLE = ("display_name", "job_title", "email", "phone")
+_EDITABLE = ("display_name", "job_title", "email", "phone", "team")
 
 
 def edit_staff(
@@ -105,19 +107,20 @@ def edit_staff(
     job_title: str | None = None,
     email: str | None = None,
     phone: str | None = None,
+    team: str | None = None,
     logins: list[str] | None = None,
     roles: list[str] | None = None,
     expected_version: int | None = None,
     ctx: StepContext | None = None,
 ) -> None:
     """Change a staff member's details. Anyone may correct their own name, title and
-    contact details; logins and roles, and anyone else's details, only an admin."""
+    contact details; their team, logins and roles, and anyone else's details, only an admin."""
     ctx = ctx or StepContext()
     with acting_write(db, ctx) as session:
         staff = _staff_for_change(session, staff_id, expected_version)
-        if logins is not None or roles is not None or acting(session).staff_id != staff_id:
-            _require_admin(session, "change another person's details, logins or roles")
-        given = {"display_name": display_name, "job_title": job_title, "email": email, "phone": phone}
+        if logins is not None or roles is not None or team is not None or acting(session).staff_id != staff_id:
+            _require_admin(session, "change another person's details, or anyone's team, logins or roles")
+        given = {"display_name": display_name, "job_title": job_title, "email": email, "phone": phone, "team": team}
         after = {k: (v.strip() if v is not None else getattr(staff, k)) for k, v in given.items()}
         checks = Checks()
         _contact(checks, after["display_name"], after["email"])

@@ -1,7 +1,7 @@
 """the governing body's response to the annual report: when and where it was agreed (8.2)
 
 Revision ID: 0017
-Revises: 0015
+Revises: 0016
 Create Date: 2026-12-02 21:15:00.000000
 
 Issue 20.3. The response's text stays the report's "governing_body_response" part
@@ -15,7 +15,7 @@ import sqlalchemy as sa
 
 
 revision = '0017'
-down_revision = '0015'
+down_revision = '0016'
 branch_labels = None
 depends_on = None
 
