@@ -140,10 +140,10 @@ def run_report(args) -> int:
         year = args.year if args.year is not None else reports.default_year()
         report = reports.report(year)
         if out is None:
-            sys.stdout.write(render_text(report, fmt))
+            sys.stdout.write(render_text(report, fmt, reports.landlord_name()))
             return 0
         try:
-            write_report(report, fmt, out)
+            write_report(report, fmt, out, reports.landlord_name())
         except OSError as exc:
             print(f"chc: could not write {out}: {exc.strerror or exc}", file=sys.stderr)
             return 1

@@ -78,13 +78,15 @@ Block = Heading | Paragraph | Fields | Table | Figure | Letter
 
 @dataclass(frozen=True)
 class Page:
-    """How a Word document is set out; the other formats have no page."""
+    """How a Word document and printed HTML are set out; Markdown and plain text have no page."""
 
     font: str | None = "Arial"
     size_pt: float = 10
     side_margins_cm: float = 2.0
     top_bottom_margins_cm: float | None = None  # None: Word's default
     landscape: bool = False
+    header: str = ""  # a line at the top of every page (Word's header; HTML, fixed when printed)
+    page_numbers: bool = False  # "Page n of m" in every page's footer (Word and printed HTML)
 
 
 @dataclass(frozen=True)

@@ -287,6 +287,46 @@ def _docx_widths(table, widths_cm) -> None:
             cell.width = Cm(width)
 
 
+def _docx_field(paragraph, instruction: str) -> None:
+    """A Word field (PAGE, NUMPAGES) that Word fills in on every page."""
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+
+    for kind, text in (("begin", None), (None, instruction), ("separate", None), (None, "1"), ("end", None)):
+        run = paragraph.add_run()
+        if kind:
+            char = OxmlElement("w:fldChar")
+            char.set(qn("w:fldCharType"), kind)
+            run._r.append(char)
+        elif text == instruction:
+            code = OxmlElement("w:instrText")
+            code.set(qn("xml:space"), "preserve")
+            code.text = f" {instruction} "
+            run._r.append(code)
+        else:
+            run.text = text
+
+
+def _docx_page_numbers(paragraph) -> None:
+    """'Page n of m', centred."""
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+
+    paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    paragraph.add_run("Page ")
+    _docx_field(paragraph, "PAGE")
+    paragraph.add_run(" of ")
+    _docx_field(paragraph, "NUMPAGES")
+
+
+def _docx_repeat_header(row) -> None:
+    """The table's header row repeats at the top of every page the table runs onto."""
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+
+    row._tr.get_or_add_trPr().append(OxmlElement("w:tblHeader"))
+    row._tr.trPr[-1].set(qn("w:val"), "true")
+
+
 def write_docx(document: Document, out: Path, base: Path | None = None) -> None:
     """`base`: a landlord's own .docx (styles, letterhead) to start from; its styles are kept."""
     from docx import Document as WordDocument
@@ -307,10 +347,17 @@ def write_docx(document: Document, out: Path, base: Path | None = None) -> None:
         section.left_margin = section.right_margin = Cm(page.side_margins_cm)
         if page.top_bottom_margins_cm is not None:
             section.top_margin = section.bottom_margin = Cm(page.top_bottom_margins_cm)
+        if base is not None:
+            continue  # the landlord's own header and footer (their letterhead) are theirs
+        if page.header:
+            section.header.paragraphs[0].add_run(docx_safe(page.header)).font.size = Pt(8)
+        if page.page_numbers:
+            _docx_page_numbers(section.footer.paragraphs[0])
 
     for block in document.blocks:
         if isinstance(block, Heading):
-            word.add_heading(docx_safe(block.text), level=0 if block.level == 1 else min(block.level - 1, 9))
+            heading = word.add_heading(docx_safe(block.text), level=0 if block.level == 1 else min(block.level - 1, 9))
+            heading.paragraph_format.keep_with_next = True
         elif isinstance(block, Paragraph):
             for line in lines_of(block.text):
                 run = word.add_paragraph().add_run(docx_safe(line))
@@ -334,6 +381,7 @@ def write_docx(document: Document, out: Path, base: Path | None = None) -> None:
             table.style = "Table Grid"
             for cell, header in zip(table.rows[0].cells, block.header):
                 _docx_cell(cell, header, bold=True)
+            _docx_repeat_header(table.rows[0])
             for row in block.rows:
                 for i, (cell, text) in enumerate(zip(table.add_row().cells, row)):
                     _docx_cell(cell, text, right=i in block.numeric)

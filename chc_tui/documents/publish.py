@@ -26,7 +26,7 @@ from chc_tui.steps.governing_body import AgreedResponse, response_for
 
 FORMATS = ("html", "docx", "pdf")
 RESPONSE_TITLE = next(title for part, _, title in TEXT_PARTS if part == "governing_body_response")
-PACK_PAGE = Page(font="Arial", size_pt=10, side_margins_cm=2.0)
+PACK_PAGE = Page(font="Arial", size_pt=10, side_margins_cm=2.0, page_numbers=True)
 
 
 def _demoted(blocks: list[Block], by: int = 1) -> list[Block]:
@@ -102,7 +102,7 @@ def build_pack(services, year: int) -> Document:
                Paragraph(assessment.subtitle, kind="lead")]
     blocks += _portrait(_demoted(assessment_export.document_of(assessment).blocks[2:]))
     blocks += response_blocks(response, year)
-    return Document(title, blocks, PACK_PAGE)
+    return Document(title, blocks, replace(PACK_PAGE, header=title))
 
 
 def file_stem(year: int) -> str:

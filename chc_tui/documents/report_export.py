@@ -7,6 +7,7 @@ figure. Every format carries the same words and numbers.
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 from typing import Sequence
@@ -31,7 +32,7 @@ from chc_tui.documents.report_charts import BLUE, GREEN, GREY, ORANGE, PURPLE, S
 FORMATS = ("md", "html", "docx", "json")
 
 
-REPORT_PAGE = Page(font="Arial", size_pt=10.5, side_margins_cm=2.0)
+REPORT_PAGE = Page(font="Arial", size_pt=10.5, side_margins_cm=2.0, page_numbers=True)
 
 
 def _table(header: Sequence[str], rows: Sequence[Sequence[str]], text_cols: tuple[int, ...] = (0,)) -> Table:
@@ -160,10 +161,11 @@ def timeliness_chart(report: AnnualReport) -> Chart:
 # --- the document -------------------------------------------------------------------------------
 
 
-def document(report: AnnualReport) -> list[Block]:
+def document(report: AnnualReport, landlord: str = "") -> list[Block]:
     r = report
     period = f"{_d(r.start)} to {_d(r.end)}"
-    blocks: list[Block] = [
+    blocks: list[Block] = [Paragraph(landlord, kind="lead")] if landlord else []
+    blocks += [
         Heading(1, f"Annual complaints performance and service improvement report {r.label}"),
         Paragraph(f"{period}. Prepared under the Housing Ombudsman's {r.policy_name} (8.1, 8.2) on "
              f"{_d(r.generated_on)}, from the complaint records."),
@@ -416,23 +418,27 @@ def default_filename(report: AnnualReport, fmt: str) -> str:
     return f"complaints-report-{financial_year.label(report.year).replace('/', '-')}.{fmt}"
 
 
-def report_document(report: AnnualReport) -> Document:
-    """The report as a document, for the shared writers (chc_tui.documents.document_writers)."""
-    return Document(f"Annual complaints report {report.label}", document(report), REPORT_PAGE)
+def report_document(report: AnnualReport, landlord: str = "") -> Document:
+    """The report as a document, for the shared writers (chc_tui.documents.document_writers):
+    the landlord's name (the landlord_name setting) above the title and in every page's
+    header, and page numbers in the footer."""
+    landlord = landlord.strip()
+    page = replace(REPORT_PAGE, header=f"{landlord}: annual complaints report {report.label}" if landlord else "")
+    return Document(f"Annual complaints report {report.label}", document(report, landlord), page)
 
 
-def render_text(report: AnnualReport, fmt: str) -> str:
+def render_text(report: AnnualReport, fmt: str, landlord: str = "") -> str:
     """The report as md, html or json text."""
     if fmt == "json":
         return json.dumps(to_json(report), indent=2, ensure_ascii=False) + "\n"
     if fmt == "md":
-        return writers.to_markdown(report_document(report))
+        return writers.to_markdown(report_document(report, landlord))
     if fmt == "html":
-        return writers.to_html(report_document(report))
+        return writers.to_html(report_document(report, landlord))
     raise ValueError(f"unknown format {fmt!r}: choose one of {', '.join(FORMATS)}")
 
 
-def write_report(report: AnnualReport, fmt: str, path: Path) -> Path:
+def write_report(report: AnnualReport, fmt: str, path: Path, landlord: str = "") -> Path:
     """Write the report to `path` in `fmt` (md, html, docx, json); returns the path."""
     path = Path(path)
     if fmt not in FORMATS:
@@ -440,7 +446,7 @@ def write_report(report: AnnualReport, fmt: str, path: Path) -> Path:
     if fmt == "json":
         data = render_text(report, fmt).encode("utf-8")
         return writers.write_atomically(path, lambda partial: partial.write_bytes(data))
-    return writers.write(report_document(report), fmt, path)
+    return writers.write(report_document(report, landlord), fmt, path)
 
 
 # --- the appendix: per handler and team (issue 20.2) ---------------------------------------------

@@ -1425,7 +1425,7 @@ def _self_assessment(inputs: ReportInputs) -> tuple[list[Figure], list[NoAnswer]
         provisions = [(p["provision"], p["section"], p["section_title"], p["text"]) for p in inputs.provisions]
         known = {p[0] for p in provisions}
         provisions += [(a.provision, _section_of(a.provision), "", "") for a in inputs.answers if a.provision not in known]
-        source = "the Code's 72 provisions (chc_tui/data/provisions.json)"
+        source = "the Code's 72 provisions (the Housing Ombudsman's Complaint Handling Code 2024)"
     else:
         provisions = [(a.provision, _section_of(a.provision), "", "") for a in inputs.answers]
         source = "the answers recorded (the list of the Code's provisions is not installed)"

@@ -14,7 +14,7 @@ from chc_tui.rules.financial_year import year_of
 from chc_tui.figures.report import AnnualReport, compute, gather, homes_key
 from chc_tui.documents.report_export import FORMATS, write_report
 from chc_tui.services import Services
-from chc_tui.steps.settings import get_setting
+from chc_tui.steps.settings import LANDLORD_NAME_KEY, get_setting
 from store import report_queries
 
 
@@ -63,6 +63,11 @@ class ReportService:
             calendar = load_calendar(session)
         return performance_by_person.compute(year, stages, handlers, self.services.today, calendar, self.services.policy)
 
+    def landlord_name(self) -> str:
+        """The landlord's name (the landlord_name setting), for the report's cover and page headers."""
+        with self.services.db.read() as session:
+            return str(get_setting(session, LANDLORD_NAME_KEY) or "").strip()
+
     def form_values(self, year: int) -> ReportInputsForm:
         with self.services.db.read() as session:
             texts = report_queries.report_texts(session, year)
@@ -91,4 +96,4 @@ class ReportService:
         if fmt not in FORMATS:
             raise ValueError(f"unknown format {fmt!r}")
         report = report if report is not None and report.year == year else self.report(year)
-        return write_report(report, fmt, Path(path))
+        return write_report(report, fmt, Path(path), self.landlord_name())
