@@ -93,7 +93,7 @@ NOT_PERSONAL: dict[str, frozenset[str]] = {
     "deadline": frozenset({"step", "skipped_json", "region"}),
     # The landlord's staff register (issue 17): staff, not residents; a resident's
     # anonymisation keeps who did each step.
-    "staff": frozenset({"display_name", "job_title", "email", "phone", "roles"}),
+    "staff": frozenset({"display_name", "job_title", "email", "phone", "roles", "team"}),
     "staff_login": frozenset({"login"}),
     "staff_alias": frozenset({"name_key"}),
 }
