@@ -78,6 +78,8 @@ class ChcApp(App):
         self.open_error: str | None = None
         self._early: EarlyPaint | None = None  # read before the first paint
         self._early_painted = threading.Event()
+        self._opening: threading.Thread | None = None  # the background open (_open_database)
+        self._may_be_migrating = threading.Event()  # set while Services.open may write the schema
         self._seen_version: int | None = None
         self._waiting: list = []  # actions asked for before the services were ready
         self._problem_shown: str | None = None  # the database problem last told (not every 2 s)
@@ -198,8 +200,42 @@ class ChcApp(App):
         if early is not None:
             self._early = self._assess_early(early)
 
-    @work(thread=True, exclusive=True, group="open-database")
-    def _open_database(self) -> None:
+    @work(exclusive=True, group="open-database")
+    async def _open_database(self) -> None:
+        """The ORM's open, in a thread of its own rather than Textual's thread pool: the
+        pool is joined when the app ends, so quitting straight after the first paint would
+        wait for SQLAlchemy to finish loading. Quitting cancels this worker; the thread
+        is a daemon and is left behind, unless it may be migrating the schema
+        (`must_finish_opening`). Tests still wait for it with `app.workers`."""
+        loop = asyncio.get_running_loop()
+        opened = loop.create_future()
+
+        def open_then_tell() -> None:
+            failure: BaseException | None = None
+            try:
+                self._open_in_background()
+            except BaseException as exc:  # raised below, in the worker, as a thread worker's was
+                failure = exc
+            try:
+                loop.call_soon_threadsafe(lambda: opened.done() or opened.set_result(failure))
+            except RuntimeError:  # the app has ended: nobody is waiting
+                log.debug("the app ended while the database was opening", exc_info=failure)
+
+        self._opening = threading.Thread(target=open_then_tell, daemon=True, name="chc-open-database")
+        self._opening.start()
+        failure = await opened
+        if failure is not None:
+            raise failure
+
+    def must_finish_opening(self) -> None:
+        """At exit: wait for the background open only while it may write (a migration of
+        an older schema: the early read proved the schema current when it succeeded). The
+        day's backup may be left half-made: its partial file is cleared at the next one."""
+        opening = self._opening
+        while opening is not None and opening.is_alive() and self._may_be_migrating.is_set():
+            opening.join(timeout=0.05)  # not join(): after the open it waits on the app's loop
+
+    def _open_in_background(self) -> None:
         if self._early is None:
             self.read_early()
             if self._early is not None:
@@ -210,13 +246,17 @@ class ChcApp(App):
         try:
             from chc_tui.services import Services
 
+            if self._early is None:  # the early read proves the schema current when it succeeds
+                self._may_be_migrating.set()
             services = Services.open(self.db_path)
         except Exception as exc:  # a locked, corrupt or too-new file: say so, do not crash
             problem = explain(exc)
             if problem is None:
                 log.exception("could not open the database")
+            self._may_be_migrating.clear()
             self.call_from_thread(self._open_failed, problem or f"{type(exc).__name__} (details in the log)")
             return
+        self._may_be_migrating.clear()
         self.call_from_thread(self._services_ready, services)
         import screens.complaint  # noqa: F401  (ready before the first Enter: no wait then)
         import screens.forms  # noqa: F401
@@ -621,6 +661,7 @@ def run_app(path: Path) -> int:
         app.run()
     finally:
         collect_garbage_again()  # however the app ended, even before its first paint
+        app.must_finish_opening()
     if app.services is not None:
         app.services.db.dispose()
     return app.return_code or 0

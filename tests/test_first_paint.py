@@ -103,3 +103,69 @@ async def test_collection_paused_for_start_up_resumes_after_the_first_paint(tmp_
         finally:
             gc.enable()
             gc.unfreeze()  # what the app froze belongs to this test run: let it be collected
+
+
+def test_quitting_straight_after_the_first_paint_does_not_wait_for_the_background_open(tmp_path, monkeypatch):
+    """Issue 22.5: `q` at the first paint ends the app while the ORM is still loading.
+    Textual's thread workers run in the event loop's default executor, which asyncio.run
+    joins at the end: the app used to wait for the whole open (and the day's backup)."""
+    path = tmp_path / "demo.db"
+    build_demo_database(path, count=20, today=date.today())
+    release = threading.Event()
+    original_open = Services.open.__func__
+
+    def held_open(cls, *args, **kwargs):  # the ORM "still loading" until the test says
+        release.wait(timeout=60)
+        return original_open(cls, *args, **kwargs)
+
+    monkeypatch.setattr(Services, "open", classmethod(held_open))
+    app = ChcApp(db_path=path)
+    app.read_early()
+    assert app._early is not None  # the schema is current: nothing for the open to migrate
+
+    async def quit_at_first_paint(pilot) -> None:
+        await wait_for(pilot, lambda: isinstance(app.screen, MainScreen)
+                       and app.screen.query_one("#deadlines").row_count > 0, "the early panel")
+        await pilot.press("q")
+
+    try:
+        app.run(headless=True, size=(100, 30), auto_pilot=quit_at_first_paint)
+        app.must_finish_opening()
+        still_opening = not release.is_set()
+    finally:
+        release.set()
+    assert still_opening, "the app waited for the background open before it ended"
+    assert app.services is None
+
+
+def test_at_exit_an_open_that_may_migrate_is_waited_for(tmp_path, monkeypatch):
+    """Without a successful early read (an older schema, a server database) the open may
+    be writing the schema: the exit waits for that part, and only that part."""
+    path = tmp_path / "demo.db"
+    build_demo_database(path, count=5, today=date.today())
+    quit_pressed, opened, backup_may_end = threading.Event(), threading.Event(), threading.Event()
+    original_open = Services.open.__func__
+
+    def open_after_the_quit(cls, *args, **kwargs):
+        quit_pressed.wait(timeout=60)
+        services = original_open(cls, *args, **kwargs)
+        opened.set()
+        return services
+
+    monkeypatch.setattr(Services, "open", classmethod(open_after_the_quit))
+    monkeypatch.setattr(ChcApp, "read_early", lambda self: None)  # as for an older schema
+    monkeypatch.setattr(ChcApp, "_daily_backup", lambda self: backup_may_end.wait(timeout=60))
+    app = ChcApp(db_path=path)
+
+    async def quit_at_once(pilot) -> None:
+        await pilot.press("q")
+        quit_pressed.set()
+
+    try:
+        app.run(headless=True, size=(100, 30), auto_pilot=quit_at_once)
+        app.must_finish_opening()
+        assert opened.is_set()  # the possible migration was finished
+        assert not backup_may_end.is_set()  # and the exit did not wait for the backup
+    finally:
+        quit_pressed.set()
+        backup_may_end.set()
