@@ -462,8 +462,13 @@ def _moments_summary(moments: list[dict]) -> str:
 
 
 def main(argv: list[str] | None = None, out=print) -> int:
-    parser = argparse.ArgumentParser(description="chc benchmark (issue #9)")
-    parser.add_argument("--complaints", type=int, default=100_000, help="complaints to build (default 100000)")
+    parser = argparse.ArgumentParser(description="chc benchmark (issues #9, #22)")
+    parser.add_argument("--complaints", type=int, nargs="+", default=[100_000],
+                        help="complaints to build; several sizes run one after another, then the growth table "
+                        "(default 100000; issue 22: --complaints 10000 100000 300000)")
+    parser.add_argument("--db-dir", type=Path, help="one database per size here (b10k.db, b100k.db...), built if missing, then kept")
+    parser.add_argument("--keys", action="store_true", help="also key-to-screen times in tmux (bench/keys.py)")
+    parser.add_argument("--exports", action="store_true", help="also `chc export` csv and xlsx: time and peak memory")
     parser.add_argument("--runs", type=int, default=7, help="fresh-process runs for start-up and the reports (default 7)")
     parser.add_argument("--reps", type=int, default=31, help="repetitions of each in-process read (default 31)")
     parser.add_argument("--warmup", type=int, default=1, help="uncounted start-up runs first (default 1)")
@@ -475,20 +480,61 @@ def main(argv: list[str] | None = None, out=print) -> int:
     parser.add_argument("--strict", action="store_true", help="exit 1 when any target is missed")
     args = parser.parse_args(argv)
 
+    if len(args.complaints) > 1 and args.db is not None:
+        parser.error("several --complaints sizes take --db-dir, not --db")
+    if len(args.complaints) == 1:
+        return run_one(args, args.complaints[0], args.db, out)[0]
+    by_size: dict[int, list[Figure]] = {}
+    status = 0
+    for size in args.complaints:
+        db = args.db_dir / f"b{_label(size)}.db" if args.db_dir is not None else None
+        rc, figures = run_one(args, size, db, out)
+        by_size[size] = figures
+        status = max(status, rc)
+        out("")
+    print_growth(by_size, out)
+    return status
+
+
+def _label(size: int) -> str:
+    return f"{size // 1000}k" if size % 1000 == 0 else str(size)
+
+
+def print_growth(by_size: dict[int, list[Figure]], out=print) -> None:
+    """Each figure at each size, and its growth from the second-largest size to the
+    largest (issue 22: 100k to 300k at or under 3.3x, three times the records)."""
+    sizes = sorted(by_size)
+    names = [f.name for f in by_size[sizes[-1]]]
+    out(f"growth: each figure at {', '.join(_label(s) for s in sizes)} complaints; growth {_label(sizes[-2])} -> {_label(sizes[-1])}")
+    out(f"{'figure':<42} " + " ".join(f"{_label(s):>12}" for s in sizes) + "   growth")
+    out("-" * (60 + 13 * len(sizes)))
+    for name in names:
+        cells = {s: next((f for f in by_size[s] if f.name == name), None) for s in sizes}
+        shown = " ".join(f"{(cells[s].shown() if cells[s] else '-'):>12}" for s in sizes)
+        a, b = cells[sizes[-2]], cells[sizes[-1]]
+        growth = ""
+        if a is not None and b is not None and a.value and b.value is not None and a.unit != "ratio":
+            factor = b.value / a.value
+            growth = f"{factor:6.2f}x {'PASS' if factor <= 3.3 else 'MISS'}"
+        out(f"{name:<42} {shown}   {growth}")
+
+
+def run_one(args, complaints: int, db_path: Path | None, out=print) -> tuple[int, list[Figure]]:
+    """The whole benchmark on one database of `complaints` complaints."""
     def log(text: str) -> None:
         out(text)
 
     work = Path(tempfile.mkdtemp(prefix="chc-bench-"))
     built_here = False
     try:
-        if args.db is not None and args.db.exists():
-            db = args.db
+        if db_path is not None and db_path.exists():
+            db = db_path
             log(f"using {db} as it is")
         else:
             build = _build_db().build
-            db = args.db if args.db is not None else work / "bench.db"
-            build(db, args.complaints, log=log)
-            built_here = args.db is None
+            db = db_path if db_path is not None else work / "bench.db"
+            build(db, complaints, log=log)
+            built_here = db_path is None
         started = time.perf_counter()
         if args.startup_only:
             figures = [Figure(name, None, "s", missing="skipped") for name in (*FIGURES[3:12], FIGURES[13])]
@@ -527,6 +573,10 @@ def main(argv: list[str] | None = None, out=print) -> int:
             startup_figures[2].unit = "ratio"
             memory_figure = Figure(FIGURES[12], None, "MB", 250, missing="skipped")
         figures = startup_figures + figures + [memory_figure]
+        if args.exports:
+            figures += measure_exports(db, work, log)
+        if args.keys:
+            figures += measure_keys(db, args.runs, log)
 
         with_db = Path(db)
         info = machine()
@@ -543,7 +593,7 @@ def main(argv: list[str] | None = None, out=print) -> int:
             out(f"  bare: {_moments_summary(startup.bare_moments)}")
             out(f"  chc:  {_moments_summary(startup.chc_moments)}")
         missed = [f.name for f in figures if f.verdict() == "MISS"]
-        return 1 if (args.strict and missed) else 0
+        return (1 if (args.strict and missed) else 0), figures
     finally:
         if built_here and args.keep:
             kept = Path.cwd() / "chc-bench.db"
@@ -553,6 +603,57 @@ def main(argv: list[str] | None = None, out=print) -> int:
                     shutil.move(str(source), f"{kept}{suffix}")
             out(f"kept the database as {kept}")
         shutil.rmtree(work, ignore_errors=True)
+
+
+def _run_measured(command: list[str]) -> tuple[float, float, int]:
+    """Wall seconds, peak resident memory (MB) and exit status of one child process."""
+    started = time.perf_counter()
+    proc = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    _, status, usage = os.wait4(proc.pid, 0)
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    return time.perf_counter() - started, usage.ru_maxrss / 1024, proc.returncode
+
+
+def measure_exports(db: Path, work: Path, log) -> list[Figure]:
+    """`chc export` as a handler runs it, in a fresh process each: its time and peak memory
+    (issue 22.4: <= 10 s and <= 250 MB at 100k complaints)."""
+    figures = []
+    for fmt in ("csv", "xlsx"):
+        target = work / f"export.{fmt}"
+        seconds, peak_mb, rc = _run_measured([sys.executable, "-m", "chc_tui", "--db", str(db), "export",
+                                              "--format", fmt, "--out", str(target)])
+        size = target.stat().st_size / 1e6 if target.exists() else 0
+        note = f"{size:,.0f} MB file" if rc == 0 else f"failed: exit {rc}"
+        figures.append(Figure(f"export {fmt}, time", seconds if rc == 0 else None, "s", 10.0, note=note))
+        figures.append(Figure(f"export {fmt}, peak memory", peak_mb if rc == 0 else None, "MB", 250, note="ru_maxrss"))
+        log(f"  export {fmt}: {seconds:.1f} s, {peak_mb:,.0f} MB")
+        target.unlink(missing_ok=True)
+    return figures
+
+
+def measure_keys(db: Path, runs: int, log) -> list[Figure]:
+    """Key-to-screen times in tmux (bench/keys.py)."""
+    import importlib.util
+
+    if shutil.which("tmux") is None:
+        return [Figure("keys in tmux", None, "s", missing="tmux is not installed")]
+    spec = importlib.util.spec_from_file_location("chc_bench_keys", BENCH / "keys.py")
+    keys = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(keys)
+    got = keys.measure(db, max(1, min(runs, 3)), "100x30", "Thomas")
+    log(f"  keys: {got}")
+    figures = []
+    for name, value in got.items():
+        if name == "search matches":
+            continue
+        if name.endswith("(MB)"):
+            figures.append(Figure(f"keys: {name}", value, "MB", 250 if "F3" in name else None))
+        elif "ratio" in name:
+            figures.append(Figure(f"keys: {name}", value, "ratio", 1.2))
+        else:
+            target = {"search, last key to matches": 0.150, "F3 report screen": 0.5, "F3, previous year": 0.5}.get(name)
+            figures.append(Figure(f"keys: {name}", value, "s", target))
+    return figures
 
 
 if __name__ == "__main__":

@@ -41,3 +41,23 @@ def test_the_benchmark_runs_at_a_thousand_complaints():
         assert run.NOT_YET not in line and "failed" not in line, line
         assert re.search(r"\d", line[len(name):]), line
     assert re.search(r"start-up ratio, chc / bare Textual\s+\d+\.\d\dx", output), output
+
+
+def test_the_benchmark_runs_at_several_sizes_with_exports_and_prints_the_growth(tmp_path):
+    """Issue 22.7: one command, several sizes, each figure at each size and its growth."""
+    run = _load_run()
+    lines: list[str] = []
+
+    code = run.main(["--complaints", "200", "400", "--db-dir", str(tmp_path), "--runs", "1", "--reps", "2",
+                     "--no-startup", "--exports"], out=lines.append)
+
+    output = "\n".join(lines)
+    assert code == 0, output
+    assert (tmp_path / "b0k.db").exists() is False  # sizes under 1,000 are named by their count
+    assert {p.name for p in tmp_path.glob("*.db")} == {"b200.db", "b400.db"}
+    growth = lines.index(next(line for line in lines if line.startswith("growth:")))
+    table = lines[growth:]
+    for name in ("annual report JSON, busiest year", "export csv, time", "export xlsx, peak memory"):
+        line = next((line for line in table if line.startswith(name)), None)
+        assert line is not None, output
+        assert re.search(r"\d+\.\d\dx (PASS|MISS)$", line), line
