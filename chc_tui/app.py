@@ -294,17 +294,21 @@ class ChcApp(App):
     def _assess_early(early):
         from chc_tui.rules import holiday_cache
         from chc_tui.rules.calendar import DEFAULT_REGION, WorkingCalendar
-        from chc_tui.rules.deadlines import assess, count_states
+        from chc_tui.rules.deadlines import assess, assess_others, assess_submission, count_states
         from chc_tui.rules.policy import CODE_2024
+        from store.other_deadline_rows import assemble
 
         today = date.today()
         region = early.region or DEFAULT_REGION
         calendar = WorkingCalendar(region, early.closure_days, holiday_cache.load(region, today))
+        # The same other due dates and submission the full load shows: the first panel is final.
         return EarlyPaint(
             [assess(row, calendar, today, CODE_2024) for row in early.rows],
             today,
             count_states(early.due_dates, calendar, today, CODE_2024),
             len(early.due_dates),
+            assess_others(assemble(early.other_results, calendar), calendar, today, CODE_2024),
+            assess_submission(today, early.settings, calendar, CODE_2024),
         )
 
     def _show_early(self, early: EarlyPaint, painted: threading.Event) -> None:

@@ -21,7 +21,7 @@ from chc_tui.rules import financial_year
 from chc_tui.steps import usecases  # noqa: F401  (the steps load with Services, as before, not at the first form)
 from chc_tui.rules.calendar import WorkingCalendar
 from chc_tui.rules.context import StepContext, os_user
-from chc_tui.rules.deadlines import Due, OtherDue, assess, assess_other, state_on
+from chc_tui.rules.deadlines import Due, OtherDue, YearlySubmission, assess, assess_others, state_on
 from chc_tui.rules.domain import DeadlineState
 from chc_tui.rules.policy import CODE_2024, CodePolicy
 from chc_tui.steps.settings import load_calendar
@@ -34,15 +34,6 @@ STAFF_MERGED_KEY = "staff_register_merged"
 
 P = ParamSpec("P")
 R = TypeVar("R")
-
-
-@dataclass(frozen=True)
-class YearlySubmission:
-    year: int  # financial year start: 2025 is 1 April 2025 - 31 March 2026
-    due_on: date
-    rule: str
-    days_left: int
-    state: DeadlineState
 
 
 @dataclass
@@ -88,16 +79,7 @@ class Services:
         with self.db.read() as session:
             calendar = load_calendar(session)
             rows = other_deadlines(session, calendar)
-        today = self.today
-        # Many items share a due date (a week's remedies): count each date's days once.
-        counted: dict = {}
-        out = []
-        for row in rows:
-            if row.due_on not in counted:
-                counted[row.due_on] = assess_other(row, calendar, today, self.policy)
-            same = counted[row.due_on]
-            out.append(OtherDue(row, same.days_left, same.state))
-        return out
+        return assess_others(rows, calendar, self.today, self.policy)
 
     def complaints(self, **filters) -> list[Due]:
         with self.db.read() as session:
@@ -109,32 +91,16 @@ class Services:
     def yearly_submission(self) -> YearlySubmission:
         """The next self-assessment and annual report submission to the Ombudsman (8.1-8.4):
         the year just ended until its board approval is recorded and its date has passed,
-        then the current year."""
-        from chc_tui.steps import assessment
+        then the current year (chc_tui.rules.submission.next_submission)."""
+        from chc_tui.rules.deadlines import assess_submission
+        from chc_tui.rules.submission import submission_setting_keys
         from chc_tui.steps.settings import get_setting
 
         today = self.today
-        year = financial_year.year_of(today) - 1
-        from chc_tui.rules.submission import year_end_in
-        from chc_tui.steps.landlord import landlord_settings
-
         with self.db.read() as session:
             calendar = load_calendar(session)
-            year_end = landlord_settings(session).financial_year_end  # drives the deadline only
-
-            def due_for(year: int, approved: date | None = None) -> tuple[date, str]:
-                homes = get_setting(session, f"homes_owned:{year}")
-                return assessment.submission_due(year, int(homes) if homes else None,
-                                                 financial_year_end=year_end_in(year, year_end),
-                                                 board_approved_on=approved)
-
-            approved = assessment.board_approved_on(session, year)
-            due, _ = due_for(year)
-            if approved is not None and due < today:
-                year += 1
-                approved = assessment.board_approved_on(session, year)
-            due, rule = due_for(year, approved)
-        return YearlySubmission(year, due, rule, *state_on(due, calendar, today, self.policy))
+            settings = {key: get_setting(session, key) for key in submission_setting_keys(today)}
+        return assess_submission(today, settings, calendar, self.policy)
 
     def due(self, reference: str) -> Due | None:
         """One complaint's next step, due date and urgency, as the list shows it."""

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import functools
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 
 from textual import on, work
@@ -34,6 +34,8 @@ class EarlyPaint:
     today: date
     counts: dict[DeadlineState, int]  # every open complaint deadline, by state
     due_total: int  # open complaints with a deadline
+    others: list = field(default_factory=list)  # the other due dates (OtherDue), as the full load gives them
+    submission: object = None  # the yearly submission (YearlySubmission)
 
 
 def needs_services(method):
@@ -188,6 +190,7 @@ class MainScreen(ChcScreen):
             return
         if self.status_filter == "open" and not self.mine and not self.query_one("#search", Input).value:
             dues = [due for due in early.dues if due.days_left is not None]
+            self._others, self._submission = early.others, early.submission
             # A screenful or two at once; the full panel and list follow in about a second.
             list_rows = max(10, self.app.size.height - 14)  # the screen less the panel, bars and headers
             self._show(dues, early.dues[:list_rows], early.today, panel_rows=EARLY_PANEL_ROWS,
@@ -311,8 +314,16 @@ class MainScreen(ChcScreen):
                 key=due.row.reference,
             )
         total = len(ordered)
-        if early_counts is not None:
-            counts, total = (early_counts if wanted("complaint") else ({state: 0 for state in DeadlineState}, 0))
+        if early_counts is not None:  # complaints counted over all of them, the rest as listed
+            complaint_counts, complaint_total = early_counts if wanted("complaint") else ({}, 0)
+            counts = {state: 0 for state in DeadlineState}
+            for _due_on, kind, item in ordered:
+                if kind != 0:
+                    counts[item.state] += 1
+            for state, count in complaint_counts.items():
+                counts[state] += count
+            total = complaint_total + sum(1 for _due_on, kind, _item in ordered if kind != 0)
+            panel_rows = min(PANEL_ROWS, total)  # the title the full panel will have
         if panel.row_count:
             panel.move_cursor(row=min(keep, panel.row_count - 1))
         summary = " · ".join(f"{counts[s]} {s.value.replace('due ', '')}" for s in DeadlineState)

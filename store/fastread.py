@@ -40,6 +40,8 @@ class EarlyRead:
     due_dates: list[date]  # every open complaint's next due date, in the same order (those that have one)
     region: str | None
     closure_days: dict[date, str]
+    other_results: dict[str, list[tuple]]  # store/early_sql.py's queries' rows, for store.other_deadline_rows.assemble
+    settings: dict[str, object]  # every setting, decoded (the yearly submission reads a few)
 
 
 def _newest_revision() -> str:
@@ -95,12 +97,15 @@ def read_open(path: Path, first: int | None = None) -> EarlyRead | None:
             in (found if first is None else found[:first])
         ]
         due_dates = [day(row[11]) for row in found if row[11] is not None]
-        region_row = conn.execute("SELECT value FROM setting WHERE key = 'region'").fetchone()
         import json
 
-        region = json.loads(region_row[0]) if region_row else None
+        from store.early_sql import OTHER_DEADLINES_SQL
+
+        settings = {key: json.loads(value) for key, value in conn.execute("SELECT key, value FROM setting")}
+        region = settings.get("region")
         closures = {day(day_text): note for day_text, note in conn.execute("SELECT day, note FROM closure_day")}
-        return EarlyRead(rows, due_dates, region, closures)
+        others = {name: conn.execute(sql).fetchall() for name, sql in OTHER_DEADLINES_SQL.items()}
+        return EarlyRead(rows, due_dates, region, closures, others, settings)
     except (sqlite3.Error, ValueError):
         return None
     finally:

@@ -73,3 +73,35 @@ def test_the_cache_knows_the_installed_holidays_release_as_importlib_does():
     from importlib.metadata import version
 
     assert holiday_cache._holidays_version() == version("holidays")
+
+
+def test_the_first_paints_other_due_dates_are_the_orm_queries_compiled(tmp_path):
+    """store/early_sql.py is store/other_deadlines.py's queries as SQLite runs them
+    (regenerate with `python -m store.other_deadlines`), and the stdlib read assembles the
+    same rows as the ORM (issue 22.5: the first panel is the panel the full load shows)."""
+    from store.early_sql import OTHER_DEADLINES_SQL
+    from store.other_deadline_rows import assemble
+    from store.other_deadlines import compiled_for_sqlite, other_deadlines
+
+    assert OTHER_DEADLINES_SQL == compiled_for_sqlite()
+    path = tmp_path / "demo.db"
+    today = date(2026, 11, 23)
+    build_demo_database(path, count=120, today=today)
+    db = open_database(path)
+    with db.read() as session:
+        from chc_tui.steps.settings import load_calendar
+
+        calendar = load_calendar(session)
+        expected = other_deadlines(session, calendar)
+    early = read_open(path)
+    assert {row.kind for row in expected} >= {"remedy", "action", "service_request"}  # the demo has them
+    assert assemble(early.other_results, calendar) == expected
+
+
+def test_the_submission_settings_keys_are_the_settings_the_steps_write():
+    from chc_tui.rules import submission
+    from chc_tui.steps.assessment import BOARD_APPROVED_KEY
+    from chc_tui.steps.landlord import SETTING_KEYS
+
+    assert submission.YEAR_END_KEY == SETTING_KEYS["financial_year_end"]
+    assert submission.BOARD_APPROVED_KEY == BOARD_APPROVED_KEY

@@ -12,7 +12,7 @@ from chc_tui.rules.policy import CodePolicy
 from store.rows import ComplaintRow
 
 if TYPE_CHECKING:
-    from store.other_deadlines import OtherDeadlineRow
+    from store.other_deadline_rows import OtherDeadlineRow
 
 
 def next_step(row: ComplaintRow) -> Step:
@@ -106,3 +106,34 @@ class OtherDue:
 
 def assess_other(row: "OtherDeadlineRow", calendar: WorkingCalendar, today: date, policy: CodePolicy) -> OtherDue:
     return OtherDue(row, *state_on(row.due_on, calendar, today, policy))
+
+
+def assess_others(rows: list["OtherDeadlineRow"], calendar: WorkingCalendar, today: date, policy: CodePolicy) -> list[OtherDue]:
+    """The panel's other due dates with their urgency. Many share a date (a week's
+    remedies): each date's working days are counted once."""
+    counted: dict[date, OtherDue] = {}
+    out = []
+    for row in rows:
+        same = counted.get(row.due_on)
+        if same is None:
+            same = counted[row.due_on] = assess_other(row, calendar, today, policy)
+        out.append(OtherDue(row, same.days_left, same.state))
+    return out
+
+
+@dataclass(frozen=True)
+class YearlySubmission:
+    """The next self-assessment and annual report submission (chc_tui.rules.submission)."""
+
+    year: int  # financial year start: 2025 is 1 April 2025 - 31 March 2026
+    due_on: date
+    rule: str
+    days_left: int
+    state: DeadlineState
+
+
+def assess_submission(today: date, settings: dict, calendar: WorkingCalendar, policy: CodePolicy) -> YearlySubmission:
+    from chc_tui.rules.submission import next_submission
+
+    year, due, rule = next_submission(today, settings)
+    return YearlySubmission(year, due, rule, *state_on(due, calendar, today, policy))

@@ -141,3 +141,45 @@ def submission_due(
     else:
         rule += "; board approval not yet recorded (Code 8.2)"
     return due, rule
+
+
+# The settings the next submission is counted from (read through the ORM by
+# chc_tui.services, and by the first paint's stdlib read: the same keys, the same rule).
+BOARD_APPROVED_KEY = "self_assessment_board_approved_on"  # {"2025": "2026-06-20", ...}
+YEAR_END_KEY = "landlord.financial_year_end"  # "DD/MM"
+
+
+def homes_owned_key(year: int) -> str:
+    return f"homes_owned:{year}"
+
+
+def submission_setting_keys(today: date) -> list[str]:
+    """Every setting next_submission may read on `today`."""
+    year = financial_year.year_of(today) - 1
+    return [BOARD_APPROVED_KEY, YEAR_END_KEY, homes_owned_key(year), homes_owned_key(year + 1)]
+
+
+def next_submission(today: date, settings: dict) -> tuple[int, date, str]:
+    """The next self-assessment and annual report submission (8.1-8.4): the year just
+    ended until its board approval is recorded and its date has passed, then the current
+    year. `settings` holds the decoded values of submission_setting_keys(today)."""
+    year_end = str(settings.get(YEAR_END_KEY) or "").strip() or DEFAULT_YEAR_END
+    approvals = settings.get(BOARD_APPROVED_KEY) or {}
+
+    def approved_on(year: int) -> date | None:
+        value = approvals.get(str(year))
+        return date.fromisoformat(value) if value else None
+
+    def due_for(year: int, approved: date | None = None) -> tuple[date, str]:
+        homes = settings.get(homes_owned_key(year))
+        return submission_due(year, int(homes) if homes else None,
+                              financial_year_end=year_end_in(year, year_end), board_approved_on=approved)
+
+    year = financial_year.year_of(today) - 1
+    approved = approved_on(year)
+    due, _ = due_for(year)
+    if approved is not None and due < today:
+        year += 1
+        approved = approved_on(year)
+    due, rule = due_for(year, approved)
+    return year, due, rule

@@ -31,7 +31,7 @@ self-assessed their 2023/24 year against the 2024 Code, published in February 20
 
 from chc_tui.steps.settings import LANDLORD_NAME_KEY  # noqa: E402  (one key, shared)
 DEFAULT_LANDLORD_NAME = "Your landlord"
-BOARD_APPROVED_KEY = "self_assessment_board_approved_on"
+BOARD_APPROVED_KEY = submission.BOARD_APPROVED_KEY  # one home: the rule reads it too
 """Setting: {"2024": "2025-09-10", ...}, the date the governing body approved each year's
 self-assessment and annual report (Code 8.2)."""
 

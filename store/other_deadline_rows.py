@@ -1,0 +1,89 @@
+"""The panel's other due dates as rows, assembled from the results of the queries in
+store/other_deadlines.py. No SQLAlchemy here: the first paint (store/fastread.py) runs
+the same queries with the standard library's sqlite3 and assembles them with this, so the
+first panel is the panel the full load shows."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Iterable, Mapping, Sequence
+
+# kind -> the panel's words for it; the order is the order of the panel's kind filter
+KINDS: dict[str, str] = {
+    "adjustment": "review adjustment",
+    "restriction": "review restriction",
+    "service_request": "service request",
+    "remedy": "remedy",
+    "action": "action",
+    "ombudsman_request": "Ombudsman request",
+    "ombudsman_order": "Ombudsman order",
+    "improvement": "improvement",
+    "update": "update due",
+}
+
+# The queries' names, in the order their rows are assembled (see other_deadlines.statements).
+QUERIES = (
+    "adjustment", "restriction", "newest_complaint_of_reviewed", "service_request", "remedy", "action",
+    "ombudsman_request", "ombudsman_order", "improvement", "updates_agreed", "updates_sent",
+)
+
+
+@dataclass(frozen=True)
+class OtherDeadlineRow:
+    kind: str  # a key of KINDS
+    item_id: int
+    reference: str  # the complaint's, or the service request's, or "" (a lesson)
+    complaint_reference: str | None  # where Enter goes, when the item belongs to a complaint
+    who: str  # the resident, or the lesson's theme
+    what: str
+    due_on: date
+    resident_id: int | None = None  # for reviews: where Enter goes (the resident's needs)
+
+    @property
+    def kind_label(self) -> str:
+        return KINDS[self.kind]
+
+
+def _day(value) -> date | None:
+    """A date as SQLAlchemy gives it, or as SQLite stores it (ISO text, for sqlite3)."""
+    if value is None or isinstance(value, date):
+        return value
+    return date.fromisoformat(str(value)[:10])
+
+
+def assemble(results: Mapping[str, Iterable[Sequence]], calendar=None) -> list[OtherDeadlineRow]:
+    """Every other running due date, soonest first. `calendar` (the working calendar)
+    counts the updates agreed with residents (5.9); without one they are left out."""
+    rows: list[OtherDeadlineRow] = []
+    newest = {resident_id: ref for resident_id, ref in results["newest_complaint_of_reviewed"]}
+    for kind in ("adjustment", "restriction"):
+        for item_id, resident_id, name, what, due in results[kind]:
+            ref = newest.get(resident_id)
+            rows.append(OtherDeadlineRow(kind, item_id, ref or "", ref, name, what, _day(due), resident_id))
+    for item_id, ref, name, what, due, complaint_ref in results["service_request"]:
+        rows.append(OtherDeadlineRow("service_request", item_id, ref, complaint_ref, name, what, _day(due)))
+    for kind in ("remedy", "action", "ombudsman_request", "ombudsman_order"):
+        for item_id, ref, name, what, due in results[kind]:
+            rows.append(OtherDeadlineRow(kind, item_id, ref, ref, name, what, _day(due)))
+    for item_id, theme, what, due in results["improvement"]:
+        rows.append(OtherDeadlineRow("improvement", item_id, f"L{item_id}", None, theme, what, _day(due)))
+    if calendar is not None:
+        rows += _updates_due(results, calendar)
+    rows.sort(key=lambda r: (r.due_on, r.kind, r.item_id))
+    return rows
+
+
+def _updates_due(results: Mapping[str, Iterable[Sequence]], calendar) -> list[OtherDeadlineRow]:
+    """The next update agreed with the resident on each open stage (Code 5.9): the interval
+    counted from the last outgoing letter, call, email or meeting, or from the agreement."""
+    from chc_tui.rules.keeping_informed import update_due
+
+    sent: dict[int, list[date]] = {}
+    for complaint_id, last in results["updates_sent"]:
+        sent.setdefault(complaint_id, []).append(_day(last))
+    return [
+        OtherDeadlineRow("update", stage_id, ref, ref, name, f"stage {stage}: update the resident (every {every} working days, agreed)",
+                         update_due(_day(agreed_on), every, sent.get(complaint_id, []), calendar))
+        for stage_id, complaint_id, ref, name, stage, every, agreed_on in results["updates_agreed"]
+    ]
