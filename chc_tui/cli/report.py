@@ -88,15 +88,21 @@ def run_mrc(args) -> int:
                 print(f"chc: --quarter: {exc}", file=sys.stderr)
                 return 2
             landlord = landlord_settings(session).name
-        try:
-            write_view(view, fmt, out, landlord)
-        except OSError as exc:
-            print(f"chc: could not write {out}: {exc.strerror or exc}", file=sys.stderr)
-            return 1
-        print(f"MRC quarterly view {view.quarter.label} written to {out} ({fmt})")
-        return 0
+        return _write_then_say(lambda: write_view(view, fmt, out, landlord), out,
+                               f"MRC quarterly view {view.quarter.label} written to {out} ({fmt})")
     finally:
         services.db.dispose()
+
+
+def _write_then_say(write, out: Path, done: str) -> int:
+    """Write a document; a folder that refuses it is said plainly (exit 1), never a traceback."""
+    try:
+        write()
+    except OSError as exc:
+        print(f"chc: could not write {out}: {exc.strerror or exc}", file=sys.stderr)
+        return 1
+    print(done)
+    return 0
 
 
 def _format_for(args) -> str:
@@ -142,12 +148,7 @@ def run_report(args) -> int:
         if out is None:
             sys.stdout.write(render_text(report, fmt, reports.landlord_name()))
             return 0
-        try:
-            write_report(report, fmt, out, reports.landlord_name())
-        except OSError as exc:
-            print(f"chc: could not write {out}: {exc.strerror or exc}", file=sys.stderr)
-            return 1
-        print(f"{report.label} report written to {out} ({fmt})")
-        return 0
+        return _write_then_say(lambda: write_report(report, fmt, out, reports.landlord_name()), out,
+                               f"{report.label} report written to {out} ({fmt})")
     finally:
         services.db.dispose()
