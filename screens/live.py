@@ -14,7 +14,10 @@ from textual.screen import Screen
 
 
 def is_live(screen: Screen) -> bool:
-    return screen.is_mounted and screen.is_attached and screen in screen.app.screen_stack
+    # While the app shuts down it takes each screen's widgets apart with the screen still
+    # on the stack, and its timers still tick (CI: NoMatches '#report-head' at exit).
+    return (screen.app.is_running and screen.is_running and screen.is_mounted and screen.is_attached
+            and screen in screen.app.screen_stack)
 
 
 def when_live(screen: Screen, callback: Callable[..., Any]) -> Callable[..., None]:

@@ -52,6 +52,14 @@ def _day(value) -> date | None:
     return date.fromisoformat(str(value)[:10])
 
 
+def _due(value) -> date:
+    """A due date the queries select only where it is set (NOT NULL or filtered)."""
+    day = _day(value)
+    if day is None:
+        raise ValueError("a running due date without a date")
+    return day
+
+
 def assemble(results: Mapping[str, Iterable[Sequence]], calendar=None) -> list[OtherDeadlineRow]:
     """Every other running due date, soonest first. `calendar` (the working calendar)
     counts the updates agreed with residents (5.9); without one they are left out."""
@@ -60,14 +68,14 @@ def assemble(results: Mapping[str, Iterable[Sequence]], calendar=None) -> list[O
     for kind in ("adjustment", "restriction"):
         for item_id, resident_id, name, what, due in results[kind]:
             ref = newest.get(resident_id)
-            rows.append(OtherDeadlineRow(kind, item_id, ref or "", ref, name, what, _day(due), resident_id))
+            rows.append(OtherDeadlineRow(kind, item_id, ref or "", ref, name, what, _due(due), resident_id))
     for item_id, ref, name, what, due, complaint_ref in results["service_request"]:
-        rows.append(OtherDeadlineRow("service_request", item_id, ref, complaint_ref, name, what, _day(due)))
+        rows.append(OtherDeadlineRow("service_request", item_id, ref, complaint_ref, name, what, _due(due)))
     for kind in ("remedy", "action", "ombudsman_request", "ombudsman_order"):
         for item_id, ref, name, what, due in results[kind]:
-            rows.append(OtherDeadlineRow(kind, item_id, ref, ref, name, what, _day(due)))
+            rows.append(OtherDeadlineRow(kind, item_id, ref, ref, name, what, _due(due)))
     for item_id, theme, what, due in results["improvement"]:
-        rows.append(OtherDeadlineRow("improvement", item_id, f"L{item_id}", None, theme, what, _day(due)))
+        rows.append(OtherDeadlineRow("improvement", item_id, f"L{item_id}", None, theme, what, _due(due)))
     if calendar is not None:
         rows += _updates_due(results, calendar)
     rows.sort(key=lambda r: (r.due_on, r.kind, r.item_id))
@@ -81,9 +89,9 @@ def _updates_due(results: Mapping[str, Iterable[Sequence]], calendar) -> list[Ot
 
     sent: dict[int, list[date]] = {}
     for complaint_id, last in results["updates_sent"]:
-        sent.setdefault(complaint_id, []).append(_day(last))
+        sent.setdefault(complaint_id, []).append(_due(last))
     return [
         OtherDeadlineRow("update", stage_id, ref, ref, name, f"stage {stage}: update the resident (every {every} working days, agreed)",
-                         update_due(_day(agreed_on), every, sent.get(complaint_id, []), calendar))
+                         update_due(_due(agreed_on), every, sent.get(complaint_id, []), calendar))
         for stage_id, complaint_id, ref, name, stage, every, agreed_on in results["updates_agreed"]
     ]

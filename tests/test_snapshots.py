@@ -120,6 +120,14 @@ async def wait_for(pilot, condition, what: str) -> None:
     raise AssertionError(f"timed out waiting for {what}; screen is {pilot.app.screen!r}")
 
 
+async def still(pilot) -> None:
+    """Let a form's scroll to its focused field (after a refresh, maybe animated) finish:
+    under load the picture was once taken with the scrollbar mid-way."""
+    await pilot.pause()
+    await pilot.wait_for_scheduled_animations()
+    await pilot.pause()
+
+
 def steady_cursors(app) -> None:
     """Stop every text cursor on the screen blinking (a steady cursor stays visible)."""
     for widget in app.screen.query("Input, TextArea"):
@@ -188,6 +196,7 @@ def test_log_form(snap_compare, services):
     async def run_before(pilot) -> None:
         await settle(pilot)
         await open_form(pilot, "n")
+        await still(pilot)
         steady_cursors(pilot.app)
 
     assert snap_compare(build_app(services), terminal_size=SIZE, run_before=run_before)
@@ -209,6 +218,7 @@ def test_extend_form_with_preview(snap_compare, services):
             lambda: "5 wd beyond" in str(pilot.app.screen.query_one("#form-preview").render()),
             "the extension preview",
         )
+        await still(pilot)
         steady_cursors(pilot.app)
 
     assert snap_compare(build_app(services), terminal_size=SIZE, run_before=run_before)
