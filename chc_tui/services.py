@@ -185,6 +185,7 @@ class Services:
     def settings_overview(self) -> dict:
         """The landlord's details, region, closure days and homes owned, as plain values."""
         from chc_tui.steps.landlord import landlord_settings
+        from chc_tui.steps.report_logo import stored_logo
         from chc_tui.steps.settings import closure_days, get_setting, region, stock_types
 
         year = financial_year.year_of(self.today)
@@ -199,6 +200,7 @@ class Services:
                 # each stock type's own figure, as entered (None: not entered)
                 "homes_by_type": {y: {t: get_setting(session, f"homes_owned:{y}:{t}") for t in types}
                                   for y in (year - 1, year)},
+                "logo": stored_logo(session),
             }
 
     def update_landlord(self, **values) -> dict:

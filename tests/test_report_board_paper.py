@@ -34,3 +34,13 @@ def test_html_header_and_print_page_numbers():
 def test_no_header_without_one():
     html = writers.to_html(Document("t", [Heading(1, "x")]))
     assert "page-header\"" not in html and "counter(page)" not in html
+
+
+def test_the_printed_header_is_in_every_page_margin_and_holds_only_text():
+    """Chromium once printed the fixed header over the foot of every page's content; it is
+    now the page's top margin box, a CSS string in which a name cannot close the style."""
+    html = writers.to_html(Document("t", [Heading(1, "x")], Page(header='Bright & Co "</style><script>x')))
+    style = html.split("<style>", 1)[1].split("</style>", 1)[0]
+    assert "@top-left { content: \"Bright \\000026  Co" in style
+    assert "<" not in style and "&" not in style.replace("\\000026", "")
+    assert "<script>" not in html and "position: fixed" not in html

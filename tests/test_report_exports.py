@@ -94,7 +94,8 @@ def test_docx_opens_with_python_docx_and_holds_charts_and_tables(small, tmp_path
     assert headings[0] == "Annual complaints performance and service improvement report 2024/25"
     assert "Tenant Satisfaction Measures" in headings and "b. Complaint handling performance" in headings
     assert "The governing body's response to this report" in headings
-    tsm = document.tables[0]
+    summary, tsm = document.tables[0], document.tables[1]  # the cover's summary first, then the TSM
+    assert [c.text for c in summary.rows[0].cells] == ["Measure", "2024/25", "2023/24"]
     assert [c.text for c in tsm.rows[1].cells[:2]] == ["CH01 Stage 1 complaints received per 1,000 homes", "3.00"]
     assert [c.text for c in tsm.rows[3].cells[:2]] == ["CH02 Stage 1 complaints responded to within the Code's timescales", "67%"]
     body = "\n".join(p.text for p in document.paragraphs)

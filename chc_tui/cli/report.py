@@ -144,11 +144,11 @@ def run_report(args) -> int:
     try:
         reports = ReportService(services)
         year = args.year if args.year is not None else reports.default_year()
-        report = reports.report(year)
+        report = reports.report(year, with_year_before=True)
         if out is None:
-            sys.stdout.write(render_text(report, fmt, reports.landlord_name()))
+            sys.stdout.write(render_text(report, fmt, reports.branding()))
             return 0
-        return _write_then_say(lambda: write_report(report, fmt, out, reports.landlord_name()), out,
+        return _write_then_say(lambda: write_report(report, fmt, out, reports.branding()), out,
                                f"{report.label} report written to {out} ({fmt})")
     finally:
         services.db.dispose()

@@ -24,6 +24,7 @@ def add_settings_parser(sub, with_db) -> None:
                         "service_request_target_days, financial-year-end (DD/MM, default 31/03: the "
                         "submission deadline only), region, stock-types (LCRA, LCHO or LCRA,LCHO), "
                         "show-staff-figures (yes|no: the report's appendix per handler and team), "
+                        "logo (a PNG or JPEG file for the report's cover and page headers, or none), "
                         "or homes-owned (then YEAR N)")
     change.add_argument("value", nargs="+", help="the value; for homes-owned: YEAR N (2025 is 1 April 2025 - 31 March 2026)")
     change.add_argument("--type", dest="stock_type", metavar="STOCK_TYPE",
@@ -125,6 +126,11 @@ def _set(services, args) -> str:
         from chc_tui.steps import usecases
 
         services.run(usecases.set_region, value)
+    elif field == "logo":
+        from chc_tui.steps.report_logo import set_report_logo
+
+        logo = services.run(set_report_logo, value)
+        return f"logo {logo.name} saved ({len(logo.data) // 1000 or 1} kB)" if logo else "logo removed"
     elif field == "show_staff_figures":
         from chc_tui.figures.report_texts import set_show_staff_figures
 
@@ -149,6 +155,8 @@ def run_settings(args, path) -> int:
             print(f"region: {overview['region']}")
             print(terminal_safe("closure_days: " + ", ".join(f"{day.isoformat()} {note}".strip() for day, note in overview["closure_days"])))
             print(f"stock_types: {','.join(overview['stock_types'])}")
+            logo = overview.get("logo")
+            print(terminal_safe(f"logo: {logo.name} ({len(logo.data) // 1000 or 1} kB)" if logo else "logo: "))
             for year, homes in overview["homes"].items():
                 print(f"homes_owned {year}: {homes if homes else ''}")
                 for stock_type, of_type in overview["homes_by_type"][year].items():

@@ -19,6 +19,9 @@ The blocks:
 - `Letter(body, letterhead, quoted)`: a text exactly as stored (a letter as sent), never
   reflowed or interpreted; `letterhead` lines go above it, `quoted` sets it apart inside a
   longer document.
+- `Image(data, mime, alt)`: a picture the landlord gave (their logo), PNG or JPEG bytes
+  already checked (chc_tui.documents.logo); Markdown and plain text leave it out.
+- `PageBreak()`: what follows starts a new page (Word, PDF, printed HTML).
 """
 
 from __future__ import annotations
@@ -73,7 +76,20 @@ class Letter:
     quoted: bool = False  # set apart inside a longer document (the evidence pack)
 
 
-Block = Heading | Paragraph | Fields | Table | Figure | Letter
+@dataclass(frozen=True)
+class Image:
+    data: bytes  # PNG or JPEG, checked when the landlord set it (chc_tui.documents.logo)
+    mime: str  # image/png | image/jpeg
+    alt: str
+    width_cm: float = 4.0
+
+
+@dataclass(frozen=True)
+class PageBreak:
+    pass
+
+
+Block = Heading | Paragraph | Fields | Table | Figure | Letter | Image | PageBreak
 
 
 @dataclass(frozen=True)
@@ -87,6 +103,7 @@ class Page:
     landscape: bool = False
     header: str = ""  # a line at the top of every page (Word's header; HTML, fixed when printed)
     page_numbers: bool = False  # "Page n of m" in every page's footer (Word and printed HTML)
+    header_image: Image | None = None  # the landlord's logo beside the header line
 
 
 @dataclass(frozen=True)

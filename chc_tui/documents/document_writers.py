@@ -20,7 +20,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Callable
 
-from chc_tui.documents.document import Document, Fields, Figure, Heading, Letter, Paragraph, Table
+from chc_tui.documents.document import Document, Fields, Figure, Heading, Image, Letter, PageBreak, Paragraph, Table
 
 FORMATS = ("docx", "md", "html", "txt")
 
@@ -235,9 +235,28 @@ def add_document_filters(env) -> None:
 
     env.filters["lines"] = lambda text: Markup("<br>").join(escape(line) for line in str(text).split("\n"))
     env.filters["svg"] = lambda chart: Markup(to_svg(chart))  # built from escaped parts (report_charts)
+    env.filters["data_uri"] = data_uri
+    env.filters["css_string"] = lambda text: Markup(css_string(str(text)))
     for name, kind in (("heading", Heading), ("paragraph", Paragraph), ("fields", Fields), ("table", Table),
-                       ("figure", Figure), ("letter", Letter)):
+                       ("figure", Figure), ("letter", Letter), ("image", Image), ("pagebreak", PageBreak)):
         env.tests[name] = lambda block, kind=kind: isinstance(block, kind)
+
+
+def css_string(text: str) -> str:
+    """`text` as a quoted CSS string that can hold nothing but text: every character but
+    letters, digits and spaces is a CSS escape, so a landlord's name cannot end the string,
+    the rule or the <style> element. (The space after each escape is CSS's own end of the
+    escape, and is not shown.)"""
+    return '"' + "".join(c if (c.isascii() and c.isalnum()) or c == " " else f"\\{ord(c):06x} " for c in text) + '"'
+
+
+def data_uri(image: Image) -> str:
+    """The picture inside the page itself: the page opens offline and fetches nothing."""
+    import base64
+
+    if image.mime not in ("image/png", "image/jpeg"):
+        raise ValueError(f"not a picture this writes: {image.mime!r}")
+    return f"data:{image.mime};base64,{base64.b64encode(image.data).decode('ascii')}"
 
 
 def to_html(document: Document) -> str:
@@ -349,6 +368,9 @@ def write_docx(document: Document, out: Path, base: Path | None = None) -> None:
             section.top_margin = section.bottom_margin = Cm(page.top_bottom_margins_cm)
         if base is not None:
             continue  # the landlord's own header and footer (their letterhead) are theirs
+        if page.header_image is not None:
+            section.header.paragraphs[0].add_run().add_picture(io.BytesIO(page.header_image.data), height=Cm(0.9))
+            section.header.paragraphs[0].add_run("  ")
         if page.header:
             section.header.paragraphs[0].add_run(docx_safe(page.header)).font.size = Pt(8)
         if page.page_numbers:
@@ -394,6 +416,10 @@ def write_docx(document: Document, out: Path, base: Path | None = None) -> None:
             run = word.add_paragraph().add_run(docx_safe(block.chart.description or block.chart.title))
             run.italic = True
             run.font.size = Pt(9)
+        elif isinstance(block, Image):
+            word.add_picture(io.BytesIO(block.data), width=Cm(block.width_cm))
+        elif isinstance(block, PageBreak):
+            word.add_page_break()
         elif isinstance(block, Letter):
             if block.letterhead:
                 name, *address = block.letterhead

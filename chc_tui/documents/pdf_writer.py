@@ -15,7 +15,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from chc_tui.documents.document import Document, Fields, Figure, Heading, Letter, Paragraph, Table
+from chc_tui.documents.document import Document, Fields, Figure, Heading, Image, Letter, PageBreak, Paragraph, Table
 
 # (regular, bold) font files, in the order they are tried.
 FONT_CANDIDATES: tuple[tuple[str, str], ...] = (
@@ -53,8 +53,13 @@ def _pdf_class():
     class _PDF(FPDF):
         running_title = ""
         family = "Helvetica"
+        header_image: bytes | None = None
 
         def header(self) -> None:
+            if self.header_image is not None:
+                import io
+
+                self.image(io.BytesIO(self.header_image), x=self.l_margin, y=6, h=8)
             self.set_font(self.family, "", 8)
             self.set_text_color(90, 90, 90)
             self.cell(0, 5, self.running_title, new_x="LMARGIN", new_y="NEXT", align="R")
@@ -83,7 +88,9 @@ def to_pdf(document: Document, fonts: tuple[str, str] | None | bool = True) -> b
         clean = str
     else:
         clean = latin1
-    pdf.running_title = clean(document.title)
+    pdf.running_title = clean(document.page.header or document.title)
+    if document.page.header_image is not None:
+        pdf.header_image = document.page.header_image.data
     pdf.set_title(clean(document.title))
     pdf.set_lang("en-GB")
     pdf.set_margins(18, 16, 18)
@@ -129,6 +136,13 @@ def to_pdf(document: Document, fonts: tuple[str, str] | None | bool = True) -> b
             text("", body_pt - 1)
             pdf.multi_cell(0, 4.5, clean(block.chart.description or block.chart.title), new_x="LMARGIN", new_y="NEXT")
             pdf.ln(2)
+        elif isinstance(block, Image):
+            import io
+
+            pdf.image(io.BytesIO(block.data), w=block.width_cm * 10, alt_text=clean(block.alt))
+            pdf.ln(3)
+        elif isinstance(block, PageBreak):
+            pdf.add_page()
         elif isinstance(block, Letter):
             text()
             for line in [*block.letterhead, "", *block.body.split("\n")]:

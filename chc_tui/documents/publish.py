@@ -82,11 +82,14 @@ def build_pack(services, year: int) -> Document:
     from chc_tui.figures.report_service import ReportService
 
     check_year(year, services.today)
-    report = ReportService(services).report(year)
+    reports = ReportService(services)
+    report = reports.report(year, with_year_before=True)
+    branding = reports.branding()
     assessment = assessment_export.build_document(services.db, year, today=services.today, policy=services.policy)
     response = response_for(services.db, year)
     title = f"{assessment.landlord}: complaints {year_label(year)}"
-    blocks: list[Block] = [
+    blocks: list[Block] = [branding.logo.image(branding.landlord)] if branding.logo else []
+    blocks += [
         Heading(1, title),
         Paragraph("Published under the Housing Ombudsman's Complaint Handling Code (8.2): our annual complaints "
                   "performance and service improvement report, our self-assessment against the Code, and our "
@@ -102,7 +105,7 @@ def build_pack(services, year: int) -> Document:
                Paragraph(assessment.subtitle, kind="lead")]
     blocks += _portrait(_demoted(assessment_export.document_of(assessment).blocks[2:]))
     blocks += response_blocks(response, year)
-    return Document(title, blocks, replace(PACK_PAGE, header=title))
+    return Document(title, blocks, replace(PACK_PAGE, header=title, header_image=branding.header_image()))
 
 
 def file_stem(year: int) -> str:

@@ -26,7 +26,8 @@ from chc_tui.figures.report import (
     to_json,
 )
 from chc_tui.documents import document_writers as writers
-from chc_tui.documents.document import Block, Document, Figure, Heading, Page, Paragraph, Table
+from chc_tui.documents.document import Block, Document, Figure, Heading, Page, PageBreak, Paragraph, Table
+from chc_tui.documents.logo import Branding
 from chc_tui.documents.report_charts import BLUE, GREEN, GREY, ORANGE, PURPLE, SKY, VERMILLION, YELLOW, Chart
 
 FORMATS = ("md", "html", "docx", "json")
@@ -35,9 +36,38 @@ FORMATS = ("md", "html", "docx", "json")
 REPORT_PAGE = Page(font="Arial", size_pt=10.5, side_margins_cm=2.0, page_numbers=True)
 
 
-def _table(header: Sequence[str], rows: Sequence[Sequence[str]], text_cols: tuple[int, ...] = (0,)) -> Table:
-    """A table whose columns hold numbers (right-aligned) but for `text_cols`."""
-    return Table(header, rows, numeric=tuple(i for i in range(len(header)) if i not in text_cols), md_blank="")
+def _table(header: Sequence[str], rows: Sequence[Sequence[str]], text_cols: tuple[int, ...] = (0,),
+           fold_zeros: bool = False) -> Table:
+    """A table whose columns hold numbers (right-aligned) but for `text_cols`; `fold_zeros`:
+    rows that are nothing but zeros become one line naming them (fold_zero_rows)."""
+    numeric = tuple(i for i in range(len(header)) if i not in text_cols)
+    return Table(header, fold_zero_rows(rows, numeric) if fold_zeros else rows, numeric=numeric, md_blank="")
+
+
+NOTHING = frozenset({"", "0", "0%", "n/a", "£0.00", "0.00", "0.0", "–"})
+KEPT_UNFOLDED = ("Total", "Both stages", "All ")  # a total is read even when it is 0
+
+
+def fold_zero_rows(rows: Sequence[Sequence[str]], numeric: tuple[int, ...]) -> list[Sequence[str]]:
+    """Two or more rows with nothing in any number column, folded into one line that names
+    them ("None in the year: Withdrawn; Refused"), where the first of them stood. A board
+    member reads what happened; the zeros are still there, in a line."""
+    def is_nothing(row: Sequence[str]) -> bool:
+        return (bool(numeric) and not str(row[0]).startswith(KEPT_UNFOLDED)
+                and all(str(row[i]).strip() in NOTHING for i in numeric if i < len(row)))
+
+    empty = [row for row in rows if is_nothing(row)]
+    if len(empty) < 2:
+        return list(rows)
+    labels = "; ".join(str(row[0]).strip() for row in empty)
+    folded = [f"None in the year: {labels}"] + ["0" if i == numeric[0] else "" for i in range(1, len(empty[0]))]
+    out: list[Sequence[str]] = []
+    for row in rows:
+        if not is_nothing(row):
+            out.append(row)
+        elif row is empty[0]:
+            out.append(folded)
+    return out
 
 
 def _d(day: date) -> str:
@@ -161,10 +191,26 @@ def timeliness_chart(report: AnnualReport) -> Chart:
 # --- the document -------------------------------------------------------------------------------
 
 
-def document(report: AnnualReport, landlord: str = "") -> list[Block]:
+def _summary_blocks(r: AnnualReport) -> list[Block]:
+    """The one page a board member reads first (figures.report_summary)."""
+    from chc_tui.figures.report_summary import summarise
+
+    summary = summarise(r, r.year_before)
+    blocks: list[Block] = [Heading(2, "Summary")]
+    blocks += [Paragraph(sentence) for sentence in summary.sentences]
+    blocks.append(_table(["Measure", summary.year_label, summary.before_label],
+                         [[c.measure, c.this_year, c.year_before] for c in summary.comparisons]))
+    if summary.before_note:
+        blocks.append(Paragraph(summary.before_note, kind="note"))
+    return blocks
+
+
+def document(report: AnnualReport, branding: Branding = Branding()) -> list[Block]:
     r = report
     period = f"{_d(r.start)} to {_d(r.end)}"
-    blocks: list[Block] = [Paragraph(landlord, kind="lead")] if landlord else []
+    landlord = branding.landlord.strip()
+    blocks: list[Block] = [branding.logo.image(landlord)] if branding.logo else []
+    blocks += [Paragraph(landlord, kind="lead")] if landlord else []
     blocks += [
         Heading(1, f"Annual complaints performance and service improvement report {r.label}"),
         Paragraph(f"{period}. Prepared under the Housing Ombudsman's {r.policy_name} (8.1, 8.2) on "
@@ -178,6 +224,8 @@ def document(report: AnnualReport, landlord: str = "") -> list[Block]:
     if r.empty:
         blocks.append(Paragraph(f"No complaints were received, answered, extended, withdrawn or refused in {r.label}. "
                            "The tables below are empty, not missing."))
+    blocks += _summary_blocks(r)
+    blocks.append(PageBreak())  # the cover and its summary are a page of their own
 
     # --- TSM ------------------------------------------------------------------------------
     blocks.append(Heading(2, "Tenant Satisfaction Measures"))
@@ -267,7 +315,7 @@ def document(report: AnnualReport, landlord: str = "") -> list[Block]:
                 cells += [str(f.value), pct_text(int(f.value), f.of or 0)] if f else ["0", pct_text(0, s1 if n == 1 else s2)]
             rows.append(cells)
         rows.append(["Total", str(s1), "", str(s2), ""])
-        blocks.append(_table(["Category", "Stage 1", "%", "Stage 2", "%"], rows))
+        blocks.append(_table(["Category", "Stage 1", "%", "Stage 2", "%"], rows, fold_zeros=True))
     else:
         blocks.append(Paragraph("No complaints were received in the year."))
 
@@ -279,7 +327,7 @@ def document(report: AnnualReport, landlord: str = "") -> list[Block]:
             cells += list(_count_pct(r, f"outcomes.stage{n}.{key}"))
         rows.append(cells)
     rows.append(["Total"] + [x for n in STAGES for x in (str(_f(r, f"outcomes.stage{n}.total").value), "")])
-    blocks.append(_table(["Outcome", "Stage 1", "%", "Stage 2", "%"], rows))
+    blocks.append(_table(["Outcome", "Stage 1", "%", "Stage 2", "%"], rows, fold_zeros=True))
     blocks.append(Paragraph(_f(r, "outcomes.stage1.total").note + ".", kind="note"))
     blocks.append(Figure(outcomes_chart(r)))
 
@@ -317,7 +365,7 @@ def document(report: AnnualReport, landlord: str = "") -> list[Block]:
         ("facts_not_known", "Resting on facts not known (imported)"),
     ]
     rows = [[label] + [_f(r, f"extensions.stage{n}.{key}").text for n in STAGES] for key, label in labels]
-    blocks.append(_table(["", "Stage 1", "Stage 2"], rows))
+    blocks.append(_table(["", "Stage 1", "Stage 2"], rows, fold_zeros=True))
 
     blocks.append(Heading(3, "Working days taken"))
     rows = []
@@ -358,7 +406,7 @@ def document(report: AnnualReport, landlord: str = "") -> list[Block]:
         blocks.append(_table(["Exclusion reason", "Complaints", "%"], rows))
         rows = [[f.label.removeprefix("Refused: "), str(f.value), pct_text(int(f.value), total)]
                 for f in refusals if f.path[1] == "by_category"]
-        blocks.append(_table(["Category", "Complaints", "%"], rows))
+        blocks.append(_table(["Category", "Complaints", "%"], rows, fold_zeros=True))
         rows = [[f.label, str(f.value)] for f in refusals if f.path[1] == "by_stage"]
         blocks.append(_table(["Stage", "Complaints"], rows))
     else:
@@ -404,7 +452,7 @@ def _section_blocks(r: AnnualReport, key: str) -> list[Block]:
     blocks += [Paragraph(said) for said in section.notes]
     rows = [[f.label, str(f.value) if f.of is not None else f.text, pct_text(int(f.value or 0), f.of) if f.of is not None else ""]
             for f in section.figures]
-    blocks.append(_table(["", "Number", "%"], rows))
+    blocks.append(_table(["", "Number", "%"], rows, fold_zeros=True))
     if key == "around":
         rate = r.figure("around.ombudsman.maladministration_rate_pct")
         blocks.append(Paragraph(f"{rate.label}: {rate.note}.", kind="note"))
@@ -418,27 +466,28 @@ def default_filename(report: AnnualReport, fmt: str) -> str:
     return f"complaints-report-{financial_year.label(report.year).replace('/', '-')}.{fmt}"
 
 
-def report_document(report: AnnualReport, landlord: str = "") -> Document:
+def report_document(report: AnnualReport, branding: Branding = Branding()) -> Document:
     """The report as a document, for the shared writers (chc_tui.documents.document_writers):
-    the landlord's name (the landlord_name setting) above the title and in every page's
-    header, and page numbers in the footer."""
-    landlord = landlord.strip()
-    page = replace(REPORT_PAGE, header=f"{landlord}: annual complaints report {report.label}" if landlord else "")
-    return Document(f"Annual complaints report {report.label}", document(report, landlord), page)
+    the landlord's logo and name (settings report.logo, landlord_name) on the cover and in
+    every page's header, and page numbers in the footer."""
+    landlord = branding.landlord.strip()
+    page = replace(REPORT_PAGE, header=f"{landlord}: annual complaints report {report.label}" if landlord else "",
+                   header_image=branding.header_image())
+    return Document(f"Annual complaints report {report.label}", document(report, branding), page)
 
 
-def render_text(report: AnnualReport, fmt: str, landlord: str = "") -> str:
+def render_text(report: AnnualReport, fmt: str, branding: Branding = Branding()) -> str:
     """The report as md, html or json text."""
     if fmt == "json":
         return json.dumps(to_json(report), indent=2, ensure_ascii=False) + "\n"
     if fmt == "md":
-        return writers.to_markdown(report_document(report, landlord))
+        return writers.to_markdown(report_document(report, branding))
     if fmt == "html":
-        return writers.to_html(report_document(report, landlord))
+        return writers.to_html(report_document(report, branding))
     raise ValueError(f"unknown format {fmt!r}: choose one of {', '.join(FORMATS)}")
 
 
-def write_report(report: AnnualReport, fmt: str, path: Path, landlord: str = "") -> Path:
+def write_report(report: AnnualReport, fmt: str, path: Path, branding: Branding = Branding()) -> Path:
     """Write the report to `path` in `fmt` (md, html, docx, json); returns the path."""
     path = Path(path)
     if fmt not in FORMATS:
@@ -446,7 +495,7 @@ def write_report(report: AnnualReport, fmt: str, path: Path, landlord: str = "")
     if fmt == "json":
         data = render_text(report, fmt).encode("utf-8")
         return writers.write_atomically(path, lambda partial: partial.write_bytes(data))
-    return writers.write(report_document(report, landlord), fmt, path)
+    return writers.write(report_document(report, branding), fmt, path)
 
 
 # --- the appendix: per handler and team (issue 20.2) ---------------------------------------------

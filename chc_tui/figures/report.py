@@ -331,6 +331,9 @@ class AnnualReport:
     # per handler and team (figures.performance_by_person), set only when the landlord's
     # setting report.show_staff_figures is on: the exported report's appendix (issue 20.2)
     staff_figures: Any = None
+    # the same report for the year before, for the board's summary (figures.report_summary);
+    # set by ReportService.report(year, with_year_before=True)
+    year_before: "AnnualReport | None" = None
 
     def figures(self) -> Iterable[Figure]:
         for section in self.sections:

@@ -12,6 +12,7 @@ from chc_tui.figures import performance_by_person, report_texts
 from chc_tui.figures.performance_by_person import PerformanceByPerson
 from chc_tui.rules.financial_year import year_of
 from chc_tui.figures.report import AnnualReport, compute, gather, homes_key
+from chc_tui.documents.logo import Branding
 from chc_tui.documents.report_export import FORMATS, write_report
 from chc_tui.services import Services
 from chc_tui.steps.settings import LANDLORD_NAME_KEY, get_setting
@@ -40,13 +41,17 @@ class ReportService:
         """The financial year containing today."""
         return year_of(self.services.today)
 
-    def report(self, year: int) -> AnnualReport:
+    def report(self, year: int, with_year_before: bool = False) -> AnnualReport:
+        """The year's report; `with_year_before`, with the year before's beside it (the
+        board's summary compares the two: documents, not the screen)."""
         with self.services.db.read() as session:
             inputs, calendar = gather(session, year, self.services.today)
             shown = bool(get_setting(session, report_texts.SHOW_STAFF_FIGURES_KEY, False))
         report = compute(inputs, calendar, self.services.policy)
         if shown:  # the board sees staff named only if the landlord chooses (issue 20.2)
             report.staff_figures = self.performance(year)
+        if with_year_before:
+            report.year_before = self.report(year - 1)
         return report
 
     def performance(self, year: int) -> PerformanceByPerson:
@@ -63,10 +68,12 @@ class ReportService:
             calendar = load_calendar(session)
         return performance_by_person.compute(year, stages, handlers, self.services.today, calendar, self.services.policy)
 
-    def landlord_name(self) -> str:
-        """The landlord's name (the landlord_name setting), for the report's cover and page headers."""
+    def branding(self) -> Branding:
+        """The landlord's name and logo, for a document's cover and page headers."""
+        from chc_tui.steps.report_logo import stored_logo
+
         with self.services.db.read() as session:
-            return str(get_setting(session, LANDLORD_NAME_KEY) or "").strip()
+            return Branding(str(get_setting(session, LANDLORD_NAME_KEY) or "").strip(), stored_logo(session))
 
     def form_values(self, year: int) -> ReportInputsForm:
         with self.services.db.read() as session:
@@ -95,5 +102,6 @@ class ReportService:
     def export(self, year: int, fmt: str, path: Path, report: AnnualReport | None = None) -> Path:
         if fmt not in FORMATS:
             raise ValueError(f"unknown format {fmt!r}")
-        report = report if report is not None and report.year == year else self.report(year)
-        return write_report(report, fmt, Path(path), self.landlord_name())
+        if report is None or report.year != year or report.year_before is None:
+            report = self.report(year, with_year_before=True)
+        return write_report(report, fmt, Path(path), self.branding())
