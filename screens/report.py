@@ -199,6 +199,39 @@ def _tsm_by_stock_type_rows(r: AnnualReport, figure_row) -> None:
                items=unknown[0].items + unknown[1].items + answered[0].items + answered[1].items)
 
 
+def people_rows(people: Any, width: int = 30) -> list[Row]:
+    """Per handler, then per team (figures.performance_by_person): responses on time out of
+    those sent, a bar of how they were judged, and the breaches, so a complaints lead sees
+    where help is needed. Enter lists the complaints each one handled."""
+    from chc_tui.figures.performance_by_person import NO_HANDLER
+
+    if people is None:
+        return []
+    rows = [Row("heading.people", "By handler and team", "", _legend(TIMELINESS_LOOK), heading=True)]
+    if not people.handlers:
+        rows.append(Row("people.none", "No stage handled in the year", "", ""))
+        return rows
+    for kind, group in (("handler", people.handlers), ("team", people.teams)):
+        for p in group:
+            parts = [p.on_time, p.within_extension, p.late, p.late_extension_not_in_line]
+            sent = sum(parts)
+            tail = f" breaches {p.acknowledgements_late + p.responses_late}"
+            chart = stacked(parts, TIMELINESS_LOOK, max(0, width - len(tail) - 1)) if sent else Text("no responses sent")
+            chart.append(tail)
+            name = p.name if kind == "handler" or p.name.startswith("(") else f"Team {p.name}"
+            note = (f"{name}{f' ({p.team})' if kind == 'handler' and p.team else ''}: {p.handled_stage1} stage 1 and "
+                    f"{p.handled_stage2} stage 2 handled; responses {p.on_time} on time, {p.within_extension} within an "
+                    f"agreed extension, {p.late} late, {p.late_extension_not_in_line} late on an extension not in line "
+                    f"with the Code; {p.extensions} extensions ({p.extensions_not_in_line} not in line); "
+                    f"{p.acknowledgements_late} acknowledgements and {p.responses_late} responses late")
+            if p.name == NO_HANDLER:
+                note += " (stages whose handler is not on the staff register)"
+            rows.append(Row(f"people.{kind}.{p.name}", ("  " if kind == "team" else "") + name,
+                            f"{p.on_time}/{sent}" if sent else "–", chart, note,
+                            tuple((ref, name) for ref in p.references)))
+    return rows
+
+
 def report_rows(report: AnnualReport, width: int = 30) -> list[Row]:
     """The screen's rows, top to bottom: the board's figures first."""
     r = report
@@ -463,6 +496,7 @@ class ReportScreen(ChcScreen):
         self.report: AnnualReport | None = None
         self.rows: list[Row] = []
         self.reports: ReportService | None = None
+        self.people: Any = None  # figures per handler and team (figures.performance_by_person)
 
     def compose(self) -> ComposeResult:
         yield TitleBar()
@@ -531,17 +565,19 @@ class ReportScreen(ChcScreen):
     @work(thread=True, exclusive=True, group="report-load")
     def _load(self, year: int) -> None:
         report = self.reports.report(year)
-        self.app.call_from_thread(when_live(self, self._show), report)  # the handler may have left
+        people = self.reports.performance(year)  # the screen shows them always; the board only by choice
+        self.app.call_from_thread(when_live(self, self._show), report, people)  # the handler may have left
 
-    def _show(self, report: AnnualReport) -> None:
+    def _show(self, report: AnnualReport, people: Any = None) -> None:
         if report.year != self.year:
             return  # the handler has moved on to another year
         self.report = report
+        self.people = people if people is not None else self.people
         table = self.query_one("#figures", DataTable)
         keep = table.cursor_row
         table.clear()
         width = self._chart_width()
-        self.rows = report_rows(report, width)
+        self.rows = report_rows(report, width) + people_rows(self.people, width)
         for n, row in enumerate(self.rows):
             label = Text(_fit(row.label, 30), style="bold reverse" if row.heading else "")
             value = Text(row.value, justify="right", style="bold" if row.heading else "")

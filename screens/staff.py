@@ -51,10 +51,10 @@ class StaffScreen(RecordsScreen):
         for p in people:
             state = (Text(f"from {short(p.active_from)}") if p.active_on(today)
                      else Text(f"left {short(p.active_to)}" if p.active_to else f"from {short(p.active_from)}", style="dim"))
-            title = p.display_name + (f", {p.job_title}" if p.job_title else "")
+            title = p.display_name + (f", {p.job_title}" if p.job_title else "") + (f" · {p.team}" if p.team else "")
             rows.append(Row(f"staff:{p.id}", (str(p.id), title, ", ".join(p.logins), ", ".join(r.value for r in p.roles), state),
                             p, "active" if p.active_to is None else "gone"))
-        columns = (("Id", 4), ("Name, title", None), ("Logins", 14), ("Roles", 22), ("Active", 14))
+        columns = (("Id", 4), ("Name, title · team", None), ("Logins", 14), ("Roles", 22), ("Active", 14))
         return Listing(summary, columns, rows, "Nobody is on the register yet.")
 
     def _admin(self) -> bool:
@@ -91,6 +91,8 @@ class StaffScreen(RecordsScreen):
         ]
         if self._admin():
             fields += [
+                FieldSpec("team", "Team", default=value("team"),
+                          help="the team they work in, for the report's figures per team; blank for none"),
                 FieldSpec("logins", "Logins that are this person", default=", ".join(value("logins", ())),
                           help="one or more, comma-separated: one login is one person"),
                 FieldSpec("roles", "Roles", default=", ".join(r.value for r in value("roles", (Role.HANDLER,))),

@@ -80,6 +80,21 @@ def test_appendix_absent_by_default_and_present_with_the_setting():
     assert "Alice Smith" in md and "South" in md
 
 
+def test_the_json_carries_them_only_with_the_setting():
+    import json
+
+    report = _report()
+    assert "staff_figures" not in json.loads(render_text(report, "json"))
+    report.staff_figures = _figures()
+    shown = json.loads(render_text(report, "json"))["staff_figures"]
+    bob = next(h for h in shown["handlers"] if h["name"] == "Bob Jones")
+    assert bob == {"name": "Bob Jones", "team": "South", "stage1_handled": 1, "stage2_handled": 1, "on_time": 0,
+                   "within_extension": 1, "late": 0, "late_extension_not_in_line": 1, "extensions": 2,
+                   "extensions_not_in_line": 1, "acknowledgements_late": 0, "responses_late": 1,
+                   "complaints": ["C-3", "C-4"]}
+    assert [(t["name"], t["on_time"]) for t in shown["teams"]] == [("North", 2), ("South", 0)]
+
+
 def test_upgrading_from_0015_keeps_staff_and_gives_them_no_team(tmp_path):
     from store.engine import Database
     from store.migrate import upgrade

@@ -189,3 +189,29 @@ async def test_typed_text_with_brackets_is_listed_as_typed(db):
         shown = "".join(segment.text for y in range(items.size.height) for segment in items.render_line(y))
         assert "replace the [kitchen] tap [/x] by" in shown
         assert pilot.app.is_running
+
+
+async def test_the_screen_shows_each_handler_and_team_and_their_complaints(services):
+    """Issue 20.2: the report screen shows the figures per handler and team always (the board
+    sees them only by the landlord's choice); Enter on a handler lists what they handled."""
+    app = build_app(services)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        screen = await open_report(pilot, 2026)
+        keys = [row.key for row in screen.rows]
+        first = keys.index("heading.people")
+        people = screen.rows[first + 1:]
+        shown = {row.label.strip(): (row.value, str(row.chart)) for row in people}
+        # alice: 4 stage 1 complaints, 3 answered: on time, within the extension, late
+        alice = next(row for row in people if row.key.startswith("people.handler.") and "alice" in row.note.lower())
+        assert alice.value == "1/3" and alice.chart.plain.endswith("breaches 1")
+        assert len(alice.items) == 4
+        bob = next(row for row in people if row.key.startswith("people.handler.") and row is not alice)
+        assert bob.value == "1/1" and len(bob.items) == 1  # the stage 2 of the first complaint, on time
+        assert any(label.startswith(("(no team)", "Team")) for label in shown)
+        table = screen.query_one("#figures", DataTable)
+        table.move_cursor(row=keys.index(alice.key))
+        await pilot.pause()
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: isinstance(pilot.app.screen, FigureItemsScreen), "the complaints alice handled")
+        assert pilot.app.screen.row.items == alice.items

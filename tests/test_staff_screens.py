@@ -234,3 +234,33 @@ async def test_the_escalate_form_offers_only_eligible_staff(db, reviewers_only):
         assert not offered & {"alice", "bob", "dave"}  # stage 1's handlers, and one who left
         assert ("carol" in offered) is (not reviewers_only)
         assert "erin" in offered
+
+
+async def test_an_admin_gives_a_team_on_the_staff_screen(db):
+    """Issue 20.2: the team the figures per team count by is set where staff are set."""
+    services = services_as(db)
+    app = build_app(services)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_staff(pilot)
+        await open_form(pilot, "a")
+        form = app.screen
+        form.query_one("#f-display_name").focus()
+        await type_text(pilot, "Dee Patel")
+        form.query_one("#f-team").focus()
+        await type_text(pilot, "North")
+        form.query_one("#f-logins").focus()
+        await type_text(pilot, "dpatel")
+        await save(pilot)
+        assert staff_named(services, "Dee Patel").team == "North"
+        shown = {r.item.display_name: r.cells[1] for r in app.screen.listing_now.rows}
+        assert shown["Dee Patel"] == "Dee Patel · North"
+        table = app.screen.query_one("#records-table", DataTable)
+        table.move_cursor(row=rows(app.screen).index("Dee Patel"))
+        await open_form(pilot, "e")
+        team = app.screen.query_one("#f-team", Input)
+        assert team.value == "North"
+        team.focus()
+        team.value = ""
+        await type_text(pilot, "South")
+        await save(pilot)
+        assert staff_named(services, "Dee Patel").team == "South"

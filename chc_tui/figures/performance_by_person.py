@@ -127,3 +127,16 @@ def row(p: Performance) -> list[str]:
     return [p.name, *(str(v) for v in (p.handled_stage1, p.handled_stage2, p.on_time, p.within_extension, p.late,
                                        p.late_extension_not_in_line, p.extensions, p.extensions_not_in_line,
                                        p.acknowledgements_late, p.responses_late))]
+
+
+def as_json(figures: PerformanceByPerson) -> dict:
+    """The figures for `chc report --format json` (key staff_figures), when the landlord shows them."""
+    def one(p: Performance) -> dict:
+        return {"name": p.name, "team": p.team, "stage1_handled": p.handled_stage1, "stage2_handled": p.handled_stage2,
+                "on_time": p.on_time, "within_extension": p.within_extension, "late": p.late,
+                "late_extension_not_in_line": p.late_extension_not_in_line, "extensions": p.extensions,
+                "extensions_not_in_line": p.extensions_not_in_line, "acknowledgements_late": p.acknowledgements_late,
+                "responses_late": p.responses_late, "complaints": list(p.references)}
+
+    return {"year": figures.year, "handlers": [one(p) for p in figures.handlers],
+            "teams": [{k: v for k, v in one(t).items() if k != "team"} for t in figures.teams]}

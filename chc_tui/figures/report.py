@@ -1511,6 +1511,10 @@ def to_json(report: AnnualReport, trace: bool = True) -> dict[str, Any]:
                  "changed_by": t.changed_by, "changed_at": t.changed_at}
         for t in report.texts
     }
+    if report.staff_figures is not None:  # names staff: only when the landlord shows them (issue 20.2)
+        from chc_tui.figures.performance_by_person import as_json
+
+        out["staff_figures"] = as_json(report.staff_figures)
     out["notes"] = notes
     out["interpretations"] = [{"provision": i.provision, "text": i.text} for i in INTERPRETATIONS]
     if trace:
