@@ -54,7 +54,7 @@ class StaffScreen(RecordsScreen):
             title = p.display_name + (f", {p.job_title}" if p.job_title else "") + (f" · {p.team}" if p.team else "")
             rows.append(Row(f"staff:{p.id}", (str(p.id), title, ", ".join(p.logins), ", ".join(r.value for r in p.roles), state),
                             p, "active" if p.active_to is None else "gone"))
-        columns = (("Id", 4), ("Name, title · team", None), ("Logins", 14), ("Roles", 22), ("Active", 14))
+        columns = (("Id", 4), ("Name, title", None), ("Logins", 14), ("Roles", 22), ("Active", 14))
         return Listing(summary, columns, rows, "Nobody is on the register yet.")
 
     def _admin(self) -> bool:
