@@ -179,3 +179,48 @@ def test_the_exported_outcomes_table_folds_its_zero_rows(two_years):
     tables = [b for b in report_document(report).blocks if isinstance(b, Table) and b.header[0] == "Outcome"]
     assert [row[0] for row in tables[0].rows] == [
         "Upheld", "None in the year: Partly upheld; Not upheld; Withdrawn; Refused", "Total"]
+
+
+def _chromium_or_skip() -> tuple[str, str]:
+    from test_publish import _chromium
+
+    found = _chromium()
+    if found is None:
+        pytest.skip("needs chromium and chromedriver (apt-get install chromium chromium-driver)")
+    return found
+
+
+def test_chromium_shows_the_logo_name_and_summary_on_the_first_screen(two_years, tmp_path):
+    """The report as a board member opens it: headless Chromium at 1280x900, offline; the
+    logo drawn (its picture is inside the page), the landlord's name and the summary's
+    heading and first sentence above the fold, and a screenshot taken."""
+    from selenium import webdriver
+    from selenium.webdriver.chrome.service import Service
+
+    browser, driver_path = _chromium_or_skip()
+    report = report_for(two_years, 2024, TODAY)
+    report.year_before = report_for(two_years, 2023, TODAY)
+    page = write_report(report, "html", tmp_path / "r.html", Branding("Brightwater Homes", check_picture(png(), "logo.png")))
+    options = webdriver.ChromeOptions()
+    options.binary_location = browser
+    for flag in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--window-size=1280,900"):
+        options.add_argument(flag)
+    driver = webdriver.Chrome(service=Service(driver_path), options=options)
+    try:
+        driver.get(page.resolve().as_uri())
+        seen = driver.execute_script("""
+            const fold = window.innerHeight;
+            const above = el => el !== null && el.getBoundingClientRect().bottom <= fold;
+            const logo = document.querySelector('img.logo');
+            const summary = [...document.querySelectorAll('h2')].find(h => h.textContent === 'Summary');
+            const name = [...document.querySelectorAll('p.lead')].find(p => p.textContent === 'Brightwater Homes');
+            return {logo: above(logo) && logo.naturalWidth === 40, name: above(name), summary: above(summary),
+                    first: above(summary && summary.nextElementSibling) ? summary.nextElementSibling.textContent : ''};
+        """)
+        shot = driver.get_screenshot_as_png()
+    finally:
+        driver.quit()
+    (tmp_path / "first-screen.png").write_bytes(shot)
+    assert seen["logo"] and seen["name"] and seen["summary"]
+    assert seen["first"].startswith("In 2024/25 we received 3 complaints at stage 1")
+    assert shot.startswith(b"\x89PNG")
