@@ -129,13 +129,13 @@ class StageRecord(SQLModel, table=True):
     id: Optional[int] = Field(default=None, primary_key=True)
     complaint_id: int = Field(foreign_key="complaint.id", index=True)
     stage: int
-    opened_on: date  # receipt (stage 1) or the escalation request (stage 2)
+    opened_on: date = Field(index=True)  # receipt (stage 1) or the escalation request (stage 2)
     handler: str = Field(index=True)
     # The staff member assigned; `handler` is their display name as it was when assigned.
     handler_staff_id: Optional[int] = Field(default=None, foreign_key="staff.id", index=True)
     escalation_reason: str = ""  # stage 2: why the resident is still dissatisfied
     acknowledged_on: Optional[date] = None
-    responded_on: Optional[date] = None
+    responded_on: Optional[date] = Field(default=None, index=True)  # the year's figures find stages by it (0021)
     # Keeping the resident informed (Code 5.9): the interval agreed with them for updates,
     # in working days, and when it was agreed; None: none agreed.
     update_every_days: Optional[int] = None
@@ -216,7 +216,7 @@ class Refusal(SQLModel, table=True):
     id: Optional[int] = Field(default=None, primary_key=True)
     complaint_id: int = Field(foreign_key="complaint.id", unique=True)
     stage: int
-    refused_on: date
+    refused_on: date = Field(index=True)
     exclusion_reason: str  # see chc_tui.rules.domain.ExclusionReason
     explanation: str
     # None: not known (imported) (2.4). No column default: SQLAlchemy would write it in place of None.
@@ -236,7 +236,7 @@ class Withdrawal(SQLModel, table=True):
     id: Optional[int] = Field(default=None, primary_key=True)
     complaint_id: int = Field(foreign_key="complaint.id", unique=True)
     stage: int
-    withdrawn_on: date
+    withdrawn_on: date = Field(index=True)
     reason: str = ""
     recorded_by: str = ""
     by_staff_id: Optional[int] = Field(default=None, foreign_key="staff.id", index=True)

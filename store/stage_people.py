@@ -36,9 +36,12 @@ def considered(session: Session, complaint_ids: list[int], stage: int) -> People
     people: People = {cid: defaultdict(list) for cid in complaint_ids}
     if not complaint_ids:
         return people
+    # Only the columns used, not ORM objects: the self-assessment asks this for every
+    # stage-2 complaint of the year (issue 22.6).
     stages = {
-        s.id: s for s in session.exec(
-            select(StageRecord).where(StageRecord.complaint_id.in_(complaint_ids), StageRecord.stage == stage)
+        stage_id: (complaint_id, handler_staff_id) for stage_id, complaint_id, handler_staff_id in session.exec(
+            select(StageRecord.id, StageRecord.complaint_id, StageRecord.handler_staff_id)
+            .where(StageRecord.complaint_id.in_(complaint_ids), StageRecord.stage == stage)
         )
     }
 
@@ -46,12 +49,12 @@ def considered(session: Session, complaint_ids: list[int], stage: int) -> People
         if staff_id is not None and what not in people[complaint_id][staff_id]:
             people[complaint_id][staff_id].append(what)
 
-    for record in stages.values():
-        add(record.complaint_id, record.handler_staff_id, f"handles stage {stage}")
+    for complaint_id, handler_staff_id in stages.values():
+        add(complaint_id, handler_staff_id, f"handles stage {stage}")
     ids = list(stages)
     for table, what in ((Definition, "defined"), (Extension, "extended"), (Response, "answered")):
         for stage_id, staff_id in session.exec(select(table.stage_id, table.by_staff_id).where(table.stage_id.in_(ids))):
-            add(stages[stage_id].complaint_id, staff_id, f"{what} stage {stage}")
+            add(stages[stage_id][0], staff_id, f"{what} stage {stage}")
     for complaint_id, staff_id in session.exec(
         select(Letter.complaint_id, Letter.by_staff_id).where(Letter.complaint_id.in_(complaint_ids), Letter.stage == stage)
     ):
@@ -64,20 +67,23 @@ def _earlier_handlers(session: Session, complaint_ids: list[int], stage: int, ad
     """Handlers the stage was taken from: the audit of each reassignment (and of the log,
     for stage 1) names them, by id since the register and by name before it."""
     by_key: dict[str, int] | None = None
-    for entry in session.exec(
-        select(AuditEntry).where(AuditEntry.complaint_id.in_(complaint_ids), AuditEntry.action.in_(["log", "assign"]))
+    for complaint_id, action, details_json in session.exec(
+        select(AuditEntry.complaint_id, AuditEntry.action, AuditEntry.details_json)
+        .where(AuditEntry.complaint_id.in_(complaint_ids), AuditEntry.action.in_(["log", "assign"]))
     ):
-        details = json.loads(entry.details_json)
-        if entry.action == "log" and stage != 1 or entry.action == "assign" and details.get("stage") != stage:
+        if action == "log" and stage != 1:
             continue
-        id_key, name = ("handler_staff_id", details.get("handler")) if entry.action == "log" else ("from_staff_id", details.get("from"))
+        details = json.loads(details_json)
+        if action == "assign" and details.get("stage") != stage:
+            continue
+        id_key, name = ("handler_staff_id", details.get("handler")) if action == "log" else ("from_staff_id", details.get("from"))
         staff_id = details.get(id_key)
         if staff_id is None and name:
             by_key = by_key if by_key is not None else _ids_by_name_key(session)
             staff_id = by_key.get(name_key(str(name)))
-        assert entry.complaint_id is not None  # the query asked for these complaints' entries
-        if staff_id is not None and staff_id not in people_of(entry.complaint_id):
-            add(entry.complaint_id, staff_id, f"was assigned stage {stage}")
+        assert complaint_id is not None  # the query asked for these complaints' entries
+        if staff_id is not None and staff_id not in people_of(complaint_id):
+            add(complaint_id, staff_id, f"was assigned stage {stage}")
 
 
 def in_common(stage_one: dict[int, list[str]], stage_two: dict[int, list[str]]) -> dict[int, list[str]]:

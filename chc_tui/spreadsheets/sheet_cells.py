@@ -54,3 +54,26 @@ def append_row(sheet, cells: Iterable[Any]) -> None:
     for cell, value in zip(sheet[sheet.max_row], values):
         if isinstance(value, str):
             cell.data_type = "s"
+
+
+def write_only_cells(sheet, cells: Iterable[Any], dated: Iterable[bool], date_format: str) -> list[Any]:
+    """A row for an openpyxl write-only worksheet: text neutralised, and any text that could
+    still be taken for a formula (none can, once neutralised) made a string cell; a date in a
+    `dated` column a cell shown in `date_format`. Other values go as they are: write-only
+    mode writes plain values through one reused cell, which keeps a large sheet fast."""
+    from openpyxl.cell import WriteOnlyCell
+
+    row: list[Any] = []
+    for value, is_date in zip(cells, dated):
+        if isinstance(value, str):
+            value = neutralise(value)
+            if value.startswith("="):
+                cell = WriteOnlyCell(sheet, value=value)
+                cell.data_type = "s"
+                value = cell
+        elif is_date and value is not None:
+            cell = WriteOnlyCell(sheet, value=value)
+            cell.number_format = date_format
+            value = cell
+        row.append(value)
+    return row
