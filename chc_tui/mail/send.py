@@ -13,6 +13,7 @@ import socket
 import ssl
 from dataclasses import dataclass
 from email.message import EmailMessage
+from email.policy import default as default_policy
 from email.utils import formataddr, formatdate, make_msgid
 
 from chc_tui.mail.errors import (
@@ -21,6 +22,9 @@ from chc_tui.mail.errors import (
 from chc_tui.steps.mail_settings import MailSettings
 
 TIMEOUT_SECONDS = 30
+# Headers unfolded up to RFC 5322's hard limit: Python folds a subject of 70-odd characters
+# straight after "Subject:", which some readers show with a leading space.
+POLICY = default_policy.clone(max_line_length=998)
 
 
 @dataclass(frozen=True)
@@ -47,7 +51,7 @@ def one_line(text: str) -> str:
 
 def build_message(settings: MailSettings, *, to: str, subject: str, body: str,
                   attachment: Attachment | None = None, sender_name: str = "") -> EmailMessage:
-    message = EmailMessage()
+    message = EmailMessage(policy=POLICY)
     message["From"] = formataddr((one_line(sender_name), settings.from_address)) if sender_name else settings.from_address
     message["To"] = one_line(to)
     message["Subject"] = one_line(subject)
