@@ -10,7 +10,7 @@ audited with what it held before.
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, fields, replace
+from dataclasses import dataclass, fields
 from pathlib import Path
 
 from sqlmodel import Session
@@ -58,12 +58,13 @@ SETTING_KEYS: dict[str, str] = {f.name: f"smtp.{f.name}" for f in fields(MailSet
 
 
 def mail_settings(session: Session) -> MailSettings:
-    values = {}
-    for name, key in SETTING_KEYS.items():
-        value = get_setting(session, key)
-        if value is not None and str(value).strip():
-            values[name] = int(value) if name == "port" else str(value)
-    return replace(MailSettings(), **values)
+    def text(name: str) -> str:
+        value = get_setting(session, SETTING_KEYS[name])
+        return "" if value is None else str(value).strip()
+
+    port = text("port")
+    return MailSettings(host=text("host"), port=int(port) if port else None, security=text("security") or "starttls",
+                        user=text("user"), from_address=text("from_address"), password_file=text("password_file"))
 
 
 def _clean(name: str, value: str) -> str | int | None:
