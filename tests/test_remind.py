@@ -197,3 +197,24 @@ def test_someone_with_deadlines_but_no_email_is_named_with_the_fix(record_set, s
     assert (f"chc remind: Bob Jones has 1 deadline(s) to be reminded of but no email on the staff register: "
             f"chc staff edit {bob_id} --email ADDRESS") in capsys.readouterr().err
     assert len(smtp_server.handler.envelopes) == 2
+
+
+def test_a_login_not_on_the_register_sends_nothing_it_could_not_record(record_set, smtp_server, capsys, monkeypatch):
+    db = record_set
+    mail_to(db, smtp_server.port)
+    for name in ("LOGNAME", "USER", "LNAME", "USERNAME"):
+        monkeypatch.setenv(name, "stranger")
+    assert remind(db) == 2
+    err = capsys.readouterr().err
+    assert "chc remind: cannot record what is sent, so nothing is sent: the login 'stranger' is not on the staff register" in err
+    assert smtp_server.handler.envelopes == [] and sent_rows(db) == []
+
+
+def test_someone_who_has_left_gets_nothing_but_the_leads_summary_still_lists_theirs(record_set, smtp_server):
+    db = record_set
+    mail_to(db, smtp_server.port)
+    with db.write() as session:
+        session.get(Staff, session.get(StaffLogin, "bob").staff_id).active_to = date(2026, 12, 2)
+    assert remind(db) == 0
+    assert [m["To"] for m in smtp_server.handler.messages] == ["alice@riverside.example", "mo@riverside.example"]
+    assert "C2026-0003" in smtp_server.handler.messages[1].get_content()
