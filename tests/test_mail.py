@@ -8,6 +8,7 @@ from __future__ import annotations
 import io
 import json
 import os
+import shutil
 from datetime import date
 
 import pytest
@@ -210,3 +211,29 @@ def test_a_password_file_that_is_a_link_is_refused(tmp_path):
     link.symlink_to(secret)
     with pytest.raises(PasswordFileUnsafe, match="a symbolic link is refused"):
         smtp_password(MailSettings(host="h", user="complaints", password_file=str(link)), {})
+
+
+@pytest.mark.skipif(shutil.which("openssl") is None, reason="makes its self-signed certificate with openssl")
+def test_a_certificate_that_is_not_trusted_is_a_tls_failure(tmp_path):
+    import ssl
+    import subprocess
+
+    from aiosmtpd.controller import Controller
+
+    from mail_helpers import Collecting
+
+    key, cert = tmp_path / "key.pem", tmp_path / "cert.pem"
+    subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", str(key), "-out", str(cert),
+                    "-days", "2", "-subj", "/CN=127.0.0.1"], check=True, capture_output=True)
+    context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    context.load_cert_chain(cert, key)
+    handler = Collecting()
+    controller = Controller(handler, hostname="127.0.0.1", port=free_port(), tls_context=context)
+    controller.start()
+    try:
+        settings = MailSettings(host="127.0.0.1", port=controller.port, security="starttls", from_address="c@example.org")
+        with pytest.raises(TlsFailed, match=r"STARTTLS with the mail server 127\.0\.0\.1:\d+ failed \(CERTIFICATE_VERIFY_FAILED\)"):
+            send_message(settings, None, to=TO, subject="s", body="b")
+    finally:
+        controller.stop()
+    assert handler.envelopes == []

@@ -95,7 +95,7 @@ def _connect(settings: MailSettings, server: str) -> smtplib.SMTP:
         except (ssl.SSLError, ssl.CertificateError) as error:
             client.close()
             raise TlsFailed(f"STARTTLS with the mail server {server} failed ({getattr(error, 'reason', None) or error}): "
-                            "its certificate may not match smtp-host") from None
+                            "its certificate is not trusted here or does not match smtp-host") from None
     return client
 
 
