@@ -9,6 +9,7 @@ import io
 import json
 import os
 import shutil
+from contextlib import contextmanager
 from datetime import date
 
 import pytest
@@ -213,27 +214,63 @@ def test_a_password_file_that_is_a_link_is_refused(tmp_path):
         smtp_password(MailSettings(host="h", user="complaints", password_file=str(link)), {})
 
 
-@pytest.mark.skipif(shutil.which("openssl") is None, reason="makes its self-signed certificate with openssl")
-def test_a_certificate_that_is_not_trusted_is_a_tls_failure(tmp_path):
+def self_signed(tmp_path):
+    """A certificate for 127.0.0.1 and a server context holding it: (context, cert path)."""
     import ssl
     import subprocess
 
-    from aiosmtpd.controller import Controller
-
-    from mail_helpers import Collecting
-
     key, cert = tmp_path / "key.pem", tmp_path / "cert.pem"
     subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", str(key), "-out", str(cert),
-                    "-days", "2", "-subj", "/CN=127.0.0.1"], check=True, capture_output=True)
+                    "-days", "2", "-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1"],
+                   check=True, capture_output=True)
     context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
     context.load_cert_chain(cert, key)
-    handler = Collecting()
-    controller = Controller(handler, hostname="127.0.0.1", port=free_port(), tls_context=context)
+    return context, cert
+
+
+needs_openssl = pytest.mark.skipif(shutil.which("openssl") is None, reason="makes its certificate with openssl")
+
+
+@contextmanager
+def tls_server(handler, context, security: str):
+    from aiosmtpd.controller import Controller
+
+    from mail_helpers import _login
+
+    # STARTTLS: login only once TLS is up (aiosmtpd's default). SSL: aiosmtpd 1.4 does not count
+    # its own implicit TLS as TLS for that check, so login is allowed on it.
+    tls = {"tls_context": context} if security == "starttls" else {"ssl_context": context, "auth_require_tls": False}
+    controller = Controller(handler, hostname="127.0.0.1", port=free_port(), authenticator=_login, **tls)
     controller.start()
     try:
-        settings = MailSettings(host="127.0.0.1", port=controller.port, security="starttls", from_address="c@example.org")
-        with pytest.raises(TlsFailed, match=r"STARTTLS with the mail server 127\.0\.0\.1:\d+ failed \(CERTIFICATE_VERIFY_FAILED\)"):
-            send_message(settings, None, to=TO, subject="s", body="b")
+        yield controller.port
     finally:
         controller.stop()
+
+
+@needs_openssl
+def test_a_certificate_that_is_not_trusted_is_a_tls_failure(tmp_path):
+    from mail_helpers import Collecting
+
+    context, _cert = self_signed(tmp_path)
+    handler = Collecting()
+    with tls_server(handler, context, "starttls") as port:
+        settings = MailSettings(host="127.0.0.1", port=port, security="starttls", from_address="c@example.org")
+        with pytest.raises(TlsFailed, match=r"STARTTLS with the mail server 127\.0\.0\.1:\d+ failed \(CERTIFICATE_VERIFY_FAILED\)"):
+            send_message(settings, None, to=TO, subject="s", body="b")
     assert handler.envelopes == []
+
+
+@needs_openssl
+@pytest.mark.parametrize("security", ["starttls", "ssl"])
+def test_over_tls_with_a_trusted_certificate_the_login_and_the_message_go(tmp_path, monkeypatch, security):
+    from mail_helpers import Collecting
+
+    context, cert = self_signed(tmp_path)
+    monkeypatch.setenv("SSL_CERT_FILE", str(cert))  # ssl.create_default_context() trusts it, as it would the landlord's CA
+    handler = Collecting()
+    with tls_server(handler, context, security) as port:
+        settings = MailSettings(host="127.0.0.1", port=port, security=security, user=USER,
+                                from_address="c@example.org")
+        send_message(settings, PASSWORD, to=TO, subject="over TLS", body="b")
+    assert [m["Subject"] for m in handler.messages] == ["over TLS"]
