@@ -218,3 +218,13 @@ def test_someone_who_has_left_gets_nothing_but_the_leads_summary_still_lists_the
     assert remind(db) == 0
     assert [m["To"] for m in smtp_server.handler.messages] == ["alice@riverside.example", "mo@riverside.example"]
     assert "C2026-0003" in smtp_server.handler.messages[1].get_content()
+
+
+def test_an_escape_sequence_in_a_name_is_shown_not_sent_to_a_terminal_mail_reader(record_set, smtp_server):
+    db = record_set
+    mail_to(db, smtp_server.port)
+    with db.write() as session:
+        session.get(Staff, session.get(StaffLogin, "alice").staff_id).display_name = "Alice\x1b]0;pwned\x07 Smith"
+    assert remind(db) == 0
+    body = smtp_server.handler.messages[0].get_content()
+    assert "\x1b" not in body and "Dear Alice\\x1b]0;pwned\\x07 Smith," in body

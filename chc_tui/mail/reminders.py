@@ -17,6 +17,7 @@ from typing import Callable, Iterable
 from chc_tui.rules.deadlines import Due
 from chc_tui.rules.domain import DeadlineState
 from chc_tui.rules.staff_roles import Role
+from chc_tui.terminal import terminal_safe
 
 REMINDED = (DeadlineState.OVERDUE, DeadlineState.DUE_TODAY, DeadlineState.DUE_SOON)
 SUMMARY = "summary:"  # the complaints lead's summary items' keys begin so
@@ -79,7 +80,9 @@ def _body(opening: str, dues: list[Due], *, with_handler: bool, soon_days: int, 
              f"{_days(soon_days)}, in working days (weekends, bank holidays and closure days not counted):", ""]
     lines += [f"- {item_text(due, with_handler=with_handler)}" for due in dues]
     lines += ["", "Find each complaint in chc by its reference (chc complaint show REFERENCE).", ""]
-    return "\n".join(lines)
+    # A reference or a name moved in from a spreadsheet may hold an escape sequence: shown,
+    # never acted on, by a terminal mail reader or `--stdout`.
+    return terminal_safe("\n".join(lines))
 
 
 def personal_digest(member, dues: list[Due], *, today: date, soon_days: int) -> Digest:
