@@ -573,3 +573,15 @@ class LessonComplaint(SQLModel, table=True):
     __tablename__ = "lesson_complaint"
     lesson_id: int = Field(foreign_key="lesson.id", primary_key=True)
     complaint_id: int = Field(foreign_key="complaint.id", primary_key=True)
+
+
+class ReminderSent(SQLModel, table=True):
+    """A reminder of one deadline sent to one person on one day (issue 21.4): `chc remind`
+    sends none twice. `item_key` names the deadline: reference, stage, step and due date;
+    the complaints lead's summary keys begin "summary:"."""
+
+    __tablename__ = "reminder_sent"
+    staff_id: int = Field(foreign_key="staff.id", primary_key=True)
+    item_key: str = Field(primary_key=True)
+    sent_on: date = Field(primary_key=True)
+    sent_at: datetime = Field(default_factory=utcnow)

@@ -96,6 +96,8 @@ NOT_PERSONAL: dict[str, frozenset[str]] = {
     "staff": frozenset({"display_name", "job_title", "email", "phone", "roles", "team"}),
     "staff_login": frozenset({"login"}),
     "staff_alias": frozenset({"name_key"}),
+    # The reminders sent (issue 21.4): the key is a reference, a stage, a step and a date.
+    "reminder_sent": frozenset({"item_key"}),
 }
 
 # A removed value becomes REMOVED, so what the reports count by its presence (a remedy

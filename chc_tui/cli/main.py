@@ -105,6 +105,9 @@ def build_parser() -> argparse.ArgumentParser:
     from chc_tui.cli.publish import add_publish_parser  # issue 20.3: the published pack (Code 8.2)
 
     add_publish_parser(sub, with_db)
+    from chc_tui.cli.remind import add_remind_parser  # issue 21.4: the daily reminders, for cron
+
+    add_remind_parser(sub, with_db)
     return parser
 
 
@@ -312,6 +315,10 @@ def main(argv: list[str] | None = None) -> int:
             from chc_tui.cli.setup import run_setup
 
             return run_setup(args, path)
+        if args.command == "remind":  # issue 21.4
+            from chc_tui.cli.remind import run_remind
+
+            return run_remind(args, path)
         if args.command == "settings":  # issue #6
             from chc_tui.cli.settings import run_settings
 

@@ -25,7 +25,9 @@ def add_settings_parser(sub, with_db) -> None:
                         "submission deadline only), region, stock-types (LCRA, LCHO or LCRA,LCHO), "
                         "show-staff-figures (yes|no: the report's appendix per handler and team), "
                         "logo (a PNG or JPEG file for the report's cover and page headers, or none), "
-                        "or homes-owned (then YEAR N)")
+                        "homes-owned (then YEAR N), or the mail server (issue 21): smtp-host, smtp-port, "
+                        "smtp-security (starttls|ssl|none), smtp-user, smtp-from (the complaints team's "
+                        "address), smtp-password-file (the password is never stored; see README)")
     change.add_argument("value", nargs="+", help="the value; for homes-owned: YEAR N (2025 is 1 April 2025 - 31 March 2026)")
     change.add_argument("--type", dest="stock_type", metavar="STOCK_TYPE",
                         help="homes-owned only: the homes of one stock type (LCRA or LCHO, one set with "
@@ -122,6 +124,11 @@ def _set(services, args) -> str:
     if len(args.value) != 1:
         raise StepRefused(f"give {args.field} one value (put quotes round a value with spaces)", field)
     value = args.value[0]
+    if field.startswith("smtp_"):  # issue 21.3: the landlord's mail server
+        from chc_tui.steps.mail_settings import set_mail_setting
+
+        services.run(set_mail_setting, field, value)
+        return f"{field.replace('_', '-')} saved"
     if field == "region":
         from chc_tui.steps import usecases
 
@@ -141,6 +148,19 @@ def _set(services, args) -> str:
     return f"{field} saved"
 
 
+def _show_mail(services) -> None:
+    """The mail server's settings (issue 21.3); the password is never stored, so never shown."""
+    from chc_tui.steps.mail_settings import FIELD_NAMES, mail_settings
+
+    with services.db.read() as session:
+        mail = mail_settings(session)
+    for name, field in FIELD_NAMES.items():
+        value = getattr(mail, field)
+        if field == "port" and value is None:
+            value = f"{mail.port_or_default} (the usual port for {mail.security})"
+        print(terminal_safe(f"{name.replace('_', '-')}: {value}"))
+
+
 def run_settings(args, path) -> int:
     from chc_tui.cli.complaint import open_services
     from chc_tui.rules.domain import StepRefused
@@ -157,6 +177,7 @@ def run_settings(args, path) -> int:
             print(f"stock_types: {','.join(overview['stock_types'])}")
             logo = overview.get("logo")
             print(terminal_safe(f"logo: {logo.name} ({len(logo.data) // 1000 or 1} kB)" if logo else "logo: "))
+            _show_mail(services)
             for year, homes in overview["homes"].items():
                 print(f"homes_owned {year}: {homes if homes else ''}")
                 for stock_type, of_type in overview["homes_by_type"][year].items():
