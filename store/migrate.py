@@ -12,7 +12,7 @@ from sqlalchemy.engine import Engine
 from store.errors import DatabaseProblem
 
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
-HEAD = "0019"  # 0017, 0021, 0019: chained in the order they landed
+HEAD = "0019"
 
 
 class DatabaseTooNew(DatabaseProblem, RuntimeError):

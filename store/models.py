@@ -135,7 +135,7 @@ class StageRecord(SQLModel, table=True):
     handler_staff_id: Optional[int] = Field(default=None, foreign_key="staff.id", index=True)
     escalation_reason: str = ""  # stage 2: why the resident is still dissatisfied
     acknowledged_on: Optional[date] = None
-    responded_on: Optional[date] = Field(default=None, index=True)  # the year's figures find stages by it (0021)
+    responded_on: Optional[date] = Field(default=None, index=True)  # the year's figures find stages by it (0018)
     # Keeping the resident informed (Code 5.9): the interval agreed with them for updates,
     # in working days, and when it was agreed; None: none agreed.
     update_every_days: Optional[int] = None

@@ -84,7 +84,7 @@ def year_stages(
     `handling` adds the facts the self-assessment measures."""
     window_start = window_start or start
     stage_two = aliased(StageRecord)
-    # The three ways in, each an indexed range (0021: stage_record.opened_on, .responded_on),
+    # The three ways in, each an indexed range (0018: stage_record.opened_on, .responded_on),
     # so SQLite reads the window's stages through the indexes instead of every stage of
     # ten years: opened in the window; still unanswered; answered in the window.
     opened_by_end = StageRecord.opened_on <= end

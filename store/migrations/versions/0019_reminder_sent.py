@@ -1,7 +1,7 @@
 """the reminders sent: one deadline, one person, one day (issue 21.4)
 
 Revision ID: 0019
-Revises: 0017
+Revises: 0018
 Create Date: 2026-12-03 11:50:00.000000
 
 `chc remind` records each item of each digest it sent, so a second run on the same day
@@ -14,7 +14,7 @@ import sqlalchemy as sa
 
 
 revision = '0019'
-down_revision = '0021'
+down_revision = '0018'
 branch_labels = None
 depends_on = None
 

@@ -1,6 +1,6 @@
 """indexes for the year's figures
 
-Revision ID: 0021
+Revision ID: 0018
 Revises: 0017
 Create Date: 2026-12-03 07:45:00.000000
 
@@ -14,7 +14,7 @@ refusals and withdrawals. Indexes only: SQLite adds them in place, without copyi
 from alembic import op
 
 
-revision = '0021'
+revision = '0018'
 down_revision = '0017'
 branch_labels = None
 depends_on = None
