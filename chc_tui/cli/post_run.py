@@ -53,10 +53,10 @@ def run_post_run(args, path: Path | str) -> int:
         return _fail(f"no database at {path}")
     if args.letters is not None and not args.mark_posted:
         return _fail("--letters goes with --mark-posted")
+    from chc_tui.cli.complaint import open_services
     from chc_tui.rules.domain import StepRefused
-    from chc_tui.services import Services
 
-    services = Services.open(path)
+    services = open_services(path)  # the login acting, on the CLI's day
     try:
         on = args.date or services.today
         if args.mark_posted:

@@ -337,17 +337,17 @@ def _docx_window_address(word, block: WindowAddress) -> None:
     """The address where a DL window shows it: a spacer of exact height down to the
     window's top, then the lines indented to its left edge (whatever the margins)."""
     from docx.enum.text import WD_LINE_SPACING
-    from docx.shared import Mm, Pt
+    from docx.shared import Emu, Mm, Pt
 
     section = word.sections[-1]
     spacer = word.add_paragraph()
     _docx_tight(spacer)
+    spacer.paragraph_format.line_spacing = Emu(max(Mm(1), Mm(WINDOW_TOP_MM) - (section.top_margin or 0)))
     spacer.paragraph_format.line_spacing_rule = WD_LINE_SPACING.EXACTLY
-    spacer.paragraph_format.line_spacing = max(Mm(1), Mm(WINDOW_TOP_MM) - section.top_margin)
     for line in block.lines:
         paragraph = word.add_paragraph()
         _docx_tight(paragraph)
-        paragraph.paragraph_format.left_indent = Mm(WINDOW_LEFT_MM) - section.left_margin
+        paragraph.paragraph_format.left_indent = Emu(Mm(WINDOW_LEFT_MM) - (section.left_margin or 0))
         paragraph.add_run(docx_safe(line)).font.size = Pt(block.size_pt)
     word.add_paragraph()
 
