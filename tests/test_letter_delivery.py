@@ -172,3 +172,61 @@ def test_a_letter_from_before_the_upgrade_counts_as_posted_when_it_was_sent(tmp_
         row = session.exec(select(LetterDelivery)).one()
         assert (row.letter_id, row.channel, row.posted_on) == (1, "post", date(2026, 1, 5))
     db.dispose()
+
+
+# --- the letter screen: Ctrl+G chooses how it goes -----------------------------------------
+
+
+async def _wait(pilot, condition, what: str) -> None:
+    for _ in range(300):
+        if condition():
+            return
+        await pilot.pause(0.01)
+    raise AssertionError(f"timed out waiting for {what}; screen is {pilot.app.screen!r}")
+
+
+async def _letter_screen(pilot, app, ref):
+    from screens.complaint import ComplaintScreen
+    from screens.forms import StepForm
+    from screens.letter import LetterScreen
+
+    await pilot.pause()
+    await app.workers.wait_for_complete()
+    app.open_complaint(ref)
+    await _wait(pilot, lambda: isinstance(app.screen, ComplaintScreen), "the complaint")
+    await pilot.press("a")
+    await _wait(pilot, lambda: isinstance(app.screen, StepForm) and app.focused is not None, "the form")
+    await pilot.press("ctrl+s")
+    await _wait(pilot, lambda: isinstance(app.screen, LetterScreen), "the letter")
+    return app.screen
+
+
+def _line(screen, name: str) -> str:
+    return str(screen.query_one(f"#letter-{name}").render()).strip()
+
+
+async def test_ctrl_g_on_the_letter_chooses_the_route_and_a_route_with_nowhere_to_go_is_refused(landlord):
+    from chc_tui.app import build_app
+    from chc_tui.services import Services
+    from screens.complaint import ComplaintScreen
+    from screens.letter import LetterScreen
+
+    ref = defined(landlord)  # an address, no email: by post
+    services = Services(landlord, actor="alice", today_fn=lambda: MON)
+    app = build_app(services)
+    async with app.run_test(size=(100, 30)) as pilot:
+        screen = await _letter_screen(pilot, app, ref)
+        assert _line(screen, "delivery").startswith("Goes by post to 4 Mill Lane, Exeter (their preferred channel)")
+        await pilot.press("ctrl+g")  # post -> both
+        assert _line(screen, "delivery").startswith("Goes by post to 4 Mill Lane, Exeter and by email to (no email")
+        await pilot.press("ctrl+g", "ctrl+g")  # both -> email -> post
+        await pilot.press("ctrl+g", "ctrl+g")  # post -> both -> email
+        assert _line(screen, "delivery").startswith("Goes by email to (no email address recorded)")
+        before = dump(landlord)
+        await pilot.press("ctrl+s")
+        await _wait(pilot, lambda: "cannot send this letter by email" in _line(screen, "errors"), "the refusal")
+        assert isinstance(app.screen, LetterScreen) and dump(landlord) == before  # kept, nothing written
+        await pilot.press("ctrl+g")  # email -> post
+        await pilot.press("ctrl+s")
+        await _wait(pilot, lambda: isinstance(app.screen, ComplaintScreen), "the letter to go")
+    assert [c for _i, c, _p in deliveries(landlord)] == ["post"]

@@ -149,8 +149,8 @@ def to_pdf(document: Document, fonts: tuple[str, str] | None | bool = True) -> b
             else:
                 head = list(block.letterhead)
             text("", size)
-            for line in [*head, "", *block.body.split("\n")]:
-                pdf.multi_cell(0, line_mm, clean(line) or " ", new_x="LMARGIN", new_y="NEXT")
+            for line in [*head, "", *block.body.split("\n")]:  # as written: ragged right, never justified
+                pdf.multi_cell(0, line_mm, clean(line) or " ", new_x="LMARGIN", new_y="NEXT", align="L")
         elif isinstance(block, PageBreak):
             pdf.add_page()
         elif isinstance(block, WindowAddress):
