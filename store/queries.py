@@ -341,7 +341,7 @@ def complaint_detail(session: Session, reference: str) -> ComplaintDetail | None
     entries = list(session.exec(select(AuditEntry).where(AuditEntry.complaint_id == complaint.id).order_by(AuditEntry.id)))
     letters = list(session.exec(select(Letter).where(Letter.complaint_id == complaint.id).order_by(Letter.id)))
     deliveries = {d.letter_id: d for d in session.exec(
-        select(LetterDelivery).join(Letter, LetterDelivery.letter_id == Letter.id)  # type: ignore[arg-type]
+        select(LetterDelivery).join(Letter, LetterDelivery.letter_id == Letter.id)
         .where(Letter.complaint_id == complaint.id))}
     records = [r for s in stages for r in (*s.definitions, *s.extensions, s.response) if r is not None] + letters
     names = staff_queries.names_by_id(

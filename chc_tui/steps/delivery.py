@@ -22,7 +22,7 @@ from chc_tui.rules.context import StepContext
 from chc_tui.rules.domain import NotFound, Problem, StepRefused
 from chc_tui.steps.identity import acting_write
 from store.engine import Database
-from store.models import Complaint, Letter, LetterDelivery, Representative, Resident, utcnow
+from store.models import Complaint, Letter, LetterDelivery, Representative, Resident, saved_id, utcnow
 
 FIELD = "send_by"  # the field a refusal names: the letter screen's "Goes by", the CLI's --send-by
 
@@ -134,7 +134,7 @@ def record_route(session: Session, letter: Letter, complaint: Complaint, send_by
         problems = contact.problems(chosen)
         if problems:
             raise StepRefused(problems)
-    delivery = LetterDelivery(letter_id=letter.id, channel=(chosen or contact.default).value)
+    delivery = LetterDelivery(letter_id=saved_id(letter), channel=(chosen or contact.default).value)
     session.add(delivery)
     return delivery
 
