@@ -230,3 +230,23 @@ async def test_ctrl_g_on_the_letter_chooses_the_route_and_a_route_with_nowhere_t
         await pilot.press("ctrl+s")
         await _wait(pilot, lambda: isinstance(app.screen, ComplaintScreen), "the letter to go")
     assert [c for _i, c, _p in deliveries(landlord)] == ["post"]
+
+
+def test_send_by_on_the_command_line(landlord, capsys, monkeypatch):
+    from chc_tui.cli import args as cli_args
+    from chc_tui.cli.main import main
+
+    monkeypatch.setattr(cli_args, "today", lambda: MON)
+    for variable in ("LOGNAME", "USER", "LNAME", "USERNAME"):
+        monkeypatch.setenv(variable, "alice")
+    ref = defined(landlord)  # an address, no email
+    before = dump(landlord)
+    code = main(["--db", str(landlord.path), "complaint", "acknowledge", ref, "--on", "18/11/2026", "--send-by", "email"])
+    err = capsys.readouterr().err
+    assert code == 2 and "refused: --send-by: cannot send this letter by email" in err
+    assert dump(landlord) == before
+    code = main(["--db", str(landlord.path), "complaint", "acknowledge", ref, "--on", "18/11/2026", "--send-by", "both"])
+    assert code == 2 and dump(landlord) == before
+    code = main(["--db", str(landlord.path), "complaint", "acknowledge", ref, "--on", "18/11/2026", "--send-by", "post"])
+    assert code == 0, capsys.readouterr().err
+    assert [c for _i, c, _p in deliveries(landlord)] == ["post"]
