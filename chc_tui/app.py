@@ -623,6 +623,7 @@ def known_binding_ids() -> set[str]:
     import screens.lessons  # noqa: F401
     import screens.letter  # noqa: F401
     import screens.ombudsman  # noqa: F401
+    import screens.post_run  # noqa: F401
     import screens.records  # noqa: F401
     import screens.remedies  # noqa: F401
     import screens.report  # noqa: F401

@@ -298,6 +298,46 @@ class Services:
             needs = letter_format(current_adjustments(session, letter.complaint_id))
         return export_letter(letter, landlord, out, needs)
 
+    # --- how letters go out: the post run (issue 21) ----------------------------------------
+
+    def post_run_letters(self, on: date | None = None):
+        """The post run dated `on` (default today): PrintedRun with its letters, and those
+        waiting that have no address to go to; nothing is written."""
+        from chc_tui.documents.post_run import PrintedRun, in_the_run
+        from chc_tui.steps.delivery import waiting_to_post
+
+        on = on or self.today
+        with self.db.read() as session:
+            letters, no_address = in_the_run(waiting_to_post(session), on)
+        return PrintedRun(on, letters, no_address)
+
+    def write_post_run(self, out: Path, on: date | None = None):
+        """Write the post run as FILE.docx and FILE.pdf (chc_tui.documents.post_run); the
+        PrintedRun says which letters it holds and both paths. Nothing is marked posted."""
+        from dataclasses import replace
+
+        from chc_tui.documents.post_run import run_document, write_run
+        from chc_tui.rules.needs import letter_format
+        from chc_tui.steps.landlord import landlord_settings
+        from store.wider_record_queries import current_adjustments
+
+        run = self.post_run_letters(on)
+        if not run.letters:
+            return run
+        with self.db.read() as session:
+            landlord = landlord_settings(session)
+            needs = {w.letter.id or 0: letter_format(current_adjustments(session, w.complaint_id)) for w in run.letters}
+        return replace(run, paths=write_run(run_document(run.letters, landlord, needs, run.on), out))
+
+    def mark_posted(self, on: date | None = None, letter_ids: list[int] | None = None):
+        """Record the post run dated `on` as posted: `letter_ids`, or every letter in the
+        run (chc_tui.steps.delivery.mark_posted: all or none)."""
+        from chc_tui.steps import delivery
+
+        on = on or self.today
+        ids = letter_ids if letter_ids is not None else self.post_run_letters(on).letter_ids
+        return self.run(delivery.mark_posted, ids, posted_on=on)
+
     def evidence_pack(self, reference: str, out: Path) -> Path:
         """Write the complaint's evidence pack for the Ombudsman as .docx, .md or .txt (by
         the suffix); raises chc_tui.rules.domain.NotFound for an unknown reference."""

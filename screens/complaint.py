@@ -490,7 +490,7 @@ class ComplaintScreen(ChcScreen):
         from screens.sent_letters import LettersScreen
 
         if self.detail is not None and self.detail.letters:
-            self.app.push_screen(LettersScreen(self.detail.complaint.reference, self.detail.letters))
+            self.app.push_screen(LettersScreen(self.detail.complaint.reference, self.detail.letters, self.detail.deliveries))
 
     def action_reload(self) -> None:
         self.reload()

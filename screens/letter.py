@@ -41,6 +41,7 @@ class LetterScreen(ChcScreen["Sent | None"]):
     LetterScreen #letter-adjustments { color: $text-warning; padding: 0 1; }
     LetterScreen #letter-needs { color: $text-warning; padding: 0 1; }
     LetterScreen #letter-errors { color: $text-error; padding: 0 1; }
+    LetterScreen #letter-delivery { padding: 0 1; }
     LetterScreen #letter-text { height: 1fr; }
     """
 
@@ -48,6 +49,7 @@ class LetterScreen(ChcScreen["Sent | None"]):
         Binding("ctrl+s", "send", "Send and complete", id="letter.send"),
         Binding("ctrl+o", "editor", "Open in $EDITOR", id="letter.editor"),
         Binding("ctrl+r", "reset", "Start again", id="letter.reset"),
+        Binding("ctrl+g", "send_by", "Email/post/both", id="letter.send_by"),
         Binding("escape", "back", "Back to form", id="letter.back"),
     ]
 
@@ -57,6 +59,7 @@ class LetterScreen(ChcScreen["Sent | None"]):
         self.send = send
         self.heading = title
         self._sending = False
+        self.route = None  # how it goes: None, the default (the resident's preferred channel)
 
     def compose(self) -> ComposeResult:
         with Vertical():
@@ -74,6 +77,7 @@ class LetterScreen(ChcScreen["Sent | None"]):
                     id="letter-needs",
                     markup=False,  # as recorded
                 )
+            yield Static(self._delivery_line(), id="letter-delivery", markup=False)  # typed addresses
             yield Static("", id="letter-errors", markup=False)
             yield TextArea(self.draft.text, id="letter-text", soft_wrap=True, tab_behavior="focus")
         yield KeyBar()
@@ -94,6 +98,40 @@ class LetterScreen(ChcScreen["Sent | None"]):
     def letter_changed(self) -> bool:
         return self.text != self.draft.text
 
+    @property
+    def send_by(self):
+        """The route the letter will go by: the handler's choice, else the default."""
+        contact = getattr(self.draft, "contact", None)
+        return self.route or (contact.default if contact is not None else None)
+
+    def _delivery_line(self) -> str:
+        from chc_tui.steps.delivery import Route
+
+        contact = getattr(self.draft, "contact", None)
+        route = self.send_by
+        if contact is None or route is None:
+            return ""
+        where = []
+        if route.by_post:
+            where.append(f"by post to {contact.address.splitlines()[0] if contact.address else '(no address recorded)'}")
+        if route.by_email:
+            whose = " (the representative's)" if contact.email_is_representatives else ""
+            where.append(f"by email to {contact.email or '(no email address recorded)'}{whose}")
+        chosen = "" if self.route is not None else " (their preferred channel)"
+        gaps = contact.problems(route)
+        warn = " · it cannot go this way: Ctrl+G chooses another" if gaps and self.route is not None else (
+            " · no address or email recorded: it waits to be posted until an address is" if gaps else "")
+        return f"Goes {' and '.join(where)}{chosen} · Ctrl+G: {', '.join(r.label for r in Route)}{warn}"
+
+    def action_send_by(self) -> None:
+        """Cycle how the letter goes: email, post, both."""
+        current = self.send_by
+        if current is None:
+            return
+        self.route = current.next()
+        self.query_one("#letter-delivery", Static).update(self._delivery_line())
+        self._show_errors([])
+
     def _show_errors(self, messages: list[str]) -> None:
         errors = self.query_one("#letter-errors", Static)
         errors.update("\n".join(f"• {m}" for m in messages))
@@ -104,7 +142,12 @@ class LetterScreen(ChcScreen["Sent | None"]):
             return
         self._sending = True
         try:
-            result = self.send(self.text)
+            if self.route is None:
+                result = self.send(self.text)
+            else:
+                from chc_tui.steps.delivery import Outgoing
+
+                result = self.send(Outgoing(self.text, self.route.value))
         except StepRefused as refused:
             self._show_errors([p.message for p in refused.problems])
             self.app.bell()

@@ -97,6 +97,7 @@ class MainScreen(ChcScreen):
         Binding("f5", "service_requests", "Requests", id="main.service_requests"),
         Binding("f6", "lessons", "Lessons", id="main.lessons", show=False),
         Binding("f7", "staff_register", "Staff register", id="main.staff", show=False),
+        Binding("f8", "post_run", "Post run", id="main.post_run", show=False),
         Binding("l", "focus_list", "List", id="main.list", show=False),
         Binding("ctrl+r", "refresh", "Refresh", id="main.refresh", show=False),
     ]
@@ -559,6 +560,12 @@ class MainScreen(ChcScreen):
         self.refresh_data()
 
     @needs_services
+    def action_post_run(self) -> None:
+        """The letters waiting to be posted, and the post run (issue 21.2)."""
+        from screens.post_run import PostRunScreen
+
+        self.app.push_screen(PostRunScreen())
+
     def action_staff_register(self) -> None:
         from screens.staff import StaffScreen
 

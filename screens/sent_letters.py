@@ -107,10 +107,11 @@ class LettersScreen(ChcScreen):
         Binding("x", "export", "Export letter", id="letters.export"),
     ]
 
-    def __init__(self, reference: str, letters: list[Letter]) -> None:
+    def __init__(self, reference: str, letters: list[Letter], deliveries: dict | None = None) -> None:
         super().__init__()
         self.reference = reference
         self.letters = letters
+        self.deliveries = deliveries or {}  # letter id -> LetterDelivery (issue 21)
 
     def compose(self) -> ComposeResult:
         yield TitleBar()
@@ -120,10 +121,12 @@ class LettersScreen(ChcScreen):
     def on_mount(self) -> None:
         self.title = f"Letters sent on {self.reference}"
         table = self.query_one(DataTable)
-        table.add_columns("Sent", "Letter", "Stage", "Sent by", "Edited")
+        from chc_tui.steps.delivery import describe
+
+        table.add_columns("Sent", "Letter", "Stage", "Sent by", "Edited", "Goes")
         for letter in self.letters:
             table.add_row(d(letter.sent_on), kind_label(letter.kind), str(letter.stage), letter.sent_by,
-                          "yes" if letter.edited else "", key=str(letter.id))
+                          "yes" if letter.edited else "", describe(self.deliveries.get(letter.id)), key=str(letter.id))
         table.focus()
 
     @property
@@ -139,7 +142,7 @@ class LettersScreen(ChcScreen):
 
     def action_read(self) -> None:
         if self.chosen is not None:
-            self.app.push_screen(LetterTextScreen(self.chosen, self.reference))
+            self.app.push_screen(LetterTextScreen(self.chosen, self.reference, self.deliveries.get(self.chosen.id)))
 
     def action_export(self) -> None:
         if self.chosen is not None:
@@ -161,18 +164,22 @@ class LetterTextScreen(ChcScreen):
         Binding("x", "export", "Export letter", id="letter_text.export"),
     ]
 
-    def __init__(self, letter: Letter, reference: str) -> None:
+    def __init__(self, letter: Letter, reference: str, delivery=None) -> None:
         super().__init__()
         self.letter = letter
         self.reference = reference
+        self.delivery = delivery
 
     def compose(self) -> ComposeResult:
+        from chc_tui.steps.delivery import describe
+
         letter = self.letter
         yield TitleBar()
         yield Static(
             f"Sent {d(letter.sent_on)} by {letter.sent_by or 'unknown'} · stage {letter.stage}"
             + (" · edited before sending" if letter.edited else "")
-            + f" · SHA-256 {letter.sha256[:16]}…",
+            + f" · SHA-256 {letter.sha256[:16]}…"
+            + (f" · {describe(self.delivery)}" if self.delivery is not None else ""),
             id="letter-facts",
             markup=False,
         )

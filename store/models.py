@@ -325,6 +325,26 @@ class Letter(SQLModel, table=True):
     created_at: datetime = Field(default_factory=utcnow)
 
 
+class LetterDelivery(SQLModel, table=True):
+    """How a stored letter goes out (issue 21): by email, by post, or both, and where each
+    route has got to. Written in the same transaction as its letter, so no letter is
+    without one. The post route is "to post" until a post run is marked printed ("posted
+    on"); the email route is "to email" until sent ("emailed at") or refused ("bounced",
+    with the server's words, and still to email). See chc_tui.steps.delivery."""
+
+    __tablename__ = "letter_delivery"
+    id: Optional[int] = Field(default=None, primary_key=True)
+    letter_id: int = Field(foreign_key="letter.id", unique=True, index=True)
+    channel: str  # email | post | both (chc_tui.steps.delivery.Route)
+    posted_on: Optional[date] = None
+    posted_by: str = ""  # who marked the post run printed
+    emailed_at: Optional[datetime] = None
+    bounced_at: Optional[datetime] = None  # the last failed attempt; cleared by a later success
+    bounce: str = ""  # the mail server's failure text (may name the address: personal)
+    version: int = 1
+    created_at: datetime = Field(default_factory=utcnow)
+
+
 class Correspondence(SQLModel, table=True):
     """Every letter, call, email, meeting and note about a complaint (Code 5.12)."""
 

@@ -38,6 +38,7 @@ PERSONAL: dict[str, frozenset[str]] = {
     "withdrawal": frozenset({"reason"}),
     # The checksum of a personal letter would confirm a guess at its text.
     "letter": frozenset({"body", "sha256"}),
+    "letter_delivery": frozenset({"bounce"}),  # a mail server's refusal names the address
     "correspondence": frozenset({"party_name", "summary"}),
     "attachment": frozenset({"original_name"}),
     "remedy": frozenset({"description"}),
@@ -80,6 +81,7 @@ NOT_PERSONAL: dict[str, frozenset[str]] = {
     "refusal": frozenset({"exclusion_reason", "refused_by"}),
     "withdrawal": frozenset({"recorded_by"}),
     "letter": frozenset({"kind", "template", "sent_by"}),
+    "letter_delivery": frozenset({"channel", "posted_by"}),  # email | post | both; a staff login
     "correspondence": frozenset({"kind", "direction", "party", "recorded_by"}),
     # stored_name and sha256 name the content-addressed file, removed with the row.
     "attachment": frozenset({"stored_name", "sha256", "added_by"}),
@@ -127,6 +129,7 @@ AUDIT_KEPT_KEYS = frozenset({
     "responded_on", "response_due", "review_on", "reviewed_on", "root_cause", "service_request", "stage",
     "status", "step", "theme", "to", "told_resident_on", "withdrawn_on", "complied_on", "issued_on",
     "chfo_on", "sent_on", "tenure",
+    "letter_send_by", "posted_on",  # how a letter goes (email | post | both), the day a post run went
 })
 
 # A foreign key that points at another complaint, not at the resident's own record.

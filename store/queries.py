@@ -22,6 +22,7 @@ from store.models import (
     Definition,
     Extension,
     Letter,
+    LetterDelivery,
     Refusal,
     Resident,
     Response,
@@ -270,6 +271,7 @@ class ComplaintDetail:
     withdrawal: Withdrawal | None
     history: list[HistoryEntry] = field(default_factory=list)
     letters: list[Letter] = field(default_factory=list)
+    deliveries: dict[int, LetterDelivery] = field(default_factory=dict)  # letter id -> how it goes (issue 21)
     correspondence: list[CorrespondenceView] = field(default_factory=list)
     # The resident's needs (Code 5.10, 3.6, 5.14) and the records around the complaint (issue 7).
     needs: "ResidentNeeds | None" = None
@@ -338,6 +340,9 @@ def complaint_detail(session: Session, reference: str) -> ComplaintDetail | None
         )
     entries = list(session.exec(select(AuditEntry).where(AuditEntry.complaint_id == complaint.id).order_by(AuditEntry.id)))
     letters = list(session.exec(select(Letter).where(Letter.complaint_id == complaint.id).order_by(Letter.id)))
+    deliveries = {d.letter_id: d for d in session.exec(
+        select(LetterDelivery).join(Letter, LetterDelivery.letter_id == Letter.id)
+        .where(Letter.complaint_id == complaint.id))}
     records = [r for s in stages for r in (*s.definitions, *s.extensions, s.response) if r is not None] + letters
     names = staff_queries.names_by_id(
         session, {a.actor_staff_id for a in entries} | {r.by_staff_id for r in records}
@@ -355,6 +360,7 @@ def complaint_detail(session: Session, reference: str) -> ComplaintDetail | None
         withdrawal=session.exec(select(Withdrawal).where(Withdrawal.complaint_id == complaint.id)).first(),
         history=history,
         letters=letters,
+        deliveries=deliveries,
         correspondence=_correspondence(session, saved_id(complaint)),
         needs=resident_needs(session, saved_id(resident), with_history=False),
         around=around_complaint(session, complaint),

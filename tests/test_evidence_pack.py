@@ -376,7 +376,7 @@ async def test_l_lists_the_letters_enter_reads_one_x_exports_it(complaint, servi
         await wait_for(pilot, lambda: isinstance(app.screen, LettersScreen), "the letters")
         table = app.screen.query_one("#letters")
         assert table.row_count == 4
-        assert [str(c) for c in table.get_row_at(1)] == ["Wed 25/11/2026", "Extension", "1", "alice", ""]
+        assert [str(c) for c in table.get_row_at(1)] == ["Wed 25/11/2026", "Extension", "1", "alice", "", "to post"]
         await pilot.press("down", "enter")
         await wait_for(pilot, lambda: isinstance(app.screen, LetterTextScreen), "the letter's text")
         assert app.screen.letter.id == detail.letters[1].id

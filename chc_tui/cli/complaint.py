@@ -27,7 +27,8 @@ login's StepContext: the same rules, the same transaction, the same audit as the
     chc complaint show REF [--json]
 
 A step that sends a letter sends the letter as drafted from the records, or the text of
---letter-file, checked for the items the Code requires like any letter. A refused step
+--letter-file, checked for the items the Code requires like any letter; --send-by
+email|post|both chooses how it goes out (default: the resident's preferred channel). A refused step
 prints each problem, with its rule, on stderr, exits 2 and writes nothing; a warning
 (a step recorded late, an extension past the Code's limit with a good reason) goes to
 stderr and the step exits 0.
@@ -59,6 +60,7 @@ EXCLUSION_REASONS = ("over-12-months", "legal-proceedings", "already-considered"
 
 # use-case field -> the option that sets it, so a problem names what to change
 OPTION_FOR = {
+    "send_by": "--send-by",
     "received_on": "--received",
     "channel": "--channel",
     "resident_name": "--resident",
@@ -169,6 +171,8 @@ def add_complaint_parser(sub, with_db: argparse.ArgumentParser) -> None:
     letter = argparse.ArgumentParser(add_help=False)
     letter.add_argument("--letter-file", type=Path, metavar="F",
                         help="send this text as the letter (default: the letter as drafted)")
+    letter.add_argument("--send-by", choices=("email", "post", "both"),
+                        help="how the letter goes out (default: the resident's preferred channel)")
 
     def action(name: str, help: str, *, letter_step: bool = False, ref: bool = True) -> argparse.ArgumentParser:
         parents = [with_db, letter] if letter_step else [with_db]
@@ -298,9 +302,9 @@ def _letter(args) -> Any:
     """The letter a step sends: the text of --letter-file, else the letter as drafted."""
     from chc_tui.documents import letters
 
-    if getattr(args, "letter_file", None) is None:
-        return letters.AS_DRAFTED
-    return args.letter_file.read_text(encoding="utf-8")
+    text = letters.AS_DRAFTED if getattr(args, "letter_file", None) is None else args.letter_file.read_text(encoding="utf-8")
+    send_by = getattr(args, "send_by", None)
+    return text if send_by is None else letters.Outgoing(text, send_by)
 
 
 def _find(services: "Services", text: str) -> str:

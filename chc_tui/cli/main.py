@@ -108,6 +108,9 @@ def build_parser() -> argparse.ArgumentParser:
     from chc_tui.cli.remind import add_remind_parser  # issue 21.4: the daily reminders, for cron
 
     add_remind_parser(sub, with_db)
+    from chc_tui.cli.post_run import add_post_run_parser  # issue 21.2: the post run
+
+    add_post_run_parser(sub, with_db)
     return parser
 
 
@@ -307,6 +310,10 @@ def main(argv: list[str] | None = None) -> int:
             from chc_tui.cli.evidence import run_evidence
 
             return run_evidence(args, path)
+        if args.command == "post-run":  # issue 21.2: the post run
+            from chc_tui.cli.post_run import run_post_run
+
+            return run_post_run(args, path)
         if args.command == "staff":  # issue 17: the staff register
             from chc_tui.cli.staff import run_staff
 

@@ -16,12 +16,14 @@ The blocks:
   right-aligned.
 - `Figure(chart)`: a chart (chc_tui.documents.report_charts): an accessible SVG in HTML, a PNG in
   Word, bars of text in Markdown and plain text.
-- `Letter(body, letterhead, quoted)`: a text exactly as stored (a letter as sent), never
-  reflowed or interpreted; `letterhead` lines go above it, `quoted` sets it apart inside a
-  longer document.
+- `Letter(body, letterhead, quoted, size_pt)`: a text exactly as stored (a letter as sent),
+  never reflowed or interpreted; `letterhead` lines go above it, `quoted` sets it apart
+  inside a longer document, `size_pt` prints it in its own size (large print).
 - `Image(data, mime, alt)`: a picture the landlord gave (their logo), PNG or JPEG bytes
   already checked (chc_tui.documents.logo); Markdown and plain text leave it out.
 - `PageBreak()`: what follows starts a new page (Word, PDF, printed HTML).
+- `WindowAddress(lines)`: a name and address placed where a DL window envelope shows it
+  (Word and PDF; elsewhere, just the lines).
 """
 
 from __future__ import annotations
@@ -74,6 +76,7 @@ class Letter:
     body: str
     letterhead: Sequence[str] = ()  # the landlord's name, then address lines
     quoted: bool = False  # set apart inside a longer document (the evidence pack)
+    size_pt: float | None = None  # its own print size (a large-print letter in a post run); None: the page's
 
 
 @dataclass(frozen=True)
@@ -86,10 +89,28 @@ class Image:
 
 @dataclass(frozen=True)
 class PageBreak:
-    pass
+    """What follows starts on a new page."""
 
 
-Block = Heading | Paragraph | Fields | Table | Figure | Letter | Image | PageBreak
+# Where an address shows through the window of a DL envelope (220 x 110 mm; window 90 x 45
+# mm, 20 mm from the left, 15 mm from the bottom) holding an A4 sheet folded in three: the
+# address's top-left corner 20 mm from the sheet's left edge and 50 mm from its top, the
+# address no wider than 85 mm and no taller than 40 mm.
+WINDOW_LEFT_MM = 20.0
+WINDOW_TOP_MM = 50.0
+WINDOW_WIDTH_MM = 85.0
+WINDOW_HEIGHT_MM = 40.0
+
+
+@dataclass(frozen=True)
+class WindowAddress:
+    """A name and address for a DL window envelope, at the top of a page of its own."""
+
+    lines: Sequence[str]
+    size_pt: float = 11.0
+
+
+Block = Heading | Paragraph | Fields | Table | Figure | Letter | Image | PageBreak | WindowAddress
 
 
 @dataclass(frozen=True)
@@ -102,7 +123,10 @@ class Page:
     top_bottom_margins_cm: float | None = None  # None: Word's default
     landscape: bool = False
     header: str = ""  # a line at the top of every page (Word's header; HTML, fixed when printed)
-    page_numbers: bool = False  # "Page n of m" in every page's footer (Word and printed HTML)
+    page_numbers: bool = False  # "Page n of m" in every page's footer (Word, printed HTML and PDF)
+    # PDF: the document's title above and "Page n of m" below every page; off for letters
+    # to residents (a post run), which carry only the landlord's letterhead.
+    pdf_furniture: bool = True
     header_image: Image | None = None  # the landlord's logo beside the header line
 
 

@@ -20,7 +20,9 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Callable
 
-from chc_tui.documents.document import Document, Fields, Figure, Heading, Image, Letter, PageBreak, Paragraph, Table
+from chc_tui.documents.document import (
+    WINDOW_LEFT_MM, WINDOW_TOP_MM, Document, Fields, Figure, Heading, Image, Letter, PageBreak, Paragraph, Table, WindowAddress,
+)
 
 FORMATS = ("docx", "md", "html", "txt")
 
@@ -155,6 +157,8 @@ def to_markdown(document: Document) -> str:
                 head = [f"**{md_escape(name)}**"] + [md_escape(line) for line in address]
                 out += [line + "\\" for line in head[:-1]] + [head[-1], ""]
             out += [*_md_paragraph(block.body, "> " if block.quoted else ""), ""]
+        elif isinstance(block, WindowAddress):
+            out += [*_md_paragraph("\n".join(block.lines)), ""]
     return "\n".join(out).rstrip("\n") + "\n"
 
 
@@ -196,6 +200,8 @@ def to_text(document: Document) -> str:
             from chc_tui.documents.report_charts import to_text as chart_text
 
             out += [*chart_text(block.chart), ""]
+        elif isinstance(block, WindowAddress):
+            out += [*block.lines, ""]
         elif isinstance(block, Letter) and block.quoted:
             # Between the rules, the text byte for byte: its checksum can be checked.
             out += [RULE, block.body.removesuffix("\n"), RULE, ""]
@@ -346,6 +352,25 @@ def _docx_repeat_header(row) -> None:
     row._tr.trPr[-1].set(qn("w:val"), "true")
 
 
+def _docx_window_address(word, block: WindowAddress) -> None:
+    """The address where a DL window shows it: a spacer of exact height down to the
+    window's top, then the lines indented to its left edge (whatever the margins)."""
+    from docx.enum.text import WD_LINE_SPACING
+    from docx.shared import Emu, Mm, Pt
+
+    section = word.sections[-1]
+    spacer = word.add_paragraph()
+    _docx_tight(spacer)
+    spacer.paragraph_format.line_spacing = Emu(max(Mm(1), Mm(WINDOW_TOP_MM) - (section.top_margin or 0)))
+    spacer.paragraph_format.line_spacing_rule = WD_LINE_SPACING.EXACTLY
+    for line in block.lines:
+        paragraph = word.add_paragraph()
+        _docx_tight(paragraph)
+        paragraph.paragraph_format.left_indent = Emu(Mm(WINDOW_LEFT_MM) - (section.left_margin or 0))
+        paragraph.add_run(docx_safe(line)).font.size = Pt(block.size_pt)
+    word.add_paragraph()
+
+
 def write_docx(document: Document, out: Path, base: Path | None = None) -> None:
     """`base`: a landlord's own .docx (styles, letterhead) to start from; its styles are kept."""
     from docx import Document as WordDocument
@@ -418,20 +443,21 @@ def write_docx(document: Document, out: Path, base: Path | None = None) -> None:
             run.font.size = Pt(9)
         elif isinstance(block, Image):
             word.add_picture(io.BytesIO(block.data), width=Cm(block.width_cm))
-        elif isinstance(block, PageBreak):
-            word.add_page_break()
         elif isinstance(block, Letter):
+            size = Pt(block.size_pt) if block.size_pt else None
             if block.letterhead:
                 name, *address = block.letterhead
                 head = word.add_paragraph()
                 head.paragraph_format.space_after = Pt(0)
                 run = head.add_run(docx_safe(name))
                 run.bold = True
-                run.font.size = Pt(16)
+                run.font.size = Pt(max(16, (block.size_pt or 0) + 4))
                 for line in address:
                     paragraph = word.add_paragraph()
                     paragraph.paragraph_format.space_after = Pt(0)
-                    paragraph.add_run(docx_safe(line))
+                    run = paragraph.add_run(docx_safe(line))
+                    if size:
+                        run.font.size = size
                 word.add_paragraph()
             # One paragraph per line, without the space Word adds after each (blank lines
             # are empty paragraphs).
@@ -439,7 +465,13 @@ def write_docx(document: Document, out: Path, base: Path | None = None) -> None:
                 paragraph = word.add_paragraph()
                 _docx_tight(paragraph, 0.75 if block.quoted else 0.0)
                 if line:
-                    paragraph.add_run(docx_safe(line))
+                    run = paragraph.add_run(docx_safe(line))
+                    if size:
+                        run.font.size = size
             if block.quoted:
                 word.add_paragraph()
+        elif isinstance(block, PageBreak):
+            word.add_page_break()
+        elif isinstance(block, WindowAddress):
+            _docx_window_address(word, block)
     word.save(str(out))

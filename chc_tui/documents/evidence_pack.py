@@ -367,6 +367,16 @@ def _correspondence(detail: ComplaintDetail) -> list[Block]:
     return blocks + [Table(["Date", "Kind", "Direction", "With", "Summary", "Recorded by", "Files"], rows)]
 
 
+def _delivery(detail: ComplaintDetail, letter_id: int | None) -> str:
+    """How the letter went out, and where each route got to (issue 21)."""
+    from chc_tui.steps.delivery import Route, describe
+
+    delivery = detail.deliveries.get(letter_id or 0)
+    if delivery is None:
+        return "not recorded"
+    return f"by {Route(delivery.channel).label}: {describe(delivery)}"
+
+
 def _letters(detail: ComplaintDetail) -> list[Block]:
     from chc_tui.documents.letters import LetterKind
 
@@ -386,6 +396,7 @@ def _letters(detail: ComplaintDetail) -> list[Block]:
                     ("Stage", str(letter.stage)),
                     ("Sent", f"{day(letter.sent_on)}" + (f" by {detail.by(letter, letter.sent_by)}" if letter.sent_by or letter.by_staff_id else "")),
                     ("Template", letter.template + (" (edited by the handler before sending)" if letter.edited else "")),
+                    ("Goes", _delivery(detail, letter.id)),
                     ("SHA-256", letter.sha256),
                     (
                         "Checksum",

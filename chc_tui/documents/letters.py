@@ -31,6 +31,7 @@ from chc_tui.documents.letter_signer import (
 from chc_tui.rules import provisions
 from chc_tui.rules.domain import Decision, ExclusionReason, Problem, StepRefused
 from chc_tui.rules.policy import CODE_2024
+from chc_tui.steps.delivery import Contact, Outgoing, contact_for, record_route
 from chc_tui.steps.landlord import LandlordSettings, landlord_settings
 from store.models import (
     Complaint,
@@ -502,6 +503,7 @@ class LetterDraft:
     adjustments: str
     items: list[RequiredItem] = field(default_factory=list)
     other_needs: tuple[str, ...] = ()  # the resident's disclosed vulnerabilities and representatives (5.10, 3.x)
+    contact: Contact | None = None  # where it can go, and how by default (chc_tui.steps.delivery, issue 21)
 
 
 class LetterDrafted(Exception):
@@ -523,14 +525,22 @@ def draft_or_send(
     complaint: Complaint,
     stage: StageRecord,
     step: str,
-    letter: str | DraftOnly | AsDrafted | None,
+    letter: str | DraftOnly | AsDrafted | Outgoing | None,
     letter_date: date,
     actor: str,
 ) -> Letter | None:
     """Called by a step after its changes are flushed. No letter: nothing to do. DRAFT:
-    raise LetterDrafted (rolling the step back). Text: check it and store it as sent."""
+    raise LetterDrafted (rolling the step back). Text: check it and store it as sent, with
+    how it goes out (chc_tui.steps.delivery): an `Outgoing` carries the handler's choice,
+    a plain text goes by the resident's preferred channel."""
     if letter is None:
         return None
+    send_by: str | None = None
+    if isinstance(letter, Outgoing):
+        send_by, text = letter.send_by, letter.text
+        if not isinstance(text, (str, AsDrafted)):
+            raise StepRefused("the letter to send is missing", "letter")
+        letter = text
     kind = kind_for_step(step, stage.stage)
     if kind is None:
         raise StepRefused(f"the {step} step sends no letter")
@@ -547,7 +557,7 @@ def draft_or_send(
     if isinstance(letter, DraftOnly):
         raise LetterDrafted(
             LetterDraft(kind, stage.stage, rendered, template, facts.addressee, facts.adjustments, required_items(facts),
-                        other_needs(session, complaint))
+                        other_needs(session, complaint), contact_for(session, complaint))
         )
     if isinstance(letter, AsDrafted):
         letter = rendered
@@ -569,6 +579,7 @@ def draft_or_send(
     )
     session.add(stored)
     session.flush()
+    record_route(session, stored, complaint, send_by)  # never a letter without its delivery
     session.add(
         Correspondence(
             complaint_id=complaint.id,

@@ -15,7 +15,10 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from chc_tui.documents.document import Document, Fields, Figure, Heading, Image, Letter, PageBreak, Paragraph, Table
+from chc_tui.documents.document import (
+    WINDOW_HEIGHT_MM, WINDOW_LEFT_MM, WINDOW_TOP_MM, WINDOW_WIDTH_MM, Document, Fields, Figure, Heading, Image, Letter,
+    PageBreak, Paragraph, Table, WindowAddress,
+)
 
 # (regular, bold) font files, in the order they are tried.
 FONT_CANDIDATES: tuple[tuple[str, str], ...] = (
@@ -54,8 +57,11 @@ def _pdf_class():
         running_title = ""
         family = "Helvetica"
         header_image: bytes | None = None
+        furniture = True
 
         def header(self) -> None:
+            if not self.furniture:
+                return
             if self.header_image is not None:
                 import io
 
@@ -67,6 +73,8 @@ def _pdf_class():
             self.ln(2)
 
         def footer(self) -> None:
+            if not self.furniture:
+                return
             self.set_y(-14)
             self.set_font(self.family, "", 8)
             self.set_text_color(90, 90, 90)
@@ -91,6 +99,7 @@ def to_pdf(document: Document, fonts: tuple[str, str] | None | bool = True) -> b
     pdf.running_title = clean(document.page.header or document.title)
     if document.page.header_image is not None:
         pdf.header_image = document.page.header_image.data
+    pdf.furniture = document.page.pdf_furniture
     pdf.set_title(clean(document.title))
     pdf.set_lang("en-GB")
     pdf.set_margins(18, 16, 18)
@@ -141,12 +150,29 @@ def to_pdf(document: Document, fonts: tuple[str, str] | None | bool = True) -> b
 
             pdf.image(io.BytesIO(block.data), w=block.width_cm * 10, alt_text=clean(block.alt))
             pdf.ln(3)
+        elif isinstance(block, Letter):
+            size = block.size_pt or body_pt
+            line_mm = max(5.0, size * 0.5)
+            if block.letterhead and block.size_pt:  # a letter on its own page: the landlord's name stands out
+                name, *address = block.letterhead
+                text("B", size + 5)
+                pdf.multi_cell(0, line_mm + 2, clean(name) or " ", new_x="LMARGIN", new_y="NEXT")
+                head = address
+            else:
+                head = list(block.letterhead)
+            text("", size)
+            for line in [*head, "", *block.body.split("\n")]:  # as written: ragged right, never justified
+                pdf.multi_cell(0, line_mm, clean(line) or " ", new_x="LMARGIN", new_y="NEXT", align="L")
         elif isinstance(block, PageBreak):
             pdf.add_page()
-        elif isinstance(block, Letter):
-            text()
-            for line in [*block.letterhead, "", *block.body.split("\n")]:
-                pdf.multi_cell(0, 5, clean(line) or " ", new_x="LMARGIN", new_y="NEXT")
+        elif isinstance(block, WindowAddress):
+            text("", block.size_pt)
+            pdf.set_xy(WINDOW_LEFT_MM, WINDOW_TOP_MM)
+            line_mm = max(4.5, block.size_pt * 0.45)
+            for line in list(block.lines)[: int(WINDOW_HEIGHT_MM // line_mm)]:
+                pdf.set_x(WINDOW_LEFT_MM)
+                pdf.cell(WINDOW_WIDTH_MM, line_mm, clean(line), new_x="LMARGIN", new_y="NEXT")
+            pdf.set_y(WINDOW_TOP_MM + WINDOW_HEIGHT_MM + 10)
     return bytes(pdf.output())
 
 

@@ -249,7 +249,7 @@ def _letter(
     complaint: Complaint,
     stage: StageRecord,
     step: str,
-    letter: "str | letters.DraftOnly | letters.AsDrafted | None",
+    letter: "str | letters.DraftOnly | letters.AsDrafted | letters.Outgoing | None",
     letter_date: date,
 ) -> dict[str, Any]:
     """Draft or store the step's letter (see chc_tui.documents.letters); audit details for it."""
@@ -262,7 +262,11 @@ def _letter(
         letter=letter, letter_date=letter_date, actor=ctx.actor,
     )
     assert stored is not None  # draft_or_send stores the letter it was given
-    return {"letter_id": stored.id, "letter_sha256": stored.sha256, "letter_edited": stored.edited}
+    from store.models import LetterDelivery
+
+    send_by = session.exec(select(LetterDelivery.channel).where(LetterDelivery.letter_id == stored.id)).one()
+    return {"letter_id": stored.id, "letter_sha256": stored.sha256, "letter_edited": stored.edited,
+            "letter_send_by": send_by}
 
 
 def _must_be_open(checks: _Checks, complaint: Complaint, doing: str) -> None:
@@ -485,7 +489,7 @@ def acknowledge(
     reference: str,
     *,
     acknowledged_on: date | None = None,
-    letter: "str | letters.DraftOnly | letters.AsDrafted | None" = None,
+    letter: "str | letters.DraftOnly | letters.AsDrafted | letters.Outgoing | None" = None,
     expected_version: int | None = None,
     ctx: StepContext | None = None,
 ) -> date:
@@ -568,7 +572,7 @@ def extend(
     told_resident_on: date | None = None,
     ombudsman_details_given: bool | None = False,
     good_reason: str = "",
-    letter: "str | letters.DraftOnly | letters.AsDrafted | None" = None,
+    letter: "str | letters.DraftOnly | letters.AsDrafted | letters.Outgoing | None" = None,
     expected_version: int | None = None,
     accept_shortfalls: bool = False,
     decision_date_known: bool = True,
@@ -691,7 +695,7 @@ def respond(
     impact: str = "",
     remedies_guidance: str = "",
     responded_on: date | None = None,
-    letter: "str | letters.DraftOnly | letters.AsDrafted | None" = None,
+    letter: "str | letters.DraftOnly | letters.AsDrafted | letters.Outgoing | None" = None,
     expected_version: int | None = None,
     ctx: StepContext | None = None,
 ) -> None:
@@ -875,7 +879,7 @@ def refuse(
     explanation: str,
     refused_on: date | None = None,
     ombudsman_right_explained: bool = False,
-    letter: "str | letters.DraftOnly | letters.AsDrafted | None" = None,
+    letter: "str | letters.DraftOnly | letters.AsDrafted | letters.Outgoing | None" = None,
     expected_version: int | None = None,
     right_explained_known: bool = True,
     issue_on: date | None = None,
@@ -1001,7 +1005,7 @@ def withdraw(
     *,
     reason: str = "",
     withdrawn_on: date | None = None,
-    letter: "str | letters.DraftOnly | letters.AsDrafted | None" = None,
+    letter: "str | letters.DraftOnly | letters.AsDrafted | letters.Outgoing | None" = None,
     expected_version: int | None = None,
     ctx: StepContext | None = None,
 ) -> None:
