@@ -105,8 +105,10 @@ def build_parser() -> argparse.ArgumentParser:
     from chc_tui.cli.publish import add_publish_parser  # issue 20.3: the published pack (Code 8.2)
 
     add_publish_parser(sub, with_db)
+    from chc_tui.cli.email_run import add_email_run_parser  # issue 21.3: letters by email
     from chc_tui.cli.remind import add_remind_parser  # issue 21.4: the daily reminders, for cron
 
+    add_email_run_parser(sub, with_db)
     add_remind_parser(sub, with_db)
     from chc_tui.cli.post_run import add_post_run_parser  # issue 21.2: the post run
 
@@ -322,6 +324,10 @@ def main(argv: list[str] | None = None) -> int:
             from chc_tui.cli.setup import run_setup
 
             return run_setup(args, path)
+        if args.command == "email-run":  # issue 21.3
+            from chc_tui.cli.email_run import run_email_run
+
+            return run_email_run(args, path)
         if args.command == "remind":  # issue 21.4
             from chc_tui.cli.remind import run_remind
 

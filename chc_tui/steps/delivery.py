@@ -258,6 +258,27 @@ def mark_posted(db: Database, letter_ids: list[int], *, posted_on: date, ctx: St
 # --- the email route (for the mail transport) --------------------------------------------------
 
 
+@dataclass(frozen=True)
+class EmailWaiting:
+    letter_id: int
+    reference: str
+    to: str  # the representative's email when one acts, else the resident's; "" none recorded
+
+
+def waiting_to_email(session: Session) -> list[EmailWaiting]:
+    """Every letter whose email route is "to email" (never sent, or bounced), oldest first."""
+    rows = session.exec(
+        select(Letter.id, Complaint)
+        .join(LetterDelivery, col(LetterDelivery.letter_id) == col(Letter.id))
+        .join(Complaint, col(Complaint.id) == col(Letter.complaint_id))
+        .where(col(LetterDelivery.channel).in_([Route.EMAIL.value, Route.BOTH.value]),
+               col(LetterDelivery.emailed_at).is_(None))
+        .order_by(col(Letter.id))
+    ).all()
+    return [EmailWaiting(letter_id or 0, complaint.reference, contact_for(session, complaint).email)
+            for letter_id, complaint in rows]
+
+
 def _for_email(session: Session, letter_id: int) -> LetterDelivery:
     delivery = session.exec(select(LetterDelivery).where(LetterDelivery.letter_id == letter_id)).first()
     if delivery is None:
