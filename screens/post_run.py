@@ -1,6 +1,6 @@
 """The post run (issue 21.2): the letters waiting to be posted; `w` writes the run as Word
 and PDF (an address page for a DL window envelope before each letter), `p` marks the run
-written as posted. The same services as `chc post-run`."""
+written as posted; `e` emails the letters waiting to go by email. The same services as `chc post-run`."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from rich.text import Text
+from textual import work
 from textual.binding import Binding
 
 from chc_tui.rules.domain import StepRefused
@@ -21,6 +22,7 @@ class PostRunScreen(RecordsScreen):
     BINDINGS = [
         Binding("w", "act('write')", "Write the run", id="post_run.write"),
         Binding("p", "act('mark')", "Mark posted", id="post_run.mark"),
+        Binding("e", "email", "Email the waiting", id="post_run.email"),
     ]
 
     def __init__(self) -> None:
@@ -57,6 +59,29 @@ class PostRunScreen(RecordsScreen):
 
     def open_row(self, row: Row) -> None:
         self.app.open_complaint(row.item.reference)
+
+    def action_email(self) -> None:
+        """Send every letter waiting to go by email (chc_tui.mail.letter_run), off the screen's thread."""
+        self.app.notify("Emailing the letters waiting to go by email…", timeout=3)
+        self._email()
+
+    @work(thread=True, exclusive=True, group="post-run-email")
+    def _email(self) -> None:
+        from chc_tui.mail.letter_run import email_waiting_letters
+        from chc_tui.mail.ready import ready_to_send
+
+        problems: list[str] = []
+        ready = ready_to_send(self.services, problems.append)
+        if ready is None:
+            self.app.call_from_thread(self.app.notify, "Nothing emailed: " + " ".join(problems), severity="error",
+                                      timeout=12, markup=False)
+            return
+        run = email_waiting_letters(self.services, *ready)
+        failures = [f"letter {x.letter_id} ({x.reference}): {x.failure}" for x in run.letters if not x.sent]
+        said = run.summary() if run.letters else "No letter is waiting to go by email."
+        self.app.call_from_thread(self.app.notify, "\n".join([said, *failures[:3]]),
+                                  severity="error" if failures else "information", timeout=12, markup=False)
+        self.app.call_from_thread(self.app.refresh_views)
 
     def _write_form(self, _row) -> FormSpec:
         services = self.services

@@ -96,3 +96,34 @@ def test_without_mail_settings_nothing_is_tried(three_letters, capsys):
     assert chc(["--db", str(db.path), "email-run"]) == 2
     assert "email is not set up" in capsys.readouterr().err
     assert not any(s.startswith("emailed") for s in states(db).values())
+
+
+async def test_e_on_the_post_run_screen_emails_the_waiting_letters(three_letters, smtp_server):
+    """The handler need not leave the app: F8, then e, sends what waits to go by email."""
+    from chc_tui.app import build_app
+    from chc_tui.services import Services
+    from screens.post_run import PostRunScreen
+
+    db, refs = three_letters
+    mail_to(db, smtp_server.port)
+    smtp_server.handler.refuse = {"refused@example.org"}
+    app = build_app(Services(db, actor="alice", today_fn=lambda: MON))
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        await app.workers.wait_for_complete()
+        await pilot.press("f8")
+        for _ in range(500):
+            if isinstance(app.screen, PostRunScreen):
+                break
+            await pilot.pause(0.01)
+        await pilot.press("e")
+        for _ in range(1000):
+            if "emailed" in states(db)["1"] and "bounced" in states(db)["2"]:
+                break
+            await pilot.pause(0.01)
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        said = [n.message for n in app._notifications]
+        assert any(m.startswith("1 letter emailed; 1 not sent (still to email)") and "refused@example.org" in m
+                   for m in said), said
+    assert [e.rcpt_tos for e in smtp_server.handler.envelopes] == [["ada@example.org"]]

@@ -35,13 +35,10 @@ def _chosen(text: str) -> set[int] | None:
 
 
 def run_email_run(args, path: Path | str) -> int:
-    from chc_tui.cli.remind import open_mail
-    from chc_tui.mail.errors import ConnectionFailed, LoginRefused, MailError, TlsFailed
-    from chc_tui.mail.letters import letter_email_for, send_letter_email
+    from chc_tui.mail.ready import ready_to_send
+    from chc_tui.mail.letter_run import email_waiting_letters
     from chc_tui.rules.context import os_user
     from chc_tui.services import Services
-    from chc_tui.steps import delivery
-    from chc_tui.steps.landlord import landlord_settings
 
     try:
         chosen = _chosen(args.letters)
@@ -50,38 +47,20 @@ def run_email_run(args, path: Path | str) -> int:
         return 2
     services = Services.open(path, actor=os_user())
     try:
-        ready = open_mail(services, _err)
+        ready = ready_to_send(services, _err)
         if ready is None:
             return 2
-        settings, password = ready
-        with services.db.read() as session:
-            waiting = [w for w in delivery.waiting_to_email(session) if chosen is None or w.letter_id in chosen]
-            landlord = landlord_settings(session)
-        if not waiting:
+        run = email_waiting_letters(services, *ready, only=chosen)
+        if not run.letters:
             print("no letter is waiting to go by email")
             return 0
-        failed = 0
-        for n, letter in enumerate(waiting):
-            if not letter.to:
-                _err(f"letter {letter.letter_id} ({letter.reference}) has no email address to go to: record the "
-                     "resident's email (or send it by post); it waits")
-                failed += 1
-                continue
-            try:
-                sent = send_letter_email(settings, password, letter_email_for(services, letter.letter_id, letter.to),
-                                         landlord)
-            except MailError as error:
-                services.run(delivery.record_bounced, letter.letter_id, error.message)
-                _err(f"letter {letter.letter_id} ({letter.reference}) not sent: {error.message}")
-                failed += 1
-                if isinstance(error, (ConnectionFailed, LoginRefused, TlsFailed)):
-                    if len(waiting) - n - 1:
-                        _err(f"{len(waiting) - n - 1} more letter(s) not tried; run chc email-run again once "
-                             "this is mended")
-                    break
-                continue
-            services.run(delivery.record_emailed, letter.letter_id)
-            print(terminal_safe(f"letter {letter.letter_id} emailed to {letter.to}: {sent.subject}"))
-        return 1 if failed else 0
+        for letter in run.letters:
+            if letter.sent:
+                print(terminal_safe(f"letter {letter.letter_id} emailed to {letter.to}: {letter.subject}"))
+            else:
+                _err(f"letter {letter.letter_id} ({letter.reference}) not sent: {letter.failure}")
+        if run.not_tried:
+            _err(f"{run.not_tried} more letter(s) not tried; run chc email-run again once this is mended")
+        return 1 if run.failed else 0
     finally:
         services.db.dispose()

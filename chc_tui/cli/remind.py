@@ -64,36 +64,9 @@ def _send(services, digests, settings, password) -> int:
     return 1 if failed else 0
 
 
-def open_mail(services, err, otherwise: str = ""):
-    """(settings, password) for sending, once the login is known to be able to record what
-    is sent; None after saying what is missing (through `err`)."""
-    from chc_tui.mail.errors import MailError
-    from chc_tui.mail.password import smtp_password
-    from chc_tui.rules.domain import StepRefused
-    from chc_tui.steps.mail_settings import mail_settings
-    from chc_tui.steps.reminders import check_may_record
-
-    with services.db.read() as session:
-        settings = mail_settings(session)
-    if not settings.ready:
-        err("email is not set up: chc settings set smtp-host HOST, smtp-from ADDRESS (and smtp-user, "
-            "smtp-security, smtp-port as the server needs; see README, Email and reminders)"
-            + (f", {otherwise}" if otherwise else ""))
-        return None
-    try:
-        password = smtp_password(settings)
-        services.run(check_may_record)  # before anything is sent: what is sent must be recorded
-    except MailError as error:
-        err(error.message)
-        return None
-    except StepRefused as refused:
-        err(f"cannot record what is sent, so nothing is sent: {refused}")
-        return None
-    return settings, password
-
-
 def run_remind(args, path: Path | str) -> int:
     from chc_tui.cli import args as cli_args
+    from chc_tui.mail.ready import ready_to_send
     from chc_tui.mail.reminders import todays_digests
     from chc_tui.rules.context import os_user
     from chc_tui.services import Services
@@ -103,7 +76,7 @@ def run_remind(args, path: Path | str) -> int:
     try:
         settings = password = None
         if not args.stdout:
-            ready = open_mail(services, _err, "or print the digests with chc remind --stdout")
+            ready = ready_to_send(services, _err, "or print the digests with chc remind --stdout")
             if ready is None:
                 return 2
             settings, password = ready
