@@ -18,6 +18,7 @@ from chc_tui.steps.mail_settings import set_mail_setting
 from chc_tui.steps.settings import put_setting
 from letter_helpers import ready_to_sign
 from mail_helpers import free_port, smtp_server  # noqa: F401  (the fixture)
+from pilot_helpers import wait_for
 from store.models import Letter, LetterDelivery
 
 MON = date(2026, 11, 23)
@@ -112,15 +113,10 @@ async def test_e_on_the_post_run_screen_emails_the_waiting_letters(three_letters
         await pilot.pause()
         await app.workers.wait_for_complete()
         await pilot.press("f8")
-        for _ in range(500):
-            if isinstance(app.screen, PostRunScreen):
-                break
-            await pilot.pause(0.01)
+        await wait_for(pilot, lambda: isinstance(app.screen, PostRunScreen), "the post run")
         await pilot.press("e")
-        for _ in range(1000):
-            if "emailed" in states(db)["1"] and "bounced" in states(db)["2"]:
-                break
-            await pilot.pause(0.01)
+        await wait_for(pilot, lambda: "emailed" in states(db)["1"] and "bounced" in states(db)["2"],
+                       "the letters to be sent", tries=1000)
         await app.workers.wait_for_complete()
         await pilot.pause()
         said = [n.message for n in app._notifications]

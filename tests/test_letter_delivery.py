@@ -18,6 +18,7 @@ from chc_tui.steps.settings import put_setting
 from conftest import dump
 from letter_helpers import ready_to_sign
 from store.models import AuditEntry, Complaint, Letter, LetterDelivery
+from pilot_helpers import wait_for
 
 MON = date(2026, 11, 23)
 ALICE = StepContext(actor="alice", today=MON)
@@ -177,14 +178,6 @@ def test_a_letter_from_before_the_upgrade_counts_as_posted_when_it_was_sent(tmp_
 # --- the letter screen: Ctrl+G chooses how it goes -----------------------------------------
 
 
-async def _wait(pilot, condition, what: str) -> None:
-    for _ in range(300):
-        if condition():
-            return
-        await pilot.pause(0.01)
-    raise AssertionError(f"timed out waiting for {what}; screen is {pilot.app.screen!r}")
-
-
 async def _letter_screen(pilot, app, ref):
     from screens.complaint import ComplaintScreen
     from screens.forms import StepForm
@@ -193,11 +186,11 @@ async def _letter_screen(pilot, app, ref):
     await pilot.pause()
     await app.workers.wait_for_complete()
     app.open_complaint(ref)
-    await _wait(pilot, lambda: isinstance(app.screen, ComplaintScreen), "the complaint")
+    await wait_for(pilot, lambda: isinstance(app.screen, ComplaintScreen), "the complaint")
     await pilot.press("a")
-    await _wait(pilot, lambda: isinstance(app.screen, StepForm) and app.focused is not None, "the form")
+    await wait_for(pilot, lambda: isinstance(app.screen, StepForm) and app.focused is not None, "the form")
     await pilot.press("ctrl+s")
-    await _wait(pilot, lambda: isinstance(app.screen, LetterScreen), "the letter")
+    await wait_for(pilot, lambda: isinstance(app.screen, LetterScreen), "the letter")
     return app.screen
 
 
@@ -224,11 +217,11 @@ async def test_ctrl_g_on_the_letter_chooses_the_route_and_a_route_with_nowhere_t
         assert _line(screen, "delivery").startswith("Goes by email to (no email address recorded)")
         before = dump(landlord)
         await pilot.press("ctrl+s")
-        await _wait(pilot, lambda: "cannot send this letter by email" in _line(screen, "errors"), "the refusal")
+        await wait_for(pilot, lambda: "cannot send this letter by email" in _line(screen, "errors"), "the refusal")
         assert isinstance(app.screen, LetterScreen) and dump(landlord) == before  # kept, nothing written
         await pilot.press("ctrl+g")  # email -> post
         await pilot.press("ctrl+s")
-        await _wait(pilot, lambda: isinstance(app.screen, ComplaintScreen), "the letter to go")
+        await wait_for(pilot, lambda: isinstance(app.screen, ComplaintScreen), "the letter to go")
     assert [c for _i, c, _p in deliveries(landlord)] == ["post"]
 
 

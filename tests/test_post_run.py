@@ -22,6 +22,7 @@ from chc_tui.steps.settings import put_setting
 from conftest import dump
 from letter_helpers import ready_to_sign
 from store.models import AuditEntry, LetterDelivery
+from pilot_helpers import wait_for
 
 pypdf = pytest.importorskip("pypdf")
 
@@ -180,14 +181,6 @@ def test_file_names_whatever_the_suffix():
 # --- the post run screen (F8): w writes it, p marks it posted --------------------------------
 
 
-async def _wait(pilot, condition, what: str) -> None:
-    for _ in range(300):
-        if condition():
-            return
-        await pilot.pause(0.01)
-    raise AssertionError(f"timed out waiting for {what}; screen is {pilot.app.screen!r}")
-
-
 async def test_the_post_run_screen_writes_the_run_and_marks_exactly_those_letters_posted(three_letters, tmp_path):
     from chc_tui.app import build_app
     from screens.forms import StepForm
@@ -199,18 +192,18 @@ async def test_the_post_run_screen_writes_the_run_and_marks_exactly_those_letter
         await pilot.pause()
         await app.workers.wait_for_complete()
         await pilot.press("f8")
-        await _wait(pilot, lambda: isinstance(app.screen, PostRunScreen), "the post run")
+        await wait_for(pilot, lambda: isinstance(app.screen, PostRunScreen), "the post run")
         screen = app.screen
         summary = str(screen.query_one("#records-summary-text").render())
         assert "3 letters to post" in summary and "1 with no address recorded" in summary
         await pilot.press("w")
-        await _wait(pilot, lambda: isinstance(app.screen, StepForm) and app.focused is not None, "the form")
+        await wait_for(pilot, lambda: isinstance(app.screen, StepForm) and app.focused is not None, "the form")
         path = app.screen.query_one("#f-path")
         path.focus()
         await pilot.pause()
         await pilot.press("end", *["backspace"] * len(path.value), *str(tmp_path / "run"))
         await pilot.press("ctrl+s")
-        await _wait(pilot, lambda: app.screen is screen, "the run to be written")
+        await wait_for(pilot, lambda: app.screen is screen, "the run to be written")
         assert (tmp_path / "run.docx").is_file() and (tmp_path / "run.pdf").is_file()
         # a letter sent after the run was written is not marked posted with it
         ref = usecases.log_complaint(
@@ -221,9 +214,9 @@ async def test_the_post_run_screen_writes_the_run_and_marks_exactly_those_letter
                         responsible_aspects="Repairs", ctx=ALICE)
         usecases.acknowledge(three_letters, ref, acknowledged_on=MON, letter=letters.AS_DRAFTED, ctx=ALICE)
         await pilot.press("p")
-        await _wait(pilot, lambda: isinstance(app.screen, StepForm) and app.focused is not None, "the form")
+        await wait_for(pilot, lambda: isinstance(app.screen, StepForm) and app.focused is not None, "the form")
         await pilot.press("ctrl+s")
-        await _wait(pilot, lambda: app.screen is screen, "the run to be marked")
+        await wait_for(pilot, lambda: app.screen is screen, "the run to be marked")
     with three_letters.read() as session:
         rows = {d.letter_id: d.posted_on for d in session.exec(select(LetterDelivery))}
     assert rows == {1: MON, 2: MON, 3: MON, 4: None, 5: None, 6: None}

@@ -44,15 +44,19 @@ class ReportService:
     def report(self, year: int, with_year_before: bool = False) -> AnnualReport:
         """The year's report; `with_year_before`, with the year before's beside it (the
         board's summary compares the two: documents, not the screen)."""
+        report, shown = self._figures(year)
+        if shown:  # the board sees staff named only if the landlord chooses (issue 20.2)
+            report.staff_figures = self.performance(year)
+        if with_year_before:  # its figures only: the summary reads no staff figures of it
+            report.year_before, _ = self._figures(year - 1)
+        return report
+
+    def _figures(self, year: int) -> tuple[AnnualReport, bool]:
+        """The year's figures, and whether the landlord shows staff figures."""
         with self.services.db.read() as session:
             inputs, calendar = gather(session, year, self.services.today)
             shown = bool(get_setting(session, report_texts.SHOW_STAFF_FIGURES_KEY, False))
-        report = compute(inputs, calendar, self.services.policy)
-        if shown:  # the board sees staff named only if the landlord chooses (issue 20.2)
-            report.staff_figures = self.performance(year)
-        if with_year_before:
-            report.year_before = self.report(year - 1)
-        return report
+        return compute(inputs, calendar, self.services.policy), shown
 
     def performance(self, year: int) -> PerformanceByPerson:
         """Figures per handler and per team (issue 20.2): the report screen shows them always."""
