@@ -85,8 +85,7 @@ def write_sheet(out: Path, title: str, columns: Sequence[SheetColumn], rows: Ite
                 date_format: str) -> int:
     """Write `out`: a bold, frozen header of `columns`' labels, then one row per item of `rows`
     (each a value per column: text, or in a date column a `day_number`; None or "" for no
-    cell).
-    The number of rows written below the header."""
+    cell). The number of rows written below the header."""
     letters = [column_letter(i) for i in range(1, len(columns) + 1)]
     with tempfile.TemporaryFile() as raw:
         sheet = io.TextIOWrapper(raw, encoding="utf-8", newline="")
