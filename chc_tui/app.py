@@ -29,6 +29,7 @@ from textual.binding import Binding
 from textual.screen import Screen
 from textual.worker import WorkerFailed
 
+from chc_tui.report_cache import ReportCache, stamp as report_stamp
 from chc_tui.rules.context import os_user
 from chc_tui.rules.domain import StaleRecord
 from chc_tui.user_config import ConfigProblem, LoadedConfig, load, save_theme, without_unknown
@@ -84,6 +85,7 @@ class ChcApp(App):
         self._waiting: list = []  # actions asked for before the services were ready
         self._problem_shown: str | None = None  # the database problem last told (not every 2 s)
         self._hung_up = False
+        self.report_cache = ReportCache()  # the report screen's figures, per year (F3)
 
     @property
     def db_label(self) -> str:
@@ -444,6 +446,7 @@ class ChcApp(App):
         version = self.services.db.data_version()
         if version != self._seen_version:
             self._seen_version = version
+            self.report_cache.drop_stale(report_stamp(self.services))  # their memory too, not at the next F3
             self.refresh_views()
 
     # --- when something goes wrong -----------------------------------------------------
