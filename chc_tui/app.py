@@ -29,6 +29,7 @@ from textual.binding import Binding
 from textual.screen import Screen
 from textual.worker import WorkerFailed
 
+from chc_tui.own_thread import run_in_own_thread
 from chc_tui.report_cache import ReportCache, stamp as report_stamp
 from chc_tui.rules.context import os_user
 from chc_tui.rules.domain import StaleRecord
@@ -204,30 +205,12 @@ class ChcApp(App):
 
     @work(exclusive=True, group="open-database")
     async def _open_database(self) -> None:
-        """The ORM's open, in a thread of its own rather than Textual's thread pool: the
-        pool is joined when the app ends, so quitting straight after the first paint would
-        wait for SQLAlchemy to finish loading. Quitting cancels this worker; the thread
-        is a daemon and is left behind, unless it may be migrating the schema
-        (`must_finish_opening`). Tests still wait for it with `app.workers`."""
-        loop = asyncio.get_running_loop()
-        opened = loop.create_future()
-
-        def open_then_tell() -> None:
-            failure: BaseException | None = None
-            try:
-                self._open_in_background()
-            except BaseException as exc:  # raised below, in the worker, as a thread worker's was
-                failure = exc
-            try:
-                loop.call_soon_threadsafe(lambda: opened.done() or opened.set_result(failure))
-            except RuntimeError:  # the app has ended: nobody is waiting
-                log.debug("the app ended while the database was opening", exc_info=failure)
-
-        self._opening = threading.Thread(target=open_then_tell, daemon=True, name="chc-open-database")
-        self._opening.start()
-        failure = await opened
-        if failure is not None:
-            raise failure
+        """The ORM's open, in a thread of its own (chc_tui/own_thread.py): quitting straight
+        after the first paint does not wait for SQLAlchemy to finish loading. Quitting
+        cancels this worker; the thread is left behind, unless it may be migrating the
+        schema (`must_finish_opening`). Tests still wait for it with `app.workers`."""
+        self._opening, opened = run_in_own_thread(self._open_in_background, "chc-open-database")
+        await opened
 
     def must_finish_opening(self) -> None:
         """At exit: wait for the background open only while it may write (a migration of

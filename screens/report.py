@@ -37,6 +37,7 @@ from chc_tui.figures.report import (
 from chc_tui.documents.report_export import FORMATS, default_filename
 from chc_tui.figures.report_service import ReportService
 from chc_tui.memory import give_memory_back
+from chc_tui.own_thread import run_in_own_thread
 from chc_tui.report_cache import YearFigures, stamp
 from screens.app_type import ChcModalScreen, ChcScreen
 from screens.keybar import KeyBar
@@ -592,8 +593,15 @@ class ReportScreen(ChcScreen):
         """What the app calls after a write, on its timer and when another handler commits."""
         self.refresh_data()
 
-    @work(thread=True, exclusive=True, group="report-load")
-    def _load(self, year: int, counted_at: tuple, report: AnnualReport | None = None) -> None:
+    @work(exclusive=True, group="report-load")
+    async def _load(self, year: int, counted_at: tuple, report: AnnualReport | None = None) -> None:
+        """The count, in a thread of its own (chc_tui/own_thread.py): it only reads, and
+        quitting does not wait for it."""
+        worker = get_current_worker()
+        _thread, counted = run_in_own_thread(lambda: self._count(year, counted_at, report, worker), "chc-report-count")
+        await counted
+
+    def _count(self, year: int, counted_at: tuple, report: AnnualReport | None, worker) -> None:
         """The board's figures, shown and kept at once, then the figures per handler and
         team, unless the handler has moved to another year or left the screen meanwhile:
         the year on screen is counted first, and the rest when it is next shown."""
@@ -606,7 +614,7 @@ class ReportScreen(ChcScreen):
                 app.call_from_thread(self._counted, year, counted_at, YearFigures(report, report.staff_figures))
             if report.staff_figures is not None:
                 return
-            if get_current_worker().is_cancelled:
+            if worker.is_cancelled:
                 stopped = True
                 return
             people = self.reports.performance(year)

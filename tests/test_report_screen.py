@@ -406,3 +406,37 @@ async def test_f3_pressed_again_while_the_year_is_counted_waits_for_that_count(s
         await wait_for(pilot, lambda: app.screen.report is not None and app.screen.people is not COUNTING
                        and app.screen.people is not None, "the figures, from the first visit's count")
         assert counted == [2026]
+
+
+def test_quitting_while_a_year_is_counted_does_not_wait_for_the_count(services, monkeypatch):
+    """The count only reads: q ends the app at once, as after the first paint (the thread
+    pool Textual's thread workers run in is joined when the app ends)."""
+    import threading
+
+    from chc_tui.figures.report_service import ReportService
+
+    held, release = held_until_released(monkeypatch, "report")
+    ended = threading.Event()
+    counting = ReportService.report
+
+    def noting_the_end(self, year, *args, **kwargs):
+        try:
+            return counting(self, year, *args, **kwargs)
+        finally:
+            ended.set()
+
+    monkeypatch.setattr(ReportService, "report", noting_the_end)
+    app = build_app(services)
+
+    async def quit_while_counting(pilot) -> None:
+        await settle(pilot)
+        await pilot.press("f3")
+        await wait_for(pilot, held.is_set, "the count under way")
+        await pilot.press("q")
+
+    try:
+        app.run(headless=True, size=(80, 24), auto_pilot=quit_while_counting)
+        still_counting = not ended.is_set()
+    finally:
+        release.set()
+    assert held.is_set() and still_counting, "the app waited for the count before it ended"
