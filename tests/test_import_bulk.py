@@ -13,7 +13,7 @@ from sqlmodel import select
 from chc_tui.rules.context import StepContext
 from chc_tui.spreadsheets import importer
 from chc_tui.steps import usecases
-from chc_tui.spreadsheets.importer import unfinished_imports
+from chc_tui.spreadsheets.importer import import_file, unfinished_imports
 from conftest import dump
 from store.engine import Database
 from store.models import Complaint, Staff, StaffLogin
@@ -193,3 +193,36 @@ def test_the_rehearsal_writes_back_only_while_nobody_else_has(db):
             assert session.connection().exec_driver_sql("SELECT key FROM setting WHERE key = 'mine'").all() == []
     finally:
         rehearsal.dispose()
+
+
+def test_a_login_not_on_the_register_is_each_row_s_problem_not_a_crash(db, tmp_path):
+    # named_in_history's refusal names no field: it was looked up as the column "handler",
+    # which is no column (KeyError), instead of the stage's handler column
+    report = import_file(db, write_csv(tmp_path / "c.csv", GOOD[:2]), actor="nobody", today=TODAY)
+    assert [(p.row, p.column) for p in report.problems] == [(2, "Stage 1 handler"), (3, "Stage 1 handler")]
+    assert "the login 'nobody' is not on the staff register" in report.problems[0].message
+    assert not report.committed
+
+
+def test_the_acting_staff_found_once_is_forgotten_with_a_savepoint_rolled_back(tmp_path):
+    # the first login on an empty register becomes its admin; a savepoint rolled back takes
+    # that admin with it, and the next step must not act as the staff member rolled back
+    from store.engine import open_database
+
+    from chc_tui.steps.identity import acting_staff
+
+    empty = open_database(tmp_path / "empty.db")
+    try:
+        ctx = StepContext(actor="first", today=TODAY)
+        with empty.write() as session:
+            try:
+                with empty.write():
+                    acting_staff(session, ctx)
+                    raise RuntimeError("refused")
+            except RuntimeError:
+                pass
+            again = acting_staff(session, ctx)
+            session.flush()
+            assert session.exec(select(Staff)).all() == [again]
+    finally:
+        empty.dispose()

@@ -771,12 +771,12 @@ def _check_batch(scratch: Database, run: _Run, batch: list[SheetRow | None], pro
     checked = _Checked(len(batch))
     try:
         with scratch.write() as session:
-            known = _references(session)
+            known, handlers = _references(session), {}
             for row in batch:
                 if row is None:
                     continue
                 try:
-                    outcome = _take(scratch, session, known, row, run)
+                    outcome = _take(scratch, session, known, row, run, handlers)
                 except _RowRefused as refused:
                     problems += refused.problems
                     continue
@@ -848,11 +848,11 @@ def _replay_rows(db: Database, run: _Run, report: ImportReport, journal: _Journa
         if problems:
             raise _RowRefused(problems)
         with db.write() as session:
-            known = _references(session)
+            known, handlers = _references(session), {}
             written: list[int] = []
             for row in batch:
                 assert row is not None  # a row with problems is refused above
-                outcome = _take(db, session, known, row, run)
+                outcome = _take(db, session, known, row, run, handlers)
                 if isinstance(outcome, Skipped):
                     report.already.append(outcome)
                 else:
@@ -971,12 +971,18 @@ def _same_file(sheet: Sheet, checked: str) -> None:
         raise SheetUnreadable(f"{sheet.name} changed while it was being imported: nothing was imported; import it again")
 
 
-def _take(db: Database, session, known: dict[str, str], row: SheetRow, run: _Run) -> Imported | Skipped:
+def _take(db: Database, session, known: dict[str, str], row: SheetRow, run: _Run,
+          handlers: dict[str, int]) -> Imported | Skipped:
+    """`handlers`: the staff id each handler's name was found as in this transaction."""
     found = _already_there(session, known, row)
     if found:
         return Skipped(row.number, found)
-    with db.write():  # this row's savepoint: a refused row undoes only itself
-        reference = _replay(db, row, run.sheet.name, run.actor, run.today)
+    try:
+        with db.write():  # this row's savepoint: a refused row undoes only itself
+            reference = _replay(db, row, run.sheet.name, run.actor, run.today, handlers)
+    except BaseException:
+        handlers.clear()  # a handler first named in this row went with it
+        raise
     return Imported(row.number, reference, row.reference)
 
 
@@ -1194,7 +1200,8 @@ def _step(row: SheetRow, stage: int, column: str, call: Callable[_P, _R], /, *ar
     except StepRefused as refused:
         fields = _fields(stage)
         raise _RowRefused([
-            RowProblem(row.number, LABEL[fields.get(p.field or "", column)], p.message) for p in refused.problems
+            RowProblem(row.number, LABEL[fields.get(p.field or "") or fields.get(column, column)], p.message)
+            for p in refused.problems
         ]) from None
 
 
@@ -1202,13 +1209,20 @@ def _uk(day: date) -> str:
     return f"{day:%d/%m/%Y}"
 
 
-def _replay(db: Database, row: SheetRow, file_name: str, actor: str, today: date) -> str:
+def _replay(db: Database, row: SheetRow, file_name: str, actor: str, today: date, handlers: dict[str, int]) -> str:
     """One row's history, step by step, as the handlers of the time recorded it."""
+
+    def handler_id(stage: int, name: str) -> int:
+        # the same name is the same person all through a transaction: asked once
+        if name not in handlers:
+            handlers[name] = _step(row, stage, "handler", staff.named_in_history, db, name, ctx=mover)
+        return handlers[name]
+
     where = f"{file_name}, reference {row.reference}" if row.reference else f"{file_name}, row {row.number}"
     # The sheet's handlers did the steps (done_by); the audit says who moved them in (actor).
     mover = StepContext(actor=actor, today=today)
     handler1 = row.stage1.handler or actor
-    ctx1 = replace(mover, done_by=_step(row, 1, "handler", staff.named_in_history, db, handler1, ctx=mover))
+    ctx1 = replace(mover, done_by=handler_id(1, handler1))
     kept: dict[str, Any] = {"reference": row.reference} if row.reference else {}
     logged = _step(
         row, 1, "received", usecases.log_complaint, db,
@@ -1223,7 +1237,7 @@ def _replay(db: Database, row: SheetRow, file_name: str, actor: str, today: date
     ctx = ctx1
     _replay_stage(db, row, row.stage1, row.received, reference, ctx1)
     if row.escalated:
-        ctx = replace(mover, done_by=_step(row, 2, "handler", staff.named_in_history, db, row.stage2.handler, ctx=mover))
+        ctx = replace(mover, done_by=handler_id(2, row.stage2.handler))
         _step(row, 2, "s2_req", usecases.escalate, db, reference, requested_on=row.escalated,
               handler=row.stage2.handler, ctx=ctx)
         _replay_stage(db, row, row.stage2, row.escalated, reference, ctx)
