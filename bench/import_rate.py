@@ -1,11 +1,13 @@
 """The import rate: rows per second for a 1,000-row spreadsheet into an empty database
 (issue 15), by the clock and by CPU time (steadier on a shared machine); beside it the
 floor (issue 22.2): SQLite's own executemany of the very rows the import wrote, into an
-empty database in one transaction. Run: .venv/bin/python bench/import_rate.py [ROWS]"""
+empty database in one transaction. Run: .venv/bin/python bench/import_rate.py [ROWS [DB]]
+(DB: import into a copy of that database instead, e.g. /tmp/bench/b10k.db; no floor then)."""
 
 from __future__ import annotations
 
 import csv
+import shutil
 import sys
 import tempfile
 import time
@@ -74,6 +76,8 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as folder:
         sheet = Path(folder) / "sheet.csv"
         write_sheet(sheet, rows)
+        if len(sys.argv) > 2:
+            shutil.copyfile(sys.argv[2], Path(folder) / "bench.db")
         db = open_database(Path(folder) / "bench.db")
         for dry_run in (True, False):
             began, cpu = time.perf_counter(), time.process_time()
@@ -83,8 +87,9 @@ def main() -> None:
             print(f"{'dry run' if dry_run else 'import '}: {rows} rows in {took:.1f} s ({rows / took:.0f} rows/s); "
                   f"CPU {cpu:.1f} s ({rows / cpu:.0f} rows/s)")
         db.dispose()
-        open_database(Path(folder) / "floor.db").dispose()
-        print(floor(Path(folder) / "bench.db", Path(folder) / "floor.db", rows))
+        if len(sys.argv) <= 2:
+            open_database(Path(folder) / "floor.db").dispose()
+            print(floor(Path(folder) / "bench.db", Path(folder) / "floor.db", rows))
 
 
 if __name__ == "__main__":

@@ -20,7 +20,7 @@ from contextlib import closing
 from dataclasses import dataclass
 from typing import Iterator
 
-from store.engine import BUSY_TIMEOUT_MS, Database
+from store.engine import BUSY_TIMEOUT_MS, Database, _configure_sqlite
 
 Marks = dict[str, int]  # table -> the highest rowid so far
 
@@ -45,10 +45,9 @@ class WritableRehearsal:
     def __init__(self, db: Database) -> None:
         if db.is_server:
             raise ValueError("a rehearsal is written back only to a SQLite file")
-        self._real = sqlite3.connect(db.path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None,
-                                     check_same_thread=False)
-        self._real.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
-        self._real.execute("PRAGMA foreign_keys = ON")
+        db.check_integrity()  # as db.write() would before writing to it
+        self._real = sqlite3.connect(db.path, timeout=BUSY_TIMEOUT_MS / 1000, check_same_thread=False)
+        _configure_sqlite(self._real, None)  # as every connection of db's: foreign keys, busy timeout...
         self.scratch = Database(":memory:")
         try:
             self._version = self._copy()

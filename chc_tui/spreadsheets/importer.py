@@ -927,8 +927,7 @@ def _copy_in(db: Database, run: _Run, report: ImportReport, checked: str, rehear
                 except Changed:  # someone saved since the check: check the rest again, on a fresh copy
                     rechecks += 1
                     if rechecks <= RECHECKS:
-                        if rehearsal is not first:
-                            rehearsal.dispose()
+                        rehearsal.dispose()  # one copy of the database in memory at a time
                         rehearsal = WritableRehearsal(db)
                         problems: list[RowProblem] = []
                         batches = _check_kept(rehearsal, run, report, islice(_checked_rows(run.sheet, problems), done, None),
