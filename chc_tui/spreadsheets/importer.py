@@ -771,7 +771,8 @@ def _check_batch(scratch: Database, run: _Run, batch: list[SheetRow | None], pro
     checked = _Checked(len(batch))
     try:
         with scratch.write() as session:
-            known, handlers = _references(session), {}
+            known = _references(session)
+            handlers: dict[str, int] = {}
             for row in batch:
                 if row is None:
                     continue
@@ -848,7 +849,8 @@ def _replay_rows(db: Database, run: _Run, report: ImportReport, journal: _Journa
         if problems:
             raise _RowRefused(problems)
         with db.write() as session:
-            known, handlers = _references(session), {}
+            known = _references(session)
+            handlers: dict[str, int] = {}
             written: list[int] = []
             for row in batch:
                 assert row is not None  # a row with problems is refused above
