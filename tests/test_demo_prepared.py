@@ -50,6 +50,39 @@ def test_a_prepared_demo_is_the_demo_built_that_day(prepared_november, tmp_path)
     assert not list(tmp_path.glob(".*")), "no hidden copy left behind"
 
 
+_CLOCK = """
+import datetime, os
+day = datetime.date.fromisoformat(os.environ["CHC_TEST_CLOCK"])
+class Date(datetime.date):
+    @classmethod
+    def today(cls):
+        return cls(day.year, day.month, day.day)
+datetime.date = Date  # before anything imports it: the process's clock says `day`
+"""
+
+
+def _built_with_the_clock_at(clock: date, day: date, path: Path, tmp_path: Path) -> None:
+    (tmp_path / "clock").mkdir(exist_ok=True)
+    (tmp_path / "clock" / "sitecustomize.py").write_text(_CLOCK)
+    code = ("import sys, datetime; from chc_tui.demo.build import build_demo_database; "
+            "assert datetime.date.today() == datetime.date.fromisoformat(sys.argv[3]); "
+            "build_demo_database(sys.argv[1], count=int(sys.argv[4]), today=datetime.date.fromisoformat(sys.argv[2]))")
+    env = {**os.environ, "CHC_TEST_CLOCK": clock.isoformat(),
+           "PYTHONPATH": os.pathsep.join([str(tmp_path / "clock"), *sys.path])}
+    subprocess.run([sys.executable, "-c", code, str(path), day.isoformat(), clock.isoformat(), str(COUNT)],
+                   env=env, check=True)
+
+
+def test_a_demo_built_days_ahead_is_the_one_built_on_its_day(tmp_path):
+    """Only the day given counts, never the clock: the background build makes, days ahead,
+    exactly the demo that day would build (the audit's clock times aside)."""
+    day = date(2026, 12, 24)  # Christmas Eve: a closure day, then two bank holidays
+    ahead, on_the_day = tmp_path / "ahead.db", tmp_path / "on_the_day.db"
+    _built_with_the_clock_at(day - timedelta(days=4), day, ahead, tmp_path)
+    _built_with_the_clock_at(day, day, on_the_day, tmp_path)
+    assert rows(ahead) == rows(on_the_day)
+
+
 def test_a_demo_is_never_taken_on_another_day(prepared_november, tmp_path):
     # Re-dating would count working days across other bank holidays and leave the letters'
     # dates behind: another day's demo is built, never copied.
