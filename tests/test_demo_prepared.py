@@ -35,10 +35,10 @@ def rows(path: Path) -> list[tuple]:
     return [complaints, letters, deadlines]
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture
 def prepared_november() -> Path:
-    (built,) = prepared.prepare([NOVEMBER], COUNT)
-    return built
+    prepared.prepare([NOVEMBER], COUNT)  # once: a day already prepared is left as it is
+    return prepared.prepared_path(NOVEMBER, COUNT)
 
 
 def test_a_prepared_demo_is_the_demo_built_that_day(prepared_november, tmp_path):
@@ -144,8 +144,12 @@ def test_days_gone_by_and_other_releases_are_pruned():
 
 def test_the_second_demo_of_the_day_is_a_copy(tmp_path, monkeypatch, capsys):
     first, second = tmp_path / "first.db", tmp_path / "second.db"
+    prepared.folder().mkdir(parents=True, exist_ok=True)
+    gone_by = prepared.prepared_path(date.today() - timedelta(days=1), COUNT)
+    gone_by.write_bytes(b"")
     assert cli.main(["demo", "--db", str(first), "--count", str(COUNT)]) == 0
     assert demo_built_on(prepared.prepared_path(date.today(), COUNT)) == date.today(), "kept for the day"
+    assert not gone_by.exists(), "a day gone by is pruned, even where nothing runs in the background"
 
     def no_build(*_args, **_kwargs):
         raise AssertionError("built again")

@@ -91,6 +91,7 @@ def keep(path: Path, day: date, count: int) -> None:
     if _landlords_templates(path) or demo_built_on(path) != day:
         return
     try:
+        prune(day)  # a script's daily `chc demo` never starts the background build that prunes
         target = prepared_path(day, count)
         target.parent.mkdir(parents=True, exist_ok=True)
         put_demo_in_place(target, lambda building: shutil.copyfile(path, building), is_default=False)
