@@ -1,9 +1,13 @@
 """The import rate: rows per second for a 1,000-row spreadsheet into an empty database
-(issue 15), by the clock and by CPU time (steadier on a shared machine). Run: .venv/bin/python bench/import_rate.py [ROWS]"""
+(issue 15), by the clock and by CPU time (steadier on a shared machine); beside it the
+floor (issue 22.2): SQLite's own executemany of the very rows the import wrote, into an
+empty database in one transaction. Run: .venv/bin/python bench/import_rate.py [ROWS [DB]]
+(DB: import into a copy of that database instead, e.g. /tmp/bench/b10k.db; no floor then)."""
 
 from __future__ import annotations
 
 import csv
+import shutil
 import sys
 import tempfile
 import time
@@ -32,6 +36,38 @@ def write_sheet(path: Path, rows: int) -> None:
             ])
 
 
+def floor(imported: Path, empty: Path, rows: int) -> str:
+    """The rows `imported` holds, every table's, inserted into `empty` with executemany in
+    one transaction: the least time SQLite itself needs to store what the import stored."""
+    import sqlite3
+
+    from sqlmodel import SQLModel
+
+    import store.models  # noqa: F401  (registers the tables)
+
+    source, target = sqlite3.connect(imported), sqlite3.connect(empty, isolation_level=None)
+    target.execute("PRAGMA foreign_keys = ON")
+    target.execute("PRAGMA synchronous = NORMAL")
+    tables = []
+    for table in SQLModel.metadata.sorted_tables:
+        columns = [c.name for c in table.columns]
+        names = ", ".join(f'"{c}"' for c in columns)
+        found = source.execute(f'SELECT {names} FROM "{table.name}" ORDER BY rowid').fetchall()
+        tables.append((f'INSERT INTO "{table.name}" ({names}) VALUES ({", ".join("?" * len(columns))})', found))
+    target.execute("DELETE FROM staff_login")  # the empty database's own first admin, if any
+    target.execute("DELETE FROM staff")
+    began, cpu = time.perf_counter(), time.process_time()
+    target.execute("BEGIN IMMEDIATE")
+    for sql, found in tables:
+        target.executemany(sql, found)
+    target.execute("COMMIT")
+    took, cpu = time.perf_counter() - began, time.process_time() - cpu
+    records = sum(len(found) for _, found in tables)
+    source.close(), target.close()
+    return (f"floor  : {records:,} records of {rows} rows by executemany in one transaction in {took:.2f} s "
+            f"({rows / took:,.0f} rows/s); CPU {cpu:.2f} s ({rows / max(cpu, 1e-6):,.0f} rows/s)")
+
+
 def main() -> None:
     from chc_tui.spreadsheets.importer import import_file
     from store.engine import open_database
@@ -40,6 +76,8 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as folder:
         sheet = Path(folder) / "sheet.csv"
         write_sheet(sheet, rows)
+        if len(sys.argv) > 2:
+            shutil.copyfile(sys.argv[2], Path(folder) / "bench.db")
         db = open_database(Path(folder) / "bench.db")
         for dry_run in (True, False):
             began, cpu = time.perf_counter(), time.process_time()
@@ -49,6 +87,9 @@ def main() -> None:
             print(f"{'dry run' if dry_run else 'import '}: {rows} rows in {took:.1f} s ({rows / took:.0f} rows/s); "
                   f"CPU {cpu:.1f} s ({rows / cpu:.0f} rows/s)")
         db.dispose()
+        if len(sys.argv) <= 2:
+            open_database(Path(folder) / "floor.db").dispose()
+            print(floor(Path(folder) / "bench.db", Path(folder) / "floor.db", rows))
 
 
 if __name__ == "__main__":

@@ -29,6 +29,8 @@ from textual.binding import Binding
 from textual.screen import Screen
 from textual.worker import WorkerFailed
 
+from chc_tui.own_thread import run_in_own_thread
+from chc_tui.report_cache import ReportCache, stamp as report_stamp
 from chc_tui.rules.context import os_user
 from chc_tui.rules.domain import StaleRecord
 from chc_tui.user_config import ConfigProblem, LoadedConfig, load, save_theme, without_unknown
@@ -84,6 +86,7 @@ class ChcApp(App):
         self._waiting: list = []  # actions asked for before the services were ready
         self._problem_shown: str | None = None  # the database problem last told (not every 2 s)
         self._hung_up = False
+        self.report_cache = ReportCache()  # the report screen's figures, per year (F3)
 
     @property
     def db_label(self) -> str:
@@ -202,30 +205,12 @@ class ChcApp(App):
 
     @work(exclusive=True, group="open-database")
     async def _open_database(self) -> None:
-        """The ORM's open, in a thread of its own rather than Textual's thread pool: the
-        pool is joined when the app ends, so quitting straight after the first paint would
-        wait for SQLAlchemy to finish loading. Quitting cancels this worker; the thread
-        is a daemon and is left behind, unless it may be migrating the schema
-        (`must_finish_opening`). Tests still wait for it with `app.workers`."""
-        loop = asyncio.get_running_loop()
-        opened = loop.create_future()
-
-        def open_then_tell() -> None:
-            failure: BaseException | None = None
-            try:
-                self._open_in_background()
-            except BaseException as exc:  # raised below, in the worker, as a thread worker's was
-                failure = exc
-            try:
-                loop.call_soon_threadsafe(lambda: opened.done() or opened.set_result(failure))
-            except RuntimeError:  # the app has ended: nobody is waiting
-                log.debug("the app ended while the database was opening", exc_info=failure)
-
-        self._opening = threading.Thread(target=open_then_tell, daemon=True, name="chc-open-database")
-        self._opening.start()
-        failure = await opened
-        if failure is not None:
-            raise failure
+        """The ORM's open, in a thread of its own (chc_tui/own_thread.py): quitting straight
+        after the first paint does not wait for SQLAlchemy to finish loading. Quitting
+        cancels this worker; the thread is left behind, unless it may be migrating the
+        schema (`must_finish_opening`). Tests still wait for it with `app.workers`."""
+        self._opening, opened = run_in_own_thread(self._open_in_background, "chc-open-database")
+        await opened
 
     def must_finish_opening(self) -> None:
         """At exit: wait for the background open only while it may write (a migration of
@@ -444,6 +429,7 @@ class ChcApp(App):
         version = self.services.db.data_version()
         if version != self._seen_version:
             self._seen_version = version
+            self.report_cache.drop_stale(report_stamp(self.services))  # their memory too, not at the next F3
             self.refresh_views()
 
     # --- when something goes wrong -----------------------------------------------------

@@ -15,6 +15,7 @@ from typing import Any, Sequence
 
 from rich.text import Text
 from textual import on, work
+from textual.worker import get_current_worker
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
@@ -35,10 +36,13 @@ from chc_tui.figures.report import (
 )
 from chc_tui.documents.report_export import FORMATS, default_filename
 from chc_tui.figures.report_service import ReportService
+from chc_tui.memory import give_memory_back
+from chc_tui.own_thread import run_in_own_thread
+from chc_tui.report_cache import YearFigures, stamp
 from screens.app_type import ChcModalScreen, ChcScreen
 from screens.keybar import KeyBar
 from screens.fast_table import FastTable
-from screens.live import when_live
+from screens.live import is_live
 from screens.titlebar import TitleBar
 from screens.forms import FieldSpec, FormSpec, StepForm
 
@@ -471,6 +475,18 @@ class FigureItemsScreen(ChcModalScreen[None]):
         self.dismiss(None)
 
 
+# The figures per handler and team while they are counted, after the board's figures.
+COUNTING = object()
+COUNTING_ROW = Row("heading.people", "By handler and team", "", Text("counting…"), heading=True)
+
+
+def _on_report_screens(app, year: int, show) -> None:
+    """`show` on every report screen showing `year` that can still be drawn on."""
+    for screen in app.screen_stack:
+        if isinstance(screen, ReportScreen) and screen.year == year and is_live(screen):
+            show(screen)
+
+
 # --- the screen ----------------------------------------------------------------------------------------------
 
 
@@ -548,25 +564,86 @@ class ReportScreen(ChcScreen):
     # --- loading ---------------------------------------------------------------------------------
 
     def refresh_data(self) -> None:
-        """Recount the year shown (after a write, or when another handler's commit lands)."""
+        """Show the year: from the app's cache while nothing has changed since it was
+        counted, else recounted in the background (after a write, or when another
+        handler's commit lands, the stamp has moved)."""
         if self.reports is None:
+            return
+        cache, current = self.app.report_cache, stamp(self.app.services)
+        kept = cache.get(self.year, current)
+        if kept is not None:
+            people = COUNTING if kept.people is None else kept.people
+            if kept.report is not self.report or people is not self.people:  # else the minute's reload: nothing new
+                self._show(kept.report, people)
+            if kept.people is None and not cache.under_way(self.year, current):
+                cache.counting(self.year, current)
+                self._load(self.year, current, kept.report)  # the count per handler was stopped: go on with it
             return
         start, end = year_bounds(self.year)
         self.sub_title = f"{year_label(self.year)} · loading"
         self.query_one("#report-head", Static).update(
             f"[b]{year_label(self.year)}[/b]  {start:%d/%m/%Y} to {end:%d/%m/%Y} · counting…"
         )
-        self._load(self.year)
+        if cache.under_way(self.year, current):
+            return  # by this visit or an earlier one (F3 left and pressed again): shown here when counted
+        cache.counting(self.year, current)
+        self._load(self.year, current)
 
     def reload(self) -> None:
         """What the app calls after a write, on its timer and when another handler commits."""
         self.refresh_data()
 
-    @work(thread=True, exclusive=True, group="report-load")
-    def _load(self, year: int) -> None:
-        report = self.reports.report(year)
-        people = self.reports.performance(year)  # the screen shows them always; the board only by choice
-        self.app.call_from_thread(when_live(self, self._show), report, people)  # the handler may have left
+    @work(exclusive=True, group="report-load")
+    async def _load(self, year: int, counted_at: tuple, report: AnnualReport | None = None) -> None:
+        """The count, in a thread of its own (chc_tui/own_thread.py): it only reads, and
+        quitting does not wait for it."""
+        worker = get_current_worker()
+        _thread, counted = run_in_own_thread(lambda: self._count(year, counted_at, report, worker), "chc-report-count")
+        await counted
+
+    def _count(self, year: int, counted_at: tuple, report: AnnualReport | None, worker) -> None:
+        """The board's figures, shown and kept at once, then the figures per handler and
+        team, unless the handler has moved to another year or left the screen meanwhile:
+        the year on screen is counted first, and the rest when it is next shown."""
+        app, cache = self.app, self.app.report_cache
+        stopped = False
+        try:
+            if report is None:
+                report = self.reports.report(year)
+                # counted with the report when the board sees them too
+                app.call_from_thread(self._counted, year, counted_at, YearFigures(report, report.staff_figures))
+            if report.staff_figures is not None:
+                return
+            if worker.is_cancelled:
+                stopped = True
+                return
+            people = self.reports.performance(year)
+            app.call_from_thread(self._counted, year, counted_at, YearFigures(report, people))
+        finally:
+            cache.counted(year, counted_at)
+            if stopped:  # the year shown again meanwhile (F3 pressed again) goes on where this stopped
+                app.call_from_thread(_on_report_screens, app, year, lambda screen: screen.refresh_data())
+
+    def _counted(self, year: int, counted_at: tuple, figures: YearFigures) -> None:
+        """Kept for the next visit (only the year F3 opens at once the screen is left: see
+        on_unmount), and shown wherever the year is on screen: here, or on the report
+        opened again while this count went on."""
+        if self.app.services is None:
+            return  # the app is ending
+        if is_live(self) or year == self.reports.default_year():
+            self.app.report_cache.put(year, counted_at, figures, stamp(self.app.services))
+        people = COUNTING if figures.people is None else figures.people
+        _on_report_screens(self.app, year, lambda screen: screen._show(figures.report, people))
+        if figures.people is not None:
+            give_memory_back()  # what the count read is garbage now
+
+    def on_unmount(self) -> None:
+        """Leaving the report lets go of its figures: the screen's copy, and every year the
+        cache holds but the one F3 opens at."""
+        self.report, self.people, self.rows = None, None, []
+        if self.reports is not None:
+            self.app.report_cache.keep_only(self.reports.default_year())
+        give_memory_back()
 
     def _show(self, report: AnnualReport, people: Any = None) -> None:
         if report.year != self.year:
@@ -577,7 +654,8 @@ class ReportScreen(ChcScreen):
         keep = table.cursor_row
         table.clear()
         width = self._chart_width()
-        self.rows = report_rows(report, width) + people_rows(self.people, width)
+        self.rows = report_rows(report, width) + (
+            [COUNTING_ROW] if self.people is COUNTING else people_rows(self.people, width))
         for n, row in enumerate(self.rows):
             label = Text(_fit(row.label, 30), style="bold reverse" if row.heading else "")
             value = Text(row.value, justify="right", style="bold" if row.heading else "")

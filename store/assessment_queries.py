@@ -8,6 +8,8 @@ from datetime import date, datetime
 
 from sqlmodel import Session, func, select
 
+from store.columns import select_row
+from store.engine import plain_rows
 from store.models import AssessmentAnswer, Complaint, Extension, Refusal, StageRecord
 from store.stage_queries import StageFacts, year_stages
 
@@ -90,58 +92,47 @@ class RefusalFacts:
 
 
 def stage_facts(session: Session, start: date, end: date) -> list[StageFacts]:
-    """Every stage that can bear on the year start..end, with the handling facts the
-    self-assessment measures, in the order the stages were opened
-    (store.stage_queries.year_stages, the loader the annual report uses too)."""
-    stages = year_stages(session, start, end, handling=True)
+    """The year's own stages (opened or answered between start and end: the only ones the
+    self-assessment measures), with the handling facts it measures, in the order the
+    stages were opened (store.stage_queries.year_stages, the loader the annual report uses too)."""
+    stages = year_stages(session, start, end, handling=True, own_only=True)
     stages.sort(key=lambda f: (f.opened_on, f.stage_id))
     return stages
 
 
 def extension_facts(session: Session, start: date, end: date) -> list[ExtensionFacts]:
     """Every extension counted between start and end inclusive: decided then, or, its
-    decision date not known, replacing a deadline then (rules.measures.extension_counted_on)."""
-    rows = session.exec(
-        select(Extension, StageRecord, Complaint)
+    decision date not known, replacing a deadline then (rules.measures.extension_counted_on,
+    found by ix_extension_counted_on)."""
+    counted_on = func.coalesce(Extension.decided_on, Extension.previous_due)
+    rows = plain_rows(session,
+        # ExtensionFacts' fields in order, then what says whether the complaint is verified
+        select_row(Complaint.reference, StageRecord.stage, Extension.decided_on, Extension.previous_due,
+                   Extension.working_days_beyond_target, Extension.good_reason, Extension.told_resident_on,
+                   Extension.ombudsman_details_given, Complaint.imported_from, Complaint.verified_on)
         .join(StageRecord, StageRecord.id == Extension.stage_id)
         .join(Complaint, Complaint.id == StageRecord.complaint_id)
-        .where(func.coalesce(Extension.decided_on, Extension.previous_due).between(start, end))
-        .order_by(func.coalesce(Extension.decided_on, Extension.previous_due), Extension.id)
-    )
-    return [
-        ExtensionFacts(
-            reference=c.reference,
-            stage=s.stage,
-            decided_on=e.decided_on,
-            previous_due=e.previous_due,
-            working_days_beyond_target=e.working_days_beyond_target,
-            good_reason=e.good_reason,
-            told_resident_on=e.told_resident_on,
-            ombudsman_details_given=e.ombudsman_details_given,
-            unverified=bool(c.imported_from) and c.verified_on is None,
-        )
-        for e, s, c in rows
-    ]
+        .where(counted_on.between(start, end))
+        .order_by(counted_on, Extension.id)
+    ).all()
+    return _facts(ExtensionFacts, rows)
 
 
 def refusal_facts(session: Session, start: date, end: date) -> list[RefusalFacts]:
     """Every refusal decided between start and end inclusive."""
-    rows = session.exec(
-        select(Refusal, Complaint)
+    rows = plain_rows(session,
+        # RefusalFacts' fields in order, then what says whether the complaint is verified
+        select_row(Complaint.reference, Refusal.stage, Refusal.refused_on, Refusal.exclusion_reason,
+                   Refusal.explanation, Refusal.ombudsman_right_explained, Refusal.refused_by,
+                   Complaint.imported_from, Complaint.verified_on)
         .join(Complaint, Complaint.id == Refusal.complaint_id)
         .where(Refusal.refused_on.between(start, end))
         .order_by(Refusal.refused_on, Refusal.id)
-    )
-    return [
-        RefusalFacts(
-            reference=c.reference,
-            stage=r.stage,
-            refused_on=r.refused_on,
-            exclusion_reason=r.exclusion_reason,
-            explanation=r.explanation,
-            ombudsman_right_explained=r.ombudsman_right_explained,
-            refused_by=r.refused_by,
-            unverified=bool(c.imported_from) and c.verified_on is None,
-        )
-        for r, c in rows
-    ]
+    ).all()
+    return _facts(RefusalFacts, rows)
+
+
+def _facts(facts: type, rows) -> list:
+    """Facts from rows holding their fields in order, then the complaint's imported_from and
+    verified_on: a complaint imported and not yet verified makes them unverified."""
+    return [facts(*row[:-2], unverified=bool(row[-2]) and row[-1] is None) for row in rows]

@@ -20,6 +20,13 @@ from sqlmodel import Session
 from store.models import Complaint, Extension, Refusal, Resident, Response, StageRecord, Withdrawal
 
 ROWS_PER_FETCH = 2000
+# The select's columns, in order: the exporter unpacks each row in this order.
+FIELDS = (
+    "reference", "resident", "received", "category", "channel", "tenure",
+    "s1_ack", "s1_ext", "s1_ext_reason", "s1_resp", "s1_decision", "s1_handler", "s1_opened",
+    "s2_ack", "s2_ext", "s2_ext_reason", "s2_resp", "s2_decision", "s2_handler", "s2_opened",
+    "refused", "exclusion_reason", "explanation", "withdrawn",
+)
 
 
 def _stage_columns(n: int):
@@ -82,7 +89,9 @@ def sheet_rows(session: Session) -> Iterator[Row]:
     """The rows of `sheet_query`, fetched a batch at a time (a server-side cursor where the
     database has them): the caller writes each before the next batch is read."""
     connection = session.connection().execution_options(yield_per=ROWS_PER_FETCH)
-    yield from connection.execute(sheet_query())
+    result = connection.execute(sheet_query())
+    assert tuple(result.keys()) == FIELDS, "export_queries.FIELDS must name sheet_query's columns in order"
+    yield from result
 
 
 

@@ -51,10 +51,13 @@ class TextFacts:
     changed_at: datetime
 
 
-def report_stages(session: Session, window_start: date, year_end: date) -> list[StageFacts]:
-    """Every stage that can bear on a report for the year ending `year_end` whose
-    comparison window starts on `window_start` (store.stage_queries.year_stages)."""
-    return year_stages(session, window_start, year_end)
+def report_stages(
+    session: Session, window_start: date, year_end: date, year_start: date | None = None
+) -> list[StageFacts]:
+    """Every stage that can bear on a report for the year `year_start`..`year_end` (the
+    whole window by default) whose comparison window starts on `window_start`
+    (store.stage_queries.year_stages: only the year's own stages carry what judging reads)."""
+    return year_stages(session, year_start or window_start, year_end, window_start=window_start)
 
 
 def refusals_between(session: Session, start: date, end: date) -> list[RefusalFacts]:

@@ -13,9 +13,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import and_, or_
+from sqlalchemy import and_, case, not_, or_
 from sqlalchemy.orm import aliased
-from sqlmodel import Session, select
+from sqlmodel import Session, func, select
 
 from store import stage_people, staff_queries
 from store.columns import select_row
@@ -65,6 +65,10 @@ class StageFacts:
     refused_here: bool = False  # the complaint was refused at this stage
     withdrawn_here: bool = False  # the complaint was withdrawn at this stage
     tenure: str = ""  # the resident's TSM stock type: LCRA, LCHO, "" not known (issue 18.6)
+    # False: a stage of the window outside the year (year_stages), read for what is counted
+    # and listed of it: not its deadlines, response, tenure or handling facts; only the
+    # extensions counted in the year; no withdrawal or refusal if answered before it began.
+    year_facts: bool = True
     # --- the handling facts (loaded with handling=True) ---
     defined: bool = False
     acknowledge_due: date | None = None  # the acknowledgement deadline (6.2, 6.11)
@@ -76,79 +80,143 @@ class StageFacts:
 
 
 def year_stages(
-    session: Session, start: date, end: date, *, window_start: date | None = None, handling: bool = False
+    session: Session, start: date, end: date, *, window_start: date | None = None, handling: bool = False,
+    own_only: bool = False,
 ) -> list[StageFacts]:
     """Every stage that can bear on the year `start`..`end`, whose comparison window (for
     the report) starts on `window_start` (the year's start by default): opened by the year
-    end, and either opened inside the window, still unanswered, or answered inside it.
-    `handling` adds the facts the self-assessment measures."""
+    end, and either opened inside the window, still unanswered, or answered inside it;
+    `own_only`, only the year's own stages (the self-assessment measures no others).
+
+    Only the year's own stages (opened or answered in `start`..`end`) are judged, so only
+    they carry what judging reads (`year_facts`: the deadlines, the response, the resident's
+    tenure, the escalation, every extension; with `handling`, what the self-assessment
+    measures too). The window's other stages (earlier years' volumes; stages awaiting a
+    response, withdrawn, refused or extended in the year) carry what is counted and listed
+    of them. Reading all of it for every stage of three years was most of the report's
+    time (issue 22.6)."""
     window_start = window_start or start
-    stage_two = aliased(StageRecord)
-    # The three ways in, each an indexed range (0018: stage_record.opened_on, .responded_on),
-    # so SQLite reads the window's stages through the indexes instead of every stage of
-    # ten years: opened in the window; still unanswered; answered in the window.
     opened_by_end = StageRecord.opened_on <= end
-    relevant = or_(
+    # The year's own stages: two indexed ranges (0018: stage_record.opened_on, .responded_on).
+    own = and_(or_(StageRecord.opened_on.between(start, end), StageRecord.responded_on.between(start, end)),
+               opened_by_end)
+    # The window: three ways in, each an indexed range, so SQLite reads the window's stages
+    # through the indexes instead of every stage of ten years: opened in the window; still
+    # unanswered; answered in the window.
+    relevant = own if own_only else or_(
         and_(StageRecord.opened_on >= window_start, opened_by_end),
         and_(StageRecord.responded_on == None, opened_by_end),  # noqa: E711
         and_(StageRecord.responded_on >= window_start, opened_by_end),
     )
-    in_window = select(StageRecord.id).where(relevant)
-    query = (
+    rows = plain_rows(session, _window_query(relevant, start)).all()  # ~40,000 stages in a busy report window
+    # Sorted here, not by an ORDER BY: given one, SQLite walks the whole opened_on index in
+    # order (every stage of ten years) rather than reading the window through the OR's indexes.
+    rows.sort(key=lambda r: (r[5], r[1], r[4]))  # opened, reference, stage: one order for every run
+    own_ids = select(StageRecord.id).where(own)
+    judging = {row[0]: row[1:] for row in plain_rows(session, _judging_query(own)).all()}
+    handled = _handling(session, own_ids,
+                        [r[10] for r in rows if r[4] == 2 and r[0] in judging] if handling else None)
+    extensions = _extensions(session, own_ids, start, end)
+    return [
+        _own_facts(row, judging[row[0]], extensions, handled, handling) if row[0] in judging
+        else _window_facts(row, extensions)
+        for row in rows
+    ]
+
+
+def _window_query(relevant, start: date):
+    """What is counted and listed of each stage of the window."""
+    # A stage answered before the year began was not withdrawn before a response in it, nor
+    # refused in it (a refusal comes before any response), nor awaiting one: its withdrawal
+    # and refusal are not looked up (most of a three-year window's look-ups).
+    not_answered_before = or_(StageRecord.responded_on == None, StageRecord.responded_on >= start)  # noqa: E711
+
+    def unless_answered_before(column, model):
+        return case((not_answered_before, select(column).where(
+            model.complaint_id == StageRecord.complaint_id, model.stage == StageRecord.stage).scalar_subquery()))
+
+    return (
         select_row(
             StageRecord.id,
             Complaint.reference,
             Complaint.category,
             Complaint.status,
-            Complaint.received_on,
             StageRecord.stage,
             StageRecord.opened_on,
             StageRecord.acknowledged_on,
             StageRecord.responded_on,
-            Response.decision,
-            Response.remedy,
-            Withdrawal.withdrawn_on,
-            Refusal.refused_on,
-            stage_two.opened_on,
+            unless_answered_before(Withdrawal.withdrawn_on, Withdrawal),
+            unless_answered_before(Refusal.refused_on, Refusal),
+            Complaint.id,
+            StageRecord.handler,
+        )
+        .join(Complaint, Complaint.id == StageRecord.complaint_id)
+        .where(relevant)
+    )
+
+
+def _judging_query(own):
+    """What judging reads of each of the year's own stages, by stage id."""
+    stage_two = aliased(StageRecord)
+    return (
+        select_row(
+            StageRecord.id,
+            Complaint.received_on,
             Complaint.imported_from,
             Complaint.verified_on,
             Resident.tenure,
-            # the handling facts only the self-assessment reads: the report never pays for them
-            *((Complaint.id, StageRecord.handler, Response.responded_by) if handling else ()),
+            Response.decision,
+            Response.remedy,
+            Response.responded_by,
+            stage_two.opened_on,  # stage 1's escalation: when stage 2 was requested
         )
         .join(Complaint, Complaint.id == StageRecord.complaint_id)
         .join(Resident, Resident.id == Complaint.resident_id)
         .outerjoin(Response, Response.stage_id == StageRecord.id)
         .outerjoin(
-            Withdrawal,
-            and_(Withdrawal.complaint_id == StageRecord.complaint_id, Withdrawal.stage == StageRecord.stage),
-        )
-        .outerjoin(
-            Refusal,
-            and_(Refusal.complaint_id == StageRecord.complaint_id, Refusal.stage == StageRecord.stage),
-        )
-        .outerjoin(
             stage_two,
-            and_(
-                StageRecord.stage == 1,
-                stage_two.complaint_id == StageRecord.complaint_id,
-                stage_two.stage == 2,
-            ),
+            and_(StageRecord.stage == 1, stage_two.complaint_id == StageRecord.complaint_id, stage_two.stage == 2),
         )
-        .where(relevant)
+        .where(own)
     )
-    rows = plain_rows(session, query).all()  # ~30,000 stages in a busy report window
-    # Sorted here, not by an ORDER BY: given one, SQLite walks the whole opened_on index in
-    # order (every stage of ten years) rather than reading the window through the OR's indexes.
-    rows.sort(key=lambda r: (r[6], r[1], r[5]))  # opened, reference, stage: one order for every run
 
-    # The target: the first response deadline fixed at acknowledgement (not provisional,
-    # not set by an extension), as chc_tui.steps.usecases._target_response_deadline finds it.
-    # Every deadline of the window's stages in one pass, found by ix_deadline_stage_id.
-    handled = _handling(session, in_window, [r[17] for r in rows if r[5] == 2] if handling else None)
-    targets = handled["targets"]
+
+def _window_facts(row, extensions: dict[int, tuple[ExtensionFacts, ...]]) -> StageFacts:
+    """A stage of the window that is not the year's own: what is counted and listed of it."""
+    sid, ref, category, status, stage, opened, acked, responded, withdrawn, refused, cid, handler = row
+    return StageFacts(
+        stage_id=sid, complaint_id=cid, handler=handler, reference=ref, category=category, status=status, stage=stage,
+        opened_on=opened, acknowledged_on=acked, responded_on=responded, target_due=None,
+        extensions=extensions.get(sid, ()), withdrawn_on=withdrawn, refused_on=refused,
+        refused_here=refused is not None, withdrawn_here=withdrawn is not None, year_facts=False,
+    )
+
+
+def _own_facts(row, judging, extensions: dict[int, tuple[ExtensionFacts, ...]], handled: dict,
+               handling: bool) -> StageFacts:
+    """One of the year's own stages, with all that judging it reads."""
+    sid, ref, category, status, stage, opened, acked, responded, withdrawn, refused, cid, handler = row
+    received, imported_from, verified_on, tenure, decision, remedy, responded_by, escalated = judging
+    target = handled["targets"].get(sid)
+    return StageFacts(
+        stage_id=sid, complaint_id=cid, handler=handler, responded_by=responded_by or "", reference=ref,
+        category=category, status=status, received_on=received, stage=stage, opened_on=opened,
+        acknowledged_on=acked, responded_on=responded, decision=decision, remedy=remedy or "", target_due=target,
+        extensions=extensions.get(sid, ()), withdrawn_on=withdrawn, refused_on=refused, escalated_on=escalated,
+        refused_here=refused is not None, withdrawn_here=withdrawn is not None,
+        unverified=bool(imported_from) and verified_on is None, tenure=tenure or "",
+        **(_handled_of(handled, sid, cid, stage, target) if handling
+           else {"acknowledge_due": _acknowledge_due(handled, sid)}),
+    )
+
+
+def _extensions(session: Session, own_ids, start: date, end: date) -> dict[int, tuple[ExtensionFacts, ...]]:
+    """By stage, in the order they were set: every extension of the year's own stages
+    (`own_ids`, a select of their ids), and those of other stages counted in the year
+    (rules.measures.extension_counted_on; ix_extension_counted_on finds them)."""
     extensions: dict[int, list[ExtensionFacts]] = {}
-    extension_rows = plain_rows(session,
+    counted_on = func.coalesce(Extension.decided_on, Extension.previous_due)
+    for stage_id, decided, previous, new_due, beyond, reason, told, details in plain_rows(session,
         select_row(
             Extension.stage_id,
             Extension.decided_on,
@@ -159,10 +227,9 @@ def year_stages(
             Extension.told_resident_on,
             Extension.ombudsman_details_given,
         )
-        .where(Extension.stage_id.in_(in_window))
-        .order_by(Extension.stage_id, Extension.id)  # a stage's extensions in the order they were set
-    )
-    for stage_id, decided, previous, new_due, beyond, reason, told, details in extension_rows:
+        .where(or_(Extension.stage_id.in_(own_ids), counted_on.between(start, end)))
+        .order_by(Extension.stage_id, Extension.id)
+    ).all():
         extensions.setdefault(stage_id, []).append(
             ExtensionFacts(
                 decided_on=decided,
@@ -174,39 +241,7 @@ def year_stages(
                 ombudsman_details_given=details,
             )
         )
-    none: dict = {}
-    return [
-        StageFacts(
-            stage_id=sid,
-            complaint_id=cid,
-            handler=handler,
-            responded_by=responded_by or "",
-            reference=ref,
-            category=category,
-            status=status,
-            received_on=received,
-            stage=stage,
-            opened_on=opened,
-            acknowledged_on=acked,
-            responded_on=responded,
-            decision=decision,
-            remedy=remedy or "",
-            target_due=targets.get(sid),
-            extensions=tuple(extensions.get(sid, ())),
-            withdrawn_on=withdrawn,
-            refused_on=refused,
-            escalated_on=escalated,
-            refused_here=refused is not None,
-            withdrawn_here=withdrawn is not None,
-            unverified=bool(imported_from) and verified_on is None,
-            tenure=tenure or "",
-            **(_handled_of(handled, sid, cid, stage, targets.get(sid)) if handling
-               else {"acknowledge_due": _acknowledge_due(handled, sid)}),
-        )
-        for (sid, ref, category, status, received, stage, opened, acked, responded, decision, remedy,
-             withdrawn, refused, escalated, imported_from, verified_on, tenure, *(cid, handler, responded_by)) in (
-            row if handling else (*row, 0, "", "") for row in rows)
-    ]
+    return {stage_id: tuple(found) for stage_id, found in extensions.items()}
 
 
 def _acknowledge_due(handled: dict, stage_id: int) -> date | None:
@@ -215,30 +250,30 @@ def _acknowledge_due(handled: dict, stage_id: int) -> date | None:
     return ack[0] if ack else None
 
 
-def _handling(session: Session, in_window, stage_two_complaints: list[int] | None) -> dict:
+def _handling(session: Session, stage_ids, stage_two_complaints: list[int] | None) -> dict:
     """The response targets, the acknowledgement and last response deadlines of the stages
-    `in_window` (a select of their ids), read in one pass over their deadlines; with
+    `stage_ids` (a select of their ids), read in one pass over their deadlines; with
     `stage_two_complaints` (the self-assessment) the definitions and stage 1's people too."""
     ack: dict[int, tuple[date, bool]] = {}
     targets: dict[int, date] = {}
     final: dict[int, date] = {}
-    for stage_id, step, provisional, extension_id, due_on, active in plain_rows(session,
-        select_row(Deadline.stage_id, Deadline.step, Deadline.provisional, Deadline.extension_id, Deadline.due_on,
-               Deadline.active)
-        .where(Deadline.stage_id.in_(in_window))
+    for stage_id, step, extension_id, due_on, active in plain_rows(session,
+        select_row(Deadline.stage_id, Deadline.step, Deadline.extension_id, Deadline.due_on, Deadline.active)
+        # a provisional response deadline (before acknowledgement) is never a target
+        .where(Deadline.stage_id.in_(stage_ids), or_(Deadline.step != "respond", not_(Deadline.provisional)))
         # each stage's deadlines in the order they were set: the index's own order
         .order_by(Deadline.stage_id, Deadline.id)
-    ):
+    ).all():
         if step == "acknowledge":
             ack.setdefault(stage_id, (due_on, bool(active)))
-        elif step == "respond" and not provisional:
+        elif step == "respond":
             if extension_id is None:
                 targets.setdefault(stage_id, due_on)
             else:
                 final[stage_id] = due_on  # the last extended deadline, in the order they were set
     handled = {"ack": ack, "targets": targets, "final": final}
     if stage_two_complaints is not None:
-        handled["defined"] = set(session.exec(select(Definition.stage_id).where(Definition.stage_id.in_(in_window))))
+        handled["defined"] = set(session.exec(select(Definition.stage_id).where(Definition.stage_id.in_(stage_ids))))
         handled["both"] = _considered_both(session, stage_two_complaints)
     return handled
 

@@ -3,7 +3,7 @@
 tests/export_before.json was written by the exporter that loaded every record as ORM
 objects, on tests/export_helpers.build's records, before it was replaced. The one
 deliberate difference: in the .xlsx an empty cell of a date column no longer carries the
-date format (write-only mode writes no cell where there is no value); nothing a reader
+date format (the streamed sheet writes no cell where there is no value); nothing a reader
 sees changes, and every date cell keeps DD/MM/YYYY."""
 
 from __future__ import annotations

@@ -181,6 +181,7 @@ def test_the_cli_shows_progress_on_stderr(tmp_path, capsys, monkeypatch):
 
     monkeypatch.setattr(cli_import, "PROGRESS_EVERY", 0)
     monkeypatch.setattr(importer, "BATCH_ROWS", 2)
+    monkeypatch.setattr(importer, "WRITE_BATCHES", 1)
     good = write_csv(tmp_path / "good.csv", GOOD)
     assert main(["--db", str(tmp_path / "cli.db"), "import", str(good)]) == 0
     err = capsys.readouterr().err
@@ -210,6 +211,7 @@ def can_take_write_lock(db: Database) -> bool:
 
 def test_another_handler_can_save_while_a_dry_run_runs(db, tmp_path, monkeypatch):
     monkeypatch.setattr(importer, "BATCH_ROWS", 2)
+    monkeypatch.setattr(importer, "WRITE_BATCHES", 1)
     before = dump(db)
     free = []
     report = run(db, write_csv(tmp_path / "c.csv", GOOD), dry_run=True, progress=lambda *_: free.append(can_take_write_lock(db)))
@@ -219,6 +221,7 @@ def test_another_handler_can_save_while_a_dry_run_runs(db, tmp_path, monkeypatch
 
 def test_other_handlers_save_between_the_batches_of_an_import(db, tmp_path, monkeypatch):
     monkeypatch.setattr(importer, "BATCH_ROWS", 2)
+    monkeypatch.setattr(importer, "WRITE_BATCHES", 1)
     seen = []
 
     def between(step):
@@ -244,6 +247,7 @@ def test_a_save_already_waiting_gets_in_before_a_long_import_ends(db, tmp_path, 
     import threading
 
     monkeypatch.setattr(importer, "BATCH_ROWS", 10)
+    monkeypatch.setattr(importer, "WRITE_BATCHES", 1)
     rows = [{"Reference": f"HB-{n:03d}", "Resident": f"Resident {n}", "Received date": "02/03/2026",
              "Category": "Repairs"} for n in range(60)]
     replay = importer._replay
@@ -279,8 +283,11 @@ def test_a_save_already_waiting_gets_in_before_a_long_import_ends(db, tmp_path, 
         f"the waiting save got in only after batch {saved_after} of {len(batches_done)}")
 
 
-def test_an_import_refused_at_row_n_of_m_leaves_nothing_behind(db, tmp_path, monkeypatch):
+def test_an_import_replayed_and_refused_at_row_n_of_m_leaves_nothing_behind(db, tmp_path, monkeypatch):
+    # the replay's write, as on a server (the bulk copy's own: test_import_bulk.py)
+    monkeypatch.setattr(importer, "_writes_back", lambda _db: False)
     monkeypatch.setattr(importer, "BATCH_ROWS", 2)
+    monkeypatch.setattr(importer, "WRITE_BATCHES", 1)
     before = dump(db)
     replay = importer._replay
     visible = []
@@ -302,6 +309,7 @@ def test_an_import_refused_at_row_n_of_m_leaves_nothing_behind(db, tmp_path, mon
 
 def test_an_import_stopped_part_way_leaves_nothing(db, tmp_path, monkeypatch):
     monkeypatch.setattr(importer, "BATCH_ROWS", 2)
+    monkeypatch.setattr(importer, "WRITE_BATCHES", 1)
     before = dump(db)
 
     def interrupt(step):
@@ -333,6 +341,7 @@ from chc_tui.spreadsheets import importer
 from store.engine import open_database
 
 importer.BATCH_ROWS = 2
+importer.WRITE_BATCHES = 1
 
 def die(step):
     if step.phase == importer.IMPORTING:

@@ -4,17 +4,19 @@ one of those to open it, and the text charts labelled in words and numbers."""
 
 from __future__ import annotations
 
+import contextlib
 from datetime import date
 
 import pytest
 from textual.widgets import DataTable, Static
 
 from chc_tui.app import build_app
+from chc_tui.report_cache import stamp
 from chc_tui.services import Services
 from report_helpers import Book
 from screens.complaint import ComplaintScreen
 from screens.forms import StepForm
-from screens.report import FigureItemsScreen, ReportScreen, bar, sparkline, stacked
+from screens.report import COUNTING, FigureItemsScreen, ReportScreen, bar, sparkline, stacked
 
 TODAY = date(2026, 11, 23)
 
@@ -215,3 +217,226 @@ async def test_the_screen_shows_each_handler_and_team_and_their_complaints(servi
         await pilot.press("enter")
         await wait_for(pilot, lambda: isinstance(pilot.app.screen, FigureItemsScreen), "the complaints alice handled")
         assert pilot.app.screen.row.items == alice.items
+
+
+# --- the figures kept per year until the data changes (issue 22.5) --------------------------------
+
+
+def count_reports(monkeypatch) -> list[int]:
+    """The years ReportService counted, in order."""
+    from chc_tui.figures.report_service import ReportService
+
+    counted: list[int] = []
+    original = ReportService.report
+
+    def counting(self, year, *args, **kwargs):
+        counted.append(year)
+        return original(self, year, *args, **kwargs)
+
+    monkeypatch.setattr(ReportService, "report", counting)
+    return counted
+
+
+def held_until_released(monkeypatch, method: str):
+    """ReportService.<method>, once called, waits until the test sets `release` (10 s at
+    most, should the test fail before it does)."""
+    import threading
+
+    from chc_tui.figures.report_service import ReportService
+
+    held, release = threading.Event(), threading.Event()
+    original = getattr(ReportService, method)
+
+    def held_call(self, year, *args, **kwargs):
+        held.set()
+        release.wait(10)
+        return original(self, year, *args, **kwargs)
+
+    monkeypatch.setattr(ReportService, method, held_call)
+    return held, release
+
+
+@contextlib.asynccontextmanager
+async def f3_with_a_count_held(services, monkeypatch, method: str):
+    """The app with F3 just pressed and ReportService.<method> held when called: the app,
+    the Pilot, the years counted, and the held and release events."""
+    counted = count_reports(monkeypatch)
+    held, release = held_until_released(monkeypatch, method)
+    app = build_app(services)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("f3")
+        yield app, pilot, counted, held, release
+
+
+async def press_f3(pilot) -> ReportScreen:
+    await pilot.press("f3")
+    await wait_for(pilot, lambda: isinstance(pilot.app.screen, ReportScreen) and pilot.app.screen.report is not None,
+                   "the report")
+    await settle(pilot)
+    return pilot.app.screen
+
+
+async def test_f3_again_and_back_to_a_year_shown_reuse_the_figures_counted(services, monkeypatch):
+    counted = count_reports(monkeypatch)
+    app = build_app(services)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        first = await press_f3(pilot)
+        figures = [row_text(first, i) for i in range(first.query_one("#figures", DataTable).row_count)]
+        await pilot.press("left_square_bracket")
+        await wait_for(pilot, lambda: first.report is not None and first.report.year == 2025, "2025/26")
+        await pilot.press("right_square_bracket")
+        await wait_for(pilot, lambda: first.report is not None and first.report.year == 2026, "2026/27 again")
+        await pilot.press("escape")
+        await wait_for(pilot, lambda: not isinstance(pilot.app.screen, ReportScreen), "the main screen")
+        again = await press_f3(pilot)
+        assert again is not first
+        assert counted == [2026, 2025]  # each year counted once: the second visit and ] showed what was kept
+        assert [row_text(again, i) for i in range(again.query_one("#figures", DataTable).row_count)] == figures
+        app.refresh_views()  # the minute's timer: nothing has changed, nothing is recounted
+        await settle(pilot)
+        assert counted == [2026, 2025]
+
+
+async def test_a_write_recounts_the_year_on_the_next_visit(services, monkeypatch):
+    counted = count_reports(monkeypatch)
+    app = build_app(services)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await press_f3(pilot)
+        assert app.report_cache.get(2026, stamp(services)) is not None
+        await pilot.press("escape")
+        await wait_for(pilot, lambda: not isinstance(pilot.app.screen, ReportScreen), "the main screen")
+        Book(services.db, TODAY).complaint(date(2026, 7, 1), timing="target", decision="upheld")  # as another handler would
+        assert app.report_cache.get(2026, stamp(services)) is None  # the database's data_version moved
+        screen = await press_f3(pilot)
+        assert counted == [2026, 2026]
+        assert screen.report.value("tsm.CH01.stage1_received") == 5
+
+
+async def test_a_count_a_commit_overtook_is_not_kept(services, monkeypatch):
+    from chc_tui.figures.report_service import ReportService
+
+    app = build_app(services)
+    original = ReportService.report
+
+    def a_commit_lands_meanwhile(self, year, *args, **kwargs):
+        report = original(self, year, *args, **kwargs)
+        if year == 2026 and not wrote:
+            wrote.append(Book(services.db, TODAY).complaint(date(2026, 7, 1), timing=None))
+        return report
+
+    wrote: list[str] = []
+    monkeypatch.setattr(ReportService, "report", a_commit_lands_meanwhile)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        screen = await press_f3(pilot)
+        assert wrote
+        kept = app.report_cache.get(2026, stamp(services))
+        assert kept is None or kept.report.value("tsm.CH01.stage1_received") == 5  # never the count from before
+        app.refresh_views()  # what the watch for commits does
+        await wait_for(pilot, lambda: screen.report.value("tsm.CH01.stage1_received") == 5, "the recount")
+        await settle(pilot)
+        assert app.report_cache.get(2026, stamp(services)).report is screen.report
+
+
+async def test_leaving_the_report_lets_go_of_every_year_but_the_one_f3_opens_at(services):
+    import gc
+    import weakref
+
+    from chc_tui.report_cache import KEEP_YEARS
+
+    app = build_app(services)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        screen = await press_f3(pilot)
+        shown = [weakref.ref(screen.report)]
+        for _ in range(3):
+            await pilot.press("left_square_bracket")
+            await settle(pilot)
+            shown.append(weakref.ref(screen.report))
+        assert app.report_cache.years() == [2024, 2023]  # KEEP_YEARS while the screen is open
+        assert KEEP_YEARS == 2
+        await pilot.press("escape")
+        await wait_for(pilot, lambda: not isinstance(pilot.app.screen, ReportScreen), "the main screen")
+        await settle(pilot)
+        assert app.report_cache.years() == []  # 2026/27 was dropped for the two years before it
+        assert screen.report is None and screen.people is None and screen.rows == []
+        gc.collect()
+        assert [year() for year in shown] == [None] * 4  # no copy of any year's figures is left behind
+        again = await press_f3(pilot)
+        await pilot.press("left_square_bracket")
+        await settle(pilot)
+        await pilot.press("escape")
+        await wait_for(pilot, lambda: not isinstance(pilot.app.screen, ReportScreen), "the main screen")
+        await settle(pilot)
+        assert app.report_cache.years() == [2026] and again.report is None
+
+
+async def test_the_boards_figures_show_while_the_rows_per_handler_are_counted(services, monkeypatch):
+    """The figures per handler and team are counted after the board's figures, and the
+    board's are shown meanwhile; the minute's reload then starts no second count."""
+    async with f3_with_a_count_held(services, monkeypatch, "performance") as (app, pilot, counted, held, release):
+        await wait_for(pilot, lambda: held.is_set() and isinstance(app.screen, ReportScreen)
+                       and app.screen.report is not None, "the board's figures")
+        screen = app.screen
+        await pilot.pause()
+        assert row_text(screen, 3)[:2] == ["CH02 stage 1 within timescale", "67% 2/3"]
+        assert [(row.label, str(row.chart)) for row in screen.rows if row.key == "heading.people"] == [
+            ("By handler and team", "counting…")]
+        app.refresh_views()  # the minute's timer while it counts
+        await pilot.pause()
+        assert counted == [2026]
+        release.set()
+        await wait_for(pilot, lambda: any(row.key.startswith("people.handler.") for row in screen.rows),
+                       "the rows per handler")
+        assert counted == [2026] and app.report_cache.years() == [2026]
+
+
+async def test_f3_pressed_again_while_the_year_is_counted_waits_for_that_count(services, monkeypatch):
+    async with f3_with_a_count_held(services, monkeypatch, "report") as (app, pilot, counted, held, release):
+        await wait_for(pilot, held.is_set, "the count under way")
+        await pilot.press("escape")  # leaving stops the count after the board's figures
+        await wait_for(pilot, lambda: not isinstance(app.screen, ReportScreen), "the main screen")
+        await pilot.press("f3")
+        await wait_for(pilot, lambda: isinstance(app.screen, ReportScreen) and "counting" in head(app.screen),
+                       "the report again, counting")
+        release.set()
+        await wait_for(pilot, lambda: app.screen.report is not None and app.screen.people is not COUNTING
+                       and app.screen.people is not None, "the figures, from the first visit's count")
+        assert counted == [2026]
+
+
+def test_quitting_while_a_year_is_counted_does_not_wait_for_the_count(services, monkeypatch):
+    """The count only reads: q ends the app at once, as after the first paint (the thread
+    pool Textual's thread workers run in is joined when the app ends)."""
+    import threading
+
+    from chc_tui.figures.report_service import ReportService
+
+    held, release = held_until_released(monkeypatch, "report")
+    ended = threading.Event()
+    counting = ReportService.report
+
+    def noting_the_end(self, year, *args, **kwargs):
+        try:
+            return counting(self, year, *args, **kwargs)
+        finally:
+            ended.set()
+
+    monkeypatch.setattr(ReportService, "report", noting_the_end)
+    app = build_app(services)
+
+    async def quit_while_counting(pilot) -> None:
+        await settle(pilot)
+        await pilot.press("f3")
+        await wait_for(pilot, held.is_set, "the count under way")
+        await pilot.press("q")
+
+    try:
+        app.run(headless=True, size=(80, 24), auto_pilot=quit_while_counting)
+        still_counting = not ended.is_set()
+    finally:
+        release.set()
+    assert held.is_set() and still_counting, "the app waited for the count before it ended"

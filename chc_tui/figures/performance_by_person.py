@@ -77,6 +77,7 @@ def compute(year: int, stages: Sequence[StageFacts], handlers: Mapping[int, tupl
     start, end = year_bounds(year)
     cutoff = min(end, today)
     people: dict[str, Performance] = {}
+    seen: dict[str, set[str]] = {}  # each person's references, as p.references lists them
     for s in stages:
         name, team = handlers.get(s.stage_id, (NO_HANDLER, ""))
         p = people.setdefault(name, Performance(name, team))
@@ -107,7 +108,8 @@ def compute(year: int, stages: Sequence[StageFacts], handlers: Mapping[int, tupl
                 p.extensions += 1
                 if not in_line_with_code(e, rules):
                     p.extensions_not_in_line += 1
-        if touched and s.reference not in p.references:
+        if touched and s.reference not in seen.setdefault(name, set()):  # (a set: "not in" a list was n²)
+            seen[name].add(s.reference)
             p.references.append(s.reference)
     handled = sorted((p for p in people.values() if p.references), key=lambda p: (p.name == NO_HANDLER, p.name.casefold()))
     teams: dict[str, Performance] = {}

@@ -197,7 +197,7 @@ def gather(session, year: int, today: date) -> tuple[ReportInputs, WorkingCalend
     inputs = ReportInputs(
         year=year,
         today=today,
-        stages=q.report_stages(session, window_start, end),
+        stages=q.report_stages(session, window_start, end, start),
         refusals=q.refusals_between(session, start, end),
         withdrawals=q.withdrawals_between(session, start, end),
         earliest_received=q.earliest_received(session),
@@ -404,6 +404,7 @@ class _Year:
     withdrawn: dict[int, list[StageFacts]]  # withdrawn in the year before a response
     refused: dict[int, list[StageFacts]]  # refused in the year
     awaiting: dict[int, list[StageFacts]]  # awaiting a response at the cut-off
+    by_year: dict[tuple[int, int], list[StageFacts]]  # (stage, financial year opened) -> the window's stages
     item_texts: dict[int, Item] = field(default_factory=dict)  # a stage is listed under several figures: its text is made once
 
     def item_for(self, stage: StageFacts) -> Item:
@@ -421,33 +422,47 @@ def _by_month(stages: list[StageFacts]) -> list[list[StageFacts]]:
 
 
 def _sort_year(inputs: ReportInputs, calendar: WorkingCalendar, policy: CodePolicy) -> _Year:
+    """One pass over the window's stages, each put in every list it counts in (in the
+    window's order), rather than a pass over all of them for each list."""
     year = inputs.year
     start, end = year_bounds(year)
     cutoff = min(end, inputs.today)
-    by_stage = {n: [s for s in inputs.stages if s.stage == n] for n in STAGES}
-    received = {n: [s for s in by_stage[n] if _in(s.opened_on, start, end)] for n in STAGES}
-    answered = {n: [s for s in by_stage[n] if _in(s.responded_on, start, end)] for n in STAGES}
+    by_stage: dict[int, list[StageFacts]] = {n: [] for n in STAGES}
+    received: dict[int, list[StageFacts]] = {n: [] for n in STAGES}
+    answered: dict[int, list[StageFacts]] = {n: [] for n in STAGES}
+    withdrawn: dict[int, list[StageFacts]] = {n: [] for n in STAGES}
+    refused: dict[int, list[StageFacts]] = {n: [] for n in STAGES}
+    awaiting: dict[int, list[StageFacts]] = {n: [] for n in STAGES}
+    by_year: dict[tuple[int, int], list[StageFacts]] = {}
+    for s in inputs.stages:
+        n = s.stage
+        if n not in by_stage:
+            continue
+        by_stage[n].append(s)
+        by_year.setdefault((n, year_of(s.opened_on)), []).append(s)
+        if start <= s.opened_on <= end:
+            received[n].append(s)
+        if _in(s.responded_on, start, end):
+            answered[n].append(s)
+        if _in(s.withdrawn_on, start, end) and s.responded_on is None:
+            withdrawn[n].append(s)  # withdrawn in the year before a response
+        if _in(s.refused_on, start, end):
+            refused[n].append(s)
+        if _awaits_response(s, cutoff):
+            awaiting[n].append(s)
     judged = {n: [(s, *judge_response(s, calendar, policy)) for s in answered[n]] for n in STAGES}
-    withdrawn = {n: _withdrawn_before_response(by_stage[n], start, end) for n in STAGES}
-    refused = {n: [s for s in by_stage[n] if _in(s.refused_on, start, end)] for n in STAGES}
-    awaiting = {n: _awaiting_response(by_stage[n], cutoff) for n in STAGES}
     return _Year(inputs, calendar, policy, year, start, end, cutoff, year_label(year), f"{_d(start)} to {_d(end)}",
-                 tsm_homes(inputs)[0], by_stage, received, answered, judged, withdrawn, refused, awaiting)
+                 tsm_homes(inputs)[0], by_stage, received, answered, judged, withdrawn, refused, awaiting, by_year)
 
 
-def _withdrawn_before_response(stages: list[StageFacts], start: date, end: date) -> list[StageFacts]:
-    return [s for s in stages if _in(s.withdrawn_on, start, end) and s.responded_on is None]
-
-
-def _awaiting_response(stages: list[StageFacts], cutoff: date) -> list[StageFacts]:
+def _awaits_response(s: StageFacts, cutoff: date) -> bool:
     """Opened by the cut-off and, on it, neither answered, withdrawn nor refused."""
-    return [
-        s for s in stages
-        if s.opened_on <= cutoff
+    return (
+        s.opened_on <= cutoff
         and (s.responded_on is None or s.responded_on > cutoff)
         and not (s.withdrawn_on and s.withdrawn_on <= cutoff)
         and not (s.refused_on and s.refused_on <= cutoff)
-    ]
+    )
 
 
 def tsm_homes(inputs: ReportInputs) -> tuple[int | None, dict[str, tuple[int | None, str]]]:
@@ -619,7 +634,7 @@ def _tsm_section(y: _Year) -> Section:
 
 def _received_section(y: _Year, months: list[MonthlySeries]) -> Section:
     """Code 8.1(b): complaints received, by stage and month, beside the previous years."""
-    year, period, by_stage, received = y.year, y.period, y.by_stage, y.received
+    year, period, received = y.year, y.period, y.received
     item_for, what = y.item_for, RECEIVED_WHAT
     rec: list[Figure] = []
     for n in STAGES:
@@ -636,7 +651,7 @@ def _received_section(y: _Year, months: list[MonthlySeries]) -> Section:
     for series in months[1:]:
         for n in STAGES:
             values = series.stage1 if n == 1 else series.stage2
-            prior = [s for s in by_stage[n] if year_of(s.opened_on) == series.year]
+            prior = y.by_year.get((n, series.year), [])
             rec.append(Figure(("received", "previous_years", str(series.year), f"stage{n}", "total"),
                               f"{series.label} stage {n} received{' (records start part-way)' if series.partial else ''}",
                               sum(values), note=f"{what[n]} in {series.label}",
@@ -903,7 +918,7 @@ def _refusals_section(y: _Year) -> Section:
 
 def compute(inputs: ReportInputs, calendar: WorkingCalendar, policy: CodePolicy = CODE_2024) -> AnnualReport:
     y = _sort_year(inputs, calendar, policy)
-    months = _monthly(inputs, y.by_stage)
+    months = _monthly(inputs, y.by_year)
     tsm = _tsm_section(y)
     sections = [
         tsm,
@@ -1249,8 +1264,11 @@ def _severe_maladministration_orders(facts: _WiderRecordYear, orders: list[Order
 
     cutoff = facts.cutoff
     severe = [o for o in orders if o.determination == Determination.SEVERE_MALADMINISTRATION.value]
-    complied = [o for o in severe if o.complied_on is not None and o.complied_on <= cutoff]
-    open_ = [o for o in severe if o not in complied]
+    def complied_by_cutoff(o: OrderFacts) -> bool:
+        return o.complied_on is not None and o.complied_on <= cutoff
+
+    complied = [o for o in severe if complied_by_cutoff(o)]
+    open_ = [o for o in severe if not complied_by_cutoff(o)]  # (not "not in complied": n²)
     parts = {
         "complied_on_time": ("complied with on time", [o for o in complied if o.complied_on <= o.due_on]),
         "complied_late": ("complied with late", [o for o in complied if o.complied_on > o.due_on]),
@@ -1403,7 +1421,7 @@ def _reason_label(reason: str) -> str:
         return reason
 
 
-def _monthly(inputs: ReportInputs, by_stage: dict[int, list[StageFacts]]) -> list[MonthlySeries]:
+def _monthly(inputs: ReportInputs, by_year: dict[tuple[int, int], list[StageFacts]]) -> list[MonthlySeries]:
     """The year's monthly volumes, then each of the previous two years the records reach."""
     series = []
     for y in range(inputs.year, inputs.year - COMPARE_YEARS - 1, -1):
@@ -1413,9 +1431,8 @@ def _monthly(inputs: ReportInputs, by_stage: dict[int, list[StageFacts]]) -> lis
         counts = {}
         for n in STAGES:
             values = [0] * 12
-            for s in by_stage[n]:
-                if _in(s.opened_on, y_start, y_end):
-                    values[month_index(s.opened_on)] += 1
+            for s in by_year.get((n, y), ()):
+                values[month_index(s.opened_on)] += 1
             counts[n] = tuple(values)
         partial = y != inputs.year and inputs.earliest_received is not None and inputs.earliest_received > y_start
         series.append(MonthlySeries(y, year_label(y), partial, counts[1], counts[2]))

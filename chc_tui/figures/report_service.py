@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from chc_tui.figures import performance_by_person, report_texts
+from chc_tui.figures import collector, performance_by_person, report_texts
 from chc_tui.figures.performance_by_person import PerformanceByPerson
 from chc_tui.rules.financial_year import year_of
 from chc_tui.figures.report import AnnualReport, compute, gather, homes_key
@@ -53,10 +53,10 @@ class ReportService:
 
     def _figures(self, year: int) -> tuple[AnnualReport, bool]:
         """The year's figures, and whether the landlord shows staff figures."""
-        with self.services.db.read() as session:
+        with collector.paused(), self.services.db.read() as session:
             inputs, calendar = gather(session, year, self.services.today)
             shown = bool(get_setting(session, report_texts.SHOW_STAFF_FIGURES_KEY, False))
-        return compute(inputs, calendar, self.services.policy), shown
+            return compute(inputs, calendar, self.services.policy), shown
 
     def performance(self, year: int) -> PerformanceByPerson:
         """Figures per handler and per team (issue 20.2): the report screen shows them always."""
@@ -66,11 +66,13 @@ class ReportService:
         from store.staff_queries import stage_handlers
 
         start, end = bounds(year)
-        with self.services.db.read() as session:
-            stages = year_stages(session, start, end, handling=True)
-            handlers = stage_handlers(session, [s.stage_id for s in stages])
-            calendar = load_calendar(session)
-        return performance_by_person.compute(year, stages, handlers, self.services.today, calendar, self.services.policy)
+        with collector.paused():
+            with self.services.db.read() as session:
+                stages = year_stages(session, start, end, handling=True)
+                handlers = stage_handlers(session, [s.stage_id for s in stages])
+                calendar = load_calendar(session)
+            return performance_by_person.compute(year, stages, handlers, self.services.today, calendar,
+                                                 self.services.policy)
 
     def branding(self) -> Branding:
         """The landlord's name and logo, for a document's cover and page headers."""

@@ -130,8 +130,15 @@ class WorkingCalendar:
         """Working days from 1 January of `day`'s year up to and including `day`, plus
         every working day of the years between a fixed base year and that one: a running
         count, so a difference of two counts is a number of working days. Built one year
-        at a time and kept, so the list and the panel never walk day by day."""
-        return self._year_offset(day.year) + self._year_counts(day.year)[day.timetuple().tm_yday - 1]
+        at a time and kept, so the list and the panel never walk day by day; each day's count
+        is kept too (a year's report asks for some 50,000, of a few thousand days)."""
+        cache = self.__dict__.get("_days_to")
+        if cache is None:
+            cache = self.__dict__.setdefault("_days_to", {})
+        count = cache.get(day)
+        if count is None:
+            count = cache[day] = self._year_offset(day.year) + self._year_counts(day.year)[day.timetuple().tm_yday - 1]
+        return count
 
     def _year_counts(self, year: int) -> list[int]:
         cache = self.__dict__.get("_counts")

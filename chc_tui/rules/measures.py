@@ -33,7 +33,8 @@ class JudgedStage(Protocol):
 
 
 def _d(day: date | None) -> str:
-    return f"{day:%d/%m/%Y}" if day else ""
+    # As f"{day:%d/%m/%Y}", without strftime: the report judges every response of the year.
+    return f"{day.day:02d}/{day.month:02d}/{day.year}" if day else ""
 
 
 # --- the acknowledgement (6.2, 6.11) ---------------------------------------------------------

@@ -1,21 +1,29 @@
 """Moving in from a spreadsheet: the complaints a landlord kept in a .csv or .xlsx before
-chc, replayed row by row through the use-cases (log, define, acknowledge, extend, respond,
-escalate, refuse, withdraw, close) -- never written here directly.
+chc, run row by row through the use-cases (log, define, acknowledge, extend, respond,
+escalate, refuse, withdraw, close) -- never written here other than as they wrote it.
 
-A file of any size is read a row at a time (twice: once to check, once to write), so it
-takes little memory, and the caller is told the progress between batches of rows.
+A file of any size is read a row at a time, so it takes little memory, and the caller is
+told the progress between batches of rows.
 
 All or nothing, without holding the write lock for the whole import:
 
-1. Check. Every row runs through the use-cases on `Database.rehearsal()` -- an in-memory
-   copy of a SQLite file (on a server, transactions that skip the write lock) -- in
-   batches that are each rolled back. A refused row's problems are collected with its row
-   number and column. This takes no write lock on the shared database, so handlers keep
-   saving; it is the whole of a dry run. Any problem and nothing is written.
+1. Check. Every row runs through the use-cases on an in-memory copy of the SQLite file
+   (store.rehearsal; on a server, `Database.rehearsal()`: transactions that skip the write
+   lock) in batches of BATCH_ROWS. A refused row undoes only itself, and its problems are
+   collected with its row number and column. This takes no write lock on the shared
+   database, so handlers keep saving; it is the whole of a dry run (its batches rolled
+   back). Any problem and nothing is written.
 2. Write. Only a file whose every row passed, and that has not changed since (its digest),
-   is written: again row by row through the use-cases, BATCH_ROWS rows per write
-   transaction, so other handlers' saves wait at most about a second. Each batch records,
-   in its own transaction, which complaints it wrote (a journal in the `setting` table).
+   is written. On SQLite the check kept what it wrote on its copy, and those rows -- the
+   very records and audit entries the use-cases made -- are copied into the file with
+   executemany, WRITE_BATCHES batches per write transaction, instead of being replayed.
+   That is the same as a replay only while nobody else has written since the copy was
+   made (SQLite's data_version says): when someone has, the rows not yet written are
+   checked again on a fresh copy (RECHECKS times, then replayed). On a server, or when a
+   step changed a row that was already there, the rows are replayed through the
+   use-cases on the database itself, BATCH_ROWS per write transaction. Either way other
+   handlers' saves wait at most about a second, and each batch records, in its own
+   transaction, which complaints it wrote (a journal in the `setting` table).
    If anything stops the import part-way -- a row refused because the database changed
    since the check, an error, Ctrl+C -- every complaint it wrote is removed in one
    transaction, as a rollback would; the journal goes when the import finishes. A
@@ -44,6 +52,7 @@ import re
 import socket
 import sys
 import uuid
+from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from itertools import islice
@@ -57,6 +66,7 @@ from chc_tui.rules.domain import Channel, Decision, ExclusionReason, StepRefused
 from chc_tui.rules.tenure import tenure_from_words
 from chc_tui.spreadsheets.sheet_cells import restore
 from store.engine import Database
+from store.rehearsal import Changed, Marks, WritableRehearsal
 
 log = logging.getLogger(__name__)
 
@@ -583,6 +593,13 @@ class Unknowns:
             if row.refusal_to_review:
                 self.read_as_other.append(ReadAsOther(row.number, row.reference, row.refusal_explanation))
 
+    def add(self, other: Unknowns) -> None:
+        for stage, n in other.extensions.items():
+            self.extensions[stage] = self.extensions.get(stage, 0) + n
+        self.refusals += other.refusals
+        self.read_as_other += other.read_as_other
+        self.complaints += other.complaints
+
     def lines(self, file: str) -> list[str]:
         """Per column, what is stored as not known; then the refusals read as "other"."""
         found = []
@@ -696,11 +713,20 @@ def import_file(
     checked = "" if dry_run else fingerprint(sheet.path)
     if not dry_run:
         report.notes += remove_unfinished(db)
-    _rehearse(db, run, report)
-    if not (report.problems or dry_run):
-        _write(db, run, report, checked)
+    if dry_run or not _writes_back(db):
+        _rehearse(db, run, report)
+        if not (report.problems or dry_run):
+            _write(db, run, report, checked)
+    else:
+        _import_in_bulk(db, run, report, checked)
     report.problems.sort(key=lambda p: p.row)
     return report
+
+
+def _writes_back(db: Database) -> bool:
+    """Whether the rows the check wrote on its copy can be copied in (a SQLite file), or
+    must be replayed through the use-cases again (a server)."""
+    return not db.is_server
 
 
 def _checked_rows(sheet: Sheet, problems: list[RowProblem]) -> Iterator[SheetRow | None]:
@@ -726,66 +752,83 @@ def _batches(rows: Iterator[SheetRow | None]) -> Iterator[list[SheetRow | None]]
         yield batch
 
 
+@dataclass
+class _Checked:
+    """One batch as the check found it: what each row became, and (when kept) the
+    rehearsal's marks after it, so that its rows can be copied into the real database."""
+
+    rows: int
+    outcomes: list[Imported | Skipped] = field(default_factory=list)
+    unknowns: Unknowns = field(default_factory=Unknowns)
+    upto: Marks | None = None
+    complaints: list[int] = field(default_factory=list)
+
+
+def _check_batch(scratch: Database, run: _Run, batch: list[SheetRow | None], problems: list[RowProblem],
+                 keep: bool) -> _Checked:
+    """A batch through the use-cases on a rehearsal, in one transaction: kept (to copy
+    in later) or rolled back. A refused row undoes only itself; its problems are listed."""
+    checked = _Checked(len(batch))
+    try:
+        with scratch.write() as session:
+            known, handlers = _references(session), {}
+            for row in batch:
+                if row is None:
+                    continue
+                try:
+                    outcome = _take(scratch, session, known, row, run, handlers)
+                except _RowRefused as refused:
+                    problems += refused.problems
+                    continue
+                checked.outcomes.append(outcome)
+                if isinstance(outcome, Imported):
+                    checked.unknowns.count(row)
+            if not keep:
+                raise _NothingKept
+    except _NothingKept:
+        pass
+    return checked
+
+
+def _as_checked(report: ImportReport, checked: _Checked) -> None:
+    """A checked batch in the report as a dry run words it (the reference chc would choose
+    is not said: it is chosen when written)."""
+    for outcome in checked.outcomes:
+        if isinstance(outcome, Skipped):
+            report.already.append(outcome)
+        else:
+            report.imported.append(Imported(outcome.row, outcome.sheet_reference, outcome.sheet_reference))
+    report.unknowns.add(checked.unknowns)
+    report.rows += checked.rows
+
+
 def _rehearse(db: Database, run: _Run, report: ImportReport) -> None:
     """Every row through the use-cases on db.rehearsal(), each batch rolled back: every
     problem found, nothing written, no write lock taken on the shared database."""
     scratch = db.rehearsal()
     try:
         for batch in _batches(_checked_rows(run.sheet, report.problems)):
-            try:
-                with scratch.write() as session:
-                    known = _references(session)
-                    for row in batch:
-                        if row is None:
-                            continue
-                        try:
-                            outcome = _take(scratch, session, known, row, run)
-                        except _RowRefused as refused:
-                            report.problems += refused.problems
-                            continue
-                        if isinstance(outcome, Skipped):
-                            report.already.append(outcome)
-                        else:  # a reference chc chose here would be chosen again in the next batch
-                            report.imported.append(Imported(row.number, row.reference, row.reference))
-                            report.unknowns.count(row)
-                    raise _NothingKept
-            except _NothingKept:
-                pass
-            report.rows += len(batch)
+            _as_checked(report, _check_batch(scratch, run, batch, report.problems, keep=False))
             run.progress(Progress(CHECKING, report.rows, None))
     finally:
         scratch.dispose()
 
 
 def _write(db: Database, run: _Run, report: ImportReport, checked: str) -> None:
-    """The checked rows again, now for real, a batch per write transaction; if anything
-    stops it part-way, every complaint it wrote is removed (see the module's docstring)."""
+    """The checked rows again, now for real, a batch per write transaction."""
+    with _all_or_nothing(db, run, report, checked) as journal:
+        _replay_rows(db, run, report, journal, 0)
+
+
+@contextmanager
+def _all_or_nothing(db: Database, run: _Run, report: ImportReport, checked: str) -> Iterator[_Journal]:
+    """The writing of a checked file: if anything stops it part-way, every complaint it
+    wrote is removed (see the module's docstring); a row refused meanwhile is reported."""
     journal = _Journal.start(run.sheet.name)
     report.imported, report.already, report.unknowns = [], [], Unknowns()
-    done = 0
     try:
         _same_file(run.sheet, checked)
-        problems: list[RowProblem] = []
-        for batch in _batches(_checked_rows(run.sheet, problems)):
-            if problems:
-                raise _RowRefused(problems)
-            with db.write() as session:
-                known = _references(session)
-                written: list[int] = []
-                for row in batch:
-                    assert row is not None  # a row with problems is refused above
-                    outcome = _take(db, session, known, row, run)
-                    if isinstance(outcome, Skipped):
-                        report.already.append(outcome)
-                    else:
-                        report.imported.append(outcome)
-                        report.unknowns.count(row)
-                        written.append(_complaint_id(session, outcome.reference))
-                journal.note(session, written)
-            journal.written += written  # committed: now they are there to remove
-            done += len(batch)
-            run.progress(Progress(IMPORTING, done, report.rows))
-            _let_waiting_writers_in()
+        yield journal
         _same_file(run.sheet, checked)
         journal.finish(db)
     except _RowRefused as refused:
@@ -795,6 +838,121 @@ def _write(db: Database, run: _Run, report: ImportReport, checked: str) -> None:
     except BaseException:
         journal.undo(db)
         raise
+
+
+def _replay_rows(db: Database, run: _Run, report: ImportReport, journal: _Journal, done: int) -> None:
+    """The file's rows after the first `done`, replayed through the use-cases on the
+    real database, a batch per write transaction."""
+    problems: list[RowProblem] = []
+    for batch in _batches(islice(_checked_rows(run.sheet, problems), done, None)):
+        if problems:
+            raise _RowRefused(problems)
+        with db.write() as session:
+            known, handlers = _references(session), {}
+            written: list[int] = []
+            for row in batch:
+                assert row is not None  # a row with problems is refused above
+                outcome = _take(db, session, known, row, run, handlers)
+                if isinstance(outcome, Skipped):
+                    report.already.append(outcome)
+                else:
+                    report.imported.append(outcome)
+                    report.unknowns.count(row)
+                    written.append(_complaint_id(session, outcome.reference))
+            journal.note(session, written)
+        journal.written += written  # committed: now they are there to remove
+        done += len(batch)
+        run.progress(Progress(IMPORTING, done, report.rows))
+        _let_waiting_writers_in()
+
+
+# --- in bulk: the check's own rows, copied in ----------------------------------------------
+
+WRITE_BATCHES = 10  # checked batches copied in per write transaction (a few tenths of a second)
+RECHECKS = 3  # checks again on a fresh copy when others saved meanwhile; then rows are replayed
+
+
+def _import_in_bulk(db: Database, run: _Run, report: ImportReport, checked: str) -> None:
+    """Check every row on a rehearsal that keeps what it writes, then copy the rows it
+    added into the real database, WRITE_BATCHES batches per write transaction, instead of
+    replaying them. The copy is only the same as a replay while nobody else has written
+    since the check: when someone has, the rows not yet written are checked again on a
+    fresh copy (RECHECKS times; after that they are replayed, as on a server)."""
+    rehearsal = WritableRehearsal(db)
+    try:
+        batches = _check_kept(rehearsal, run, report, _checked_rows(run.sheet, report.problems), report.problems, 0)
+        if report.problems:
+            return
+        changed = rehearsal.changed_old_rows()
+        if changed:  # the use-cases changed rows already there: only a replay makes that change
+            log.info("import of %s changed rows already in %s: replayed instead", run.sheet.name, ", ".join(changed))
+            rehearsal.dispose()
+            _write(db, run, report, checked)
+            return
+        _copy_in(db, run, report, checked, rehearsal, batches)
+    finally:
+        rehearsal.dispose()
+
+
+def _check_kept(rehearsal: WritableRehearsal, run: _Run, report: ImportReport, rows: Iterator[SheetRow | None],
+                problems: list[RowProblem], done: int, total: int | None = None) -> list[_Checked]:
+    """The rows checked on the rehearsal, each batch kept and marked; `total` when
+    checking again the rows left to write (the first check reports each batch)."""
+    batches = []
+    for batch in _batches(rows):
+        since = rehearsal.marks
+        checked = _check_batch(rehearsal.scratch, run, batch, problems, keep=True)
+        checked.upto = rehearsal.mark()
+        checked.complaints = rehearsal.ids("complaint", since, checked.upto)
+        batches.append(checked)
+        if total is None:
+            _as_checked(report, checked)
+        done += checked.rows
+        run.progress(Progress(CHECKING, done, total))
+    return batches
+
+
+def _copy_in(db: Database, run: _Run, report: ImportReport, checked: str, rehearsal: WritableRehearsal,
+             batches: list[_Checked]) -> None:
+    first, done, since, rechecks = rehearsal, 0, rehearsal.at_copy, 0
+    try:
+        with _all_or_nothing(db, run, report, checked) as journal:
+            while batches:
+                group = batches[:WRITE_BATCHES]
+                upto = group[-1].upto
+                assert upto is not None  # kept batches are marked
+                written = [c for b in group for c in b.complaints]
+                try:
+                    rehearsal.write_back(since, upto, also=[(_JOURNAL_SQL, journal.entry(written))])
+                except Changed:  # someone saved since the check: check the rest again, on a fresh copy
+                    rechecks += 1
+                    if rechecks <= RECHECKS:
+                        rehearsal.dispose()  # one copy of the database in memory at a time
+                        rehearsal = WritableRehearsal(db)
+                        problems: list[RowProblem] = []
+                        batches = _check_kept(rehearsal, run, report, islice(_checked_rows(run.sheet, problems), done, None),
+                                              problems, done, total=report.rows)
+                        if problems:
+                            raise _RowRefused(problems)
+                        since = rehearsal.at_copy
+                        if not rehearsal.changed_old_rows():
+                            continue
+                    _replay_rows(db, run, report, journal, done)
+                    return
+                batches = batches[WRITE_BATCHES:]
+                journal.batches += 1
+                journal.written += written  # committed: now they are there to remove
+                for b in group:
+                    report.already += [o for o in b.outcomes if isinstance(o, Skipped)]
+                    report.imported += [o for o in b.outcomes if isinstance(o, Imported)]
+                    report.unknowns.add(b.unknowns)
+                    done += b.rows
+                since = upto
+                run.progress(Progress(IMPORTING, done, report.rows))
+                _let_waiting_writers_in()
+    finally:
+        if rehearsal is not first:
+            rehearsal.dispose()
 
 
 # SQLite's busy handler retries about every 100 ms once a writer has waited a while: with
@@ -812,12 +970,18 @@ def _same_file(sheet: Sheet, checked: str) -> None:
         raise SheetUnreadable(f"{sheet.name} changed while it was being imported: nothing was imported; import it again")
 
 
-def _take(db: Database, session, known: dict[str, str], row: SheetRow, run: _Run) -> Imported | Skipped:
+def _take(db: Database, session, known: dict[str, str], row: SheetRow, run: _Run,
+          handlers: dict[str, int]) -> Imported | Skipped:
+    """`handlers`: the staff id each handler's name was found as in this transaction."""
     found = _already_there(session, known, row)
     if found:
         return Skipped(row.number, found)
-    with db.write():  # this row's savepoint: a refused row undoes only itself
-        reference = _replay(db, row, run.sheet.name, run.actor, run.today)
+    try:
+        with db.write():  # this row's savepoint: a refused row undoes only itself
+            reference = _replay(db, row, run.sheet.name, run.actor, run.today, handlers)
+    except BaseException:
+        handlers.clear()  # a handler first named in this row went with it
+        raise
     return Imported(row.number, reference, row.reference)
 
 
@@ -862,6 +1026,7 @@ def _already_there(session, known: dict[str, str], row: SheetRow) -> str | None:
 # --- an import stopped part-way ------------------------------------------------------------
 
 JOURNAL = "import.unfinished."  # Setting keys: JOURNAL + run + "." + batch -> that batch's complaints
+_JOURNAL_SQL = "INSERT INTO setting (key, value) VALUES (?, ?)"  # the journal of a batch copied in
 _RUNNING: set[str] = set()  # this process's imports under way
 
 
@@ -882,13 +1047,18 @@ class _Journal:
         _RUNNING.add(journal.run)
         return journal
 
+    def entry(self, written: list[int]) -> tuple[str, str]:
+        """The next batch's (key, value) in the `setting` table."""
+        value = {"file": self.file, "started": self.started, "host": socket.gethostname(), "pid": os.getpid(),
+                 "complaints": written}
+        return f"{JOURNAL}{self.run}.{self.batches + 1:06d}", json.dumps(value)
+
     def note(self, session, written: list[int]) -> None:
         from store.models import Setting
 
+        key, value = self.entry(written)
         self.batches += 1
-        value = {"file": self.file, "started": self.started, "host": socket.gethostname(), "pid": os.getpid(),
-                 "complaints": written}
-        session.add(Setting(key=f"{JOURNAL}{self.run}.{self.batches:06d}", value=json.dumps(value)))
+        session.add(Setting(key=key, value=value))
 
     def finish(self, db: Database) -> None:
         with db.write() as session:
@@ -1029,7 +1199,8 @@ def _step(row: SheetRow, stage: int, column: str, call: Callable[_P, _R], /, *ar
     except StepRefused as refused:
         fields = _fields(stage)
         raise _RowRefused([
-            RowProblem(row.number, LABEL[fields.get(p.field or "", column)], p.message) for p in refused.problems
+            RowProblem(row.number, LABEL[fields.get(p.field or "") or fields.get(column, column)], p.message)
+            for p in refused.problems
         ]) from None
 
 
@@ -1037,13 +1208,20 @@ def _uk(day: date) -> str:
     return f"{day:%d/%m/%Y}"
 
 
-def _replay(db: Database, row: SheetRow, file_name: str, actor: str, today: date) -> str:
+def _replay(db: Database, row: SheetRow, file_name: str, actor: str, today: date, handlers: dict[str, int]) -> str:
     """One row's history, step by step, as the handlers of the time recorded it."""
+
+    def handler_id(stage: int, name: str) -> int:
+        # the same name is the same person all through a transaction: asked once
+        if name not in handlers:
+            handlers[name] = _step(row, stage, "handler", staff.named_in_history, db, name, ctx=mover)
+        return handlers[name]
+
     where = f"{file_name}, reference {row.reference}" if row.reference else f"{file_name}, row {row.number}"
     # The sheet's handlers did the steps (done_by); the audit says who moved them in (actor).
     mover = StepContext(actor=actor, today=today)
     handler1 = row.stage1.handler or actor
-    ctx1 = replace(mover, done_by=_step(row, 1, "handler", staff.named_in_history, db, handler1, ctx=mover))
+    ctx1 = replace(mover, done_by=handler_id(1, handler1))
     kept: dict[str, Any] = {"reference": row.reference} if row.reference else {}
     logged = _step(
         row, 1, "received", usecases.log_complaint, db,
@@ -1058,7 +1236,7 @@ def _replay(db: Database, row: SheetRow, file_name: str, actor: str, today: date
     ctx = ctx1
     _replay_stage(db, row, row.stage1, row.received, reference, ctx1)
     if row.escalated:
-        ctx = replace(mover, done_by=_step(row, 2, "handler", staff.named_in_history, db, row.stage2.handler, ctx=mover))
+        ctx = replace(mover, done_by=handler_id(2, row.stage2.handler))
         _step(row, 2, "s2_req", usecases.escalate, db, reference, requested_on=row.escalated,
               handler=row.stage2.handler, ctx=ctx)
         _replay_stage(db, row, row.stage2, row.escalated, reference, ctx)

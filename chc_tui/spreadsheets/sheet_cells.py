@@ -19,6 +19,9 @@ from typing import Any, Iterable
 
 TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 QUOTE = "'"
+# The first characters of every text that can need a quote: neutralise leaves any other
+# text as it is, so a large export can test this first and call it only for these.
+MAY_NEED_QUOTE = frozenset((*TRIGGERS, QUOTE))
 
 
 def _needs_quote(text: str) -> bool:
@@ -30,7 +33,7 @@ def _needs_quote(text: str) -> bool:
 
 def neutralise(value: Any) -> Any:
     """A text cell as written to a spreadsheet; anything else (dates, numbers) unchanged."""
-    if isinstance(value, str) and _needs_quote(value):
+    if isinstance(value, str) and value[:1] in MAY_NEED_QUOTE and _needs_quote(value):
         return QUOTE + value
     return value
 
@@ -55,25 +58,3 @@ def append_row(sheet, cells: Iterable[Any]) -> None:
         if isinstance(value, str):
             cell.data_type = "s"
 
-
-def write_only_cells(sheet, cells: Iterable[Any], dated: Iterable[bool], date_format: str) -> list[Any]:
-    """A row for an openpyxl write-only worksheet: text neutralised, and any text that could
-    still be taken for a formula (none can, once neutralised) made a string cell; a date in a
-    `dated` column a cell shown in `date_format`. Other values go as they are: write-only
-    mode writes plain values through one reused cell, which keeps a large sheet fast."""
-    from openpyxl.cell import WriteOnlyCell
-
-    row: list[Any] = []
-    for value, is_date in zip(cells, dated):
-        if isinstance(value, str):
-            value = neutralise(value)
-            if value.startswith("="):
-                cell = WriteOnlyCell(sheet, value=value)
-                cell.data_type = "s"
-                value = cell
-        elif is_date and value is not None:
-            cell = WriteOnlyCell(sheet, value=value)
-            cell.number_format = date_format
-            value = cell
-        row.append(value)
-    return row
