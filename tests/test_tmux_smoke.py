@@ -156,6 +156,8 @@ class Pane:
         self.tmux(
             "new-session", "-d", "-s", self.session, "-x", str(WIDTH), "-y", str(HEIGHT),
             "env", f"CHC_DB={self.env['CHC_DB']}", f"XDG_DATA_HOME={self.env['XDG_DATA_HOME']}",
+            # no demos built ahead in the background: they would outlive the test
+            "CHC_DEMO_AHEAD=0",
             "sh", "-c", script, "chc", *command,
             # Keep the pane after the command ends, to read the screen it left.
             ";", "set-option", "-w", "-t", self.session, "remain-on-exit", "on",

@@ -194,10 +194,21 @@ def _demo_path(args) -> tuple[Path, bool]:
     return (Path(args.db).expanduser(), False) if args.db else (default_demo_path(), True)
 
 
-def _make_demo(path: Path, count: int = 200, *, is_default: bool) -> Path:
-    from chc_tui.demo.build import build_demo_database
+def _make_demo(path: Path, count: int = 200, *, is_default: bool, say: bool = False) -> Path:
+    """Today's demo at `path`: a copy of the one prepared for today if there is one, else
+    built now (and kept for the rest of the day); then the next days' are prepared in the
+    background (chc_tui.demo.prepared)."""
+    from chc_tui.demo import prepared
 
-    build_demo_database(path, count=count, replace_unmarked=is_default)
+    today = date.today()
+    if not prepared.take(path, today, count, is_default=is_default):
+        from chc_tui.demo.build import build_demo_database
+
+        if say:
+            print(f"Building the demo database (about {count} complaints, dated from today)...", file=sys.stderr)
+        build_demo_database(path, count=count, today=today, replace_unmarked=is_default)
+        prepared.keep(path, today, count)
+    prepared.prepare_ahead(today, count)
     return path
 
 
@@ -283,8 +294,11 @@ def main(argv: list[str] | None = None) -> int:
             check_demo_target(path, is_default=is_default)  # before the message: nothing is built
             if demo_built_on(path) != date.today():
                 # Its dates are relative to today: made afresh each day, kept within the day.
-                print("Building the demo database (about 200 complaints, dated from today)...", file=sys.stderr)
-                _make_demo(path, is_default=is_default)
+                _make_demo(path, is_default=is_default, say=True)
+            else:
+                from chc_tui.demo.prepared import prepare_ahead
+
+                prepare_ahead(date.today(), 200)
         else:
             path = _database_path(args)
             _check_database(args, path)

@@ -18,7 +18,6 @@ Deterministic: the same `today` and `seed` give the same database.
 
 from __future__ import annotations
 
-import os
 import random
 import unicodedata
 from dataclasses import dataclass, field
@@ -37,7 +36,7 @@ from chc_tui.rules.calendar import WorkingCalendar
 from chc_tui.rules.context import StepContext
 from chc_tui.rules.domain import Channel, Decision, ExclusionReason
 from chc_tui.rules.policy import CODE_2024
-from chc_tui.demo.demo_file import DEMO_MARK, check_demo_target
+from chc_tui.demo.demo_file import DEMO_MARK, put_demo_in_place
 from chc_tui.demo.staff import MANAGER, login_of, register_demo_staff
 from chc_tui.steps.settings import load_calendar, put_setting
 from store.engine import Database, open_database
@@ -1820,52 +1819,30 @@ def _christmas_days(today: date, oldest: date) -> list[date]:
     return [date(year, 12, 24) for year in range(oldest.year, upcoming + 1)]
 
 
-def _remove(path: Path) -> None:
-    for suffix in ("", "-wal", "-shm"):
-        Path(f"{path}{suffix}").unlink(missing_ok=True)
-
-
 DEMO_LANDLORD = "Northbridge Homes"
 DEMO_HOMES = 3950
+DEFAULT_SEED = 2024
 
 
 from chc_tui.demo.wider_record import EXTRA_COMPLAINTS, MIN_COMPLAINTS, add_wider_record  # noqa: E402
 
 
 def build_demo_database(
-    path: Path, count: int = 200, today: date | None = None, seed: int = 2024, *, replace_unmarked: bool = False
+    path: Path, count: int = 200, today: date | None = None, seed: int = DEFAULT_SEED, *,
+    replace_unmarked: bool = False,
 ) -> None:
     """Write a fresh demo database at `path` with about `count` complaints dated to `today`.
 
     Refuses (DemoRefused) a file that is not a demo (chc_tui.demo.demo_file); `replace_unmarked`
     is for the demo's own default path only. Built beside `path` under a hidden name and
-    moved into place only when finished, so a killed build never leaves a half-made demo
-    where the next `chc --demo` would take it for today's."""
-    path = Path(path)
-    check_demo_target(path, is_default=replace_unmarked)
-    for stale in path.parent.glob(f".{path.name}.building-*"):
-        if not _still_running(stale):
-            _remove(stale)  # a build killed earlier: never reused, never left to fill the disk
-    building = path.with_name(f".{path.name}.building-{os.getpid()}")
-    try:
-        _build(building, count, today or date.today(), seed)
+    moved into place only when finished (demo_file.put_demo_in_place)."""
+    day = today or date.today()
+
+    def make(building: Path) -> None:
+        _build(building, count, day, seed)
         _standalone(building)
-        _remove(path)
-        os.replace(building, path)
-    finally:
-        _remove(building)
 
-
-def _still_running(build: Path) -> bool:
-    """Whether the process a hidden build file is named after is alive (two `chc --demo`
-    started at once must not delete each other's build)."""
-    try:
-        os.kill(int(build.name.rsplit("-", 1)[1]), 0)
-    except (ValueError, ProcessLookupError):
-        return False
-    except PermissionError:  # alive, someone else's
-        return True
-    return True
+    put_demo_in_place(Path(path), make, is_default=replace_unmarked)
 
 
 def _standalone(path: Path) -> None:

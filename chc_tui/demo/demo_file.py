@@ -5,10 +5,12 @@ paint."""
 
 from __future__ import annotations
 
+import os
 import sqlite3
 from contextlib import closing
 from datetime import date
 from pathlib import Path
+from typing import Callable
 
 # The setting a finished demo build writes last: a real database never has it, and a build
 # killed half-way never has it either, so neither is ever taken for today's demo.
@@ -54,3 +56,39 @@ def check_demo_target(path: Path, *, is_default: bool) -> None:
         f"{path} is not a demo database, so the demo will not write over it "
         "(it may hold real complaints). Choose a new file name for the demo, or leave out --db."
     )
+
+
+def put_demo_in_place(path: Path, make: Callable[[Path], None], *, is_default: bool) -> None:
+    """Write a demo at `path` by `make`, which fills a file given its name: made beside `path`
+    under a hidden name and moved into place only when finished, so a killed build never
+    leaves a half-made demo where the next `chc --demo` would take it for today's. Refuses
+    (DemoRefused) a file that is not a demo; `is_default` is for the demo's own path only."""
+    path = Path(path)
+    check_demo_target(path, is_default=is_default)
+    for stale in path.parent.glob(f".{path.name}.building-*"):
+        if not _still_running(stale):
+            remove_database(stale)  # a build killed earlier: never reused, never left to fill the disk
+    building = path.with_name(f".{path.name}.building-{os.getpid()}")
+    try:
+        make(building)
+        remove_database(path)
+        os.replace(building, path)
+    finally:
+        remove_database(building)
+
+
+def remove_database(path: Path) -> None:
+    for suffix in ("", "-wal", "-shm"):
+        Path(f"{path}{suffix}").unlink(missing_ok=True)
+
+
+def _still_running(build: Path) -> bool:
+    """Whether the process a hidden build file is named after is alive (two `chc --demo`
+    started at once must not delete each other's build)."""
+    try:
+        os.kill(int(build.name.rsplit("-", 1)[1]), 0)
+    except (ValueError, ProcessLookupError):
+        return False
+    except PermissionError:  # alive, someone else's
+        return True
+    return True

@@ -199,6 +199,29 @@ def other_needs(session: Session, complaint: Complaint) -> tuple[str, ...]:
                     for name, relationship in represented))
 
 
+def _the_stage_records(session: Session, complaint: Complaint, stage: StageRecord) -> tuple:
+    """In one query: the ids of the stage's latest definition, extension and its response,
+    its response date in force, and the complaint's refusal and withdrawal (issue 22: six
+    queries a letter). Each row is then usually the one the step has just loaded or made."""
+
+    def newest(model, column, *where):
+        return select(column).where(*where).order_by(model.id.desc()).limit(1).scalar_subquery()
+
+    return tuple(session.execute(select(
+        newest(Definition, Definition.id, Definition.stage_id == stage.id),
+        newest(Deadline, Deadline.due_on, Deadline.stage_id == stage.id, Deadline.step == "respond",
+               Deadline.active == True, Deadline.provisional == False),  # noqa: E712
+        newest(Extension, Extension.id, Extension.stage_id == stage.id),
+        newest(Response, Response.id, Response.stage_id == stage.id),  # one a stage
+        newest(Refusal, Refusal.id, Refusal.complaint_id == complaint.id),  # one a complaint
+        newest(Withdrawal, Withdrawal.id, Withdrawal.complaint_id == complaint.id),  # one a complaint
+    )).one())
+
+
+def _by_id(session: Session, model, row_id: int | None):
+    return None if row_id is None else session.get(model, row_id)
+
+
 def gather_facts(
     session: Session, complaint: Complaint, stage: StageRecord, kind: LetterKind, letter_date: date,
     signed_by: int | None = None,
@@ -208,23 +231,8 @@ def gather_facts(
     landlord = landlord_settings(session)
     landlord = replace(landlord, complaints_officer=complaints_officer(session, landlord, letter_date))
     resident = session.get(Resident, complaint.resident_id)
-    definition = session.exec(
-        select(Definition).where(Definition.stage_id == stage.id).order_by(Definition.id.desc())  # type: ignore[union-attr]
-    ).first()
-    response_due = session.exec(
-        select(Deadline.due_on)
-        .where(
-            Deadline.stage_id == stage.id,
-            Deadline.step == "respond",
-            Deadline.active == True,  # noqa: E712
-            Deadline.provisional == False,  # noqa: E712
-        )
-        .order_by(Deadline.id.desc())  # type: ignore[union-attr]
-    ).first()
-    extension = session.exec(
-        select(Extension).where(Extension.stage_id == stage.id).order_by(Extension.id.desc())  # type: ignore[union-attr]
-    ).first()
-    response = session.exec(select(Response).where(Response.stage_id == stage.id)).first()
+    definition_id, response_due, extension_id, response_id, refusal_id, withdrawal_id = _the_stage_records(
+        session, complaint, stage)
     return LetterFacts(
         kind=kind,
         landlord=landlord,
@@ -238,12 +246,12 @@ def gather_facts(
         received_on=complaint.received_on,
         stage_opened_on=stage.opened_on,
         adjustments=_all_adjustments(session, complaint),
-        definition=definition,
+        definition=_by_id(session, Definition, definition_id),
         response_due=response_due,
-        extension=extension,
-        response=response,
-        refusal=session.exec(select(Refusal).where(Refusal.complaint_id == complaint.id)).first(),
-        withdrawal=session.exec(select(Withdrawal).where(Withdrawal.complaint_id == complaint.id)).first(),
+        extension=_by_id(session, Extension, extension_id),
+        response=_by_id(session, Response, response_id),
+        refusal=_by_id(session, Refusal, refusal_id),
+        withdrawal=_by_id(session, Withdrawal, withdrawal_id),
         update_every_days=stage.update_every_days,
         remedies=letter_remedies.remedy_lines(session, complaint, stage, as_of=letter_date),
         actions=letter_remedies.action_lines(session, complaint, stage),

@@ -14,7 +14,7 @@ from dataclasses import dataclass, fields, replace
 
 from sqlmodel import Session
 
-from chc_tui.steps.settings import LANDLORD_NAME_KEY, get_setting
+from chc_tui.steps.settings import LANDLORD_NAME_KEY, get_setting, read_settings
 
 DEFAULT_LANDLORD_NAME = "Your housing association"
 
@@ -63,6 +63,7 @@ REQUIRED = ("name", "ombudsman_form", "ombudsman_phone")
 def landlord_settings(session: Session) -> LandlordSettings:
     defaults = LandlordSettings()
     values = {}
+    read_settings(session, SETTING_KEYS.values())  # one query, not one a field
     for name, key in SETTING_KEYS.items():
         value = get_setting(session, key)
         if value is not None and str(value).strip():

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import json
 from datetime import date
+from typing import Iterable
 
+from sqlalchemy import event
 from sqlmodel import Session, select
 
 from chc_tui.rules.calendar import DEFAULT_REGION, REGIONS, UnknownRegion, WorkingCalendar
@@ -15,9 +17,34 @@ LANDLORD_NAME_KEY = "landlord_name"
 STOCK_TYPES_KEY = "stock_types"  # the TSM stock types the landlord has (issue 18.6)
 
 
+# The settings this transaction has read, key -> stored JSON text (None: no such row).
+# A letter reads a dozen settings and a demo build drafts hundreds of letters: each was a
+# query of its own (issue 22). Kept only while the transaction (or savepoint) that read
+# them lasts, so another handler's change is seen by the next one, and a rolled-back
+# change is never served; put_setting writes through.
+_READ = "chc_settings_read"
+
+
+def _read(session: Session) -> dict[str, str | None]:
+    return session.info.setdefault(_READ, {})
+
+
+def read_settings(session: Session, keys: Iterable[str]) -> None:
+    """Read these settings in one query, for the get_setting calls that follow."""
+    cache = _read(session)
+    wanted = [key for key in dict.fromkeys(keys) if key not in cache]
+    if not wanted:
+        return
+    found = dict(session.exec(select(Setting.key, Setting.value).where(Setting.key.in_(wanted))).all())  # type: ignore[attr-defined]
+    cache.update((key, found.get(key)) for key in wanted)
+
+
 def get_setting(session: Session, key: str, default=None):
-    row = session.get(Setting, key)
-    return default if row is None else json.loads(row.value)
+    cache = _read(session)
+    if key not in cache:
+        read_settings(session, (key,))
+    text = cache[key]
+    return default if text is None else json.loads(text)  # a fresh value: callers may change it
 
 
 def put_setting(session: Session, key: str, value) -> None:
@@ -27,6 +54,18 @@ def put_setting(session: Session, key: str, value) -> None:
         session.add(Setting(key=key, value=text))
     else:
         row.value = text
+    _read(session)[key] = text
+
+
+@event.listens_for(Session, "after_transaction_end")
+def _forget_settings_read(session: Session, _transaction) -> None:
+    session.info.pop(_READ, None)
+
+
+@event.listens_for(Session, "do_orm_execute")
+def _forget_on_bulk_change(state) -> None:
+    if state.is_delete or state.is_update:  # e.g. the importer's journal, deleted by key
+        state.session.info.pop(_READ, None)
 
 
 def region(session: Session) -> str:
