@@ -35,7 +35,7 @@ def read_settings(session: Session, keys: Iterable[str]) -> None:
     wanted = [key for key in dict.fromkeys(keys) if key not in cache]
     if not wanted:
         return
-    found = dict(session.exec(select(Setting.key, Setting.value).where(Setting.key.in_(wanted))).all())  # type: ignore[attr-defined]
+    found = dict(session.exec(select(Setting.key, Setting.value).where(Setting.key.in_(wanted))).all())
     cache.update((key, found.get(key)) for key in wanted)
 
 
