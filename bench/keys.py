@@ -57,7 +57,14 @@ class Pane:
         self.name = f"chcbench{os.getpid()}x{time.monotonic_ns() % 10**9}"
         cols, rows = size.split("x")
         shell = f"{command}; echo {EXITED}; sleep 600"
-        subprocess.run(["tmux", "new-session", "-d", "-s", self.name, "-x", cols, "-y", rows, shell], check=True)
+        new_session = ["tmux", "new-session", "-d", "-s", self.name, "-x", cols, "-y", rows, shell]
+        # A tmux server still shutting down (the last pane just closed) refuses a new
+        # session with "server exited unexpectedly": ask again, a few times.
+        for _ in range(4):
+            if subprocess.run(new_session).returncode == 0:
+                break
+        else:
+            subprocess.run(new_session, check=True)
         self.started = time.perf_counter()
 
     def text(self) -> str:
