@@ -12,6 +12,7 @@ from textual import work
 from textual.binding import Binding
 
 from chc_tui.rules.domain import StepRefused
+from chc_tui.wording import counted
 from screens.format import short
 from screens.forms import FieldSpec, FormSpec
 from screens.records import Act, Listing, RecordsScreen, Row
@@ -115,7 +116,7 @@ class PostRunScreen(RecordsScreen):
             submit=submit,
             preview=lambda values: f"Writes {target(values)} and {target(values).with_suffix('.pdf')}",
             today=lambda: services.today,
-            done_message=lambda run: (f"Post run of {len(run.letters)} letters written: "
+            done_message=lambda run: (f"Post run of {counted(len(run.letters), 'letter')} written: "
                                       + " and ".join(str(p) for p in run.paths)),
         )
 
@@ -135,5 +136,5 @@ class PostRunScreen(RecordsScreen):
             fields=[FieldSpec("on", "Posted on", "date", default=services.today)],
             submit=submit,
             today=lambda: services.today,
-            done_message=lambda posted: f"{len(posted.letter_ids)} letters marked posted on {posted.posted_on:%d/%m/%Y}",
+            done_message=lambda posted: f"{counted(len(posted.letter_ids), 'letter')} marked posted on {posted.posted_on:%d/%m/%Y}",
         )

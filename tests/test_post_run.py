@@ -220,3 +220,33 @@ async def test_the_post_run_screen_writes_the_run_and_marks_exactly_those_letter
     with three_letters.read() as session:
         rows = {d.letter_id: d.posted_on for d in session.exec(select(LetterDelivery))}
     assert rows == {1: MON, 2: MON, 3: MON, 4: None, 5: None, 6: None}
+
+
+async def test_marking_one_letter_posted_on_the_screen_says_one_letter(three_letters):
+    from chc_tui.app import build_app
+    from screens.forms import StepForm
+    from screens.post_run import PostRunScreen
+
+    services = Services(three_letters, actor="alice", today_fn=lambda: MON)
+    services.mark_posted(MON, [1, 2])
+    app = build_app(services)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        await app.workers.wait_for_complete()
+        await pilot.press("f8")
+        await wait_for(pilot, lambda: isinstance(app.screen, PostRunScreen), "the post run")
+        screen = app.screen
+        await pilot.press("p")
+        await wait_for(pilot, lambda: isinstance(app.screen, StepForm) and app.focused is not None, "the form")
+        await pilot.press("ctrl+s")
+        await wait_for(pilot, lambda: app.screen is screen and list(app._notifications), "the notice")
+        said = [n.message for n in app._notifications]
+    assert "1 letter marked posted on 23/11/2026" in said, said
+
+
+def test_a_count_agrees_with_its_noun():
+    from chc_tui.wording import counted
+
+    assert [counted(n, "letter") for n in (0, 1, 2)] == ["0 letters", "1 letter", "2 letters"]
+    assert counted(1, "stage 2 escalation request") == "1 stage 2 escalation request"
+    assert counted(3, "person", "people") == "3 people"

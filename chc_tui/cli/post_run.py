@@ -13,6 +13,7 @@ from pathlib import Path
 
 from chc_tui.cli.args import date_arg
 from chc_tui.terminal import terminal_safe
+from chc_tui.wording import counted
 
 
 def _ids(text: str) -> list[int]:
@@ -68,8 +69,7 @@ def run_post_run(args, path: Path | str) -> int:
                 print("chc: nothing was marked posted", file=sys.stderr)
                 return 2
             ids = ", ".join(str(i) for i in posted.letter_ids)
-            print(f"{len(posted.letter_ids)} letter{'s' if len(posted.letter_ids) != 1 else ''} "
-                  f"marked posted on {on:%d/%m/%Y}: {ids}")
+            print(f"{counted(len(posted.letter_ids), 'letter')} marked posted on {on:%d/%m/%Y}: {ids}")
             return 0
         try:
             run = services.write_post_run(args.out, on)

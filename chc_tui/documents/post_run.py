@@ -20,6 +20,7 @@ from chc_tui.documents.letter_export import address_lines
 from chc_tui.rules.needs import LetterFormat
 from chc_tui.steps.delivery import Waiting
 from chc_tui.steps.landlord import LandlordSettings
+from chc_tui.wording import counted
 
 POST_RUN_PAGE = Page(font="Arial", size_pt=11, side_margins_cm=2.0, top_bottom_margins_cm=2.0, pdf_furniture=False)
 FORMATS = ("docx", "pdf")
@@ -69,7 +70,7 @@ def run_document(letters: list[Waiting], landlord: LandlordSettings, needs: dict
             blocks.append(Paragraph(note, "lead"))
         blocks.append(PageBreak())
         blocks.append(LetterBlock(waiting.letter.body, letterhead=head, size_pt=fmt.size_pt))
-    return Document(f"Post run {on:%d/%m/%Y}: {len(letters)} letter{'s' if len(letters) != 1 else ''}",
+    return Document(f"Post run {on:%d/%m/%Y}: {counted(len(letters), 'letter')}",
                     blocks, POST_RUN_PAGE)
 
 
