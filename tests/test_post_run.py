@@ -181,19 +181,25 @@ def test_file_names_whatever_the_suffix():
 # --- the post run screen (F8): w writes it, p marks it posted --------------------------------
 
 
+async def _open_post_run(pilot, app):
+    """F8 from the main screen, once the app has loaded: the post run screen."""
+    from screens.post_run import PostRunScreen
+
+    await pilot.pause()
+    await app.workers.wait_for_complete()
+    await pilot.press("f8")
+    await wait_for(pilot, lambda: isinstance(app.screen, PostRunScreen), "the post run")
+    return app.screen
+
+
 async def test_the_post_run_screen_writes_the_run_and_marks_exactly_those_letters_posted(three_letters, tmp_path):
     from chc_tui.app import build_app
     from screens.forms import StepForm
-    from screens.post_run import PostRunScreen
 
     services = Services(three_letters, actor="alice", today_fn=lambda: MON)
     app = build_app(services)
     async with app.run_test(size=(100, 30)) as pilot:
-        await pilot.pause()
-        await app.workers.wait_for_complete()
-        await pilot.press("f8")
-        await wait_for(pilot, lambda: isinstance(app.screen, PostRunScreen), "the post run")
-        screen = app.screen
+        screen = await _open_post_run(pilot, app)
         summary = str(screen.query_one("#records-summary-text").render())
         assert "3 letters to post" in summary and "1 with no address recorded" in summary
         await pilot.press("w")
@@ -225,17 +231,12 @@ async def test_the_post_run_screen_writes_the_run_and_marks_exactly_those_letter
 async def test_marking_one_letter_posted_on_the_screen_says_one_letter(three_letters):
     from chc_tui.app import build_app
     from screens.forms import StepForm
-    from screens.post_run import PostRunScreen
 
     services = Services(three_letters, actor="alice", today_fn=lambda: MON)
     services.mark_posted(MON, [1, 2])
     app = build_app(services)
     async with app.run_test(size=(100, 30)) as pilot:
-        await pilot.pause()
-        await app.workers.wait_for_complete()
-        await pilot.press("f8")
-        await wait_for(pilot, lambda: isinstance(app.screen, PostRunScreen), "the post run")
-        screen = app.screen
+        screen = await _open_post_run(pilot, app)
         await pilot.press("p")
         await wait_for(pilot, lambda: isinstance(app.screen, StepForm) and app.focused is not None, "the form")
         await pilot.press("ctrl+s")
