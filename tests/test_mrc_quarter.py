@@ -58,3 +58,26 @@ def test_the_cli_writes_both_formats_and_refuses_a_bad_quarter(db, tmp_path, cap
     assert main(["report", "mrc", "--db", str(db.path), "--quarter", "2025Q5", "--out", str(tmp_path / "bad.html")]) == 2
     assert "not a quarter" in capsys.readouterr().err
     assert not (tmp_path / "bad.html").exists()
+
+
+def test_the_view_carries_the_landlords_logo_and_name_like_the_annual_report(db, tmp_path, capsys):
+    from chc_tui.services import Services
+    from chc_tui.steps.usecases import set_landlord_name
+    from chc_tui.steps.report_logo import set_report_logo
+    from test_report_summary import png
+
+    (tmp_path / "logo.png").write_bytes(png())
+    services = Services(db, actor="alice")
+    services.run(set_report_logo, str(tmp_path / "logo.png"))
+    services.run(set_landlord_name, "Brightwater Homes")
+    for name in ("v.docx", "v.html"):
+        assert main(["report", "mrc", "--db", str(db.path), "--quarter", "2025Q1", "--out", str(tmp_path / name)]) == 0
+    html = (tmp_path / "v.html").read_text()
+    assert html.count('src="data:image/png;base64,') == 2 and 'alt="Brightwater Homes logo"' in html
+    assert "Severe maladministration: 0 findings" in html
+    assert "Brightwater Homes: the MRC&#39;s quarterly view 2025Q1</div>" in html  # the page header
+
+    import docx
+
+    word = docx.Document(str(tmp_path / "v.docx"))
+    assert len(word.inline_shapes) == 1 and word.sections[0].header.part.related_parts

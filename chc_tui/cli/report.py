@@ -77,7 +77,7 @@ def run_mrc(args) -> int:
     from chc_tui.documents.mrc_quarter_export import write_view
     from chc_tui.figures.mrc_quarter import gather
     from chc_tui.services import Services
-    from chc_tui.steps.landlord import landlord_settings
+    from chc_tui.figures.report_service import ReportService
 
     services = Services.open(path)
     try:
@@ -87,8 +87,8 @@ def run_mrc(args) -> int:
             except ValueError as exc:
                 print(f"chc: --quarter: {exc}", file=sys.stderr)
                 return 2
-            landlord = landlord_settings(session).name
-        return _write_then_say(lambda: write_view(view, fmt, out, landlord), out,
+        branding = ReportService(services).branding()
+        return _write_then_say(lambda: write_view(view, fmt, out, branding), out,
                                f"MRC quarterly view {view.quarter.label} written to {out} ({fmt})")
     finally:
         services.db.dispose()

@@ -1,14 +1,18 @@
 """The MRC's quarterly view (Code 9.7) as a Document, written by the shared writers (.docx, .html).
-Complaints by reference only: no resident's name or address."""
+Complaints by reference only: no resident's name or address. It goes to the governing body
+beside the annual report, so it carries the same branding: the landlord's logo and name at
+the top and in the page header (chc_tui.documents.logo.Branding)."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from chc_tui.documents.document import Document, Heading, Paragraph, Table
+from chc_tui.documents.document import Block, Document, Heading, Page, Paragraph, Table
 from chc_tui.documents.document_writers import write
+from chc_tui.documents.logo import Branding
 from chc_tui.figures.mrc_quarter import MrcQuarter, _d
 from chc_tui.rules.measures import Timeliness
+from chc_tui.wording import counted
 
 FORMATS = ("docx", "html")
 
@@ -19,10 +23,12 @@ def _lines(rows, empty: str) -> list:
     return [Table(("Reference", "Detail"), [list(r) for r in rows])]
 
 
-def document(v: MrcQuarter, landlord: str = "") -> Document:
+def document(v: MrcQuarter, branding: Branding = Branding()) -> Document:
     q = v.quarter
     title = f"Complaints: the MRC's quarterly view, {q.label} ({_d(q.start)} to {_d(q.end)})"
-    blocks: list = [Heading(1, title)]
+    landlord = branding.landlord.strip()
+    blocks: list[Block] = [branding.logo.image(landlord)] if branding.logo else []
+    blocks.append(Heading(1, title))
     if landlord:
         blocks.append(Paragraph(landlord, "lead"))
     blocks.append(Paragraph("For the Member Responsible for Complaints (Code 9.5-9.7). Quarter 1 is the first "
@@ -38,7 +44,7 @@ def document(v: MrcQuarter, landlord: str = "") -> Document:
     blocks += [Heading(2, "Ombudsman findings and orders"),
                Table(("Determination", "Findings"), [[d.replace("_", " "), str(n)] for d, n in v.findings.items()])
                if v.findings else Paragraph("No findings determined in the quarter.", "note"),
-               Heading(3, f"Severe maladministration: {len(v.severe_findings)} finding(s)"),
+               Heading(3, f"Severe maladministration: {counted(len(v.severe_findings), 'finding')}"),
                *_lines(v.severe_findings, "No finding of severe maladministration in the quarter."),
                Paragraph(f"Orders due in the quarter: {v.orders_due}, of which complied with by {_d(q.end)}: "
                          f"{v.orders_complied}."),
@@ -50,8 +56,10 @@ def document(v: MrcQuarter, landlord: str = "") -> Document:
                *_lines(v.actions_outstanding, "No action outstanding."),
                Heading(2, f"Improvements due by {_d(v.next_end)}, not yet in place"),
                *_lines(v.improvements_due, "No improvement due.")]
-    return Document(title, blocks)
+    page = Page(header=f"{landlord}: the MRC's quarterly view {q.label}" if landlord else "",
+                   header_image=branding.header_image())
+    return Document(title, blocks, page)
 
 
-def write_view(v: MrcQuarter, fmt: str, out: Path, landlord: str = "") -> Path:
-    return write(document(v, landlord), fmt, out)
+def write_view(v: MrcQuarter, fmt: str, out: Path, branding: Branding = Branding()) -> Path:
+    return write(document(v, branding), fmt, out)
