@@ -15,6 +15,7 @@ from textual.containers import VerticalScroll
 from textual.widgets import Static
 
 from chc_tui.rules import financial_year
+from chc_tui.rules.calendar import REGION_NAMES
 from chc_tui.steps import usecases
 from chc_tui.rules.domain import StepRefused
 from chc_tui.rules.tenure import STOCK_TYPE_LABELS, STOCK_TYPES
@@ -28,11 +29,8 @@ OMBUDSMAN_NOTE = (
     "Since 13 January 2026 the Ombudsman no longer takes new cases by email, so letters lead "
     "with the online form and the telephone number."
 )
-REGION_CHOICES = [
-    ("England and Wales", "england-and-wales"),
-    ("Scotland", "scotland"),
-    ("Northern Ireland", "northern-ireland"),
-]
+# (what a handler reads, what is stored): the settings screen's and the set-up form's choice
+REGION_CHOICES = [(name, region) for region, name in REGION_NAMES.items()]
 
 
 class SettingsScreen(ChcScreen):
@@ -74,7 +72,7 @@ class SettingsScreen(ChcScreen):
             table.add_row(plain(label), plain(value) if value else Text("not set", style="italic"))
         table.add_row("", Text(OMBUDSMAN_NOTE, style="dim"))
         table.add_row("", "")
-        region = dict((v, k) for k, v in REGION_CHOICES).get(o["region"], o["region"])
+        region = REGION_NAMES.get(o["region"], o["region"])
         table.add_row(Text("Calendar", style="bold underline"), "")
         table.add_row(plain("Bank holidays of (g)"), plain(region))
         days = ", ".join(f"{d(day)}{f' ({note})' if note else ''}" for day, note in o["closure_days"]) or "none"

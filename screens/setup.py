@@ -12,10 +12,11 @@ import logging
 from typing import Any
 
 from chc_tui.rules import financial_year, provisions
-from chc_tui.rules.calendar import DEFAULT_REGION, REGIONS
+from chc_tui.rules.calendar import DEFAULT_REGION
 from chc_tui.rules.domain import Problem, StepRefused
 from chc_tui.rules.staff_roles import Role
 from screens.forms import FieldSpec, FormSpec, StepForm
+from screens.settings import REGION_CHOICES
 
 log = logging.getLogger(__name__)
 
@@ -40,7 +41,7 @@ def setup_form(services) -> StepForm:
         FieldSpec("name", "Landlord's name (as letters give it)"),
         FieldSpec("address", "Landlord's address", kind="long"),
         FieldSpec("region", "Region (whose bank holidays count)", kind="choice", default=DEFAULT_REGION,
-                  choices=[(region.replace("-", " ").capitalize(), region) for region in REGIONS]),
+                  choices=REGION_CHOICES),
         FieldSpec("homes", f"Homes owned in {year}/{(year + 1) % 100:02d}", placeholder="such as 5035",
                   help="sets the self-assessment's submission date (Code 8)"),
         FieldSpec("closure_from", "Office closed from (optional)", kind="date"),

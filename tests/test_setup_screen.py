@@ -49,7 +49,10 @@ async def test_a_fresh_database_opens_setup_and_ctrl_s_saves_it(tmp_path):
         await _setup_opened(pilot)
         await field(pilot, "name", "Riverside Homes")
         await field(pilot, "address", "1 Quay Street, Exeter EX1 1AA")
-        app.screen.query_one("#f-region").focus()  # opens on its default, England and Wales
+        region = app.screen.query_one("#f-region")
+        assert region.selection == "england-and-wales"
+        assert "England and Wales" in str(region.query_one("SelectCurrent Static#label").render())
+        region.focus()
         await pilot.press("enter", "down", "enter")
         await pilot.pause()
         assert app.screen.query_one("#f-region").value == "scotland"

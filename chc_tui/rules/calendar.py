@@ -18,6 +18,12 @@ REGIONS: dict[str, str] = {
     "northern-ireland": "NIR",
 }
 DEFAULT_REGION = "england-and-wales"
+# How a handler reads each region, wherever one is chosen or shown.
+REGION_NAMES: dict[str, str] = {
+    "england-and-wales": "England and Wales",
+    "scotland": "Scotland",
+    "northern-ireland": "Northern Ireland",
+}
 
 
 class UnknownRegion(ValueError):
