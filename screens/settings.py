@@ -24,6 +24,7 @@ from screens.keybar import KeyBar
 from screens.titlebar import TitleBar
 from screens.format import d, plain
 from screens.forms import FieldSpec, FormSpec, StepForm
+from chc_tui.wording import counted
 
 OMBUDSMAN_NOTE = (
     "Since 13 January 2026 the Ombudsman no longer takes new cases by email, so letters lead "
@@ -113,7 +114,7 @@ class SettingsScreen(ChcScreen):
         self._form(FormSpec(
             title="The landlord's details", intro=OMBUDSMAN_NOTE, fields=fields, submit=submit,
             today=lambda: services.today,
-            done_message=lambda changed: f"{len(changed)} detail(s) changed" if changed else "Nothing changed",
+            done_message=lambda changed: f"{counted(len(changed), 'detail')} changed" if changed else "Nothing changed",
         ))
 
     def action_region(self) -> None:

@@ -20,6 +20,7 @@ from store.backup import backups_dir
 from store.errors import CORRUPT, DatabaseProblem, explain
 from store.paths import check_database_file
 from store.sharing import database_files, is_shared_folder, settle
+from chc_tui.wording import counted
 
 LOW_DISK_BYTES = 500 * 1024 * 1024
 RESTORE = "the file is damaged: restore the latest good backup with chc restore FILE"
@@ -296,7 +297,7 @@ def leftovers(db_path: Path) -> list[Check]:
         return [Check("leftovers", True, "no copy left by a stopped backup, restore or attachment")]
     paths = " ".join(f"'{p}'" for p in found)
     return [Check("leftovers", False,
-                  f"{len(found)} file(s) left by a backup, restore or attachment copy that was stopped, "
+                  f"{counted(len(found), 'file')} left by a backup, restore or attachment copy that was stopped, "
                   f"holding personal data; when no backup or restore is running, run: rm -f {paths}")]
 
 
@@ -314,4 +315,4 @@ def _backups(db_path: Path, today: date) -> Check:
         return Check("backups", False, f"no backup in {backups_dir(db_path)}; run: chc backup --auto")
     newest = max(dailies, key=lambda p: p.stat().st_mtime)
     age = (today - date.fromtimestamp(newest.stat().st_mtime)).days
-    return Check("backups", age <= 1, f"newest {newest.name}, {age} day(s) old")
+    return Check("backups", age <= 1, f"newest {newest.name}, {counted(age, 'day')} old")

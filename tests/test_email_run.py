@@ -87,7 +87,7 @@ def test_a_server_that_is_down_stops_the_run_and_the_letters_wait(three_letters,
     mail_to(db, free_port())  # nothing listens there
     assert chc(["--db", str(db.path), "email-run"]) == 1
     err = capsys.readouterr().err
-    assert "refused the connection" in err and "1 more letter(s) not tried" in err
+    assert "refused the connection" in err and "1 more letter not tried" in err
     shown = states(db)
     assert "bounced" in shown["1"] and "to email" in shown["2"]
 

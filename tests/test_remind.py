@@ -167,7 +167,7 @@ def test_a_server_that_is_down_sends_nothing_records_nothing_and_fails(record_se
     assert remind(db) == 1
     err = capsys.readouterr().err
     assert f"chc remind: not sent to Alice Smith: the mail server 127.0.0.1:{port} refused the connection" in err
-    assert "2 more digest(s) not sent either" in err
+    assert "2 more digests not sent either" in err
     assert sent_rows(db) == []
 
 
@@ -194,7 +194,7 @@ def test_someone_with_deadlines_but_no_email_is_named_with_the_fix(record_set, s
         bob.email = ""
         bob_id = bob.id
     assert remind(db) == 1
-    assert (f"chc remind: Bob Jones has 1 deadline(s) to be reminded of but no email on the staff register: "
+    assert (f"chc remind: Bob Jones has 1 deadline to be reminded of but no email on the staff register: "
             f"chc staff edit {bob_id} --email ADDRESS") in capsys.readouterr().err
     assert len(smtp_server.handler.envelopes) == 2
 

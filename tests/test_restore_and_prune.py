@@ -208,7 +208,7 @@ def test_prune_deletes_daily_and_before_restore_backups_made_before_the_date(liv
     (folder / "notes.txt").write_text("not a backup")
     (folder / "other-2026-11-01.db").write_bytes(b"another database's backup")
     assert chc(["--db", str(live), "backup", "prune", "--before", "03/11/2026"]) == 0
-    assert "3 backup(s) made before 03/11/2026 deleted" in capsys.readouterr().out
+    assert "3 backups made before 03/11/2026 deleted" in capsys.readouterr().out
     assert sorted(p.name for p in folder.iterdir()) == [
         "c-2026-11-03.db", "c-before-restore-20261103-120000.db", "notes.txt", "other-2026-11-01.db"]
     assert chc(["--db", str(live), "backup", "prune"]) == 2  # the date is required

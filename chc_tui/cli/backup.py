@@ -7,6 +7,7 @@ from datetime import date
 from pathlib import Path
 
 from chc_tui.cli.args import date_arg as _date_arg
+from chc_tui.wording import counted
 
 
 def add_backup_parsers(sub, with_db) -> None:
@@ -61,7 +62,7 @@ def _prune(path: Path, before: date) -> int:
     removed = prune(path, before)
     for old in removed:
         print(f"deleted {old}")
-    print(f"{len(removed)} backup(s) made before {before:%d/%m/%Y} deleted from {backups_dir(path)}")
+    print(f"{counted(len(removed), 'backup')} made before {before:%d/%m/%Y} deleted from {backups_dir(path)}")
     return 0
 
 

@@ -10,6 +10,7 @@ import sys
 from pathlib import Path
 
 from chc_tui.terminal import terminal_safe
+from chc_tui.wording import counted
 
 PREFIX = "chc email-run"
 
@@ -60,7 +61,7 @@ def run_email_run(args, path: Path | str) -> int:
             else:
                 _err(f"letter {letter.letter_id} ({letter.reference}) not sent: {letter.failure}")
         if run.not_tried:
-            _err(f"{run.not_tried} more letter(s) not tried; run chc email-run again once this is mended")
+            _err(f"{counted(run.not_tried, 'more letter')} not tried; run chc email-run again once this is mended")
         return 1 if run.failed else 0
     finally:
         services.db.dispose()

@@ -8,6 +8,7 @@ from datetime import date
 from pathlib import Path
 
 from chc_tui.terminal import terminal_safe
+from chc_tui.wording import counted
 
 
 def add_personal_data_parser(sub, with_db) -> None:
@@ -89,7 +90,7 @@ def _anonymise(db, resident_id: int) -> int:
         print(f"chc personal-data: resident {resident_id} is anonymised, but {exc}; "
               "run this command again when no one else has chc open", file=sys.stderr)
         return 1
-    print(f"resident {resident_id} anonymised; {deleted} attached file(s) deleted")
+    print(f"resident {resident_id} anonymised; {counted(deleted, 'attached file')} deleted")
     if not db.is_server:
         print(f"Earlier backups still hold their details: remove them with chc backup prune --before "
               f"{date.today().isoformat()}, or they go as the last {KEEP_DAILY_BACKUPS} daily backups roll over.")

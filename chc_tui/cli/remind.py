@@ -10,6 +10,7 @@ from pathlib import Path
 
 from chc_tui.cli.args import date_arg
 from chc_tui.terminal import terminal_safe
+from chc_tui.wording import counted
 
 PREFIX = "chc remind"
 
@@ -44,7 +45,7 @@ def _send(services, digests, settings, password) -> int:
     failed = False
     for n, digest in enumerate(digests):
         if not digest.to:
-            _err(f"{digest.name} has {len(digest.item_keys)} deadline(s) to be reminded of but no email on the "
+            _err(f"{digest.name} has {counted(len(digest.item_keys), 'deadline')} to be reminded of but no email on the "
                  f"staff register: chc staff edit {digest.staff_id} --email ADDRESS")
             failed = True
             continue
@@ -56,7 +57,7 @@ def _send(services, digests, settings, password) -> int:
             if isinstance(error, (ConnectionFailed, LoginRefused, TlsFailed, MessageRefused)):
                 left = len(digests) - n - 1
                 if left:
-                    _err(f"{left} more digest(s) not sent either; run chc remind again once this is mended")
+                    _err(f"{counted(left, 'more digest')} not sent either; run chc remind again once this is mended")
                 break
             continue
         services.run(record_reminders_sent, digest.staff_id, list(digest.item_keys), sent_on=services.today)

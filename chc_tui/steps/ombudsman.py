@@ -16,6 +16,7 @@ from chc_tui.rules.domain import NotFound, StepRefused
 from chc_tui.steps.usecases import Checks, audit, complaint_for_change, record_for_change
 from store.engine import Database
 from store.models import OmbudsmanCase, OmbudsmanFinding, OmbudsmanOrder, OmbudsmanRequest, saved_id
+from chc_tui.wording import counted
 
 
 class Determination(StrEnum):
@@ -252,9 +253,9 @@ def close_case(
             OmbudsmanOrder.case_id == case.id, OmbudsmanOrder.kind == "order",
             OmbudsmanOrder.complied_on == None)).all()  # noqa: E711
         if open_requests:
-            checks.add(None, f"{len(open_requests)} request(s) from the Ombudsman not yet met")
+            checks.add(None, f"{counted(len(open_requests), 'request')} from the Ombudsman not yet met")
         if open_orders:
-            checks.add(None, f"{len(open_orders)} order(s) not yet complied with")
+            checks.add(None, f"{counted(len(open_orders), 'order')} not yet complied with")
         checks.raise_if_any()
         case.closed_on = closed_on
         audit(session, ctx, "Ombudsman case closed", case.complaint_id,
