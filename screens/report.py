@@ -10,6 +10,7 @@ between financial years; t edits the entered parts; x exports.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 from typing import Any, Sequence
 
@@ -609,15 +610,18 @@ class ReportScreen(ChcScreen):
         stopped = False
         try:
             if report is None:
-                report = self.reports.report(year)
+                # the figures per handler and team next, from the stages the report read
+                report, count_people = self.reports.count(year)
                 # counted with the report when the board sees them too
                 app.call_from_thread(self._counted, year, counted_at, YearFigures(report, report.staff_figures))
+            else:
+                count_people = partial(self.reports.performance, year)
             if report.staff_figures is not None:
                 return
             if worker.is_cancelled:
                 stopped = True
                 return
-            people = self.reports.performance(year)
+            people = count_people()
             app.call_from_thread(self._counted, year, counted_at, YearFigures(report, people))
         finally:
             cache.counted(year, counted_at)

@@ -124,6 +124,13 @@ def year_stages(
     ]
 
 
+def in_window(stage: StageFacts, window_start: date) -> bool:
+    """A stage of a wider window (read for the same year end) that `year_stages` reads for
+    the window starting `window_start`: its `relevant`, on the stage read (every stage read
+    was opened by the year end)."""
+    return stage.opened_on >= window_start or stage.responded_on is None or stage.responded_on >= window_start
+
+
 def _window_query(relevant, start: date):
     """What is counted and listed of each stage of the window."""
     # A stage answered before the year began was not withdrawn before a response in it, nor

@@ -223,17 +223,17 @@ async def test_the_screen_shows_each_handler_and_team_and_their_complaints(servi
 
 
 def count_reports(monkeypatch) -> list[int]:
-    """The years ReportService counted, in order."""
+    """The years ReportService counted for the screen, in order."""
     from chc_tui.figures.report_service import ReportService
 
     counted: list[int] = []
-    original = ReportService.report
+    original = ReportService.count
 
     def counting(self, year, *args, **kwargs):
         counted.append(year)
         return original(self, year, *args, **kwargs)
 
-    monkeypatch.setattr(ReportService, "report", counting)
+    monkeypatch.setattr(ReportService, "count", counting)
     return counted
 
 
@@ -319,16 +319,16 @@ async def test_a_count_a_commit_overtook_is_not_kept(services, monkeypatch):
     from chc_tui.figures.report_service import ReportService
 
     app = build_app(services)
-    original = ReportService.report
+    original = ReportService.count
 
     def a_commit_lands_meanwhile(self, year, *args, **kwargs):
-        report = original(self, year, *args, **kwargs)
+        counted = original(self, year, *args, **kwargs)
         if year == 2026 and not wrote:
             wrote.append(Book(services.db, TODAY).complaint(date(2026, 7, 1), timing=None))
-        return report
+        return counted
 
     wrote: list[str] = []
-    monkeypatch.setattr(ReportService, "report", a_commit_lands_meanwhile)
+    monkeypatch.setattr(ReportService, "count", a_commit_lands_meanwhile)
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
         screen = await press_f3(pilot)
@@ -395,7 +395,7 @@ async def test_the_boards_figures_show_while_the_rows_per_handler_are_counted(se
 
 
 async def test_f3_pressed_again_while_the_year_is_counted_waits_for_that_count(services, monkeypatch):
-    async with f3_with_a_count_held(services, monkeypatch, "report") as (app, pilot, counted, held, release):
+    async with f3_with_a_count_held(services, monkeypatch, "count") as (app, pilot, counted, held, release):
         await wait_for(pilot, held.is_set, "the count under way")
         await pilot.press("escape")  # leaving stops the count after the board's figures
         await wait_for(pilot, lambda: not isinstance(app.screen, ReportScreen), "the main screen")
@@ -415,9 +415,9 @@ def test_quitting_while_a_year_is_counted_does_not_wait_for_the_count(services, 
 
     from chc_tui.figures.report_service import ReportService
 
-    held, release = held_until_released(monkeypatch, "report")
+    held, release = held_until_released(monkeypatch, "count")
     ended = threading.Event()
-    counting = ReportService.report
+    counting = ReportService.count
 
     def noting_the_end(self, year, *args, **kwargs):
         try:
@@ -425,7 +425,7 @@ def test_quitting_while_a_year_is_counted_does_not_wait_for_the_count(services, 
         finally:
             ended.set()
 
-    monkeypatch.setattr(ReportService, "report", noting_the_end)
+    monkeypatch.setattr(ReportService, "count", noting_the_end)
     app = build_app(services)
 
     async def quit_while_counting(pilot) -> None:
@@ -440,3 +440,22 @@ def test_quitting_while_a_year_is_counted_does_not_wait_for_the_count(services, 
     finally:
         release.set()
     assert held.is_set() and still_counting, "the app waited for the count before it ended"
+
+
+def test_the_rows_per_handler_are_counted_from_the_stages_the_report_read(services, monkeypatch):
+    """F3 read the year's stages twice: for the board's figures, then again for the rows per
+    handler and team. Once now, and the rows are those read on their own."""
+    import store.stage_queries as stage_queries
+    from chc_tui.figures.performance_by_person import as_json
+    from chc_tui.figures.report_service import ReportService
+
+    reports = ReportService(services)
+    alone = as_json(reports.performance(2026))
+    assert alone["handlers"]  # something to compare
+    reads: list[tuple] = []
+    window = stage_queries._window_query
+    monkeypatch.setattr(stage_queries, "_window_query", lambda *args: reads.append(args) or window(*args))
+    report, people = reports.count(2026)
+    assert as_json(people()) == alone
+    assert len(reads) == 1
+    assert report.value("tsm.CH01.stage1_received") == 4

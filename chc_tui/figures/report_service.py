@@ -7,16 +7,19 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Callable, Sequence
 
 from chc_tui.figures import collector, performance_by_person, report_texts
 from chc_tui.figures.performance_by_person import PerformanceByPerson
-from chc_tui.rules.financial_year import year_of
+from chc_tui.rules.financial_year import bounds, year_of
 from chc_tui.figures.report import AnnualReport, compute, gather, homes_key
 from chc_tui.documents.logo import Branding
 from chc_tui.documents.report_export import FORMATS, write_report
 from chc_tui.services import Services
-from chc_tui.steps.settings import LANDLORD_NAME_KEY, get_setting
+from chc_tui.steps.settings import LANDLORD_NAME_KEY, get_setting, load_calendar
 from store import report_queries
+from store.stage_queries import StageFacts, in_window, year_stages
+from store.staff_queries import stage_handlers
 
 
 @dataclass(frozen=True)
@@ -44,31 +47,42 @@ class ReportService:
     def report(self, year: int, with_year_before: bool = False) -> AnnualReport:
         """The year's report; `with_year_before`, with the year before's beside it (the
         board's summary compares the two: documents, not the screen)."""
-        report, shown = self._figures(year)
-        if shown:  # the board sees staff named only if the landlord chooses (issue 20.2)
-            report.staff_figures = self.performance(year)
+        report, _people = self.count(year)
         if with_year_before:  # its figures only: the summary reads no staff figures of it
-            report.year_before, _ = self._figures(year - 1)
+            report.year_before, _shown, _stages = self._figures(year - 1)
         return report
 
-    def _figures(self, year: int) -> tuple[AnnualReport, bool]:
-        """The year's figures, and whether the landlord shows staff figures."""
+    def count(self, year: int) -> tuple[AnnualReport, Callable[[], PerformanceByPerson]]:
+        """The year's report, and what counts its figures per handler and team next from
+        the same read of the year's stages (the F3 screen shows the board's figures first;
+        it read every stage of the year a second time for these)."""
+        report, shown, stages = self._figures(year)
+        if shown:  # the board sees staff named only if the landlord chooses (issue 20.2)
+            report.staff_figures = self.performance(year, stages)
+            return report, lambda: report.staff_figures
+        return report, lambda: self.performance(year, stages)
+
+    def _figures(self, year: int) -> tuple[AnnualReport, bool, Sequence[StageFacts]]:
+        """The year's figures, whether the landlord shows staff figures, and the stages read."""
         with collector.paused(), self.services.db.read() as session:
             inputs, calendar = gather(session, year, self.services.today)
             shown = bool(get_setting(session, report_texts.SHOW_STAFF_FIGURES_KEY, False))
-            return compute(inputs, calendar, self.services.policy), shown
+            return compute(inputs, calendar, self.services.policy), shown, inputs.stages
 
-    def performance(self, year: int) -> PerformanceByPerson:
-        """Figures per handler and per team (issue 20.2): the report screen shows them always."""
-        from chc_tui.rules.financial_year import bounds
-        from chc_tui.steps.settings import load_calendar
-        from store.stage_queries import year_stages
-        from store.staff_queries import stage_handlers
-
+    def performance(self, year: int, stages: Sequence[StageFacts] | None = None) -> PerformanceByPerson:
+        """Figures per handler and per team (issue 20.2): the report screen shows them always.
+        From `stages` when given (a wider window's, read for the same year end: the report's),
+        else read here."""
         start, end = bounds(year)
         with collector.paused():
             with self.services.db.read() as session:
-                stages = year_stages(session, start, end, handling=True)
+                if stages is None:
+                    # what judging reads, not the self-assessment's handling facts: these
+                    # figures count acknowledgements and responses (rules.measures), never
+                    # who defined or considered a stage (a third of the read's time at 100k)
+                    stages = year_stages(session, start, end)
+                else:
+                    stages = [s for s in stages if in_window(s, start)]
                 handlers = stage_handlers(session, [s.stage_id for s in stages])
                 calendar = load_calendar(session)
             return performance_by_person.compute(year, stages, handlers, self.services.today, calendar,
