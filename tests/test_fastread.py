@@ -51,6 +51,13 @@ def test_holiday_cache_round_trip_and_staleness(tmp_path):
         assert cached.explain_add(start, 15) == calendar.explain_add(start, 15)
     assert holiday_cache.load("northern-ireland", today, path) is None
     assert holiday_cache.load("scotland", date(2031, 1, 1), path) is None  # years not covered
+    # an open item of ten years ago is counted from the file too, not by loading `holidays`
+    assert known[2016][date(2016, 11, 30)] == "Saint Andrew's Day"
+    for start in (date(2016, 12, 20), date(2014, 1, 2)):
+        assert cached.explain_add(start, 15) == calendar.explain_add(start, 15)
+    written = path.stat().st_mtime_ns
+    holiday_cache.save(calendar, today, path)
+    assert path.stat().st_mtime_ns == written  # already covered: not rewritten at every start
 
 
 def test_counting_states_by_date_agrees_with_assessing_every_row(tmp_path):
