@@ -210,19 +210,21 @@ class MainScreen(ChcScreen):
         mine = self._my_staff_id() if self.mine else None
         if self.mine and mine is None:
             self.mine = False  # not on the register: nothing is "mine"
+        # The list first (a page, milliseconds), then the panel (every running due date:
+        # at 300k a few hundred): a search typed at the first paint, while the ORM was
+        # loading, is answered as soon as the services are ready, not after the panel.
+        rows = self._list_rows(search, mine)
+        self.app.call_from_thread(when_live(self, self._show_list), generation, rows)
         dues = self.services.deadlines(handler_staff_id=mine)
         # Mine: the panel counts my complaints' deadlines only, not the landlord's others.
-        self._submission = None if self.mine else self.services.yearly_submission()
-        self._others = [] if self.mine else self.services.other_deadlines()
-        rows = self._list_rows(search, mine)
-        self.app.call_from_thread(when_live(self, self._show_loaded), generation, dues, rows, self.services.today)
+        submission = None if self.mine else self.services.yearly_submission()
+        others = [] if self.mine else self.services.other_deadlines()
+        self.app.call_from_thread(when_live(self, self._show_panel), dues, submission, others, self.services.today)
 
-    def _show_loaded(self, generation: int, dues: list[Due], rows: list[Due], today: date) -> None:
-        if generation != self._list_generation:  # typed into the search meanwhile: the panel only
-            self._panel_source = (dues, today, PANEL_ROWS, None)
-            self._fill_deadlines(dues, today)
-            return
-        self._show(dues, rows, today)
+    def _show_panel(self, dues: list[Due], submission, others: list, today: date) -> None:
+        self._submission, self._others = submission, others
+        self._panel_source = (dues, today, PANEL_ROWS, None)  # the kind filter (k) redraws from these
+        self._fill_deadlines(dues, today)
 
     def _list_rows(self, search: str, mine: int | None) -> list[Due]:
         return self.services.complaints(

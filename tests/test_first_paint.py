@@ -111,8 +111,8 @@ async def test_first_paint_is_the_whole_list_page_and_panel_the_full_load_shows(
     build_demo_database(path, count=120, today=date.today())
     release = _hold_open(monkeypatch, 20)
     loaded = []
-    original_loaded = MainScreen._show_loaded
-    monkeypatch.setattr(MainScreen, "_show_loaded", lambda self, *args: (original_loaded(self, *args), loaded.append(1)))
+    original_loaded = MainScreen._show_panel  # the full load's last paint
+    monkeypatch.setattr(MainScreen, "_show_panel", lambda self, *args: (original_loaded(self, *args), loaded.append(1)))
     app = ChcApp(db_path=path)
     app.read_early()
     try:
@@ -219,3 +219,43 @@ def test_at_exit_an_open_that_may_migrate_is_waited_for(tmp_path, monkeypatch):
     finally:
         quit_pressed.set()
         backup_may_end.set()
+
+
+async def test_a_search_typed_at_the_first_paint_is_answered_before_the_panel_reloads(tmp_path, monkeypatch):
+    """Issue 22.5: typed while the ORM was loading, the search waited for the panel's whole
+    reload (every running due date) once the services were ready; the list comes first."""
+    from textual.widgets import Input
+
+    path = tmp_path / "demo.db"
+    build_demo_database(path, count=120, today=date.today())
+    services = Services.open(path)
+    try:
+        name = services.complaints(status="open", limit=1)[0].row.resident.split()[-1]  # a surname: no spaces to type
+        matches = [due.row.reference for due in services.complaints(search=name, status="open", limit=200)]
+    finally:
+        services.db.dispose()
+    release = _hold_open(monkeypatch, 20)
+    panel_may_load = threading.Event()
+    original_deadlines = Services.deadlines
+
+    def held_deadlines(self, **kwargs):  # the panel's reload "still running" until the test says
+        panel_may_load.wait(timeout=20)
+        return original_deadlines(self, **kwargs)
+
+    monkeypatch.setattr(Services, "deadlines", held_deadlines)
+    app = ChcApp(db_path=path)
+    app.read_early()
+    try:
+        async with app.run_test(size=(100, 34)) as pilot:
+            await _early_panel(pilot)
+            await pilot.press("slash", *name)
+            assert app.screen.query_one("#search", Input).value == name
+            release.set()
+            listing = app.screen.query_one("#complaints")
+            await wait_for(pilot, lambda: _listed(listing) == matches, "the matches, with the panel still loading")
+            assert not panel_may_load.is_set()
+    finally:
+        release.set()
+        panel_may_load.set()
+        if app.services is not None:
+            app.services.db.dispose()
