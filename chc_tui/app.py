@@ -36,7 +36,7 @@ from chc_tui.rules.domain import StaleRecord
 from chc_tui.user_config import ConfigProblem, LoadedConfig, load, save_theme, without_unknown
 from screens.format import draw_controls_visibly
 from screens.live import is_live
-from screens.main import EarlyPaint, MainScreen  # the other screens load when first needed, after the first paint
+from screens.main import LIST_PAGE, PANEL_ROWS, EarlyPaint, MainScreen  # the other screens load when first needed, after the first paint
 from store.errors import explain
 
 if TYPE_CHECKING:
@@ -47,7 +47,11 @@ WATCH_SECONDS = 2  # how often to look for other handlers' commits
 TERMINAL_SECONDS = 1  # how often to check that the terminal is still there
 HUNG_UP = 129  # the exit status when the terminal went away: 128 + SIGHUP, as shells report it
 HUNG_UP_GRACE = 5  # seconds for the usual exit once the terminal has gone, before a hard one
-EARLY_ROWS = 150  # open complaints read as rows for the first paint: more than a screen holds
+# Open complaints read as rows for the first paint: the list's whole first page, which also
+# holds the panel's soonest complaint deadlines (both are in due-date order), so the first
+# paint is the list and the panel the full load shows, "N shown" and all (issue 22.5).
+WHOLE_PAGE = max(LIST_PAGE, PANEL_ROWS)
+EARLY_ROWS = WHOLE_PAGE
 
 log = logging.getLogger(__name__)
 
@@ -243,6 +247,9 @@ class ChcApp(App):
             return
         self._may_be_migrating.clear()
         self.call_from_thread(self._services_ready, services)
+        # The steps and letters (Jinja) load after the services are ready, not before: a
+        # third of the ORM's open, and no key needs them until a form opens.
+        from chc_tui.steps import usecases  # noqa: F401
         import screens.complaint  # noqa: F401  (ready before the first Enter: no wait then)
         import screens.forms  # noqa: F401
         from chc_tui.rules import holiday_cache
@@ -284,16 +291,19 @@ class ChcApp(App):
         from store.other_deadline_rows import assemble
 
         today = date.today()
+        rows = early.rows[:EARLY_ROWS]
         region = early.region or DEFAULT_REGION
         calendar = WorkingCalendar(region, early.closure_days, holiday_cache.load(region, today))
         # The same other due dates and submission the full load shows: the first panel is final.
         return EarlyPaint(
-            [assess(row, calendar, today, CODE_2024) for row in early.rows],
+            [assess(row, calendar, today, CODE_2024) for row in rows],
             today,
             count_states(early.due_dates, calendar, today, CODE_2024),
             len(early.due_dates),
             assess_others(assemble(early.other_results, calendar), calendar, today, CODE_2024),
             assess_submission(today, early.settings, calendar, CODE_2024),
+            # Fewer rows than asked for: every open complaint was read.
+            whole_page=len(rows) >= WHOLE_PAGE or len(early.rows) < EARLY_ROWS,
         )
 
     def _show_early(self, early: EarlyPaint, painted: threading.Event) -> None:
@@ -470,6 +480,14 @@ class ChcApp(App):
             self._problem_shown = None  # a key pressed: always answer it
             self._tell_problem(problem, exc)
             return True
+
+    async def _check_bindings(self, key: str, priority: bool = False) -> bool:
+        """As Textual's, and a screen may take a key before the focused widget is handed
+        it (MainScreen.take_key_at_once: the search's key)."""
+        take = getattr(self.screen, "take_key_at_once", None) if priority else None
+        if take is not None and take(key):
+            return True
+        return await super()._check_bindings(key, priority)
 
     def _handle_exception(self, error: Exception) -> None:
         """The last resort for an error nothing else handled (Textual's own prints a

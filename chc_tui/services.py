@@ -18,7 +18,6 @@ from pathlib import Path
 from typing import Callable, Concatenate, ParamSpec, TypeVar, cast
 
 from chc_tui.rules import financial_year
-from chc_tui.steps import usecases  # noqa: F401  (the steps load with Services, as before, not at the first form)
 from chc_tui.rules.calendar import WorkingCalendar
 from chc_tui.rules.context import StepContext, os_user
 from chc_tui.rules.deadlines import Due, OtherDue, YearlySubmission, assess, assess_others, state_on

@@ -36,6 +36,9 @@ class EarlyPaint:
     due_total: int  # open complaints with a deadline
     others: list = field(default_factory=list)  # the other due dates (OtherDue), as the full load gives them
     submission: object = None  # the yearly submission (YearlySubmission)
+    # `dues` are the list's whole first page and the panel's soonest complaint deadlines
+    # (chc_tui/app.py EARLY_ROWS): painted whole, as the full load will paint them.
+    whole_page: bool = False
 
 
 def needs_services(method):
@@ -57,8 +60,8 @@ STAGE_FILTERS = [None, 1, 2]
 SEARCH_PAUSE = 0.03  # seconds of no typing before a search runs: a burst of keys (a paste, a fast typist) is one query; longer would be felt (issue 22: last key to matches <= 150 ms)
 LIST_PAGE = 200  # rows loaded into the list at once; search and filters narrow the rest
 PANEL_ROWS = 200  # soonest deadlines painted in the panel; its title counts them all
-# Rows in the very first paint, before the services are ready: what the panel (10 lines
-# high) and the list can show at once. Every row painted then costs start-up time.
+# Rows in the panel at the first paint when the early read holds less than the list's
+# first page (EarlyPaint.whole_page false): what the panel (10 lines high) shows at once.
 EARLY_PANEL_ROWS = 8
 
 # The panel's kind filter (k): complaint deadlines, then the due dates around them.
@@ -83,7 +86,7 @@ class MainScreen(ChcScreen):
     BINDINGS = [
         Binding("n", "log", "New", id="main.log"),
         Binding("enter", "open", "Open", id="main.open", show=False),
-        Binding("slash", "search", "Search", id="main.search"),
+        Binding("slash", "search", "Search", id="main.search"),  # and at once: take_key_at_once
         Binding("s", "cycle_stage", "Stage", id="main.stage", show=False),
         Binding("t", "cycle_status", "State", id="main.status", show=False),
         Binding("h", "cycle_handler", "Handler", id="main.handler", show=False),
@@ -192,10 +195,13 @@ class MainScreen(ChcScreen):
         if self.status_filter == "open" and not self.mine and not self.query_one("#search", Input).value:
             dues = [due for due in early.dues if due.days_left is not None]
             self._others, self._submission = early.others, early.submission
+            if early.whole_page:  # the list and panel the full load shows: usable at once
+                self._show(dues, early.dues[:LIST_PAGE], early.today, early_counts=(early.counts, early.due_total))
+                return
             # A screenful or two at once; the full panel and list follow in about a second.
             list_rows = max(10, self.app.size.height - 14)  # the screen less the panel, bars and headers
             self._show(dues, early.dues[:list_rows], early.today, panel_rows=EARLY_PANEL_ROWS,
-                       early_counts=(early.counts, early.due_total))
+                       early_counts=(early.counts, early.due_total), loading=True)
 
     @work(thread=True, exclusive=True, group="main-load")
     def _load(self) -> None:
@@ -204,19 +210,21 @@ class MainScreen(ChcScreen):
         mine = self._my_staff_id() if self.mine else None
         if self.mine and mine is None:
             self.mine = False  # not on the register: nothing is "mine"
+        # The list first (a page, milliseconds), then the panel (every running due date:
+        # at 300k a few hundred): a search typed at the first paint, while the ORM was
+        # loading, is answered as soon as the services are ready, not after the panel.
+        rows = self._list_rows(search, mine)
+        self.app.call_from_thread(when_live(self, self._show_list), generation, rows)
         dues = self.services.deadlines(handler_staff_id=mine)
         # Mine: the panel counts my complaints' deadlines only, not the landlord's others.
-        self._submission = None if self.mine else self.services.yearly_submission()
-        self._others = [] if self.mine else self.services.other_deadlines()
-        rows = self._list_rows(search, mine)
-        self.app.call_from_thread(when_live(self, self._show_loaded), generation, dues, rows, self.services.today)
+        submission = None if self.mine else self.services.yearly_submission()
+        others = [] if self.mine else self.services.other_deadlines()
+        self.app.call_from_thread(when_live(self, self._show_panel), dues, submission, others, self.services.today)
 
-    def _show_loaded(self, generation: int, dues: list[Due], rows: list[Due], today: date) -> None:
-        if generation != self._list_generation:  # typed into the search meanwhile: the panel only
-            self._panel_source = (dues, today, PANEL_ROWS, None)
-            self._fill_deadlines(dues, today)
-            return
-        self._show(dues, rows, today)
+    def _show_panel(self, dues: list[Due], submission, others: list, today: date) -> None:
+        self._submission, self._others = submission, others
+        self._panel_source = (dues, today, PANEL_ROWS, None)  # the kind filter (k) redraws from these
+        self._fill_deadlines(dues, today)
 
     def _list_rows(self, search: str, mine: int | None) -> list[Due]:
         return self.services.complaints(
@@ -261,11 +269,11 @@ class MainScreen(ChcScreen):
         self._show_filters(len(rows))
 
     def _show(self, dues: list[Due], rows: list[Due], today: date, panel_rows: int = PANEL_ROWS,
-              early_counts: tuple[dict[DeadlineState, int], int] | None = None) -> None:
+              early_counts: tuple[dict[DeadlineState, int], int] | None = None, loading: bool = False) -> None:
         self._panel_source = (dues, today, panel_rows, early_counts)  # the kind filter (k) redraws from these
         self._fill_deadlines(dues, today, panel_rows, early_counts)
         self._fill_list(rows)
-        self._show_filters(len(rows), loading=panel_rows < PANEL_ROWS)
+        self._show_filters(len(rows), loading=loading)
 
     def _fill_deadlines(self, dues: list[Due], today: date, panel_rows: int = PANEL_ROWS,
                         early_counts: tuple[dict[DeadlineState, int], int] | None = None) -> None:
@@ -499,6 +507,21 @@ class MainScreen(ChcScreen):
         # state (t) filters. While searching, such a letter is not a key but a letter.
         if action in self.LETTER_ACTIONS and self._searching():
             return False
+        return True
+
+    def take_key_at_once(self, key: str) -> bool:
+        """The search's key, taken by the app before it hands on the keys typed after it
+        (ChcApp._check_bindings): at the first paint, while the ORM loads, "/Thomas"
+        arrives together, and letters that reached the list first came back behind later
+        ones ("Tshoma"). Only when nothing typed before it is still on its way
+        ("n21/11/2026": the new form's date); otherwise it goes the usual way, behind them."""
+        active = self.active_bindings.get(key)
+        if active is None or active.binding.action != "search" or self._searching():
+            return False
+        focused = self.focused
+        if self.message_queue_size or (focused is not None and focused.message_queue_size):
+            return False
+        self.action_search()
         return True
 
     def accept_early_key(self, event) -> bool:

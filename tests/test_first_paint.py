@@ -27,6 +27,27 @@ def _complaint_counts(services: Services) -> str:
     return " · ".join(f"{counts[s]} {s.value.replace('due ', '')}" for s in DeadlineState)
 
 
+def _hold_open(monkeypatch, timeout: float) -> threading.Event:
+    """The ORM "still loading" until the test sets the event returned."""
+    release = threading.Event()
+    original_open = Services.open.__func__
+
+    def held_open(cls, *args, **kwargs):
+        release.wait(timeout=timeout)
+        return original_open(cls, *args, **kwargs)
+
+    monkeypatch.setattr(Services, "open", classmethod(held_open))
+    return release
+
+
+async def _early_panel(pilot) -> None:
+    """Wait for the first paint's panel, painted before the services are ready."""
+    app = pilot.app
+    await wait_for(pilot, lambda: isinstance(app.screen, MainScreen)
+                   and app.screen.query_one("#deadlines").row_count > 0, "the early panel")
+    assert app.services is None
+
+
 async def _panel_by_kind(pilot, panel) -> dict[str, tuple[str, list[str]]]:
     """Each of the panel's kinds (k): its title and its first rows' keys."""
     from screens.main import PANEL_KINDS
@@ -48,22 +69,13 @@ async def test_first_paint_counts_every_open_deadline_then_the_services_take_ove
     first_list = [due.row.reference for due in expected_services.complaints(status="open", limit=10)]
     expected_services.db.dispose()
 
-    release = threading.Event()
-    original_open = Services.open.__func__
-
-    def held_open(cls, *args, **kwargs):  # the ORM "still loading" until the test says
-        release.wait(timeout=20)
-        return original_open(cls, *args, **kwargs)
-
-    monkeypatch.setattr(Services, "open", classmethod(held_open))
+    release = _hold_open(monkeypatch, 20)
     monkeypatch.setattr(chc_tui.app, "EARLY_ROWS", 20)  # fewer rows than open complaints: counts must still be whole
     app = ChcApp(db_path=path)
     app.read_early()
     try:
         async with app.run_test(size=(100, 34)) as pilot:
-            await wait_for(pilot, lambda: isinstance(app.screen, MainScreen)
-                           and app.screen.query_one("#deadlines").row_count > 0, "the early panel")
-            assert app.services is None
+            await _early_panel(pilot)
             panel = app.screen.query_one("#deadlines")
             listing = app.screen.query_one("#complaints")
             assert panel.row_count == EARLY_PANEL_ROWS  # only what the panel shows
@@ -81,6 +93,45 @@ async def test_first_paint_counts_every_open_deadline_then_the_services_take_ove
             # the same title (counts over every kind of due date, the submission) and rows.
             assert await _panel_by_kind(pilot, panel) == early
             assert panel.row_count > EARLY_PANEL_ROWS
+    finally:
+        release.set()
+        if app.services is not None:
+            app.services.db.dispose()
+
+
+def _listed(table) -> list[str]:
+    return [table.coordinate_to_cell_key((i, 0))[0].value for i in range(table.row_count)]
+
+
+async def test_first_paint_is_the_whole_list_page_and_panel_the_full_load_shows(tmp_path, monkeypatch):
+    """Issue 22.5: usable at the first paint. When the early read holds the list's whole
+    first page, the first paint is final: every row of the list and the panel, and the
+    list's "N shown", before the ORM has loaded; the full load then paints the same."""
+    path = tmp_path / "demo.db"
+    build_demo_database(path, count=120, today=date.today())
+    release = _hold_open(monkeypatch, 20)
+    loaded = []
+    original_loaded = MainScreen._show_panel  # the full load's last paint
+    monkeypatch.setattr(MainScreen, "_show_panel", lambda self, *args: (original_loaded(self, *args), loaded.append(1)))
+    app = ChcApp(db_path=path)
+    app.read_early()
+    try:
+        async with app.run_test(size=(100, 34)) as pilot:
+            await _early_panel(pilot)
+            screen = app.screen
+            panel, listing = screen.query_one("#deadlines"), screen.query_one("#complaints")
+            early = (_title(app), _listed(panel), _listed(listing), str(screen.query_one("#filters").render()))
+
+            release.set()
+            await wait_for(pilot, lambda: bool(loaded), "the full load")
+            expected_services = Services.open(path)
+            try:
+                open_count = len(expected_services.complaints(status="open"))
+            finally:
+                expected_services.db.dispose()
+            assert early[3].startswith(f"{open_count} shown")  # a count, not "loading…"
+            assert len(early[2]) == open_count
+            assert (_title(app), _listed(panel), _listed(listing), str(screen.query_one("#filters").render())) == early
     finally:
         release.set()
         if app.services is not None:
@@ -117,14 +168,7 @@ def test_quitting_straight_after_the_first_paint_does_not_wait_for_the_backgroun
     joins at the end: the app used to wait for the whole open (and the day's backup)."""
     path = tmp_path / "demo.db"
     build_demo_database(path, count=20, today=date.today())
-    release = threading.Event()
-    original_open = Services.open.__func__
-
-    def held_open(cls, *args, **kwargs):  # the ORM "still loading" until the test says
-        release.wait(timeout=60)
-        return original_open(cls, *args, **kwargs)
-
-    monkeypatch.setattr(Services, "open", classmethod(held_open))
+    release = _hold_open(monkeypatch, 60)
     app = ChcApp(db_path=path)
     app.read_early()
     assert app._early is not None  # the schema is current: nothing for the open to migrate
@@ -175,3 +219,43 @@ def test_at_exit_an_open_that_may_migrate_is_waited_for(tmp_path, monkeypatch):
     finally:
         quit_pressed.set()
         backup_may_end.set()
+
+
+async def test_a_search_typed_at_the_first_paint_is_answered_before_the_panel_reloads(tmp_path, monkeypatch):
+    """Issue 22.5: typed while the ORM was loading, the search waited for the panel's whole
+    reload (every running due date) once the services were ready; the list comes first."""
+    from textual.widgets import Input
+
+    path = tmp_path / "demo.db"
+    build_demo_database(path, count=120, today=date.today())
+    services = Services.open(path)
+    try:
+        name = services.complaints(status="open", limit=1)[0].row.resident.split()[-1]  # a surname: no spaces to type
+        matches = [due.row.reference for due in services.complaints(search=name, status="open", limit=200)]
+    finally:
+        services.db.dispose()
+    release = _hold_open(monkeypatch, 20)
+    panel_may_load = threading.Event()
+    original_deadlines = Services.deadlines
+
+    def held_deadlines(self, **kwargs):  # the panel's reload "still running" until the test says
+        panel_may_load.wait(timeout=20)
+        return original_deadlines(self, **kwargs)
+
+    monkeypatch.setattr(Services, "deadlines", held_deadlines)
+    app = ChcApp(db_path=path)
+    app.read_early()
+    try:
+        async with app.run_test(size=(100, 34)) as pilot:
+            await _early_panel(pilot)
+            await pilot.press("slash", *name)
+            assert app.screen.query_one("#search", Input).value == name
+            release.set()
+            listing = app.screen.query_one("#complaints")
+            await wait_for(pilot, lambda: _listed(listing) == matches, "the matches, with the panel still loading")
+            assert not panel_may_load.is_set()
+    finally:
+        release.set()
+        panel_may_load.set()
+        if app.services is not None:
+            app.services.db.dispose()
