@@ -59,13 +59,23 @@ from itertools import islice
 from pathlib import Path
 from typing import Any, Callable, Iterator, ParamSpec, TypeVar
 
+from chc_tui.rules.calendar import WorkingCalendar
+from chc_tui.rules.policy import Stage
 from chc_tui.steps import staff, usecases
+from chc_tui.steps.bulk import BulkWriter
+from chc_tui.steps.plans.acknowledge import plan_acknowledge
+from chc_tui.steps.plans.close import plan_close
+from chc_tui.steps.plans.define import plan_define
+from chc_tui.steps.plans.log import check_log, new_resident, plan_log, refuse_taken
+from chc_tui.steps.plans.respond import plan_respond
+from chc_tui.steps.plans.state import ComplaintNow, StageNow, audit_values
 from chc_tui.rules.context import StepContext, os_user
 from chc_tui.rules.dates import DateParseError, parse_date
-from chc_tui.rules.domain import Channel, Decision, ExclusionReason, StepRefused
+from chc_tui.rules.domain import Channel, Decision, ExclusionReason, Status, StepRefused
 from chc_tui.rules.tenure import tenure_from_words
 from chc_tui.spreadsheets.sheet_cells import restore
 from store.engine import Database
+from store.models import saved_id
 from store.rehearsal import Changed, Marks, WritableRehearsal
 
 log = logging.getLogger(__name__)
@@ -771,16 +781,7 @@ def _check_batch(scratch: Database, run: _Run, batch: list[SheetRow | None], pro
     checked = _Checked(len(batch))
     try:
         with scratch.write() as session:
-            known = _references(session)
-            handlers: dict[str, int] = {}
-            for row in batch:
-                if row is None:
-                    continue
-                try:
-                    outcome = _take(scratch, session, known, row, run, handlers)
-                except _RowRefused as refused:
-                    problems += refused.problems
-                    continue
+            for row, outcome in _take_rows(scratch, session, [r for r in batch if r is not None], run, problems):
                 checked.outcomes.append(outcome)
                 if isinstance(outcome, Imported):
                     checked.unknowns.count(row)
@@ -849,12 +850,9 @@ def _replay_rows(db: Database, run: _Run, report: ImportReport, journal: _Journa
         if problems:
             raise _RowRefused(problems)
         with db.write() as session:
-            known = _references(session)
-            handlers: dict[str, int] = {}
             written: list[int] = []
-            for row in batch:
-                assert row is not None  # a row with problems is refused above
-                outcome = _take(db, session, known, row, run, handlers)
+            rows = [row for row in batch if row is not None]  # a row with problems is refused above
+            for row, outcome in _take_rows(db, session, rows, run, None):
                 if isinstance(outcome, Skipped):
                     report.already.append(outcome)
                 else:
@@ -972,12 +970,35 @@ def _same_file(sheet: Sheet, checked: str) -> None:
         raise SheetUnreadable(f"{sheet.name} changed while it was being imported: nothing was imported; import it again")
 
 
-def _take(db: Database, session, known: dict[str, str], row: SheetRow, run: _Run,
-          handlers: dict[str, int]) -> Imported | Skipped:
-    """`handlers`: the staff id each handler's name was found as in this transaction."""
+def _take_rows(db: Database, session, rows: list[SheetRow], run: _Run,
+               problems: list[RowProblem] | None) -> list[tuple[SheetRow, Imported | Skipped]]:
+    """Rows in one transaction, each what it became: those whose steps all have plans
+    (`_plannable`) planned in memory and written in bulk, the others replayed through the
+    use-cases. A refused row undoes only itself; its problems are added to `problems`
+    (None: raised)."""
+    known = _references(session)
+    bulk = _Bulk(db, session, run, set(known.values()))
+    taken: list[tuple[SheetRow, Imported | Skipped]] = []
+    for row in rows:
+        try:
+            taken.append((row, _take(db, session, known, row, run, bulk)))
+        except _RowRefused as refused:
+            if problems is None:
+                raise
+            problems += refused.problems
+    bulk.writer.flush()
+    return taken
+
+
+def _take(db: Database, session, known: dict[str, str], row: SheetRow, run: _Run, bulk: _Bulk) -> Imported | Skipped:
     found = _already_there(session, known, row)
     if found:
         return Skipped(row.number, found)
+    if _plannable(row):
+        return Imported(row.number, bulk.take(row), row.reference)
+    bulk.writer.flush()  # the use-cases' records come after those already planned
+    bulk.chosen.clear()  # the use-cases may add to the staff register
+    handlers = bulk.handlers
     try:
         with db.write():  # this row's savepoint: a refused row undoes only itself
             reference = _replay(db, row, run.sheet.name, run.actor, run.today, handlers)
@@ -1023,6 +1044,128 @@ def _already_there(session, known: dict[str, str], row: SheetRow) -> str | None:
         )
         .order_by(Complaint.id)
     ).first()
+
+
+# --- in bulk: the same steps planned in memory ----------------------------------------------
+
+
+def _plannable(row: SheetRow) -> bool:
+    """Whether every step of the row has a plan (chc_tui.steps.plans: log, define,
+    acknowledge, respond, close) and the row keeps its own reference: then it is planned in
+    memory and written in bulk. The rest (extended, escalated, refused, withdrawn, or given
+    the next free reference) are replayed through the use-cases."""
+    return (bool(row.reference) and row.escalated is None and row.refused is None and row.withdrawn is None
+            and row.stage1.extended_to is None)
+
+
+class _Bulk:
+    """One transaction's rows planned in memory: each step's plan called as its use-case
+    calls it, on the complaint's state held here, and the records written by a BulkWriter
+    when the batch ends (or before the use-cases write anything)."""
+
+    def __init__(self, db: Database, session, run: _Run, taken: set[str]) -> None:
+        self.db, self.session, self.run = db, session, run
+        self.writer = BulkWriter(session)
+        self.handlers: dict[str, int] = {}  # the staff id each handler's name was found as
+        self.chosen: dict[str, Any] = {}  # the Staff each handler's name is assigned as
+        self.taken = taken  # every reference in the database
+        self._calendar: WorkingCalendar | None = None
+
+    def take(self, row: SheetRow) -> str:
+        """The row's complaint planned and held; its reference. A refused row holds nothing."""
+        name = row.stage1.handler or self.run.actor
+        new_name = name not in self.handlers
+        if new_name:
+            self.writer.flush()  # the staff register may be written: after the records held
+            self.chosen.clear()
+        mark = self.writer.mark()
+        try:
+            if new_name:
+                with self.db.write():  # this row's savepoint, as a replayed row has
+                    return self._plan(row, name)
+            return self._plan(row, name)
+        except BaseException:
+            self.writer.undo(mark)
+            self.handlers.clear()  # a handler first named in this row went with it
+            raise
+
+    def _plan(self, row: SheetRow, name: str) -> str:
+        from chc_tui.steps.assignment import assignee
+        from chc_tui.steps.identity import acting_staff
+        from chc_tui.steps.residents import checked_tenure
+        from chc_tui.steps.settings import load_calendar
+        from store.models import AuditEntry, Complaint, Deadline, Definition, Resident, Response, StageRecord
+
+        session, run, w = self.session, self.run, self.writer
+        mover = StepContext(actor=run.actor, today=run.today)
+        w.acting_staff_id = saved_id(_step(row, 1, "handler", acting_staff, session, mover))
+        if name not in self.handlers:
+            self.handlers[name] = _step(row, 1, "handler", staff.named_in_history, self.db, name, ctx=mover)
+        done_by = self.handlers[name]
+        ctx = replace(mover, done_by=done_by)
+        words = _resident_words(_where(row, run.sheet.name))
+        reference = row.reference
+        _step(row, 1, "received", check_log, ctx, received_on=row.received, channel=row.channel,
+              resident_name=row.resident, category=row.category, resident_words=words, handler=name, resident_id=None,
+              representative_name="", representative_relationship="", reference=reference)
+        chosen = self.chosen.get(name)
+        if chosen is None:
+            chosen = self.chosen[name] = _step(row, 1, "received", assignee, session, name, stage=Stage.ONE,
+                                               today=run.today)
+        if reference in self.taken:
+            _step(row, 1, "received", refuse_taken, reference)
+        tenure = _step(row, 1, "received", checked_tenure, session, row.tenure)
+        if self._calendar is None:
+            self._calendar = load_calendar(session)
+        calendar = self._calendar
+        resident = w.add(Resident, new_resident(name=row.resident, address="", phone="", email="",
+                                                 channel=row.channel, tenure=tenure or ""))
+        logged = _step(
+            row, 1, "received", plan_log, ctx, calendar, reference=reference, resident_shown=resident["name"],
+            received_on=row.received, channel=row.channel, category=row.category, resident_words=words,
+            representative_name="", representative_relationship="", adjustments="", imported_from=run.sheet.name,
+            handler_name=chosen.display_name, handler_staff_id=chosen.id,
+        )
+        complaint = w.add(Complaint, {**logged.complaint, "resident_id": resident["id"]}, done_by=done_by)
+        of_complaint = {"complaint_id": complaint["id"]}
+        stage = w.add(StageRecord, {**logged.stage, **of_complaint})
+        of_stage = {**of_complaint, "stage_id": stage["id"]}
+        acknowledge = w.add(Deadline, {**logged.acknowledge, **of_stage})
+        provisional = w.add(Deadline, {**logged.respond, **of_stage})
+        w.add(AuditEntry, {**logged.audit, **of_complaint})
+
+        cells = row.stage1
+        if cells.acknowledged is None:
+            return reference  # not yet acknowledged: left for the handler to define and acknowledge
+
+        def now() -> tuple[ComplaintNow, StageNow]:
+            complaint["version"] += 1  # each step changes the complaint (usecases._complaint_for_change)
+            return (ComplaintNow(reference, complaint["status"], complaint["received_on"]),
+                    StageNow(1, stage["opened_on"], stage["acknowledged_on"], stage["responded_on"]))
+
+        defined = _step(row, 1, "s1_ack", plan_define, ctx, *now(), None, not_responsible_aspects="",
+                        **_definition(row, cells, row.received))
+        w.add(Definition, {**defined.definition, "stage_id": stage["id"]}, done_by=done_by)
+        w.add(AuditEntry, {**defined.audit, **of_complaint})
+        acknowledged = _step(row, 1, "s1_ack", plan_acknowledge, ctx, calendar, *now(), defined=True,
+                             acknowledge_due=acknowledge["due_on"], acknowledged_on=cells.acknowledged)
+        stage["acknowledged_on"] = acknowledge["met_on"] = cells.acknowledged
+        provisional["active"] = False
+        respond = w.add(Deadline, {**acknowledged.respond, **of_stage})
+        w.add(AuditEntry, {**audit_values(ctx, "acknowledge", acknowledged.details), **of_complaint})
+        if cells.responded is None:
+            return reference
+        responded = _step(row, 1, "s1_resp", plan_respond, ctx, *now(), remedies=(), actions=(), impact="",
+                          remedies_guidance="", **_response(cells))
+        stage["responded_on"] = respond["met_on"] = cells.responded
+        w.add(Response, {**responded.response, "stage_id": stage["id"]}, done_by=done_by)
+        w.add(AuditEntry, {**audit_values(ctx, "respond", responded.details([], [], respond["due_on"])),
+                           **of_complaint})
+        # Answered and not escalated: closed on the day of the response.
+        closed = _step(row, 1, "s1_resp", plan_close, ctx, *now(), closed_on=cells.responded)
+        complaint["status"], complaint["closed_on"] = Status.CLOSED, cells.responded
+        w.add(AuditEntry, {**closed, **of_complaint})
+        return reference
 
 
 # --- an import stopped part-way ------------------------------------------------------------
@@ -1219,7 +1362,7 @@ def _replay(db: Database, row: SheetRow, file_name: str, actor: str, today: date
             handlers[name] = _step(row, stage, "handler", staff.named_in_history, db, name, ctx=mover)
         return handlers[name]
 
-    where = f"{file_name}, reference {row.reference}" if row.reference else f"{file_name}, row {row.number}"
+    where = _where(row, file_name)
     # The sheet's handlers did the steps (done_by); the audit says who moved them in (actor).
     mover = StepContext(actor=actor, today=today)
     handler1 = row.stage1.handler or actor
@@ -1228,11 +1371,7 @@ def _replay(db: Database, row: SheetRow, file_name: str, actor: str, today: date
     logged = _step(
         row, 1, "received", usecases.log_complaint, db,
         received_on=row.received, channel=row.channel, resident_name=row.resident, category=row.category,
-        resident_words=(
-            f"Not recorded: this complaint was moved in from the complaints spreadsheet ({where}), "
-            "which did not keep the resident's own words."
-        ),
-        handler=handler1, imported_from=file_name, ctx=ctx1, resident_tenure=row.tenure, **kept,
+        resident_words=_resident_words(where), handler=handler1, imported_from=file_name, ctx=ctx1, resident_tenure=row.tenure, **kept,
     )
     reference = logged.reference
     ctx = ctx1
@@ -1262,15 +1401,7 @@ def _replay_stage(
     s = f"s{stage.number}_"
     if stage.acknowledged is None:
         return  # not yet acknowledged: left for the handler to define and acknowledge
-    # The sheet has no definition: say so plainly and point to the letter that set it out.
-    see = f"see the stage {stage.number} acknowledgement sent on {_uk(stage.acknowledged)}"
-    _step(row, stage.number, s + "ack", usecases.define, db, reference,
-          understanding=f"A {row.category} complaint moved in from the complaints spreadsheet, which did not "
-                        f"record the landlord's understanding of it: {see}.",
-          outcomes_sought=f"Not recorded in the spreadsheet: {see}.",
-          responsible_aspects=f"Not recorded in the spreadsheet: {see}.",
-          # an acknowledgement dated before the stage began is the acknowledgement's problem
-          defined_on=max(stage.acknowledged, opened), ctx=ctx)
+    _step(row, stage.number, s + "ack", usecases.define, db, reference, **_definition(row, stage, opened), ctx=ctx)
     _step(row, stage.number, s + "ack", usecases.acknowledge, db, reference,
           acknowledged_on=stage.acknowledged, ctx=ctx)
     if stage.extended_to is not None:
@@ -1287,11 +1418,44 @@ def _replay_stage(
               new_due=stage.extended_to, reason=reason, decision_date_known=False, told_resident_on=None,
               ombudsman_details_given=None, good_reason="", accept_shortfalls=True, ctx=ctx)
     if stage.responded is not None:
-        _step(row, stage.number, s + "resp", usecases.respond, db, reference,
-              decision=stage.decision,
-              reasons=f"Not recorded in the spreadsheet: see the stage {stage.number} response sent on {_uk(stage.responded)}.",
-              # The sheet holds no remedies: an upheld row says where they are (Code 7.1).
-              no_remedy_reason=(f"Remedies not recorded in the spreadsheet: see the stage {stage.number} response "
-                                f"sent on {_uk(stage.responded)}."
-                                if stage.decision in (Decision.UPHELD, Decision.PARTLY_UPHELD) else ""),
-              responded_on=stage.responded, ctx=ctx)
+        _step(row, stage.number, s + "resp", usecases.respond, db, reference, **_response(stage), ctx=ctx)
+
+
+# What the sheet does not hold, said plainly, with the letter that holds it: the same
+# words whether a row is replayed through the use-cases or planned in bulk.
+
+def _where(row: SheetRow, file_name: str) -> str:
+    return f"{file_name}, reference {row.reference}" if row.reference else f"{file_name}, row {row.number}"
+
+
+def _resident_words(where: str) -> str:
+    return (f"Not recorded: this complaint was moved in from the complaints spreadsheet ({where}), "
+            "which did not keep the resident's own words.")
+
+
+def _definition(row: SheetRow, stage: StageCells, opened: date) -> dict[str, Any]:
+    """The define step's arguments for an acknowledged stage."""
+    assert stage.acknowledged is not None  # only an acknowledged stage is defined
+    see = f"see the stage {stage.number} acknowledgement sent on {_uk(stage.acknowledged)}"
+    return {
+        "understanding": f"A {row.category} complaint moved in from the complaints spreadsheet, which did not "
+                         f"record the landlord's understanding of it: {see}.",
+        "outcomes_sought": f"Not recorded in the spreadsheet: {see}.",
+        "responsible_aspects": f"Not recorded in the spreadsheet: {see}.",
+        # an acknowledgement dated before the stage began is the acknowledgement's problem
+        "defined_on": max(stage.acknowledged, opened),
+    }
+
+
+def _response(stage: StageCells) -> dict[str, Any]:
+    """The respond step's arguments for an answered stage."""
+    assert stage.responded is not None  # only an answered stage is responded to
+    sent = f"the stage {stage.number} response sent on {_uk(stage.responded)}"
+    return {
+        "decision": stage.decision,
+        "reasons": f"Not recorded in the spreadsheet: see {sent}.",
+        # The sheet holds no remedies: an upheld row says where they are (Code 7.1).
+        "no_remedy_reason": (f"Remedies not recorded in the spreadsheet: see {sent}."
+                             if stage.decision in (Decision.UPHELD, Decision.PARTLY_UPHELD) else ""),
+        "responded_on": stage.responded,
+    }

@@ -36,6 +36,13 @@ from chc_tui.rules.policy import Stage
 from chc_tui.steps import independence
 from chc_tui.steps.assignment import assignee
 from chc_tui.steps.identity import acting
+from chc_tui.steps.plans.acknowledge import plan_acknowledge
+from chc_tui.steps.plans.checks import Checks
+from chc_tui.steps.plans.close import plan_close
+from chc_tui.steps.plans.define import DEFINITION_FIELDS, plan_define
+from chc_tui.steps.plans.log import check_log, new_resident, plan_log, refuse_taken
+from chc_tui.steps.plans.respond import plan_respond
+from chc_tui.steps.plans.state import ComplaintNow, StageNow, audit_values, deadline_values
 from chc_tui.steps.settings import LANDLORD_NAME_KEY, REGION_KEY, check_region, load_calendar, put_setting
 from store.engine import Database
 from store.models import (
@@ -58,48 +65,7 @@ from store.models import (
 # --- helpers ---------------------------------------------------------------------------
 
 
-class _Checks:
-    """Collects every problem with a step so the handler sees them all at once."""
-
-    def __init__(self) -> None:
-        self.problems: list[Problem] = []
-
-    def add(self, field: str | None, message: str) -> None:
-        self.problems.append(Problem(field, message))
-
-    def required(self, field: str, value: Any, label: str, provision: str = "") -> None:
-        if value is None or (isinstance(value, str) and not value.strip()):
-            rule = f" (Code {provision})" if provision else ""
-            self.add(field, f"{label} is required{rule}")
-
-    def a_date(
-        self,
-        field: str,
-        value: Any,
-        label: str,
-        today: date,
-        not_before: tuple[date, str] | None = None,
-    ) -> None:
-        if value is None:
-            self.add(field, f"{label} is required")
-            return
-        if not isinstance(value, date):
-            self.add(field, f"{label} must be a date, not {value!r}")
-            return
-        if value > today:
-            self.add(field, f"{label} cannot be in the future (today is {today:%d/%m/%Y})")
-        if not_before and value < not_before[0]:
-            self.add(field, f"{label} cannot be before {not_before[1]} ({not_before[0]:%d/%m/%Y})")
-
-    def raise_if_any(self) -> None:
-        if self.problems:
-            raise StepRefused(self.problems)
-
-
-def _jsonable(value: Any) -> Any:
-    if isinstance(value, date):
-        return value.isoformat()
-    return value
+_Checks = Checks  # chc_tui.steps.plans.checks: shared with the plans
 
 
 def _audit(
@@ -111,16 +77,15 @@ def _audit(
     before: dict[str, Any] | None = None,
 ) -> None:
     """`details` is what the record holds after the change; `before`, what it replaced."""
-    clean = {k: _jsonable(v) for k, v in details.items()}
-    session.add(
-        AuditEntry(
-            actor=ctx.actor,
-            action=action,
-            complaint_id=complaint_id,
-            details_json=json.dumps(clean, sort_keys=True),
-            before_json=json.dumps({k: _jsonable(v) for k, v in (before or {}).items()}, sort_keys=True),
-        )
-    )
+    session.add(AuditEntry(complaint_id=complaint_id, **audit_values(ctx, action, details, before)))
+
+
+def _state(complaint: Complaint) -> ComplaintNow:
+    return ComplaintNow(complaint.reference, complaint.status, complaint.received_on)
+
+
+def _stage_now(stage: StageRecord) -> StageNow:
+    return StageNow(stage.stage, stage.opened_on, stage.acknowledged_on, stage.responded_on)
 
 
 def _complaint_for_change(
@@ -189,18 +154,8 @@ def _new_deadline(
     provisional: bool = False,
     extension_id: int | None = None,
 ) -> Deadline:
-    deadline = Deadline(
-        complaint_id=saved_id(complaint),
-        stage_id=saved_id(stage),
-        step=step,
-        clock_start=counted.start,
-        working_days=counted.working_days,
-        due_on=counted.due,
-        skipped_json=json.dumps([s.to_json() for s in counted.skipped]),
-        region=calendar.region,
-        provisional=provisional,
-        extension_id=extension_id,
-    )
+    deadline = Deadline(complaint_id=saved_id(complaint), stage_id=saved_id(stage),
+                        **deadline_values(calendar, step, counted, provisional, extension_id))
     session.add(deadline)
     return deadline
 
@@ -270,8 +225,7 @@ def _letter(
 
 
 def _must_be_open(checks: _Checks, complaint: Complaint, doing: str) -> None:
-    if complaint.status != Status.OPEN:
-        checks.add(None, f"cannot {doing}: {complaint.reference} is {complaint.status}")
+    checks.must_be_open(complaint.reference, complaint.status, doing)
 
 
 # --- results ---------------------------------------------------------------------------
@@ -318,45 +272,25 @@ def log_complaint(
     a resident already on record, their new one (None leaves it as it is)."""
     ctx = ctx or StepContext()
     reference = (reference or "").strip()
-    checks = _Checks()
-    if len(reference) > 40:
-        checks.add("reference", "a reference can be at most 40 characters")
-    checks.a_date("received_on", received_on, "the date received", ctx.today)
-    if channel not in set(Channel):
-        checks.add("channel", f"unknown channel {channel!r}: choose one of {', '.join(Channel)}")
-    if resident_id is None:
-        checks.required("resident_name", resident_name, "the resident's name")
-    checks.required("category", category, "the category")
-    checks.required("resident_words", resident_words, "the resident's own words", "5.12")
-    if isinstance(handler, str):
-        checks.required("handler", handler, "the handler")
-    if representative_name.strip() and not representative_relationship.strip():
-        checks.add(
-            "representative_relationship",
-            "say how the representative is related to the resident (Code 3.6)",
-        )
-    checks.raise_if_any()
+    check_log(ctx, received_on=received_on, channel=channel, resident_name=resident_name, category=category,
+              resident_words=resident_words, handler=handler, resident_id=resident_id,
+              representative_name=representative_name, representative_relationship=representative_relationship,
+              reference=reference)
 
     with acting_write(db, ctx) as session:
         # Unless another is named, the person logging it handles it.
         chosen = assignee(session, handler if handler is not None else acting(session).staff_id,
                           stage=Stage.ONE, today=ctx.today)
         if reference and _reference_taken(session, reference):
-            raise StepRefused(f"the reference {reference} is already used by another complaint", "reference")
+            refuse_taken(reference)
         calendar = load_calendar(session)
         from chc_tui.steps.residents import checked_tenure
 
         tenure = None if resident_tenure is None else checked_tenure(session, resident_tenure)
         resident: Resident | None
         if resident_id is None:
-            resident = Resident(
-                name=resident_name.strip(),
-                address=resident_address.strip(),
-                phone=resident_phone.strip(),
-                email=resident_email.strip(),
-                preferred_channel=channel,
-                tenure=tenure or "",
-            )
+            resident = Resident(**new_resident(name=resident_name, address=resident_address, phone=resident_phone,
+                                               email=resident_email, channel=channel, tenure=tenure or ""))
             session.add(resident)
             session.flush()
         else:
@@ -369,54 +303,28 @@ def log_complaint(
                 resident.tenure = tenure
                 resident.version += 1
                 session.add(resident)
-        complaint = Complaint(
-            reference=reference or _next_reference(session, received_on),
-            resident_id=saved_id(resident),
-            representative_name=representative_name.strip(),
-            representative_relationship=representative_relationship.strip(),
-            received_on=received_on,
-            channel=channel,
-            category=category.strip(),
-            resident_words=resident_words.strip(),
-            adjustments=adjustments.strip(),
-            imported_from=imported_from.strip(),
-            created_by=ctx.actor,
+        plan = plan_log(
+            ctx, calendar, reference=reference or _next_reference(session, received_on), resident_shown=resident.name,
+            received_on=received_on, channel=channel, category=category, resident_words=resident_words,
+            representative_name=representative_name, representative_relationship=representative_relationship,
+            adjustments=adjustments, imported_from=imported_from, handler_name=chosen.display_name,
+            handler_staff_id=chosen.id,
         )
+        complaint = Complaint(resident_id=saved_id(resident), **plan.complaint)
         session.add(complaint)
         session.flush()
-        stage = StageRecord(
-            complaint_id=saved_id(complaint), stage=Stage.ONE, opened_on=received_on,
-            handler=chosen.display_name, handler_staff_id=chosen.id,
-        )
+        stage = StageRecord(complaint_id=saved_id(complaint), **plan.stage)
         session.add(stage)
         session.flush()
-        ack = _start_stage_clocks(session, ctx, calendar, complaint, stage)
+        for deadline in (plan.acknowledge, plan.respond):
+            session.add(Deadline(complaint_id=saved_id(complaint), stage_id=saved_id(stage), **deadline))
         from chc_tui.steps.residents import adjustment_from_complaint
 
         # The need is the resident's, not this complaint's alone (Code 5.10).
         adjustment_from_complaint(session, ctx, saved_id(resident), complaint.adjustments, min(received_on, ctx.today),
                                   complaint.id)
-        provisional_due = clocks.stage_clocks(calendar, ctx.policy, Stage.ONE, received_on).provisional_response_due
-        _audit(
-            session,
-            ctx,
-            "log",
-            complaint.id,
-            {
-                "reference": complaint.reference,
-                "resident": resident.name,
-                "received_on": received_on,
-                "channel": channel,
-                "category": complaint.category,
-                "handler": chosen.display_name,
-                "handler_staff_id": chosen.id,
-                "representative": complaint.representative_name,
-                "acknowledge_due": ack.due_on,
-                **({"adjustments": complaint.adjustments} if complaint.adjustments else {}),
-                **({"imported_from": complaint.imported_from} if complaint.imported_from else {}),
-            },
-        )
-        return Logged(complaint.reference, ack.due_on, provisional_due)
+        session.add(AuditEntry(complaint_id=complaint.id, **plan.audit))
+        return Logged(complaint.reference, plan.started.acknowledge_due, plan.started.provisional_response_due)
 
 
 def define(
@@ -438,50 +346,15 @@ def define(
         complaint = _complaint_for_change(session, reference, expected_version)
         stage = _current_stage(session, complaint)
         _recorder_independent(session, complaint, stage, "define the complaint")
-        checks = _Checks()
-        _must_be_open(checks, complaint, "define the complaint")
-        if stage.responded_on is not None:
-            checks.add(None, f"stage {stage.stage} has already been answered; it cannot be redefined")
-        checks.required("understanding", understanding, "the landlord's understanding of the complaint", "5.6")
-        checks.required("outcomes_sought", outcomes_sought, "the outcomes the resident seeks", "5.6")
-        checks.required(
-            "responsible_aspects", responsible_aspects, "the aspects the landlord is responsible for", "5.7"
-        )
-        checks.a_date("defined_on", defined_on, "the date defined", ctx.today, (stage.opened_on, "the stage began"))
-        checks.raise_if_any()
         previous = _latest_definition(session, stage)
-        session.add(
-            Definition(
-                stage_id=saved_id(stage),
-                understanding=understanding.strip(),
-                outcomes_sought=outcomes_sought.strip(),
-                responsible_aspects=responsible_aspects.strip(),
-                not_responsible_aspects=not_responsible_aspects.strip(),
-                defined_on=defined_on,
-                defined_by=ctx.actor,
-            )
+        plan = plan_define(
+            ctx, _state(complaint), _stage_now(stage),
+            None if previous is None else {name: getattr(previous, name) for name in DEFINITION_FIELDS},
+            understanding=understanding, outcomes_sought=outcomes_sought, responsible_aspects=responsible_aspects,
+            not_responsible_aspects=not_responsible_aspects, defined_on=defined_on,
         )
-        _audit(
-            session,
-            ctx,
-            "redefine" if previous else "define",
-            complaint.id,
-            {
-                "stage": stage.stage,
-                "defined_on": defined_on,
-                "understanding": understanding.strip(),
-                "outcomes_sought": outcomes_sought.strip(),
-                "responsible_aspects": responsible_aspects.strip(),
-                "not_responsible_aspects": not_responsible_aspects.strip(),
-            },
-            before=None if previous is None else {
-                "defined_on": previous.defined_on,
-                "understanding": previous.understanding,
-                "outcomes_sought": previous.outcomes_sought,
-                "responsible_aspects": previous.responsible_aspects,
-                "not_responsible_aspects": previous.not_responsible_aspects,
-            },
-        )
+        session.add(Definition(stage_id=saved_id(stage), **plan.definition))
+        session.add(AuditEntry(complaint_id=complaint.id, **plan.audit))
 
 
 def acknowledge(
@@ -501,27 +374,14 @@ def acknowledge(
         complaint = _complaint_for_change(session, reference, expected_version)
         stage = _current_stage(session, complaint)
         _recorder_independent(session, complaint, stage, "acknowledge the complaint")
-        checks = _Checks()
-        _must_be_open(checks, complaint, "acknowledge")
-        if stage.acknowledged_on is not None:
-            checks.add(
-                None, f"stage {stage.stage} was already acknowledged on {stage.acknowledged_on:%d/%m/%Y}"
-            )
-        elif _latest_definition(session, stage) is None:
-            checks.add(
-                None,
-                "define the complaint first: the acknowledgement must set out the landlord's "
-                "understanding and the outcomes sought (Code 5.6)",
-            )
-        checks.a_date(
-            "acknowledged_on", acknowledged_on, "the acknowledgement date", ctx.today,
-            (stage.opened_on, "the complaint was received" if stage.stage == 1 else "escalation was requested"),
+        ack_deadline = _active_deadline(session, stage, "acknowledge")
+        plan = plan_acknowledge(
+            ctx, load_calendar(session), _state(complaint), _stage_now(stage),
+            defined=stage.acknowledged_on is not None or _latest_definition(session, stage) is not None,
+            acknowledge_due=ack_deadline.due_on if ack_deadline else None, acknowledged_on=acknowledged_on,
         )
-        checks.raise_if_any()
-        calendar = load_calendar(session)
         stage.acknowledged_on = acknowledged_on
         session.add(stage)
-        ack_deadline = _active_deadline(session, stage, "acknowledge")
         if ack_deadline is not None:
             ack_deadline.met_on = acknowledged_on
             session.add(ack_deadline)
@@ -529,23 +389,10 @@ def acknowledge(
         if provisional is not None:
             provisional.active = False
             session.add(provisional)
-        counted = clocks.response_clock(calendar, ctx.policy, stage.stage, acknowledged_on)
-        _new_deadline(session, calendar, complaint, stage, "respond", counted)
+        session.add(Deadline(complaint_id=saved_id(complaint), stage_id=saved_id(stage), **plan.respond))
         sent = _letter(session, db, ctx, complaint, stage, "acknowledge", letter, acknowledged_on)
-        _audit(
-            session,
-            ctx,
-            "acknowledge",
-            complaint.id,
-            {
-                "stage": stage.stage,
-                "acknowledged_on": acknowledged_on,
-                "acknowledge_due": ack_deadline.due_on if ack_deadline else None,
-                "response_due": counted.due,
-                **sent,
-            },
-        )
-        return counted.due
+        _audit(session, ctx, "acknowledge", complaint.id, {**plan.details, **sent})
+        return plan.response_due
 
 
 def _target_response_deadline(session: Session, stage: StageRecord) -> Deadline | None:
@@ -711,76 +558,25 @@ def respond(
         complaint = _complaint_for_change(session, reference, expected_version)
         stage = _current_stage(session, complaint)
         _recorder_independent(session, complaint, stage, "record the response")
-        checks = _Checks()
-        _must_be_open(checks, complaint, "respond")
-        if stage.responded_on is not None:
-            checks.add(None, f"stage {stage.stage} was already answered on {stage.responded_on:%d/%m/%Y}")
-        elif stage.acknowledged_on is None:
-            checks.add(None, f"acknowledge stage {stage.stage} before responding to it (Code 6.2/6.11)")
-        checks.raise_if_any()
-        provision = "6.9" if stage.stage == 1 else "6.19"
-        if decision not in set(Decision):
-            checks.add("decision", f"choose a decision: {', '.join(d.label for d in Decision)} (Code {provision})")
-        checks.required("reasons", reasons, "the reasons for the decision", provision)
-        assert stage.acknowledged_on is not None  # refused above
-        checks.a_date("responded_on", responded_on, "the response date", ctx.today, (stage.acknowledged_on, "the acknowledgement"))
-        remedy_lines, problems = remedy_steps.parse_remedy_lines(remedies, ctx.today)
-        action_lines, action_problems = remedy_steps.parse_action_lines(actions, ctx.today)
-        checks.problems += problems + action_problems
-        if isinstance(responded_on, date):
-            for n, line in enumerate(remedy_lines, start=1):
-                if line.due_on < responded_on:
-                    checks.add("remedies", f"remedy {n} ({line.description[:40]}) cannot be due before the response "
-                                           f"({responded_on:%d/%m/%Y})")
-        upheld = decision in (Decision.UPHELD, Decision.PARTLY_UPHELD)
-        if upheld and not (remedy_lines or action_lines or problems or action_problems or no_remedy_reason.strip()):
-            checks.add("remedies", f"the complaint is {Decision(decision).label}: offer a remedy or an action to put "
-                                   "things right, or record why there is none (Code 7.1)")
-        if remedy_lines and not impact.strip():
-            checks.add("impact", "say what the fault cost the resident: the remedy must reflect the impact on them (Code 7.2)")
-        checks.raise_if_any()
+        plan = plan_respond(
+            ctx, _state(complaint), _stage_now(stage), decision=decision, reasons=reasons, remedies=remedies,
+            actions=actions, no_remedy_reason=no_remedy_reason, impact=impact, remedies_guidance=remedies_guidance,
+            responded_on=responded_on,
+        )
         stage.responded_on = responded_on
         session.add(stage)
         session.add(
-            Response(
-                stage_id=saved_id(stage),
-                responded_on=responded_on,
-                decision=decision,
-                reasons=reasons.strip(),
-                remedy="; ".join(line.summary() for line in remedy_lines),
-                outstanding_actions="; ".join(line.summary() for line in action_lines),
-                no_remedy_reason=no_remedy_reason.strip(),
-                impact=impact.strip(),
-                remedies_guidance=remedies_guidance.strip(),
-                responded_by=ctx.actor,
-            )
-        )
-        remedy_ids = [remedy_steps.record_remedy(session, ctx, complaint, line, responded_on) for line in remedy_lines]
-        action_ids = [remedy_steps.record_action(session, ctx, complaint, line) for line in action_lines]
+            Response(stage_id=saved_id(stage), **plan.response))
+        remedy_ids = [remedy_steps.record_remedy(session, ctx, complaint, line, responded_on)
+                      for line in plan.remedy_lines]
+        action_ids = [remedy_steps.record_action(session, ctx, complaint, line) for line in plan.action_lines]
         deadline = _active_deadline(session, stage, "respond")
         if deadline is not None:
             deadline.met_on = responded_on
             session.add(deadline)
         sent = _letter(session, db, ctx, complaint, stage, "respond", letter, responded_on)
-        _audit(
-            session,
-            ctx,
-            "respond",
-            complaint.id,
-            {
-                "stage": stage.stage,
-                "responded_on": responded_on,
-                "decision": decision,
-                "reasons": reasons.strip(),
-                "remedies": remedy_ids,
-                "actions": action_ids,
-                "no_remedy_reason": no_remedy_reason.strip(),
-                "impact": impact.strip(),
-                "remedies_guidance": remedies_guidance.strip(),
-                "due": deadline.due_on if deadline else None,
-                **sent,
-            },
-        )
+        _audit(session, ctx, "respond", complaint.id,
+               {**plan.details(remedy_ids, action_ids, deadline.due_on if deadline else None), **sent})
 
 
 def _stage_two_assignee(checks: "_Checks", session: Session, complaint: Complaint, handler: str | int, today: date) -> Staff | None:
@@ -1053,20 +849,10 @@ def close(
     with acting_write(db, ctx) as session:
         complaint = _complaint_for_change(session, reference, expected_version)
         stage = _current_stage(session, complaint)
-        checks = _Checks()
-        _must_be_open(checks, complaint, "close")
-        if stage.responded_on is None:
-            checks.add(
-                None,
-                f"stage {stage.stage} has not been answered; respond first, or record a refusal or withdrawal",
-            )
-        checks.raise_if_any()
-        assert stage.responded_on is not None  # refused above
-        checks.a_date("closed_on", closed_on, "the closing date", ctx.today, (stage.responded_on, "the response"))
-        checks.raise_if_any()
+        audit = plan_close(ctx, _state(complaint), _stage_now(stage), closed_on=closed_on)
         complaint.status = Status.CLOSED
         complaint.closed_on = closed_on
-        _audit(session, ctx, "close", complaint.id, {"stage": stage.stage, "closed_on": closed_on})
+        session.add(AuditEntry(complaint_id=complaint.id, **audit))
 
 
 def assign_handler(
@@ -1227,7 +1013,6 @@ def recalculate_deadlines(
 
 # --- shared with the use-cases around the complaint (residents, remedies, Ombudsman...) --
 
-Checks = _Checks
 audit = _audit
 complaint_for_change = _complaint_for_change
 
