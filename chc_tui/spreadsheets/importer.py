@@ -704,6 +704,8 @@ class _Run:
     actor: str
     today: date
     progress: OnProgress
+    # each calendar the batches used, its counts of working days made once (`_counted_once`)
+    calendars: list[tuple[WorkingCalendar, WorkingCalendar]] = field(default_factory=list)
 
 
 def import_file(
@@ -976,12 +978,12 @@ def _take_rows(db: Database, session, rows: list[SheetRow], run: _Run,
     (`_plannable`) planned in memory and written in bulk, the others replayed through the
     use-cases. A refused row undoes only itself; its problems are added to `problems`
     (None: raised)."""
-    known = _references(session)
+    known, natural = _references(session), _natural_keys(session, rows)
     bulk = _Bulk(db, session, run, set(known.values()))
     taken: list[tuple[SheetRow, Imported | Skipped]] = []
     for row in rows:
         try:
-            taken.append((row, _take(db, session, known, row, run, bulk)))
+            taken.append((row, _take(db, session, (known, natural), row, run, bulk)))
         except _RowRefused as refused:
             if problems is None:
                 raise
@@ -990,11 +992,13 @@ def _take_rows(db: Database, session, rows: list[SheetRow], run: _Run,
     return taken
 
 
-def _take(db: Database, session, known: dict[str, str], row: SheetRow, run: _Run, bulk: _Bulk) -> Imported | Skipped:
-    found = _already_there(session, known, row)
+def _take(db: Database, session, known: tuple[dict[str, str], NaturalKeys], row: SheetRow, run: _Run,
+          bulk: _Bulk) -> Imported | Skipped:
+    """`known`: the references and natural keys of the complaints already there."""
+    found = _already_there(*known, row)
     if found:
         return Skipped(row.number, found)
-    if _plannable(row):
+    if not db.is_server and _plannable(row):  # ids are allocated as SQLite gives them
         return Imported(row.number, bulk.take(row), row.reference)
     bulk.writer.flush()  # the use-cases' records come after those already planned
     bulk.chosen.clear()  # the use-cases may add to the staff register
@@ -1025,25 +1029,37 @@ def _complaint_id(session, reference: str) -> int:
     return session.exec(select(Complaint.id).where(Complaint.reference == reference)).one()
 
 
-def _already_there(session, known: dict[str, str], row: SheetRow) -> str | None:
-    """The reference of a complaint this row has already become: the same reference
-    (in any case, spaces aside), or the same resident, received date and category."""
+NaturalKeys = dict[tuple[date, str, str], str]  # (received, category, resident) in lower case -> reference
+
+
+def _natural_keys(session, rows: list[SheetRow]) -> NaturalKeys:
+    """The complaints received on the rows' received dates, by their natural key (the
+    first logged of each), read once per batch, in its transaction. Rows of one file
+    never match each other (`_checked_rows`), so what the batch writes need not be added."""
     from sqlmodel import func, select
 
     from store.models import Complaint, Resident
 
+    found: NaturalKeys = {}
+    days = sorted({row.received for row in rows})
+    for start in range(0, len(days), 500):
+        for reference, received, category, resident in session.exec(
+            select(Complaint.reference, Complaint.received_on, func.lower(Complaint.category), func.lower(Resident.name))
+            .join(Resident, Resident.id == Complaint.resident_id)
+            .where(Complaint.received_on.in_(days[start:start + 500]))
+            .order_by(Complaint.id)
+        ):
+            found.setdefault((received, category, resident), reference)
+    return found
+
+
+def _already_there(known: dict[str, str], natural: NaturalKeys, row: SheetRow) -> str | None:
+    """The reference of a complaint this row has already become: the same reference
+    (in any case, spaces aside), or the same resident, received date and category (as
+    SQLite's lower() and Python's compare them)."""
     if row.reference and reference_key(row.reference) in known:
         return known[reference_key(row.reference)]
-    return session.exec(
-        select(Complaint.reference)
-        .join(Resident, Resident.id == Complaint.resident_id)
-        .where(
-            Complaint.received_on == row.received,
-            func.lower(Complaint.category) == row.category.lower(),
-            func.lower(Resident.name) == row.resident.lower(),
-        )
-        .order_by(Complaint.id)
-    ).first()
+    return natural.get((row.received, row.category.lower(), row.resident.lower()))
 
 
 # --- in bulk: the same steps planned in memory ----------------------------------------------
@@ -1056,6 +1072,22 @@ def _plannable(row: SheetRow) -> bool:
     the next free reference) are replayed through the use-cases."""
     return (bool(row.reference) and row.escalated is None and row.refused is None and row.withdrawn is None
             and row.stage1.extended_to is None)
+
+
+def _counted_once(run: _Run, calendar: WorkingCalendar) -> WorkingCalendar:
+    """The calendar, each count of working days worked out once per import: a sheet's rows
+    share their received dates, and a count walks the days one by one. The batches get
+    the same calendar (settings.load_calendar) until its region or closure days change."""
+    import copy
+    from functools import lru_cache
+
+    for seen, once in run.calendars:
+        if seen is calendar:
+            return once
+    once = copy.copy(calendar)  # its bank holidays too, already loaded
+    once.explain_add = lru_cache(maxsize=None)(calendar.explain_add)  # type: ignore[method-assign]
+    run.calendars.append((calendar, once))
+    return once
 
 
 class _Bulk:
@@ -1116,7 +1148,7 @@ class _Bulk:
             _step(row, 1, "received", refuse_taken, reference)
         tenure = _step(row, 1, "received", checked_tenure, session, row.tenure)
         if self._calendar is None:
-            self._calendar = load_calendar(session)
+            self._calendar = _counted_once(self.run, load_calendar(session))
         calendar = self._calendar
         resident = w.add(Resident, new_resident(name=row.resident, address="", phone="", email="",
                                                  channel=row.channel, tenure=tenure or ""))

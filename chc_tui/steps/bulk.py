@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any, Callable
 
-from sqlalchemy import func, insert, select
+from sqlalchemy import func, select
 from sqlmodel import Session, SQLModel
 
 from chc_tui.steps.plans.state import Values
@@ -77,9 +77,32 @@ class BulkWriter:
         """Insert what is held, parents first; the next ids are read again afterwards
         (the ORM may write in between)."""
         order = {table: n for n, table in enumerate(SQLModel.metadata.sorted_tables)}
+        connection = self.session.connection()
         for model in sorted(self._rows, key=lambda m: order[m.__table__]):  # type: ignore[attr-defined]
             rows = self._rows[model]
             if rows:
-                self.session.execute(insert(model.__table__), rows)  # type: ignore[attr-defined]
+                sql, values = _insert(model, connection.dialect, rows)
+                connection.exec_driver_sql(sql, values)
         self._rows.clear()
         self._next.clear()
+
+
+# model -> (the INSERT in the driver's own terms, each column's bind processor)
+_INSERTS: dict[tuple[type, str], tuple[str, list[tuple[str, Callable[[Any], Any] | None]]]] = {}
+
+
+def _insert(model: type[SQLModel], dialect, rows: list[Values]) -> tuple[str, list[tuple]]:
+    """The rows as the driver takes them, each value as SQLAlchemy itself would bind it
+    (its column type's bind processor: dates as SQLite stores them), for one executemany."""
+    key = (model, dialect.name)
+    found = _INSERTS.get(key)
+    if found is None:
+        table = model.__table__  # type: ignore[attr-defined]
+        names = [column.name for column in table.columns]
+        marks = ", ".join("?" if dialect.paramstyle == "qmark" else "%s" for _ in names)
+        quote = dialect.identifier_preparer.quote
+        sql = f"INSERT INTO {quote(table.name)} ({', '.join(quote(n) for n in names)}) VALUES ({marks})"
+        found = _INSERTS[key] = (sql, [(c.name, c.type._cached_bind_processor(dialect)) for c in table.columns])
+    sql, processors = found
+    return sql, [tuple(row[name] if bind is None or row[name] is None else bind(row[name])
+                       for name, bind in processors) for row in rows]
