@@ -706,6 +706,7 @@ class _Run:
     progress: OnProgress
     # each calendar the batches used, its counts of working days made once (`_counted_once`)
     calendars: list[tuple[WorkingCalendar, WorkingCalendar]] = field(default_factory=list)
+    references: list[_References] = field(default_factory=list)  # of each database the batches used
 
 
 def import_file(
@@ -978,12 +979,12 @@ def _take_rows(db: Database, session, rows: list[SheetRow], run: _Run,
     (`_plannable`) planned in memory and written in bulk, the others replayed through the
     use-cases. A refused row undoes only itself; its problems are added to `problems`
     (None: raised)."""
-    known, natural = _references(session), _natural_keys(session, rows)
-    bulk = _Bulk(db, session, run, set(known.values()))
+    known, natural = _references(run, db, session), _natural_keys(session, rows)
+    bulk = _Bulk(db, session, run, known.exact)
     taken: list[tuple[SheetRow, Imported | Skipped]] = []
     for row in rows:
         try:
-            taken.append((row, _take(db, session, (known, natural), row, run, bulk)))
+            taken.append((row, _take(db, session, (known.by_key, natural), row, run, bulk)))
         except _RowRefused as refused:
             if problems is None:
                 raise
@@ -1012,13 +1013,43 @@ def _take(db: Database, session, known: tuple[dict[str, str], NaturalKeys], row:
     return Imported(row.number, reference, row.reference)
 
 
-def _references(session) -> dict[str, str]:
-    """Every complaint's reference, by reference_key: read once per batch, in its transaction."""
-    from sqlmodel import select
+@dataclass
+class _References:
+    """Every complaint's reference in one database, by reference_key, brought up to date in
+    each batch's transaction: read whole once per import, then only the complaints added
+    since (read whole again when the count says some have gone). References never change."""
 
-    from store.models import Complaint
+    db: Database
+    by_key: dict[str, str] = field(default_factory=dict)
+    exact: set[str] = field(default_factory=set)
+    upto: int = 0  # the highest complaint id read
 
-    return {reference_key(ref): ref for ref in session.exec(select(Complaint.reference))}
+    def now(self, session) -> _References:
+        from sqlmodel import func, select
+
+        from store.models import Complaint
+
+        added = session.exec(select(Complaint.id, Complaint.reference).where(Complaint.id > self.upto)).all()
+        count = session.exec(select(func.count()).select_from(Complaint)).one()
+        if len(self.exact) + len(added) != count:  # some have gone: read them all again
+            self.by_key, self.exact, self.upto = {}, set(), 0
+            return self.now(session)
+        for complaint_id, reference in added:
+            key = reference_key(reference)
+            # two references of one key: the last in the reference index's order, as before
+            self.by_key[key] = max(reference, self.by_key.get(key, reference))
+            self.exact.add(reference)
+            self.upto = max(self.upto, complaint_id)
+        return self
+
+
+def _references(run: _Run, db: Database, session) -> _References:
+    """Every complaint's reference, as this batch's transaction sees them."""
+    for known in run.references:
+        if known.db is db:
+            return known.now(session)
+    run.references.append(_References(db))
+    return run.references[-1].now(session)
 
 
 def _complaint_id(session, reference: str) -> int:
