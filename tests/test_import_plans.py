@@ -122,3 +122,23 @@ def test_a_dry_run_of_planned_rows_finds_the_same_and_writes_nothing(db, tmp_pat
     checked = run(db, path, dry_run=True)
     assert checked.problems == [] and len(checked.imported) == len(VARIED)
     assert dump(db) == before
+
+
+def test_the_references_known_follow_complaints_added_and_removed(db, tmp_path):
+    from chc_tui.rules.context import StepContext
+    from chc_tui.steps import usecases
+    from store.models import Complaint
+
+    run(db, write_csv(tmp_path / "good.csv", GOOD))
+    known = importer._References(db)
+    with db.read() as session:
+        assert sorted(known.now(session).by_key) == ["ha-101", "ha-102", "ha-103", "ha-104", "ha-105"]
+        first = session.exec(select(Complaint.id).where(Complaint.reference == "HA-101")).one()
+    with db.write() as session:
+        importer._remove(session, [first])  # as an import stopped part-way is undone
+    usecases.log_complaint(db, received_on=TODAY, channel="phone", resident_name="Caller", category="Repairs",
+                           resident_words="Leak", ctx=StepContext(actor="bob", today=TODAY))
+    with db.read() as session:
+        now = known.now(session)
+    assert sorted(now.by_key) == ["c2026-0001", "ha-102", "ha-103", "ha-104", "ha-105"]
+    assert now.exact == {"C2026-0001", "HA-102", "HA-103", "HA-104", "HA-105"}
