@@ -32,8 +32,18 @@ VARIED = [
     {"Reference": "P-2", "Resident": "Bea Birch", "Received date": "02/02/2026", "Category": "Damp",
      "Channel": "phone", "Tenure": "LCRA", "Stage 1 acknowledged": "20/02/2026", "Stage 1 responded": "30/04/2026",
      "Stage 1 decision": "not upheld", "Stage 1 handler": "Fran Newcomer"},
-    # replayed: refused, withdrawn, no reference of its own
+    # planned: refused (legal proceedings), withdrawn after acknowledgement
     GOOD[2], GOOD[3],
+    # planned: refused after acknowledgement, over 12 months; refused, read as "other"; withdrawn after the response
+    {"Reference": "P-6", "Resident": "Gil Gorse", "Received date": "12/01/2026", "Category": "Repairs",
+     "Stage 1 acknowledged": "13/01/2026", "Refused date": "20/01/2026",
+     "Refused reason": "The leak was in 2023, over 12 months before", "Stage 1 handler": "alice"},
+    {"Reference": "P-7", "Resident": "Hana Holly", "Received date": "12/01/2026", "Category": "Neighbours",
+     "Refused date": "14/01/2026", "Refused reason": "A dispute between neighbours", "Stage 1 handler": "Fran Newcomer"},
+    {"Reference": "P-8", "Resident": "Ian Iris", "Received date": "12/01/2026", "Category": "Repairs",
+     "Stage 1 acknowledged": "13/01/2026", "Stage 1 responded": "20/01/2026", "Stage 1 decision": "not upheld",
+     "Withdrawn date": "21/01/2026", "Stage 1 handler": "bob"},
+    # replayed: no reference of its own
     {"Reference": "", "Resident": "Cal Cedar", "Received date": "09/03/2026", "Category": "Noise",
      "Stage 1 acknowledged": "10/03/2026", "Stage 1 handler": "bob"},
     # planned: acknowledged only; logged only, with no handler (the importer's login handles it)
@@ -63,6 +73,13 @@ REFUSED_BY_THE_STEPS = [
      "Stage 1 handler": "New Person"},  # answered in the future, by a handler first named here
     {"Reference": "Q-7", "Resident": "Max Maple", "Received date": "05/01/2026", "Category": "Repairs",
      "Stage 1 handler": "New Person"},  # good: the handler first named in a refused row is named again
+    {"Reference": "Q-8", "Resident": "Ned Nettle", "Received date": "05/01/2026", "Category": "Repairs",
+     "Stage 1 acknowledged": "06/01/2026", "Stage 1 responded": "07/01/2026", "Stage 1 decision": "upheld",
+     "Refused date": "08/01/2026", "Refused reason": "other: a duplicate", "Stage 1 handler": "alice"},  # answered
+    {"Reference": "Q-9", "Resident": "Olly Oak", "Received date": "05/01/2026", "Category": "Repairs",
+     "Withdrawn date": "04/01/2026", "Stage 1 handler": "alice"},  # withdrawn before it was received
+    {"Reference": "Q-10", "Resident": "Pam Pine", "Received date": "05/01/2026", "Category": "Repairs",
+     "Refused date": "01/01/2027", "Refused reason": "other: not ours", "Stage 1 handler": "alice"},  # in the future
 ]
 
 
@@ -111,6 +128,9 @@ def test_planned_rows_are_refused_as_the_use_cases_refuse_them(two_dbs, tmp_path
         "the tenure blank for not known",
         "row 6, Stage 1 handler: zed cannot be assigned stage 1: that needs the role handler on the staff register",
         "row 7, Stage 1 responded: the response date cannot be in the future (today is 23/11/2026)",
+        "row 9, Refused reason: stage 1 has already been answered; it can no longer be refused",
+        "row 10, Withdrawn date: the withdrawal date cannot be before the complaint was received (05/01/2026)",
+        "row 11, Refused date: the refusal date cannot be in the future (today is 23/11/2026)",
     ]
     assert not by_plans.committed and dump(two_dbs[0]) == before
     assert without_timestamps(two_dbs[0]) == without_timestamps(two_dbs[1])

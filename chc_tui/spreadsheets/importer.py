@@ -67,8 +67,10 @@ from chc_tui.steps.plans.acknowledge import plan_acknowledge
 from chc_tui.steps.plans.close import plan_close
 from chc_tui.steps.plans.define import plan_define
 from chc_tui.steps.plans.log import check_log, new_resident, plan_log, refuse_taken
+from chc_tui.steps.plans.refuse import plan_refuse
 from chc_tui.steps.plans.respond import plan_respond
-from chc_tui.steps.plans.state import ComplaintNow, StageNow, audit_values
+from chc_tui.steps.plans.withdraw import plan_withdraw
+from chc_tui.steps.plans.state import ComplaintNow, StageNow, Values, audit_values
 from chc_tui.rules.context import StepContext, os_user
 from chc_tui.rules.dates import DateParseError, parse_date
 from chc_tui.rules.domain import Channel, Decision, ExclusionReason, Status, StepRefused
@@ -1098,11 +1100,10 @@ def _already_there(known: dict[str, str], natural: NaturalKeys, row: SheetRow) -
 
 def _plannable(row: SheetRow) -> bool:
     """Whether every step of the row has a plan (chc_tui.steps.plans: log, define,
-    acknowledge, respond, close) and the row keeps its own reference: then it is planned in
-    memory and written in bulk. The rest (extended, escalated, refused, withdrawn, or given
-    the next free reference) are replayed through the use-cases."""
-    return (bool(row.reference) and row.escalated is None and row.refused is None and row.withdrawn is None
-            and row.stage1.extended_to is None)
+    acknowledge, respond, refuse, withdraw, close) and the row keeps its own reference: then
+    it is planned in memory and written in bulk. The rest (extended, escalated, or given the
+    next free reference) are replayed through the use-cases."""
+    return bool(row.reference) and row.escalated is None and row.stage1.extended_to is None
 
 
 def _counted_once(run: _Run, calendar: WorkingCalendar) -> WorkingCalendar:
@@ -1157,7 +1158,7 @@ class _Bulk:
         from chc_tui.steps.identity import acting_staff
         from chc_tui.steps.residents import checked_tenure
         from chc_tui.steps.settings import load_calendar
-        from store.models import AuditEntry, Complaint, Deadline, Definition, Resident, Response, StageRecord
+        from store.models import AuditEntry, Complaint, Deadline, Refusal, Resident, StageRecord, Withdrawal
 
         session, run, w = self.session, self.run, self.writer
         mover = StepContext(actor=run.actor, today=run.today)
@@ -1197,14 +1198,49 @@ class _Bulk:
         provisional = w.add(Deadline, {**logged.respond, **of_stage})
         w.add(AuditEntry, {**logged.audit, **of_complaint})
 
+        deadlines = [acknowledge, provisional]
         cells = row.stage1
-        if cells.acknowledged is None:
-            return reference  # not yet acknowledged: left for the handler to define and acknowledge
 
         def now() -> tuple[ComplaintNow, StageNow]:
             complaint["version"] += 1  # each step changes the complaint (usecases._complaint_for_change)
             return (ComplaintNow(reference, complaint["status"], complaint["received_on"]),
                     StageNow(1, stage["opened_on"], stage["acknowledged_on"], stage["responded_on"]))
+
+        if cells.acknowledged is not None:  # else left for the handler to define and acknowledge
+            deadlines += self._stage_one(row, ctx, calendar, now, complaint, stage, acknowledge, provisional)
+        ended_on = row.refused or row.withdrawn
+        if ended_on is None:
+            return reference
+        if row.refused:
+            refused = _step(row, 1, "refused_reason", plan_refuse, ctx, *now(), exclusion_reason=row.exclusion_reason,
+                            explanation=row.refusal_explanation, refused_on=row.refused, ombudsman_right_explained=False,
+                            # the sheet never says whether the resident was told of the Ombudsman route (2.4)
+                            right_explained_known=False, issue_on=None, aware_on=None, discretion_considered="",
+                            claim_filed_on=None, facts_known=False)
+            w.add(Refusal, {**refused.refusal, **of_complaint}, done_by=done_by)
+            complaint["status"], action, details = Status.REFUSED, "refuse", refused.details
+        else:
+            withdrawn = _step(row, 1, "withdrawn", plan_withdraw, ctx, *now(), reason="", withdrawn_on=ended_on)
+            w.add(Withdrawal, {**withdrawn.withdrawal, **of_complaint}, done_by=done_by)
+            complaint["status"], action, details = Status.WITHDRAWN, "withdraw", withdrawn.details
+        complaint["closed_on"] = ended_on
+        for deadline in deadlines:  # its open deadlines end (usecases._end_open_deadlines)
+            if deadline["active"] and deadline["met_on"] is None:
+                deadline["active"] = False
+        w.add(AuditEntry, {**audit_values(ctx, action, details), **of_complaint})
+        return reference
+
+    def _stage_one(self, row: SheetRow, ctx: StepContext, calendar: WorkingCalendar,
+                   now: Callable[[], tuple[ComplaintNow, StageNow]], complaint: Values, stage: Values,
+                   acknowledge: Values, provisional: Values) -> list[Values]:
+        """An acknowledged stage 1: defined, acknowledged, perhaps answered and closed (as
+        `_replay_stage` and `_replay` replay it); the deadline it adds."""
+        from store.models import AuditEntry, Deadline, Definition, Response
+
+        w, done_by, cells = self.writer, ctx.done_by, row.stage1
+        assert cells.acknowledged is not None  # only an acknowledged stage is defined
+        of_complaint = {"complaint_id": complaint["id"]}
+        of_stage = {**of_complaint, "stage_id": stage["id"]}
 
         defined = _step(row, 1, "s1_ack", plan_define, ctx, *now(), None, not_responsible_aspects="",
                         **_definition(row, cells, row.received))
@@ -1217,18 +1253,19 @@ class _Bulk:
         respond = w.add(Deadline, {**acknowledged.respond, **of_stage})
         w.add(AuditEntry, {**audit_values(ctx, "acknowledge", acknowledged.details), **of_complaint})
         if cells.responded is None:
-            return reference
+            return [respond]
         responded = _step(row, 1, "s1_resp", plan_respond, ctx, *now(), remedies=(), actions=(), impact="",
                           remedies_guidance="", **_response(cells))
         stage["responded_on"] = respond["met_on"] = cells.responded
         w.add(Response, {**responded.response, "stage_id": stage["id"]}, done_by=done_by)
         w.add(AuditEntry, {**audit_values(ctx, "respond", responded.details([], [], respond["due_on"])),
                            **of_complaint})
-        # Answered and not escalated: closed on the day of the response.
-        closed = _step(row, 1, "s1_resp", plan_close, ctx, *now(), closed_on=cells.responded)
-        complaint["status"], complaint["closed_on"] = Status.CLOSED, cells.responded
-        w.add(AuditEntry, {**closed, **of_complaint})
-        return reference
+        if not (row.refused or row.withdrawn):
+            # Answered and not escalated: closed on the day of the response.
+            closed = _step(row, 1, "s1_resp", plan_close, ctx, *now(), closed_on=cells.responded)
+            complaint["status"], complaint["closed_on"] = Status.CLOSED, cells.responded
+            w.add(AuditEntry, {**closed, **of_complaint})
+        return [respond]
 
 
 # --- an import stopped part-way ------------------------------------------------------------

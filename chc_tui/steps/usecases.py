@@ -41,7 +41,9 @@ from chc_tui.steps.plans.checks import Checks
 from chc_tui.steps.plans.close import plan_close
 from chc_tui.steps.plans.define import DEFINITION_FIELDS, plan_define
 from chc_tui.steps.plans.log import check_log, new_resident, plan_log, refuse_taken
+from chc_tui.steps.plans.refuse import plan_refuse
 from chc_tui.steps.plans.respond import plan_respond
+from chc_tui.steps.plans.withdraw import plan_withdraw
 from chc_tui.steps.plans.state import ComplaintNow, StageNow, audit_values, deadline_values
 from chc_tui.steps.settings import LANDLORD_NAME_KEY, REGION_KEY, check_region, load_calendar, put_setting
 from store.engine import Database
@@ -702,97 +704,18 @@ def refuse(
     with acting_write(db, ctx) as session:
         complaint = _complaint_for_change(session, reference, expected_version)
         stage = _current_stage(session, complaint)
-        checks = _Checks()
-        _must_be_open(checks, complaint, "refuse")
-        if stage.responded_on is not None:
-            checks.add(None, f"stage {stage.stage} has already been answered; it can no longer be refused")
-        if exclusion_reason not in set(ExclusionReason):
-            checks.add("exclusion_reason", "choose one of the exclusion reasons the complaints policy sets out (Code 2.2)")
-        checks.required("explanation", explanation, "an explanation to the resident", "2.4")
-        if right_explained_known and not ombudsman_right_explained:
-            checks.add(
-                "ombudsman_right_explained",
-                "the resident must be told they can take the refusal to the Ombudsman (Code 2.4)",
-            )
-        checks.a_date("refused_on", refused_on, "the refusal date", ctx.today, (stage.opened_on, "the stage began"))
-        if not facts_known:
-            issue_on = aware_on = claim_filed_on = None
-            discretion_considered = ""
-        else:
-            _check_refusal_facts(checks, ctx, complaint, exclusion_reason, issue_on, aware_on,
-                                 discretion_considered, claim_filed_on)
-        checks.raise_if_any()
-        reason = exclusion_reason
-        session.add(
-            Refusal(
-                complaint_id=saved_id(complaint),
-                stage=stage.stage,
-                refused_on=refused_on,
-                exclusion_reason=exclusion_reason,
-                explanation=explanation.strip(),
-                ombudsman_right_explained=ombudsman_right_explained if right_explained_known else None,
-                refused_by=ctx.actor,
-                issue_on=issue_on if reason == ExclusionReason.OVER_TWELVE_MONTHS else None,
-                aware_on=aware_on if reason == ExclusionReason.OVER_TWELVE_MONTHS else None,
-                discretion_considered=(discretion_considered or "").strip()
-                if reason == ExclusionReason.OVER_TWELVE_MONTHS else "",
-                claim_filed_on=claim_filed_on if reason == ExclusionReason.LEGAL_PROCEEDINGS else None,
-            )
+        plan = plan_refuse(
+            ctx, _state(complaint), _stage_now(stage), exclusion_reason=exclusion_reason, explanation=explanation,
+            refused_on=refused_on, ombudsman_right_explained=ombudsman_right_explained,
+            right_explained_known=right_explained_known, issue_on=issue_on, aware_on=aware_on,
+            discretion_considered=discretion_considered, claim_filed_on=claim_filed_on, facts_known=facts_known,
         )
+        session.add(Refusal(complaint_id=saved_id(complaint), **plan.refusal))
         complaint.status = Status.REFUSED
         complaint.closed_on = refused_on
         _end_open_deadlines(session, complaint)
         sent = _letter(session, db, ctx, complaint, stage, "refuse", letter, refused_on)
-        _audit(
-            session,
-            ctx,
-            "refuse",
-            complaint.id,
-            {
-                "stage": stage.stage,
-                "refused_on": refused_on,
-                "exclusion_reason": exclusion_reason,
-                "explanation": explanation.strip(),
-                **({"issue_on": issue_on, "aware_on": aware_on, "discretion_considered": discretion_considered.strip()}
-                   if facts_known and reason == ExclusionReason.OVER_TWELVE_MONTHS else {}),
-                **({"claim_filed_on": claim_filed_on}
-                   if facts_known and reason == ExclusionReason.LEGAL_PROCEEDINGS else {}),
-                **sent,
-            },
-        )
-
-
-def _check_refusal_facts(
-    checks: _Checks, ctx: StepContext, complaint: Complaint, reason: str, issue_on: date | None,
-    aware_on: date | None, discretion: str, claim_filed_on: date | None,
-) -> None:
-    """The facts a refusal rests on (2.2, 2.3), each refused at its own field."""
-    received = complaint.received_on
-    if reason == ExclusionReason.OVER_TWELVE_MONTHS:
-        limit = ctx.policy.refusal_age_limit(received)
-        months = ctx.policy.refusal_age_months
-        for name, value, label in (("issue_on", issue_on, "the date the issue occurred"),
-                                   ("aware_on", aware_on, "the date the resident became aware of it")):
-            if value is None:
-                checks.add(name, f"{label} is required to refuse as over {months} months (Code 2.3)")
-            elif not isinstance(value, date):
-                checks.add(name, f"{label} must be a date, not {value!r}")
-            elif value > received:
-                checks.add(name, f"{label} cannot be after the complaint was received ({received:%d/%m/%Y})")
-            elif not ctx.policy.over_refusal_age(value, received):
-                checks.add(name, f"not over {months} months: {value:%d/%m/%Y} is within {months} months of "
-                                 f"the complaint being received on {received:%d/%m/%Y} (on or after "
-                                 f"{limit:%d/%m/%Y}); it must be accepted (Code 2.3)")
-        if isinstance(issue_on, date) and isinstance(aware_on, date) and aware_on < issue_on:
-            checks.add("aware_on", "the resident cannot have become aware of the issue before it occurred")
-        checks.required("discretion_considered", discretion,
-                        "the discretion considered to accept it anyway", "2.3")
-    elif reason == ExclusionReason.LEGAL_PROCEEDINGS:
-        if claim_filed_on is None:
-            checks.add("claim_filed_on", "the date the claim was filed is required to refuse for legal proceedings "
-                                         "(Code 2.2)")
-        else:
-            checks.a_date("claim_filed_on", claim_filed_on, "the date the claim was filed", ctx.today)
+        _audit(session, ctx, "refuse", complaint.id, {**plan.details, **sent})
 
 
 def withdraw(
@@ -811,27 +734,13 @@ def withdraw(
     with acting_write(db, ctx) as session:
         complaint = _complaint_for_change(session, reference, expected_version)
         stage = _current_stage(session, complaint)
-        checks = _Checks()
-        _must_be_open(checks, complaint, "withdraw")
-        checks.a_date("withdrawn_on", withdrawn_on, "the withdrawal date", ctx.today, (complaint.received_on, "the complaint was received"))
-        checks.raise_if_any()
-        session.add(
-            Withdrawal(
-                complaint_id=saved_id(complaint),
-                stage=stage.stage,
-                withdrawn_on=withdrawn_on,
-                reason=reason.strip(),
-                recorded_by=ctx.actor,
-            )
-        )
+        plan = plan_withdraw(ctx, _state(complaint), _stage_now(stage), reason=reason, withdrawn_on=withdrawn_on)
+        session.add(Withdrawal(complaint_id=saved_id(complaint), **plan.withdrawal))
         complaint.status = Status.WITHDRAWN
         complaint.closed_on = withdrawn_on
         _end_open_deadlines(session, complaint)
         sent = _letter(session, db, ctx, complaint, stage, "withdraw", letter, withdrawn_on)
-        _audit(
-            session, ctx, "withdraw", complaint.id,
-            {"stage": stage.stage, "withdrawn_on": withdrawn_on, "reason": reason.strip(), **sent},
-        )
+        _audit(session, ctx, "withdraw", complaint.id, {**plan.details, **sent})
 
 
 def close(
