@@ -26,8 +26,18 @@ VARIED = [
     {"Reference": "P-1", "Resident": "Amy Ash", "Received date": "05/01/2026", "Category": "Repairs",
      "Stage 1 acknowledged": "06/01/2026", "Stage 1 responded": "13/01/2026", "Stage 1 decision": "upheld",
      "Stage 1 handler": "alice"},
-    # replayed: extended
+    # replayed: extended and escalated
     GOOD[1],
+    # planned: extended within the limit with its reason; extended far past it, then answered; extended, withdrawn
+    {"Reference": "P-9", "Resident": "Jan Jasmine", "Received date": "02/03/2026", "Category": "Repairs",
+     "Stage 1 acknowledged": "03/03/2026", "Stage 1 extended to": "24/03/2026",
+     "Stage 1 extension reason": "Waiting for the surveyor", "Stage 1 handler": "alice"},
+    {"Reference": "P-10", "Resident": "Kay Kelp", "Received date": "02/03/2026", "Category": "Damp",
+     "Stage 1 acknowledged": "03/03/2026", "Stage 1 extended to": "30/04/2026", "Stage 1 responded": "05/05/2026",
+     "Stage 1 decision": "upheld", "Stage 1 handler": "Fran Newcomer"},
+    {"Reference": "P-11", "Resident": "Lee Lotus", "Received date": "02/03/2026", "Category": "Repairs",
+     "Stage 1 acknowledged": "03/03/2026", "Stage 1 extended to": "20/03/2026", "Withdrawn date": "10/03/2026",
+     "Stage 1 handler": "carol"},
     # planned: acknowledged late, answered late, by a handler the register does not have yet
     {"Reference": "P-2", "Resident": "Bea Birch", "Received date": "02/02/2026", "Category": "Damp",
      "Channel": "phone", "Tenure": "LCRA", "Stage 1 acknowledged": "20/02/2026", "Stage 1 responded": "30/04/2026",
@@ -80,6 +90,12 @@ REFUSED_BY_THE_STEPS = [
      "Withdrawn date": "04/01/2026", "Stage 1 handler": "alice"},  # withdrawn before it was received
     {"Reference": "Q-10", "Resident": "Pam Pine", "Received date": "05/01/2026", "Category": "Repairs",
      "Refused date": "01/01/2027", "Refused reason": "other: not ours", "Stage 1 handler": "alice"},  # in the future
+    {"Reference": "Q-11", "Resident": "Ray Rowan", "Received date": "02/03/2026", "Category": "Repairs",
+     "Stage 1 acknowledged": "03/03/2026", "Stage 1 extended to": "21/03/2026",
+     "Stage 1 handler": "alice"},  # extended to a Saturday
+    {"Reference": "Q-12", "Resident": "Sue Sage", "Received date": "02/03/2026", "Category": "Repairs",
+     "Stage 1 acknowledged": "03/03/2026", "Stage 1 extended to": "10/03/2026",
+     "Stage 1 handler": "alice"},  # extended to before the deadline it replaces
 ]
 
 
@@ -131,6 +147,8 @@ def test_planned_rows_are_refused_as_the_use_cases_refuse_them(two_dbs, tmp_path
         "row 9, Refused reason: stage 1 has already been answered; it can no longer be refused",
         "row 10, Withdrawn date: the withdrawal date cannot be before the complaint was received (05/01/2026)",
         "row 11, Refused date: the refusal date cannot be in the future (today is 23/11/2026)",
+        "row 12, Stage 1 extended to: Sat 21/03/2026 is not a working day (Saturday); the next one is 23/03/2026",
+        "row 13, Stage 1 extended to: the new due date must be after the current one (17/03/2026)",
     ]
     assert not by_plans.committed and dump(two_dbs[0]) == before
     assert without_timestamps(two_dbs[0]) == without_timestamps(two_dbs[1])

@@ -66,11 +66,12 @@ from chc_tui.steps.bulk import BulkWriter
 from chc_tui.steps.plans.acknowledge import plan_acknowledge
 from chc_tui.steps.plans.close import plan_close
 from chc_tui.steps.plans.define import plan_define
+from chc_tui.steps.plans.extend import plan_extend
 from chc_tui.steps.plans.log import check_log, new_resident, plan_log, refuse_taken
 from chc_tui.steps.plans.refuse import plan_refuse
 from chc_tui.steps.plans.respond import plan_respond
 from chc_tui.steps.plans.withdraw import plan_withdraw
-from chc_tui.steps.plans.state import ComplaintNow, StageNow, Values, audit_values
+from chc_tui.steps.plans.state import ComplaintNow, StageNow, Values, audit_values, deadline_values
 from chc_tui.rules.context import StepContext, os_user
 from chc_tui.rules.dates import DateParseError, parse_date
 from chc_tui.rules.domain import Channel, Decision, ExclusionReason, Status, StepRefused
@@ -1100,10 +1101,11 @@ def _already_there(known: dict[str, str], natural: NaturalKeys, row: SheetRow) -
 
 def _plannable(row: SheetRow) -> bool:
     """Whether every step of the row has a plan (chc_tui.steps.plans: log, define,
-    acknowledge, respond, refuse, withdraw, close) and the row keeps its own reference: then
-    it is planned in memory and written in bulk. The rest (extended, escalated, or given the
-    next free reference) are replayed through the use-cases."""
-    return bool(row.reference) and row.escalated is None and row.stage1.extended_to is None
+    acknowledge, extend, respond, refuse, withdraw, close) and the row keeps its own
+    reference: then it is planned in memory and written in bulk. The rest (escalated, whose
+    stage 2 the independence rule (6.13) reads from the database, or given the next free
+    reference) are replayed through the use-cases."""
+    return bool(row.reference) and row.escalated is None
 
 
 def _counted_once(run: _Run, calendar: WorkingCalendar) -> WorkingCalendar:
@@ -1235,7 +1237,7 @@ class _Bulk:
                    acknowledge: Values, provisional: Values) -> list[Values]:
         """An acknowledged stage 1: defined, acknowledged, perhaps answered and closed (as
         `_replay_stage` and `_replay` replay it); the deadline it adds."""
-        from store.models import AuditEntry, Deadline, Definition, Response
+        from store.models import AuditEntry, Deadline, Definition, Extension, Response
 
         w, done_by, cells = self.writer, ctx.done_by, row.stage1
         assert cells.acknowledged is not None  # only an acknowledged stage is defined
@@ -1251,9 +1253,19 @@ class _Bulk:
         stage["acknowledged_on"] = acknowledge["met_on"] = cells.acknowledged
         provisional["active"] = False
         respond = w.add(Deadline, {**acknowledged.respond, **of_stage})
+        added = [respond]
         w.add(AuditEntry, {**audit_values(ctx, "acknowledge", acknowledged.details), **of_complaint})
+        if cells.extended_to is not None:
+            extended = _step(row, 1, "s1_ext", plan_extend, ctx, calendar, *now(), decided_on=None,
+                             current_due=respond["due_on"], target_due=respond["due_on"], **_extension(cells))
+            extension = w.add(Extension, {**extended.extension, "stage_id": stage["id"]}, done_by=done_by)
+            respond["active"] = False
+            respond = w.add(Deadline, {**deadline_values(calendar, "respond", extended.counted,
+                                                         extension_id=extension["id"]), **of_stage})
+            added.append(respond)
+            w.add(AuditEntry, {**audit_values(ctx, "extend", extended.details), **of_complaint})
         if cells.responded is None:
-            return [respond]
+            return added
         responded = _step(row, 1, "s1_resp", plan_respond, ctx, *now(), remedies=(), actions=(), impact="",
                           remedies_guidance="", **_response(cells))
         stage["responded_on"] = respond["met_on"] = cells.responded
@@ -1265,7 +1277,7 @@ class _Bulk:
             closed = _step(row, 1, "s1_resp", plan_close, ctx, *now(), closed_on=cells.responded)
             complaint["status"], complaint["closed_on"] = Status.CLOSED, cells.responded
             w.add(AuditEntry, {**closed, **of_complaint})
-        return [respond]
+        return added
 
 
 # --- an import stopped part-way ------------------------------------------------------------
@@ -1505,18 +1517,8 @@ def _replay_stage(
     _step(row, stage.number, s + "ack", usecases.acknowledge, db, reference,
           acknowledged_on=stage.acknowledged, ctx=ctx)
     if stage.extended_to is not None:
-        # The sheet holds the new date and perhaps its reason, nothing else: when it was
-        # decided, when the resident was told, whether the Ombudsman's details were given
-        # and whether a good reason was recorded are stored as not known, and the
-        # extension is judged by the Code on what is known (so it counts as late until a
-        # handler verifies it from the letters). The sheet's reason is the reason for the
-        # extension, never the good reason for passing the Code's limit.
-        reason = stage.extension_reason or (
-            "Not recorded in the spreadsheet: see the letter that told the resident of the extension."
-        )
-        _step(row, stage.number, s + "ext", usecases.extend, db, reference,
-              new_due=stage.extended_to, reason=reason, decision_date_known=False, told_resident_on=None,
-              ombudsman_details_given=None, good_reason="", accept_shortfalls=True, ctx=ctx)
+        _step(row, stage.number, s + "ext", usecases.extend, db, reference, **_extension(stage),
+              decision_date_known=False, ctx=ctx)
     if stage.responded is not None:
         _step(row, stage.number, s + "resp", usecases.respond, db, reference, **_response(stage), ctx=ctx)
 
@@ -1545,6 +1547,21 @@ def _definition(row: SheetRow, stage: StageCells, opened: date) -> dict[str, Any
         # an acknowledgement dated before the stage began is the acknowledgement's problem
         "defined_on": max(stage.acknowledged, opened),
     }
+
+
+def _extension(stage: StageCells) -> dict[str, Any]:
+    """The extend step's arguments for an extended stage, but the decision date. The sheet
+    holds the new date and perhaps its reason, nothing else: when it was decided, when the
+    resident was told, whether the Ombudsman's details were given and whether a good reason
+    was recorded are stored as not known, and the extension is judged by the Code on what
+    is known (so it counts as late until a handler verifies it from the letters). The
+    sheet's reason is the reason for the extension, never the good reason for passing the
+    Code's limit."""
+    reason = stage.extension_reason or (
+        "Not recorded in the spreadsheet: see the letter that told the resident of the extension."
+    )
+    return {"new_due": stage.extended_to, "reason": reason, "told_resident_on": None, "ombudsman_details_given": None,
+            "good_reason": "", "accept_shortfalls": True}
 
 
 def _response(stage: StageCells) -> dict[str, Any]:

@@ -40,6 +40,7 @@ from chc_tui.steps.plans.acknowledge import plan_acknowledge
 from chc_tui.steps.plans.checks import Checks
 from chc_tui.steps.plans.close import plan_close
 from chc_tui.steps.plans.define import DEFINITION_FIELDS, plan_define
+from chc_tui.steps.plans.extend import plan_extend
 from chc_tui.steps.plans.log import check_log, new_resident, plan_log, refuse_taken
 from chc_tui.steps.plans.refuse import plan_refuse
 from chc_tui.steps.plans.respond import plan_respond
@@ -451,85 +452,26 @@ def extend(
         complaint = _complaint_for_change(session, reference, expected_version)
         stage = _current_stage(session, complaint)
         _recorder_independent(session, complaint, stage, "extend the response time")
-        rules = ctx.policy.for_stage(stage.stage)
-        checks = _Checks()
-        _must_be_open(checks, complaint, "extend")
-        if stage.acknowledged_on is None:
-            checks.add(None, f"acknowledge stage {stage.stage} before extending its response deadline")
-        if stage.responded_on is not None:
-            checks.add(None, f"stage {stage.stage} has already been answered")
-        checks.required("reason", reason, "the reason for the extension", rules.extension_provision)
-        checks.raise_if_any()
-        assert stage.acknowledged_on is not None  # refused above
-        if decided_on is not None:
-            checks.a_date("decided_on", decided_on, "the date decided", ctx.today, (stage.acknowledged_on, "the acknowledgement"))
-        if told_resident_on is not None:
-            checks.a_date("told_resident_on", told_resident_on, "the date the resident was told", ctx.today,
-                          (decided_on or stage.acknowledged_on, "the extension was decided" if decided_on else "the acknowledgement"))
-        calendar = load_calendar(session)
         current = _active_deadline(session, stage, "respond")
         target = _target_response_deadline(session, stage)
-        assert current is not None and target is not None
-        beyond = 0
-        if not isinstance(new_due, date):
-            checks.add("new_due", f"the new due date must be a date, not {new_due!r}")
-        else:
-            moved = clocks.extension_clock(
-                calendar, ctx.policy, stage.stage, target=target.due_on, current=current.due_on, new_due=new_due
-            )
-            if not moved.after_current:
-                checks.add("new_due", f"the new due date must be after the current one ({current.due_on:%d/%m/%Y})")
-            if moved.not_working:
-                checks.add(
-                    "new_due",
-                    f"{new_due:%a %d/%m/%Y} is not a working day ({moved.not_working}); "
-                    f"the next one is {moved.next_working_day:%d/%m/%Y}",
-                )
-            beyond = moved.beyond_target
-        checks.raise_if_any()
-        extension = Extension(
-            stage_id=saved_id(stage),
-            decided_on=decided_on,
-            previous_due=current.due_on,
-            new_due=new_due,
-            working_days_beyond_target=beyond,
-            reason=reason.strip(),
-            told_resident_on=told_resident_on,
-            ombudsman_details_given=ombudsman_details_given,
-            good_reason=good_reason.strip(),
-            decided_by=ctx.actor,
+        calendar = load_calendar(session)
+        plan = plan_extend(
+            ctx, calendar, _state(complaint), _stage_now(stage), new_due=new_due, reason=reason,
+            decided_on=decided_on, told_resident_on=told_resident_on, ombudsman_details_given=ombudsman_details_given,
+            good_reason=good_reason, accept_shortfalls=accept_shortfalls,
+            current_due=current.due_on if current else None, target_due=target.due_on if target else None,
         )
-        shortfalls = extension_shortfalls(extension, rules)
-        if shortfalls and not accept_shortfalls:
-            raise NeedsConfirmation([
-                Problem(s.kind.field, f"{s}: this extension will count as late, not in line with the Code")
-                for s in shortfalls
-            ] + [Problem(None, "Not in line with the Code: correct it, or record it knowingly as it is (save again; on the command line, --record-anyway)")])
+        extension = Extension(stage_id=saved_id(stage), **plan.extension)
         session.add(extension)
         session.flush()
+        assert current is not None  # the plan needs it
         current.active = False
         session.add(current)
-        assert moved.counted is not None  # after the current deadline, checked above
-        _new_deadline(session, calendar, complaint, stage, "respond", moved.counted, extension_id=extension.id)
+        session.add(Deadline(complaint_id=saved_id(complaint), stage_id=saved_id(stage),
+                             **deadline_values(calendar, "respond", plan.counted,
+                                               extension_id=extension.id)))
         sent = _letter(session, db, ctx, complaint, stage, "extend", letter, told_resident_on or ctx.today)
-        _audit(
-            session,
-            ctx,
-            "extend",
-            complaint.id,
-            {
-                "stage": stage.stage,
-                "previous_due": current.due_on,
-                "new_due": new_due,
-                "working_days_beyond_target": beyond,
-                "reason": reason.strip(),
-                "told_resident_on": told_resident_on,
-                "ombudsman_details_given": ombudsman_details_given,
-                "good_reason": good_reason.strip(),
-                "not_in_line_with_code": [str(s) for s in shortfalls],
-                **sent,
-            },
-        )
+        _audit(session, ctx, "extend", complaint.id, {**plan.details, **sent})
 
 
 def respond(
