@@ -1,6 +1,10 @@
 """Moving in from a spreadsheet: the complaints a landlord kept in a .csv or .xlsx before
-chc, run row by row through the use-cases (log, define, acknowledge, extend, respond,
-escalate, refuse, withdraw, close) -- never written here other than as they wrote it.
+chc, run row by row through the steps (log, define, acknowledge, extend, respond,
+escalate, refuse, withdraw, close) -- never written here other than as they write it.
+A row whose steps all have plans (chc_tui.steps.plans: every step but escalation, on a
+SQLite file, with its own reference) is planned in memory by the very functions the
+use-cases call, and its records are written per table with executemany when its batch
+ends (chc_tui.steps.bulk); the others are replayed through the use-cases themselves.
 
 A file of any size is read a row at a time, so it takes little memory, and the caller is
 told the progress between batches of rows.

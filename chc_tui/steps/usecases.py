@@ -20,18 +20,7 @@ from chc_tui.documents import letters
 from chc_tui.rules.calendar import DueDate, UnknownRegion, WorkingCalendar
 from chc_tui.rules.context import StepContext
 from chc_tui.steps.identity import acting_write
-from chc_tui.rules.domain import (
-    Channel,
-    Decision,
-    ExclusionReason,
-    NeedsConfirmation,
-    NotFound,
-    Problem,
-    StaleRecord,
-    Status,
-    StepRefused,
-)
-from chc_tui.rules.extension_standard import extension_shortfalls
+from chc_tui.rules.domain import NotFound, StaleRecord, Status, StepRefused
 from chc_tui.rules.policy import Stage
 from chc_tui.steps import independence
 from chc_tui.steps.assignment import assignee
