@@ -53,9 +53,16 @@ VARIED = [
     {"Reference": "P-8", "Resident": "Ian Iris", "Received date": "12/01/2026", "Category": "Repairs",
      "Stage 1 acknowledged": "13/01/2026", "Stage 1 responded": "20/01/2026", "Stage 1 decision": "not upheld",
      "Withdrawn date": "21/01/2026", "Stage 1 handler": "bob"},
-    # replayed: no reference of its own
+    # planned: no reference of their own, given the next free ones, past one the sheet keeps
     {"Reference": "", "Resident": "Cal Cedar", "Received date": "09/03/2026", "Category": "Noise",
      "Stage 1 acknowledged": "10/03/2026", "Stage 1 handler": "bob"},
+    {"Reference": "C2026-0003", "Resident": "Cy Cress", "Received date": "09/03/2026", "Category": "Noise"},
+    {**GOOD[1], "Reference": "", "Resident": "Gia Ginger"},  # replayed between them: escalated
+    {"Reference": "", "Resident": "Di Dill", "Received date": "10/03/2026", "Category": "Repairs",
+     "Refused date": "11/03/2026", "Refused reason": "other: not a complaint", "Stage 1 handler": "alice"},
+    {"Reference": "", "Resident": "Em Elder", "Received date": "11/03/2025", "Category": "Repairs"},
+    {"Reference": "", "Resident": "Flo Flax", "Received date": "12/03/2026", "Category": "Repairs",
+     "Stage 1 handler": "bob"},
     # planned: acknowledged only; logged only, with no handler (the importer's login handles it)
     {"Reference": "P-3", "Resident": "Dee Dogwood", "Received date": "16/11/2026", "Category": "Staff conduct",
      "Stage 1 acknowledged": "17/11/2026", "Stage 1 handler": "Fran Newcomer"},

@@ -2,7 +2,7 @@
 chc, run row by row through the steps (log, define, acknowledge, extend, respond,
 escalate, refuse, withdraw, close) -- never written here other than as they write it.
 A row whose steps all have plans (chc_tui.steps.plans: every step but escalation, on a
-SQLite file, with its own reference) is planned in memory by the very functions the
+SQLite file) is planned in memory by the very functions the
 use-cases call, and its records are written per table with executemany when its batch
 ends (chc_tui.steps.bulk); the others are replayed through the use-cases themselves.
 
@@ -71,7 +71,7 @@ from chc_tui.steps.plans.acknowledge import plan_acknowledge
 from chc_tui.steps.plans.close import plan_close
 from chc_tui.steps.plans.define import plan_define
 from chc_tui.steps.plans.extend import plan_extend
-from chc_tui.steps.plans.log import check_log, new_resident, plan_log, refuse_taken
+from chc_tui.steps.plans.log import check_log, new_resident, next_reference, plan_log, reference_prefix, refuse_taken
 from chc_tui.steps.plans.refuse import plan_refuse
 from chc_tui.steps.plans.respond import plan_respond
 from chc_tui.steps.plans.withdraw import plan_withdraw
@@ -996,7 +996,7 @@ def _take_rows(db: Database, session, rows: list[SheetRow], run: _Run,
             if problems is None:
                 raise
             problems += refused.problems
-    bulk.writer.flush()
+    bulk.flush()
     return taken
 
 
@@ -1008,7 +1008,7 @@ def _take(db: Database, session, known: tuple[dict[str, str], NaturalKeys], row:
         return Skipped(row.number, found)
     if not db.is_server and _plannable(row):  # ids are allocated as SQLite gives them
         return Imported(row.number, bulk.take(row), row.reference)
-    bulk.writer.flush()  # the use-cases' records come after those already planned
+    bulk.flush()  # the use-cases' records come after those already planned
     bulk.chosen.clear()  # the use-cases may add to the staff register
     handlers = bulk.handlers
     try:
@@ -1105,11 +1105,10 @@ def _already_there(known: dict[str, str], natural: NaturalKeys, row: SheetRow) -
 
 def _plannable(row: SheetRow) -> bool:
     """Whether every step of the row has a plan (chc_tui.steps.plans: log, define,
-    acknowledge, extend, respond, refuse, withdraw, close) and the row keeps its own
-    reference: then it is planned in memory and written in bulk. The rest (escalated, whose
-    stage 2 the independence rule (6.13) reads from the database, or given the next free
-    reference) are replayed through the use-cases."""
-    return bool(row.reference) and row.escalated is None
+    acknowledge, extend, respond, refuse, withdraw, close): then it is planned in memory and
+    written in bulk. The rest (escalated: stage 2's independence rule, 6.13, reads who
+    considered stage 1 from the database) are replayed through the use-cases."""
+    return row.escalated is None
 
 
 def _counted_once(run: _Run, calendar: WorkingCalendar) -> WorkingCalendar:
@@ -1139,14 +1138,20 @@ class _Bulk:
         self.handlers: dict[str, int] = {}  # the staff id each handler's name was found as
         self.chosen: dict[str, Any] = {}  # the Staff each handler's name is assigned as
         self.taken = taken  # every reference in the database
+        self.counted: dict[str, int] = {}  # the database's references by prefix, since the last flush
         self._calendar: WorkingCalendar | None = None
+
+    def flush(self) -> None:
+        """Write the records held; what was counted in the database is counted again."""
+        self.writer.flush()
+        self.counted.clear()
 
     def take(self, row: SheetRow) -> str:
         """The row's complaint planned and held; its reference. A refused row holds nothing."""
         name = row.stage1.handler or self.run.actor
         new_name = name not in self.handlers
         if new_name:
-            self.writer.flush()  # the staff register may be written: after the records held
+            self.flush()  # the staff register may be written: after the records held
             self.chosen.clear()
         mark = self.writer.mark()
         try:
@@ -1174,7 +1179,7 @@ class _Bulk:
         done_by = self.handlers[name]
         ctx = replace(mover, done_by=done_by)
         words = _resident_words(_where(row, run.sheet.name))
-        reference = row.reference
+        reference = row.reference  # kept, or given below
         _step(row, 1, "received", check_log, ctx, received_on=row.received, channel=row.channel,
               resident_name=row.resident, category=row.category, resident_words=words, handler=name, resident_id=None,
               representative_name="", representative_relationship="", reference=reference)
@@ -1182,12 +1187,13 @@ class _Bulk:
         if chosen is None:
             chosen = self.chosen[name] = _step(row, 1, "received", assignee, session, name, stage=Stage.ONE,
                                                today=run.today)
-        if reference in self.taken:
+        if reference and reference in self.taken:
             _step(row, 1, "received", refuse_taken, reference)
         tenure = _step(row, 1, "received", checked_tenure, session, row.tenure)
         if self._calendar is None:
             self._calendar = _counted_once(self.run, load_calendar(session))
         calendar = self._calendar
+        reference = reference or self._next_reference(row.received)
         resident = w.add(Resident, new_resident(name=row.resident, address="", phone="", email="",
                                                  channel=row.channel, tenure=tenure or ""))
         logged = _step(
@@ -1235,6 +1241,26 @@ class _Bulk:
                 deadline["active"] = False
         w.add(AuditEntry, {**audit_values(ctx, action, details), **of_complaint})
         return reference
+
+    def _next_reference(self, received_on: date) -> str:
+        """As usecases._next_reference counts, with the complaints held but not yet written."""
+        from sqlmodel import func, select
+
+        from store.models import Complaint
+
+        prefix = reference_prefix(received_on)
+        held = self.writer.held(Complaint)
+        if prefix not in self.counted:  # the database's count, read again after each flush
+            self.counted[prefix] = self.session.exec(
+                select(func.count()).select_from(Complaint).where(Complaint.reference.startswith(prefix))).one()
+        count = self.counted[prefix] + sum(1 for c in held if c["reference"].startswith(prefix))
+        planned = {c["reference"] for c in held}
+
+        def taken(reference: str) -> bool:
+            return reference in planned or self.session.exec(
+                select(Complaint.id).where(Complaint.reference == reference)).first() is not None
+
+        return next_reference(received_on, count, taken)
 
     def _stage_one(self, row: SheetRow, ctx: StepContext, calendar: WorkingCalendar,
                    now: Callable[[], tuple[ComplaintNow, StageNow]], complaint: Values, stage: Values,

@@ -63,6 +63,10 @@ class BulkWriter:
         self._rows.setdefault(model, []).append(row)
         return row
 
+    def held(self, model: type[SQLModel]) -> list[Values]:
+        """The records of `model` held, not yet written."""
+        return self._rows.get(model, [])
+
     def mark(self) -> tuple[dict[type, int], dict[type, int]]:
         """Where the held records stand now, to go back to (`undo`) if a row is refused."""
         return {m: len(rows) for m, rows in self._rows.items()}, dict(self._next)

@@ -30,7 +30,7 @@ from chc_tui.steps.plans.checks import Checks
 from chc_tui.steps.plans.close import plan_close
 from chc_tui.steps.plans.define import DEFINITION_FIELDS, plan_define
 from chc_tui.steps.plans.extend import plan_extend
-from chc_tui.steps.plans.log import check_log, new_resident, plan_log, refuse_taken
+from chc_tui.steps.plans.log import check_log, new_resident, next_reference, plan_log, reference_prefix, refuse_taken
 from chc_tui.steps.plans.refuse import plan_refuse
 from chc_tui.steps.plans.respond import plan_respond
 from chc_tui.steps.plans.withdraw import plan_withdraw
@@ -179,14 +179,11 @@ def _reference_taken(session: Session, reference: str) -> bool:
 
 
 def _next_reference(session: Session, received_on: date) -> str:
-    prefix = f"C{received_on.year}-"
+    prefix = reference_prefix(received_on)
     count = session.exec(
         select(func.count()).select_from(Complaint).where(Complaint.reference.startswith(prefix))
     ).one()
-    number = count + 1
-    while _reference_taken(session, f"{prefix}{number:04d}"):  # an imported reference took it
-        number += 1
-    return f"{prefix}{number:04d}"
+    return next_reference(received_on, count, lambda taken: _reference_taken(session, taken))
 
 
 def _letter(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from typing import Callable
 
 from chc_tui.rules import clocks
 from chc_tui.rules.calendar import WorkingCalendar
@@ -43,6 +44,21 @@ def check_log(
 def refuse_taken(reference: str) -> None:
     """A reference names one complaint: a kept one already used is refused."""
     raise StepRefused(f"the reference {reference} is already used by another complaint", "reference")
+
+
+def reference_prefix(received_on: date) -> str:
+    return f"C{received_on.year}-"
+
+
+def next_reference(received_on: date, count: int, taken: Callable[[str], bool]) -> str:
+    """The reference a complaint without one is given: C<year received>-NNNN, one more than
+    the references of that year (`count`), or the next after it that is not `taken` (an
+    imported reference may have taken it)."""
+    prefix = reference_prefix(received_on)
+    number = count + 1
+    while taken(f"{prefix}{number:04d}"):
+        number += 1
+    return f"{prefix}{number:04d}"
 
 
 def new_resident(*, name: str, address: str, phone: str, email: str, channel: str, tenure: str) -> Values:
