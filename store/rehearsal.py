@@ -51,6 +51,9 @@ class WritableRehearsal:
         self.scratch = Database(":memory:")
         try:
             self._version = self._copy()
+            # The copy is the file just checked, page for page: checking it again before
+            # its first write would read every page a second time (a quarter second at 10k).
+            self.scratch._integrity = "ok"
             self._tables = self._in_write_order()
             self.marks: Marks = self._highest()
             self.at_copy: Marks = dict(self.marks)

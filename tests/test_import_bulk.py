@@ -52,16 +52,17 @@ def two_dbs(db, tmp_path, _migrated_db_file):
 
 @pytest.fixture
 def replayed(db, monkeypatch) -> list[int]:
-    """The numbers of the rows replayed through the use-cases on the real database."""
+    """The numbers of the rows replayed (through the use-cases, or their plans) on the real database."""
     numbers: list[int] = []
-    replay = importer._replay
+    take = importer._take
 
-    def noted(target, row, *args):
-        if target is db:
+    def noted(target, session, known, row, *args):
+        taken = take(target, session, known, row, *args)
+        if target is db and isinstance(taken, importer.Imported):
             numbers.append(row.number)
-        return replay(target, row, *args)
+        return taken
 
-    monkeypatch.setattr(importer, "_replay", noted)
+    monkeypatch.setattr(importer, "_take", noted)
     return numbers
 
 

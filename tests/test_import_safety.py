@@ -250,14 +250,14 @@ def test_a_save_already_waiting_gets_in_before_a_long_import_ends(db, tmp_path, 
     monkeypatch.setattr(importer, "WRITE_BATCHES", 1)
     rows = [{"Reference": f"HB-{n:03d}", "Resident": f"Resident {n}", "Received date": "02/03/2026",
              "Category": "Repairs"} for n in range(60)]
-    replay = importer._replay
+    take = importer._take  # each row, replayed through the use-cases or their plans
 
-    def slow_row(target, row, *args):  # a batch as long as a real one's, so the waiting
+    def slow_row(target, *args):  # a batch as long as a real one's, so the waiting
         if target is db:  # save is in SQLite's slowest retries (every 100 ms)
             time.sleep(0.05)
-        return replay(target, row, *args)
+        return take(target, *args)
 
-    monkeypatch.setattr(importer, "_replay", slow_row)
+    monkeypatch.setattr(importer, "_take", slow_row)
     batches_done: list[int] = []
     saved_after: list[int] = []
 
@@ -289,17 +289,17 @@ def test_an_import_replayed_and_refused_at_row_n_of_m_leaves_nothing_behind(db, 
     monkeypatch.setattr(importer, "BATCH_ROWS", 2)
     monkeypatch.setattr(importer, "WRITE_BATCHES", 1)
     before = dump(db)
-    replay = importer._replay
+    take = importer._take  # each row, replayed through the use-cases or their plans
     visible = []
 
-    def refused_at_row_5_when_writing(target, row, *args):
+    def refused_at_row_5_when_writing(target, session, known, row, *args):
         if row.number == 5 and target is db:  # the check passed; the write meets a change
             with db.read() as session:  # the first batch is committed, and visible meanwhile
                 visible.extend(session.exec(select(Complaint.reference).order_by(Complaint.reference)))
             raise importer._RowRefused([importer.RowProblem(5, "Reference", "changed since the check")])
-        return replay(target, row, *args)
+        return take(target, session, known, row, *args)
 
-    monkeypatch.setattr(importer, "_replay", refused_at_row_5_when_writing)
+    monkeypatch.setattr(importer, "_take", refused_at_row_5_when_writing)
     report = run(db, write_csv(tmp_path / "c.csv", GOOD))
     assert visible == ["HA-101", "HA-102"]
     assert [str(p) for p in report.problems] == ["row 5, Reference: changed since the check"]

@@ -1,6 +1,10 @@
 """Moving in from a spreadsheet: the complaints a landlord kept in a .csv or .xlsx before
-chc, run row by row through the use-cases (log, define, acknowledge, extend, respond,
-escalate, refuse, withdraw, close) -- never written here other than as they wrote it.
+chc, run row by row through the steps (log, define, acknowledge, extend, respond,
+escalate, refuse, withdraw, close) -- never written here other than as they write it.
+A row whose steps all have plans (chc_tui.steps.plans: every step but escalation, on a
+SQLite file) is planned in memory by the very functions the
+use-cases call, and its records are written per table with executemany when its batch
+ends (chc_tui.steps.bulk); the others are replayed through the use-cases themselves.
 
 A file of any size is read a row at a time, so it takes little memory, and the caller is
 told the progress between batches of rows.
@@ -59,13 +63,26 @@ from itertools import islice
 from pathlib import Path
 from typing import Any, Callable, Iterator, ParamSpec, TypeVar
 
+from chc_tui.rules.calendar import WorkingCalendar
+from chc_tui.rules.policy import Stage
 from chc_tui.steps import staff, usecases
+from chc_tui.steps.bulk import BulkWriter
+from chc_tui.steps.plans.acknowledge import plan_acknowledge
+from chc_tui.steps.plans.close import plan_close
+from chc_tui.steps.plans.define import plan_define
+from chc_tui.steps.plans.extend import plan_extend
+from chc_tui.steps.plans.log import check_log, new_resident, next_reference, plan_log, reference_prefix, refuse_taken
+from chc_tui.steps.plans.refuse import plan_refuse
+from chc_tui.steps.plans.respond import plan_respond
+from chc_tui.steps.plans.withdraw import plan_withdraw
+from chc_tui.steps.plans.state import ComplaintNow, StageNow, Values, audit_values, deadline_values
 from chc_tui.rules.context import StepContext, os_user
 from chc_tui.rules.dates import DateParseError, parse_date
-from chc_tui.rules.domain import Channel, Decision, ExclusionReason, StepRefused
+from chc_tui.rules.domain import Channel, Decision, ExclusionReason, Status, StepRefused
 from chc_tui.rules.tenure import tenure_from_words
 from chc_tui.spreadsheets.sheet_cells import restore
 from store.engine import Database
+from store.models import saved_id
 from store.rehearsal import Changed, Marks, WritableRehearsal
 
 log = logging.getLogger(__name__)
@@ -694,6 +711,9 @@ class _Run:
     actor: str
     today: date
     progress: OnProgress
+    # each calendar the batches used, its counts of working days made once (`_counted_once`)
+    calendars: list[tuple[WorkingCalendar, WorkingCalendar]] = field(default_factory=list)
+    references: list[_References] = field(default_factory=list)  # of each database the batches used
 
 
 def import_file(
@@ -771,16 +791,7 @@ def _check_batch(scratch: Database, run: _Run, batch: list[SheetRow | None], pro
     checked = _Checked(len(batch))
     try:
         with scratch.write() as session:
-            known = _references(session)
-            handlers: dict[str, int] = {}
-            for row in batch:
-                if row is None:
-                    continue
-                try:
-                    outcome = _take(scratch, session, known, row, run, handlers)
-                except _RowRefused as refused:
-                    problems += refused.problems
-                    continue
+            for row, outcome in _take_rows(scratch, session, [r for r in batch if r is not None], run, problems):
                 checked.outcomes.append(outcome)
                 if isinstance(outcome, Imported):
                     checked.unknowns.count(row)
@@ -849,12 +860,9 @@ def _replay_rows(db: Database, run: _Run, report: ImportReport, journal: _Journa
         if problems:
             raise _RowRefused(problems)
         with db.write() as session:
-            known = _references(session)
-            handlers: dict[str, int] = {}
             written: list[int] = []
-            for row in batch:
-                assert row is not None  # a row with problems is refused above
-                outcome = _take(db, session, known, row, run, handlers)
+            rows = [row for row in batch if row is not None]  # a row with problems is refused above
+            for row, outcome in _take_rows(db, session, rows, run, None):
                 if isinstance(outcome, Skipped):
                     report.already.append(outcome)
                 else:
@@ -972,12 +980,37 @@ def _same_file(sheet: Sheet, checked: str) -> None:
         raise SheetUnreadable(f"{sheet.name} changed while it was being imported: nothing was imported; import it again")
 
 
-def _take(db: Database, session, known: dict[str, str], row: SheetRow, run: _Run,
-          handlers: dict[str, int]) -> Imported | Skipped:
-    """`handlers`: the staff id each handler's name was found as in this transaction."""
-    found = _already_there(session, known, row)
+def _take_rows(db: Database, session, rows: list[SheetRow], run: _Run,
+               problems: list[RowProblem] | None) -> list[tuple[SheetRow, Imported | Skipped]]:
+    """Rows in one transaction, each what it became: those whose steps all have plans
+    (`_plannable`) planned in memory and written in bulk, the others replayed through the
+    use-cases. A refused row undoes only itself; its problems are added to `problems`
+    (None: raised)."""
+    known, natural = _references(run, db, session), _natural_keys(session, rows)
+    bulk = _Bulk(db, session, run, known.exact)
+    taken: list[tuple[SheetRow, Imported | Skipped]] = []
+    for row in rows:
+        try:
+            taken.append((row, _take(db, session, (known.by_key, natural), row, run, bulk)))
+        except _RowRefused as refused:
+            if problems is None:
+                raise
+            problems += refused.problems
+    bulk.flush()
+    return taken
+
+
+def _take(db: Database, session, known: tuple[dict[str, str], NaturalKeys], row: SheetRow, run: _Run,
+          bulk: _Bulk) -> Imported | Skipped:
+    """`known`: the references and natural keys of the complaints already there."""
+    found = _already_there(*known, row)
     if found:
         return Skipped(row.number, found)
+    if not db.is_server and _plannable(row):  # ids are allocated as SQLite gives them
+        return Imported(row.number, bulk.take(row), row.reference)
+    bulk.flush()  # the use-cases' records come after those already planned
+    bulk.chosen.clear()  # the use-cases may add to the staff register
+    handlers = bulk.handlers
     try:
         with db.write():  # this row's savepoint: a refused row undoes only itself
             reference = _replay(db, row, run.sheet.name, run.actor, run.today, handlers)
@@ -987,13 +1020,43 @@ def _take(db: Database, session, known: dict[str, str], row: SheetRow, run: _Run
     return Imported(row.number, reference, row.reference)
 
 
-def _references(session) -> dict[str, str]:
-    """Every complaint's reference, by reference_key: read once per batch, in its transaction."""
-    from sqlmodel import select
+@dataclass
+class _References:
+    """Every complaint's reference in one database, by reference_key, brought up to date in
+    each batch's transaction: read whole once per import, then only the complaints added
+    since (read whole again when the count says some have gone). References never change."""
 
-    from store.models import Complaint
+    db: Database
+    by_key: dict[str, str] = field(default_factory=dict)
+    exact: set[str] = field(default_factory=set)
+    upto: int = 0  # the highest complaint id read
 
-    return {reference_key(ref): ref for ref in session.exec(select(Complaint.reference))}
+    def now(self, session) -> _References:
+        from sqlmodel import func, select
+
+        from store.models import Complaint
+
+        added = session.exec(select(Complaint.id, Complaint.reference).where(Complaint.id > self.upto)).all()
+        count = session.exec(select(func.count()).select_from(Complaint)).one()
+        if len(self.exact) + len(added) != count:  # some have gone: read them all again
+            self.by_key, self.exact, self.upto = {}, set(), 0
+            return self.now(session)
+        for complaint_id, reference in added:
+            key = reference_key(reference)
+            # two references of one key: the last in the reference index's order, as before
+            self.by_key[key] = max(reference, self.by_key.get(key, reference))
+            self.exact.add(reference)
+            self.upto = max(self.upto, complaint_id)
+        return self
+
+
+def _references(run: _Run, db: Database, session) -> _References:
+    """Every complaint's reference, as this batch's transaction sees them."""
+    for known in run.references:
+        if known.db is db:
+            return known.now(session)
+    run.references.append(_References(db))
+    return run.references[-1].now(session)
 
 
 def _complaint_id(session, reference: str) -> int:
@@ -1004,25 +1067,247 @@ def _complaint_id(session, reference: str) -> int:
     return session.exec(select(Complaint.id).where(Complaint.reference == reference)).one()
 
 
-def _already_there(session, known: dict[str, str], row: SheetRow) -> str | None:
-    """The reference of a complaint this row has already become: the same reference
-    (in any case, spaces aside), or the same resident, received date and category."""
+NaturalKeys = dict[tuple[date, str, str], str]  # (received, category, resident) in lower case -> reference
+
+
+def _natural_keys(session, rows: list[SheetRow]) -> NaturalKeys:
+    """The complaints received on the rows' received dates, by their natural key (the
+    first logged of each), read once per batch, in its transaction. Rows of one file
+    never match each other (`_checked_rows`), so what the batch writes need not be added."""
     from sqlmodel import func, select
 
     from store.models import Complaint, Resident
 
+    found: NaturalKeys = {}
+    days = sorted({row.received for row in rows})
+    for start in range(0, len(days), 500):
+        for reference, received, category, resident in session.exec(
+            select(Complaint.reference, Complaint.received_on, func.lower(Complaint.category), func.lower(Resident.name))
+            .join(Resident, Resident.id == Complaint.resident_id)
+            .where(Complaint.received_on.in_(days[start:start + 500]))
+            .order_by(Complaint.id)
+        ):
+            found.setdefault((received, category, resident), reference)
+    return found
+
+
+def _already_there(known: dict[str, str], natural: NaturalKeys, row: SheetRow) -> str | None:
+    """The reference of a complaint this row has already become: the same reference
+    (in any case, spaces aside), or the same resident, received date and category (as
+    SQLite's lower() and Python's compare them)."""
     if row.reference and reference_key(row.reference) in known:
         return known[reference_key(row.reference)]
-    return session.exec(
-        select(Complaint.reference)
-        .join(Resident, Resident.id == Complaint.resident_id)
-        .where(
-            Complaint.received_on == row.received,
-            func.lower(Complaint.category) == row.category.lower(),
-            func.lower(Resident.name) == row.resident.lower(),
+    return natural.get((row.received, row.category.lower(), row.resident.lower()))
+
+
+# --- in bulk: the same steps planned in memory ----------------------------------------------
+
+
+def _plannable(row: SheetRow) -> bool:
+    """Whether every step of the row has a plan (chc_tui.steps.plans: log, define,
+    acknowledge, extend, respond, refuse, withdraw, close): then it is planned in memory and
+    written in bulk. The rest (escalated: stage 2's independence rule, 6.13, reads who
+    considered stage 1 from the database) are replayed through the use-cases."""
+    return row.escalated is None
+
+
+def _counted_once(run: _Run, calendar: WorkingCalendar) -> WorkingCalendar:
+    """The calendar, each count of working days worked out once per import: a sheet's rows
+    share their received dates, and a count walks the days one by one. The batches get
+    the same calendar (settings.load_calendar) until its region or closure days change."""
+    import copy
+    from functools import lru_cache
+
+    for seen, once in run.calendars:
+        if seen is calendar:
+            return once
+    once = copy.copy(calendar)  # its bank holidays too, already loaded
+    once.explain_add = lru_cache(maxsize=None)(calendar.explain_add)  # type: ignore[method-assign]
+    run.calendars.append((calendar, once))
+    return once
+
+
+class _Bulk:
+    """One transaction's rows planned in memory: each step's plan called as its use-case
+    calls it, on the complaint's state held here, and the records written by a BulkWriter
+    when the batch ends (or before the use-cases write anything)."""
+
+    def __init__(self, db: Database, session, run: _Run, taken: set[str]) -> None:
+        self.db, self.session, self.run = db, session, run
+        self.writer = BulkWriter(session)
+        self.handlers: dict[str, int] = {}  # the staff id each handler's name was found as
+        self.chosen: dict[str, Any] = {}  # the Staff each handler's name is assigned as
+        self.taken = taken  # every reference in the database
+        self.counted: dict[str, int] = {}  # the database's references by prefix, since the last flush
+        self._calendar: WorkingCalendar | None = None
+
+    def flush(self) -> None:
+        """Write the records held; what was counted in the database is counted again."""
+        self.writer.flush()
+        self.counted.clear()
+
+    def take(self, row: SheetRow) -> str:
+        """The row's complaint planned and held; its reference. A refused row holds nothing."""
+        name = row.stage1.handler or self.run.actor
+        new_name = name not in self.handlers
+        if new_name:
+            self.flush()  # the staff register may be written: after the records held
+            self.chosen.clear()
+        mark = self.writer.mark()
+        try:
+            if new_name:
+                with self.db.write():  # this row's savepoint, as a replayed row has
+                    return self._plan(row, name)
+            return self._plan(row, name)
+        except BaseException:
+            self.writer.undo(mark)
+            self.handlers.clear()  # a handler first named in this row went with it
+            raise
+
+    def _plan(self, row: SheetRow, name: str) -> str:
+        from chc_tui.steps.assignment import assignee
+        from chc_tui.steps.identity import acting_staff
+        from chc_tui.steps.residents import checked_tenure
+        from chc_tui.steps.settings import load_calendar
+        from store.models import AuditEntry, Complaint, Deadline, Refusal, Resident, StageRecord, Withdrawal
+
+        session, run, w = self.session, self.run, self.writer
+        mover = StepContext(actor=run.actor, today=run.today)
+        w.acting_staff_id = saved_id(_step(row, 1, "handler", acting_staff, session, mover))
+        if name not in self.handlers:
+            self.handlers[name] = _step(row, 1, "handler", staff.named_in_history, self.db, name, ctx=mover)
+        done_by = self.handlers[name]
+        ctx = replace(mover, done_by=done_by)
+        words = _resident_words(_where(row, run.sheet.name))
+        reference = row.reference  # kept, or given below
+        _step(row, 1, "received", check_log, ctx, received_on=row.received, channel=row.channel,
+              resident_name=row.resident, category=row.category, resident_words=words, handler=name, resident_id=None,
+              representative_name="", representative_relationship="", reference=reference)
+        chosen = self.chosen.get(name)
+        if chosen is None:
+            chosen = self.chosen[name] = _step(row, 1, "received", assignee, session, name, stage=Stage.ONE,
+                                               today=run.today)
+        if reference and reference in self.taken:
+            _step(row, 1, "received", refuse_taken, reference)
+        tenure = _step(row, 1, "received", checked_tenure, session, row.tenure)
+        if self._calendar is None:
+            self._calendar = _counted_once(self.run, load_calendar(session))
+        calendar = self._calendar
+        reference = reference or self._next_reference(row.received)
+        resident = w.add(Resident, new_resident(name=row.resident, address="", phone="", email="",
+                                                 channel=row.channel, tenure=tenure or ""))
+        logged = _step(
+            row, 1, "received", plan_log, ctx, calendar, reference=reference, resident_shown=resident["name"],
+            received_on=row.received, channel=row.channel, category=row.category, resident_words=words,
+            representative_name="", representative_relationship="", adjustments="", imported_from=run.sheet.name,
+            handler_name=chosen.display_name, handler_staff_id=chosen.id,
         )
-        .order_by(Complaint.id)
-    ).first()
+        complaint = w.add(Complaint, {**logged.complaint, "resident_id": resident["id"]}, done_by=done_by)
+        of_complaint = {"complaint_id": complaint["id"]}
+        stage = w.add(StageRecord, {**logged.stage, **of_complaint})
+        of_stage = {**of_complaint, "stage_id": stage["id"]}
+        acknowledge = w.add(Deadline, {**logged.acknowledge, **of_stage})
+        provisional = w.add(Deadline, {**logged.respond, **of_stage})
+        w.add(AuditEntry, {**logged.audit, **of_complaint})
+
+        deadlines = [acknowledge, provisional]
+        cells = row.stage1
+
+        def now() -> tuple[ComplaintNow, StageNow]:
+            complaint["version"] += 1  # each step changes the complaint (usecases._complaint_for_change)
+            return (ComplaintNow(reference, complaint["status"], complaint["received_on"]),
+                    StageNow(1, stage["opened_on"], stage["acknowledged_on"], stage["responded_on"]))
+
+        if cells.acknowledged is not None:  # else left for the handler to define and acknowledge
+            deadlines += self._stage_one(row, ctx, calendar, now, complaint, stage, acknowledge, provisional)
+        ended_on = row.refused or row.withdrawn
+        if ended_on is None:
+            return reference
+        if row.refused:
+            refused = _step(row, 1, "refused_reason", plan_refuse, ctx, *now(), exclusion_reason=row.exclusion_reason,
+                            explanation=row.refusal_explanation, refused_on=row.refused, ombudsman_right_explained=False,
+                            # the sheet never says whether the resident was told of the Ombudsman route (2.4)
+                            right_explained_known=False, issue_on=None, aware_on=None, discretion_considered="",
+                            claim_filed_on=None, facts_known=False)
+            w.add(Refusal, {**refused.refusal, **of_complaint}, done_by=done_by)
+            complaint["status"], action, details = Status.REFUSED, "refuse", refused.details
+        else:
+            withdrawn = _step(row, 1, "withdrawn", plan_withdraw, ctx, *now(), reason="", withdrawn_on=ended_on)
+            w.add(Withdrawal, {**withdrawn.withdrawal, **of_complaint}, done_by=done_by)
+            complaint["status"], action, details = Status.WITHDRAWN, "withdraw", withdrawn.details
+        complaint["closed_on"] = ended_on
+        for deadline in deadlines:  # its open deadlines end (usecases._end_open_deadlines)
+            if deadline["active"] and deadline["met_on"] is None:
+                deadline["active"] = False
+        w.add(AuditEntry, {**audit_values(ctx, action, details), **of_complaint})
+        return reference
+
+    def _next_reference(self, received_on: date) -> str:
+        """As usecases._next_reference counts, with the complaints held but not yet written."""
+        from sqlmodel import func, select
+
+        from store.models import Complaint
+
+        prefix = reference_prefix(received_on)
+        held = self.writer.held(Complaint)
+        if prefix not in self.counted:  # the database's count, read again after each flush
+            self.counted[prefix] = self.session.exec(
+                select(func.count()).select_from(Complaint).where(Complaint.reference.startswith(prefix))).one()
+        count = self.counted[prefix] + sum(1 for c in held if c["reference"].startswith(prefix))
+        planned = {c["reference"] for c in held}
+
+        def taken(reference: str) -> bool:
+            return reference in planned or self.session.exec(
+                select(Complaint.id).where(Complaint.reference == reference)).first() is not None
+
+        return next_reference(received_on, count, taken)
+
+    def _stage_one(self, row: SheetRow, ctx: StepContext, calendar: WorkingCalendar,
+                   now: Callable[[], tuple[ComplaintNow, StageNow]], complaint: Values, stage: Values,
+                   acknowledge: Values, provisional: Values) -> list[Values]:
+        """An acknowledged stage 1: defined, acknowledged, perhaps answered and closed (as
+        `_replay_stage` and `_replay` replay it); the deadline it adds."""
+        from store.models import AuditEntry, Deadline, Definition, Extension, Response
+
+        w, done_by, cells = self.writer, ctx.done_by, row.stage1
+        assert cells.acknowledged is not None  # only an acknowledged stage is defined
+        of_complaint = {"complaint_id": complaint["id"]}
+        of_stage = {**of_complaint, "stage_id": stage["id"]}
+
+        defined = _step(row, 1, "s1_ack", plan_define, ctx, *now(), None, not_responsible_aspects="",
+                        **_definition(row, cells, row.received))
+        w.add(Definition, {**defined.definition, "stage_id": stage["id"]}, done_by=done_by)
+        w.add(AuditEntry, {**defined.audit, **of_complaint})
+        acknowledged = _step(row, 1, "s1_ack", plan_acknowledge, ctx, calendar, *now(), defined=True,
+                             acknowledge_due=acknowledge["due_on"], acknowledged_on=cells.acknowledged)
+        stage["acknowledged_on"] = acknowledge["met_on"] = cells.acknowledged
+        provisional["active"] = False
+        respond = w.add(Deadline, {**acknowledged.respond, **of_stage})
+        added = [respond]
+        w.add(AuditEntry, {**audit_values(ctx, "acknowledge", acknowledged.details), **of_complaint})
+        if cells.extended_to is not None:
+            extended = _step(row, 1, "s1_ext", plan_extend, ctx, calendar, *now(), decided_on=None,
+                             current_due=respond["due_on"], target_due=respond["due_on"], **_extension(cells))
+            extension = w.add(Extension, {**extended.extension, "stage_id": stage["id"]}, done_by=done_by)
+            respond["active"] = False
+            respond = w.add(Deadline, {**deadline_values(calendar, "respond", extended.counted,
+                                                         extension_id=extension["id"]), **of_stage})
+            added.append(respond)
+            w.add(AuditEntry, {**audit_values(ctx, "extend", extended.details), **of_complaint})
+        if cells.responded is None:
+            return added
+        responded = _step(row, 1, "s1_resp", plan_respond, ctx, *now(), remedies=(), actions=(), impact="",
+                          remedies_guidance="", **_response(cells))
+        stage["responded_on"] = respond["met_on"] = cells.responded
+        w.add(Response, {**responded.response, "stage_id": stage["id"]}, done_by=done_by)
+        w.add(AuditEntry, {**audit_values(ctx, "respond", responded.details([], [], respond["due_on"])),
+                           **of_complaint})
+        if not (row.refused or row.withdrawn):
+            # Answered and not escalated: closed on the day of the response.
+            closed = _step(row, 1, "s1_resp", plan_close, ctx, *now(), closed_on=cells.responded)
+            complaint["status"], complaint["closed_on"] = Status.CLOSED, cells.responded
+            w.add(AuditEntry, {**closed, **of_complaint})
+        return added
 
 
 # --- an import stopped part-way ------------------------------------------------------------
@@ -1219,7 +1504,7 @@ def _replay(db: Database, row: SheetRow, file_name: str, actor: str, today: date
             handlers[name] = _step(row, stage, "handler", staff.named_in_history, db, name, ctx=mover)
         return handlers[name]
 
-    where = f"{file_name}, reference {row.reference}" if row.reference else f"{file_name}, row {row.number}"
+    where = _where(row, file_name)
     # The sheet's handlers did the steps (done_by); the audit says who moved them in (actor).
     mover = StepContext(actor=actor, today=today)
     handler1 = row.stage1.handler or actor
@@ -1228,11 +1513,7 @@ def _replay(db: Database, row: SheetRow, file_name: str, actor: str, today: date
     logged = _step(
         row, 1, "received", usecases.log_complaint, db,
         received_on=row.received, channel=row.channel, resident_name=row.resident, category=row.category,
-        resident_words=(
-            f"Not recorded: this complaint was moved in from the complaints spreadsheet ({where}), "
-            "which did not keep the resident's own words."
-        ),
-        handler=handler1, imported_from=file_name, ctx=ctx1, resident_tenure=row.tenure, **kept,
+        resident_words=_resident_words(where), handler=handler1, imported_from=file_name, ctx=ctx1, resident_tenure=row.tenure, **kept,
     )
     reference = logged.reference
     ctx = ctx1
@@ -1262,36 +1543,66 @@ def _replay_stage(
     s = f"s{stage.number}_"
     if stage.acknowledged is None:
         return  # not yet acknowledged: left for the handler to define and acknowledge
-    # The sheet has no definition: say so plainly and point to the letter that set it out.
-    see = f"see the stage {stage.number} acknowledgement sent on {_uk(stage.acknowledged)}"
-    _step(row, stage.number, s + "ack", usecases.define, db, reference,
-          understanding=f"A {row.category} complaint moved in from the complaints spreadsheet, which did not "
-                        f"record the landlord's understanding of it: {see}.",
-          outcomes_sought=f"Not recorded in the spreadsheet: {see}.",
-          responsible_aspects=f"Not recorded in the spreadsheet: {see}.",
-          # an acknowledgement dated before the stage began is the acknowledgement's problem
-          defined_on=max(stage.acknowledged, opened), ctx=ctx)
+    _step(row, stage.number, s + "ack", usecases.define, db, reference, **_definition(row, stage, opened), ctx=ctx)
     _step(row, stage.number, s + "ack", usecases.acknowledge, db, reference,
           acknowledged_on=stage.acknowledged, ctx=ctx)
     if stage.extended_to is not None:
-        # The sheet holds the new date and perhaps its reason, nothing else: when it was
-        # decided, when the resident was told, whether the Ombudsman's details were given
-        # and whether a good reason was recorded are stored as not known, and the
-        # extension is judged by the Code on what is known (so it counts as late until a
-        # handler verifies it from the letters). The sheet's reason is the reason for the
-        # extension, never the good reason for passing the Code's limit.
-        reason = stage.extension_reason or (
-            "Not recorded in the spreadsheet: see the letter that told the resident of the extension."
-        )
-        _step(row, stage.number, s + "ext", usecases.extend, db, reference,
-              new_due=stage.extended_to, reason=reason, decision_date_known=False, told_resident_on=None,
-              ombudsman_details_given=None, good_reason="", accept_shortfalls=True, ctx=ctx)
+        _step(row, stage.number, s + "ext", usecases.extend, db, reference, **_extension(stage),
+              decision_date_known=False, ctx=ctx)
     if stage.responded is not None:
-        _step(row, stage.number, s + "resp", usecases.respond, db, reference,
-              decision=stage.decision,
-              reasons=f"Not recorded in the spreadsheet: see the stage {stage.number} response sent on {_uk(stage.responded)}.",
-              # The sheet holds no remedies: an upheld row says where they are (Code 7.1).
-              no_remedy_reason=(f"Remedies not recorded in the spreadsheet: see the stage {stage.number} response "
-                                f"sent on {_uk(stage.responded)}."
-                                if stage.decision in (Decision.UPHELD, Decision.PARTLY_UPHELD) else ""),
-              responded_on=stage.responded, ctx=ctx)
+        _step(row, stage.number, s + "resp", usecases.respond, db, reference, **_response(stage), ctx=ctx)
+
+
+# What the sheet does not hold, said plainly, with the letter that holds it: the same
+# words whether a row is replayed through the use-cases or planned in bulk.
+
+def _where(row: SheetRow, file_name: str) -> str:
+    return f"{file_name}, reference {row.reference}" if row.reference else f"{file_name}, row {row.number}"
+
+
+def _resident_words(where: str) -> str:
+    return (f"Not recorded: this complaint was moved in from the complaints spreadsheet ({where}), "
+            "which did not keep the resident's own words.")
+
+
+def _definition(row: SheetRow, stage: StageCells, opened: date) -> dict[str, Any]:
+    """The define step's arguments for an acknowledged stage."""
+    assert stage.acknowledged is not None  # only an acknowledged stage is defined
+    see = f"see the stage {stage.number} acknowledgement sent on {_uk(stage.acknowledged)}"
+    return {
+        "understanding": f"A {row.category} complaint moved in from the complaints spreadsheet, which did not "
+                         f"record the landlord's understanding of it: {see}.",
+        "outcomes_sought": f"Not recorded in the spreadsheet: {see}.",
+        "responsible_aspects": f"Not recorded in the spreadsheet: {see}.",
+        # an acknowledgement dated before the stage began is the acknowledgement's problem
+        "defined_on": max(stage.acknowledged, opened),
+    }
+
+
+def _extension(stage: StageCells) -> dict[str, Any]:
+    """The extend step's arguments for an extended stage, but the decision date. The sheet
+    holds the new date and perhaps its reason, nothing else: when it was decided, when the
+    resident was told, whether the Ombudsman's details were given and whether a good reason
+    was recorded are stored as not known, and the extension is judged by the Code on what
+    is known (so it counts as late until a handler verifies it from the letters). The
+    sheet's reason is the reason for the extension, never the good reason for passing the
+    Code's limit."""
+    reason = stage.extension_reason or (
+        "Not recorded in the spreadsheet: see the letter that told the resident of the extension."
+    )
+    return {"new_due": stage.extended_to, "reason": reason, "told_resident_on": None, "ombudsman_details_given": None,
+            "good_reason": "", "accept_shortfalls": True}
+
+
+def _response(stage: StageCells) -> dict[str, Any]:
+    """The respond step's arguments for an answered stage."""
+    assert stage.responded is not None  # only an answered stage is responded to
+    sent = f"the stage {stage.number} response sent on {_uk(stage.responded)}"
+    return {
+        "decision": stage.decision,
+        "reasons": f"Not recorded in the spreadsheet: see {sent}.",
+        # The sheet holds no remedies: an upheld row says where they are (Code 7.1).
+        "no_remedy_reason": (f"Remedies not recorded in the spreadsheet: see {sent}."
+                             if stage.decision in (Decision.UPHELD, Decision.PARTLY_UPHELD) else ""),
+        "responded_on": stage.responded,
+    }

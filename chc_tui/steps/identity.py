@@ -23,6 +23,7 @@ from sqlmodel import Session
 from chc_tui.rules.context import StepContext
 from chc_tui.rules.domain import StepRefused
 from chc_tui.rules.staff_roles import Role, roles_text
+from chc_tui.steps.transaction_cache import forget, kept
 from store import staff_queries
 from store.engine import Database
 from store.models import AuditEntry, Staff, StaffLogin, saved_id
@@ -56,7 +57,7 @@ def acting_staff(session: Session, ctx: StepContext) -> Staff:
     Found once per transaction: an importer's thousands of steps each act as someone, and
     the lookup was a fifth of their time. Forgotten when the register changes or a
     savepoint rolls back (see _forget_found)."""
-    found: dict[str, Staff] = session.info.setdefault(_FOUND, {})
+    found: dict[str, Staff] = kept(session, _FOUND)
     row = found.get(ctx.actor)
     if row is None:
         row = staff_queries.by_login(session, ctx.actor)
@@ -108,13 +109,13 @@ def _forget_found_when_the_register_changes(session: Session, _flush_context, _i
     if session.info.get(_FOUND) and any(
         isinstance(row, (Staff, StaffLogin)) for rows in (session.new, session.dirty, session.deleted) for row in rows
     ):
-        session.info.pop(_FOUND, None)
+        forget(session, _FOUND)
 
 
 @event.listens_for(Session, "after_soft_rollback")
 def _forget_found(session: Session, _previous_transaction) -> None:
     # a savepoint rolled back may take a first admin made in it, or expire the rows found
-    session.info.pop(_FOUND, None)
+    forget(session, _FOUND)
 
 
 @event.listens_for(Session, "before_flush")

@@ -10,6 +10,7 @@ from sqlalchemy import event
 from sqlmodel import Session, select
 
 from chc_tui.rules.calendar import DEFAULT_REGION, REGIONS, UnknownRegion, WorkingCalendar
+from chc_tui.steps.transaction_cache import forget, kept
 from store.models import ClosureDay, Setting
 
 REGION_KEY = "region"
@@ -26,7 +27,7 @@ _READ = "chc_settings_read"
 
 
 def _read(session: Session) -> dict[str, str | None]:
-    return session.info.setdefault(_READ, {})
+    return kept(session, _READ)
 
 
 def read_settings(session: Session, keys: Iterable[str]) -> None:
@@ -59,13 +60,13 @@ def put_setting(session: Session, key: str, value) -> None:
 
 @event.listens_for(Session, "after_transaction_end")
 def _forget_settings_read(session: Session, _transaction) -> None:
-    session.info.pop(_READ, None)
+    forget(session, _READ)
 
 
 @event.listens_for(Session, "do_orm_execute")
 def _forget_on_bulk_change(state) -> None:
     if state.is_delete or state.is_update:  # e.g. the importer's journal, deleted by key
-        state.session.info.pop(_READ, None)
+        forget(state.session, _READ)
 
 
 def region(session: Session) -> str:

@@ -20,22 +20,21 @@ from chc_tui.documents import letters
 from chc_tui.rules.calendar import DueDate, UnknownRegion, WorkingCalendar
 from chc_tui.rules.context import StepContext
 from chc_tui.steps.identity import acting_write
-from chc_tui.rules.domain import (
-    Channel,
-    Decision,
-    ExclusionReason,
-    NeedsConfirmation,
-    NotFound,
-    Problem,
-    StaleRecord,
-    Status,
-    StepRefused,
-)
-from chc_tui.rules.extension_standard import extension_shortfalls
+from chc_tui.rules.domain import NotFound, StaleRecord, Status, StepRefused
 from chc_tui.rules.policy import Stage
 from chc_tui.steps import independence
 from chc_tui.steps.assignment import assignee
 from chc_tui.steps.identity import acting
+from chc_tui.steps.plans.acknowledge import plan_acknowledge
+from chc_tui.steps.plans.checks import Checks
+from chc_tui.steps.plans.close import plan_close
+from chc_tui.steps.plans.define import DEFINITION_FIELDS, plan_define
+from chc_tui.steps.plans.extend import plan_extend
+from chc_tui.steps.plans.log import check_log, new_resident, next_reference, plan_log, reference_prefix, refuse_taken
+from chc_tui.steps.plans.refuse import plan_refuse
+from chc_tui.steps.plans.respond import plan_respond
+from chc_tui.steps.plans.withdraw import plan_withdraw
+from chc_tui.steps.plans.state import ComplaintNow, StageNow, audit_values, deadline_values
 from chc_tui.steps.settings import LANDLORD_NAME_KEY, REGION_KEY, check_region, load_calendar, put_setting
 from store.engine import Database
 from store.models import (
@@ -58,48 +57,7 @@ from store.models import (
 # --- helpers ---------------------------------------------------------------------------
 
 
-class _Checks:
-    """Collects every problem with a step so the handler sees them all at once."""
-
-    def __init__(self) -> None:
-        self.problems: list[Problem] = []
-
-    def add(self, field: str | None, message: str) -> None:
-        self.problems.append(Problem(field, message))
-
-    def required(self, field: str, value: Any, label: str, provision: str = "") -> None:
-        if value is None or (isinstance(value, str) and not value.strip()):
-            rule = f" (Code {provision})" if provision else ""
-            self.add(field, f"{label} is required{rule}")
-
-    def a_date(
-        self,
-        field: str,
-        value: Any,
-        label: str,
-        today: date,
-        not_before: tuple[date, str] | None = None,
-    ) -> None:
-        if value is None:
-            self.add(field, f"{label} is required")
-            return
-        if not isinstance(value, date):
-            self.add(field, f"{label} must be a date, not {value!r}")
-            return
-        if value > today:
-            self.add(field, f"{label} cannot be in the future (today is {today:%d/%m/%Y})")
-        if not_before and value < not_before[0]:
-            self.add(field, f"{label} cannot be before {not_before[1]} ({not_before[0]:%d/%m/%Y})")
-
-    def raise_if_any(self) -> None:
-        if self.problems:
-            raise StepRefused(self.problems)
-
-
-def _jsonable(value: Any) -> Any:
-    if isinstance(value, date):
-        return value.isoformat()
-    return value
+_Checks = Checks  # chc_tui.steps.plans.checks: shared with the plans
 
 
 def _audit(
@@ -111,16 +69,15 @@ def _audit(
     before: dict[str, Any] | None = None,
 ) -> None:
     """`details` is what the record holds after the change; `before`, what it replaced."""
-    clean = {k: _jsonable(v) for k, v in details.items()}
-    session.add(
-        AuditEntry(
-            actor=ctx.actor,
-            action=action,
-            complaint_id=complaint_id,
-            details_json=json.dumps(clean, sort_keys=True),
-            before_json=json.dumps({k: _jsonable(v) for k, v in (before or {}).items()}, sort_keys=True),
-        )
-    )
+    session.add(AuditEntry(complaint_id=complaint_id, **audit_values(ctx, action, details, before)))
+
+
+def _state(complaint: Complaint) -> ComplaintNow:
+    return ComplaintNow(complaint.reference, complaint.status, complaint.received_on)
+
+
+def _stage_now(stage: StageRecord) -> StageNow:
+    return StageNow(stage.stage, stage.opened_on, stage.acknowledged_on, stage.responded_on)
 
 
 def _complaint_for_change(
@@ -189,18 +146,8 @@ def _new_deadline(
     provisional: bool = False,
     extension_id: int | None = None,
 ) -> Deadline:
-    deadline = Deadline(
-        complaint_id=saved_id(complaint),
-        stage_id=saved_id(stage),
-        step=step,
-        clock_start=counted.start,
-        working_days=counted.working_days,
-        due_on=counted.due,
-        skipped_json=json.dumps([s.to_json() for s in counted.skipped]),
-        region=calendar.region,
-        provisional=provisional,
-        extension_id=extension_id,
-    )
+    deadline = Deadline(complaint_id=saved_id(complaint), stage_id=saved_id(stage),
+                        **deadline_values(calendar, step, counted, provisional, extension_id))
     session.add(deadline)
     return deadline
 
@@ -232,14 +179,11 @@ def _reference_taken(session: Session, reference: str) -> bool:
 
 
 def _next_reference(session: Session, received_on: date) -> str:
-    prefix = f"C{received_on.year}-"
+    prefix = reference_prefix(received_on)
     count = session.exec(
         select(func.count()).select_from(Complaint).where(Complaint.reference.startswith(prefix))
     ).one()
-    number = count + 1
-    while _reference_taken(session, f"{prefix}{number:04d}"):  # an imported reference took it
-        number += 1
-    return f"{prefix}{number:04d}"
+    return next_reference(received_on, count, lambda taken: _reference_taken(session, taken))
 
 
 def _letter(
@@ -270,8 +214,7 @@ def _letter(
 
 
 def _must_be_open(checks: _Checks, complaint: Complaint, doing: str) -> None:
-    if complaint.status != Status.OPEN:
-        checks.add(None, f"cannot {doing}: {complaint.reference} is {complaint.status}")
+    checks.must_be_open(complaint.reference, complaint.status, doing)
 
 
 # --- results ---------------------------------------------------------------------------
@@ -318,45 +261,25 @@ def log_complaint(
     a resident already on record, their new one (None leaves it as it is)."""
     ctx = ctx or StepContext()
     reference = (reference or "").strip()
-    checks = _Checks()
-    if len(reference) > 40:
-        checks.add("reference", "a reference can be at most 40 characters")
-    checks.a_date("received_on", received_on, "the date received", ctx.today)
-    if channel not in set(Channel):
-        checks.add("channel", f"unknown channel {channel!r}: choose one of {', '.join(Channel)}")
-    if resident_id is None:
-        checks.required("resident_name", resident_name, "the resident's name")
-    checks.required("category", category, "the category")
-    checks.required("resident_words", resident_words, "the resident's own words", "5.12")
-    if isinstance(handler, str):
-        checks.required("handler", handler, "the handler")
-    if representative_name.strip() and not representative_relationship.strip():
-        checks.add(
-            "representative_relationship",
-            "say how the representative is related to the resident (Code 3.6)",
-        )
-    checks.raise_if_any()
+    check_log(ctx, received_on=received_on, channel=channel, resident_name=resident_name, category=category,
+              resident_words=resident_words, handler=handler, resident_id=resident_id,
+              representative_name=representative_name, representative_relationship=representative_relationship,
+              reference=reference)
 
     with acting_write(db, ctx) as session:
         # Unless another is named, the person logging it handles it.
         chosen = assignee(session, handler if handler is not None else acting(session).staff_id,
                           stage=Stage.ONE, today=ctx.today)
         if reference and _reference_taken(session, reference):
-            raise StepRefused(f"the reference {reference} is already used by another complaint", "reference")
+            refuse_taken(reference)
         calendar = load_calendar(session)
         from chc_tui.steps.residents import checked_tenure
 
         tenure = None if resident_tenure is None else checked_tenure(session, resident_tenure)
         resident: Resident | None
         if resident_id is None:
-            resident = Resident(
-                name=resident_name.strip(),
-                address=resident_address.strip(),
-                phone=resident_phone.strip(),
-                email=resident_email.strip(),
-                preferred_channel=channel,
-                tenure=tenure or "",
-            )
+            resident = Resident(**new_resident(name=resident_name, address=resident_address, phone=resident_phone,
+                                               email=resident_email, channel=channel, tenure=tenure or ""))
             session.add(resident)
             session.flush()
         else:
@@ -369,54 +292,28 @@ def log_complaint(
                 resident.tenure = tenure
                 resident.version += 1
                 session.add(resident)
-        complaint = Complaint(
-            reference=reference or _next_reference(session, received_on),
-            resident_id=saved_id(resident),
-            representative_name=representative_name.strip(),
-            representative_relationship=representative_relationship.strip(),
-            received_on=received_on,
-            channel=channel,
-            category=category.strip(),
-            resident_words=resident_words.strip(),
-            adjustments=adjustments.strip(),
-            imported_from=imported_from.strip(),
-            created_by=ctx.actor,
+        plan = plan_log(
+            ctx, calendar, reference=reference or _next_reference(session, received_on), resident_shown=resident.name,
+            received_on=received_on, channel=channel, category=category, resident_words=resident_words,
+            representative_name=representative_name, representative_relationship=representative_relationship,
+            adjustments=adjustments, imported_from=imported_from, handler_name=chosen.display_name,
+            handler_staff_id=chosen.id,
         )
+        complaint = Complaint(resident_id=saved_id(resident), **plan.complaint)
         session.add(complaint)
         session.flush()
-        stage = StageRecord(
-            complaint_id=saved_id(complaint), stage=Stage.ONE, opened_on=received_on,
-            handler=chosen.display_name, handler_staff_id=chosen.id,
-        )
+        stage = StageRecord(complaint_id=saved_id(complaint), **plan.stage)
         session.add(stage)
         session.flush()
-        ack = _start_stage_clocks(session, ctx, calendar, complaint, stage)
+        for deadline in (plan.acknowledge, plan.respond):
+            session.add(Deadline(complaint_id=saved_id(complaint), stage_id=saved_id(stage), **deadline))
         from chc_tui.steps.residents import adjustment_from_complaint
 
         # The need is the resident's, not this complaint's alone (Code 5.10).
         adjustment_from_complaint(session, ctx, saved_id(resident), complaint.adjustments, min(received_on, ctx.today),
                                   complaint.id)
-        provisional_due = clocks.stage_clocks(calendar, ctx.policy, Stage.ONE, received_on).provisional_response_due
-        _audit(
-            session,
-            ctx,
-            "log",
-            complaint.id,
-            {
-                "reference": complaint.reference,
-                "resident": resident.name,
-                "received_on": received_on,
-                "channel": channel,
-                "category": complaint.category,
-                "handler": chosen.display_name,
-                "handler_staff_id": chosen.id,
-                "representative": complaint.representative_name,
-                "acknowledge_due": ack.due_on,
-                **({"adjustments": complaint.adjustments} if complaint.adjustments else {}),
-                **({"imported_from": complaint.imported_from} if complaint.imported_from else {}),
-            },
-        )
-        return Logged(complaint.reference, ack.due_on, provisional_due)
+        session.add(AuditEntry(complaint_id=complaint.id, **plan.audit))
+        return Logged(complaint.reference, plan.started.acknowledge_due, plan.started.provisional_response_due)
 
 
 def define(
@@ -438,50 +335,15 @@ def define(
         complaint = _complaint_for_change(session, reference, expected_version)
         stage = _current_stage(session, complaint)
         _recorder_independent(session, complaint, stage, "define the complaint")
-        checks = _Checks()
-        _must_be_open(checks, complaint, "define the complaint")
-        if stage.responded_on is not None:
-            checks.add(None, f"stage {stage.stage} has already been answered; it cannot be redefined")
-        checks.required("understanding", understanding, "the landlord's understanding of the complaint", "5.6")
-        checks.required("outcomes_sought", outcomes_sought, "the outcomes the resident seeks", "5.6")
-        checks.required(
-            "responsible_aspects", responsible_aspects, "the aspects the landlord is responsible for", "5.7"
-        )
-        checks.a_date("defined_on", defined_on, "the date defined", ctx.today, (stage.opened_on, "the stage began"))
-        checks.raise_if_any()
         previous = _latest_definition(session, stage)
-        session.add(
-            Definition(
-                stage_id=saved_id(stage),
-                understanding=understanding.strip(),
-                outcomes_sought=outcomes_sought.strip(),
-                responsible_aspects=responsible_aspects.strip(),
-                not_responsible_aspects=not_responsible_aspects.strip(),
-                defined_on=defined_on,
-                defined_by=ctx.actor,
-            )
+        plan = plan_define(
+            ctx, _state(complaint), _stage_now(stage),
+            None if previous is None else {name: getattr(previous, name) for name in DEFINITION_FIELDS},
+            understanding=understanding, outcomes_sought=outcomes_sought, responsible_aspects=responsible_aspects,
+            not_responsible_aspects=not_responsible_aspects, defined_on=defined_on,
         )
-        _audit(
-            session,
-            ctx,
-            "redefine" if previous else "define",
-            complaint.id,
-            {
-                "stage": stage.stage,
-                "defined_on": defined_on,
-                "understanding": understanding.strip(),
-                "outcomes_sought": outcomes_sought.strip(),
-                "responsible_aspects": responsible_aspects.strip(),
-                "not_responsible_aspects": not_responsible_aspects.strip(),
-            },
-            before=None if previous is None else {
-                "defined_on": previous.defined_on,
-                "understanding": previous.understanding,
-                "outcomes_sought": previous.outcomes_sought,
-                "responsible_aspects": previous.responsible_aspects,
-                "not_responsible_aspects": previous.not_responsible_aspects,
-            },
-        )
+        session.add(Definition(stage_id=saved_id(stage), **plan.definition))
+        session.add(AuditEntry(complaint_id=complaint.id, **plan.audit))
 
 
 def acknowledge(
@@ -501,27 +363,14 @@ def acknowledge(
         complaint = _complaint_for_change(session, reference, expected_version)
         stage = _current_stage(session, complaint)
         _recorder_independent(session, complaint, stage, "acknowledge the complaint")
-        checks = _Checks()
-        _must_be_open(checks, complaint, "acknowledge")
-        if stage.acknowledged_on is not None:
-            checks.add(
-                None, f"stage {stage.stage} was already acknowledged on {stage.acknowledged_on:%d/%m/%Y}"
-            )
-        elif _latest_definition(session, stage) is None:
-            checks.add(
-                None,
-                "define the complaint first: the acknowledgement must set out the landlord's "
-                "understanding and the outcomes sought (Code 5.6)",
-            )
-        checks.a_date(
-            "acknowledged_on", acknowledged_on, "the acknowledgement date", ctx.today,
-            (stage.opened_on, "the complaint was received" if stage.stage == 1 else "escalation was requested"),
+        ack_deadline = _active_deadline(session, stage, "acknowledge")
+        plan = plan_acknowledge(
+            ctx, load_calendar(session), _state(complaint), _stage_now(stage),
+            defined=stage.acknowledged_on is not None or _latest_definition(session, stage) is not None,
+            acknowledge_due=ack_deadline.due_on if ack_deadline else None, acknowledged_on=acknowledged_on,
         )
-        checks.raise_if_any()
-        calendar = load_calendar(session)
         stage.acknowledged_on = acknowledged_on
         session.add(stage)
-        ack_deadline = _active_deadline(session, stage, "acknowledge")
         if ack_deadline is not None:
             ack_deadline.met_on = acknowledged_on
             session.add(ack_deadline)
@@ -529,23 +378,10 @@ def acknowledge(
         if provisional is not None:
             provisional.active = False
             session.add(provisional)
-        counted = clocks.response_clock(calendar, ctx.policy, stage.stage, acknowledged_on)
-        _new_deadline(session, calendar, complaint, stage, "respond", counted)
+        session.add(Deadline(complaint_id=saved_id(complaint), stage_id=saved_id(stage), **plan.respond))
         sent = _letter(session, db, ctx, complaint, stage, "acknowledge", letter, acknowledged_on)
-        _audit(
-            session,
-            ctx,
-            "acknowledge",
-            complaint.id,
-            {
-                "stage": stage.stage,
-                "acknowledged_on": acknowledged_on,
-                "acknowledge_due": ack_deadline.due_on if ack_deadline else None,
-                "response_due": counted.due,
-                **sent,
-            },
-        )
-        return counted.due
+        _audit(session, ctx, "acknowledge", complaint.id, {**plan.details, **sent})
+        return plan.response_due
 
 
 def _target_response_deadline(session: Session, stage: StageRecord) -> Deadline | None:
@@ -602,85 +438,26 @@ def extend(
         complaint = _complaint_for_change(session, reference, expected_version)
         stage = _current_stage(session, complaint)
         _recorder_independent(session, complaint, stage, "extend the response time")
-        rules = ctx.policy.for_stage(stage.stage)
-        checks = _Checks()
-        _must_be_open(checks, complaint, "extend")
-        if stage.acknowledged_on is None:
-            checks.add(None, f"acknowledge stage {stage.stage} before extending its response deadline")
-        if stage.responded_on is not None:
-            checks.add(None, f"stage {stage.stage} has already been answered")
-        checks.required("reason", reason, "the reason for the extension", rules.extension_provision)
-        checks.raise_if_any()
-        assert stage.acknowledged_on is not None  # refused above
-        if decided_on is not None:
-            checks.a_date("decided_on", decided_on, "the date decided", ctx.today, (stage.acknowledged_on, "the acknowledgement"))
-        if told_resident_on is not None:
-            checks.a_date("told_resident_on", told_resident_on, "the date the resident was told", ctx.today,
-                          (decided_on or stage.acknowledged_on, "the extension was decided" if decided_on else "the acknowledgement"))
-        calendar = load_calendar(session)
         current = _active_deadline(session, stage, "respond")
         target = _target_response_deadline(session, stage)
-        assert current is not None and target is not None
-        beyond = 0
-        if not isinstance(new_due, date):
-            checks.add("new_due", f"the new due date must be a date, not {new_due!r}")
-        else:
-            moved = clocks.extension_clock(
-                calendar, ctx.policy, stage.stage, target=target.due_on, current=current.due_on, new_due=new_due
-            )
-            if not moved.after_current:
-                checks.add("new_due", f"the new due date must be after the current one ({current.due_on:%d/%m/%Y})")
-            if moved.not_working:
-                checks.add(
-                    "new_due",
-                    f"{new_due:%a %d/%m/%Y} is not a working day ({moved.not_working}); "
-                    f"the next one is {moved.next_working_day:%d/%m/%Y}",
-                )
-            beyond = moved.beyond_target
-        checks.raise_if_any()
-        extension = Extension(
-            stage_id=saved_id(stage),
-            decided_on=decided_on,
-            previous_due=current.due_on,
-            new_due=new_due,
-            working_days_beyond_target=beyond,
-            reason=reason.strip(),
-            told_resident_on=told_resident_on,
-            ombudsman_details_given=ombudsman_details_given,
-            good_reason=good_reason.strip(),
-            decided_by=ctx.actor,
+        calendar = load_calendar(session)
+        plan = plan_extend(
+            ctx, calendar, _state(complaint), _stage_now(stage), new_due=new_due, reason=reason,
+            decided_on=decided_on, told_resident_on=told_resident_on, ombudsman_details_given=ombudsman_details_given,
+            good_reason=good_reason, accept_shortfalls=accept_shortfalls,
+            current_due=current.due_on if current else None, target_due=target.due_on if target else None,
         )
-        shortfalls = extension_shortfalls(extension, rules)
-        if shortfalls and not accept_shortfalls:
-            raise NeedsConfirmation([
-                Problem(s.kind.field, f"{s}: this extension will count as late, not in line with the Code")
-                for s in shortfalls
-            ] + [Problem(None, "Not in line with the Code: correct it, or record it knowingly as it is (save again; on the command line, --record-anyway)")])
+        extension = Extension(stage_id=saved_id(stage), **plan.extension)
         session.add(extension)
         session.flush()
+        assert current is not None  # the plan needs it
         current.active = False
         session.add(current)
-        assert moved.counted is not None  # after the current deadline, checked above
-        _new_deadline(session, calendar, complaint, stage, "respond", moved.counted, extension_id=extension.id)
+        session.add(Deadline(complaint_id=saved_id(complaint), stage_id=saved_id(stage),
+                             **deadline_values(calendar, "respond", plan.counted,
+                                               extension_id=extension.id)))
         sent = _letter(session, db, ctx, complaint, stage, "extend", letter, told_resident_on or ctx.today)
-        _audit(
-            session,
-            ctx,
-            "extend",
-            complaint.id,
-            {
-                "stage": stage.stage,
-                "previous_due": current.due_on,
-                "new_due": new_due,
-                "working_days_beyond_target": beyond,
-                "reason": reason.strip(),
-                "told_resident_on": told_resident_on,
-                "ombudsman_details_given": ombudsman_details_given,
-                "good_reason": good_reason.strip(),
-                "not_in_line_with_code": [str(s) for s in shortfalls],
-                **sent,
-            },
-        )
+        _audit(session, ctx, "extend", complaint.id, {**plan.details, **sent})
 
 
 def respond(
@@ -711,76 +488,25 @@ def respond(
         complaint = _complaint_for_change(session, reference, expected_version)
         stage = _current_stage(session, complaint)
         _recorder_independent(session, complaint, stage, "record the response")
-        checks = _Checks()
-        _must_be_open(checks, complaint, "respond")
-        if stage.responded_on is not None:
-            checks.add(None, f"stage {stage.stage} was already answered on {stage.responded_on:%d/%m/%Y}")
-        elif stage.acknowledged_on is None:
-            checks.add(None, f"acknowledge stage {stage.stage} before responding to it (Code 6.2/6.11)")
-        checks.raise_if_any()
-        provision = "6.9" if stage.stage == 1 else "6.19"
-        if decision not in set(Decision):
-            checks.add("decision", f"choose a decision: {', '.join(d.label for d in Decision)} (Code {provision})")
-        checks.required("reasons", reasons, "the reasons for the decision", provision)
-        assert stage.acknowledged_on is not None  # refused above
-        checks.a_date("responded_on", responded_on, "the response date", ctx.today, (stage.acknowledged_on, "the acknowledgement"))
-        remedy_lines, problems = remedy_steps.parse_remedy_lines(remedies, ctx.today)
-        action_lines, action_problems = remedy_steps.parse_action_lines(actions, ctx.today)
-        checks.problems += problems + action_problems
-        if isinstance(responded_on, date):
-            for n, line in enumerate(remedy_lines, start=1):
-                if line.due_on < responded_on:
-                    checks.add("remedies", f"remedy {n} ({line.description[:40]}) cannot be due before the response "
-                                           f"({responded_on:%d/%m/%Y})")
-        upheld = decision in (Decision.UPHELD, Decision.PARTLY_UPHELD)
-        if upheld and not (remedy_lines or action_lines or problems or action_problems or no_remedy_reason.strip()):
-            checks.add("remedies", f"the complaint is {Decision(decision).label}: offer a remedy or an action to put "
-                                   "things right, or record why there is none (Code 7.1)")
-        if remedy_lines and not impact.strip():
-            checks.add("impact", "say what the fault cost the resident: the remedy must reflect the impact on them (Code 7.2)")
-        checks.raise_if_any()
+        plan = plan_respond(
+            ctx, _state(complaint), _stage_now(stage), decision=decision, reasons=reasons, remedies=remedies,
+            actions=actions, no_remedy_reason=no_remedy_reason, impact=impact, remedies_guidance=remedies_guidance,
+            responded_on=responded_on,
+        )
         stage.responded_on = responded_on
         session.add(stage)
         session.add(
-            Response(
-                stage_id=saved_id(stage),
-                responded_on=responded_on,
-                decision=decision,
-                reasons=reasons.strip(),
-                remedy="; ".join(line.summary() for line in remedy_lines),
-                outstanding_actions="; ".join(line.summary() for line in action_lines),
-                no_remedy_reason=no_remedy_reason.strip(),
-                impact=impact.strip(),
-                remedies_guidance=remedies_guidance.strip(),
-                responded_by=ctx.actor,
-            )
-        )
-        remedy_ids = [remedy_steps.record_remedy(session, ctx, complaint, line, responded_on) for line in remedy_lines]
-        action_ids = [remedy_steps.record_action(session, ctx, complaint, line) for line in action_lines]
+            Response(stage_id=saved_id(stage), **plan.response))
+        remedy_ids = [remedy_steps.record_remedy(session, ctx, complaint, line, responded_on)
+                      for line in plan.remedy_lines]
+        action_ids = [remedy_steps.record_action(session, ctx, complaint, line) for line in plan.action_lines]
         deadline = _active_deadline(session, stage, "respond")
         if deadline is not None:
             deadline.met_on = responded_on
             session.add(deadline)
         sent = _letter(session, db, ctx, complaint, stage, "respond", letter, responded_on)
-        _audit(
-            session,
-            ctx,
-            "respond",
-            complaint.id,
-            {
-                "stage": stage.stage,
-                "responded_on": responded_on,
-                "decision": decision,
-                "reasons": reasons.strip(),
-                "remedies": remedy_ids,
-                "actions": action_ids,
-                "no_remedy_reason": no_remedy_reason.strip(),
-                "impact": impact.strip(),
-                "remedies_guidance": remedies_guidance.strip(),
-                "due": deadline.due_on if deadline else None,
-                **sent,
-            },
-        )
+        _audit(session, ctx, "respond", complaint.id,
+               {**plan.details(remedy_ids, action_ids, deadline.due_on if deadline else None), **sent})
 
 
 def _stage_two_assignee(checks: "_Checks", session: Session, complaint: Complaint, handler: str | int, today: date) -> Staff | None:
@@ -906,97 +632,18 @@ def refuse(
     with acting_write(db, ctx) as session:
         complaint = _complaint_for_change(session, reference, expected_version)
         stage = _current_stage(session, complaint)
-        checks = _Checks()
-        _must_be_open(checks, complaint, "refuse")
-        if stage.responded_on is not None:
-            checks.add(None, f"stage {stage.stage} has already been answered; it can no longer be refused")
-        if exclusion_reason not in set(ExclusionReason):
-            checks.add("exclusion_reason", "choose one of the exclusion reasons the complaints policy sets out (Code 2.2)")
-        checks.required("explanation", explanation, "an explanation to the resident", "2.4")
-        if right_explained_known and not ombudsman_right_explained:
-            checks.add(
-                "ombudsman_right_explained",
-                "the resident must be told they can take the refusal to the Ombudsman (Code 2.4)",
-            )
-        checks.a_date("refused_on", refused_on, "the refusal date", ctx.today, (stage.opened_on, "the stage began"))
-        if not facts_known:
-            issue_on = aware_on = claim_filed_on = None
-            discretion_considered = ""
-        else:
-            _check_refusal_facts(checks, ctx, complaint, exclusion_reason, issue_on, aware_on,
-                                 discretion_considered, claim_filed_on)
-        checks.raise_if_any()
-        reason = exclusion_reason
-        session.add(
-            Refusal(
-                complaint_id=saved_id(complaint),
-                stage=stage.stage,
-                refused_on=refused_on,
-                exclusion_reason=exclusion_reason,
-                explanation=explanation.strip(),
-                ombudsman_right_explained=ombudsman_right_explained if right_explained_known else None,
-                refused_by=ctx.actor,
-                issue_on=issue_on if reason == ExclusionReason.OVER_TWELVE_MONTHS else None,
-                aware_on=aware_on if reason == ExclusionReason.OVER_TWELVE_MONTHS else None,
-                discretion_considered=(discretion_considered or "").strip()
-                if reason == ExclusionReason.OVER_TWELVE_MONTHS else "",
-                claim_filed_on=claim_filed_on if reason == ExclusionReason.LEGAL_PROCEEDINGS else None,
-            )
+        plan = plan_refuse(
+            ctx, _state(complaint), _stage_now(stage), exclusion_reason=exclusion_reason, explanation=explanation,
+            refused_on=refused_on, ombudsman_right_explained=ombudsman_right_explained,
+            right_explained_known=right_explained_known, issue_on=issue_on, aware_on=aware_on,
+            discretion_considered=discretion_considered, claim_filed_on=claim_filed_on, facts_known=facts_known,
         )
+        session.add(Refusal(complaint_id=saved_id(complaint), **plan.refusal))
         complaint.status = Status.REFUSED
         complaint.closed_on = refused_on
         _end_open_deadlines(session, complaint)
         sent = _letter(session, db, ctx, complaint, stage, "refuse", letter, refused_on)
-        _audit(
-            session,
-            ctx,
-            "refuse",
-            complaint.id,
-            {
-                "stage": stage.stage,
-                "refused_on": refused_on,
-                "exclusion_reason": exclusion_reason,
-                "explanation": explanation.strip(),
-                **({"issue_on": issue_on, "aware_on": aware_on, "discretion_considered": discretion_considered.strip()}
-                   if facts_known and reason == ExclusionReason.OVER_TWELVE_MONTHS else {}),
-                **({"claim_filed_on": claim_filed_on}
-                   if facts_known and reason == ExclusionReason.LEGAL_PROCEEDINGS else {}),
-                **sent,
-            },
-        )
-
-
-def _check_refusal_facts(
-    checks: _Checks, ctx: StepContext, complaint: Complaint, reason: str, issue_on: date | None,
-    aware_on: date | None, discretion: str, claim_filed_on: date | None,
-) -> None:
-    """The facts a refusal rests on (2.2, 2.3), each refused at its own field."""
-    received = complaint.received_on
-    if reason == ExclusionReason.OVER_TWELVE_MONTHS:
-        limit = ctx.policy.refusal_age_limit(received)
-        months = ctx.policy.refusal_age_months
-        for name, value, label in (("issue_on", issue_on, "the date the issue occurred"),
-                                   ("aware_on", aware_on, "the date the resident became aware of it")):
-            if value is None:
-                checks.add(name, f"{label} is required to refuse as over {months} months (Code 2.3)")
-            elif not isinstance(value, date):
-                checks.add(name, f"{label} must be a date, not {value!r}")
-            elif value > received:
-                checks.add(name, f"{label} cannot be after the complaint was received ({received:%d/%m/%Y})")
-            elif not ctx.policy.over_refusal_age(value, received):
-                checks.add(name, f"not over {months} months: {value:%d/%m/%Y} is within {months} months of "
-                                 f"the complaint being received on {received:%d/%m/%Y} (on or after "
-                                 f"{limit:%d/%m/%Y}); it must be accepted (Code 2.3)")
-        if isinstance(issue_on, date) and isinstance(aware_on, date) and aware_on < issue_on:
-            checks.add("aware_on", "the resident cannot have become aware of the issue before it occurred")
-        checks.required("discretion_considered", discretion,
-                        "the discretion considered to accept it anyway", "2.3")
-    elif reason == ExclusionReason.LEGAL_PROCEEDINGS:
-        if claim_filed_on is None:
-            checks.add("claim_filed_on", "the date the claim was filed is required to refuse for legal proceedings "
-                                         "(Code 2.2)")
-        else:
-            checks.a_date("claim_filed_on", claim_filed_on, "the date the claim was filed", ctx.today)
+        _audit(session, ctx, "refuse", complaint.id, {**plan.details, **sent})
 
 
 def withdraw(
@@ -1015,27 +662,13 @@ def withdraw(
     with acting_write(db, ctx) as session:
         complaint = _complaint_for_change(session, reference, expected_version)
         stage = _current_stage(session, complaint)
-        checks = _Checks()
-        _must_be_open(checks, complaint, "withdraw")
-        checks.a_date("withdrawn_on", withdrawn_on, "the withdrawal date", ctx.today, (complaint.received_on, "the complaint was received"))
-        checks.raise_if_any()
-        session.add(
-            Withdrawal(
-                complaint_id=saved_id(complaint),
-                stage=stage.stage,
-                withdrawn_on=withdrawn_on,
-                reason=reason.strip(),
-                recorded_by=ctx.actor,
-            )
-        )
+        plan = plan_withdraw(ctx, _state(complaint), _stage_now(stage), reason=reason, withdrawn_on=withdrawn_on)
+        session.add(Withdrawal(complaint_id=saved_id(complaint), **plan.withdrawal))
         complaint.status = Status.WITHDRAWN
         complaint.closed_on = withdrawn_on
         _end_open_deadlines(session, complaint)
         sent = _letter(session, db, ctx, complaint, stage, "withdraw", letter, withdrawn_on)
-        _audit(
-            session, ctx, "withdraw", complaint.id,
-            {"stage": stage.stage, "withdrawn_on": withdrawn_on, "reason": reason.strip(), **sent},
-        )
+        _audit(session, ctx, "withdraw", complaint.id, {**plan.details, **sent})
 
 
 def close(
@@ -1053,20 +686,10 @@ def close(
     with acting_write(db, ctx) as session:
         complaint = _complaint_for_change(session, reference, expected_version)
         stage = _current_stage(session, complaint)
-        checks = _Checks()
-        _must_be_open(checks, complaint, "close")
-        if stage.responded_on is None:
-            checks.add(
-                None,
-                f"stage {stage.stage} has not been answered; respond first, or record a refusal or withdrawal",
-            )
-        checks.raise_if_any()
-        assert stage.responded_on is not None  # refused above
-        checks.a_date("closed_on", closed_on, "the closing date", ctx.today, (stage.responded_on, "the response"))
-        checks.raise_if_any()
+        audit = plan_close(ctx, _state(complaint), _stage_now(stage), closed_on=closed_on)
         complaint.status = Status.CLOSED
         complaint.closed_on = closed_on
-        _audit(session, ctx, "close", complaint.id, {"stage": stage.stage, "closed_on": closed_on})
+        session.add(AuditEntry(complaint_id=complaint.id, **audit))
 
 
 def assign_handler(
@@ -1227,7 +850,6 @@ def recalculate_deadlines(
 
 # --- shared with the use-cases around the complaint (residents, remedies, Ombudsman...) --
 
-Checks = _Checks
 audit = _audit
 complaint_for_change = _complaint_for_change
 
