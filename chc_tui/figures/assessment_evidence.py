@@ -65,6 +65,7 @@ from chc_tui.rules.deadlines import is_overdue
 from chc_tui.rules.extension_standard import ExtensionShortfall, extension_shortfalls
 from chc_tui.rules.measures import Acknowledgement, Timeliness, judge_acknowledgement, response_timeliness
 from chc_tui.rules.policy import CODE_2024, CodePolicy
+from chc_tui.wording import counted as plural  # `counted` names a figure's denominator here
 from store import assessment_queries as q
 from store.wider_record_report_queries import EvidenceFacts, ResidentRecordFacts, evidence_facts
 from store.assessment_queries import AnswerRow, ExtensionFacts, RefusalFacts, StageFacts
@@ -138,10 +139,6 @@ def _bounds(year: int) -> tuple[date, date]:
     return year_start(year), year_end(year)
 
 
-def _plural(n: int, one: str, many: str | None = None) -> str:
-    return f"{n} {one if n == 1 else (many or one + 's')}"
-
-
 def _stage_words(stage: int) -> tuple[str, str]:
     """(what opens the stage, its plural) in the Code's words."""
     return ("stage 1 complaint", "stage 1 complaints") if stage == 1 else ("stage 2 escalation request", "stage 2 escalation requests")
@@ -169,7 +166,7 @@ def _acknowledgements(stages: list[StageFacts], stage: int, provision: str, year
     label = year_label(year)
     if counted:
         text = (
-            f"{label}: {on_time} of {_plural(counted, one, many)} received in the year "
+            f"{label}: {on_time} of {plural(counted, one, many)} received in the year "
             f"{'was' if counted == 1 else 'were'} acknowledged, defined and logged within {days} working days "
             f"({_pct(on_time, counted)})"
         )
@@ -213,7 +210,7 @@ def _responses(stages: list[StageFacts], stage: int, provision: str, year: int, 
     label = year_label(year)
     if total:
         text = (
-            f"{label}: of {_plural(total, f'stage {stage} response')} sent in the year, {within} within "
+            f"{label}: of {plural(total, f'stage {stage} response')} sent in the year, {within} within "
             f"{rules.respond_days} working days of acknowledgement ({_pct(within, total)}), {extended} within an "
             f"extension agreed in line with the Code ({_pct(extended, total)}), {out} out of target "
             f"({_pct(out, total)}), {not_in_line} late on an extension not in line with the Code "
@@ -257,7 +254,7 @@ def _extension_limits(extensions: list[ExtensionFacts], stage: int, provision: s
     total = len(mine)
     if total:
         text = (
-            f"{label}: of {_plural(total, f'stage {stage} extension')} decided in the year, {len(in_line)} agreed in "
+            f"{label}: of {plural(total, f'stage {stage} extension')} decided in the year, {len(in_line)} agreed in "
             f"line with the Code (decided and the resident told by the deadline it replaced, within {limit} working "
             f"days of the response deadline or with a good reason). {len(within)} within the limit, "
             f"{len(with_reason)} past it with a good reason recorded, {len(without)} past it without one; "
@@ -277,7 +274,7 @@ def _extension_limits(extensions: list[ExtensionFacts], stage: int, provision: s
     ):
         if group:
             refs = [e.reference for e in group]
-            problems.append(f"{_plural(len(group), 'extension')} {what} ({_refs(refs)})")
+            problems.append(f"{plural(len(group), 'extension')} {what} ({_refs(refs)})")
             cases += refs
     return Figure(
         provision, len(in_line), total, text, _short(len(in_line), total), "; ".join(problems), tuple(dict.fromkeys(cases)),
@@ -296,7 +293,7 @@ def _ombudsman_details(extensions: list[ExtensionFacts], stage: int, provision: 
     if mine:
         text = (
             f"{label}: the Ombudsman's contact details were given with {len(given)} of "
-            f"{_plural(len(mine), f'stage {stage} extension')} decided in the year ({_pct(len(given), len(mine))})"
+            f"{plural(len(mine), f'stage {stage} extension')} decided in the year ({_pct(len(given), len(mine))})"
         )
         if missing:
             text += f"; not given with {_refs(missing)}"
@@ -306,7 +303,7 @@ def _ombudsman_details(extensions: list[ExtensionFacts], stage: int, provision: 
     else:
         text = f"{label}: no stage {stage} extensions decided in the year."
     not_shown = missing + unknown
-    shortfall = (f"{_plural(len(not_shown), f'stage {stage} extension')} without the Ombudsman's contact details "
+    shortfall = (f"{plural(len(not_shown), f'stage {stage} extension')} without the Ombudsman's contact details "
                  f"recorded as given ({_refs(not_shown)})") if not_shown else ""
     return Figure(provision, len(given), len(mine), text, _short(len(given), len(mine)), shortfall, tuple(not_shown))
 
@@ -318,14 +315,14 @@ def _independent_stage_two(stages: list[StageFacts], year: int) -> Figure:
     label = year_label(year)
     if mine:
         text = (
-            f"{label}: {ok} of {_plural(len(mine), 'stage 2 escalation')} requested in the year "
+            f"{label}: {ok} of {plural(len(mine), 'stage 2 escalation')} requested in the year "
             f"{'was' if len(mine) == 1 else 'were'} considered only by people who had not considered stage 1 "
             f"(its handlers, definer, responder, extender or letter signers), by staff id"
         )
         text += f"; the same person at both stages: {_refs(same)}." if same else "."
     else:
         text = f"{label}: no stage 2 escalations requested in the year."
-    shortfall = f"{_plural(len(same), 'stage 2 complaint')} handled by someone who considered stage 1 ({_refs(same)})" if same else ""
+    shortfall = f"{plural(len(same), 'stage 2 complaint')} handled by someone who considered stage 1 ({_refs(same)})" if same else ""
     return Figure("6.13", ok, len(mine), text, _short(ok, len(mine)), shortfall, tuple(same))
 
 
@@ -384,13 +381,13 @@ def _refusals(refusals: list[RefusalFacts], year: int) -> dict[str, Figure]:
     explained = [r for r in refusals if is_explained(r)]
     unexplained = [r.reference for r in refusals if not is_explained(r)]  # (not "not in explained": n²)
     text = (
-        f"{label}: {len(explained)} of {_plural(total, 'complaint')} refused in the year "
+        f"{label}: {len(explained)} of {plural(total, 'complaint')} refused in the year "
         f"{'has' if total == 1 else 'have'} a recorded reason and explanation ({_pct(len(explained), total)})."
         if total else none
     )
     figures["2.1"] = Figure(
         "2.1", len(explained), total, text, _short(len(explained), total),
-        f"{_plural(len(unexplained), 'refusal')} without a recorded reason ({_refs(unexplained)})" if unexplained else "",
+        f"{plural(len(unexplained), 'refusal')} without a recorded reason ({_refs(unexplained)})" if unexplained else "",
         tuple(unexplained),
     )
 
@@ -399,17 +396,17 @@ def _refusals(refusals: list[RefusalFacts], year: int) -> dict[str, Figure]:
     listed = [r for r in refusals if r.exclusion_reason in known]
     unlisted = [r.reference for r in refusals if r.exclusion_reason not in known]
     breakdown = "; ".join(f"{ExclusionReason(k).label}: {counts[k]}" for k in (e.value for e in ExclusionReason) if counts[k])
-    text = f"{label}: {_plural(total, 'refusal')} in the year by exclusion: {breakdown}." if total else none
+    text = f"{label}: {plural(total, 'refusal')} in the year by exclusion: {breakdown}." if total else none
     figures["2.2"] = Figure(
         "2.2", len(listed), total, text, _short(len(listed), total),
-        f"{_plural(len(unlisted), 'refusal')} on a ground the complaints policy does not list ({_refs(unlisted)})" if unlisted else "",
+        f"{plural(len(unlisted), 'refusal')} on a ground the complaints policy does not list ({_refs(unlisted)})" if unlisted else "",
         tuple(unlisted),
         tuple((ExclusionReason(k).label, counts[k]) for k in (e.value for e in ExclusionReason)),
     )
 
     old = [r for r in refusals if r.exclusion_reason == ExclusionReason.OVER_TWELVE_MONTHS]
     text = (
-        f"{label}: {len(old)} of {_plural(total, 'refusal')} in the year were for issues over 12 months old; "
+        f"{label}: {len(old)} of {plural(total, 'refusal')} in the year were for issues over 12 months old; "
         f"each has its own explanation, where the discretion considered should be stated."
         if total else none
     )
@@ -419,7 +416,7 @@ def _refusals(refusals: list[RefusalFacts], year: int) -> dict[str, Figure]:
     untold = [r.reference for r in refusals if not r.ombudsman_right_explained]
     unknown = [r.reference for r in refusals if r.ombudsman_right_explained is None]
     text = (
-        f"{label}: {len(told)} of {_plural(total, 'refusal')} in the year recorded an explanation to the resident "
+        f"{label}: {len(told)} of {plural(total, 'refusal')} in the year recorded an explanation to the resident "
         f"and their right to take the decision to the Ombudsman ({_pct(len(told), total)})"
         + (f"; not recorded for {_refs(untold)}" if untold else "")
         + (f" ({len(unknown)} not known: imported, not verified)" if unknown else "") + "."
@@ -427,7 +424,7 @@ def _refusals(refusals: list[RefusalFacts], year: int) -> dict[str, Figure]:
     )
     figures["2.4"] = Figure(
         "2.4", len(told), total, text, _short(len(told), total),
-        f"{_plural(len(untold), 'refusal')} without the right to go to the Ombudsman explained ({_refs(untold)})" if untold else "",
+        f"{plural(len(untold), 'refusal')} without the right to go to the Ombudsman explained ({_refs(untold)})" if untold else "",
         tuple(untold),
     )
 
@@ -435,7 +432,7 @@ def _refusals(refusals: list[RefusalFacts], year: int) -> dict[str, Figure]:
     repeated = [r.reference for r in refusals if seen[_normalised(r.explanation)] > 1]
     individual = total - len(repeated)
     text = (
-        f"{label}: {individual} of {_plural(total, 'refusal')} in the year {'has' if total == 1 else 'have'} an "
+        f"{label}: {individual} of {plural(total, 'refusal')} in the year {'has' if total == 1 else 'have'} an "
         f"individual explanation, used for no other refusal"
         + (f"; {len(repeated)} share an explanation word for word with another refusal, a possible blanket exclusion: {_refs(repeated)}." if repeated else ".")
         if total else none
@@ -453,13 +450,13 @@ def _refusals(refusals: list[RefusalFacts], year: int) -> dict[str, Figure]:
     good = [r for r in stage_two if is_good(r)]
     bad = [r.reference for r in stage_two if not is_good(r)]
     text = (
-        f"{label}: {_plural(len(stage_two), 'complaint')} refused at stage 2 in the year; {len(good)} with the reasons "
+        f"{label}: {plural(len(stage_two), 'complaint')} refused at stage 2 in the year; {len(good)} with the reasons "
         f"and the right to go to the Ombudsman recorded."
         if stage_two else f"{label}: no complaints refused at stage 2 in the year."
     )
     figures["5.11"] = Figure(
         "5.11", len(good), len(stage_two), text, _short(len(good), len(stage_two)),
-        f"{_plural(len(bad), 'stage 2 refusal')} without recorded reasons or the Ombudsman right ({_refs(bad)})" if bad else "",
+        f"{plural(len(bad), 'stage 2 refusal')} without recorded reasons or the Ombudsman right ({_refs(bad)})" if bad else "",
         tuple(bad),
     )
     return figures
@@ -471,7 +468,7 @@ def _two_stages(stages: list[StageFacts], year: int) -> dict[str, Figure]:
     two = sum(1 for f in opened if f.stage == 2)
     label = year_label(year)
     base = (
-        f"{label}: {_plural(one, 'stage 1 complaint')} and {_plural(two, 'stage 2 escalation')} in the year. "
+        f"{label}: {plural(one, 'stage 1 complaint')} and {plural(two, 'stage 2 escalation')} in the year. "
         f"True by construction: the records hold only stage 1 and stage 2"
     )
     figures = {
@@ -503,7 +500,7 @@ def _service_requests(around: EvidenceFacts, year: int) -> dict[str, Figure]:
     n = len(received)
     if n:
         text = (
-            f"{label}: {_plural(n, 'service request')} recorded in the year, separately from complaints; "
+            f"{label}: {plural(n, 'service request')} recorded in the year, separately from complaints; "
             f"{len(within)} done within the landlord's target ({_pct(len(within), n)}), {len(late)} done after it, "
             f"{len(open_)} not yet done"
         )
@@ -524,7 +521,7 @@ def _service_requests(around: EvidenceFacts, year: int) -> dict[str, Figure]:
     m = len(raised)
     if m:
         text = (
-            f"{label}: {_plural(m, 'complaint')} received in the year {'was' if m == 1 else 'were'} raised from a "
+            f"{label}: {plural(m, 'complaint')} received in the year {'was' if m == 1 else 'were'} raised from a "
             f"service request; for {len(carried_on)} of them the request was still being worked on when the complaint "
             f"was raised ({_pct(len(carried_on), m)})"
         )
@@ -566,7 +563,7 @@ def _representatives(around: EvidenceFacts, year: int, cutoff: date) -> Figure:
     n = len(reps)
     if n:
         text = (
-            f"{label}: {_plural(n, 'representative')} recorded as acting for residents (not ended before the year "
+            f"{label}: {plural(n, 'representative')} recorded as acting for residents (not ended before the year "
             f"began); authority to act confirmed by {_d(cutoff)} for {len(confirmed)} ({_pct(len(confirmed), n)})"
         )
         text += f"; not confirmed: {_refs(unconfirmed)}." if unconfirmed else "."
@@ -587,7 +584,7 @@ def _adjustments(around: EvidenceFacts, year: int, cutoff: date) -> Figure:
     n = len(current)
     if n:
         text = (
-            f"{label}: {_plural(n, 'reasonable adjustment')} in place on {_d(cutoff)}; {kept} within "
+            f"{label}: {plural(n, 'reasonable adjustment')} in place on {_d(cutoff)}; {kept} within "
             f"{'its' if n == 1 else 'their'} review date ({_pct(kept, n)})"
         )
         if overdue:
@@ -596,9 +593,9 @@ def _adjustments(around: EvidenceFacts, year: int, cutoff: date) -> Figure:
             text += f", {len(since)} reviewed since (not judged)"
     else:
         text = f"{label}: no reasonable adjustments in place on {_d(cutoff)}"
-    text += (f"; {_plural(len(disclosed), 'disclosed vulnerability or disability', 'disclosed vulnerabilities or disabilities')} "
+    text += (f"; {plural(len(disclosed), 'disclosed vulnerability or disability', 'disclosed vulnerabilities or disabilities')} "
              f"on record, {len(new)} disclosed in the year.")
-    shortfall = (f"{_plural(len(overdue), 'reasonable adjustment')} past {'its' if len(overdue) == 1 else 'their'} "
+    shortfall = (f"{plural(len(overdue), 'reasonable adjustment')} past {'its' if len(overdue) == 1 else 'their'} "
                  f"review date on {_d(cutoff)} ({_refs([a.reference for a in overdue])})") if overdue else ""
     return Figure(
         "5.10", kept, n, text, _short(kept, n), shortfall, tuple(a.reference for a in overdue),
@@ -615,14 +612,14 @@ def _restrictions(around: EvidenceFacts, year: int, cutoff: date) -> Figure:
     n = len(in_force)
     if n:
         text = (
-            f"{label}: {_plural(n, 'restriction')} on contact in force in the year, each with its reasons, "
+            f"{label}: {plural(n, 'restriction')} on contact in force in the year, each with its reasons, "
             f"decision-maker and review date recorded; {ok} kept under review ({_pct(ok, n)})"
         )
         text += (f"; {len(overdue)} past {'its' if len(overdue) == 1 else 'their'} review date on {_d(cutoff)} "
                  f"({_refs([r.reference for r in overdue])})." if overdue else ".")
     else:
         text = f"{label}: no restrictions on contact in force in the year."
-    shortfall = (f"{_plural(len(overdue), 'restriction')} on contact past {'its' if len(overdue) == 1 else 'their'} "
+    shortfall = (f"{plural(len(overdue), 'restriction')} on contact past {'its' if len(overdue) == 1 else 'their'} "
                  f"review date on {_d(cutoff)} ({_refs([r.reference for r in overdue])})") if overdue else ""
     return Figure("5.14", ok, n, text, _short(ok, n), shortfall, tuple(r.reference for r in overdue),
                   (("reviewed in time", ok), ("review overdue", len(overdue))))
@@ -639,7 +636,7 @@ def _remedies(around: EvidenceFacts, year: int, today: date) -> Figure:
     total = len(on_time) + len(late) + len(missing)
     if total:
         text = (
-            f"{label}: of {_plural(total, 'remedy', 'remedies')} due in the year, {len(on_time)} done by "
+            f"{label}: of {plural(total, 'remedy', 'remedies')} due in the year, {len(on_time)} done by "
             f"{'its' if total == 1 else 'their'} due date ({_pct(len(on_time), total)}), {len(late)} done late"
         )
         text += f" ({_refs([r.reference for r in late])})" if late else ""
@@ -660,7 +657,7 @@ def _remedies(around: EvidenceFacts, year: int, today: date) -> Figure:
     if missing:
         problems.append(f"{len(missing)} still not done")
     bad = [r.reference for r in late + missing]
-    shortfall = (f"{' and '.join(problems)} of {_plural(total, 'remedy', 'remedies')} due in the year "
+    shortfall = (f"{' and '.join(problems)} of {plural(total, 'remedy', 'remedies')} due in the year "
                  f"({_refs(bad)})") if problems else ""
     return Figure("7.3", len(on_time), total, text, _short(len(on_time), total), shortfall, tuple(dict.fromkeys(bad)),
                   (("done on time", len(on_time)), ("done late", len(late)), ("not done", len(missing))))
@@ -675,7 +672,7 @@ def _lessons(around: EvidenceFacts, year: int, cutoff: date) -> Figure:
     n = len(lessons)
     if n:
         text = (
-            f"{label}: {_plural(n, 'lesson')} recorded in the year, learned from {_plural(len(taught), 'complaint')} "
+            f"{label}: {plural(n, 'lesson')} recorded in the year, learned from {plural(len(taught), 'complaint')} "
             f"({_refs(taught)}); {len(improving)} led to a service improvement ({_pct(len(improving), n)}), "
             f"{len(in_place)} in place by {_d(cutoff)}."
         )

@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from chc_tui.figures.report import STAGES, AnnualReport, Figure
+from chc_tui.wording import counted
 
 NOT_RECORDED = "–"  # the records do not reach that year
 MOST_IMPROVEMENTS = 5
@@ -76,14 +77,10 @@ def _count(report: AnnualReport, key: str) -> int:
     return int(report.figure(key).value or 0)
 
 
-def _plural(n: int, one: str, many: str | None = None) -> str:
-    return f"{n} {one if n == 1 else (many or one + 's')}"
-
-
 def _received(report: AnnualReport, before: AnnualReport | None, before_label: str) -> str:
     s1, s2 = _count(report, "received.stage1.total"), _count(report, "received.stage2.total")
-    said = (f"In {report.label} we received {_plural(s1, 'complaint')} at stage 1, and "
-            f"{_plural(s2, 'resident')} asked for {'its' if s2 == 1 else 'their'} complaint to go to stage 2")
+    said = (f"In {report.label} we received {counted(s1, 'complaint')} at stage 1, and "
+            f"{counted(s2, 'resident')} asked for {'its' if s2 == 1 else 'their'} complaint to go to stage 2")
     if before is None:
         return said + "."
     b1 = _count(before, "received.stage1.total")
@@ -132,7 +129,7 @@ def _ombudsman(report: AnnualReport) -> str:
         return f"The Ombudsman made no finding about our complaint handling in {report.label}."
     fault = _count(report, "around.ombudsman.findings.fault")
     severe = _count(report, "around.ombudsman.findings.by_determination.severe_maladministration")
-    said = (f"The Ombudsman determined {_plural(findings, 'finding')}: {fault} of maladministration or service failure"
+    said = (f"The Ombudsman determined {counted(findings, 'finding')}: {fault} of maladministration or service failure"
             + (f", {severe} of them severe maladministration" if severe else ""))
     rate = report.figure("around.ombudsman.maladministration_rate_pct")
     return said + (f" (a maladministration rate of {rate.text})." if rate.value is not None else ".")
@@ -142,7 +139,7 @@ def _improvements(report: AnnualReport) -> list[str]:
     done = report.figure("learning.improvements.in_place")
     if not done.value:
         return [f"No service improvement was recorded as put in place in {report.label}."]
-    lines = [f"{_plural(int(done.value), 'service improvement')} put in place because of complaints:"]
+    lines = [f"{counted(int(done.value), 'service improvement')} put in place because of complaints:"]
     lines += [f"• {detail.split(' · ')[0]}" for _ref, detail in done.items[:MOST_IMPROVEMENTS]]
     if len(done.items) > MOST_IMPROVEMENTS:
         lines.append(f"• and {len(done.items) - MOST_IMPROVEMENTS} more, listed under Learning from complaints.")

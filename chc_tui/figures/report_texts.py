@@ -19,6 +19,7 @@ from chc_tui.figures.report import TEXT_PART_NAMES, homes_key, year_label
 from chc_tui.rules.tenure import STOCK_TYPES, parse_stock_types
 from chc_tui.steps.settings import STOCK_TYPES_KEY, get_setting, put_setting, stock_types
 from chc_tui.steps.usecases import _audit
+from chc_tui.wording import counted
 from store.engine import Database
 from store.models import ReportText, Resident, utcnow
 
@@ -148,7 +149,7 @@ def set_stock_types(db: Database, types, *, ctx: StepContext | None = None) -> t
         for dropped in (t for t in before if t not in chosen):
             held = session.exec(select(Resident.id).where(Resident.tenure == dropped)).all()
             if held:
-                raise StepRefused(f"{len(held)} resident(s) have the tenure {dropped}: change their tenure "
+                raise StepRefused(f"{counted(len(held), 'resident')} {'has' if len(held) == 1 else 'have'} the tenure {dropped}: change their tenure "
                                   f"before taking {dropped} off the landlord's stock types", "stock_types")
         if get_setting(session, STOCK_TYPES_KEY) != list(chosen):
             put_setting(session, STOCK_TYPES_KEY, list(chosen))
