@@ -78,7 +78,8 @@ def floor(imported: Path, empty: Path, rows: int) -> str:
     target.execute("COMMIT")
     took, cpu = time.perf_counter() - began, time.process_time() - cpu
     records = sum(len(found) for _, found in tables)
-    source.close(), target.close()
+    source.close()
+    target.close()
     return (f"floor  : {records:,} records of {rows} rows by executemany in one transaction in {took:.2f} s "
             f"({rows / took:,.0f} rows/s); CPU {cpu:.2f} s ({rows / max(cpu, 1e-6):,.0f} rows/s)")
 
