@@ -122,6 +122,10 @@ class Database:
             copy = Database(self.url)
             copy._write_engine = copy.engine
             return copy
+        # The file is checked (once per open database, as before its first write), not the
+        # copy: the copy is that file page for page, so checking it too read every page a
+        # second time (0.13 s at 10k), and a dry run then the import checked twice.
+        self.check_integrity()
         copy = Database(":memory:")
         source = sqlite3.connect(self.path)
         try:
@@ -130,6 +134,7 @@ class Database:
                 source.backup(cast(sqlite3.Connection, conn.connection.dbapi_connection))
         finally:
             source.close()
+        copy._integrity = "ok"
         return copy
 
     def check_integrity(self) -> None:

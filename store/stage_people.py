@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 from collections import defaultdict
+from typing import Callable
 
 from sqlmodel import Session, select
 
@@ -31,55 +32,78 @@ def _ids_by_name_key(session: Session) -> dict[str, int]:
     return known
 
 
+# the plain values `who_considered` reads, as the tables hold them
+StageRow = tuple["int | None", int, "int | None"]  # stage id (read back: never None), complaint id, handler's staff id
+StepRow = tuple[str, int, "int | None"]  # what ("defined", "extended", "answered"), stage id, by staff id
+LetterRow = tuple[int, "int | None"]  # complaint id, by staff id
+AuditRow = tuple["int | None", str, dict]  # complaint id, action ("log" or "assign"), details
+
+
 def considered(session: Session, complaint_ids: list[int], stage: int) -> People:
-    """For each complaint, everyone who considered `stage` (1 or 2) and how."""
-    people: People = {cid: defaultdict(list) for cid in complaint_ids}
+    """For each complaint, everyone who considered `stage` (1 or 2) and how: the values
+    read (only the columns used, not ORM objects: the self-assessment asks this for every
+    stage-2 complaint of the year, issue 22.6), then `who_considered`."""
     if not complaint_ids:
-        return people
-    # Only the columns used, not ORM objects: the self-assessment asks this for every
-    # stage-2 complaint of the year (issue 22.6).
-    stages = {
-        stage_id: (complaint_id, handler_staff_id) for stage_id, complaint_id, handler_staff_id in session.exec(
-            select(StageRecord.id, StageRecord.complaint_id, StageRecord.handler_staff_id)
-            .where(StageRecord.complaint_id.in_(complaint_ids), StageRecord.stage == stage)
+        return {}
+    stages: list[StageRow] = list(session.exec(
+        select(StageRecord.id, StageRecord.complaint_id, StageRecord.handler_staff_id)
+        .where(StageRecord.complaint_id.in_(complaint_ids), StageRecord.stage == stage)
+    ))
+    ids = [stage_id for stage_id, _, _ in stages]
+    steps: list[StepRow] = [
+        (what, stage_id, staff_id)
+        for table, what in ((Definition, "defined"), (Extension, "extended"), (Response, "answered"))
+        for stage_id, staff_id in session.exec(select(table.stage_id, table.by_staff_id).where(table.stage_id.in_(ids)))
+    ]
+    letters: list[LetterRow] = list(session.exec(
+        select(Letter.complaint_id, Letter.by_staff_id).where(Letter.complaint_id.in_(complaint_ids), Letter.stage == stage)
+    ))
+    audits: list[AuditRow] = [
+        (complaint_id, action, json.loads(details_json)) for complaint_id, action, details_json in session.exec(
+            select(AuditEntry.complaint_id, AuditEntry.action, AuditEntry.details_json)
+            .where(AuditEntry.complaint_id.in_(complaint_ids), AuditEntry.action.in_(["log", "assign"]))
         )
-    }
+    ]
+    return who_considered(complaint_ids, stage, stages, steps, letters, audits, lambda: _ids_by_name_key(session))
+
+
+def who_considered(complaint_ids: list[int], stage: int, stages: list[StageRow], steps: list[StepRow],
+                   letters: list[LetterRow], audits: list[AuditRow],
+                   ids_by_name_key: Callable[[], dict[str, int]]) -> People:
+    """Code 6.13's "who considered the stage", over plain values (a pure function: the
+    use-cases read the values from the database, an importer may hold them in memory).
+    `ids_by_name_key` is asked only when an old audit names a handler without an id."""
+    people: People = {cid: defaultdict(list) for cid in complaint_ids}
 
     def add(complaint_id: int, staff_id: int | None, what: str) -> None:
         if staff_id is not None and what not in people[complaint_id][staff_id]:
             people[complaint_id][staff_id].append(what)
 
-    for complaint_id, handler_staff_id in stages.values():
+    of_stage = {stage_id: complaint_id for stage_id, complaint_id, _ in stages}
+    for _, complaint_id, handler_staff_id in stages:
         add(complaint_id, handler_staff_id, f"handles stage {stage}")
-    ids = list(stages)
-    for table, what in ((Definition, "defined"), (Extension, "extended"), (Response, "answered")):
-        for stage_id, staff_id in session.exec(select(table.stage_id, table.by_staff_id).where(table.stage_id.in_(ids))):
-            add(stages[stage_id][0], staff_id, f"{what} stage {stage}")
-    for complaint_id, staff_id in session.exec(
-        select(Letter.complaint_id, Letter.by_staff_id).where(Letter.complaint_id.in_(complaint_ids), Letter.stage == stage)
-    ):
+    for what, stage_id, staff_id in steps:
+        add(of_stage[stage_id], staff_id, f"{what} stage {stage}")
+    for complaint_id, staff_id in letters:
         add(complaint_id, staff_id, f"signed a stage {stage} letter")
-    _earlier_handlers(session, complaint_ids, stage, add, lambda cid: people[cid])
+    _earlier_handlers(stage, audits, ids_by_name_key, add, lambda cid: people[cid])
     return people
 
 
-def _earlier_handlers(session: Session, complaint_ids: list[int], stage: int, add, people_of) -> None:
+def _earlier_handlers(stage: int, audits: list[AuditRow], ids_by_name_key: Callable[[], dict[str, int]],
+                      add, people_of) -> None:
     """Handlers the stage was taken from: the audit of each reassignment (and of the log,
     for stage 1) names them, by id since the register and by name before it."""
     by_key: dict[str, int] | None = None
-    for complaint_id, action, details_json in session.exec(
-        select(AuditEntry.complaint_id, AuditEntry.action, AuditEntry.details_json)
-        .where(AuditEntry.complaint_id.in_(complaint_ids), AuditEntry.action.in_(["log", "assign"]))
-    ):
+    for complaint_id, action, details in audits:
         if action == "log" and stage != 1:
             continue
-        details = json.loads(details_json)
         if action == "assign" and details.get("stage") != stage:
             continue
         id_key, name = ("handler_staff_id", details.get("handler")) if action == "log" else ("from_staff_id", details.get("from"))
         staff_id = details.get(id_key)
         if staff_id is None and name:
-            by_key = by_key if by_key is not None else _ids_by_name_key(session)
+            by_key = by_key if by_key is not None else ids_by_name_key()
             staff_id = by_key.get(name_key(str(name)))
         assert complaint_id is not None  # the query asked for these complaints' entries
         if staff_id is not None and staff_id not in people_of(complaint_id):

@@ -38,6 +38,7 @@ from chc_tui.spreadsheets.sheet_cells import neutralise, restore
 from conftest import dump
 from store.engine import WRITE_LOCK_KEY, Database
 from store.models import Complaint, Extension, Setting
+from test_database_problems import _damage_an_index_no_note_touches
 from test_import import GOOD, HEADER, TODAY, detail, empty_db, refs, run, write_csv  # noqa: F401  (empty_db: a fixture)
 
 RISKY = ['=SUM(A1)', '-Smith', '+cmd|\' /C calc\'!A0', '@SUM(1+1)', '=HYPERLINK("http://evil.example","Click")',
@@ -387,3 +388,51 @@ def test_a_reference_in_another_case_or_spacing_is_the_same_complaint(db, tmp_pa
     assert [str(p) for p in again.problems] == ["row 3: the same complaint as row 2"]
     later = run(db, write_csv(tmp_path / "c.csv", [{**GOOD[0], "Reference": "case - 1"}]))
     assert later.imported == [] and [str(s) for s in later.already] == ["row 2: already imported as CASE-1"]
+
+
+def test_a_dry_run_then_the_import_read_every_page_once(empty_db, tmp_path):
+    # the check's copy is the file page for page: the file is checked, the copy is not again
+    from sqlalchemy import event
+    from sqlalchemy.engine import Engine
+
+    seen: list[str] = []
+
+    def note(conn, cursor, statement, *args) -> None:
+        if "quick_check" in statement:
+            seen.append(statement)
+
+    event.listen(Engine, "before_cursor_execute", note)
+    try:
+        sheet = write_csv(tmp_path / "s.csv", GOOD)
+        assert not run(empty_db, sheet, dry_run=True).problems
+        assert not run(empty_db, sheet).problems
+    finally:
+        event.remove(Engine, "before_cursor_execute", note)
+    assert len(seen) == 1
+
+
+def test_a_dry_run_on_a_damaged_file_is_refused_naming_the_file(empty_db, tmp_path):
+    run(empty_db, write_csv(tmp_path / "s.csv", GOOD))
+    path = empty_db.path
+    empty_db.dispose()
+    _damage_an_index_no_note_touches(path)
+    damaged = Database(path)
+    try:
+        with pytest.raises(Exception, match="failed its integrity check") as refused:
+            run(damaged, write_csv(tmp_path / "t.csv", [{**GOOD[0], "Reference": "HA-999", "Resident": "New"}]),
+                dry_run=True)
+        assert str(path) in str(refused.value)
+    finally:
+        damaged.dispose()
+
+
+def test_an_import_of_years_the_machine_has_noted_does_not_load_holidays(empty_db, tmp_path, monkeypatch):
+    from chc_tui.rules import holiday_cache
+    from chc_tui.rules.calendar import WorkingCalendar
+    from chc_tui.steps import settings
+
+    holiday_cache.save(WorkingCalendar(), TODAY)  # the note the app writes after its start
+    monkeypatch.setattr(settings, "_CALENDARS", {})
+    monkeypatch.setattr(WorkingCalendar, "_bank_holidays", property(lambda self: pytest.fail("loaded `holidays`")))
+    report = run(empty_db, write_csv(tmp_path / "s.csv", [GOOD[0]]))
+    assert not report.problems and len(report.imported) == 1

@@ -196,3 +196,32 @@ def test_past_breaches_are_counted_in_the_self_assessment(db, ctx_on):
                              responded_by="alice", by_staff_id=alice))
     f = measure(db, 2026, today=D(2026, 12, 1))["6.13"]
     assert (f.numerator, f.denominator, f.cases) == (0, 1, (ref,))
+
+
+def test_who_considered_a_stage_over_plain_values():
+    # Code 6.13's reading with no database: what an importer holds in memory gives the same
+    # people, in the same order, as the use-cases' reading of the tables
+    from chc_tui.rules.staff_roles import name_key
+    from store.stage_people import who_considered
+
+    asked: list[str] = []
+
+    def by_name() -> dict[str, int]:
+        asked.append("asked")
+        return {name_key("Ann Old"): 7}
+
+    people = who_considered(
+        [1, 2], 1,
+        stages=[(10, 1, 3), (20, 2, None)],
+        steps=[("defined", 10, 3), ("extended", 10, 4), ("answered", 20, 5), ("answered", 10, None)],
+        letters=[(1, 4), (1, 4), (2, None)],
+        audits=[(1, "log", {"handler_staff_id": 9}), (1, "assign", {"stage": 1, "from_staff_id": 3}),
+                (2, "assign", {"stage": 2, "from_staff_id": 8}), (2, "log", {"handler": "Ann Old"})],
+        ids_by_name_key=by_name,
+    )
+    assert {cid: dict(who) for cid, who in people.items()} == {
+        1: {3: ["handles stage 1", "defined stage 1"], 4: ["extended stage 1", "signed a stage 1 letter"],
+            9: ["was assigned stage 1"]},
+        2: {5: ["answered stage 1"], 7: ["was assigned stage 1"]},
+    }
+    assert asked == ["asked"]  # once, and only for the audit that names a handler without an id

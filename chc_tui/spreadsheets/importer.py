@@ -63,6 +63,7 @@ from itertools import islice
 from pathlib import Path
 from typing import Any, Callable, Iterator, ParamSpec, TypeVar
 
+from chc_tui.rules import holiday_cache
 from chc_tui.rules.calendar import WorkingCalendar
 from chc_tui.rules.policy import Stage
 from chc_tui.steps import staff, usecases
@@ -740,6 +741,9 @@ def import_file(
     else:
         _import_in_bulk(db, run, report, checked)
     report.problems.sort(key=lambda p: p.row)
+    for _, once in run.calendars:
+        if "_bank_holidays" in vars(once):  # loaded: noted for the next import and the first paint
+            holiday_cache.save(once, run.today)
     return report
 
 
@@ -1122,7 +1126,11 @@ def _counted_once(run: _Run, calendar: WorkingCalendar) -> WorkingCalendar:
         if seen is calendar:
             return once
     once = copy.copy(calendar)  # its bank holidays too, already loaded
-    once.explain_add = lru_cache(maxsize=None)(calendar.explain_add)  # type: ignore[method-assign]
+    if once.known_holidays is None and "_bank_holidays" not in vars(once):
+        # the years the machine's note holds (holiday_cache: what `holidays` itself says, for
+        # its installed version), so that a sheet of recent years does not load `holidays`
+        once.known_holidays = holiday_cache.load(once.region, run.today)
+    once.explain_add = lru_cache(maxsize=None)(once.explain_add)  # type: ignore[method-assign]
     run.calendars.append((calendar, once))
     return once
 
