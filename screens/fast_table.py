@@ -125,6 +125,29 @@ class FastTable(DataTable):
             style = self._row_styles[key] = super()._get_row_style(row_index, base_style)
         return style
 
+    def _update_dimensions(self, new_rows) -> None:
+        """As DataTable's, with the new rows of plain Text cells measured here: Rich's
+        measure builds a ConsoleOptions per cell, most of the first paint's idle work
+        for the list's and the panel's 400 rows. A Text's width is its longest line's
+        (Text.__rich_measure__'s maximum); other rows go to DataTable's own measure."""
+        slow = []
+        columns = self.ordered_columns
+        for row_key in new_rows:
+            row_index = self._row_locations.get(row_key)
+            row = self.rows.get(row_key)
+            if row_index is None or row is None or row.label is not None or row.auto_height:
+                slow.append(row_key)  # (a removed row: DataTable's own skips it)
+                continue
+            cells = self._get_row_renderables(row_index).cells
+            if not all(type(cell) is Text for cell in cells):
+                slow.append(row_key)
+                continue
+            for column, cell in zip(columns, cells):
+                width = max(map(cell_len, cell.plain.splitlines()), default=0)
+                if width > column.content_width:
+                    column.content_width = width
+        super()._update_dimensions(slow)  # also the virtual size, with no rows left to measure
+
     def _compute_row_renderables(self, row_index):
         row_key = self._row_locations.get_key(row_index) if row_index >= 0 else None
         row = self.rows.get(row_key) if row_key is not None else None

@@ -126,6 +126,13 @@ class StageRecord(SQLModel, table=True):
     """One stage (1 or 2) of a complaint: its clock start, handler and milestones."""
 
     __tablename__ = "stage_record"
+    # The stages with an update interval agreed (Code 5.9), for the panel's "update due"
+    # rows, without reading every unanswered stage (migration 0022).
+    __table_args__ = (
+        Index("ix_stage_record_updates_agreed", "responded_on",
+              sqlite_where=text("update_every_days IS NOT NULL AND update_agreed_on IS NOT NULL"),
+              postgresql_where=text("update_every_days IS NOT NULL AND update_agreed_on IS NOT NULL")),
+    )
     id: Optional[int] = Field(default=None, primary_key=True)
     complaint_id: int = Field(foreign_key="complaint.id", index=True)
     stage: int

@@ -108,3 +108,39 @@ async def test_a_typed_text_is_shown_as_typed_not_read_as_markup():
         assert "Mr [urgent] Khan said [b]no[/b] [/x]" in lines[1]
         assert "first line" in lines[2] and "second" not in lines[2]
         assert table.get_row_at(0) == ["Mr [urgent] Khan said [b]no[/b] [/x]"]  # the data stays as given
+
+
+async def test_columns_sized_to_their_cells_as_datatable_sizes_them():
+    """Columns without a set width take their widest cell: FastTable measures its Text
+    rows itself (start-up), and must come to DataTable's widths, rows added later too."""
+
+    class AutoPair(App):
+        def compose(self):
+            with Horizontal():
+                yield DataTable(id="plain", cursor_type="row")
+                yield FastTable(id="fast", cursor_type="row")
+
+        def on_mount(self) -> None:
+            for table in self.query(DataTable):
+                for index in range(len(WIDTHS)):
+                    table.add_column(f"C{index}", key=f"c{index}")
+                for number, row in enumerate(ROWS[:4]):
+                    table.add_row(*row, key=str(number))
+
+    app = AutoPair()
+    async with app.run_test(size=(200, 14)) as pilot:
+        await pilot.pause()
+        plain, fast = app.query_one("#plain", DataTable), app.query_one("#fast", FastTable)
+
+        def widths(table: DataTable) -> list[int]:
+            return [column.content_width for column in table.ordered_columns]
+
+        assert widths(fast) == widths(plain)
+        for table in (plain, fast):
+            for number, row in enumerate(ROWS[4:], start=4):
+                table.add_row(*row, key=str(number))
+            table.add_row("labelled", Text("wide  enough  here"), "", "", key="labelled", label="L")
+        await pilot.pause()
+        assert widths(fast) == widths(plain)
+        assert widths(fast)[3] == len("A very long name indeed for this")  # measured, not a set width
+        assert fast.virtual_size == plain.virtual_size

@@ -112,3 +112,23 @@ def test_the_submission_settings_keys_are_the_settings_the_steps_write():
 
     assert submission.YEAR_END_KEY == SETTING_KEYS["financial_year_end"]
     assert submission.BOARD_APPROVED_KEY == BOARD_APPROVED_KEY
+
+
+def test_the_updates_agreed_are_found_without_reading_every_unanswered_stage(tmp_path):
+    """Code 5.9's "update due" rows: the open stages with an update interval agreed. Their
+    queries (the early read's and the full load's) go through the partial index of
+    migration 0022, not ix_stage_record_responded_on (every unanswered stage of ten years)."""
+    import sqlite3
+
+    from store.early_sql import OTHER_DEADLINES_SQL
+
+    path = tmp_path / "plan.db"
+    open_database(path).dispose()
+    conn = sqlite3.connect(path)
+    try:
+        for name in ("updates_agreed", "updates_sent"):
+            plan = [row[3] for row in conn.execute("EXPLAIN QUERY PLAN " + OTHER_DEADLINES_SQL[name])]
+            stage_steps = [step for step in plan if "stage_record" in step]
+            assert stage_steps and all("ix_stage_record_updates_agreed" in step for step in stage_steps), (name, plan)
+    finally:
+        conn.close()

@@ -259,3 +259,25 @@ async def test_a_search_typed_at_the_first_paint_is_answered_before_the_panel_re
         panel_may_load.set()
         if app.services is not None:
             app.services.db.dispose()
+
+
+def test_a_start_of_the_app_is_read_as_the_full_parser_reads_it(monkeypatch):
+    """`chc` with only its own options skips building every command's parser (start-up),
+    and comes to the same arguments; anything else is left to the full parser."""
+    import pytest
+
+    from chc_tui.cli.main import build_parser, plain_start
+
+    monkeypatch.delenv("_ARGCOMPLETE", raising=False)
+    for argv in ([], ["--db", "x.db"], ["--db=x.db"], ["--demo"], ["--version"], ["--de"], ["--db", "a", "--db", "b"],
+                 ["--demo", "--db", "office.db"]):
+        start = plain_start(argv)
+        assert start is not None and vars(start) == vars(build_parser().parse_args(argv)), argv
+    for argv in (["deadlines"], ["--db", "x.db", "deadlines", "--json"], ["--help"], ["-h"], ["--h"], ["--d"], ["--db"],
+                 ["--db", "--demo"], ["x.db"], ["--"]):
+        assert plain_start(argv) is None, argv
+    for argv in (["--db"], ["--d"], ["x.db"]):  # mistakes: the full parser's own message and status
+        with pytest.raises(SystemExit):
+            build_parser().parse_args(argv)
+    monkeypatch.setenv("_ARGCOMPLETE", "1")  # the shell's completion needs every command's parser
+    assert plain_start([]) is None
