@@ -96,9 +96,13 @@ def open_deadlines(session: Session, *, handler_staff_id: int | None = None) -> 
     """Every open complaint's next Code deadline, soonest first; with `handler_staff_id`,
     only those assigned to that person at their current stage ("mine")."""
     mine = [] if handler_staff_id is None else [StageRecord.handler_staff_id == handler_staff_id]
+    # From the running deadlines (ix_deadline_open, ~3,700 at 300k) to their stages and
+    # complaints by primary key, rather than from the open complaints through
+    # ix_stage_record_complaint_id: a third less of the query. `status || ''` keeps
+    # SQLite off ix_complaint_status, which it would otherwise start from.
     query = (
-        _list_select()
-        .where(Complaint.status == "open", Deadline.id != None, *mine)  # noqa: E711
+        _list_select(due_only=True)
+        .where(Complaint.status.concat("") == "open", *mine)
         .order_by(Deadline.due_on, Complaint.received_on.desc(), Complaint.reference.desc())
     )
     # Through the connection, not the ORM, whose per-row loading was a tenth of the
