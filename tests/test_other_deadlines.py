@@ -113,3 +113,14 @@ async def test_the_panel_shows_them_and_k_filters_by_kind(db, records):
         await pilot.pause()
         assert set(steps()) <= {"Ombudsman request", "Ombudsman order", "submit"}
         assert "Ombudsman request" in steps()
+
+
+def test_with_no_updates_agreed_the_last_contacts_are_not_read(db, records, monkeypatch):
+    """The last letters and contacts are looked up only for stages with updates agreed
+    (5.9); with none agreed the query is not run at all (28 ms at 300k, for nothing)."""
+    from store import early_sql
+
+    broken = dict(early_sql.OTHER_DEADLINES_SQL, updates_sent="SELECT * FROM no_such_table")
+    monkeypatch.setattr(early_sql, "OTHER_DEADLINES_SQL", broken)
+    services = Services(db, actor="alice", today_fn=lambda: MON)
+    assert len(services.other_deadlines()) == 8
