@@ -17,6 +17,7 @@ from datetime import date
 from pathlib import Path
 from typing import Callable, Concatenate, ParamSpec, TypeVar, cast
 
+from chc_tui import collector
 from chc_tui.rules import financial_year
 from chc_tui.rules.calendar import WorkingCalendar
 from chc_tui.rules.context import StepContext, os_user
@@ -63,11 +64,12 @@ class Services:
     # --- reads -------------------------------------------------------------------------
 
     def deadlines(self, *, handler_staff_id: int | None = None) -> list[Due]:
-        with self.db.read() as session:
-            calendar = load_calendar(session)
-            rows = queries.open_deadlines(session, handler_staff_id=handler_staff_id)
-        today = self.today
-        return [assess(row, calendar, today, self.policy) for row in rows]
+        with collector.paused():
+            with self.db.read() as session:
+                calendar = load_calendar(session)
+                rows = queries.open_deadlines(session, handler_staff_id=handler_staff_id)
+            today = self.today
+            return [assess(row, calendar, today, self.policy) for row in rows]
 
     def other_deadlines(self) -> list[OtherDue]:
         """Reviews, service requests, remedies, actions, Ombudsman requests and orders,
@@ -75,17 +77,19 @@ class Services:
         soonest first."""
         from store.other_deadlines import other_deadlines
 
-        with self.db.read() as session:
-            calendar = load_calendar(session)
-            rows = other_deadlines(session, calendar)
-        return assess_others(rows, calendar, self.today, self.policy)
+        with collector.paused():
+            with self.db.read() as session:
+                calendar = load_calendar(session)
+                rows = other_deadlines(session, calendar)
+            return assess_others(rows, calendar, self.today, self.policy)
 
     def complaints(self, **filters) -> list[Due]:
-        with self.db.read() as session:
-            calendar = load_calendar(session)
-            rows = queries.complaint_rows(session, **filters)
-        today = self.today
-        return [assess(row, calendar, today, self.policy) for row in rows]
+        with collector.paused():
+            with self.db.read() as session:
+                calendar = load_calendar(session)
+                rows = queries.complaint_rows(session, **filters)
+            today = self.today
+            return [assess(row, calendar, today, self.policy) for row in rows]
 
     def yearly_submission(self) -> YearlySubmission:
         """The next self-assessment and annual report submission to the Ombudsman (8.1-8.4):

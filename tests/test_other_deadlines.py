@@ -124,3 +124,32 @@ def test_with_no_updates_agreed_the_last_contacts_are_not_read(db, records, monk
     monkeypatch.setattr(early_sql, "OTHER_DEADLINES_SQL", broken)
     services = Services(db, actor="alice", today_fn=lambda: MON)
     assert len(services.other_deadlines()) == 8
+
+
+def test_the_panels_reads_run_no_garbage_collection_while_they_build_their_rows(db, records):
+    """The rows are many small objects that form no cycles: a collection part-way rescans
+    every one built so far (a third to a half of the other due dates' time at 300k,
+    chc_tui/collector.py). Collections wait until the rows are built: at most the one
+    each read leaves due when it is done, and the test's own."""
+    import gc
+
+    services = Services(db, actor="alice", today_fn=lambda: MON)
+    services.other_deadlines()  # warm: the ORM's first-use set-up is not the rows' work
+    collections: list[int] = []
+
+    def seen(phase: str, info: dict) -> None:
+        if phase == "start":
+            collections.append(info["generation"])
+
+    threshold = gc.get_threshold()
+    gc.set_threshold(50)  # a collection every 50 new objects, were the collector on
+    gc.callbacks.append(seen)
+    try:
+        services.other_deadlines()
+        services.deadlines()
+        services.complaints(search="Ada")
+    finally:
+        gc.callbacks.remove(seen)
+        gc.set_threshold(*threshold)
+    assert len(collections) <= 6, collections  # 44 while the rows were built collecting
+    assert gc.isenabled()

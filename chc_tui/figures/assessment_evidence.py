@@ -56,7 +56,7 @@ from collections import Counter
 from dataclasses import dataclass
 from datetime import date
 
-from chc_tui.figures import collector
+from chc_tui import collector
 from chc_tui.rules import provisions as code
 from chc_tui.steps.assessment import COMPLY_LABEL
 from chc_tui.rules.financial_year import first_day as year_start, label as year_label, last_day as year_end

@@ -9,7 +9,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Sequence
 
-from chc_tui.figures import collector, performance_by_person, report_texts
+from chc_tui import collector
+from chc_tui.figures import performance_by_person, report_texts
 from chc_tui.figures.performance_by_person import PerformanceByPerson
 from chc_tui.rules.financial_year import bounds, year_of
 from chc_tui.figures.report import AnnualReport, compute, gather, homes_key
