@@ -20,6 +20,7 @@ from rich.cells import cell_len, set_cell_size
 from rich.segment import Segment
 from rich.style import Style
 from rich.text import Text
+from textual.binding import Binding
 from textual.widgets import DataTable
 from textual.widgets._data_table import RowRenderables, default_cell_formatter
 
@@ -99,14 +100,33 @@ def one_line_segments(cell: Text, width: int, padding: int, console, justify=Non
 class FastTable(DataTable):
     """DataTable with the fast path above for its one-line rows of Text cells.
 
-    One difference on purpose: a `str` cell is shown as it is, where DataTable reads it
-    as Rich markup. The cells hold references, names and notes typed by people; a
-    resident's "[urgent]" must not vanish or be taken for a style.
+    Differences on purpose: a `str` cell is shown as it is, where DataTable reads it
+    as Rich markup (the cells hold references, names and notes typed by people; a
+    resident's "[urgent]" must not vanish or be taken for a style). And with a row cursor,
+    Home and End go to the first and last row, as a handler expects of a list; DataTable
+    scrolls sideways instead, which at these widths did nothing.
     """
+
+    BINDINGS = [
+        Binding("home", "first_row", "First", show=False),
+        Binding("end", "last_row", "Last", show=False),
+    ]
 
     def __init__(self, *args, **kwargs) -> None:
         self._row_styles: dict[tuple, Style] = {}  # a striped row's style, looked up once per stripe
         super().__init__(*args, **kwargs)  # (which already clears the caches)
+
+    def action_first_row(self) -> None:
+        if self.cursor_type == "row" and self.row_count:
+            self.move_cursor(row=0, animate=False)
+        else:
+            self.action_scroll_home()
+
+    def action_last_row(self) -> None:
+        if self.cursor_type == "row" and self.row_count:
+            self.move_cursor(row=self.row_count - 1, animate=False)
+        else:
+            self.action_scroll_end()
 
     def notify_style_update(self) -> None:
         self._row_styles.clear()  # a new theme or a restyle: look the stripes up again

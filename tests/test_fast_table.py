@@ -144,3 +144,28 @@ async def test_columns_sized_to_their_cells_as_datatable_sizes_them():
         assert widths(fast) == widths(plain)
         assert widths(fast)[3] == len("A very long name indeed for this")  # measured, not a set width
         assert fast.virtual_size == plain.virtual_size
+
+
+async def test_end_and_home_go_to_the_last_and_first_row():
+    class Many(App):
+        def compose(self):
+            yield FastTable(id="fast", cursor_type="row")
+
+        def on_mount(self) -> None:
+            table = self.query_one(FastTable)
+            table.add_column("Ref", key="ref", width=12)
+            for n in range(40):
+                table.add_row(Text(f"C2026-{n:04d}"), key=str(n))
+            table.focus()
+
+    app = Many()
+    async with app.run_test(size=(40, 10)) as pilot:
+        table = app.query_one(FastTable)
+        await pilot.press("end")
+        assert table.cursor_row == 39
+        await pilot.pause()
+        assert table.scroll_offset.y > 0  # the last row is in view
+        await pilot.press("home")
+        assert table.cursor_row == 0
+        await pilot.press("down", "down", "end", "up")
+        assert table.cursor_row == 38
