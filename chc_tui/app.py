@@ -621,6 +621,7 @@ def known_binding_ids() -> set[str]:
     import screens.complaint  # noqa: F401
     import screens.confirm  # noqa: F401
     import screens.correspondence  # noqa: F401
+    import screens.fast_table  # noqa: F401
     import screens.forms  # noqa: F401
     import screens.help  # noqa: F401
     import screens.import_screen  # noqa: F401

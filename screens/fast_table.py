@@ -108,8 +108,8 @@ class FastTable(DataTable):
     """
 
     BINDINGS = [
-        Binding("home", "first_row", "First", show=False),
-        Binding("end", "last_row", "Last", show=False),
+        Binding("home", "first_row", "First", show=False, id="table.first"),
+        Binding("end", "last_row", "Last", show=False, id="table.last"),
     ]
 
     def __init__(self, *args, **kwargs) -> None:
