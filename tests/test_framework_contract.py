@@ -1,4 +1,5 @@
-"""FastTable (screens/fast_table.py) reaches into DataTable's private parts. These are the
+"""FastTable (screens/fast_table.py) reaches into DataTable's private parts, and ChcApp into
+one of App's. These are the
 parts it was checked against, on Textual 8.2 and Rich 15.0 (pyproject pins those minors):
 a Textual upgrade that renames one, changes a signature or changes the row render cache's
 key fails here, loudly, so the upgrade is a decision (re-check tests/test_fast_table.py and
@@ -18,6 +19,7 @@ CHECKED_SIGNATURES = {
     "_compute_row_renderables": "(self, row_index: 'int') -> 'RowRenderables'",
     "_get_row_renderables": "(self, row_index: 'int') -> 'RowRenderables'",
     "_clear_caches": "(self) -> 'None'",
+    "_update_dimensions": "(self, new_rows: 'Iterable[RowKey]') -> 'None'",  # new rows measured
     "_render_line_in_row": (
         "(self, row_key: 'RowKey', line_no: 'int', base_style: 'Style', cursor_location: 'Coordinate', "
         "hover_location: 'Coordinate') -> 'tuple[SegmentLines, SegmentLines]'"
@@ -77,3 +79,14 @@ def test_the_private_module_fast_table_imports_still_has_its_names():
 
     assert callable(getattr(_data_table, "default_cell_formatter", None))
     assert getattr(_data_table, "RowRenderables", None) is not None
+
+
+def test_the_private_app_method_chc_overrides_is_as_checked():
+    """ChcApp._check_bindings (chc_tui/app.py) lets the main screen take "/" before the keys
+    typed after it: Textual's own must still be the method keys pass through."""
+    from textual.app import App
+
+    from chc_tui.app import ChcApp
+
+    assert str(inspect.signature(App._check_bindings)) == "(self, key: 'str', priority: 'bool' = False) -> 'bool'"
+    assert "_check_bindings" in vars(ChcApp)
