@@ -44,10 +44,10 @@ def main() -> None:
     from run import _busiest_year  # the year bench/run.py times
 
     services = Services.open(args.db)
-    kept = ReportService(services)  # keeps the earlier years' stages from one call to the next
+    kept_between = ReportService(services)  # keeps the earlier years' stages from one call to the next
 
     def reports() -> ReportService:
-        return ReportService(services) if args.fresh else kept
+        return ReportService(services) if args.fresh else kept_between
 
     year = args.year or _busiest_year(services)[0]
     work: dict[str, Callable[[], object]] = {
