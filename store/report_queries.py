@@ -54,14 +54,15 @@ class TextFacts:
 
 
 def report_stages(
-    session: Session, window_start: date, year_end: date, year_start: date | None = None, earlier_apart: bool = False
+    session: Session, window_start: date, year_end: date, year_start: date | None = None,
+    settled_before: date | None = None,
 ) -> list[StageFacts]:
     """Every stage that can bear on a report for the year `year_start`..`year_end` (the
     whole window by default) whose comparison window starts on `window_start`
     (store.stage_queries.year_stages: only the year's own stages carry what judging reads;
-    `earlier_apart`, without the earlier years' stages settled before the year)."""
+    `settled_before`, without the earlier years' stages settled before that day)."""
     return year_stages(session, year_start or window_start, year_end, window_start=window_start,
-                       earlier_apart=earlier_apart)
+                       settled_before=settled_before)
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,7 +81,7 @@ class ReceivedFacts:
 def received_between(session: Session, start: date, end: date) -> list[ReceivedFacts]:
     """Every stage opened `start`..`end`, in the report window's order (opened, reference,
     stage): an earlier year of the report's window, read apart from the year's own stages
-    (year_stages(earlier_apart=True)) and kept between reports while nothing changes."""
+    (year_stages' `settled_before`) and kept between reports while nothing changes."""
     rows = plain_rows(session, select_row(
         StageRecord.id, Complaint.reference, Complaint.category, Complaint.status, StageRecord.stage,
         StageRecord.opened_on,

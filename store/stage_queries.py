@@ -81,7 +81,7 @@ class StageFacts:
 
 def year_stages(
     session: Session, start: date, end: date, *, window_start: date | None = None, handling: bool = False,
-    own_only: bool = False, earlier_apart: bool = False,
+    own_only: bool = False, settled_before: date | None = None,
 ) -> list[StageFacts]:
     """Every stage that can bear on the year `start`..`end`, whose comparison window (for
     the report) starts on `window_start` (the year's start by default): opened by the year
@@ -96,12 +96,13 @@ def year_stages(
     of them. Reading all of it for every stage of three years was most of the report's
     time (issue 22.6).
 
-    `earlier_apart`: the window's stages that were opened and answered before the year
-    began are left out, unless an extension of theirs is counted in it: the report counts
-    and lists nothing of them but their earlier year's volumes, which it reads apart
-    (store.report_queries.received_between) and keeps between reports. A stage answered
-    before the year was acknowledged before it too (a response needs an acknowledgement
-    on or before it: chc_tui.steps.plans.respond), so none is acknowledged in the year."""
+    `settled_before` (the year's start, or today if earlier): the window's stages opened
+    and answered before that day are left out, unless an extension of theirs is counted in
+    the year: the report counts and lists nothing of them but their earlier year's volumes,
+    which it reads apart (store.report_queries.received_between) and keeps between reports.
+    Answered before the year's cut-off, none awaits a response on it; answered before the
+    year, none is acknowledged in it (a response needs an acknowledgement on or before it:
+    chc_tui.steps.plans.respond)."""
     window_start = window_start or start
     opened_by_end = StageRecord.opened_on <= end
     # The year's own stages: two indexed ranges (0018: stage_record.opened_on, .responded_on).
@@ -110,11 +111,12 @@ def year_stages(
     # The window: three ways in, each an indexed range, so SQLite reads the window's stages
     # through the indexes instead of every stage of ten years: opened in the window; still
     # unanswered; answered in the window.
+    cut = window_start if settled_before is None else max(window_start, settled_before)
     relevant = own if own_only else or_(
-        and_(StageRecord.opened_on >= (start if earlier_apart else window_start), opened_by_end),
+        and_(StageRecord.opened_on >= cut, opened_by_end),
         and_(StageRecord.responded_on == None, opened_by_end),  # noqa: E711
-        and_(StageRecord.responded_on >= (start if earlier_apart else window_start), opened_by_end),
-        *([_extended_in(start, end, window_start, opened_by_end)] if earlier_apart else []),
+        and_(StageRecord.responded_on >= cut, opened_by_end),
+        *([_extended_in(start, end, window_start, opened_by_end)] if cut > window_start else []),
     )
     rows = plain_rows(session, _window_query(relevant, start)).all()  # ~40,000 stages in a busy report window
     # Sorted here, not by an ORDER BY: given one, SQLite walks the whole opened_on index in

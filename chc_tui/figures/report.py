@@ -205,7 +205,7 @@ def gather(session, year: int, today: date,
     inputs = ReportInputs(
         year=year,
         today=today,
-        stages=q.report_stages(session, window_start, end, start, earlier_apart=True),
+        stages=q.report_stages(session, window_start, end, start, settled_before=min(start, today)),
         refusals=q.refusals_between(session, start, end),
         withdrawals=q.withdrawals_between(session, start, end),
         earliest_received=q.earliest_received(session),
