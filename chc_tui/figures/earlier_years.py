@@ -13,13 +13,14 @@ of the same year, all of them.
 
 from __future__ import annotations
 
+import threading
 from collections import OrderedDict
 from typing import Hashable, Sequence
 
 from chc_tui.rules.financial_year import bounds
 from store.report_queries import ReceivedFacts, received_between
 
-KEEP_YEARS = 4  # the two before the year shown and the year before that ([): ~13 MB a year at 300k
+KEEP_YEARS = 4  # the two before the year shown and the year before that ([): ~10 MB a year at 300k
 
 
 class EarlierYears:
@@ -28,27 +29,33 @@ class EarlierYears:
     def __init__(self, keep: int = KEEP_YEARS) -> None:
         self.keep = keep
         self._years: OrderedDict[int, tuple[Hashable, Sequence[ReceivedFacts]]] = OrderedDict()
+        # the report screen counts in a thread of its own and lets go on the app's
+        self._lock = threading.Lock()
 
     def received(self, session, year: int, current: Hashable) -> Sequence[ReceivedFacts]:
         """The stages opened in `year`: those kept if read at `current`, else read now.
         `current` is taken before the read session begins, so what is kept is never older
         than its stamp (a commit in between moves the stamp: the next count reads again)."""
-        kept = self._years.get(year)
-        if kept is not None and kept[0] == current:
-            self._years.move_to_end(year)
-            return kept[1]
-        for stale in [y for y, (read_at, _) in self._years.items() if read_at != current]:
-            del self._years[stale]
+        with self._lock:
+            kept = self._years.get(year)
+            if kept is not None and kept[0] == current:
+                self._years.move_to_end(year)
+                return kept[1]
         rows = received_between(session, *bounds(year))
-        self._years[year] = (current, rows)
-        while len(self._years) > self.keep:
-            self._years.popitem(last=False)
+        with self._lock:
+            for stale in [y for y, (read_at, _) in self._years.items() if read_at != current]:
+                del self._years[stale]
+            self._years[year] = (current, rows)
+            while len(self._years) > self.keep:
+                self._years.popitem(last=False)
         return rows
 
     def years(self) -> list[int]:
-        return list(self._years)
+        with self._lock:
+            return list(self._years)
 
     def keep_only(self, years: Sequence[int]) -> None:
         """Let go of every year but `years` (on leaving the report: its memory)."""
-        for other in [y for y in self._years if y not in years]:
-            del self._years[other]
+        with self._lock:
+            for other in [y for y in self._years if y not in years]:
+                del self._years[other]
