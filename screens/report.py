@@ -647,6 +647,7 @@ class ReportScreen(ChcScreen):
         self.report, self.people, self.rows = None, None, []
         if self.reports is not None:
             self.app.report_cache.keep_only(self.reports.default_year())
+            self.reports.earlier.keep_only([])  # the earlier years' stages: kept while [ and ] move
         give_memory_back()
 
     def _show(self, report: AnnualReport, people: Any = None) -> None:

@@ -10,7 +10,9 @@ from datetime import date, datetime
 
 from sqlmodel import Session, func, select
 
-from store.models import AssessmentAnswer, Complaint, Refusal, ReportText, Withdrawal
+from store.columns import select_row
+from store.engine import plain_rows
+from store.models import AssessmentAnswer, Complaint, Refusal, ReportText, StageRecord, Withdrawal
 from store.stage_queries import ExtensionFacts, StageFacts, year_stages  # noqa: F401  (the one loader of stages)
 
 
@@ -52,12 +54,43 @@ class TextFacts:
 
 
 def report_stages(
-    session: Session, window_start: date, year_end: date, year_start: date | None = None
+    session: Session, window_start: date, year_end: date, year_start: date | None = None,
+    settled_before: date | None = None,
 ) -> list[StageFacts]:
     """Every stage that can bear on a report for the year `year_start`..`year_end` (the
     whole window by default) whose comparison window starts on `window_start`
-    (store.stage_queries.year_stages: only the year's own stages carry what judging reads)."""
-    return year_stages(session, year_start or window_start, year_end, window_start=window_start)
+    (store.stage_queries.year_stages: only the year's own stages carry what judging reads;
+    `settled_before`, without the earlier years' stages settled before that day)."""
+    return year_stages(session, year_start or window_start, year_end, window_start=window_start,
+                       settled_before=settled_before)
+
+
+@dataclass(frozen=True, slots=True)
+class ReceivedFacts:
+    """A stage as an earlier year's volumes count and list it: when it was opened, and the
+    complaint's reference, category and status now (chc_tui.figures.report.received_item)."""
+
+    stage_id: int
+    reference: str
+    category: str
+    status: str
+    stage: int
+    opened_on: date
+
+
+def received_between(session: Session, start: date, end: date) -> list[ReceivedFacts]:
+    """Every stage opened `start`..`end`, in the report window's order (opened, reference,
+    stage): an earlier year of the report's window, read apart from the year's own stages
+    (year_stages' `settled_before`) and kept between reports while nothing changes."""
+    rows = plain_rows(session, select_row(
+        StageRecord.id, Complaint.reference, Complaint.category, Complaint.status, StageRecord.stage,
+        StageRecord.opened_on,
+    ).join(Complaint, Complaint.id == StageRecord.complaint_id).where(StageRecord.opened_on.between(start, end))).all()
+    rows.sort(key=lambda r: (r[5], r[1], r[4]))  # as year_stages sorts (no ORDER BY: see there)
+    # a few categories and statuses, each one object: a year's rows are kept between reports
+    shared: dict[str, str] = {}
+    return [ReceivedFacts(sid, ref, shared.setdefault(category, category), shared.setdefault(status, status), stage, opened)
+            for sid, ref, category, status, stage, opened in rows]
 
 
 def refusals_between(session: Session, start: date, end: date) -> list[RefusalFacts]:

@@ -81,7 +81,7 @@ class StageFacts:
 
 def year_stages(
     session: Session, start: date, end: date, *, window_start: date | None = None, handling: bool = False,
-    own_only: bool = False,
+    own_only: bool = False, settled_before: date | None = None,
 ) -> list[StageFacts]:
     """Every stage that can bear on the year `start`..`end`, whose comparison window (for
     the report) starts on `window_start` (the year's start by default): opened by the year
@@ -94,7 +94,15 @@ def year_stages(
     measures too). The window's other stages (earlier years' volumes; stages awaiting a
     response, withdrawn, refused or extended in the year) carry what is counted and listed
     of them. Reading all of it for every stage of three years was most of the report's
-    time (issue 22.6)."""
+    time (issue 22.6).
+
+    `settled_before` (the year's start, or today if earlier): the window's stages opened
+    and answered before that day are left out, unless an extension of theirs is counted in
+    the year: the report counts and lists nothing of them but their earlier year's volumes,
+    which it reads apart (store.report_queries.received_between) and keeps between reports.
+    Answered before the year's cut-off, none awaits a response on it; answered before the
+    year, none is acknowledged in it (a response needs an acknowledgement on or before it:
+    chc_tui.steps.plans.respond)."""
     window_start = window_start or start
     opened_by_end = StageRecord.opened_on <= end
     # The year's own stages: two indexed ranges (0018: stage_record.opened_on, .responded_on).
@@ -103,10 +111,12 @@ def year_stages(
     # The window: three ways in, each an indexed range, so SQLite reads the window's stages
     # through the indexes instead of every stage of ten years: opened in the window; still
     # unanswered; answered in the window.
+    cut = window_start if settled_before is None else max(window_start, settled_before)
     relevant = own if own_only else or_(
-        and_(StageRecord.opened_on >= window_start, opened_by_end),
+        and_(StageRecord.opened_on >= cut, opened_by_end),
         and_(StageRecord.responded_on == None, opened_by_end),  # noqa: E711
-        and_(StageRecord.responded_on >= window_start, opened_by_end),
+        and_(StageRecord.responded_on >= cut, opened_by_end),
+        *([_extended_in(start, end, window_start, opened_by_end)] if cut > window_start else []),
     )
     rows = plain_rows(session, _window_query(relevant, start)).all()  # ~40,000 stages in a busy report window
     # Sorted here, not by an ORDER BY: given one, SQLite walks the whole opened_on index in
@@ -122,6 +132,19 @@ def year_stages(
         else _window_facts(row, extensions)
         for row in rows
     ]
+
+
+def _extended_in(start: date, end: date, window_start: date, opened_by_end):
+    """The window's stages answered before the year with an extension counted in it
+    (rules.measures.extension_counted_on: an imported extension's deadline may fall after
+    the response), found by their ids through ix_extension_counted_on."""
+    return and_(StageRecord.id.in_(select(Extension.stage_id).where(_counted_on().between(start, end))), opened_by_end,
+                or_(StageRecord.opened_on >= window_start, StageRecord.responded_on >= window_start))
+
+
+def _counted_on():
+    """rules.measures.extension_counted_on in SQL: the expression ix_extension_counted_on indexes."""
+    return func.coalesce(Extension.decided_on, Extension.previous_due)
 
 
 def in_window(stage: StageFacts, window_start: date) -> bool:
@@ -222,7 +245,7 @@ def _extensions(session: Session, own_ids, start: date, end: date) -> dict[int, 
     (`own_ids`, a select of their ids), and those of other stages counted in the year
     (rules.measures.extension_counted_on; ix_extension_counted_on finds them)."""
     extensions: dict[int, list[ExtensionFacts]] = {}
-    counted_on = func.coalesce(Extension.decided_on, Extension.previous_due)
+    counted_on = _counted_on()
     for stage_id, decided, previous, new_due, beyond, reason, told, details in plain_rows(session,
         select_row(
             Extension.stage_id,

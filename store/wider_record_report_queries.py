@@ -17,6 +17,7 @@ from sqlalchemy import and_, or_
 from sqlmodel import Session, func, select
 
 from store.columns import select_row
+from store.engine import plain_rows
 from store.models import (
     Action,
     Adjustment,
@@ -192,7 +193,7 @@ def remedies_for_year(session: Session, start: date, end: date) -> list[RemedyFa
         )
         .order_by(Remedy.offered_on, Complaint.reference, Remedy.id)
     )
-    return [RemedyFacts(*row) for row in session.exec(query)]
+    return [RemedyFacts(*row) for row in plain_rows(session, query)]
 
 
 def actions_for_year(session: Session, start: date, end: date) -> list[ActionFacts]:
@@ -213,7 +214,7 @@ def actions_for_year(session: Session, start: date, end: date) -> list[ActionFac
         )
     )
     # Sorted here: given an ORDER BY due_on, SQLite walks the whole due_on index instead.
-    rows = sorted(session.exec(query), key=lambda r: (r[4], r[1], r[0]))  # due, reference, id
+    rows = sorted(plain_rows(session, query), key=lambda r: (r[4], r[1], r[0]))  # due, reference, id
     return [ActionFacts(*row) for row in rows]
 
 
@@ -233,7 +234,7 @@ def service_requests_for_year(session: Session, start: date, end: date) -> list[
         .join(Complaint, Complaint.id == ServiceRequest.complaint_id)
         .where(Complaint.received_on >= start, Complaint.received_on <= end)
     )
-    rows = {row[0]: row[1:] for query in (received, raised) for row in session.exec(query)}
+    rows = {row[0]: row[1:] for query in (received, raised) for row in plain_rows(session, query)}
     return [ServiceRequestFacts(*row) for row in sorted(rows.values(), key=lambda r: (r[1], r[0]))]
 
 
@@ -244,7 +245,7 @@ def ombudsman_for_year(
     determined in the year, and orders and recommendations due in the year or open at some
     time in it (made by the year end, not complied with before it began), each with the
     finding it was made on."""
-    cases = session.exec(
+    cases = plain_rows(session,
         select_row(Complaint.reference, OmbudsmanCase.ombudsman_reference, OmbudsmanCase.opened_on, OmbudsmanCase.closed_on,
                OmbudsmanCase.chfo_on, OmbudsmanCase.chfo_reason)
         .join(Complaint, Complaint.id == OmbudsmanCase.complaint_id)
@@ -252,7 +253,7 @@ def ombudsman_for_year(
                    and_(OmbudsmanCase.chfo_on >= start, OmbudsmanCase.chfo_on <= end)))
         .order_by(OmbudsmanCase.opened_on, OmbudsmanCase.ombudsman_reference)
     )
-    findings = session.exec(
+    findings = plain_rows(session,
         select_row(Complaint.reference, OmbudsmanCase.ombudsman_reference, OmbudsmanFinding.issue,
                OmbudsmanFinding.determination, OmbudsmanFinding.determined_on)
         .join(OmbudsmanCase, OmbudsmanCase.id == OmbudsmanFinding.case_id)
@@ -260,7 +261,7 @@ def ombudsman_for_year(
         .where(OmbudsmanFinding.determined_on >= start, OmbudsmanFinding.determined_on <= end)
         .order_by(OmbudsmanFinding.determined_on, OmbudsmanCase.ombudsman_reference, OmbudsmanFinding.id)
     )
-    orders = session.exec(
+    orders = plain_rows(session,
         select_row(Complaint.reference, OmbudsmanCase.ombudsman_reference, OmbudsmanOrder.kind, OmbudsmanOrder.description,
                OmbudsmanOrder.due_on, OmbudsmanOrder.complied_on, OmbudsmanOrder.id, OmbudsmanFinding.determination,
                OmbudsmanFinding.issue)
@@ -289,13 +290,13 @@ def themes_for_year(session: Session, start: date, end: date) -> list[ThemeFacts
         .where(Complaint.received_on >= start, Complaint.received_on <= end)
         .order_by(Complaint.received_on, Complaint.reference)
     )
-    return [ThemeFacts(ref, received, theme or "") for ref, received, theme in session.exec(query)]
+    return [ThemeFacts(ref, received, theme or "") for ref, received, theme in plain_rows(session, query)]
 
 
 def lessons_for_year(session: Session, start: date, end: date) -> list[LessonFacts]:
     """Lessons recorded by the year end that were recorded in the year, had their
     improvement put in place in it, or still had one to put in place when it began."""
-    rows = list(session.exec(
+    rows = list(plain_rows(session,
         select_row(Lesson.id, Lesson.theme, Lesson.lesson, Lesson.improvement, Lesson.recorded_on, Lesson.due_on,
                Lesson.done_on)
         .where(
@@ -311,7 +312,7 @@ def lessons_for_year(session: Session, start: date, end: date) -> list[LessonFac
     linked: dict[int, list[str]] = {}
     ids = [r[0] for r in rows]
     for chunk in (ids[i:i + 500] for i in range(0, len(ids), 500)):
-        for lesson_id, reference in session.exec(
+        for lesson_id, reference in plain_rows(session,
             select(LessonComplaint.lesson_id, Complaint.reference)
             .join(Complaint, Complaint.id == LessonComplaint.complaint_id)
             .where(LessonComplaint.lesson_id.in_(chunk))
@@ -352,7 +353,7 @@ def _names(session: Session, resident_ids: set[int]) -> dict[int, str]:
             .group_by(Complaint.resident_id)
             .subquery()
         )
-        for resident_id, reference in session.exec(
+        for resident_id, reference in plain_rows(session,
             select(newest.c.resident_id, Complaint.reference).join(newest, newest.c.newest == Complaint.id)
         ):
             found[resident_id] = reference
@@ -370,24 +371,24 @@ def resident_records_for_year(
     """Adjustments, vulnerabilities, representatives and restrictions in force at some time
     in the year (a representative keeps no date it was added: those not ended before the
     year began count)."""
-    adjustments = list(session.exec(
+    adjustments = list(plain_rows(session,
         select_row(Adjustment.id, Adjustment.resident_id, Adjustment.description, Adjustment.agreed_on, Adjustment.review_on,
                Adjustment.reviewed_on, Adjustment.ended_on)
         .where(_live(Adjustment, Adjustment.agreed_on, start, end)).order_by(Adjustment.agreed_on, Adjustment.id)
     ))
-    vulnerabilities = list(session.exec(
+    vulnerabilities = list(plain_rows(session,
         select_row(Vulnerability.id, Vulnerability.resident_id, Vulnerability.description, Vulnerability.disclosed_on,
                Vulnerability.ended_on)
         .where(_live(Vulnerability, Vulnerability.disclosed_on, start, end))
         .order_by(Vulnerability.disclosed_on, Vulnerability.id)
     ))
-    representatives = list(session.exec(
+    representatives = list(plain_rows(session,
         select_row(Representative.id, Representative.resident_id, Representative.name, Representative.relationship,
                Representative.authority_confirmed_on, Representative.ended_on)
         .where(or_(Representative.ended_on == None, Representative.ended_on >= start))  # noqa: E711
         .order_by(Representative.id)
     ))
-    restrictions = list(session.exec(
+    restrictions = list(plain_rows(session,
         select_row(Restriction.id, Restriction.resident_id, Restriction.restriction, Restriction.decided_on,
                Restriction.review_on, Restriction.reviewed_on, Restriction.ended_on)
         .where(_live(Restriction, Restriction.decided_on, start, end)).order_by(Restriction.decided_on, Restriction.id)

@@ -63,3 +63,74 @@ def test_the_self_assessment_reads_only_the_years_own_stages(db):
     with db.read() as session:
         measured = {s.reference for s in assessment_queries.stage_facts(session, start, end)}
     assert measured == {refs["answered_2025"], refs["received_2024_answered_2025"]}
+
+
+# --- the earlier years read apart (issue 22.6) -------------------------------------------------
+
+
+def _extended_after_answer(db, ref: str, previous_due: date) -> None:
+    """An imported extension whose decision date is not known and whose replaced deadline
+    falls after the stage was answered: it is counted on that deadline (rules.measures)."""
+    from sqlmodel import select
+
+    from store.models import Complaint, Extension, StageRecord
+
+    with db.write() as session:
+        cid = session.exec(select(Complaint.id).where(Complaint.reference == ref)).one()
+        sid = session.exec(select(StageRecord.id).where(StageRecord.complaint_id == cid, StageRecord.stage == 1)).one()
+        session.add(Extension(stage_id=sid, decided_on=None, previous_due=previous_due, new_due=D(2025, 5, 1),
+                              working_days_beyond_target=3, reason="Imported.", ombudsman_details_given=None))
+
+
+def test_the_earlier_years_stages_settled_before_the_year_are_read_apart(db):
+    book, refs = _records(db)
+    extended = book.complaint(D(2024, 9, 2), timing="target")  # settled in 2024, an extension counted in 2025
+    _extended_after_answer(db, extended, D(2025, 4, 10))
+    window_start, (start, end) = financial_year.bounds(2023)[0], financial_year.bounds(2025)
+    with db.read() as session:
+        apart = {s.reference
+                 for s in report_queries.report_stages(session, window_start, end, start, settled_before=start)}
+        whole = {s.reference for s in report_queries.report_stages(session, window_start, end, start)}
+        received_2024 = [r.reference for r in report_queries.received_between(session, *financial_year.bounds(2024))]
+    assert whole - apart == {refs["answered_2024"]}  # counted only in 2024's volumes: read apart
+    assert {refs["waiting_2023"], extended} <= apart  # still awaiting a response; extended in the year
+    assert received_2024 == [refs["answered_2024"], extended, refs["received_2024_answered_2025"]]
+
+
+def test_the_report_from_the_earlier_years_read_apart_is_the_report_from_the_whole_window(db):
+    import dataclasses
+
+    from chc_tui.figures.report import compute, gather, to_json
+
+    book, refs = _records(db)
+    _extended_after_answer(db, book.complaint(D(2024, 9, 2), timing="target"), D(2025, 4, 10))
+    book.escalate(refs["answered_2024"], timing="target")
+    book.complaint(D(2023, 7, 3), timing="target", category="Noise")  # settled in 2023
+    # recorded with a later clock: answered after TODAY, so awaiting a response on 2027's cut-off (TODAY)
+    Book(db, D(2026, 9, 1)).complaint(D(2026, 6, 22), timing="target")
+    for year in (2024, 2025, 2026, 2027):  # 2027: today is before the year, its cut-off today
+        with db.read() as session:
+            inputs, calendar = gather(session, year, TODAY)
+            start, end = financial_year.bounds(year)
+            whole = report_queries.report_stages(session, financial_year.bounds(year - 2)[0], end, start)
+        assert inputs.earlier is not None and len(inputs.stages) < len(whole)  # the settled are read apart
+        from_whole = compute(dataclasses.replace(inputs, stages=whole, earlier=None), calendar)
+        assert to_json(compute(inputs, calendar)) == to_json(from_whole)
+
+
+def test_the_earlier_years_are_kept_until_the_records_change(db):
+    from chc_tui.figures.earlier_years import EarlierYears
+
+    book, refs = _records(db)
+    kept = EarlierYears()
+    with db.read() as session:
+        first = kept.received(session, 2024, "stamp 1")
+        assert kept.received(session, 2024, "stamp 1") is first  # not read again
+    added = book.complaint(D(2024, 10, 1), timing="target")
+    with db.read() as session:
+        assert kept.received(session, 2024, "stamp 1") is first  # the stamp says nothing has changed
+        again = kept.received(session, 2024, "stamp 2")
+    assert [r.reference for r in again] == [r.reference for r in first][:1] + [added] + [r.reference for r in first][1:]
+    assert kept.years() == [2024]
+    kept.keep_only([])
+    assert kept.years() == []

@@ -33,7 +33,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 from importlib import resources
-from typing import Any, Iterable, Sequence
+from typing import Any, Callable, Iterable, Mapping, Sequence
 
 from chc_tui.rules import financial_year
 from chc_tui.rules.calendar import WorkingCalendar
@@ -48,7 +48,7 @@ from chc_tui.rules.tenure import DEFAULT_STOCK_TYPES, NOT_KNOWN_KEY, NOT_KNOWN_L
 from store.wider_record_report_queries import (
     WiderRecordFacts, FindingFacts, LessonFacts, OrderFacts, RemedyFacts, ThemeFacts,
 )
-from store.report_queries import AnswerFacts, RefusalFacts, StageFacts, TextFacts, WithdrawalFacts
+from store.report_queries import AnswerFacts, ReceivedFacts, RefusalFacts, StageFacts, TextFacts, WithdrawalFacts
 
 STAGES = (1, 2)
 MONTHS = financial_year.MONTHS
@@ -182,22 +182,30 @@ class ReportInputs:
     texts: dict[str, TextFacts] = field(default_factory=dict)
     provisions: Sequence[dict[str, Any]] | None = None
     around: WiderRecordFacts = field(default_factory=WiderRecordFacts)  # remedies, actions, requests, Ombudsman, lessons
+    # The stages opened in each earlier year of the window, read apart (gather): then
+    # `stages` leaves out those settled before the year. None: `stages` is the whole window.
+    earlier: Mapping[int, Sequence[ReceivedFacts]] | None = None
 
 
-def gather(session, year: int, today: date) -> tuple[ReportInputs, WorkingCalendar]:
-    """Read a year's inputs and the landlord's calendar in one read session."""
+def gather(session, year: int, today: date,
+           received: Callable[[int], Sequence[ReceivedFacts]] | None = None) -> tuple[ReportInputs, WorkingCalendar]:
+    """Read a year's inputs and the landlord's calendar in one read session; each earlier
+    year's stages from `received` (a year's, kept between reports: ReportService) or read."""
     from chc_tui.steps.settings import get_setting, load_calendar, stock_types
     from store import report_queries as q
     from store.wider_record_report_queries import around_facts
 
     start, end = year_bounds(year)
     window_start = year_bounds(year - COMPARE_YEARS)[0]
+    if received is None:
+        def received(earlier: int) -> Sequence[ReceivedFacts]:
+            return q.received_between(session, *year_bounds(earlier))
     homes = get_setting(session, homes_key(year))
     types = stock_types(session)
     inputs = ReportInputs(
         year=year,
         today=today,
-        stages=q.report_stages(session, window_start, end, start),
+        stages=q.report_stages(session, window_start, end, start, settled_before=min(start, today)),
         refusals=q.refusals_between(session, start, end),
         withdrawals=q.withdrawals_between(session, start, end),
         earliest_received=q.earliest_received(session),
@@ -208,6 +216,7 @@ def gather(session, year: int, today: date) -> tuple[ReportInputs, WorkingCalend
         texts=q.report_texts(session, year),
         provisions=load_provisions(),
         around=around_facts(session, start, end),
+        earlier={earlier: received(earlier) for earlier in range(year - COMPARE_YEARS, year)},
     )
     return inputs, load_calendar(session)
 
@@ -375,7 +384,7 @@ def _median(values: list[int]) -> float | None:
     return float(statistics.median(values)) if values else None
 
 
-def received_item(stage: StageFacts) -> Item:
+def received_item(stage: StageFacts | ReceivedFacts) -> Item:
     what = "received" if stage.stage == 1 else "escalation requested"
     return stage.reference, f"stage {stage.stage} {what} {_d(stage.opened_on)} · {stage.category} · {stage.status}"
 
@@ -404,18 +413,18 @@ class _Year:
     withdrawn: dict[int, list[StageFacts]]  # withdrawn in the year before a response
     refused: dict[int, list[StageFacts]]  # refused in the year
     awaiting: dict[int, list[StageFacts]]  # awaiting a response at the cut-off
-    by_year: dict[tuple[int, int], list[StageFacts]]  # (stage, financial year opened) -> the window's stages
+    by_year: dict[tuple[int, int], Sequence[StageFacts | ReceivedFacts]]  # (stage, financial year opened) -> the window's stages
     item_texts: dict[int, Item] = field(default_factory=dict)  # a stage is listed under several figures: its text is made once
 
-    def item_for(self, stage: StageFacts) -> Item:
+    def item_for(self, stage: StageFacts | ReceivedFacts) -> Item:
         found = self.item_texts.get(stage.stage_id)
         if found is None:
             found = self.item_texts[stage.stage_id] = received_item(stage)
         return found
 
 
-def _by_month(stages: list[StageFacts]) -> list[list[StageFacts]]:
-    months: list[list[StageFacts]] = [[] for _ in MONTHS]
+def _by_month(stages: Sequence[StageFacts | ReceivedFacts]) -> list[list[StageFacts | ReceivedFacts]]:
+    months: list[list[StageFacts | ReceivedFacts]] = [[] for _ in MONTHS]
     for stage in stages:
         months[month_index(stage.opened_on)].append(stage)
     return months
@@ -433,7 +442,7 @@ def _sort_year(inputs: ReportInputs, calendar: WorkingCalendar, policy: CodePoli
     withdrawn: dict[int, list[StageFacts]] = {n: [] for n in STAGES}
     refused: dict[int, list[StageFacts]] = {n: [] for n in STAGES}
     awaiting: dict[int, list[StageFacts]] = {n: [] for n in STAGES}
-    by_year: dict[tuple[int, int], list[StageFacts]] = {}
+    by_year: dict[tuple[int, int], list[StageFacts | ReceivedFacts]] = {}
     for s in inputs.stages:
         n = s.stage
         if n not in by_stage:
@@ -450,6 +459,9 @@ def _sort_year(inputs: ReportInputs, calendar: WorkingCalendar, policy: CodePoli
             refused[n].append(s)
         if _awaits_response(s, cutoff):
             awaiting[n].append(s)
+    for earlier, opened in (inputs.earlier or {}).items():  # every stage opened in the year, settled or not
+        for n in STAGES:
+            by_year[(n, earlier)] = [s for s in opened if s.stage == n]
     judged = {n: [(s, *judge_response(s, calendar, policy)) for s in answered[n]] for n in STAGES}
     return _Year(inputs, calendar, policy, year, start, end, cutoff, year_label(year), f"{_d(start)} to {_d(end)}",
                  tsm_homes(inputs)[0], by_stage, received, answered, judged, withdrawn, refused, awaiting, by_year)
@@ -1421,7 +1433,7 @@ def _reason_label(reason: str) -> str:
         return reason
 
 
-def _monthly(inputs: ReportInputs, by_year: dict[tuple[int, int], list[StageFacts]]) -> list[MonthlySeries]:
+def _monthly(inputs: ReportInputs, by_year: Mapping[tuple[int, int], Sequence[StageFacts | ReceivedFacts]]) -> list[MonthlySeries]:
     """The year's monthly volumes, then each of the previous two years the records reach."""
     series = []
     for y in range(inputs.year, inputs.year - COMPARE_YEARS - 1, -1):

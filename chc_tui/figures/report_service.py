@@ -11,11 +11,13 @@ from typing import Callable, Sequence
 
 from chc_tui import collector
 from chc_tui.figures import performance_by_person, report_texts
+from chc_tui.figures.earlier_years import EarlierYears
 from chc_tui.figures.performance_by_person import PerformanceByPerson
 from chc_tui.rules.financial_year import bounds, year_of
 from chc_tui.figures.report import AnnualReport, compute, gather, homes_key
 from chc_tui.documents.logo import Branding
 from chc_tui.documents.report_export import FORMATS, write_report
+from chc_tui.report_cache import stamp
 from chc_tui.services import Services
 from chc_tui.steps.settings import LANDLORD_NAME_KEY, get_setting, load_calendar
 from store import report_queries
@@ -34,8 +36,10 @@ class ReportInputsForm:
 
 
 class ReportService:
-    def __init__(self, services: Services) -> None:
+    def __init__(self, services: Services, earlier: EarlierYears | None = None) -> None:
         self.services = services
+        # the earlier years' stages, kept between counts (the report screen passes the app's)
+        self.earlier = earlier if earlier is not None else EarlierYears()
 
     @property
     def today(self):
@@ -65,8 +69,10 @@ class ReportService:
 
     def _figures(self, year: int) -> tuple[AnnualReport, bool, Sequence[StageFacts]]:
         """The year's figures, whether the landlord shows staff figures, and the stages read."""
+        current = stamp(self.services)  # before the read begins: see EarlierYears.received
         with collector.paused(), self.services.db.read() as session:
-            inputs, calendar = gather(session, year, self.services.today)
+            inputs, calendar = gather(session, year, self.services.today,
+                                      lambda earlier: self.earlier.received(session, earlier, current))
             shown = bool(get_setting(session, report_texts.SHOW_STAFF_FIGURES_KEY, False))
             return compute(inputs, calendar, self.services.policy), shown, inputs.stages
 
