@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Mapping
 
 from chc_tui.rules.calendar import WorkingCalendar
 from chc_tui.rules.domain import DeadlineState, Status, Step
@@ -81,16 +81,19 @@ def assess(row: ComplaintRow, calendar: WorkingCalendar, today: date, policy: Co
     return Due(row, step, *state_on(row.due_on, calendar, today, policy))
 
 
-def count_states(due_dates: list[date], calendar: WorkingCalendar, today: date, policy: CodePolicy) -> dict[DeadlineState, int]:
-    """How many of these due dates are overdue, due today, due soon and on track: the
-    panel's counts, each distinct date counted in working days once."""
+def count_states(days: Mapping[date, int], calendar: WorkingCalendar, today: date, policy: CodePolicy,
+                 known: dict[date, DeadlineState] | None = None) -> dict[DeadlineState, int]:
+    """How many due dates are overdue, due today, due soon and on track, given how many
+    fall due on each day (a query's counts by day): the panel's counts, each distinct
+    date counted in working days once (`known`: the states found so far, shared by
+    several counts over the same days)."""
     counts = dict.fromkeys(DeadlineState, 0)
-    state_of: dict[date, DeadlineState] = {}
-    for due_on in due_dates:
+    state_of = {} if known is None else known
+    for due_on, how_many in days.items():
         state = state_of.get(due_on)
         if state is None:
             state = state_of[due_on] = state_on(due_on, calendar, today, policy)[1]
-        counts[state] += 1
+        counts[state] += how_many
     return counts
 
 
