@@ -123,3 +123,25 @@ def test_mine_is_my_complaint_deadlines_only(db, records):
     assert len(ordered) == 6  # alice logged all six: each is hers at stage 1
     view = panel_view(read, lambda kind: True, 2)
     assert view.items == ordered[:2] and view.counts == counts and view.total == len(ordered)
+
+
+@pytest.mark.parametrize("today", [date(2026, 12, 18), date(2026, 12, 24), date(2026, 12, 21), date(2027, 1, 4)])
+def test_counting_by_day_finds_each_days_state_as_the_rule_gives_it(today):
+    """count_states looks only for where each state begins in date order (most of the
+    distinct days are long past or far ahead). On every day from 40 before to 60 after
+    today, across Christmas, New Year, a closure day and weekends (a Friday: the weekend
+    after is due today), each day counts as state_on gives it."""
+    from chc_tui.rules.calendar import WorkingCalendar
+    from chc_tui.rules.deadlines import count_states, state_on
+    from chc_tui.rules.policy import CODE_2024
+
+    calendar = WorkingCalendar("england-and-wales", {date(2026, 12, 29): "Christmas shutdown"})
+    days = {today + timedelta(days=d): 1 + abs(d) % 3 for d in range(-40, 61)}
+    expected = dict.fromkeys(DeadlineState, 0)
+    for day, count in days.items():
+        expected[state_on(day, calendar, today, CODE_2024)[1]] += count
+    assert count_states(days, calendar, today, CODE_2024) == expected
+    assert count_states({}, calendar, today, CODE_2024) == dict.fromkeys(DeadlineState, 0)
+    for state in DeadlineState:  # each day alone
+        one = {day: 1 for day in days if state_on(day, calendar, today, CODE_2024)[1] is state}
+        assert count_states(one, calendar, today, CODE_2024)[state] == len(one)
