@@ -67,6 +67,7 @@ FIGURES = (
     "self-assessment evidence figures",
     "peak memory, main screen open",
     "deadline panel, other due dates",
+    "deadline panel, a page of each kind (what it reads)",
 )
 NOT_YET = "not yet available"
 
@@ -382,6 +383,12 @@ def measure_in_process(db: Path, *, reps: int, report_runs: int, log) -> tuple[l
     dues = timed(FIGURES[3], services.deadlines, fast, rows)
     facts["panel_rows"] = len(dues or [])
     timed(FIGURES[13], services.other_deadlines, fast, rows)  # reviews, remedies, actions... (issue 7)
+    from screens.main import PANEL_ROWS
+
+    # What the main screen reads since issue 22.5: of each kind its soonest page, and every
+    # due date counted by state (chc_tui/panel.py); the two figures above are every row.
+    timed(FIGURES[14], lambda: services.panel(PANEL_ROWS), fast,
+          lambda r: f"{len(r.complaints) + len(r.others):,} rows, {sum(sum(c.values()) for c in r.counts.values()):,} counted")
     timed(FIGURES[4], lambda: services.complaints(status="open", limit=500), fast, rows)
     timed(FIGURES[5], lambda: services.complaints(limit=500), fast, rows)
     surname, reference = samples["surname"], samples["reference"]
@@ -546,7 +553,7 @@ def run_one(args, complaints: int, db_path: Path | None, out=print) -> tuple[int
             built_here = db_path is None
         started = time.perf_counter()
         if args.startup_only:
-            figures = [Figure(name, None, "s", missing="skipped") for name in (*FIGURES[3:12], FIGURES[13])]
+            figures = [Figure(name, None, "s", missing="skipped") for name in (*FIGURES[3:12], *FIGURES[13:])]
             facts = {}
         else:
             figures, facts = measure_in_process(db, reps=args.reps, report_runs=args.runs, log=log)

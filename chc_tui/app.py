@@ -203,7 +203,7 @@ class ChcApp(App):
         """Read and assess the open deadlines now, for the first paint (see run_app)."""
         from store.fastread import read_open
 
-        early = read_open(self.db_path, first=EARLY_ROWS) if isinstance(self.db_path, Path) else None
+        early = read_open(self.db_path, first=EARLY_ROWS, panel_rows=PANEL_ROWS) if isinstance(self.db_path, Path) else None
         if early is not None:
             self._early = self._assess_early(early)
 
@@ -284,24 +284,25 @@ class ChcApp(App):
 
     @staticmethod
     def _assess_early(early):
+        from chc_tui.panel import read_panel
         from chc_tui.rules import holiday_cache
         from chc_tui.rules.calendar import DEFAULT_REGION, WorkingCalendar
-        from chc_tui.rules.deadlines import assess, assess_others, assess_submission, count_states
+        from chc_tui.rules.deadlines import assess, assess_others, assess_submission
         from chc_tui.rules.policy import CODE_2024
-        from store.other_deadline_rows import assemble
+        from store.other_deadline_rows import assemble, day_counts
 
         today = date.today()
         rows = early.rows[:EARLY_ROWS]
         region = early.region or DEFAULT_REGION
         calendar = WorkingCalendar(region, early.closure_days, holiday_cache.load(region, today))
-        # The same other due dates and submission the full load shows: the first panel is final.
+        dues = [assess(row, calendar, today, CODE_2024) for row in rows]
+        others = assemble(early.other_results, calendar)
+        # The same panel the full load reads (Services.panel): the first panel is final.
+        panel = read_panel(today, [due for due in dues if due.days_left is not None], early.due_days,
+                           assess_others(others, calendar, today, CODE_2024), day_counts(early.other_results, others),
+                           assess_submission(today, early.settings, calendar, CODE_2024), calendar, CODE_2024)
         return EarlyPaint(
-            [assess(row, calendar, today, CODE_2024) for row in rows],
-            today,
-            count_states(early.due_dates, calendar, today, CODE_2024),
-            len(early.due_dates),
-            assess_others(assemble(early.other_results, calendar), calendar, today, CODE_2024),
-            assess_submission(today, early.settings, calendar, CODE_2024),
+            dues, today, panel,
             # Fewer rows than asked for: every open complaint was read.
             whole_page=len(rows) >= WHOLE_PAGE or len(early.rows) < EARLY_ROWS,
         )

@@ -15,7 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import Callable, Concatenate, ParamSpec, TypeVar, cast
+from typing import TYPE_CHECKING, Callable, Concatenate, ParamSpec, TypeVar, cast
 
 from chc_tui import collector
 from chc_tui.rules import financial_year
@@ -28,6 +28,9 @@ from chc_tui.steps.settings import load_calendar
 from store import queries
 from store.engine import Database, open_database
 from store.queries import ComplaintDetail, ComplaintRow, StageView  # noqa: F401  (screens' view types)
+
+if TYPE_CHECKING:
+    from chc_tui.panel import PanelRead
 
 # Migration 0008 keeps here what it made from the names in the records.
 STAFF_MERGED_KEY = "staff_register_merged"
@@ -82,6 +85,28 @@ class Services:
                 calendar = load_calendar(session)
                 rows = other_deadlines(session, calendar)
             return assess_others(rows, calendar, self.today, self.policy)
+
+    def panel(self, rows: int, *, handler_staff_id: int | None = None) -> "PanelRead":
+        """The deadline panel (chc_tui/panel.py): of each kind the `rows` soonest due dates,
+        assessed, and every one counted by state. With `handler_staff_id` ("mine"): that
+        person's complaint deadlines only, not the landlord's other due dates."""
+        from chc_tui.panel import read_panel
+        from store.other_deadlines import panel_deadlines
+
+        others: list = []
+        other_days: dict = {}
+        with collector.paused():
+            with self.db.read() as session:
+                calendar = load_calendar(session)
+                found = queries.open_deadlines(session, handler_staff_id=handler_staff_id, limit=rows)
+                complaint_days = queries.open_deadline_days(session, handler_staff_id=handler_staff_id)
+                if handler_staff_id is None:
+                    others, other_days = panel_deadlines(session, calendar, rows)
+            today = self.today
+            complaints = [assess(row, calendar, today, self.policy) for row in found]
+            assessed = assess_others(others, calendar, today, self.policy)
+        submission = self.yearly_submission() if handler_staff_id is None else None
+        return read_panel(today, complaints, complaint_days, assessed, other_days, submission, calendar, self.policy)
 
     def complaints(self, **filters) -> list[Due]:
         with collector.paused():

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import functools
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 
 from textual import on, work
@@ -12,8 +12,9 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.widgets import DataTable, Input, Static
 
+from chc_tui.panel import PanelRead, panel_view
 from chc_tui.rules import financial_year
-from chc_tui.rules.deadlines import Due
+from chc_tui.rules.deadlines import Due, YearlySubmission
 from chc_tui.rules.domain import DeadlineState
 from rich.text import Text
 
@@ -28,14 +29,11 @@ from screens.format import STATE_STYLE, days_left_text, short, state_text, step_
 @dataclass(frozen=True)
 class EarlyPaint:
     """What the first paint shows before the services are ready (store/fastread.py): the
-    first open complaints assessed, and the panel's counts over all of them."""
+    first open complaints assessed, and the panel as the full load reads it."""
 
     dues: list[Due]  # the first open complaints, in the list's order
     today: date
-    counts: dict[DeadlineState, int]  # every open complaint deadline, by state
-    due_total: int  # open complaints with a deadline
-    others: list = field(default_factory=list)  # the other due dates (OtherDue), as the full load gives them
-    submission: object = None  # the yearly submission (YearlySubmission)
+    panel: PanelRead  # its complaints are those of `dues` with a deadline; its counts count every one
     # `dues` are the list's whole first page and the panel's soonest complaint deadlines
     # (chc_tui/app.py EARLY_ROWS): painted whole, as the full load will paint them.
     whole_page: bool = False
@@ -117,7 +115,6 @@ class MainScreen(ChcScreen):
         self._mine_id: int | None = None  # my staff id, read with the list
         self._early: EarlyPaint | None = None  # rows that came before the columns did
         self._columns_ready = False
-        self._submission = None  # the yearly self-assessment submission (Code 8.1-8.4)
         self._others: list = []  # reviews, requests, remedies, actions, Ombudsman dates (issue 7)
         self.panel_kind = 0  # index into PANEL_KINDS
         # A search keystroke reloads the list only, after a pause in the typing; each list
@@ -193,15 +190,12 @@ class MainScreen(ChcScreen):
             self._early = early
             return
         if self.status_filter == "open" and not self.mine and not self.query_one("#search", Input).value:
-            dues = [due for due in early.dues if due.days_left is not None]
-            self._others, self._submission = early.others, early.submission
             if early.whole_page:  # the list and panel the full load shows: usable at once
-                self._show(dues, early.dues[:LIST_PAGE], early.today, early_counts=(early.counts, early.due_total))
+                self._show(early.panel, early.dues[:LIST_PAGE])
                 return
             # A screenful or two at once; the full panel and list follow in about a second.
             list_rows = max(10, self.app.size.height - 14)  # the screen less the panel, bars and headers
-            self._show(dues, early.dues[:list_rows], early.today, panel_rows=EARLY_PANEL_ROWS,
-                       early_counts=(early.counts, early.due_total), loading=True)
+            self._show(early.panel, early.dues[:list_rows], panel_rows=EARLY_PANEL_ROWS, loading=True)
 
     @work(thread=True, exclusive=True, group="main-load")
     def _load(self) -> None:
@@ -215,16 +209,13 @@ class MainScreen(ChcScreen):
         # loading, is answered as soon as the services are ready, not after the panel.
         rows = self._list_rows(search, mine)
         self.app.call_from_thread(when_live(self, self._show_list), generation, rows)
-        dues = self.services.deadlines(handler_staff_id=mine)
         # Mine: the panel counts my complaints' deadlines only, not the landlord's others.
-        submission = None if self.mine else self.services.yearly_submission()
-        others = [] if self.mine else self.services.other_deadlines()
-        self.app.call_from_thread(when_live(self, self._show_panel), dues, submission, others, self.services.today)
+        panel = self.services.panel(PANEL_ROWS, handler_staff_id=mine)
+        self.app.call_from_thread(when_live(self, self._show_panel), panel)
 
-    def _show_panel(self, dues: list[Due], submission, others: list, today: date) -> None:
-        self._submission, self._others = submission, others
-        self._panel_source = (dues, today, PANEL_ROWS, None)  # the kind filter (k) redraws from these
-        self._fill_deadlines(dues, today)
+    def _show_panel(self, panel: PanelRead) -> None:
+        self._panel_source = (panel, PANEL_ROWS)  # the kind filter (k) redraws from these
+        self._fill_deadlines(panel)
 
     def _list_rows(self, search: str, mine: int | None) -> list[Due]:
         return self.services.complaints(
@@ -268,80 +259,54 @@ class MainScreen(ChcScreen):
         self._fill_list(rows)
         self._show_filters(len(rows))
 
-    def _show(self, dues: list[Due], rows: list[Due], today: date, panel_rows: int = PANEL_ROWS,
-              early_counts: tuple[dict[DeadlineState, int], int] | None = None, loading: bool = False) -> None:
-        self._panel_source = (dues, today, panel_rows, early_counts)  # the kind filter (k) redraws from these
-        self._fill_deadlines(dues, today, panel_rows, early_counts)
+    def _show(self, panel: PanelRead, rows: list[Due], panel_rows: int = PANEL_ROWS, loading: bool = False) -> None:
+        self._panel_source = (panel, panel_rows)  # the kind filter (k) redraws from these
+        self._fill_deadlines(panel, panel_rows)
         self._fill_list(rows)
         self._show_filters(len(rows), loading=loading)
 
-    def _fill_deadlines(self, dues: list[Due], today: date, panel_rows: int = PANEL_ROWS,
-                        early_counts: tuple[dict[DeadlineState, int], int] | None = None) -> None:
-        """The panel's soonest `panel_rows` due dates, and its title's counts. Before the
-        services are ready `dues` are only the first complaint deadlines, and
-        `early_counts` (by state, and how many in all) count every one of them."""
-        panel = self.query_one("#deadlines", DataTable)
-        keep = panel.cursor_row
-        panel.clear()
-        counts = {state: 0 for state in DeadlineState}
-        submission = self._submission
+    def _fill_deadlines(self, panel: PanelRead, panel_rows: int = PANEL_ROWS) -> None:
+        """The panel's soonest `panel_rows` due dates of the kinds shown (k), and its
+        title's counts over every one of them (chc_tui/panel.py)."""
+        table = self.query_one("#deadlines", DataTable)
+        keep = table.cursor_row
+        table.clear()
+        self._others = panel.others  # Enter on one opens where it is dealt with
         label, kinds = PANEL_KINDS[self.panel_kind]
-        wanted = (lambda kind: True) if not kinds else kinds.__contains__
-        rows = [(due.row.due_on, 0, due) for due in dues] if wanted("complaint") else []
-        if submission is not None and wanted("submission"):
-            rows.append((submission.due_on, 1, submission))
-        rows += [(other.row.due_on, 2, other) for other in self._others if wanted(other.row.kind)]
-        ordered = sorted(rows, key=lambda r: (r[0], r[1]))
-        for _due_on, _kind, item in ordered[panel_rows:]:
-            counts[item.state] += 1
-        for _due_on, _kind, item in ordered[:panel_rows]:
-            if item is submission:
-                panel.add_row(
-                    short(submission.due_on),
-                    Text(str(submission.days_left), style=STATE_STYLE[submission.state], justify="right"),
-                    Text(submission.state.value, style=STATE_STYLE[submission.state]),
-                    f"SA {financial_year.label(submission.year)}",
+        view = panel_view(panel, (lambda kind: True) if not kinds else kinds.__contains__, panel_rows)
+        for item in view.items:
+            if isinstance(item, YearlySubmission):
+                table.add_row(
+                    short(item.due_on),
+                    Text(str(item.days_left), style=STATE_STYLE[item.state], justify="right"),
+                    Text(item.state.value, style=STATE_STYLE[item.state]),
+                    f"SA {financial_year.label(item.year)}",
                     "submit",
                     Text("self-assessment and annual report to the Ombudsman", overflow="ellipsis", no_wrap=True),
-                    key=f"SA:{submission.year}",
+                    key=f"SA:{item.year}",
                 )
-                counts[submission.state] += 1
-                continue
-            if _kind == 2:
-                self._add_other_row(panel, item)
-                counts[item.state] += 1
-                continue
-            due = item
-            counts[due.state] += 1
-            panel.add_row(
-                short(due.row.due_on),
-                days_left_text(due),
-                state_text(due),
-                due.row.reference,
-                step_text(due),
-                Text(due.row.resident, overflow="ellipsis", no_wrap=True),
-                key=due.row.reference,
-            )
-        total = len(ordered)
-        if early_counts is not None:  # complaints counted over all of them, the rest as listed
-            complaint_counts, complaint_total = early_counts if wanted("complaint") else ({}, 0)
-            counts = {state: 0 for state in DeadlineState}
-            for _due_on, kind, item in ordered:
-                if kind != 0:
-                    counts[item.state] += 1
-            for state, count in complaint_counts.items():
-                counts[state] += count
-            total = complaint_total + sum(1 for _due_on, kind, _item in ordered if kind != 0)
-            panel_rows = min(PANEL_ROWS, total)  # the title the full panel will have
-        if panel.row_count:
-            panel.move_cursor(row=min(keep, panel.row_count - 1))
+            elif isinstance(item, Due):
+                table.add_row(
+                    short(item.row.due_on),
+                    days_left_text(item),
+                    state_text(item),
+                    item.row.reference,
+                    step_text(item),
+                    Text(item.row.resident, overflow="ellipsis", no_wrap=True),
+                    key=item.row.reference,
+                )
+            else:
+                self._add_other_row(table, item)
+        if table.row_count:
+            table.move_cursor(row=min(keep, table.row_count - 1))
+        counts, total = view.counts, view.total
         summary = " · ".join(f"{counts[s]} {s.value.replace('due ', '')}" for s in DeadlineState)
         self.query_one("#deadline-title", Static).update(
-            f"[b]Deadlines {today:%a %d/%m}[/b]"
+            f"[b]Deadlines {panel.today:%a %d/%m}[/b]"
             + (" [b](mine)[/b]" if self.mine else "")
             + (f" [b]({label})[/b]" if kinds else "")
             + f" · {summary}"
-            + (f" · first {panel_rows} of {total}" if total > panel_rows else "")
+            + (f" · first {PANEL_ROWS} of {total}" if total > PANEL_ROWS else "")  # the title the full panel has
         )
 
     @staticmethod

@@ -31,16 +31,27 @@ LEFT JOIN deadline d ON d.stage_id = s.id AND d.active = 1 AND d.met_on IS NULL
                      AND d.provisional = 0
 WHERE c.status = 'open'
 ORDER BY d.due_on IS NULL, d.due_on, c.received_on DESC, c.reference DESC
+LIMIT :first
+"""
+
+# How many open complaints' next deadlines fall on each day (store.queries.open_deadline_days).
+OPEN_DAYS_SQL = """
+SELECT d.due_on, count(*)
+FROM complaint c
+JOIN stage_record s ON s.complaint_id = c.id AND s.stage = c.current_stage
+JOIN deadline d ON d.stage_id = s.id AND d.active = 1 AND d.met_on IS NULL AND d.provisional = 0
+WHERE c.status || '' = 'open'
+GROUP BY d.due_on
 """
 
 
 @dataclass(frozen=True)
 class EarlyRead:
     rows: list[ComplaintRow]  # the first open complaints (all of them unless asked for fewer), in the list's order
-    due_dates: list[date]  # every open complaint's next due date, in the same order (those that have one)
+    due_days: dict[date, int]  # every open complaint's next due date: how many fall on each day
     region: str | None
     closure_days: dict[date, str]
-    other_results: dict[str, list[tuple]]  # store/early_sql.py's queries' rows, for store.other_deadline_rows.assemble
+    other_results: dict[str, list[tuple]]  # store/early_sql.py's PANEL_SQL's rows, for store.other_deadline_rows
     settings: dict[str, object]  # every setting, decoded (the yearly submission reads a few)
 
 
@@ -48,9 +59,10 @@ def _newest_revision() -> str:
     return max(p.name.split("_", 1)[0] for p in _VERSIONS.glob("[0-9]*.py"))
 
 
-def read_open(path: Path, first: int | None = None) -> EarlyRead | None:
-    """The open complaints: `first` of them as rows (all when None), and every due date,
-    which is all the panel's counts need (building a row costs far more than a date)."""
+def read_open(path: Path, first: int | None = None, panel_rows: int | None = None) -> EarlyRead | None:
+    """The open complaints: `first` of them as rows (all when None), and how many fall due
+    on each day, which is all the panel's counts need; of the other due dates, the
+    `panel_rows` soonest of each kind (all when None) and how many fall on each day."""
     if not Path(path).exists():
         return None
     try:
@@ -61,7 +73,7 @@ def read_open(path: Path, first: int | None = None) -> EarlyRead | None:
         version = conn.execute("SELECT version_num FROM alembic_version").fetchone()
         if version is None or version[0] != _newest_revision():
             return None
-        found = conn.execute(OPEN_ROWS_SQL).fetchall()
+        found = conn.execute(OPEN_ROWS_SQL, {"first": -1 if first is None else first}).fetchall()
         days: dict[str, date] = {}  # a few hundred distinct dates among thousands of rows
 
         @overload
@@ -94,18 +106,19 @@ def read_open(path: Path, first: int | None = None) -> EarlyRead | None:
                 version=version_no,
             )
             for (cid, ref, name, stage, status, handler, received, category, defined, acked, responded, due, step, version_no)
-            in (found if first is None else found[:first])
+            in found
         ]
-        due_dates = [day(row[11]) for row in found if row[11] is not None]
+        due_days = {day(due): count for due, count in conn.execute(OPEN_DAYS_SQL)}
         import json
 
-        from store.early_sql import OTHER_DEADLINES_SQL
+        from store.early_sql import PANEL_SQL
 
         settings = {key: json.loads(value) for key, value in conn.execute("SELECT key, value FROM setting")}
         region = settings.get("region")
         closures = {day(day_text): note for day_text, note in conn.execute("SELECT day, note FROM closure_day")}
-        others = {name: conn.execute(sql).fetchall() for name, sql in OTHER_DEADLINES_SQL.items()}
-        return EarlyRead(rows, due_dates, region, closures, others, settings)
+        page = {"rows": -1 if panel_rows is None else panel_rows}
+        others = {name: conn.execute(sql, page).fetchall() for name, sql in PANEL_SQL.items()}
+        return EarlyRead(rows, due_days, region, closures, others, settings)
     except (sqlite3.Error, ValueError):
         return None
     finally:

@@ -22,11 +22,27 @@ KINDS: dict[str, str] = {
     "update": "update due",
 }
 
+# The kinds read from a table of their own, each with its due date stored (the updates
+# agreed are counted from the stage's agreement and last contacts instead).
+ITEM_KINDS = (
+    "adjustment", "restriction", "service_request", "remedy", "action", "ombudsman_request", "ombudsman_order",
+    "improvement",
+)
+
 # The queries' names, in the order their rows are assembled (see other_deadlines.statements).
 QUERIES = (
     "adjustment", "restriction", "newest_complaint_of_reviewed", "service_request", "remedy", "action",
     "ombudsman_request", "ombudsman_order", "improvement", "updates_agreed", "updates_sent",
 )
+
+
+def day_counts_name(kind: str) -> str:
+    return f"{kind}_days"
+
+
+# The panel's read (other_deadlines.panel_statements): the same rows queries, each kind's
+# soonest page only, and each item kind's count of due dates by day.
+PANEL_QUERIES = QUERIES + tuple(day_counts_name(kind) for kind in ITEM_KINDS)
 
 
 @dataclass(frozen=True)
@@ -110,3 +126,21 @@ def _updates_due(results: Mapping[str, Iterable[Sequence]], calendar) -> list[Ot
                          update_due(_due(agreed_on), every, sent.get(complaint_id, []), calendar))
         for stage_id, complaint_id, ref, name, stage, every, agreed_on in results["updates_agreed"]
     ]
+
+
+def day_counts(results: Mapping[str, Iterable[Sequence]], rows: Iterable[OtherDeadlineRow]) -> dict[str, dict[date, int]]:
+    """How many running due dates of each kind fall on each day: the item kinds from the
+    panel read's counts (every one, not only the page read), the updates agreed from their
+    rows (all of them are read)."""
+    due = _due_reader()
+    counts: dict[str, dict[date, int]] = {}
+    for kind in ITEM_KINDS:
+        days = counts[kind] = {}
+        for due_on, count in results[day_counts_name(kind)]:
+            day = due(due_on)
+            days[day] = days.get(day, 0) + count  # a date stored as text and as a date-time is one day
+    updates = counts["update"] = {}
+    for row in rows:
+        if row.kind == "update":
+            updates[row.due_on] = updates.get(row.due_on, 0) + 1
+    return counts

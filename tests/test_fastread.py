@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from datetime import date
 
 from chc_tui.rules import holiday_cache
@@ -12,7 +13,7 @@ from store.fastread import read_open
 from chc_tui.rules.deadlines import assess, count_states
 from chc_tui.rules.domain import DeadlineState
 from chc_tui.rules.policy import CODE_2024
-from store.queries import complaint_rows
+from store.queries import complaint_rows, open_deadline_days
 
 
 def test_fast_read_matches_the_orm_list_of_open_complaints(tmp_path):
@@ -23,9 +24,11 @@ def test_fast_read_matches_the_orm_list_of_open_complaints(tmp_path):
         expected = complaint_rows(session, status="open")
     early = read_open(path)
     assert early is not None and early.rows == expected
-    assert early.due_dates == [row.due_on for row in expected if row.due_on is not None]
+    assert early.due_days == Counter(row.due_on for row in expected if row.due_on is not None)
+    with db.read() as session:
+        assert early.due_days == open_deadline_days(session)  # the full load's counts by day
     first = read_open(path, first=5)  # the first paint builds rows only for what it shows
-    assert first.rows == expected[:5] and first.due_dates == early.due_dates
+    assert first.rows == expected[:5] and first.due_days == early.due_days
     assert early.region is None  # the demo keeps the default region
     assert set(early.closure_days) == {date(2025, 12, 24), date(2026, 12, 24)}
 
@@ -71,9 +74,9 @@ def test_counting_states_by_date_agrees_with_assessing_every_row(tmp_path):
         due = assess(row, calendar, today, CODE_2024)
         if due.state is not None:
             expected[due.state] += 1
-    counted = count_states(early.due_dates, calendar, today, CODE_2024)
+    counted = count_states(early.due_days, calendar, today, CODE_2024)
     assert counted == expected
-    assert sum(counted.values()) == len(early.due_dates) and counted[DeadlineState.OVERDUE] > 0
+    assert sum(counted.values()) == sum(early.due_days.values()) and counted[DeadlineState.OVERDUE] > 0
 
 
 def test_the_cache_knows_the_installed_holidays_release_as_importlib_does():
@@ -86,11 +89,12 @@ def test_the_first_paints_other_due_dates_are_the_orm_queries_compiled(tmp_path)
     """store/early_sql.py is store/other_deadlines.py's queries as SQLite runs them
     (regenerate with `python -m store.other_deadlines`), and the stdlib read assembles the
     same rows as the ORM (issue 22.5: the first panel is the panel the full load shows)."""
-    from store.early_sql import OTHER_DEADLINES_SQL
-    from store.other_deadline_rows import assemble
-    from store.other_deadlines import compiled_for_sqlite, other_deadlines
+    from store.early_sql import OTHER_DEADLINES_SQL, PANEL_SQL
+    from store.other_deadline_rows import assemble, day_counts
+    from store.other_deadlines import compiled_for_sqlite, panel_compiled_for_sqlite, panel_deadlines
 
     assert OTHER_DEADLINES_SQL == compiled_for_sqlite()
+    assert PANEL_SQL == panel_compiled_for_sqlite()
     path = tmp_path / "demo.db"
     today = date(2026, 11, 23)
     build_demo_database(path, count=120, today=today)
@@ -99,10 +103,11 @@ def test_the_first_paints_other_due_dates_are_the_orm_queries_compiled(tmp_path)
         from chc_tui.steps.settings import load_calendar
 
         calendar = load_calendar(session)
-        expected = other_deadlines(session, calendar)
-    early = read_open(path)
+        expected, expected_days = panel_deadlines(session, calendar, 20)
+    early = read_open(path, panel_rows=20)
     assert {row.kind for row in expected} >= {"remedy", "action", "service_request"}  # the demo has them
-    assert assemble(early.other_results, calendar) == expected
+    got = assemble(early.other_results, calendar)
+    assert got == expected and day_counts(early.other_results, got) == expected_days
 
 
 def test_the_submission_settings_keys_are_the_settings_the_steps_write():

@@ -27,7 +27,7 @@ async def test_a_search_keystroke_reloads_the_list_and_nothing_else(services):
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
         calls: list[str] = []
-        for name in ("deadlines", "other_deadlines", "yearly_submission", "complaints"):
+        for name in ("panel", "deadlines", "other_deadlines", "yearly_submission", "complaints"):
             original = getattr(services, name)
 
             def counted(*args, _name=name, _original=original, **kwargs):

@@ -223,10 +223,10 @@ async def test_a_database_problem_in_a_background_load_is_told_and_the_app_goes_
         await pilot.pause()
         await app.workers.wait_for_complete()
 
-        def damaged(**_filters):  # deadlines(handler_staff_id=...) for "mine"
+        def damaged(*_rows, **_filters):  # panel(rows, handler_staff_id=...) for "mine"
             raise sqlite3.DatabaseError("database disk image is malformed")
 
-        monkeypatch.setattr(services, "deadlines", damaged)
+        monkeypatch.setattr(services, "panel", damaged)
         app.refresh_views()  # the list reloads in a worker
         await wait_for(pilot, lambda: any("damaged" in str(n.message) for n in app._notifications),
                        "the problem to be told")

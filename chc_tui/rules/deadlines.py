@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Mapping
 
 from chc_tui.rules.calendar import WorkingCalendar
 from chc_tui.rules.domain import DeadlineState, Status, Step
@@ -81,16 +81,40 @@ def assess(row: ComplaintRow, calendar: WorkingCalendar, today: date, policy: Co
     return Due(row, step, *state_on(row.due_on, calendar, today, policy))
 
 
-def count_states(due_dates: list[date], calendar: WorkingCalendar, today: date, policy: CodePolicy) -> dict[DeadlineState, int]:
-    """How many of these due dates are overdue, due today, due soon and on track: the
-    panel's counts, each distinct date counted in working days once."""
-    counts = dict.fromkeys(DeadlineState, 0)
-    state_of: dict[date, DeadlineState] = {}
-    for due_on in due_dates:
+# The states from the most urgent: a later due date is never more urgent than an earlier
+# one (working days left never fall as the date moves on, and deadline_state follows them).
+URGENCY = (DeadlineState.OVERDUE, DeadlineState.DUE_TODAY, DeadlineState.DUE_SOON, DeadlineState.ON_TRACK)
+
+
+def count_states(days: Mapping[date, int], calendar: WorkingCalendar, today: date, policy: CodePolicy,
+                 known: dict[date, DeadlineState] | None = None) -> dict[DeadlineState, int]:
+    """How many due dates are overdue, due today, due soon and on track, given how many
+    fall due on each day (a query's counts by day): the panel's counts. In date order the
+    days' states run in URGENCY's order, so only where each state begins is looked for
+    (by halving), not each of the distinct days (a thousand at 300k, most long past or
+    far ahead) counted in working days. `known`: the states found so far, shared by
+    several counts over the same days."""
+    state_of = {} if known is None else known
+
+    def rank(due_on: date) -> int:
         state = state_of.get(due_on)
         if state is None:
             state = state_of[due_on] = state_on(due_on, calendar, today, policy)[1]
-        counts[state] += 1
+        return URGENCY.index(state)
+
+    ordered = sorted(days)
+    counts = dict.fromkeys(DeadlineState, 0)
+    start = 0
+    for r, state in enumerate(URGENCY):
+        low, high = start, len(ordered)  # the first day after `start` less urgent than `state`
+        while low < high:
+            middle = (low + high) // 2
+            if rank(ordered[middle]) <= r:
+                low = middle + 1
+            else:
+                high = middle
+        counts[state] = sum(days[due_on] for due_on in ordered[start:low])
+        start = low
     return counts
 
 
