@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 from sqlalchemy import and_, exists, or_, union_all
 from sqlmodel import Session, select
 
-from store import staff_queries
+from store import search_index, staff_queries
 from store.columns import select_row
 from store.engine import plain_rows
 from store.rows import ComplaintRow
@@ -147,6 +147,15 @@ def complaint_rows(
         # own (covering) indexes and only the matching complaints are joined and sorted.
         if open_only:
             clauses.append(or_(like(Complaint.reference, pattern), like(Resident.name, pattern)))
+        elif session.get_bind().dialect.name == "sqlite" and search_index.indexed(needle):
+            # The same LIKE, answered from the trigram index (migration 0023): its rows
+            # are resident and complaint ids, and SQLite tests the LIKE on each.
+            named = search_index.matching_rowids("resident_name_search", pattern)
+            matching = union_all(
+                search_index.matching_rowids("complaint_reference_search", pattern),
+                select(Complaint.id).where(Complaint.resident_id.in_(named)).correlate(None),
+            )
+            clauses.append(Complaint.id.in_(matching))
         else:
             named = select(Resident.id).where(like(Resident.name, pattern)).correlate(None)
             matching = union_all(
