@@ -36,40 +36,76 @@ if TYPE_CHECKING:
     from store.wider_record_queries import AroundComplaint, ResidentNeeds
 
 
-def _list_select(*, due_only: bool = False):
-    """The list's columns. `due_only` keeps only rows with a next deadline (an inner join),
-    which lets SQLite start from ix_deadline_open instead of every stage record."""
-    has_definition = exists().where(Definition.stage_id == StageRecord.id)
-    next_deadline = and_(
+def _next_deadline():
+    return and_(
         Deadline.stage_id == StageRecord.id,
         Deadline.active == True,  # noqa: E712
         Deadline.met_on == None,  # noqa: E711
         Deadline.provisional == False,  # noqa: E712
     )
+
+
+def _list_columns():
+    has_definition = exists().where(Definition.stage_id == StageRecord.id)
+    return (
+        Complaint.id,
+        Complaint.reference,
+        Resident.name,
+        Complaint.current_stage,
+        Complaint.status,
+        StageRecord.handler,
+        Complaint.received_on,
+        Complaint.category,
+        has_definition.label("defined"),
+        StageRecord.acknowledged_on,
+        StageRecord.responded_on,
+        Deadline.due_on,
+        Deadline.step,
+        Complaint.version,
+    )
+
+
+def _list_select(*, due_only: bool = False):
+    """The list's columns. `due_only` keeps only rows with a next deadline (an inner join),
+    which lets SQLite start from ix_deadline_open instead of every stage record."""
     query = (
-        select_row(
-            Complaint.id,
-            Complaint.reference,
-            Resident.name,
-            Complaint.current_stage,
-            Complaint.status,
-            StageRecord.handler,
-            Complaint.received_on,
-            Complaint.category,
-            has_definition.label("defined"),
-            StageRecord.acknowledged_on,
-            StageRecord.responded_on,
-            Deadline.due_on,
-            Deadline.step,
-            Complaint.version,
-        )
+        select_row(*_list_columns())
         .join(Resident, Resident.id == Complaint.resident_id)
         .join(
             StageRecord,
             and_(StageRecord.complaint_id == Complaint.id, StageRecord.stage == Complaint.current_stage),
         )
     )
-    return query.join(Deadline, next_deadline) if due_only else query.outerjoin(Deadline, next_deadline)
+    return query.join(Deadline, _next_deadline()) if due_only else query.outerjoin(Deadline, _next_deadline())
+
+
+def _page_of(clauses: list, order: tuple, limit: int, offset: int):
+    """The list's page of the rows `clauses` keep, in `order`: the rows are sorted by their
+    ids and sort keys alone, and only the page's rows then read their other columns (the
+    resident, the definition): a search over every state matches thousands (4,611 at
+    300k for a common surname) for a page of a few hundred. Same rows, same order."""
+    page = (
+        select_row(Complaint.id.label("cid"), StageRecord.id.label("sid"), Deadline.id.label("did"))
+        .join(
+            StageRecord,
+            and_(StageRecord.complaint_id == Complaint.id, StageRecord.stage == Complaint.current_stage),
+        )
+        .outerjoin(Deadline, _next_deadline())
+        .where(*clauses)
+        .order_by(*order)
+        .limit(limit)
+        .offset(offset)
+        .subquery("page")
+    )
+    return (
+        select_row(*_list_columns())
+        .select_from(page)
+        .join(Complaint, Complaint.id == page.c.cid)
+        .join(Resident, Resident.id == Complaint.resident_id)
+        .join(StageRecord, StageRecord.id == page.c.sid)
+        .outerjoin(Deadline, Deadline.id == page.c.did)
+        .order_by(*order)
+    )
 
 
 def _row(values) -> ComplaintRow:
@@ -185,7 +221,10 @@ def complaint_rows(
         # one query, sorted whole.
         if status:
             clauses.append(Complaint.status == status)
-        query = _list_select().where(*clauses).order_by((Complaint.status != "open"), *by_due)
+        order = ((Complaint.status != "open"), *by_due)
+        if needle and not open_only and limit is not None:  # the clauses name no resident column
+            return [_row(v) for v in session.exec(_page_of(clauses, order, limit, offset))]
+        query = _list_select().where(*clauses).order_by(*order)
         if limit is not None:
             query = query.limit(limit).offset(offset)
         return [_row(v) for v in session.exec(query)]

@@ -5,12 +5,13 @@ index follows every change of a name or a reference through its triggers."""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 from sqlmodel import select
 
 from chc_tui.rules.context import StepContext
+from conftest import POSTGRES_URL
 from chc_tui.steps import usecases
 from store import queries, search_index
 from store.models import Complaint, Resident
@@ -37,15 +38,19 @@ NEEDLES = [
 
 @pytest.fixture
 def residents(db):
-    for name in NAMES:
-        usecases.log_complaint(db, received_on=date(2026, 11, 2), channel="phone", resident_name=name,
-                               category="Repairs", resident_words="Leak", ctx=ALICE)
+    """A complaint per name, received on days in no order; every third withdrawn."""
+    for n, name in enumerate(NAMES):
+        ref = usecases.log_complaint(db, received_on=date(2026, 10, 1) + timedelta(days=(n * 7) % 17),
+                                     channel="phone", resident_name=name, category="Repairs", resident_words="Leak",
+                                     ctx=ALICE).reference
+        if n % 3 == 2:
+            usecases.withdraw(db, ref, reason="Sorted", withdrawn_on=date(2026, 11, 2), ctx=ALICE)
     return db
 
 
-def _references(db, needle: str, **filters) -> list[str]:
+def _references(db, needle: str, **filters) -> list:
     with db.read() as session:
-        return [row.reference for row in queries.complaint_rows(session, search=needle, **filters)]
+        return queries.complaint_rows(session, search=needle, **filters)
 
 
 def _plain(db, monkeypatch, needle: str, **filters) -> list[str]:
@@ -60,11 +65,27 @@ def test_the_index_matches_exactly_what_the_plain_like_matched(residents, monkey
     db = residents
     different = {}
     for needle in NEEDLES:
-        for filters in ({}, {"limit": 5}, {"status": "closed"}):
+        for filters in ({}, {"limit": 5}, {"limit": 3, "offset": 2}, {"status": "withdrawn"}, {"status": "open"}):
             indexed, plain = _references(db, needle, **filters), _plain(db, monkeypatch, needle, **filters)
             if indexed != plain:
-                different[(needle, tuple(filters))] = (indexed, plain)
+                different[(needle, tuple(filters.items()))] = (indexed, plain)
     assert different == {}
+
+
+@pytest.mark.parametrize("db", ["sqlite", pytest.param("postgresql", marks=pytest.mark.skipif(
+    not POSTGRES_URL, reason="no PostgreSQL server (CHC_TEST_POSTGRES_URL)"))], indirect=True)
+def test_a_page_of_a_search_is_that_part_of_the_whole_list(residents):
+    """A page is sorted on ids and keys first, then read (queries._page_of): the same rows."""
+    db = residents
+    different = {}
+    for needle in NEEDLES:
+        whole = _references(db, needle)
+        for offset, limit in ((0, 4), (4, 4), (2, 50)):
+            page = _references(db, needle, limit=limit, offset=offset)
+            if page != whole[offset:offset + limit]:
+                different[(needle, offset)] = page
+    assert different == {}
+    assert len(_references(db, "o")) > 4  # pages of several rows were compared
 
 
 @pytest.mark.parametrize("db", ["sqlite"], indirect=True)
