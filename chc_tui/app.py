@@ -304,6 +304,7 @@ class ChcApp(App):
             assess_submission(today, early.settings, calendar, CODE_2024),
             # Fewer rows than asked for: every open complaint was read.
             whole_page=len(rows) >= WHOLE_PAGE or len(early.rows) < EARLY_ROWS,
+            calendar=calendar,
         )
 
     def _show_early(self, early: EarlyPaint, painted: threading.Event) -> None:

@@ -13,7 +13,7 @@ from sqlmodel import Session, select
 from store import search_index, staff_queries
 from store.columns import select_row
 from store.engine import plain_rows
-from store.rows import ComplaintRow
+from store.rows import ComplaintRow, list_row
 from store.models import (
     AuditEntry,
     Attachment,
@@ -108,24 +108,7 @@ def _page_of(clauses: list, order: tuple, limit: int, offset: int):
     )
 
 
-def _row(values) -> ComplaintRow:
-    (cid, ref, name, stage, status, handler, received, category, defined, acked, responded, due, step, version) = values
-    return ComplaintRow(
-        complaint_id=cid,
-        reference=ref,
-        resident=name,
-        stage=stage,
-        status=status,
-        handler=handler,
-        received_on=received,
-        category=category,
-        defined=bool(defined),
-        acknowledged_on=acked,
-        responded_on=responded,
-        due_on=due,
-        due_step=step,
-        version=version,
-    )
+_row = list_row
 
 
 def open_deadlines(session: Session, *, handler_staff_id: int | None = None) -> list[ComplaintRow]:
