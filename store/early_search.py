@@ -53,7 +53,8 @@ def compiled_for_sqlite() -> str:
     class Capture:
         """Just enough of a session for complaint_rows to build its statement."""
 
-        statements: list = []
+        def __init__(self) -> None:
+            self.statements: list = []
 
         def get_bind(self):
             class Bind:
