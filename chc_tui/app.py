@@ -305,6 +305,7 @@ class ChcApp(App):
             dues, today, panel,
             # Fewer rows than asked for: every open complaint was read.
             whole_page=len(rows) >= WHOLE_PAGE or len(early.rows) < EARLY_ROWS,
+            calendar=calendar,
         )
 
     def _show_early(self, early: EarlyPaint, painted: threading.Event) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import functools
 from dataclasses import dataclass
 from datetime import date
+from pathlib import Path
 
 from textual import on, work
 from textual.app import ComposeResult
@@ -37,6 +38,7 @@ class EarlyPaint:
     # `dues` are the list's whole first page and the panel's soonest complaint deadlines
     # (chc_tui/app.py EARLY_ROWS): painted whole, as the full load will paint them.
     whole_page: bool = False
+    calendar: object = None  # the WorkingCalendar `dues` were assessed with: a search typed early uses it too
 
 
 def needs_services(method):
@@ -186,8 +188,8 @@ class MainScreen(ChcScreen):
 
     def show_early(self, early: EarlyPaint) -> None:
         """The first paint, before the full services are ready (see store/fastread.py)."""
+        self._early = early  # and kept: a search typed before the services are ready reads with its calendar
         if not self._columns_ready:
-            self._early = early
             return
         if self.status_filter == "open" and not self.mine and not self.query_one("#search", Input).value:
             if early.whole_page:  # the list and panel the full load shows: usable at once
@@ -229,15 +231,45 @@ class MainScreen(ChcScreen):
         )
 
     def _search_list_soon(self) -> None:
-        """After a search keystroke: the list alone, once the typing pauses."""
+        """After a search keystroke: the list alone, once the typing pauses; while the
+        services are still loading, from the file directly when the list is the default."""
         self._list_generation += 1
         self._stop_search_timer()
-        if self.app.services is not None and self._columns_ready:
+        if not self._columns_ready:
+            return
+        if self.app.services is not None or self._early_search_possible():
             self._search_timer = self.set_timer(SEARCH_PAUSE, self._search_now)
+
+    def _early_search_possible(self) -> bool:
+        """The first paint's list, with its default filters (open, not mine, no others),
+        read from a file: the services' own list is the same query then."""
+        early = self._early
+        return (early is not None and early.calendar is not None and isinstance(self.app.db_path, Path)
+                and self.status_filter == "open" and not self.mine and self.stage_filter is None
+                and self.handler_filter is None and not self.overdue_only)
+
+    @work(thread=True, exclusive=True, group="main-list")
+    def _load_list_early(self) -> None:
+        from chc_tui.early_search import open_matches
+
+        generation = self._list_generation
+        early = self._early
+        search = self.query_one("#search", Input).value
+        if early is None:
+            return
+        if not search.strip():  # cleared: the first paint's own page, when it was whole
+            rows = early.dues[:LIST_PAGE] if early.whole_page else None
+        else:
+            rows = open_matches(self.app.db_path, search, early.calendar, early.today, LIST_PAGE)
+        if rows is not None and self.app.services is None:
+            self.app.call_from_thread(when_live(self, self._show_list), generation, rows)
 
     def _search_now(self) -> None:
         self._search_timer = None
-        self._load_list()
+        if self.app.services is not None:
+            self._load_list()
+        else:  # still loading (_early_search_possible)
+            self._load_list_early()
 
     def _stop_search_timer(self) -> bool:
         """Stop a search waiting for the typing to pause; True if one was waiting."""
@@ -510,7 +542,7 @@ class MainScreen(ChcScreen):
     @on(Input.Submitted, "#search")
     def _search_done(self) -> None:
         if self._stop_search_timer():  # Enter: search now, so the next Enter opens a match
-            self._load_list()
+            self._search_now()
         self.query_one("#complaints", DataTable).focus()
 
     @needs_services

@@ -15,7 +15,7 @@ from datetime import date
 from pathlib import Path
 from typing import overload
 
-from store.rows import ComplaintRow
+from store.rows import ComplaintRow, list_row
 
 _VERSIONS = Path(__file__).parent / "migrations" / "versions"
 
@@ -59,10 +59,35 @@ def _newest_revision() -> str:
     return max(p.name.split("_", 1)[0] for p in _VERSIONS.glob("[0-9]*.py"))
 
 
-def read_open(path: Path, first: int | None = None, panel_rows: int | None = None) -> EarlyRead | None:
-    """The open complaints: `first` of them as rows (all when None), and how many fall due
-    on each day, which is all the panel's counts need; of the other due dates, the
-    `panel_rows` soonest of each kind (all when None) and how many fall on each day."""
+class _Days:
+    """ISO text to a date, each distinct text parsed once: a few hundred distinct dates
+    among thousands of rows."""
+
+    def __init__(self) -> None:
+        self._known: dict[str, date] = {}
+
+    @overload
+    def __call__(self, text: str) -> date: ...
+    @overload
+    def __call__(self, text: None) -> None: ...
+    def __call__(self, text: str | None) -> date | None:
+        if text is None:
+            return None
+        known = self._known.get(text)
+        if known is None:
+            known = self._known[text] = date.fromisoformat(text)
+        return known
+
+
+def list_rows(found, day: _Days | None = None) -> list[ComplaintRow]:
+    """The list's rows from the driver's tuples, in the columns of OPEN_ROWS_SQL (and of
+    store.queries' list select)."""
+    day = day or _Days()
+    return [list_row(values, day) for values in found]
+
+
+def open_current(path: Path) -> sqlite3.Connection | None:
+    """A read-only connection to the file when its schema is this release's newest, else None."""
     if not Path(path).exists():
         return None
     try:
@@ -71,43 +96,26 @@ def read_open(path: Path, first: int | None = None, panel_rows: int | None = Non
         return None
     try:
         version = conn.execute("SELECT version_num FROM alembic_version").fetchone()
-        if version is None or version[0] != _newest_revision():
-            return None
+    except sqlite3.Error:
+        conn.close()
+        return None
+    if version is None or version[0] != _newest_revision():
+        conn.close()
+        return None
+    return conn
+
+
+def read_open(path: Path, first: int | None = None, panel_rows: int | None = None) -> EarlyRead | None:
+    """The open complaints: `first` of them as rows (all when None), and how many fall due
+    on each day, which is all the panel's counts need; of the other due dates, the
+    `panel_rows` soonest of each kind (all when None) and how many fall on each day."""
+    conn = open_current(path)
+    if conn is None:
+        return None
+    try:
         found = conn.execute(OPEN_ROWS_SQL, {"first": -1 if first is None else first}).fetchall()
-        days: dict[str, date] = {}  # a few hundred distinct dates among thousands of rows
-
-        @overload
-        def day(text: str) -> date: ...
-        @overload
-        def day(text: None) -> None: ...
-        def day(text: str | None) -> date | None:
-            if text is None:
-                return None
-            known = days.get(text)
-            if known is None:
-                known = days[text] = date.fromisoformat(text)
-            return known
-
-        rows = [
-            ComplaintRow(
-                complaint_id=cid,
-                reference=ref,
-                resident=name,
-                stage=stage,
-                status=status,
-                handler=handler,
-                received_on=day(received),
-                category=category,
-                defined=bool(defined),
-                acknowledged_on=day(acked),
-                responded_on=day(responded),
-                due_on=day(due),
-                due_step=step,
-                version=version_no,
-            )
-            for (cid, ref, name, stage, status, handler, received, category, defined, acked, responded, due, step, version_no)
-            in found
-        ]
+        day = _Days()
+        rows = list_rows(found, day)
         due_days = {day(due): count for due, count in conn.execute(OPEN_DAYS_SQL)}
         import json
 

@@ -20,6 +20,7 @@ from sqlalchemy.engine import Connection
 from sqlmodel import SQLModel
 
 import store.models  # noqa: F401  (registers every table on SQLModel.metadata)
+from store import search_index
 
 # Free text about the resident, or what identifies them.
 PERSONAL: dict[str, frozenset[str]] = {
@@ -242,7 +243,8 @@ class RemovedValuesRemain(RuntimeError):
 
 
 def clear_removed_from_file(path: Path) -> None:
-    """Rewrite a SQLite file so removed values are nowhere in it: VACUUM rebuilds every
+    """Rewrite a SQLite file so removed values are nowhere in it: the search's index is
+    merged, so the old names' trigrams leave it (store.search_index.compact); VACUUM rebuilds every
     page (free space left by edits made before secure_delete was on goes with it), and a
     TRUNCATE checkpoint copies the result home and empties the WAL that held old pages."""
     from store.engine import BUSY_TIMEOUT_MS
@@ -250,6 +252,8 @@ def clear_removed_from_file(path: Path) -> None:
     try:
         with closing(sqlite3.connect(path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None)) as conn:
             conn.execute("PRAGMA secure_delete = ON")
+            # The search's index keeps a changed name's trigrams until its segments merge.
+            search_index.compact(conn)
             conn.execute("VACUUM")
             busy = conn.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()[0]
     except sqlite3.Error as exc:

@@ -86,9 +86,12 @@ class WritableRehearsal:
 
         import store.models  # noqa: F401  (registers the tables)
 
+        from store.search_index import index_tables
+
         raw = self._raw()
+        # Not the search's index: the real file's triggers index the rows written back.
         present = {name for (name,) in raw.execute(
-            "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'")}
+            "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'")} - index_tables()
         ordered = [t.name for t in SQLModel.metadata.sorted_tables if t.name in present]
         ordered += sorted(present - set(ordered) - {"alembic_version"})
         return [_Table(name, tuple(r[1] for r in raw.execute(f"PRAGMA table_info({_quoted(name)})")))

@@ -26,3 +26,27 @@ class ComplaintRow:
     due_step: str | None  # acknowledge | respond
     provisional: bool = False
     version: int = 1
+
+
+def list_row(values, day=None) -> ComplaintRow:
+    """A list row from the list query's columns (store.queries, store/fastread.py), in
+    their order; `day` turns the driver's ISO text into dates (the ORM gives dates)."""
+    (cid, ref, name, stage, status, handler, received, category, defined, acked, responded, due, step, version) = values
+    if day is not None:
+        received, acked, responded, due = day(received), day(acked), day(responded), day(due)
+    return ComplaintRow(
+        complaint_id=cid,
+        reference=ref,
+        resident=name,
+        stage=stage,
+        status=status,
+        handler=handler,
+        received_on=received,
+        category=category,
+        defined=bool(defined),
+        acknowledged_on=acked,
+        responded_on=responded,
+        due_on=due,
+        due_step=step,
+        version=version,
+    )

@@ -99,6 +99,28 @@ async def test_first_paint_counts_every_open_deadline_then_the_services_take_ove
             app.services.db.dispose()
 
 
+async def search_at_the_first_paint(pilot, name: str) -> None:
+    """Wait for the first paint, then type "/" and `name` before the services are ready."""
+    from textual.widgets import Input
+
+    await _early_panel(pilot)
+    await pilot.press("slash", *name)
+    assert pilot.app.screen.query_one("#search", Input).value == name
+
+
+def demo_with_a_surname(path) -> tuple[str, list[str]]:
+    """A 120-complaint demo at `path`, an open complaint's resident's surname (no spaces
+    to type) and the references the default list shows for it."""
+    build_demo_database(path, count=120, today=date.today())
+    services = Services.open(path)
+    try:
+        name = services.complaints(status="open", limit=1)[0].row.resident.split()[-1]
+        matches = [due.row.reference for due in services.complaints(search=name, status="open", limit=200)]
+    finally:
+        services.db.dispose()
+    return name, matches
+
+
 def _listed(table) -> list[str]:
     return [table.coordinate_to_cell_key((i, 0))[0].value for i in range(table.row_count)]
 
@@ -223,17 +245,13 @@ def test_at_exit_an_open_that_may_migrate_is_waited_for(tmp_path, monkeypatch):
 
 async def test_a_search_typed_at_the_first_paint_is_answered_before_the_panel_reloads(tmp_path, monkeypatch):
     """Issue 22.5: typed while the ORM was loading, the search waited for the panel's whole
-    reload (every running due date) once the services were ready; the list comes first."""
-    from textual.widgets import Input
+    reload (every running due date) once the services were ready; the list comes first.
+    (Not read early from the file here, as on a server database: tests/test_search_early.py.)"""
+    import chc_tui.early_search
 
     path = tmp_path / "demo.db"
-    build_demo_database(path, count=120, today=date.today())
-    services = Services.open(path)
-    try:
-        name = services.complaints(status="open", limit=1)[0].row.resident.split()[-1]  # a surname: no spaces to type
-        matches = [due.row.reference for due in services.complaints(search=name, status="open", limit=200)]
-    finally:
-        services.db.dispose()
+    name, matches = demo_with_a_surname(path)
+    monkeypatch.setattr(chc_tui.early_search, "open_matches", lambda *args: None)
     release = _hold_open(monkeypatch, 20)
     panel_may_load = threading.Event()
     original_deadlines = Services.deadlines
@@ -247,9 +265,7 @@ async def test_a_search_typed_at_the_first_paint_is_answered_before_the_panel_re
     app.read_early()
     try:
         async with app.run_test(size=(100, 34)) as pilot:
-            await _early_panel(pilot)
-            await pilot.press("slash", *name)
-            assert app.screen.query_one("#search", Input).value == name
+            await search_at_the_first_paint(pilot, name)
             release.set()
             listing = app.screen.query_one("#complaints")
             await wait_for(pilot, lambda: _listed(listing) == matches, "the matches, with the panel still loading")

@@ -19,6 +19,7 @@ from chc_tui.rules.domain import StepRefused
 from chc_tui.steps.settings import put_setting
 from conftest import dump
 from store.models import Attachment, Complaint, Remedy, Resident, Restriction
+from store.personal import REMOVED
 from chc_tui.figures.report import compute, gather, to_json
 from letter_helpers import ready_to_sign
 
@@ -237,6 +238,30 @@ def test_anonymised_words_are_gone_from_the_database_file_and_its_wal(db, everyt
     raw = db.path.read_bytes() + (wal.read_bytes() if wal.exists() else b"")
     left = [what for what, word in IDENTIFYING.items() if word.encode() in raw or max(word.split(), key=len).encode() in raw]
     assert left == []
+
+
+def _name_trigrams_in_search_index(db, name: str) -> set[str]:
+    """The trigrams of `name` (as the index folds them) found in the search index's stored segments."""
+    trigrams = {name.lower()[i:i + 3] for i in range(len(name) - 2)}
+    with db.engine.connect() as conn:
+        blobs = b"".join(row[0] for row in conn.exec_driver_sql("SELECT block FROM resident_name_search_data"))
+    return {t for t in trigrams if t.encode() in blobs}
+
+
+@pytest.mark.parametrize("db", ["sqlite"], indirect=True)
+def test_anonymised_names_are_gone_from_the_search_index(db, everything):
+    """The index keeps an old name's trigrams beside its deletion marker until a merge."""
+    _, resident_id = everything
+    name = IDENTIFYING["name"]
+    assert len(_name_trigrams_in_search_index(db, name)) >= 5  # what the check can see
+    personal_data.anonymise_resident(db, resident_id, attachments_dir=attachments_dir(db.path),
+                                     ctx=StepContext(actor="dpo", today=date(2025, 3, 25)))
+    assert _name_trigrams_in_search_index(db, name) == set()
+    with db.read() as session:  # and the search still works, on what is left
+        from store.queries import complaint_rows
+
+        assert complaint_rows(session, search="Quartermaine") == []
+        assert [row.resident for row in complaint_rows(session, search="personal data anon")] == [REMOVED]
 
 
 def test_every_text_column_is_classified_personal_or_not():

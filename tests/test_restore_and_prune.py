@@ -53,7 +53,7 @@ def test_a_backup_with_a_planted_trigger_is_refused_and_changes_nothing(live, tm
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and "trigger 'rewrite' on 'correspondence'" in err
     with closing(sqlite3.connect(live)) as conn:
-        assert conn.execute("SELECT count(*) FROM sqlite_master WHERE type = 'trigger'").fetchone()[0] == 0
+        assert conn.execute("SELECT count(*) FROM sqlite_master WHERE name = 'rewrite'").fetchone()[0] == 0
     assert names(live) == ["Ann"]
 
 
