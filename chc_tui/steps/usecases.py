@@ -15,9 +15,8 @@ from typing import Any
 
 from sqlmodel import Session, func, select
 
-from chc_tui.rules import clocks
 from chc_tui.documents import letters
-from chc_tui.rules.calendar import DueDate, UnknownRegion, WorkingCalendar
+from chc_tui.rules.calendar import UnknownRegion
 from chc_tui.rules.context import StepContext
 from chc_tui.steps.identity import acting_write
 from chc_tui.rules.domain import NotFound, StaleRecord, Status, StepRefused
@@ -28,12 +27,14 @@ from chc_tui.steps.identity import acting
 from chc_tui.steps.plans.acknowledge import plan_acknowledge
 from chc_tui.steps.plans.checks import Checks
 from chc_tui.steps.plans.close import plan_close
+from chc_tui.steps.plans.escalate import plan_escalate
 from chc_tui.steps.plans.define import DEFINITION_FIELDS, plan_define
 from chc_tui.steps.plans.extend import plan_extend
 from chc_tui.steps.plans.log import check_log, new_resident, next_reference, plan_log, reference_prefix, refuse_taken
 from chc_tui.steps.plans.refuse import plan_refuse
 from chc_tui.steps.plans.respond import plan_respond
 from chc_tui.steps.plans.withdraw import plan_withdraw
+from chc_tui.steps.plans.changes import apply_changes
 from chc_tui.steps.plans.state import ComplaintNow, StageNow, audit_values, deadline_values
 from chc_tui.steps.settings import LANDLORD_NAME_KEY, REGION_KEY, check_region, load_calendar, put_setting
 from store.engine import Database
@@ -134,36 +135,6 @@ def _active_deadline(session: Session, stage: StageRecord, step: str) -> Deadlin
             Deadline.active == True,  # noqa: E712
         )
     ).first()
-
-
-def _new_deadline(
-    session: Session,
-    calendar: WorkingCalendar,
-    complaint: Complaint,
-    stage: StageRecord,
-    step: str,
-    counted: DueDate,
-    provisional: bool = False,
-    extension_id: int | None = None,
-) -> Deadline:
-    deadline = Deadline(complaint_id=saved_id(complaint), stage_id=saved_id(stage),
-                        **deadline_values(calendar, step, counted, provisional, extension_id))
-    session.add(deadline)
-    return deadline
-
-
-def _start_stage_clocks(
-    session: Session,
-    ctx: StepContext,
-    calendar: WorkingCalendar,
-    complaint: Complaint,
-    stage: StageRecord,
-) -> Deadline:
-    """Acknowledgement deadline, and a provisional response deadline counted from it."""
-    started = clocks.stage_clocks(calendar, ctx.policy, stage.stage, stage.opened_on)
-    deadline = _new_deadline(session, calendar, complaint, stage, "acknowledge", started.acknowledge)
-    _new_deadline(session, calendar, complaint, stage, "respond", started.respond, provisional=True)
-    return deadline
 
 
 def _latest_definition(session: Session, stage: StageRecord) -> Definition | None:
@@ -509,6 +480,16 @@ def respond(
                {**plan.details(remedy_ids, action_ids, deadline.due_on if deadline else None), **sent})
 
 
+def _stage_two_handler(session: Session, handler: str | int, today: date) -> tuple[int, str] | StepRefused:
+    """The stage 2 handler as plan_escalate takes them: found on the register for stage 2
+    (their id and name), or the refusal."""
+    try:
+        staff = assignee(session, handler, stage=Stage.TWO, today=today)
+    except StepRefused as refused:
+        return refused
+    return saved_id(staff), staff.display_name
+
+
 def _stage_two_assignee(checks: "_Checks", session: Session, complaint: Complaint, handler: str | int, today: date) -> Staff | None:
     """The staff member a stage 2 handler field means, if they may take stage 2 (6.13)."""
     try:
@@ -543,52 +524,20 @@ def escalate(
     ctx = ctx or StepContext()
     with acting_write(db, ctx) as session:
         complaint = _complaint_for_change(session, reference, expected_version)
-        checks = _Checks()
-        if complaint.status in (Status.REFUSED, Status.WITHDRAWN):
-            checks.add(None, f"cannot escalate: {complaint.reference} is {complaint.status}")
-        elif complaint.current_stage == Stage.TWO:
-            checks.add(None, "this complaint is already at stage 2: the Code allows no third stage (Code 5.3)")
-        checks.raise_if_any()
-        stage_one = _current_stage(session, complaint)
-        if stage_one.responded_on is None:
-            checks.add(None, "stage 1 has not been answered yet; escalate after the stage 1 response (Code 6.10)")
-            checks.raise_if_any()
-        assert stage_one.responded_on is not None  # refused above
-        checks.a_date("requested_on", requested_on, "the date escalation was requested", ctx.today, (stage_one.responded_on, "the stage 1 response"))
-        chosen = _stage_two_assignee(checks, session, complaint, handler, ctx.today)
-        checks.raise_if_any()
-        assert chosen is not None  # refused above
-        calendar = load_calendar(session)
-        stage_two = StageRecord(
-            complaint_id=saved_id(complaint),
-            stage=Stage.TWO,
-            opened_on=requested_on,
-            handler=chosen.display_name,
-            handler_staff_id=chosen.id,
-            escalation_reason=reason.strip(),
+        current = _current_stage(session, complaint)
+        plan = plan_escalate(
+            ctx, load_calendar(session), _state(complaint), _stage_now(current), requested_on=requested_on,
+            reason=reason, handler=_stage_two_handler(session, handler, ctx.today),
+            stage_one_people=independence.stage_one_considerers(session, complaint) if current.stage == Stage.ONE else {},
         )
+        stage_two = StageRecord(complaint_id=saved_id(complaint), **plan.stage)
         session.add(stage_two)
         session.flush()
-        reopened = complaint.status == Status.CLOSED
-        complaint.current_stage = Stage.TWO
-        complaint.status = Status.OPEN
-        complaint.closed_on = None
-        ack = _start_stage_clocks(session, ctx, calendar, complaint, stage_two)
-        _audit(
-            session,
-            ctx,
-            "escalate",
-            complaint.id,
-            {
-                "requested_on": requested_on,
-                "handler": chosen.display_name,
-                "handler_staff_id": chosen.id,
-                "reason": reason.strip(),
-                "reopened": reopened,
-                "acknowledge_due": ack.due_on,
-            },
-        )
-        return ack.due_on
+        apply_changes(complaint, plan.complaint)
+        for deadline in (plan.acknowledge, plan.respond):
+            session.add(Deadline(complaint_id=saved_id(complaint), stage_id=saved_id(stage_two), **deadline))
+        session.add(AuditEntry(complaint_id=complaint.id, **plan.audit))
+        return plan.acknowledge_due
 
 
 def _end_open_deadlines(session: Session, complaint: Complaint) -> None:
