@@ -119,7 +119,7 @@ def both_ways(dbs, monkeypatch, path, batch_rows: int):
     monkeypatch.setattr(importer, "BATCH_ROWS", batch_rows)
     by_plans = run(planned, path)
     with monkeypatch.context() as m:
-        m.setattr(importer, "_plannable", lambda _row: False)
+        m.setattr(importer, "_plans", lambda _db: False)
         by_use_cases = run(replayed, path)
     return by_plans, by_use_cases
 

@@ -480,7 +480,7 @@ def respond(
                {**plan.details(remedy_ids, action_ids, deadline.due_on if deadline else None), **sent})
 
 
-def _stage_two_handler(session: Session, handler: str | int, today: date) -> tuple[int, str] | StepRefused:
+def stage_two_handler(session: Session, handler: str | int, today: date) -> tuple[int, str] | StepRefused:
     """The stage 2 handler as plan_escalate takes them: found on the register for stage 2
     (their id and name), or the refusal."""
     try:
@@ -527,7 +527,7 @@ def escalate(
         current = _current_stage(session, complaint)
         plan = plan_escalate(
             ctx, load_calendar(session), _state(complaint), _stage_now(current), requested_on=requested_on,
-            reason=reason, handler=_stage_two_handler(session, handler, ctx.today),
+            reason=reason, handler=stage_two_handler(session, handler, ctx.today),
             stage_one_people=independence.stage_one_considerers(session, complaint) if current.stage == Stage.ONE else {},
         )
         stage_two = StageRecord(complaint_id=saved_id(complaint), **plan.stage)
