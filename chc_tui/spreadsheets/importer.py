@@ -1013,7 +1013,7 @@ def _take(db: Database, session, known: tuple[dict[str, str], NaturalKeys], row:
     found = _already_there(*known, row)
     if found:
         return Skipped(row.number, found)
-    if _plans(db) and bulk.plans(row):
+    if _plans(db):
         return Imported(row.number, bulk.take(row), row.reference)
     bulk.flush()  # the use-cases' records come after those already planned
     bulk.chosen.clear()  # the use-cases may add to the staff register
@@ -1204,20 +1204,11 @@ class _Bulk:
         self.writer.flush()
         self.counted.clear()
 
-    def plans(self, row: SheetRow) -> bool:
-        """Whether the row can be planned: not when its stage 2 handler is nobody on the
-        register yet. Naming them adds them (staff.named_in_history, when nobody matches)
-        between the row's stage 1 and stage 2 records, where records held cannot make room:
-        that row is replayed through the use-cases."""
-        from store import staff_queries
-
-        name = row.stage2.handler
-        return row.escalated is None or name in self.handlers or bool(staff_queries.matching(self.session, name))
-
     def take(self, row: SheetRow) -> str:
         """The row's complaint planned and held; its reference. A refused row holds nothing."""
         name = row.stage1.handler or self.run.actor
-        new_name = name not in self.handlers
+        names = [name, row.stage2.handler] if row.escalated else [name]
+        new_name = any(n not in self.handlers for n in names)
         if new_name:
             self.flush()  # the staff register may be written: after the records held
             self.chosen.clear()
@@ -1339,11 +1330,17 @@ class _Bulk:
                   held: _Held) -> StepContext:
         """Stage 2 requested (as `_replay` escalates): its handler found, who considered stage
         1 worked out from the records held (6.13); the context of stage 2's steps."""
-        from store.models import AuditEntry, Deadline, StageRecord
         from store import stage_people
+        from store.models import AuditEntry, Complaint, Deadline, StageRecord
 
         name = row.stage2.handler
-        if name not in self.handlers:  # on the register already (`plans`): found, nothing written
+        if name not in self.handlers:
+            # The staff register may be written, between stage 1's records and stage 2's as
+            # the use-cases write them: those held are written first (`take` made this row's
+            # savepoint), and the complaint again once its steps are done.
+            self.flush()
+            self.chosen.clear()
+            self.writer.written_again(Complaint, held.complaint)
             self.handlers[name] = _step(row, 2, "handler", staff.named_in_history, self.db, name, ctx=mover)
         ctx = replace(mover, done_by=self.handlers[name])
         handler = self.chosen.get((name, Stage.TWO))

@@ -40,6 +40,7 @@ class BulkWriter:
         self.acting_staff_id = acting_staff_id
         self._rows: dict[type, list[Values]] = {}
         self._next: dict[type, int] = {}
+        self._again: list[tuple[type, Values]] = []  # records already written, changed since
 
     def add(self, model: type[SQLModel], values: Values, *, done_by: int | None = None) -> Values:
         """Hold one record (its columns by name; the rest take the model's defaults);
@@ -67,15 +68,22 @@ class BulkWriter:
         """The records of `model` held, not yet written."""
         return self._rows.get(model, [])
 
-    def mark(self) -> tuple[dict[type, int], dict[type, int]]:
-        """Where the held records stand now, to go back to (`undo`) if a row is refused."""
-        return {m: len(rows) for m, rows in self._rows.items()}, dict(self._next)
+    def written_again(self, model: type[SQLModel], row: Values) -> None:
+        """A record `add` returned that a flush has written since, and that steps go on
+        changing (a step in between wrote through the ORM): written again, whole, as it
+        stands at the next flush."""
+        self._again.append((model, row))
 
-    def undo(self, mark: tuple[dict[type, int], dict[type, int]]) -> None:
-        lengths, nexts = mark
+    def mark(self) -> tuple[dict[type, int], dict[type, int], int]:
+        """Where the held records stand now, to go back to (`undo`) if a row is refused."""
+        return {m: len(rows) for m, rows in self._rows.items()}, dict(self._next), len(self._again)
+
+    def undo(self, mark: tuple[dict[type, int], dict[type, int], int]) -> None:
+        lengths, nexts, again = mark
         for model, rows in self._rows.items():
             del rows[lengths.get(model, 0):]
         self._next = nexts
+        del self._again[again:]
 
     def flush(self) -> None:
         """Insert what is held, parents first; the next ids are read again afterwards
@@ -87,8 +95,11 @@ class BulkWriter:
             if rows:
                 sql, values = _insert(model, connection.dialect, rows)
                 connection.exec_driver_sql(sql, values)
+        for model, row in self._again:
+            connection.exec_driver_sql(*_update(model, connection.dialect, row))
         self._rows.clear()
         self._next.clear()
+        self._again.clear()
 
 
 # model -> (the INSERT in the driver's own terms, each column's bind processor)
@@ -103,10 +114,30 @@ def _insert(model: type[SQLModel], dialect, rows: list[Values]) -> tuple[str, li
     if found is None:
         table = model.__table__  # type: ignore[attr-defined]
         names = [column.name for column in table.columns]
-        marks = ", ".join("?" if dialect.paramstyle == "qmark" else "%s" for _ in names)
         quote = dialect.identifier_preparer.quote
-        sql = f"INSERT INTO {quote(table.name)} ({', '.join(quote(n) for n in names)}) VALUES ({marks})"
-        found = _INSERTS[key] = (sql, [(c.name, c.type._cached_bind_processor(dialect)) for c in table.columns])
+        sql = f"INSERT INTO {quote(table.name)} ({', '.join(quote(n) for n in names)}) VALUES ({_marks(dialect, names)})"
+        found = _INSERTS[key] = (sql, _processors(table, dialect))
     sql, processors = found
-    return sql, [tuple(row[name] if bind is None or row[name] is None else bind(row[name])
-                       for name, bind in processors) for row in rows]
+    return sql, [_bound(row, processors) for row in rows]
+
+
+def _update(model: type[SQLModel], dialect, row: Values) -> tuple[str, tuple]:
+    """One record written again, every column but its id, by its id."""
+    table = model.__table__  # type: ignore[attr-defined]
+    quote = dialect.identifier_preparer.quote
+    processors = [p for p in _processors(table, dialect) if p[0] != "id"]
+    mark = _marks(dialect, ["id"])
+    sets = ", ".join(f"{quote(name)} = {mark}" for name, _ in processors)
+    return f"UPDATE {quote(table.name)} SET {sets} WHERE id = {mark}", _bound(row, processors) + (row["id"],)
+
+
+def _marks(dialect, names: list[str]) -> str:
+    return ", ".join("?" if dialect.paramstyle == "qmark" else "%s" for _ in names)
+
+
+def _processors(table, dialect) -> list[tuple[str, Callable[[Any], Any] | None]]:
+    return [(c.name, c.type._cached_bind_processor(dialect)) for c in table.columns]
+
+
+def _bound(row: Values, processors: list[tuple[str, Callable[[Any], Any] | None]]) -> tuple:
+    return tuple(row[name] if bind is None or row[name] is None else bind(row[name]) for name, bind in processors)
