@@ -8,6 +8,7 @@ who did the step, each audit entry the staff member acting."""
 
 from __future__ import annotations
 
+import operator
 from typing import Any, Callable
 
 from sqlalchemy import func, select
@@ -15,23 +16,37 @@ from sqlmodel import Session, SQLModel
 
 from chc_tui.steps.plans.state import Values
 
-_MISSING = object()
-# model -> [(column, default, factory)]: every column an insert names
-_COLUMNS: dict[type, list[tuple[str, Any, Callable[[], Any] | None]]] = {}
+# model -> its columns' names, the defaults of those without a factory (id aside), and the
+# factories: a record is its defaults, then the values given, then what the factories make
+_Shape = tuple[frozenset[str], dict[str, Any], list[tuple[str, Callable[[], Any]]]]
+_SHAPES: dict[type, _Shape] = {}
 
 
-def _columns(model: type[SQLModel]) -> list[tuple[str, Any, Callable[[], Any] | None]]:
-    found = _COLUMNS.get(model)
+def _shape(model: type[SQLModel]) -> _Shape:
+    found = _SHAPES.get(model)
     if found is None:
         table = model.__table__  # type: ignore[attr-defined]
-        found = []
+        defaults: dict[str, Any] = {}
+        factories: list[tuple[str, Callable[[], Any]]] = []
         for column in table.columns:
             field = model.model_fields[column.name]
-            factory = field.default_factory
-            default = None if field.is_required() else field.default
-            found.append((column.name, default, factory))  # type: ignore[arg-type]
-        _COLUMNS[model] = found
+            if column.name == "id":
+                continue
+            if field.default_factory is not None:
+                factories.append((column.name, field.default_factory))  # type: ignore[arg-type]
+            else:
+                defaults[column.name] = None if field.is_required() else field.default
+        found = _SHAPES[model] = (frozenset(c.name for c in table.columns), defaults, factories)
     return found
+
+
+_ORDER: dict[Any, int] = {}  # table -> its place, parents first (worked out once: a sort of every table)
+
+
+def _parents_first(model: type[SQLModel]) -> int:
+    if not _ORDER:
+        _ORDER.update((table, n) for n, table in enumerate(SQLModel.metadata.sorted_tables))
+    return _ORDER[model.__table__]  # type: ignore[attr-defined]
 
 
 class BulkWriter:
@@ -51,12 +66,12 @@ class BulkWriter:
             self._next[model] = (highest or 0) + 1
         row_id = self._next[model]
         self._next[model] = row_id + 1
-        row = {"id": row_id}
-        for name, default, factory in _columns(model):
-            if name in values:
-                row[name] = values[name]
-            elif name != "id":
-                row[name] = factory() if factory is not None else default
+        names, defaults, factories = _shape(model)
+        row = {**defaults, "id": row_id}
+        row.update((name, value) for name, value in values.items() if name in names)
+        for name, factory in factories:
+            if name not in values:
+                row[name] = factory()
         if "by_staff_id" in row and row["by_staff_id"] is None:
             row["by_staff_id"] = done_by
         if "actor_staff_id" in row and row["actor_staff_id"] is None:
@@ -88,9 +103,8 @@ class BulkWriter:
     def flush(self) -> None:
         """Insert what is held, parents first; the next ids are read again afterwards
         (the ORM may write in between)."""
-        order = {table: n for n, table in enumerate(SQLModel.metadata.sorted_tables)}
         connection = self.session.connection()
-        for model in sorted(self._rows, key=lambda m: order[m.__table__]):  # type: ignore[attr-defined]
+        for model in sorted(self._rows, key=_parents_first):
             rows = self._rows[model]
             if rows:
                 sql, values = _insert(model, connection.dialect, rows)
@@ -102,42 +116,62 @@ class BulkWriter:
         self._again.clear()
 
 
-# model -> (the INSERT in the driver's own terms, each column's bind processor)
-_INSERTS: dict[tuple[type, str], tuple[str, list[tuple[str, Callable[[Any], Any] | None]]]] = {}
+class _Binder:
+    """A record's values as the driver takes them, in its table's column order, each as
+    SQLAlchemy itself would bind it (its column type's bind processor: dates as SQLite
+    stores them)."""
+
+    def __init__(self, table, dialect, names: list[str]) -> None:
+        columns = {c.name: c for c in table.columns}
+        self.names = names
+        self._values = operator.itemgetter(*names)
+        self._processed = [(n, bind) for n, bind in enumerate(
+            columns[name].type._cached_bind_processor(dialect) for name in names) if bind is not None]
+
+    def __call__(self, row: Values) -> tuple:
+        values = list(self._values(row))
+        for n, bind in self._processed:
+            if values[n] is not None:
+                values[n] = bind(values[n])
+        return tuple(values)
+
+
+# (model, dialect) -> the INSERT in the driver's own terms and its binder; the UPDATE and its
+_INSERTS: dict[tuple[type, str], tuple[str, _Binder]] = {}
+_UPDATES: dict[tuple[type, str], tuple[str, _Binder]] = {}
+
+
+def _quoted(dialect, names: list[str]) -> list[str]:
+    return [dialect.identifier_preparer.quote(name) for name in names]
 
 
 def _insert(model: type[SQLModel], dialect, rows: list[Values]) -> tuple[str, list[tuple]]:
-    """The rows as the driver takes them, each value as SQLAlchemy itself would bind it
-    (its column type's bind processor: dates as SQLite stores them), for one executemany."""
+    """The rows as the driver takes them, for one executemany."""
     key = (model, dialect.name)
     found = _INSERTS.get(key)
     if found is None:
         table = model.__table__  # type: ignore[attr-defined]
         names = [column.name for column in table.columns]
-        quote = dialect.identifier_preparer.quote
-        sql = f"INSERT INTO {quote(table.name)} ({', '.join(quote(n) for n in names)}) VALUES ({_marks(dialect, names)})"
-        found = _INSERTS[key] = (sql, _processors(table, dialect))
-    sql, processors = found
-    return sql, [_bound(row, processors) for row in rows]
+        sql = (f"INSERT INTO {dialect.identifier_preparer.quote(table.name)} ({', '.join(_quoted(dialect, names))}) "
+               f"VALUES ({', '.join(_mark(dialect) for _ in names)})")
+        found = _INSERTS[key] = (sql, _Binder(table, dialect, names))
+    sql, bind = found
+    return sql, [bind(row) for row in rows]
 
 
 def _update(model: type[SQLModel], dialect, row: Values) -> tuple[str, tuple]:
     """One record written again, every column but its id, by its id."""
-    table = model.__table__  # type: ignore[attr-defined]
-    quote = dialect.identifier_preparer.quote
-    processors = [p for p in _processors(table, dialect) if p[0] != "id"]
-    mark = _marks(dialect, ["id"])
-    sets = ", ".join(f"{quote(name)} = {mark}" for name, _ in processors)
-    return f"UPDATE {quote(table.name)} SET {sets} WHERE id = {mark}", _bound(row, processors) + (row["id"],)
+    key = (model, dialect.name)
+    found = _UPDATES.get(key)
+    if found is None:
+        table = model.__table__  # type: ignore[attr-defined]
+        names = [column.name for column in table.columns if column.name != "id"] + ["id"]
+        sets = ", ".join(f"{name} = {_mark(dialect)}" for name in _quoted(dialect, names[:-1]))
+        sql = f"UPDATE {dialect.identifier_preparer.quote(table.name)} SET {sets} WHERE id = {_mark(dialect)}"
+        found = _UPDATES[key] = (sql, _Binder(table, dialect, names))
+    sql, bind = found
+    return sql, bind(row)
 
 
-def _marks(dialect, names: list[str]) -> str:
-    return ", ".join("?" if dialect.paramstyle == "qmark" else "%s" for _ in names)
-
-
-def _processors(table, dialect) -> list[tuple[str, Callable[[Any], Any] | None]]:
-    return [(c.name, c.type._cached_bind_processor(dialect)) for c in table.columns]
-
-
-def _bound(row: Values, processors: list[tuple[str, Callable[[Any], Any] | None]]) -> tuple:
-    return tuple(row[name] if bind is None or row[name] is None else bind(row[name]) for name, bind in processors)
+def _mark(dialect) -> str:
+    return "?" if dialect.paramstyle == "qmark" else "%s"
