@@ -43,7 +43,7 @@ def test_an_answered_stage_one_escalated_starts_stage_two_and_its_clocks():
         date(2026, 4, 13), date(2026, 4, 13), "acknowledge")
     assert (plan.respond["due_on"], plan.respond["provisional"], plan.respond["clock_start"]) == (
         date(2026, 5, 12), True, date(2026, 4, 13))
-    assert plan.complaint == {"current_stage": 2, "status": "open", "closed_on": None}
+    assert plan.changes.complaint == {"current_stage": 2, "status": "open", "closed_on": None}
     assert plan.audit["action"] == "escalate"
     assert json.loads(plan.audit["details_json"]) == {
         "requested_on": "2026-04-02", "handler": "bob", "handler_staff_id": 8, "reason": "Still leaking",
@@ -53,7 +53,7 @@ def test_an_answered_stage_one_escalated_starts_stage_two_and_its_clocks():
 def test_a_complaint_closed_after_stage_one_is_reopened():
     plan = escalate(ComplaintNow("E-1", "closed", date(2026, 3, 2)))
     assert json.loads(plan.audit["details_json"])["reopened"] is True
-    assert plan.complaint["status"] == "open"
+    assert plan.changes.complaint["status"] == "open"
 
 
 def test_nobody_who_considered_stage_one_is_assigned_stage_two():

@@ -71,7 +71,7 @@ from chc_tui.steps.independence import staff_name
 from chc_tui.steps.bulk import BulkWriter
 from chc_tui.steps.plans.acknowledge import plan_acknowledge
 from chc_tui.steps.plans.close import plan_close
-from chc_tui.steps.plans.changes import apply_changes
+from chc_tui.steps.plans.changes import OPEN, Changes, apply_changes
 from chc_tui.steps.plans.define import plan_define
 from chc_tui.steps.plans.escalate import plan_escalate
 from chc_tui.steps.plans.extend import plan_extend
@@ -83,7 +83,7 @@ from chc_tui.steps.plans.withdraw import plan_withdraw
 from chc_tui.steps.plans.state import ComplaintNow, StageNow, Values, audit_values, deadline_values
 from chc_tui.rules.context import StepContext, os_user
 from chc_tui.rules.dates import DateParseError, parse_date
-from chc_tui.rules.domain import Channel, Decision, ExclusionReason, Status, StepRefused
+from chc_tui.rules.domain import Channel, Decision, ExclusionReason, StepRefused
 from chc_tui.rules.tenure import tenure_from_words
 from chc_tui.spreadsheets.sheet_cells import restore
 from store.engine import Database
@@ -1174,6 +1174,23 @@ class _Held:
         return next((d for d in self.deadlines if d["stage_id"] == stage["id"] and d["step"] == "respond"
                      and not d["provisional"] and d["extension_id"] is None), None)
 
+    def apply(self, changes: Changes) -> list[Values]:
+        """A plan's changes to the records held, as usecases._apply makes them; the
+        deadlines changed."""
+        apply_changes(self.complaint, changes.complaint)
+        stage = self.stages[-1]
+        apply_changes(stage, changes.stage)
+        changed: list[Values] = []
+        for change in changes.deadlines:
+            if change.which == OPEN:
+                found = [d for d in self.deadlines if d["active"] and d["met_on"] is None]
+            else:
+                found = [d for d in [self.active(stage, change.which)] if d is not None]
+            for deadline in found:
+                apply_changes(deadline, change.values)
+                changed.append(deadline)
+        return changed
+
     def who_considered_stage_one(self, ids_by_name_key: Callable[[], dict[str, int]]) -> dict[int, list[str]]:
         """store.stage_people's reading of Code 6.13, over the records held (no letters here)."""
         from store.stage_people import who_considered
@@ -1282,8 +1299,8 @@ class _Bulk:
             if last.responded is not None:  # answered and not escalated: closed on the day of the response
                 held.bump()
                 closed = _step(row, n, f"s{n}_resp", plan_close, ctx, *held.now(), closed_on=last.responded)
-                complaint["status"], complaint["closed_on"] = Status.CLOSED, last.responded
-                w.add(AuditEntry, {**closed, **of_complaint})
+                held.apply(closed.changes)
+                w.add(AuditEntry, {**closed.audit, **of_complaint})
             return reference
         held.bump()
         if row.refused:
@@ -1294,15 +1311,12 @@ class _Bulk:
                             right_explained_known=False, issue_on=None, aware_on=None, discretion_considered="",
                             claim_filed_on=None, facts_known=False)
             w.add(Refusal, {**refused.refusal, **of_complaint}, done_by=ctx.done_by)
-            complaint["status"], action, details = Status.REFUSED, "refuse", refused.details
+            action, details, changes = "refuse", refused.details, refused.changes
         else:
             withdrawn = _step(row, n, "withdrawn", plan_withdraw, ctx, *held.now(), reason="", withdrawn_on=ended_on)
             w.add(Withdrawal, {**withdrawn.withdrawal, **of_complaint}, done_by=ctx.done_by)
-            complaint["status"], action, details = Status.WITHDRAWN, "withdraw", withdrawn.details
-        complaint["closed_on"] = ended_on
-        for deadline in held.deadlines:  # its open deadlines end (usecases._end_open_deadlines)
-            if deadline["active"] and deadline["met_on"] is None:
-                deadline["active"] = False
+            action, details, changes = "withdraw", withdrawn.details, withdrawn.changes
+        held.apply(changes)
         w.add(AuditEntry, {**audit_values(ctx, action, details), **of_complaint})
         return reference
 
@@ -1353,8 +1367,8 @@ class _Bulk:
                           reason="", handler=handler, stage_one_people=held.stage_one_people)
         of_complaint = {"complaint_id": held.complaint["id"]}
         stage = self.writer.add(StageRecord, {**escalated.stage, **of_complaint})
+        held.apply(escalated.changes)
         held.stages.append(stage)
-        apply_changes(held.complaint, escalated.complaint)
         of_stage = {**of_complaint, "stage_id": stage["id"]}
         held.deadlines += [self.writer.add(Deadline, {**escalated.acknowledge, **of_stage}),
                            self.writer.add(Deadline, {**escalated.respond, **of_stage})]
@@ -1398,12 +1412,7 @@ class _Bulk:
         acknowledged = _step(row, n, s + "ack", plan_acknowledge, ctx, calendar, *held.now(), defined=True,
                              acknowledge_due=acknowledge["due_on"] if acknowledge else None,
                              acknowledged_on=cells.acknowledged)
-        stage["acknowledged_on"] = cells.acknowledged
-        if acknowledge is not None:
-            acknowledge["met_on"] = cells.acknowledged
-        provisional = held.active(stage, "respond")
-        if provisional is not None:
-            provisional["active"] = False
+        held.apply(acknowledged.changes)
         held.deadlines.append(w.add(Deadline, {**acknowledged.respond, **of_stage}))
         w.add(AuditEntry, {**audit_values(ctx, "acknowledge", acknowledged.details), **of_complaint})
 
@@ -1416,8 +1425,7 @@ class _Bulk:
                              target_due=target["due_on"] if target else None, **_extension(cells))
             extension = w.add(Extension, {**extended.extension, "stage_id": stage["id"]}, done_by=done_by)
             held.steps.append(("extended", stage["id"], extension["by_staff_id"]))
-            assert current is not None  # the plan needs it
-            current["active"] = False
+            held.apply(extended.changes)
             held.deadlines.append(w.add(Deadline, {**deadline_values(calendar, "respond", extended.counted,
                                                                      extension_id=extension["id"]), **of_stage}))
             w.add(AuditEntry, {**audit_values(ctx, "extend", extended.details), **of_complaint})
@@ -1428,12 +1436,10 @@ class _Bulk:
         held.bump()
         responded = _step(row, n, s + "resp", plan_respond, ctx, *held.now(), remedies=(), actions=(), impact="",
                           remedies_guidance="", **_response(cells))
-        stage["responded_on"] = cells.responded
+        met = held.apply(responded.changes)
+        deadline = met[0] if met else None
         response = w.add(Response, {**responded.response, "stage_id": stage["id"]}, done_by=done_by)
         held.steps.append(("answered", stage["id"], response["by_staff_id"]))
-        deadline = held.active(stage, "respond")
-        if deadline is not None:
-            deadline["met_on"] = cells.responded
         w.add(AuditEntry, {**audit_values(ctx, "respond", responded.details([], [], deadline["due_on"] if deadline
                                                                              else None)), **of_complaint})
 

@@ -19,7 +19,7 @@ from chc_tui.documents import letters
 from chc_tui.rules.calendar import UnknownRegion
 from chc_tui.rules.context import StepContext
 from chc_tui.steps.identity import acting_write
-from chc_tui.rules.domain import NotFound, StaleRecord, Status, StepRefused
+from chc_tui.rules.domain import NotFound, StaleRecord, StepRefused
 from chc_tui.rules.policy import Stage
 from chc_tui.steps import independence
 from chc_tui.steps.assignment import assignee
@@ -34,7 +34,7 @@ from chc_tui.steps.plans.log import check_log, new_resident, next_reference, pla
 from chc_tui.steps.plans.refuse import plan_refuse
 from chc_tui.steps.plans.respond import plan_respond
 from chc_tui.steps.plans.withdraw import plan_withdraw
-from chc_tui.steps.plans.changes import apply_changes
+from chc_tui.steps.plans.changes import OPEN, Changes, apply_changes
 from chc_tui.steps.plans.state import ComplaintNow, StageNow, audit_values, deadline_values
 from chc_tui.steps.settings import LANDLORD_NAME_KEY, REGION_KEY, check_region, load_calendar, put_setting
 from store.engine import Database
@@ -135,6 +135,25 @@ def _active_deadline(session: Session, stage: StageRecord, step: str) -> Deadlin
             Deadline.active == True,  # noqa: E712
         )
     ).first()
+
+
+def _apply(session: Session, complaint: Complaint, stage: StageRecord, changes: Changes) -> list[Deadline]:
+    """A plan's changes to the records already there (chc_tui.steps.plans.changes), the
+    current stage's and its deadlines'; the deadlines changed."""
+    apply_changes(complaint, changes.complaint)
+    apply_changes(stage, changes.stage)
+    session.add(stage)
+    changed: list[Deadline] = []
+    for change in changes.deadlines:
+        if change.which == OPEN:
+            found = _open_deadlines(session, saved_id(complaint))
+        else:
+            found = [d for d in [_active_deadline(session, stage, change.which)] if d is not None]
+        for deadline in found:
+            apply_changes(deadline, change.values)
+            session.add(deadline)
+            changed.append(deadline)
+    return changed
 
 
 def _latest_definition(session: Session, stage: StageRecord) -> Definition | None:
@@ -340,15 +359,7 @@ def acknowledge(
             defined=stage.acknowledged_on is not None or _latest_definition(session, stage) is not None,
             acknowledge_due=ack_deadline.due_on if ack_deadline else None, acknowledged_on=acknowledged_on,
         )
-        stage.acknowledged_on = acknowledged_on
-        session.add(stage)
-        if ack_deadline is not None:
-            ack_deadline.met_on = acknowledged_on
-            session.add(ack_deadline)
-        provisional = _active_deadline(session, stage, "respond")
-        if provisional is not None:
-            provisional.active = False
-            session.add(provisional)
+        _apply(session, complaint, stage, plan.changes)
         session.add(Deadline(complaint_id=saved_id(complaint), stage_id=saved_id(stage), **plan.respond))
         sent = _letter(session, db, ctx, complaint, stage, "acknowledge", letter, acknowledged_on)
         _audit(session, ctx, "acknowledge", complaint.id, {**plan.details, **sent})
@@ -421,9 +432,7 @@ def extend(
         extension = Extension(stage_id=saved_id(stage), **plan.extension)
         session.add(extension)
         session.flush()
-        assert current is not None  # the plan needs it
-        current.active = False
-        session.add(current)
+        _apply(session, complaint, stage, plan.changes)
         session.add(Deadline(complaint_id=saved_id(complaint), stage_id=saved_id(stage),
                              **deadline_values(calendar, "respond", plan.counted,
                                                extension_id=extension.id)))
@@ -464,17 +473,13 @@ def respond(
             actions=actions, no_remedy_reason=no_remedy_reason, impact=impact, remedies_guidance=remedies_guidance,
             responded_on=responded_on,
         )
-        stage.responded_on = responded_on
-        session.add(stage)
+        met = _apply(session, complaint, stage, plan.changes)
+        deadline = met[0] if met else None
         session.add(
             Response(stage_id=saved_id(stage), **plan.response))
         remedy_ids = [remedy_steps.record_remedy(session, ctx, complaint, line, responded_on)
                       for line in plan.remedy_lines]
         action_ids = [remedy_steps.record_action(session, ctx, complaint, line) for line in plan.action_lines]
-        deadline = _active_deadline(session, stage, "respond")
-        if deadline is not None:
-            deadline.met_on = responded_on
-            session.add(deadline)
         sent = _letter(session, db, ctx, complaint, stage, "respond", letter, responded_on)
         _audit(session, ctx, "respond", complaint.id,
                {**plan.details(remedy_ids, action_ids, deadline.due_on if deadline else None), **sent})
@@ -533,17 +538,11 @@ def escalate(
         stage_two = StageRecord(complaint_id=saved_id(complaint), **plan.stage)
         session.add(stage_two)
         session.flush()
-        apply_changes(complaint, plan.complaint)
+        _apply(session, complaint, current, plan.changes)
         for deadline in (plan.acknowledge, plan.respond):
             session.add(Deadline(complaint_id=saved_id(complaint), stage_id=saved_id(stage_two), **deadline))
         session.add(AuditEntry(complaint_id=complaint.id, **plan.audit))
         return plan.acknowledge_due
-
-
-def _end_open_deadlines(session: Session, complaint: Complaint) -> None:
-    for deadline in _open_deadlines(session, saved_id(complaint)):
-        deadline.active = False
-        session.add(deadline)
 
 
 def refuse(
@@ -588,9 +587,7 @@ def refuse(
             discretion_considered=discretion_considered, claim_filed_on=claim_filed_on, facts_known=facts_known,
         )
         session.add(Refusal(complaint_id=saved_id(complaint), **plan.refusal))
-        complaint.status = Status.REFUSED
-        complaint.closed_on = refused_on
-        _end_open_deadlines(session, complaint)
+        _apply(session, complaint, stage, plan.changes)
         sent = _letter(session, db, ctx, complaint, stage, "refuse", letter, refused_on)
         _audit(session, ctx, "refuse", complaint.id, {**plan.details, **sent})
 
@@ -613,9 +610,7 @@ def withdraw(
         stage = _current_stage(session, complaint)
         plan = plan_withdraw(ctx, _state(complaint), _stage_now(stage), reason=reason, withdrawn_on=withdrawn_on)
         session.add(Withdrawal(complaint_id=saved_id(complaint), **plan.withdrawal))
-        complaint.status = Status.WITHDRAWN
-        complaint.closed_on = withdrawn_on
-        _end_open_deadlines(session, complaint)
+        _apply(session, complaint, stage, plan.changes)
         sent = _letter(session, db, ctx, complaint, stage, "withdraw", letter, withdrawn_on)
         _audit(session, ctx, "withdraw", complaint.id, {**plan.details, **sent})
 
@@ -635,10 +630,9 @@ def close(
     with acting_write(db, ctx) as session:
         complaint = _complaint_for_change(session, reference, expected_version)
         stage = _current_stage(session, complaint)
-        audit = plan_close(ctx, _state(complaint), _stage_now(stage), closed_on=closed_on)
-        complaint.status = Status.CLOSED
-        complaint.closed_on = closed_on
-        session.add(AuditEntry(complaint_id=complaint.id, **audit))
+        closed = plan_close(ctx, _state(complaint), _stage_now(stage), closed_on=closed_on)
+        _apply(session, complaint, stage, closed.changes)
+        session.add(AuditEntry(complaint_id=complaint.id, **closed.audit))
 
 
 def assign_handler(

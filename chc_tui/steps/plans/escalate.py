@@ -12,6 +12,7 @@ from chc_tui.rules.calendar import WorkingCalendar
 from chc_tui.rules.context import StepContext
 from chc_tui.rules.domain import Status, StepRefused
 from chc_tui.rules.policy import Stage
+from chc_tui.steps.plans.changes import Changes
 from chc_tui.steps.plans.checks import Checks
 from chc_tui.steps.plans.independent import not_independent
 from chc_tui.steps.plans.state import ComplaintNow, StageNow, Values, audit_values, deadline_values
@@ -22,7 +23,7 @@ class EscalatePlan:
     stage: Values  # the stage 2 record (complaint_id is the writer's)
     acknowledge: Values  # its acknowledgement deadline (complaint_id, stage_id the writer's)
     respond: Values  # its provisional response deadline, counted from the acknowledgement's
-    complaint: Values  # the complaint's changes: at stage 2, open again
+    changes: Changes  # the complaint at stage 2, open again
     audit: Values  # complaint_id is the writer's
     acknowledge_due: date
 
@@ -65,6 +66,6 @@ def plan_escalate(
     return EscalatePlan(
         stage, deadline_values(calendar, "acknowledge", started.acknowledge),
         deadline_values(calendar, "respond", started.respond, provisional=True),
-        {"current_stage": Stage.TWO, "status": Status.OPEN, "closed_on": None},
+        Changes(complaint={"current_stage": Stage.TWO, "status": Status.OPEN, "closed_on": None}),
         audit_values(ctx, "escalate", details), started.acknowledge.due,
     )
