@@ -104,6 +104,9 @@ VARIED = [
     {**ANSWERED, "Reference": "", "Resident": "Val Vetch", "Stage 1 handler": "bob",
      "Stage 2 acknowledged": "08/04/2026", "Stage 2 responded": "30/04/2026", "Stage 2 decision": "not upheld",
      "Stage 2 handler": "Gail Reviewer"},
+    # a new stage 2 handler again, then withdrawn: the complaint written once its steps are done
+    {**ANSWERED, "Reference": "E-8", "Resident": "Wes Woad", "Stage 1 handler": "alice",
+     "Stage 2 acknowledged": "07/04/2026", "Withdrawn date": "15/04/2026", "Stage 2 handler": "Hal Reviewer"},
 ]
 
 REFUSED_BY_THE_STEPS = [
@@ -207,7 +210,7 @@ def test_planned_rows_write_what_the_use_cases_write(two_dbs, tmp_path, monkeypa
     assert at_stage_two == {
         "E-1": ("closed", date(2026, 5, 11)), "E-2": ("open", None), "E-3": ("open", None),
         "E-4": ("closed", date(2026, 6, 29)), "E-5": ("withdrawn", date(2026, 4, 14)),
-        "E-6": ("refused", date(2026, 4, 9)), "E-7": ("open", None),
+        "E-6": ("refused", date(2026, 4, 9)), "E-7": ("open", None), "E-8": ("withdrawn", date(2026, 4, 15)),
     }
 
 
