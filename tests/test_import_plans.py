@@ -1,25 +1,32 @@
-"""Issue 22.2: rows whose steps all have plans (chc_tui.steps.plans) are planned in memory
-and written in bulk; the rest are replayed through the use-cases. Both must write the same
+"""Issue 22.2: on SQLite every row is planned in memory by the plans the use-cases call
+(chc_tui.steps.plans), escalated rows too, and written in bulk. Both must write the same
 records, audit and problems: each sheet here goes through the use-cases alone (every row
 replayed) and through the plans, and every table is compared row by row."""
 
 from __future__ import annotations
+
+from datetime import date
 
 import pytest
 from sqlmodel import select
 
 from chc_tui.spreadsheets import importer
 from conftest import dump
-from store.models import Staff, StaffLogin
+from store.models import Complaint, Staff, StaffLogin
 from test_import import GOOD, TODAY, run, write_csv
 from test_import_bulk import two_dbs, without_timestamps  # noqa: F401  (a fixture)
 
 HEADER = [
     "Reference", "Resident", "Received date", "Category", "Channel", "Tenure", "Stage 1 acknowledged",
-    "Stage 1 extended to", "Stage 1 responded", "Stage 1 decision", "Stage 2 requested", "Stage 2 acknowledged",
-    "Stage 2 responded", "Stage 2 decision", "Refused date", "Refused reason", "Withdrawn date", "Stage 1 handler",
-    "Stage 2 handler",
+    "Stage 1 extended to", "Stage 1 extension reason", "Stage 1 responded", "Stage 1 decision", "Stage 2 requested",
+    "Stage 2 acknowledged", "Stage 2 extended to", "Stage 2 extension reason", "Stage 2 responded",
+    "Stage 2 decision", "Refused date", "Refused reason", "Withdrawn date", "Stage 1 handler", "Stage 2 handler",
 ]
+
+# stage 1 received, acknowledged, extended and answered by `by`, escalated on 2 April 2026
+ANSWERED = {"Received date": "02/03/2026", "Category": "Repairs", "Stage 1 acknowledged": "03/03/2026",
+            "Stage 1 extended to": "24/03/2026", "Stage 1 responded": "23/03/2026",
+            "Stage 1 decision": "not upheld", "Stage 2 requested": "02/04/2026"}
 
 VARIED = [
     # planned: on time, closed
@@ -72,6 +79,34 @@ VARIED = [
      "Stage 1 acknowledged": "27/12/2025", "Stage 1 responded": "27/12/2025", "Stage 1 decision": "partly upheld",
      "Stage 1 handler": "carol"},
     GOOD[4],
+    # escalated: stage 2 extended within the limit with its reason, answered, closed at stage 2
+    {**ANSWERED, "Reference": "E-1", "Resident": "Nia Nutmeg", "Stage 1 handler": "alice",
+     "Stage 2 acknowledged": "07/04/2026", "Stage 2 extended to": "12/05/2026",
+     "Stage 2 extension reason": "Waiting for the surveyor", "Stage 2 responded": "11/05/2026",
+     "Stage 2 decision": "partly upheld", "Stage 2 handler": "carol"},
+    # escalated: stage 2 acknowledged only; requested only (left for the handler); extended far past the limit
+    # (38 working days beyond the target), answered
+    {**ANSWERED, "Reference": "E-2", "Resident": "Oz Olive", "Stage 1 handler": "Fran Newcomer",
+     "Stage 2 acknowledged": "07/04/2026", "Stage 2 handler": "erin"},
+    {**ANSWERED, "Reference": "E-3", "Resident": "Pia Poppy", "Stage 1 handler": "alice", "Stage 2 handler": "bob"},
+    {**ANSWERED, "Reference": "E-4", "Resident": "Rex Reed", "Stage 1 handler": "alice",
+     "Stage 2 acknowledged": "07/04/2026", "Stage 2 extended to": "30/06/2026", "Stage 2 responded": "29/06/2026",
+     "Stage 2 decision": "upheld", "Stage 2 handler": "dave"},
+    # escalated, then withdrawn at stage 2; then refused at stage 2 (its open deadlines end)
+    {**ANSWERED, "Reference": "E-5", "Resident": "Sal Sorrel", "Stage 1 handler": "alice",
+     "Stage 2 acknowledged": "07/04/2026", "Withdrawn date": "14/04/2026", "Stage 2 handler": "bob"},
+    {**ANSWERED, "Reference": "E-6", "Resident": "Tam Thyme", "Stage 1 handler": "carol",
+     "Stage 2 acknowledged": "07/04/2026", "Refused date": "09/04/2026",
+     "Refused reason": "already considered: the same complaint as E-1", "Stage 2 handler": "bob"},
+    # escalated to a stage 2 handler the register does not have yet, then named again
+    {**ANSWERED, "Reference": "E-7", "Resident": "Uma Umber", "Stage 1 handler": "alice",
+     "Stage 2 acknowledged": "07/04/2026", "Stage 2 handler": "Gail Reviewer"},
+    {**ANSWERED, "Reference": "", "Resident": "Val Vetch", "Stage 1 handler": "bob",
+     "Stage 2 acknowledged": "08/04/2026", "Stage 2 responded": "30/04/2026", "Stage 2 decision": "not upheld",
+     "Stage 2 handler": "Gail Reviewer"},
+    # a new stage 2 handler again, then withdrawn: the complaint written once its steps are done
+    {**ANSWERED, "Reference": "E-8", "Resident": "Wes Woad", "Stage 1 handler": "alice",
+     "Stage 2 acknowledged": "07/04/2026", "Withdrawn date": "15/04/2026", "Stage 2 handler": "Hal Reviewer"},
 ]
 
 REFUSED_BY_THE_STEPS = [
@@ -103,6 +138,30 @@ REFUSED_BY_THE_STEPS = [
     {"Reference": "Q-12", "Resident": "Sue Sage", "Received date": "02/03/2026", "Category": "Repairs",
      "Stage 1 acknowledged": "03/03/2026", "Stage 1 extended to": "10/03/2026",
      "Stage 1 handler": "alice"},  # extended to before the deadline it replaces
+    # escalation and stage 2
+    {**ANSWERED, "Reference": "Q-13", "Resident": "Tom Teak", "Stage 1 handler": "alice",
+     "Stage 2 acknowledged": "07/04/2026", "Stage 2 handler": "alice"},  # stage 1's handler again (6.13)
+    {**ANSWERED, "Reference": "Q-14", "Resident": "Una Ulmus", "Stage 1 handler": "alice",
+     "Stage 2 handler": "zed"},  # on the register, but not a handler
+    {**ANSWERED, "Reference": "Q-15", "Resident": "Vic Vine", "Stage 1 responded": "", "Stage 1 decision": "",
+     "Stage 1 handler": "alice", "Stage 2 handler": "bob"},  # escalated before stage 1 was answered
+    {**ANSWERED, "Reference": "Q-16", "Resident": "Wyn Willow", "Stage 2 requested": "20/03/2026",
+     "Stage 1 handler": "alice", "Stage 2 handler": "bob"},  # requested before the stage 1 response
+    {**ANSWERED, "Reference": "Q-17", "Resident": "Xan Yew", "Stage 2 acknowledged": "01/04/2026",
+     "Stage 1 handler": "alice", "Stage 2 handler": "bob"},  # acknowledged before it was requested
+    {**ANSWERED, "Reference": "Q-18", "Resident": "Yul Yarrow", "Stage 2 acknowledged": "07/04/2026",
+     "Stage 2 extended to": "09/05/2026", "Stage 1 handler": "alice", "Stage 2 handler": "bob"},  # to a Saturday
+    {**ANSWERED, "Reference": "Q-19", "Resident": "Zoe Zinnia", "Stage 2 acknowledged": "07/04/2026",
+     "Stage 2 responded": "30/04/2026", "Stage 2 decision": "upheld", "Refused date": "01/05/2026",
+     "Refused reason": "other: a duplicate", "Stage 1 handler": "alice", "Stage 2 handler": "bob"},  # answered
+    {**ANSWERED, "Reference": "Q-20", "Resident": "Abe Alder", "Stage 2 requested": "24/11/2026",
+     "Stage 1 handler": "alice", "Stage 2 handler": "bob"},  # requested in the future
+    {**ANSWERED, "Reference": "Q-21", "Resident": "Bo Bay", "Stage 1 handler": "carol",
+     "Stage 2 acknowledged": "07/04/2026", "Stage 2 handler": "New Reviewer"},  # good, by a new stage 2 handler
+    {**ANSWERED, "Reference": "Q-22", "Resident": "Cy Cypress", "Stage 1 handler": "carol",
+     "Stage 2 acknowledged": "01/04/2026", "Stage 2 handler": "Other Reviewer"},  # refused, by a new one
+    {**ANSWERED, "Reference": "Q-23", "Resident": "Dot Daisy", "Stage 1 handler": "carol",
+     "Stage 2 handler": "Other Reviewer"},  # good: the stage 2 handler first named in a refused row, again
 ]
 
 
@@ -113,13 +172,23 @@ def zed_is_no_handler(db) -> None:
         session.add(zed)
 
 
-def both_ways(dbs, monkeypatch, path, batch_rows: int):
-    """The sheet imported into one database by the plans and into the other by the use-cases."""
+def both_ways(dbs, monkeypatch, path, batch_rows: int, replayed_rows: list[int] | None = None):
+    """The sheet imported into one database by the plans and into the other by the use-cases;
+    `replayed_rows` gets the numbers of the rows the first still replayed."""
     planned, replayed = dbs
     monkeypatch.setattr(importer, "BATCH_ROWS", batch_rows)
-    by_plans = run(planned, path)
     with monkeypatch.context() as m:
-        m.setattr(importer, "_plannable", lambda _row: False)
+        replay = importer._replay
+
+        def noted(db, row, *args):
+            if replayed_rows is not None:
+                replayed_rows.append(row.number)
+            return replay(db, row, *args)
+
+        m.setattr(importer, "_replay", noted)
+        by_plans = run(planned, path)
+    with monkeypatch.context() as m:
+        m.setattr(importer, "_plans", lambda _db: False)
         by_use_cases = run(replayed, path)
     return by_plans, by_use_cases
 
@@ -127,12 +196,22 @@ def both_ways(dbs, monkeypatch, path, batch_rows: int):
 @pytest.mark.parametrize("batch_rows", [3, 200])
 def test_planned_rows_write_what_the_use_cases_write(two_dbs, tmp_path, monkeypatch, batch_rows):  # noqa: F811
     path = write_csv(tmp_path / "varied.csv", VARIED, HEADER)
-    by_plans, by_use_cases = both_ways(two_dbs, monkeypatch, path, batch_rows)
+    replayed_rows: list[int] = []
+    by_plans, by_use_cases = both_ways(two_dbs, monkeypatch, path, batch_rows, replayed_rows)
     assert by_plans.committed and by_plans.problems == []
+    assert replayed_rows == []  # escalated rows too, and one naming a stage 2 handler new to the register
     assert [i.line("imported") for i in by_plans.imported] == [i.line("imported") for i in by_use_cases.imported]
     assert by_plans.unknown_lines() == by_use_cases.unknown_lines()
     planned, replayed = two_dbs
     assert without_timestamps(planned) == without_timestamps(replayed)
+    with planned.read() as session:
+        at_stage_two = {c.reference: (c.status, c.closed_on) for c in session.exec(
+            select(Complaint).where(Complaint.current_stage == 2, Complaint.reference.startswith("E-")))}
+    assert at_stage_two == {
+        "E-1": ("closed", date(2026, 5, 11)), "E-2": ("open", None), "E-3": ("open", None),
+        "E-4": ("closed", date(2026, 6, 29)), "E-5": ("withdrawn", date(2026, 4, 14)),
+        "E-6": ("refused", date(2026, 4, 9)), "E-7": ("open", None), "E-8": ("withdrawn", date(2026, 4, 15)),
+    }
 
 
 @pytest.mark.parametrize("batch_rows", [2, 200])
@@ -156,6 +235,21 @@ def test_planned_rows_are_refused_as_the_use_cases_refuse_them(two_dbs, tmp_path
         "row 11, Refused date: the refusal date cannot be in the future (today is 23/11/2026)",
         "row 12, Stage 1 extended to: Sat 21/03/2026 is not a working day (Saturday); the next one is 23/03/2026",
         "row 13, Stage 1 extended to: the new due date must be after the current one (17/03/2026)",
+        "row 14, Stage 2 handler: alice considered stage 1 (handles stage 1, defined stage 1, extended stage 1, "
+        "answered stage 1), so cannot be assigned stage 2: stage 2 must be considered by someone who did not "
+        "consider stage 1 (Code 6.13)",
+        "row 15, Stage 2 handler: zed cannot be assigned stage 2: that needs the role handler or stage2-reviewer on "
+        "the staff register",
+        "row 16, Stage 2 requested: stage 1 has not been answered yet; escalate after the stage 1 response (Code 6.10)",
+        "row 17, Stage 2 requested: the date escalation was requested cannot be before the stage 1 response "
+        "(23/03/2026)",
+        "row 18, Stage 2 acknowledged: the acknowledgement date cannot be before escalation was requested "
+        "(02/04/2026)",
+        "row 19, Stage 2 extended to: Sat 09/05/2026 is not a working day (Saturday); the next one is 11/05/2026",
+        "row 20, Refused reason: stage 2 has already been answered; it can no longer be refused",
+        "row 21, Stage 2 requested: the date escalation was requested cannot be in the future (today is 23/11/2026)",
+        "row 23, Stage 2 acknowledged: the acknowledgement date cannot be before escalation was requested "
+        "(02/04/2026)",
     ]
     assert not by_plans.committed and dump(two_dbs[0]) == before
     assert without_timestamps(two_dbs[0]) == without_timestamps(two_dbs[1])

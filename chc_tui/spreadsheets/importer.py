@@ -1,10 +1,10 @@
 """Moving in from a spreadsheet: the complaints a landlord kept in a .csv or .xlsx before
 chc, run row by row through the steps (log, define, acknowledge, extend, respond,
 escalate, refuse, withdraw, close) -- never written here other than as they write it.
-A row whose steps all have plans (chc_tui.steps.plans: every step but escalation, on a
-SQLite file) is planned in memory by the very functions the
-use-cases call, and its records are written per table with executemany when its batch
-ends (chc_tui.steps.bulk); the others are replayed through the use-cases themselves.
+On a SQLite file each row is planned in memory by the very functions the use-cases call
+(chc_tui.steps.plans: every step has one, escalation and stage 2 too), and its records are
+written per table with executemany when its batch ends (chc_tui.steps.bulk); on a server
+the rows are replayed through the use-cases themselves.
 
 A file of any size is read a row at a time, so it takes little memory, and the caller is
 told the progress between batches of rows.
@@ -67,11 +67,15 @@ from chc_tui.rules import holiday_cache
 from chc_tui.rules.calendar import WorkingCalendar
 from chc_tui.rules.policy import Stage
 from chc_tui.steps import staff, usecases
+from chc_tui.steps.independence import staff_name
 from chc_tui.steps.bulk import BulkWriter
 from chc_tui.steps.plans.acknowledge import plan_acknowledge
 from chc_tui.steps.plans.close import plan_close
+from chc_tui.steps.plans.changes import OPEN, Changes, apply_changes
 from chc_tui.steps.plans.define import plan_define
+from chc_tui.steps.plans.escalate import plan_escalate
 from chc_tui.steps.plans.extend import plan_extend
+from chc_tui.steps.plans.independent import require_independent
 from chc_tui.steps.plans.log import check_log, new_resident, next_reference, plan_log, reference_prefix, refuse_taken
 from chc_tui.steps.plans.refuse import plan_refuse
 from chc_tui.steps.plans.respond import plan_respond
@@ -79,7 +83,7 @@ from chc_tui.steps.plans.withdraw import plan_withdraw
 from chc_tui.steps.plans.state import ComplaintNow, StageNow, Values, audit_values, deadline_values
 from chc_tui.rules.context import StepContext, os_user
 from chc_tui.rules.dates import DateParseError, parse_date
-from chc_tui.rules.domain import Channel, Decision, ExclusionReason, Status, StepRefused
+from chc_tui.rules.domain import Channel, Decision, ExclusionReason, StepRefused
 from chc_tui.rules.tenure import tenure_from_words
 from chc_tui.spreadsheets.sheet_cells import restore
 from store.engine import Database
@@ -986,10 +990,9 @@ def _same_file(sheet: Sheet, checked: str) -> None:
 
 def _take_rows(db: Database, session, rows: list[SheetRow], run: _Run,
                problems: list[RowProblem] | None) -> list[tuple[SheetRow, Imported | Skipped]]:
-    """Rows in one transaction, each what it became: those whose steps all have plans
-    (`_plannable`) planned in memory and written in bulk, the others replayed through the
-    use-cases. A refused row undoes only itself; its problems are added to `problems`
-    (None: raised)."""
+    """Rows in one transaction, each what it became: on SQLite (`_plans`) planned in memory
+    and written in bulk, on a server replayed through the use-cases. A refused row undoes
+    only itself; its problems are added to `problems` (None: raised)."""
     known, natural = _references(run, db, session), _natural_keys(session, rows)
     bulk = _Bulk(db, session, run, known.exact)
     taken: list[tuple[SheetRow, Imported | Skipped]] = []
@@ -1010,7 +1013,7 @@ def _take(db: Database, session, known: tuple[dict[str, str], NaturalKeys], row:
     found = _already_there(*known, row)
     if found:
         return Skipped(row.number, found)
-    if not db.is_server and _plannable(row):  # ids are allocated as SQLite gives them
+    if _plans(db):
         return Imported(row.number, bulk.take(row), row.reference)
     bulk.flush()  # the use-cases' records come after those already planned
     bulk.chosen.clear()  # the use-cases may add to the staff register
@@ -1107,12 +1110,11 @@ def _already_there(known: dict[str, str], natural: NaturalKeys, row: SheetRow) -
 # --- in bulk: the same steps planned in memory ----------------------------------------------
 
 
-def _plannable(row: SheetRow) -> bool:
-    """Whether every step of the row has a plan (chc_tui.steps.plans: log, define,
-    acknowledge, extend, respond, refuse, withdraw, close): then it is planned in memory and
-    written in bulk. The rest (escalated: stage 2's independence rule, 6.13, reads who
-    considered stage 1 from the database) are replayed through the use-cases."""
-    return row.escalated is None
+def _plans(db: Database) -> bool:
+    """Whether rows are planned in memory (chc_tui.steps.plans: every step has a plan) and
+    written in bulk: on a SQLite file, whose ids BulkWriter allocates as SQLite gives them.
+    On a server the rows are replayed through the use-cases (its ids are its sequences')."""
+    return not db.is_server
 
 
 def _counted_once(run: _Run, calendar: WorkingCalendar) -> WorkingCalendar:
@@ -1135,6 +1137,71 @@ def _counted_once(run: _Run, calendar: WorkingCalendar) -> WorkingCalendar:
     return once
 
 
+# who_considered's order of a stage's steps: its tables', as store.stage_people reads them
+_STEP_ORDER = {"defined": 0, "extended": 1, "answered": 2}
+
+
+@dataclass
+class _Held:
+    """One row's complaint as the writer holds it: the records its steps change, and what
+    Code 6.13 reads of them."""
+
+    complaint: Values
+    stages: list[Values]  # the current stage last
+    deadlines: list[Values]
+    log_details: dict[str, Any]  # the log's audit details (its handler, for who considered stage 1)
+    steps: list[tuple[str, int, int | None]] = field(default_factory=list)  # (what, stage id, by staff id)
+    stage_one_people: dict[int, list[str]] = field(default_factory=dict)  # once escalated
+
+    def bump(self) -> None:
+        """A step is about to change the complaint: its version moves on, as
+        usecases._complaint_for_change moves it."""
+        self.complaint["version"] += 1
+
+    def now(self) -> tuple[ComplaintNow, StageNow]:
+        """The complaint and its current stage, as the plans read them."""
+        stage = self.stages[-1]
+        return (ComplaintNow(self.complaint["reference"], self.complaint["status"], self.complaint["received_on"]),
+                StageNow(stage["stage"], stage["opened_on"], stage["acknowledged_on"], stage["responded_on"]))
+
+    def active(self, stage: Values, step: str) -> Values | None:
+        """The stage's running deadline for `step` (usecases._active_deadline)."""
+        return next((d for d in self.deadlines if d["stage_id"] == stage["id"] and d["step"] == step and d["active"]),
+                    None)
+
+    def target(self, stage: Values) -> Values | None:
+        """The response deadline fixed at acknowledgement (usecases._target_response_deadline)."""
+        return next((d for d in self.deadlines if d["stage_id"] == stage["id"] and d["step"] == "respond"
+                     and not d["provisional"] and d["extension_id"] is None), None)
+
+    def apply(self, changes: Changes) -> list[Values]:
+        """A plan's changes to the records held, as usecases._apply makes them; the
+        deadlines changed."""
+        apply_changes(self.complaint, changes.complaint)
+        stage = self.stages[-1]
+        apply_changes(stage, changes.stage)
+        changed: list[Values] = []
+        for change in changes.deadlines:
+            if change.which == OPEN:
+                found = [d for d in self.deadlines if d["active"] and d["met_on"] is None]
+            else:
+                found = [d for d in [self.active(stage, change.which)] if d is not None]
+            for deadline in found:
+                apply_changes(deadline, change.values)
+                changed.append(deadline)
+        return changed
+
+    def who_considered_stage_one(self, ids_by_name_key: Callable[[], dict[str, int]]) -> dict[int, list[str]]:
+        """store.stage_people's reading of Code 6.13, over the records held (no letters here)."""
+        from store.stage_people import who_considered
+
+        cid, first = self.complaint["id"], self.stages[0]
+        steps = sorted((s for s in self.steps if s[1] == first["id"]), key=lambda s: _STEP_ORDER[s[0]])
+        people = who_considered([cid], 1, [(first["id"], cid, first["handler_staff_id"])], steps, [],
+                                [(cid, "log", self.log_details)], ids_by_name_key)
+        return dict(people[cid])
+
+
 class _Bulk:
     """One transaction's rows planned in memory: each step's plan called as its use-case
     calls it, on the complaint's state held here, and the records written by a BulkWriter
@@ -1144,7 +1211,7 @@ class _Bulk:
         self.db, self.session, self.run = db, session, run
         self.writer = BulkWriter(session)
         self.handlers: dict[str, int] = {}  # the staff id each handler's name was found as
-        self.chosen: dict[str, Any] = {}  # the Staff each handler's name is assigned as
+        self.chosen: dict[tuple[str, int], Any] = {}  # (name, stage) -> the Staff assigned, or stage 2's refusal
         self.taken = taken  # every reference in the database
         self.counted: dict[str, int] = {}  # the database's references by prefix, since the last flush
         self._calendar: WorkingCalendar | None = None
@@ -1157,7 +1224,8 @@ class _Bulk:
     def take(self, row: SheetRow) -> str:
         """The row's complaint planned and held; its reference. A refused row holds nothing."""
         name = row.stage1.handler or self.run.actor
-        new_name = name not in self.handlers
+        names = [name, row.stage2.handler] if row.escalated else [name]
+        new_name = any(n not in self.handlers for n in names)
         if new_name:
             self.flush()  # the staff register may be written: after the records held
             self.chosen.clear()
@@ -1173,6 +1241,7 @@ class _Bulk:
             raise
 
     def _plan(self, row: SheetRow, name: str) -> str:
+        """The row's steps in the order `_replay` takes them."""
         from chc_tui.steps.assignment import assignee
         from chc_tui.steps.identity import acting_staff
         from chc_tui.steps.residents import checked_tenure
@@ -1184,17 +1253,16 @@ class _Bulk:
         w.acting_staff_id = saved_id(_step(row, 1, "handler", acting_staff, session, mover))
         if name not in self.handlers:
             self.handlers[name] = _step(row, 1, "handler", staff.named_in_history, self.db, name, ctx=mover)
-        done_by = self.handlers[name]
-        ctx = replace(mover, done_by=done_by)
+        ctx = replace(mover, done_by=self.handlers[name])
         words = _resident_words(_where(row, run.sheet.name))
         reference = row.reference  # kept, or given below
         _step(row, 1, "received", check_log, ctx, received_on=row.received, channel=row.channel,
               resident_name=row.resident, category=row.category, resident_words=words, handler=name, resident_id=None,
               representative_name="", representative_relationship="", reference=reference)
-        chosen = self.chosen.get(name)
+        chosen = self.chosen.get((name, Stage.ONE))
         if chosen is None:
-            chosen = self.chosen[name] = _step(row, 1, "received", assignee, session, name, stage=Stage.ONE,
-                                               today=run.today)
+            chosen = self.chosen[name, Stage.ONE] = _step(row, 1, "received", assignee, session, name,
+                                                          stage=Stage.ONE, today=run.today)
         if reference and reference in self.taken:
             _step(row, 1, "received", refuse_taken, reference)
         tenure = _step(row, 1, "received", checked_tenure, session, row.tenure)
@@ -1210,43 +1278,45 @@ class _Bulk:
             representative_name="", representative_relationship="", adjustments="", imported_from=run.sheet.name,
             handler_name=chosen.display_name, handler_staff_id=chosen.id,
         )
-        complaint = w.add(Complaint, {**logged.complaint, "resident_id": resident["id"]}, done_by=done_by)
+        complaint = w.add(Complaint, {**logged.complaint, "resident_id": resident["id"]}, done_by=ctx.done_by)
         of_complaint = {"complaint_id": complaint["id"]}
         stage = w.add(StageRecord, {**logged.stage, **of_complaint})
         of_stage = {**of_complaint, "stage_id": stage["id"]}
-        acknowledge = w.add(Deadline, {**logged.acknowledge, **of_stage})
-        provisional = w.add(Deadline, {**logged.respond, **of_stage})
+        held = _Held(complaint, [stage], [w.add(Deadline, {**logged.acknowledge, **of_stage}),
+                                          w.add(Deadline, {**logged.respond, **of_stage})],
+                     json.loads(logged.audit["details_json"]) if row.escalated else {})
         w.add(AuditEntry, {**logged.audit, **of_complaint})
 
-        deadlines = [acknowledge, provisional]
-        cells = row.stage1
-
-        def now() -> tuple[ComplaintNow, StageNow]:
-            complaint["version"] += 1  # each step changes the complaint (usecases._complaint_for_change)
-            return (ComplaintNow(reference, complaint["status"], complaint["received_on"]),
-                    StageNow(1, stage["opened_on"], stage["acknowledged_on"], stage["responded_on"]))
-
-        if cells.acknowledged is not None:  # else left for the handler to define and acknowledge
-            deadlines += self._stage_one(row, ctx, calendar, now, complaint, stage, acknowledge, provisional)
+        self._stage(row, row.stage1, row.received, ctx, calendar, held)
+        last = row.stage1
+        if row.escalated is not None:
+            ctx = self._escalate(row, row.escalated, mover, calendar, held)
+            self._stage(row, row.stage2, row.escalated, ctx, calendar, held)
+            last = row.stage2
+        n = last.number
         ended_on = row.refused or row.withdrawn
         if ended_on is None:
+            if last.responded is not None:  # answered and not escalated: closed on the day of the response
+                held.bump()
+                closed = _step(row, n, f"s{n}_resp", plan_close, ctx, *held.now(), closed_on=last.responded)
+                held.apply(closed.changes)
+                w.add(AuditEntry, {**closed.audit, **of_complaint})
             return reference
+        held.bump()
         if row.refused:
-            refused = _step(row, 1, "refused_reason", plan_refuse, ctx, *now(), exclusion_reason=row.exclusion_reason,
-                            explanation=row.refusal_explanation, refused_on=row.refused, ombudsman_right_explained=False,
+            refused = _step(row, n, "refused_reason", plan_refuse, ctx, *held.now(),
+                            exclusion_reason=row.exclusion_reason, explanation=row.refusal_explanation,
+                            refused_on=row.refused, ombudsman_right_explained=False,
                             # the sheet never says whether the resident was told of the Ombudsman route (2.4)
                             right_explained_known=False, issue_on=None, aware_on=None, discretion_considered="",
                             claim_filed_on=None, facts_known=False)
-            w.add(Refusal, {**refused.refusal, **of_complaint}, done_by=done_by)
-            complaint["status"], action, details = Status.REFUSED, "refuse", refused.details
+            w.add(Refusal, {**refused.refusal, **of_complaint}, done_by=ctx.done_by)
+            action, details, changes = "refuse", refused.details, refused.changes
         else:
-            withdrawn = _step(row, 1, "withdrawn", plan_withdraw, ctx, *now(), reason="", withdrawn_on=ended_on)
-            w.add(Withdrawal, {**withdrawn.withdrawal, **of_complaint}, done_by=done_by)
-            complaint["status"], action, details = Status.WITHDRAWN, "withdraw", withdrawn.details
-        complaint["closed_on"] = ended_on
-        for deadline in deadlines:  # its open deadlines end (usecases._end_open_deadlines)
-            if deadline["active"] and deadline["met_on"] is None:
-                deadline["active"] = False
+            withdrawn = _step(row, n, "withdrawn", plan_withdraw, ctx, *held.now(), reason="", withdrawn_on=ended_on)
+            w.add(Withdrawal, {**withdrawn.withdrawal, **of_complaint}, done_by=ctx.done_by)
+            action, details, changes = "withdraw", withdrawn.details, withdrawn.changes
+        held.apply(changes)
         w.add(AuditEntry, {**audit_values(ctx, action, details), **of_complaint})
         return reference
 
@@ -1270,52 +1340,108 @@ class _Bulk:
 
         return next_reference(received_on, count, taken)
 
-    def _stage_one(self, row: SheetRow, ctx: StepContext, calendar: WorkingCalendar,
-                   now: Callable[[], tuple[ComplaintNow, StageNow]], complaint: Values, stage: Values,
-                   acknowledge: Values, provisional: Values) -> list[Values]:
-        """An acknowledged stage 1: defined, acknowledged, perhaps answered and closed (as
-        `_replay_stage` and `_replay` replay it); the deadline it adds."""
+    def _escalate(self, row: SheetRow, requested_on: date, mover: StepContext, calendar: WorkingCalendar,
+                  held: _Held) -> StepContext:
+        """Stage 2 requested (as `_replay` escalates): its handler found, who considered stage
+        1 worked out from the records held (6.13); the context of stage 2's steps."""
+        from store import stage_people
+        from store.models import AuditEntry, Complaint, Deadline, StageRecord
+
+        name = row.stage2.handler
+        if name not in self.handlers:
+            # The staff register may be written, between stage 1's records and stage 2's as
+            # the use-cases write them: those held are written first (`take` made this row's
+            # savepoint), and the complaint again once its steps are done.
+            self.flush()
+            self.chosen.clear()
+            self.writer.written_again(Complaint, held.complaint)
+            self.handlers[name] = _step(row, 2, "handler", staff.named_in_history, self.db, name, ctx=mover)
+        ctx = replace(mover, done_by=self.handlers[name])
+        handler = self.chosen.get((name, Stage.TWO))
+        if handler is None:
+            handler = self.chosen[name, Stage.TWO] = usecases.stage_two_handler(self.session, name, self.run.today)
+        held.stage_one_people = held.who_considered_stage_one(
+            lambda: stage_people._ids_by_name_key(self.session))  # asked only for a handler named without an id
+        held.bump()
+        escalated = _step(row, 2, "s2_req", plan_escalate, ctx, calendar, *held.now(), requested_on=requested_on,
+                          reason="", handler=handler, stage_one_people=held.stage_one_people)
+        of_complaint = {"complaint_id": held.complaint["id"]}
+        stage = self.writer.add(StageRecord, {**escalated.stage, **of_complaint})
+        held.apply(escalated.changes)
+        held.stages.append(stage)
+        of_stage = {**of_complaint, "stage_id": stage["id"]}
+        held.deadlines += [self.writer.add(Deadline, {**escalated.acknowledge, **of_stage}),
+                           self.writer.add(Deadline, {**escalated.respond, **of_stage})]
+        self.writer.add(AuditEntry, {**escalated.audit, **of_complaint})
+        return ctx
+
+    def _independent(self, row: SheetRow, cells: StageCells, column: str, ctx: StepContext, held: _Held,
+                     doing: str) -> None:
+        """At stage 2, whoever records a step must not have considered stage 1 (6.13), as
+        usecases._recorder_independent refuses it."""
+        if cells.number == Stage.TWO:
+            assert ctx.done_by is not None  # the importer's steps are the sheet's handler's
+            _step(row, 2, column, require_independent, held.stage_one_people, ctx.done_by, f"{doing} at stage 2",
+                  lambda staff_id: staff_name(self.session, staff_id))
+
+    def _stage(self, row: SheetRow, cells: StageCells, opened: date, ctx: StepContext, calendar: WorkingCalendar,
+               held: _Held) -> None:
+        """The current stage, if acknowledged: defined, acknowledged, perhaps extended and
+        answered (as `_replay_stage` replays it); else left for the handler to define and
+        acknowledge."""
         from store.models import AuditEntry, Deadline, Definition, Extension, Response
 
-        w, done_by, cells = self.writer, ctx.done_by, row.stage1
-        assert cells.acknowledged is not None  # only an acknowledged stage is defined
-        of_complaint = {"complaint_id": complaint["id"]}
+        if cells.acknowledged is None:
+            return
+        w, done_by, n, s = self.writer, ctx.done_by, cells.number, f"s{cells.number}_"
+        stage = held.stages[-1]
+        of_complaint = {"complaint_id": held.complaint["id"]}
         of_stage = {**of_complaint, "stage_id": stage["id"]}
 
-        defined = _step(row, 1, "s1_ack", plan_define, ctx, *now(), None, not_responsible_aspects="",
-                        **_definition(row, cells, row.received))
-        w.add(Definition, {**defined.definition, "stage_id": stage["id"]}, done_by=done_by)
+        self._independent(row, cells, s + "ack", ctx, held, "define the complaint")
+        held.bump()
+        defined = _step(row, n, s + "ack", plan_define, ctx, *held.now(), None, not_responsible_aspects="",
+                        **_definition(row, cells, opened))
+        definition = w.add(Definition, {**defined.definition, "stage_id": stage["id"]}, done_by=done_by)
+        held.steps.append(("defined", stage["id"], definition["by_staff_id"]))
         w.add(AuditEntry, {**defined.audit, **of_complaint})
-        acknowledged = _step(row, 1, "s1_ack", plan_acknowledge, ctx, calendar, *now(), defined=True,
-                             acknowledge_due=acknowledge["due_on"], acknowledged_on=cells.acknowledged)
-        stage["acknowledged_on"] = acknowledge["met_on"] = cells.acknowledged
-        provisional["active"] = False
-        respond = w.add(Deadline, {**acknowledged.respond, **of_stage})
-        added = [respond]
+
+        self._independent(row, cells, s + "ack", ctx, held, "acknowledge the complaint")
+        acknowledge = held.active(stage, "acknowledge")
+        held.bump()
+        acknowledged = _step(row, n, s + "ack", plan_acknowledge, ctx, calendar, *held.now(), defined=True,
+                             acknowledge_due=acknowledge["due_on"] if acknowledge else None,
+                             acknowledged_on=cells.acknowledged)
+        held.apply(acknowledged.changes)
+        held.deadlines.append(w.add(Deadline, {**acknowledged.respond, **of_stage}))
         w.add(AuditEntry, {**audit_values(ctx, "acknowledge", acknowledged.details), **of_complaint})
+
         if cells.extended_to is not None:
-            extended = _step(row, 1, "s1_ext", plan_extend, ctx, calendar, *now(), decided_on=None,
-                             current_due=respond["due_on"], target_due=respond["due_on"], **_extension(cells))
+            self._independent(row, cells, s + "ext", ctx, held, "extend the response time")
+            current, target = held.active(stage, "respond"), held.target(stage)
+            held.bump()
+            extended = _step(row, n, s + "ext", plan_extend, ctx, calendar, *held.now(), decided_on=None,
+                             current_due=current["due_on"] if current else None,
+                             target_due=target["due_on"] if target else None, **_extension(cells))
             extension = w.add(Extension, {**extended.extension, "stage_id": stage["id"]}, done_by=done_by)
-            respond["active"] = False
-            respond = w.add(Deadline, {**deadline_values(calendar, "respond", extended.counted,
-                                                         extension_id=extension["id"]), **of_stage})
-            added.append(respond)
+            held.steps.append(("extended", stage["id"], extension["by_staff_id"]))
+            held.apply(extended.changes)
+            held.deadlines.append(w.add(Deadline, {**deadline_values(calendar, "respond", extended.counted,
+                                                                     extension_id=extension["id"]), **of_stage}))
             w.add(AuditEntry, {**audit_values(ctx, "extend", extended.details), **of_complaint})
+
         if cells.responded is None:
-            return added
-        responded = _step(row, 1, "s1_resp", plan_respond, ctx, *now(), remedies=(), actions=(), impact="",
+            return
+        self._independent(row, cells, s + "resp", ctx, held, "record the response")
+        held.bump()
+        responded = _step(row, n, s + "resp", plan_respond, ctx, *held.now(), remedies=(), actions=(), impact="",
                           remedies_guidance="", **_response(cells))
-        stage["responded_on"] = respond["met_on"] = cells.responded
-        w.add(Response, {**responded.response, "stage_id": stage["id"]}, done_by=done_by)
-        w.add(AuditEntry, {**audit_values(ctx, "respond", responded.details([], [], respond["due_on"])),
-                           **of_complaint})
-        if not (row.refused or row.withdrawn):
-            # Answered and not escalated: closed on the day of the response.
-            closed = _step(row, 1, "s1_resp", plan_close, ctx, *now(), closed_on=cells.responded)
-            complaint["status"], complaint["closed_on"] = Status.CLOSED, cells.responded
-            w.add(AuditEntry, {**closed, **of_complaint})
-        return added
+        met = held.apply(responded.changes)
+        deadline = met[0] if met else None
+        response = w.add(Response, {**responded.response, "stage_id": stage["id"]}, done_by=done_by)
+        held.steps.append(("answered", stage["id"], response["by_staff_id"]))
+        w.add(AuditEntry, {**audit_values(ctx, "respond", responded.details([], [], deadline["due_on"] if deadline
+                                                                             else None)), **of_complaint})
 
 
 # --- an import stopped part-way ------------------------------------------------------------

@@ -8,30 +8,48 @@ who did the step, each audit entry the staff member acting."""
 
 from __future__ import annotations
 
+import operator
+from datetime import date, datetime, timezone
 from typing import Any, Callable
 
 from sqlalchemy import func, select
+from sqlalchemy.types import Date
 from sqlmodel import Session, SQLModel
+from sqlmodel.sql.sqltypes import UTCDateTime
 
 from chc_tui.steps.plans.state import Values
 
-_MISSING = object()
-# model -> [(column, default, factory)]: every column an insert names
-_COLUMNS: dict[type, list[tuple[str, Any, Callable[[], Any] | None]]] = {}
+# model -> its columns' names, the defaults of those without a factory (id aside), and the
+# factories: a record is its defaults, then the values given, then what the factories make
+_Shape = tuple[frozenset[str], dict[str, Any], list[tuple[str, Callable[[], Any]]]]
+_SHAPES: dict[type, _Shape] = {}
 
 
-def _columns(model: type[SQLModel]) -> list[tuple[str, Any, Callable[[], Any] | None]]:
-    found = _COLUMNS.get(model)
+def _shape(model: type[SQLModel]) -> _Shape:
+    found = _SHAPES.get(model)
     if found is None:
         table = model.__table__  # type: ignore[attr-defined]
-        found = []
+        defaults: dict[str, Any] = {}
+        factories: list[tuple[str, Callable[[], Any]]] = []
         for column in table.columns:
             field = model.model_fields[column.name]
-            factory = field.default_factory
-            default = None if field.is_required() else field.default
-            found.append((column.name, default, factory))  # type: ignore[arg-type]
-        _COLUMNS[model] = found
+            if column.name == "id":
+                continue
+            if field.default_factory is not None:
+                factories.append((column.name, field.default_factory))  # type: ignore[arg-type]
+            else:
+                defaults[column.name] = None if field.is_required() else field.default
+        found = _SHAPES[model] = (frozenset(c.name for c in table.columns), defaults, factories)
     return found
+
+
+_ORDER: dict[Any, int] = {}  # table -> its place, parents first (worked out once: a sort of every table)
+
+
+def _parents_first(model: type[SQLModel]) -> int:
+    if not _ORDER:
+        _ORDER.update((table, n) for n, table in enumerate(SQLModel.metadata.sorted_tables))
+    return _ORDER[model.__table__]  # type: ignore[attr-defined]
 
 
 class BulkWriter:
@@ -40,6 +58,7 @@ class BulkWriter:
         self.acting_staff_id = acting_staff_id
         self._rows: dict[type, list[Values]] = {}
         self._next: dict[type, int] = {}
+        self._again: list[tuple[type, Values]] = []  # records already written, changed since
 
     def add(self, model: type[SQLModel], values: Values, *, done_by: int | None = None) -> Values:
         """Hold one record (its columns by name; the rest take the model's defaults);
@@ -50,12 +69,12 @@ class BulkWriter:
             self._next[model] = (highest or 0) + 1
         row_id = self._next[model]
         self._next[model] = row_id + 1
-        row = {"id": row_id}
-        for name, default, factory in _columns(model):
-            if name in values:
-                row[name] = values[name]
-            elif name != "id":
-                row[name] = factory() if factory is not None else default
+        names, defaults, factories = _shape(model)
+        row = {**defaults, "id": row_id}
+        row.update((name, value) for name, value in values.items() if name in names)
+        for name, factory in factories:
+            if name not in values:
+                row[name] = factory()
         if "by_staff_id" in row and row["by_staff_id"] is None:
             row["by_staff_id"] = done_by
         if "actor_staff_id" in row and row["actor_staff_id"] is None:
@@ -67,46 +86,124 @@ class BulkWriter:
         """The records of `model` held, not yet written."""
         return self._rows.get(model, [])
 
-    def mark(self) -> tuple[dict[type, int], dict[type, int]]:
-        """Where the held records stand now, to go back to (`undo`) if a row is refused."""
-        return {m: len(rows) for m, rows in self._rows.items()}, dict(self._next)
+    def written_again(self, model: type[SQLModel], row: Values) -> None:
+        """A record `add` returned that a flush has written since, and that steps go on
+        changing (a step in between wrote through the ORM): written again, whole, as it
+        stands at the next flush."""
+        self._again.append((model, row))
 
-    def undo(self, mark: tuple[dict[type, int], dict[type, int]]) -> None:
-        lengths, nexts = mark
+    def mark(self) -> tuple[dict[type, int], dict[type, int], int]:
+        """Where the held records stand now, to go back to (`undo`) if a row is refused."""
+        return {m: len(rows) for m, rows in self._rows.items()}, dict(self._next), len(self._again)
+
+    def undo(self, mark: tuple[dict[type, int], dict[type, int], int]) -> None:
+        lengths, nexts, again = mark
         for model, rows in self._rows.items():
             del rows[lengths.get(model, 0):]
         self._next = nexts
+        del self._again[again:]
 
     def flush(self) -> None:
         """Insert what is held, parents first; the next ids are read again afterwards
         (the ORM may write in between)."""
-        order = {table: n for n, table in enumerate(SQLModel.metadata.sorted_tables)}
         connection = self.session.connection()
-        for model in sorted(self._rows, key=lambda m: order[m.__table__]):  # type: ignore[attr-defined]
+        for model in sorted(self._rows, key=_parents_first):
             rows = self._rows[model]
             if rows:
                 sql, values = _insert(model, connection.dialect, rows)
                 connection.exec_driver_sql(sql, values)
+        for model, row in self._again:
+            connection.exec_driver_sql(*_update(model, connection.dialect, row))
         self._rows.clear()
         self._next.clear()
+        self._again.clear()
 
 
-# model -> (the INSERT in the driver's own terms, each column's bind processor)
-_INSERTS: dict[tuple[type, str], tuple[str, list[tuple[str, Callable[[Any], Any] | None]]]] = {}
+class _Binder:
+    """A record's values as the driver takes them, in its table's column order, each as
+    SQLAlchemy itself would bind it (its column type's bind processor: dates as SQLite
+    stores them)."""
+
+    def __init__(self, table, dialect, names: list[str]) -> None:
+        columns = {c.name: c for c in table.columns}
+        self.names = names
+        self._values = operator.itemgetter(*names)
+        types = [columns[name].type for name in names]
+        self._processed = [(n, _quicker(type_, dialect, bind)) for n, (type_, bind) in enumerate(
+            (type_, type_._cached_bind_processor(dialect)) for type_ in types) if bind is not None]
+
+    def __call__(self, row: Values) -> tuple:
+        values = list(self._values(row))
+        for n, bind in self._processed:
+            if values[n] is not None:
+                values[n] = bind(values[n])
+        return tuple(values)
+
+
+_SAMPLE_DATES = (date(2026, 11, 23), date(999, 1, 2), date(1, 1, 1))
+_SAMPLE_TIMES = (datetime(2026, 11, 23, 4, 5, 6, 7, tzinfo=timezone.utc), datetime(2026, 1, 1, tzinfo=timezone.utc),
+                 datetime(9999, 12, 31, 23, 59, 59, 999999, tzinfo=timezone.utc))
+
+
+def _quicker(column_type, dialect, slow: Callable[[Any], Any]) -> Callable[[Any], Any]:
+    """`slow` (the bind processor) or a quicker way to the very text it gives SQLite for a
+    date and a UTC time (SQLAlchemy's formats them field by field; every record has a time,
+    created_at). The quicker one is used only if it gives what `slow` gives for the
+    samples; any other value goes to `slow`."""
+    if dialect.name != "sqlite":
+        return slow
+    fast: Callable[[Any], Any]
+    if isinstance(column_type, UTCDateTime):
+        def fast(value: Any) -> Any:
+            if type(value) is datetime and value.tzinfo is timezone.utc:
+                return value.replace(tzinfo=None).isoformat(" ", "microseconds")
+            return slow(value)
+        samples: tuple[Any, ...] = _SAMPLE_TIMES
+    elif type(column_type) is Date:
+        def fast(value: Any) -> Any:
+            return value.isoformat() if type(value) is date else slow(value)
+        samples = _SAMPLE_DATES
+    else:
+        return slow
+    return fast if all(fast(sample) == slow(sample) for sample in samples) else slow
+
+
+# (model, dialect) -> the INSERT in the driver's own terms and its binder; the UPDATE and its
+_INSERTS: dict[tuple[type, str], tuple[str, _Binder]] = {}
+_UPDATES: dict[tuple[type, str], tuple[str, _Binder]] = {}
+
+
+def _quoted(dialect, names: list[str]) -> list[str]:
+    return [dialect.identifier_preparer.quote(name) for name in names]
 
 
 def _insert(model: type[SQLModel], dialect, rows: list[Values]) -> tuple[str, list[tuple]]:
-    """The rows as the driver takes them, each value as SQLAlchemy itself would bind it
-    (its column type's bind processor: dates as SQLite stores them), for one executemany."""
+    """The rows as the driver takes them, for one executemany."""
     key = (model, dialect.name)
     found = _INSERTS.get(key)
     if found is None:
         table = model.__table__  # type: ignore[attr-defined]
         names = [column.name for column in table.columns]
-        marks = ", ".join("?" if dialect.paramstyle == "qmark" else "%s" for _ in names)
-        quote = dialect.identifier_preparer.quote
-        sql = f"INSERT INTO {quote(table.name)} ({', '.join(quote(n) for n in names)}) VALUES ({marks})"
-        found = _INSERTS[key] = (sql, [(c.name, c.type._cached_bind_processor(dialect)) for c in table.columns])
-    sql, processors = found
-    return sql, [tuple(row[name] if bind is None or row[name] is None else bind(row[name])
-                       for name, bind in processors) for row in rows]
+        sql = (f"INSERT INTO {dialect.identifier_preparer.quote(table.name)} ({', '.join(_quoted(dialect, names))}) "
+               f"VALUES ({', '.join(_mark(dialect) for _ in names)})")
+        found = _INSERTS[key] = (sql, _Binder(table, dialect, names))
+    sql, bind = found
+    return sql, [bind(row) for row in rows]
+
+
+def _update(model: type[SQLModel], dialect, row: Values) -> tuple[str, tuple]:
+    """One record written again, every column but its id, by its id."""
+    key = (model, dialect.name)
+    found = _UPDATES.get(key)
+    if found is None:
+        table = model.__table__  # type: ignore[attr-defined]
+        names = [column.name for column in table.columns if column.name != "id"] + ["id"]
+        sets = ", ".join(f"{name} = {_mark(dialect)}" for name in _quoted(dialect, names[:-1]))
+        sql = f"UPDATE {dialect.identifier_preparer.quote(table.name)} SET {sets} WHERE id = {_mark(dialect)}"
+        found = _UPDATES[key] = (sql, _Binder(table, dialect, names))
+    sql, bind = found
+    return sql, bind(row)
+
+
+def _mark(dialect) -> str:
+    return "?" if dialect.paramstyle == "qmark" else "%s"

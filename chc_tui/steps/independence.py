@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from sqlmodel import Session
 
-from chc_tui.rules.domain import StepRefused
+from chc_tui.steps.plans import independent
 from store import stage_people
 from store.models import Complaint, Staff, saved_id
 
@@ -16,23 +16,20 @@ def stage_one_considerers(session: Session, complaint: Complaint) -> dict[int, l
     return dict(stage_people.considered(session, [cid], 1)[cid])
 
 
+def staff_name(session: Session, staff_id: int) -> str:
+    staff = session.get(Staff, staff_id)
+    return staff.display_name if staff is not None else f"staff member {staff_id}"
+
+
 def why_not_independent(session: Session, complaint: Complaint, staff_id: int, doing: str) -> str | None:
     """The refusal's words if this person considered stage 1, else None."""
-    how = stage_one_considerers(session, complaint).get(staff_id)
-    if not how:
-        return None
-    staff = session.get(Staff, staff_id)
-    name = staff.display_name if staff is not None else f"staff member {staff_id}"
-    return (
-        f"{name} considered stage 1 ({', '.join(how)}), so cannot {doing}: stage 2 must be considered "
-        f"by someone who did not consider stage 1 (Code 6.13)"
-    )
+    return independent.not_independent(stage_one_considerers(session, complaint), staff_id, doing,
+                           lambda sid: staff_name(session, sid))
 
 
 def require_independent(session: Session, complaint: Complaint, staff_id: int, doing: str, field: str | None = None) -> None:
-    why = why_not_independent(session, complaint, staff_id, doing)
-    if why:
-        raise StepRefused(why, field)
+    independent.require_independent(stage_one_considerers(session, complaint), staff_id, doing,
+                                    lambda sid: staff_name(session, sid), field)
 
 
 def eligible_for_stage_two(session: Session, complaint: Complaint, staff_ids: list[int]) -> list[int]:

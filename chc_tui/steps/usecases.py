@@ -15,12 +15,11 @@ from typing import Any
 
 from sqlmodel import Session, func, select
 
-from chc_tui.rules import clocks
 from chc_tui.documents import letters
-from chc_tui.rules.calendar import DueDate, UnknownRegion, WorkingCalendar
+from chc_tui.rules.calendar import UnknownRegion
 from chc_tui.rules.context import StepContext
 from chc_tui.steps.identity import acting_write
-from chc_tui.rules.domain import NotFound, StaleRecord, Status, StepRefused
+from chc_tui.rules.domain import NotFound, StaleRecord, StepRefused
 from chc_tui.rules.policy import Stage
 from chc_tui.steps import independence
 from chc_tui.steps.assignment import assignee
@@ -28,12 +27,14 @@ from chc_tui.steps.identity import acting
 from chc_tui.steps.plans.acknowledge import plan_acknowledge
 from chc_tui.steps.plans.checks import Checks
 from chc_tui.steps.plans.close import plan_close
+from chc_tui.steps.plans.escalate import plan_escalate
 from chc_tui.steps.plans.define import DEFINITION_FIELDS, plan_define
 from chc_tui.steps.plans.extend import plan_extend
 from chc_tui.steps.plans.log import check_log, new_resident, next_reference, plan_log, reference_prefix, refuse_taken
 from chc_tui.steps.plans.refuse import plan_refuse
 from chc_tui.steps.plans.respond import plan_respond
 from chc_tui.steps.plans.withdraw import plan_withdraw
+from chc_tui.steps.plans.changes import OPEN, Changes, apply_changes
 from chc_tui.steps.plans.state import ComplaintNow, StageNow, audit_values, deadline_values
 from chc_tui.steps.settings import LANDLORD_NAME_KEY, REGION_KEY, check_region, load_calendar, put_setting
 from store.engine import Database
@@ -136,34 +137,23 @@ def _active_deadline(session: Session, stage: StageRecord, step: str) -> Deadlin
     ).first()
 
 
-def _new_deadline(
-    session: Session,
-    calendar: WorkingCalendar,
-    complaint: Complaint,
-    stage: StageRecord,
-    step: str,
-    counted: DueDate,
-    provisional: bool = False,
-    extension_id: int | None = None,
-) -> Deadline:
-    deadline = Deadline(complaint_id=saved_id(complaint), stage_id=saved_id(stage),
-                        **deadline_values(calendar, step, counted, provisional, extension_id))
-    session.add(deadline)
-    return deadline
-
-
-def _start_stage_clocks(
-    session: Session,
-    ctx: StepContext,
-    calendar: WorkingCalendar,
-    complaint: Complaint,
-    stage: StageRecord,
-) -> Deadline:
-    """Acknowledgement deadline, and a provisional response deadline counted from it."""
-    started = clocks.stage_clocks(calendar, ctx.policy, stage.stage, stage.opened_on)
-    deadline = _new_deadline(session, calendar, complaint, stage, "acknowledge", started.acknowledge)
-    _new_deadline(session, calendar, complaint, stage, "respond", started.respond, provisional=True)
-    return deadline
+def _apply(session: Session, complaint: Complaint, stage: StageRecord, changes: Changes) -> list[Deadline]:
+    """A plan's changes to the records already there (chc_tui.steps.plans.changes), the
+    current stage's and its deadlines'; the deadlines changed."""
+    apply_changes(complaint, changes.complaint)
+    apply_changes(stage, changes.stage)
+    session.add(stage)
+    changed: list[Deadline] = []
+    for change in changes.deadlines:
+        if change.which == OPEN:
+            found = _open_deadlines(session, saved_id(complaint))
+        else:
+            found = [d for d in [_active_deadline(session, stage, change.which)] if d is not None]
+        for deadline in found:
+            apply_changes(deadline, change.values)
+            session.add(deadline)
+            changed.append(deadline)
+    return changed
 
 
 def _latest_definition(session: Session, stage: StageRecord) -> Definition | None:
@@ -369,15 +359,7 @@ def acknowledge(
             defined=stage.acknowledged_on is not None or _latest_definition(session, stage) is not None,
             acknowledge_due=ack_deadline.due_on if ack_deadline else None, acknowledged_on=acknowledged_on,
         )
-        stage.acknowledged_on = acknowledged_on
-        session.add(stage)
-        if ack_deadline is not None:
-            ack_deadline.met_on = acknowledged_on
-            session.add(ack_deadline)
-        provisional = _active_deadline(session, stage, "respond")
-        if provisional is not None:
-            provisional.active = False
-            session.add(provisional)
+        _apply(session, complaint, stage, plan.changes)
         session.add(Deadline(complaint_id=saved_id(complaint), stage_id=saved_id(stage), **plan.respond))
         sent = _letter(session, db, ctx, complaint, stage, "acknowledge", letter, acknowledged_on)
         _audit(session, ctx, "acknowledge", complaint.id, {**plan.details, **sent})
@@ -450,9 +432,7 @@ def extend(
         extension = Extension(stage_id=saved_id(stage), **plan.extension)
         session.add(extension)
         session.flush()
-        assert current is not None  # the plan needs it
-        current.active = False
-        session.add(current)
+        _apply(session, complaint, stage, plan.changes)
         session.add(Deadline(complaint_id=saved_id(complaint), stage_id=saved_id(stage),
                              **deadline_values(calendar, "respond", plan.counted,
                                                extension_id=extension.id)))
@@ -493,20 +473,26 @@ def respond(
             actions=actions, no_remedy_reason=no_remedy_reason, impact=impact, remedies_guidance=remedies_guidance,
             responded_on=responded_on,
         )
-        stage.responded_on = responded_on
-        session.add(stage)
+        met = _apply(session, complaint, stage, plan.changes)
+        deadline = met[0] if met else None
         session.add(
             Response(stage_id=saved_id(stage), **plan.response))
         remedy_ids = [remedy_steps.record_remedy(session, ctx, complaint, line, responded_on)
                       for line in plan.remedy_lines]
         action_ids = [remedy_steps.record_action(session, ctx, complaint, line) for line in plan.action_lines]
-        deadline = _active_deadline(session, stage, "respond")
-        if deadline is not None:
-            deadline.met_on = responded_on
-            session.add(deadline)
         sent = _letter(session, db, ctx, complaint, stage, "respond", letter, responded_on)
         _audit(session, ctx, "respond", complaint.id,
                {**plan.details(remedy_ids, action_ids, deadline.due_on if deadline else None), **sent})
+
+
+def stage_two_handler(session: Session, handler: str | int, today: date) -> tuple[int, str] | StepRefused:
+    """The stage 2 handler as plan_escalate takes them: found on the register for stage 2
+    (their id and name), or the refusal."""
+    try:
+        staff = assignee(session, handler, stage=Stage.TWO, today=today)
+    except StepRefused as refused:
+        return refused
+    return saved_id(staff), staff.display_name
 
 
 def _stage_two_assignee(checks: "_Checks", session: Session, complaint: Complaint, handler: str | int, today: date) -> Staff | None:
@@ -543,58 +529,20 @@ def escalate(
     ctx = ctx or StepContext()
     with acting_write(db, ctx) as session:
         complaint = _complaint_for_change(session, reference, expected_version)
-        checks = _Checks()
-        if complaint.status in (Status.REFUSED, Status.WITHDRAWN):
-            checks.add(None, f"cannot escalate: {complaint.reference} is {complaint.status}")
-        elif complaint.current_stage == Stage.TWO:
-            checks.add(None, "this complaint is already at stage 2: the Code allows no third stage (Code 5.3)")
-        checks.raise_if_any()
-        stage_one = _current_stage(session, complaint)
-        if stage_one.responded_on is None:
-            checks.add(None, "stage 1 has not been answered yet; escalate after the stage 1 response (Code 6.10)")
-            checks.raise_if_any()
-        assert stage_one.responded_on is not None  # refused above
-        checks.a_date("requested_on", requested_on, "the date escalation was requested", ctx.today, (stage_one.responded_on, "the stage 1 response"))
-        chosen = _stage_two_assignee(checks, session, complaint, handler, ctx.today)
-        checks.raise_if_any()
-        assert chosen is not None  # refused above
-        calendar = load_calendar(session)
-        stage_two = StageRecord(
-            complaint_id=saved_id(complaint),
-            stage=Stage.TWO,
-            opened_on=requested_on,
-            handler=chosen.display_name,
-            handler_staff_id=chosen.id,
-            escalation_reason=reason.strip(),
+        current = _current_stage(session, complaint)
+        plan = plan_escalate(
+            ctx, load_calendar(session), _state(complaint), _stage_now(current), requested_on=requested_on,
+            reason=reason, handler=stage_two_handler(session, handler, ctx.today),
+            stage_one_people=independence.stage_one_considerers(session, complaint) if current.stage == Stage.ONE else {},
         )
+        stage_two = StageRecord(complaint_id=saved_id(complaint), **plan.stage)
         session.add(stage_two)
         session.flush()
-        reopened = complaint.status == Status.CLOSED
-        complaint.current_stage = Stage.TWO
-        complaint.status = Status.OPEN
-        complaint.closed_on = None
-        ack = _start_stage_clocks(session, ctx, calendar, complaint, stage_two)
-        _audit(
-            session,
-            ctx,
-            "escalate",
-            complaint.id,
-            {
-                "requested_on": requested_on,
-                "handler": chosen.display_name,
-                "handler_staff_id": chosen.id,
-                "reason": reason.strip(),
-                "reopened": reopened,
-                "acknowledge_due": ack.due_on,
-            },
-        )
-        return ack.due_on
-
-
-def _end_open_deadlines(session: Session, complaint: Complaint) -> None:
-    for deadline in _open_deadlines(session, saved_id(complaint)):
-        deadline.active = False
-        session.add(deadline)
+        _apply(session, complaint, current, plan.changes)
+        for deadline in (plan.acknowledge, plan.respond):
+            session.add(Deadline(complaint_id=saved_id(complaint), stage_id=saved_id(stage_two), **deadline))
+        session.add(AuditEntry(complaint_id=complaint.id, **plan.audit))
+        return plan.acknowledge_due
 
 
 def refuse(
@@ -639,9 +587,7 @@ def refuse(
             discretion_considered=discretion_considered, claim_filed_on=claim_filed_on, facts_known=facts_known,
         )
         session.add(Refusal(complaint_id=saved_id(complaint), **plan.refusal))
-        complaint.status = Status.REFUSED
-        complaint.closed_on = refused_on
-        _end_open_deadlines(session, complaint)
+        _apply(session, complaint, stage, plan.changes)
         sent = _letter(session, db, ctx, complaint, stage, "refuse", letter, refused_on)
         _audit(session, ctx, "refuse", complaint.id, {**plan.details, **sent})
 
@@ -664,9 +610,7 @@ def withdraw(
         stage = _current_stage(session, complaint)
         plan = plan_withdraw(ctx, _state(complaint), _stage_now(stage), reason=reason, withdrawn_on=withdrawn_on)
         session.add(Withdrawal(complaint_id=saved_id(complaint), **plan.withdrawal))
-        complaint.status = Status.WITHDRAWN
-        complaint.closed_on = withdrawn_on
-        _end_open_deadlines(session, complaint)
+        _apply(session, complaint, stage, plan.changes)
         sent = _letter(session, db, ctx, complaint, stage, "withdraw", letter, withdrawn_on)
         _audit(session, ctx, "withdraw", complaint.id, {**plan.details, **sent})
 
@@ -686,10 +630,9 @@ def close(
     with acting_write(db, ctx) as session:
         complaint = _complaint_for_change(session, reference, expected_version)
         stage = _current_stage(session, complaint)
-        audit = plan_close(ctx, _state(complaint), _stage_now(stage), closed_on=closed_on)
-        complaint.status = Status.CLOSED
-        complaint.closed_on = closed_on
-        session.add(AuditEntry(complaint_id=complaint.id, **audit))
+        closed = plan_close(ctx, _state(complaint), _stage_now(stage), closed_on=closed_on)
+        _apply(session, complaint, stage, closed.changes)
+        session.add(AuditEntry(complaint_id=complaint.id, **closed.audit))
 
 
 def assign_handler(

@@ -10,6 +10,7 @@ from typing import Any
 from chc_tui.rules import clocks
 from chc_tui.rules.calendar import WorkingCalendar
 from chc_tui.rules.context import StepContext
+from chc_tui.steps.plans.changes import Changes, DeadlineChange
 from chc_tui.steps.plans.checks import Checks
 from chc_tui.steps.plans.state import ComplaintNow, StageNow, Values, deadline_values
 
@@ -17,12 +18,13 @@ from chc_tui.steps.plans.state import ComplaintNow, StageNow, Values, deadline_v
 @dataclass(frozen=True)
 class AcknowledgePlan:
     """The acknowledgement deadline is met on `acknowledged_on`, the provisional response
-    deadline ends, and `respond` (a deadline) replaces it."""
+    deadline ends (`changes`), and `respond` (a deadline) replaces it."""
 
     acknowledged_on: date
     respond: Values
     response_due: date
     details: dict[str, Any]  # the audit's, before any letter's
+    changes: Changes
 
 
 def plan_acknowledge(
@@ -49,4 +51,8 @@ def plan_acknowledge(
     counted = clocks.response_clock(calendar, ctx.policy, stage.stage, acknowledged_on)
     details = {"stage": stage.stage, "acknowledged_on": acknowledged_on, "acknowledge_due": acknowledge_due,
                "response_due": counted.due}
-    return AcknowledgePlan(acknowledged_on, deadline_values(calendar, "respond", counted), counted.due, details)
+    changes = Changes(stage={"acknowledged_on": acknowledged_on},
+                      deadlines=(DeadlineChange("acknowledge", {"met_on": acknowledged_on}),
+                                 DeadlineChange("respond", {"active": False})))
+    return AcknowledgePlan(acknowledged_on, deadline_values(calendar, "respond", counted), counted.due, details,
+                           changes)

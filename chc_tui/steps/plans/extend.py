@@ -13,6 +13,7 @@ from chc_tui.rules.calendar import DueDate, WorkingCalendar
 from chc_tui.rules.context import StepContext
 from chc_tui.rules.domain import NeedsConfirmation, Problem
 from chc_tui.rules.extension_standard import extension_shortfalls
+from chc_tui.steps.plans.changes import Changes, DeadlineChange
 from chc_tui.steps.plans.checks import Checks
 from chc_tui.steps.plans.state import ComplaintNow, StageNow, Values
 from store.models import Extension
@@ -25,6 +26,7 @@ class ExtendPlan:
     extension: Values  # stage_id is the writer's
     counted: DueDate
     details: dict[str, Any]  # the audit's, before any letter's
+    changes: Changes
 
 
 def plan_extend(
@@ -88,4 +90,4 @@ def plan_extend(
         "ombudsman_details_given": ombudsman_details_given, "good_reason": good_reason.strip(),
         "not_in_line_with_code": [str(s) for s in shortfalls],
     }
-    return ExtendPlan(extension, moved.counted, details)
+    return ExtendPlan(extension, moved.counted, details, Changes(deadlines=(DeadlineChange("respond", {"active": False}),)))

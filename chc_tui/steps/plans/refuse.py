@@ -8,7 +8,8 @@ from datetime import date
 from typing import Any
 
 from chc_tui.rules.context import StepContext
-from chc_tui.rules.domain import ExclusionReason
+from chc_tui.rules.domain import ExclusionReason, Status
+from chc_tui.steps.plans.changes import Changes, ended
 from chc_tui.steps.plans.checks import Checks
 from chc_tui.steps.plans.state import ComplaintNow, StageNow, Values
 
@@ -19,6 +20,7 @@ class RefusePlan:
 
     refusal: Values  # complaint_id is the writer's
     details: dict[str, Any]  # the audit's, before any letter's
+    changes: Changes
 
 
 def plan_refuse(
@@ -72,7 +74,7 @@ def plan_refuse(
         **({"claim_filed_on": claim_filed_on}
            if facts_known and reason == ExclusionReason.LEGAL_PROCEEDINGS else {}),
     }
-    return RefusePlan(refusal, details)
+    return RefusePlan(refusal, details, ended(Status.REFUSED, refused_on))
 
 
 def _check_refusal_facts(

@@ -10,6 +10,7 @@ from typing import Any
 
 from chc_tui.rules.context import StepContext
 from chc_tui.rules.domain import Decision
+from chc_tui.steps.plans.changes import Changes, DeadlineChange
 from chc_tui.steps.plans.checks import Checks
 from chc_tui.steps.plans.state import ComplaintNow, StageNow, Values
 
@@ -20,6 +21,7 @@ class RespondPlan:
     remedy_lines: list[Any]  # chc_tui.steps.remedies.RemedyLine, recorded by the writer
     action_lines: list[Any]  # ActionLine
     _details: dict[str, Any]
+    changes: Changes  # the stage answered, its response deadline met
 
     def details(self, remedy_ids: list[int], action_ids: list[int], due: date | None) -> dict[str, Any]:
         """The audit's, given the remedy and action records made and the deadline met."""
@@ -76,4 +78,6 @@ def plan_respond(
     details = {"stage": stage.stage, "responded_on": responded_on, "decision": decision, "reasons": reasons.strip(),
                "no_remedy_reason": no_remedy_reason.strip(), "impact": impact.strip(),
                "remedies_guidance": remedies_guidance.strip()}
-    return RespondPlan(response, remedy_lines, action_lines, details)
+    changes = Changes(stage={"responded_on": responded_on},
+                      deadlines=(DeadlineChange("respond", {"met_on": responded_on}),))
+    return RespondPlan(response, remedy_lines, action_lines, details, changes)

@@ -28,10 +28,15 @@ class StageNow:
     responded_on: date | None
 
 
-def _jsonable(value: Any) -> Any:
+def _iso(value: Any) -> Any:
     if isinstance(value, date):
         return value.isoformat()
-    return value
+    raise TypeError(f"{type(value).__name__} is not JSON serializable")
+
+
+# one encoder for every audit entry (json.dumps with options makes one a call: a tenth of
+# an import's time); dates as ISO text
+_AUDIT_JSON = json.JSONEncoder(sort_keys=True, default=_iso)
 
 
 def audit_values(ctx: StepContext, action: str, details: dict[str, Any],
@@ -41,8 +46,8 @@ def audit_values(ctx: StepContext, action: str, details: dict[str, Any],
     return {
         "actor": ctx.actor,
         "action": action,
-        "details_json": json.dumps({k: _jsonable(v) for k, v in details.items()}, sort_keys=True),
-        "before_json": json.dumps({k: _jsonable(v) for k, v in (before or {}).items()}, sort_keys=True),
+        "details_json": _AUDIT_JSON.encode(details),
+        "before_json": _AUDIT_JSON.encode(before) if before else "{}",
     }
 
 

@@ -7,6 +7,8 @@ from datetime import date
 from typing import Any
 
 from chc_tui.rules.context import StepContext
+from chc_tui.rules.domain import Status
+from chc_tui.steps.plans.changes import Changes, ended
 from chc_tui.steps.plans.checks import Checks
 from chc_tui.steps.plans.state import ComplaintNow, StageNow, Values
 
@@ -17,6 +19,7 @@ class WithdrawPlan:
 
     withdrawal: Values  # complaint_id is the writer's
     details: dict[str, Any]  # the audit's, before any letter's
+    changes: Changes
 
 
 def plan_withdraw(ctx: StepContext, complaint: ComplaintNow, stage: StageNow, *, reason: str,
@@ -27,4 +30,5 @@ def plan_withdraw(ctx: StepContext, complaint: ComplaintNow, stage: StageNow, *,
                   (complaint.received_on, "the complaint was received"))
     checks.raise_if_any()
     withdrawal = {"stage": stage.stage, "withdrawn_on": withdrawn_on, "reason": reason.strip(), "recorded_by": ctx.actor}
-    return WithdrawPlan(withdrawal, {"stage": stage.stage, "withdrawn_on": withdrawn_on, "reason": reason.strip()})
+    return WithdrawPlan(withdrawal, {"stage": stage.stage, "withdrawn_on": withdrawn_on, "reason": reason.strip()},
+                        ended(Status.WITHDRAWN, withdrawn_on))
