@@ -11,7 +11,8 @@ How it works: each complaint is planned as a short story of dated steps, compute
 landlord's working calendar; the open ones are planned backwards from the deadline state
 they should be in today (overdue, due today, due soon, on track). Then all the steps of
 all the stories are played in date order, so references (C2026-0001, ...) follow the
-order complaints were received and the audit trail reads chronologically.
+order complaints were received and the audit trail reads chronologically. Last, the
+landlord carries out most of what its responses promised (chc_tui.demo.follow_through).
 
 Deterministic: the same `today` and `seed` give the same database.
 """
@@ -1861,8 +1862,8 @@ def _build(path: Path, count: int, today: date, seed: int) -> None:
     db = open_database(path)
     try:
         # One transaction for the whole build, each step a savepoint in it (as the importer's
-        # rows are): what a step reads once per transaction (who is acting, the landlord's
-        # settings) is then read once, and no step pays for a commit of its own. So the
+        # rows are): what a step reads once per transaction (who is acting, who a typed
+        # handler is) is then read once, and no step pays for a commit of its own. So the
         # demo's own reads go through db.write() too: a separate reader would not see it.
         with db.write() as session:
             held = _hold_what_it_reads(session)
