@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
+from sqlalchemy import event
 from sqlmodel import Session, func, select
 
 from chc_tui.rules.staff_roles import Role, name_key, parse_roles
@@ -34,8 +35,42 @@ class StaffMember:
         return role in self.roles
 
 
+# What this transaction has read of the register: ("logins", staff id) -> logins, and
+# ("matching", typed) -> the rows a typed name meant. A demo build or an import runs
+# thousands of steps in one transaction, each naming its handler and signing its letter
+# (issue 22); forgotten as soon as the register changes or a savepoint rolls back.
+_READ = "chc_register_read"
+
+
+def _read(session: Session) -> dict:
+    if _register_changing(session):
+        session.info.pop(_READ, None)
+        return {}  # not kept: what is read now may change at the next flush
+    return session.info.setdefault(_READ, {})
+
+
+def _register_changing(session: Session) -> bool:
+    return any(isinstance(row, (Staff, StaffLogin, StaffAlias))
+               for rows in (session.new, session.dirty, session.deleted) for row in rows)
+
+
+@event.listens_for(Session, "before_flush")
+def _forget_when_the_register_changes(session: Session, _flush_context, _instances) -> None:
+    if session.info.get(_READ) and _register_changing(session):
+        session.info.pop(_READ, None)
+
+
+@event.listens_for(Session, "after_soft_rollback")
+def _forget_on_rollback(session: Session, _previous_transaction) -> None:
+    session.info.pop(_READ, None)
+
+
 def member(session: Session, row: Staff) -> StaffMember:
-    logins = session.exec(select(StaffLogin.login).where(StaffLogin.staff_id == row.id).order_by(StaffLogin.login)).all()
+    read = _read(session)
+    logins = read.get(("logins", row.id))
+    if logins is None:
+        logins = read[("logins", row.id)] = tuple(session.exec(
+            select(StaffLogin.login).where(StaffLogin.staff_id == row.id).order_by(StaffLogin.login)).all())
     assert row.id is not None  # read back from the database
     return StaffMember(
         row.id, row.display_name, row.job_title, row.email, row.phone, tuple(logins), parse_roles(row.roles),
@@ -57,6 +92,14 @@ def matching(session: Session, typed: str) -> list[Staff]:
     typed = typed.strip()
     if not typed:
         return []
+    read = _read(session)
+    known = read.get(("matching", typed))
+    if known is None:
+        known = read[("matching", typed)] = _matching(session, typed)
+    return list(known)
+
+
+def _matching(session: Session, typed: str) -> list[Staff]:
     if (login := by_login(session, typed)) is not None:
         return [login]
     key = name_key(typed)

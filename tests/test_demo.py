@@ -20,7 +20,7 @@ from chc_tui.rules.domain import DeadlineState, ExclusionReason, Status, Step
 from chc_tui.rules.policy import CODE_2024
 from chc_tui.steps.settings import load_calendar
 from store.engine import open_database
-from store.models import AuditEntry, ClosureDay, Complaint, Extension, Refusal, Response, StageRecord
+from store.models import Action, AuditEntry, ClosureDay, Remedy, Complaint, Extension, Refusal, Response, StageRecord
 from store.queries import ComplaintRow, complaint_rows, open_deadlines
 
 NOVEMBER = date(2026, 11, 23)  # a Monday
@@ -37,6 +37,8 @@ class Built:
     refusals: list[Refusal]
     extensions: list[Extension]
     closure_days: list[ClosureDay]
+    remedies: list[Remedy]
+    actions: list[Action]
     audit: list[AuditEntry]
     complaints: list[Complaint]
     responses: list[Response]
@@ -58,6 +60,8 @@ def _read(path: Path, today: date) -> Built:
                 refusals=list(session.exec(select(Refusal))),
                 extensions=list(session.exec(select(Extension))),
                 closure_days=list(session.exec(select(ClosureDay))),
+                remedies=list(session.exec(select(Remedy))),
+                actions=list(session.exec(select(Action))),
                 audit=list(session.exec(select(AuditEntry))),
                 complaints=list(session.exec(select(Complaint))),
                 responses=list(session.exec(select(Response))),
@@ -225,6 +229,35 @@ def test_everything_was_written_through_the_use_cases(built):
     assert actions["acknowledge"] == sum(1 for s in built.stages if s.acknowledged_on)
     assert actions["respond"] == sum(1 for s in built.stages if s.responded_on)
     assert actions["add closure day"] == len(built.closure_days)
+
+
+# --- what the responses promised ---------------------------------------------------------------
+
+
+def _to_do(built: Built) -> list[tuple[str, date]]:
+    return ([("remedy", r.due_on) for r in built.remedies if r.done_on is None and r.declined_on is None and r.due_on]
+            + [("action", a.due_on) for a in built.actions if a.done_on is None])
+
+
+def test_most_remedies_and_actions_due_long_ago_are_done(built):
+    """A landlord carries out what it promised (Code 7.3): the panel opens on a few overdue
+    items, not on every remedy the demo's year of responses offered."""
+    promised = len(built.remedies) + len(built.actions)
+    overdue = [due for _, due in _to_do(built) if due < built.today]
+    assert overdue and len(overdue) <= promised // 10
+    assert min(overdue) >= built.today - timedelta(days=120)
+    assert any(due >= built.today for _, due in _to_do(built))  # some still to come
+
+
+def test_remedies_and_actions_were_done_in_the_past_through_the_use_cases(built):
+    done = [r for r in built.remedies if r.done_on] + [a for a in built.actions if a.done_on]
+    assert all(d.done_on <= built.today for d in done)
+    assert all(r.offered_on <= r.done_on for r in built.remedies if r.done_on)
+    actions = Counter(a.action for a in built.audit)
+    assert actions["remedy done"] == sum(1 for r in built.remedies if r.done_on)
+    assert actions["action done"] == sum(1 for a in built.actions if a.done_on)
+    paid = [r for r in built.remedies if r.kind == "financial" and r.done_on]
+    assert paid and all(r.accepted_on and r.accepted_on <= r.done_on for r in paid)
 
 
 # --- deterministic and fresh --------------------------------------------------------------------

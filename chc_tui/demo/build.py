@@ -11,7 +11,8 @@ How it works: each complaint is planned as a short story of dated steps, compute
 landlord's working calendar; the open ones are planned backwards from the deadline state
 they should be in today (overdue, due today, due soon, on track). Then all the steps of
 all the stories are played in date order, so references (C2026-0001, ...) follow the
-order complaints were received and the audit trail reads chronologically.
+order complaints were received and the audit trail reads chronologically. Last, the
+landlord carries out most of what its responses promised (chc_tui.demo.follow_through).
 
 Deterministic: the same `today` and `seed` give the same database.
 """
@@ -25,7 +26,8 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import Any, Callable
 
-from sqlmodel import select
+from sqlalchemy import event
+from sqlmodel import Session, select
 
 from chc_tui.rules import financial_year
 from chc_tui.steps import usecases
@@ -37,6 +39,7 @@ from chc_tui.rules.context import StepContext
 from chc_tui.rules.domain import Channel, Decision, ExclusionReason
 from chc_tui.rules.policy import CODE_2024
 from chc_tui.demo.demo_file import DEMO_MARK, put_demo_in_place
+from chc_tui.demo.follow_through import follow_through
 from chc_tui.demo.staff import MANAGER, login_of, register_demo_staff
 from chc_tui.steps.settings import load_calendar, put_setting
 from store.engine import Database, open_database
@@ -985,7 +988,7 @@ class _Runner:
         self.refs: dict[int, str] = {}
 
     def resident_id(self, reference: str) -> int:
-        with self.db.read() as session:
+        with self.db.write() as session:  # in the build's transaction
             return session.exec(select(Complaint.resident_id).where(Complaint.reference == reference)).one()
 
 
@@ -1855,43 +1858,67 @@ def _standalone(path: Path) -> None:
 
 
 def _build(path: Path, count: int, today: date, seed: int) -> None:
-    rng = random.Random(seed)
     path.parent.mkdir(parents=True, exist_ok=True)
     db = open_database(path)
     try:
-        oldest = today - timedelta(days=470)
-        register_demo_staff(db, oldest - timedelta(days=30))
-        setup = StepContext(actor=login_of(MANAGER), today=today)
-        usecases.set_landlord_name(db, DEMO_LANDLORD, ctx=setup)
-        update_landlord_settings(
-            db, ctx=setup,
-            address="Northbridge Homes, 12 Quay Street, Northbridge NB1 2QS",
-            complaints_officer="Jo Price, Complaints Officer (01632 960 400, complaints@northbridge-homes.example)",
-            member_responsible="Cllr Ruth Adeyemi, Member Responsible for Complaints",
-            # printed under each signer's own name, title and contact details (issue 17)
-            signature="Northbridge Homes is a registered provider of social housing (RP 4321).",
-        )
-        for year in range(financial_year.year_of(oldest), financial_year.year_of(today) + 1):
-            set_homes_owned(db, year=year, homes=DEMO_HOMES, ctx=setup)
-        for day in _christmas_days(today, oldest):
-            usecases.add_closure_day(db, day, CLOSURE_NOTE, ctx=setup)
-        with db.read() as session:
-            calendar = load_calendar(session)
-        planner = _Planner(rng, _Days(calendar), today)
-        around = count >= MIN_COMPLAINTS  # the records around complaints add a few complaints
-        for kind, n in mix(count - EXTRA_COMPLAINTS if around else count):
-            for i in range(n):
-                planner.plan(kind, i)
-        runner = _Runner(db)
-        events = sorted(
-            ((on, story.seq, n, actor, step) for story in planner.stories for n, (on, actor, step) in enumerate(story.steps)),
-            key=lambda e: e[:3],
-        )
-        for on, _seq, _n, actor, step in events:
-            step(runner, StepContext(actor=login_of(actor), today=on))
-        if around:
-            add_wider_record(db, today, rng, STAGE_ONE_HANDLERS, MANAGER)
-        with db.write() as session:  # last: only a finished build carries the mark
-            put_setting(session, DEMO_MARK, today.isoformat())
+        # One transaction for the whole build, each step a savepoint in it (as the importer's
+        # rows are): what a step reads once per transaction (who is acting, who a typed
+        # handler is) is then read once, and no step pays for a commit of its own. So the
+        # demo's own reads go through db.write() too: a separate reader would not see it.
+        with db.write() as session:
+            held = _hold_what_it_reads(session)
+            _fill(db, count, today, seed)
+            held.clear()
     finally:
         db.dispose()
+
+
+def _hold_what_it_reads(session: Session) -> list[object]:
+    """Hold every record the build's session reads or writes until the build ends. The
+    session's identity map holds them only weakly, so a step that looked up a record the
+    step before it had in hand (the resident for its letter, the remedy to mark done)
+    read it again; held, `session.get` finds it without a query. The build's one session
+    is the only writer, so a record held is the record as stored."""
+    held: list[object] = []
+    event.listen(session, "loaded_as_persistent", lambda _session, row: held.append(row))
+    event.listen(session, "pending_to_persistent", lambda _session, row: held.append(row))
+    return held
+
+
+def _fill(db: Database, count: int, today: date, seed: int) -> None:
+    rng = random.Random(seed)
+    oldest = today - timedelta(days=470)
+    register_demo_staff(db, oldest - timedelta(days=30))
+    setup = StepContext(actor=login_of(MANAGER), today=today)
+    usecases.set_landlord_name(db, DEMO_LANDLORD, ctx=setup)
+    update_landlord_settings(
+        db, ctx=setup,
+        address="Northbridge Homes, 12 Quay Street, Northbridge NB1 2QS",
+        complaints_officer="Jo Price, Complaints Officer (01632 960 400, complaints@northbridge-homes.example)",
+        member_responsible="Cllr Ruth Adeyemi, Member Responsible for Complaints",
+        # printed under each signer's own name, title and contact details (issue 17)
+        signature="Northbridge Homes is a registered provider of social housing (RP 4321).",
+    )
+    for year in range(financial_year.year_of(oldest), financial_year.year_of(today) + 1):
+        set_homes_owned(db, year=year, homes=DEMO_HOMES, ctx=setup)
+    for day in _christmas_days(today, oldest):
+        usecases.add_closure_day(db, day, CLOSURE_NOTE, ctx=setup)
+    with db.write() as session:
+        calendar = load_calendar(session)
+    planner = _Planner(rng, _Days(calendar), today)
+    around = count >= MIN_COMPLAINTS  # the records around complaints add a few complaints
+    for kind, n in mix(count - EXTRA_COMPLAINTS if around else count):
+        for i in range(n):
+            planner.plan(kind, i)
+    runner = _Runner(db)
+    events = sorted(
+        ((on, story.seq, n, actor, step) for story in planner.stories for n, (on, actor, step) in enumerate(story.steps)),
+        key=lambda e: e[:3],
+    )
+    for on, _seq, _n, actor, step in events:
+        step(runner, StepContext(actor=login_of(actor), today=on))
+    if around:
+        add_wider_record(db, today, rng, STAGE_ONE_HANDLERS, MANAGER)
+    follow_through(db, today, seed, calendar)
+    with db.write() as session:  # last: only a finished build carries the mark
+        put_setting(session, DEMO_MARK, today.isoformat())

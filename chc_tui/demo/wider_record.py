@@ -69,7 +69,7 @@ def _ctx(actor: str, on: date) -> StepContext:
 
 
 def _answered(db: Database) -> list[_Answered]:
-    with db.read() as session:
+    with db.write() as session:  # in the demo build's transaction
         rows = session.exec(
             select(Complaint.reference, Complaint.resident_id, Complaint.category, Response.decision,
                    Response.responded_on, StageRecord.stage, Complaint.status)
@@ -249,7 +249,7 @@ def _learning(db, answered, today, manager) -> None:
 def _new_issue(db, today, handlers) -> None:
     """One open stage 1 complaint, defined and unanswered, where the resident raised something
     unrelated: logged as its own complaint, linked to the first (Code 6.8)."""
-    with db.read() as session:
+    with db.write() as session:  # in the demo build's transaction
         found = session.exec(
             select(Complaint.reference, Complaint.received_on, StageRecord.handler)
             .join(StageRecord, StageRecord.complaint_id == Complaint.id)

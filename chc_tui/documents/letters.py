@@ -21,6 +21,7 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
+from sqlalchemy import bindparam
 from sqlmodel import Session, select
 
 from chc_tui.documents import letter_blocks as blocks
@@ -203,19 +204,27 @@ def _the_stage_records(session: Session, complaint: Complaint, stage: StageRecor
     """In one query: the ids of the stage's latest definition, extension and its response,
     its response date in force, and the complaint's refusal and withdrawal (issue 22: six
     queries a letter). Each row is then usually the one the step has just loaded or made."""
+    ids = {"stage_id": stage.id, "complaint_id": complaint.id}
+    return tuple(session.execute(_stage_records_query(), ids).one())
+
+
+@functools.cache
+def _stage_records_query():
+    """Built once, for every letter (its six subqueries were a third of the query's time)."""
+    stage_id, complaint_id = bindparam("stage_id"), bindparam("complaint_id")
 
     def newest(model, column, *where):
         return select(column).where(*where).order_by(model.id.desc()).limit(1).scalar_subquery()
 
-    return tuple(session.execute(select(
-        newest(Definition, Definition.id, Definition.stage_id == stage.id),
-        newest(Deadline, Deadline.due_on, Deadline.stage_id == stage.id, Deadline.step == "respond",
+    return select(
+        newest(Definition, Definition.id, Definition.stage_id == stage_id),
+        newest(Deadline, Deadline.due_on, Deadline.stage_id == stage_id, Deadline.step == "respond",
                Deadline.active == True, Deadline.provisional == False),  # noqa: E712
-        newest(Extension, Extension.id, Extension.stage_id == stage.id),
-        newest(Response, Response.id, Response.stage_id == stage.id),  # one a stage
-        newest(Refusal, Refusal.id, Refusal.complaint_id == complaint.id),  # one a complaint
-        newest(Withdrawal, Withdrawal.id, Withdrawal.complaint_id == complaint.id),  # one a complaint
-    )).one())
+        newest(Extension, Extension.id, Extension.stage_id == stage_id),
+        newest(Response, Response.id, Response.stage_id == stage_id),  # one a stage
+        newest(Refusal, Refusal.id, Refusal.complaint_id == complaint_id),  # one a complaint
+        newest(Withdrawal, Withdrawal.id, Withdrawal.complaint_id == complaint_id),  # one a complaint
+    )
 
 
 def _by_id(session: Session, model, row_id: int | None):
