@@ -213,6 +213,7 @@ def open_database(path: Path | str, create: bool = True) -> Database:
         db = Database(path)
         upgrade(db.engine)
         if not db.is_server:
+            _keep_search_index(db)
             settle_database(db.path)  # the journals SQLite has just made, or found
     except Exception as exc:
         if db is not None:
@@ -223,6 +224,16 @@ def open_database(path: Path | str, create: bool = True) -> Database:
         where = "" if is_url(path) else f"{path}: "  # never a URL: it may hold a password
         raise DatabaseProblem(f"{where}{message}") from exc
     return db
+
+
+def _keep_search_index(db: Database) -> None:
+    """The search's index as this SQLite can keep it (store.search_index.keep): a file
+    brought from a machine with another SQLite is set right before anyone writes."""
+    from store import search_index
+
+    with db.engine.connect() as conn:
+        raw = conn.connection.driver_connection
+        search_index.keep(raw)
 
 
 def plain_rows(session: Session, query):

@@ -187,7 +187,8 @@ def complaint_rows(
         # own (covering) indexes and only the matching complaints are joined and sorted.
         if open_only:
             clauses.append(or_(like(Complaint.reference, pattern), like(Resident.name, pattern)))
-        elif session.get_bind().dialect.name == "sqlite" and search_index.indexed(needle):
+        elif (session.get_bind().dialect.name == "sqlite" and search_index.indexed(needle)
+              and search_index.usable(session)):
             # The same LIKE, answered from the trigram index (migration 0023): its rows
             # are resident and complaint ids, and SQLite tests the LIKE on each.
             named = search_index.matching_rowids("resident_name_search", pattern)

@@ -36,8 +36,20 @@ def _triggers(index: str, source: str, text: str) -> list[str]:
     ]
 
 
+def _trigram_available() -> bool:
+    """SQLite 3.34 and later have the trigram tokenizer; an older one makes no index here
+    (store.search_index.keep builds it once the file is opened by a SQLite that can)."""
+    raw = op.get_bind().connection.driver_connection
+    try:
+        raw.execute("CREATE VIRTUAL TABLE temp.chc_trigram_probe USING fts5(x, tokenize='trigram')")
+        raw.execute("DROP TABLE temp.chc_trigram_probe")
+    except Exception:
+        return False
+    return True
+
+
 def upgrade() -> None:
-    if op.get_bind().dialect.name != "sqlite":
+    if op.get_bind().dialect.name != "sqlite" or not _trigram_available():
         return
     for index, (source, text) in INDEXED.items():
         op.execute(f"CREATE VIRTUAL TABLE {index} USING fts5({text}, content='{source}', content_rowid='id', "
