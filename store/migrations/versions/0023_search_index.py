@@ -40,6 +40,7 @@ def _trigram_available() -> bool:
     """SQLite 3.34 and later have the trigram tokenizer; an older one makes no index here
     (store.search_index.keep builds it once the file is opened by a SQLite that can)."""
     raw = op.get_bind().connection.driver_connection
+    assert raw is not None  # a migration runs on an open connection
     try:
         raw.execute("CREATE VIRTUAL TABLE temp.chc_trigram_probe USING fts5(x, tokenize='trigram')")
         raw.execute("DROP TABLE temp.chc_trigram_probe")
