@@ -111,3 +111,20 @@ def test_the_default_demo_path_is_the_demos_own(tmp_path):
     own.write_bytes(b"")
     demo.build_demo_database(own, count=10, today=NOVEMBER, replace_unmarked=True)
     assert demo_built_on(own) == NOVEMBER
+
+
+@pytest.mark.parametrize("built_by, rebuilt", [("an-older-release", True), (None, False)])
+def test_todays_demo_from_another_release_is_built_again(monkeypatch, built_by, rebuilt):
+    # `chc --demo` reused a default demo.db built today by the code before an upgrade.
+    from chc_tui.demo.demo_file import DEMO_RELEASE_MARK
+
+    own = default_demo_path()
+    demo.build_demo_database(own, count=10, today=date.today(), replace_unmarked=True)
+    if built_by is not None:
+        with closing(sqlite3.connect(own)) as conn:
+            conn.execute("UPDATE setting SET value = ? WHERE key = ?", (f'"{built_by}"', DEMO_RELEASE_MARK))
+            conn.commit()
+    made = []
+    monkeypatch.setattr(cli, "_make_demo", lambda path, *a, **k: made.append(path) or path)
+    assert cli.main(["--demo", "deadlines"]) == 0
+    assert made == ([own] if rebuilt else [])

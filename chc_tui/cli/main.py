@@ -324,12 +324,14 @@ def main(argv: list[str] | None = None) -> int:
             print(f"demo database written to {path}")
             return 0
         if args.demo:
-            from chc_tui.demo.demo_file import check_demo_target, demo_built_on
+            from chc_tui.demo.demo_file import check_demo_target, demo_is_current
+            from chc_tui.demo.prepared import release
 
             path, is_default = _demo_path(args)
             check_demo_target(path, is_default=is_default)  # before the message: nothing is built
-            if demo_built_on(path) != date.today():
-                # Its dates are relative to today: made afresh each day, kept within the day.
+            if not demo_is_current(path, date.today(), release()):
+                # Its dates are relative to today: made afresh each day (and by each release),
+                # kept within the day.
                 _make_demo(path, is_default=is_default, say=True)
             else:
                 from chc_tui.demo.prepared import prepare_ahead

@@ -38,8 +38,9 @@ from chc_tui.rules.calendar import WorkingCalendar
 from chc_tui.rules.context import StepContext
 from chc_tui.rules.domain import Channel, Decision, ExclusionReason
 from chc_tui.rules.policy import CODE_2024
-from chc_tui.demo.demo_file import DEMO_MARK, put_demo_in_place
+from chc_tui.demo.demo_file import DEMO_MARK, DEMO_RELEASE_MARK, put_demo_in_place
 from chc_tui.demo.follow_through import follow_through
+from chc_tui.demo.prepared import release
 from chc_tui.demo.staff import MANAGER, login_of, register_demo_staff
 from chc_tui.steps.settings import load_calendar, put_setting
 from store.engine import Database, open_database
@@ -1921,4 +1922,5 @@ def _fill(db: Database, count: int, today: date, seed: int) -> None:
         add_wider_record(db, today, rng, STAGE_ONE_HANDLERS, MANAGER)
     follow_through(db, today, seed, calendar)
     with db.write() as session:  # last: only a finished build carries the mark
+        put_setting(session, DEMO_RELEASE_MARK, release())
         put_setting(session, DEMO_MARK, today.isoformat())

@@ -27,23 +27,40 @@ def default_demo_path() -> Path:
     return Path(user_data_dir("chc-tui", appauthor=False)) / "demo.db"
 
 
+# Beside it, the release that built it (chc_tui.demo.prepared.release): a demo built today by
+# the code before an upgrade is not today's demo of this code.
+DEMO_RELEASE_MARK = "demo_database_built_by"
+
+
+def _demo_marks(path: Path) -> dict[str, str]:
+    path = Path(path)
+    if not path.is_file() or path.stat().st_size == 0:
+        return {}
+    try:
+        # immutable: no -wal or -shm made beside someone's real database just to look. The
+        # marks are in the main file itself (the build folds its WAL in before moving it).
+        with closing(sqlite3.connect(f"file:{path}?mode=ro&immutable=1", uri=True)) as conn:
+            rows = conn.execute("SELECT key, value FROM setting WHERE key IN (?, ?)",
+                                (DEMO_MARK, DEMO_RELEASE_MARK)).fetchall()
+    except sqlite3.Error:
+        return {}
+    return {key: value.strip('"') for key, value in rows if isinstance(value, str)}
+
+
 def demo_built_on(path: Path) -> date | None:
     """The day a finished demo build wrote this file; None for anything else (a real
     database, another program's file, a half-built demo, no file)."""
-    path = Path(path)
-    if not path.is_file() or path.stat().st_size == 0:
-        return None
     try:
-        # immutable: no -wal or -shm made beside someone's real database just to look. The
-        # mark is in the main file itself (the build folds its WAL in before moving it).
-        with closing(sqlite3.connect(f"file:{path}?mode=ro&immutable=1", uri=True)) as conn:
-            row = conn.execute("SELECT value FROM setting WHERE key = ?", (DEMO_MARK,)).fetchone()
-    except sqlite3.Error:
+        return date.fromisoformat(_demo_marks(path)[DEMO_MARK])
+    except (KeyError, ValueError):
         return None
-    try:
-        return date.fromisoformat(row[0].strip('"')) if row else None
-    except (TypeError, ValueError):
-        return None
+
+
+def demo_is_current(path: Path, day: date, release: str) -> bool:
+    """Whether this file is the demo for `day` built by `release` (a demo from before the
+    release mark existed is not)."""
+    marks = _demo_marks(path)
+    return marks.get(DEMO_MARK) == day.isoformat() and marks.get(DEMO_RELEASE_MARK) == release
 
 
 def check_demo_target(path: Path, *, is_default: bool) -> None:
