@@ -12,7 +12,7 @@ from sqlalchemy.engine import Engine
 from store.errors import DatabaseProblem
 
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
-HEAD = "0023"
+HEAD = "0024"
 
 
 class DatabaseTooNew(DatabaseProblem, RuntimeError):

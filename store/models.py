@@ -163,13 +163,20 @@ class Definition(SQLModel, table=True):
     by_staff_id: Optional[int] = Field(default=None, foreign_key="staff.id", index=True)  # who did it (6.13)
 
 
+def _running_index(name: str, due: str, on_sqlite: str, on_postgresql: str | None = None) -> Index:
+    """Only the running rows of a kind, in due-date order (migration 0024): the deadline
+    panel's page of a kind reads its first rows and stops, not every running one sorted."""
+    return Index(name, due, sqlite_where=text(on_sqlite), postgresql_where=text(on_postgresql or on_sqlite))
+
+
 class Deadline(SQLModel, table=True):
     """A due date fixed when the step that starts its clock was recorded, with the days it
     skipped, so a later change of closure days or policy never silently moves it."""
 
-    # The running deadlines (active, not yet met) without reading the others; a stage's
-    # running deadline in one look-up (migration 0003).
-    __table_args__ = (Index("ix_deadline_open", "active", "met_on", "stage_id"),)
+    # The running deadlines (store.queries._next_deadline) soonest first (migration 0024).
+    __table_args__ = (_running_index("ix_deadline_running", "due_on",
+                                     "active = 1 AND met_on IS NULL AND provisional = 0",
+                                     "active = true AND met_on IS NULL AND provisional = false"),)
     id: Optional[int] = Field(default=None, primary_key=True)
     complaint_id: int = Field(foreign_key="complaint.id", index=True)
     stage_id: int = Field(foreign_key="stage_record.id", index=True)
@@ -181,7 +188,7 @@ class Deadline(SQLModel, table=True):
     region: str
     provisional: bool = False  # response deadline counted from the acknowledgement deadline
     extension_id: Optional[int] = Field(default=None, foreign_key="extension.id")
-    active: bool = Field(default=True, index=True)  # False once superseded or no longer due
+    active: bool = True  # False once superseded or no longer due
     met_on: Optional[date] = None
     created_at: datetime = Field(default_factory=utcnow)
 
@@ -406,6 +413,7 @@ class Vulnerability(SQLModel, table=True):
 class Adjustment(SQLModel, table=True):
     """A reasonable adjustment agreed with the resident, kept under review (Code 5.10)."""
 
+    __table_args__ = (_running_index("ix_adjustment_running", "review_on", "ended_on IS NULL"),)
     id: Optional[int] = Field(default=None, primary_key=True)
     resident_id: int = Field(foreign_key="resident.id", index=True)
     description: str
@@ -437,6 +445,7 @@ class Restriction(SQLModel, table=True):
     """A restriction on contact for unacceptable behaviour (Code 5.14, 5.15): reasoned,
     decided by a named person, and reviewed."""
 
+    __table_args__ = (_running_index("ix_restriction_running", "review_on", "ended_on IS NULL"),)
     id: Optional[int] = Field(default=None, primary_key=True)
     resident_id: int = Field(foreign_key="resident.id", index=True)
     restriction: str
@@ -458,7 +467,7 @@ class ServiceRequest(SQLModel, table=True):
 
     __tablename__ = "service_request"
     # The requests still open, for the deadline panel, without reading ten years of them.
-    __table_args__ = (Index("ix_service_request_open", "done_on"),)
+    __table_args__ = (_running_index("ix_service_request_running", "due_on", "done_on IS NULL"),)
     id: Optional[int] = Field(default=None, primary_key=True)
     reference: str = Field(unique=True, index=True)
     resident_id: int = Field(foreign_key="resident.id", index=True)

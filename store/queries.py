@@ -68,7 +68,7 @@ def _list_columns():
 
 def _list_select(*, due_only: bool = False):
     """The list's columns. `due_only` keeps only rows with a next deadline (an inner join),
-    which lets SQLite start from ix_deadline_open instead of every stage record."""
+    which lets SQLite start from ix_deadline_running instead of every stage record."""
     query = (
         select_row(*_list_columns())
         .join(Resident, Resident.id == Complaint.resident_id)
@@ -115,10 +115,10 @@ _row = list_row
 def open_deadlines(session: Session, *, handler_staff_id: int | None = None, limit: int | None = None) -> list[ComplaintRow]:
     """Every open complaint's next Code deadline, soonest first (the `limit` soonest); with
     `handler_staff_id`, only those assigned to that person at their current stage ("mine")."""
-    # From the running deadlines (ix_deadline_open, ~3,700 at 300k) to their stages and
-    # complaints by primary key, rather than from the open complaints through
-    # ix_stage_record_complaint_id: a third less of the query. `status || ''` keeps
-    # SQLite off ix_complaint_status, which it would otherwise start from.
+    # From the running deadlines (ix_deadline_running, ~3,700 at 300k, in due-date order, so
+    # a page stops at its last row) to their stages and complaints by primary key, rather
+    # than from the open complaints through ix_stage_record_complaint_id. `status || ''`
+    # keeps SQLite off ix_complaint_status, which it would otherwise start from.
     query = (
         _list_select(due_only=True)
         .where(*_open_deadline_where(handler_staff_id))
@@ -131,7 +131,9 @@ def open_deadlines(session: Session, *, handler_staff_id: int | None = None, lim
 
 
 def _open_deadline_where(handler_staff_id: int | None) -> list:
-    mine = [] if handler_staff_id is None else [StageRecord.handler_staff_id == handler_staff_id]
+    # `+ 0` keeps SQLite off ix_stage_record_handler_staff_id (a handler's ten years of
+    # stages, 17k at 300k), so it walks the running deadlines in order: 30 -> 3 ms.
+    mine = [] if handler_staff_id is None else [StageRecord.handler_staff_id + 0 == handler_staff_id]
     return [Complaint.status.concat("") == "open", *mine]
 
 
@@ -168,7 +170,7 @@ def complaint_rows(
     Ten years of records are about 98% closed, so a page is read group by group, each
     along its own index and stopping once the page is full, rather than by joining and
     sorting every complaint: the open ones (ix_complaint_status), then closed ones that
-    somehow still have a deadline (ix_deadline_open, nearly always none), then the rest
+    somehow still have a deadline (ix_deadline_running, nearly always none), then the rest
     newest first (ix_complaint_received_on). Same rows, same order as one query would give.
     """
     open_only = status == "open" or overdue_on is not None
