@@ -29,6 +29,11 @@ def test_fast_read_matches_the_orm_list_of_open_complaints(tmp_path):
         assert early.due_days == open_deadline_days(session)  # the full load's counts by day
     first = read_open(path, first=5)  # the first paint builds rows only for what it shows
     assert first.rows == expected[:5] and first.due_days == early.due_days
+    # Read in two parts, those with a running deadline and then those without: a page
+    # that ends in the second part, just past the first.
+    due = sum(1 for row in expected if row.due_on is not None)
+    assert 5 < due < len(expected)
+    assert read_open(path, first=due + 1).rows == expected[:due + 1]
     assert early.region is None  # the demo keeps the default region
     assert set(early.closure_days) == {date(2025, 12, 24), date(2026, 12, 24)}
 
