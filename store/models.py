@@ -132,9 +132,12 @@ class StageRecord(SQLModel, table=True):
         Index("ix_stage_record_updates_agreed", "responded_on",
               sqlite_where=text("update_every_days IS NOT NULL AND update_agreed_on IS NOT NULL"),
               postgresql_where=text("update_every_days IS NOT NULL AND update_agreed_on IS NOT NULL")),
+        # A complaint's current stage (its stages too) without reading the stage's row: a
+        # search over every state joins thousands of complaints to it (migration 0024).
+        Index("ix_stage_record_complaint_stage", "complaint_id", "stage"),
     )
     id: Optional[int] = Field(default=None, primary_key=True)
-    complaint_id: int = Field(foreign_key="complaint.id", index=True)
+    complaint_id: int = Field(foreign_key="complaint.id")
     stage: int
     opened_on: date = Field(index=True)  # receipt (stage 1) or the escalation request (stage 2)
     handler: str = Field(index=True)
@@ -163,6 +166,10 @@ class Definition(SQLModel, table=True):
     by_staff_id: Optional[int] = Field(default=None, foreign_key="staff.id", index=True)  # who did it (6.13)
 
 
+RUNNING_DEADLINE = "active = 1 AND met_on IS NULL AND provisional = 0"
+RUNNING_DEADLINE_POSTGRESQL = "active = true AND met_on IS NULL AND provisional = false"
+
+
 def _running_index(name: str, due: str, on_sqlite: str, on_postgresql: str | None = None) -> Index:
     """Only the running rows of a kind, in due-date order (migration 0024): the deadline
     panel's page of a kind reads its first rows and stops, not every running one sorted."""
@@ -173,10 +180,12 @@ class Deadline(SQLModel, table=True):
     """A due date fixed when the step that starts its clock was recorded, with the days it
     skipped, so a later change of closure days or policy never silently moves it."""
 
-    # The running deadlines (store.queries._next_deadline) soonest first (migration 0024).
-    __table_args__ = (_running_index("ix_deadline_running", "due_on",
-                                     "active = 1 AND met_on IS NULL AND provisional = 0",
-                                     "active = true AND met_on IS NULL AND provisional = false"),)
+    # The running deadlines (store.queries._next_deadline): soonest first, and a stage's
+    # in a look-up that reads no other deadline (migration 0024).
+    __table_args__ = (
+        _running_index("ix_deadline_running", "due_on", RUNNING_DEADLINE, RUNNING_DEADLINE_POSTGRESQL),
+        _running_index("ix_deadline_running_stage", "stage_id", RUNNING_DEADLINE, RUNNING_DEADLINE_POSTGRESQL),
+    )
     id: Optional[int] = Field(default=None, primary_key=True)
     complaint_id: int = Field(foreign_key="complaint.id", index=True)
     stage_id: int = Field(foreign_key="stage_record.id", index=True)

@@ -117,7 +117,7 @@ def open_deadlines(session: Session, *, handler_staff_id: int | None = None, lim
     `handler_staff_id`, only those assigned to that person at their current stage ("mine")."""
     # From the running deadlines (ix_deadline_running, ~3,700 at 300k, in due-date order, so
     # a page stops at its last row) to their stages and complaints by primary key, rather
-    # than from the open complaints through ix_stage_record_complaint_id. `status || ''`
+    # than from the open complaints through their stages. `status || ''`
     # keeps SQLite off ix_complaint_status, which it would otherwise start from.
     query = (
         _list_select(due_only=True)

@@ -1,4 +1,5 @@
-"""the running due dates of each kind in due-date order, in indexes of their own
+"""the running due dates of each kind in due-date order, in indexes of their own; a
+complaint's current stage and a stage's running deadline found from an index alone
 
 Revision ID: 0024
 Revises: 0023
@@ -13,7 +14,13 @@ page reads its 200 and stops, and the counts by day read the index alone. The de
 and service request's old indexes go: SQLite, which keeps no statistics here, chose an
 equality on `active` (half a million rows) over the small partial index while they
 stood. Remedies and actions keep theirs (the report's ranges of done_on read them; their
-pages were already about 1 ms). Indexes only.
+pages were already about 1 ms).
+
+A search over every state joins its matches (4,611 complaints for a common surname at 300k)
+to their current stage and running deadline before it sorts them: ix_stage_record_complaint_stage
+(complaint_id, stage, replacing complaint_id alone) and ix_deadline_running_stage find each
+without reading the stage's row or the stage's other deadlines (the page's SQL 40 -> 20 ms).
+Indexes only.
 """
 from alembic import op
 import sqlalchemy as sa
@@ -24,11 +31,13 @@ down_revision = '0023'
 branch_labels = None
 depends_on = None
 
-# index -> (table, due-date column, what keeps a row running on SQLite, on PostgreSQL);
-# as store.models.RUNNING_INDEXES at this revision
+RUNNING_DEADLINE = "active = 1 AND met_on IS NULL AND provisional = 0"
+RUNNING_DEADLINE_POSTGRESQL = "active = true AND met_on IS NULL AND provisional = false"
+# index -> (table, column, what keeps a row running on SQLite, on PostgreSQL);
+# as store.models declares them at this revision
 RUNNING = {
-    "ix_deadline_running": ("deadline", "due_on", "active = 1 AND met_on IS NULL AND provisional = 0",
-                            "active = true AND met_on IS NULL AND provisional = false"),
+    "ix_deadline_running": ("deadline", "due_on", RUNNING_DEADLINE, RUNNING_DEADLINE_POSTGRESQL),
+    "ix_deadline_running_stage": ("deadline", "stage_id", RUNNING_DEADLINE, RUNNING_DEADLINE_POSTGRESQL),
     "ix_service_request_running": ("service_request", "due_on", "done_on IS NULL", "done_on IS NULL"),
     "ix_adjustment_running": ("adjustment", "review_on", "ended_on IS NULL", "ended_on IS NULL"),
     "ix_restriction_running": ("restriction", "review_on", "ended_on IS NULL", "ended_on IS NULL"),
@@ -37,6 +46,7 @@ REPLACED = {  # index -> (table, columns)
     "ix_deadline_open": ("deadline", ["active", "met_on", "stage_id"]),
     "ix_deadline_active": ("deadline", ["active"]),
     "ix_service_request_open": ("service_request", ["done_on"]),
+    "ix_stage_record_complaint_id": ("stage_record", ["complaint_id"]),
 }
 
 
@@ -45,9 +55,11 @@ def upgrade() -> None:
         op.drop_index(name, table_name=table)
     for name, (table, column, on_sqlite, on_postgresql) in RUNNING.items():
         op.create_index(name, table, [column], sqlite_where=sa.text(on_sqlite), postgresql_where=sa.text(on_postgresql))
+    op.create_index("ix_stage_record_complaint_stage", "stage_record", ["complaint_id", "stage"])
 
 
 def downgrade() -> None:
+    op.drop_index("ix_stage_record_complaint_stage", table_name="stage_record")
     for name, (table, *_rest) in RUNNING.items():
         op.drop_index(name, table_name=table)
     for name, (table, columns) in REPLACED.items():
