@@ -10,6 +10,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
+from typing import Any
 
 from sqlmodel import Session
 
@@ -240,29 +241,46 @@ def parse_action_lines(text: "str | Sequence[str]", today: date,
 
 def record_remedy(session: Session, ctx: StepContext, complaint: Complaint, line: RemedyLine, offered_on: date) -> int:
     """A checked remedy written inside the caller's transaction, with its audit entry."""
-    pence = line.pence
-    row = Remedy(
-        complaint_id=saved_id(complaint), stage=complaint.current_stage, kind=line.kind, description=line.description,
-        amount_pence=pence, parts_json=json.dumps(parse_parts(line.parts)), due_on=line.due_on, offered_on=offered_on,
-        recorded_by=ctx.actor,
-    )
+    row = Remedy(**remedy_values(ctx, saved_id(complaint), complaint.current_stage, line, offered_on))
     session.add(row)
     session.flush()
-    audit(session, ctx, "offer remedy", complaint.id,
-          {"remedy": row.id, "kind": line.kind, "description": row.description, "amount": pounds(pence),
-           "offered_on": offered_on, "due_on": line.due_on})
+    audit(session, ctx, "offer remedy", complaint.id, remedy_offered(saved_id(row), line, offered_on))
     return saved_id(row)
+
+
+def remedy_values(ctx: StepContext, complaint_id: int, stage: int, line: RemedyLine, offered_on: date) -> dict[str, Any]:
+    """A checked remedy's columns (the use-cases' and a bulk writer's)."""
+    return dict(
+        complaint_id=complaint_id, stage=stage, kind=line.kind, description=line.description,
+        amount_pence=line.pence, parts_json=json.dumps(parse_parts(line.parts)), due_on=line.due_on,
+        offered_on=offered_on, recorded_by=ctx.actor,
+    )
+
+
+def remedy_offered(remedy_id: int, line: RemedyLine, offered_on: date) -> dict[str, Any]:
+    """The "offer remedy" audit's details."""
+    return {"remedy": remedy_id, "kind": line.kind, "description": line.description, "amount": pounds(line.pence),
+            "offered_on": offered_on, "due_on": line.due_on}
 
 
 def record_action(session: Session, ctx: StepContext, complaint: Complaint, line: ActionLine) -> int:
     """A checked action written inside the caller's transaction, with its audit entry."""
-    row = Action(complaint_id=saved_id(complaint), stage=complaint.current_stage, description=line.description,
-                 owner=line.owner, due_on=line.due_on, recorded_by=ctx.actor)
+    row = Action(**action_values(ctx, saved_id(complaint), complaint.current_stage, line))
     session.add(row)
     session.flush()
-    audit(session, ctx, "add action", complaint.id,
-          {"action": row.id, "description": row.description, "owner": row.owner, "due_on": line.due_on})
+    audit(session, ctx, "add action", complaint.id, action_added(saved_id(row), line))
     return saved_id(row)
+
+
+def action_values(ctx: StepContext, complaint_id: int, stage: int, line: ActionLine) -> dict[str, Any]:
+    """A checked action's columns."""
+    return dict(complaint_id=complaint_id, stage=stage, description=line.description, owner=line.owner,
+                due_on=line.due_on, recorded_by=ctx.actor)
+
+
+def action_added(action_id: int, line: ActionLine) -> dict[str, Any]:
+    """The "add action" audit's details."""
+    return {"action": action_id, "description": line.description, "owner": line.owner, "due_on": line.due_on}
 
 
 # --- remedies -----------------------------------------------------------------------------------
