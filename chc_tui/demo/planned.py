@@ -17,7 +17,7 @@ from dataclasses import replace
 from datetime import date
 from typing import Any
 
-from sqlmodel import Session, col, func, select
+from sqlmodel import Session, col, select
 
 from chc_tui.documents import letters
 from chc_tui.documents.letter_remedies import action_lines_of, remedy_lines_of
@@ -65,15 +65,15 @@ class PlannedSteps:
         self.residents: dict[int, Values] = {}  # the residents of the complaints held, by id
         self.records: dict[tuple[type, int], list[Values]] = defaultdict(list)  # (model, stage or complaint id) -> rows
         self.signers: dict[int, Signer] = {}
-        self.counted: dict[str, int] = {}  # the database's references by prefix
+        self.in_database = set(session.exec(select(Complaint.reference)))  # the references written before
         self.landlord = landlord_settings(session)
         self.calendar = load_calendar(session)
         self.adjustments = _in_force(session, Adjustment)
         self.representatives = _in_force(session, Representative)
 
     def flush(self) -> None:
+        self.in_database.update(c["reference"] for c in self.writer.held(Complaint))
         self.writer.flush()
-        self.counted.clear()
 
     # --- the acting person and what they write ------------------------------------------
 
@@ -157,16 +157,9 @@ class PlannedSteps:
         return reference
 
     def _next_reference(self, received_on: date) -> str:
-        def in_database(prefix: str) -> int:
-            if prefix not in self.counted:
-                self.counted[prefix] = self.session.exec(select(func.count()).select_from(Complaint).where(
-                    col(Complaint.reference).startswith(prefix))).one()
-            return self.counted[prefix]
-
-        def taken(reference: str) -> bool:
-            return self.session.exec(select(Complaint.id).where(Complaint.reference == reference)).first() is not None
-
-        return next_held_reference(received_on, in_database, self.writer.held(Complaint), taken)
+        in_database = self.in_database
+        return next_held_reference(received_on, lambda prefix: sum(1 for r in in_database if r.startswith(prefix)),
+                                   self.writer.held(Complaint), in_database.__contains__)
 
     def define(self, reference: str, *, ctx: StepContext, defined_on: date, understanding: str, outcomes_sought: str,
                responsible_aspects: str, not_responsible_aspects: str = "") -> None:
