@@ -19,6 +19,8 @@ from chc_tui.steps.identity import acting_write
 from chc_tui.rules.deadlines import is_overdue
 from chc_tui.rules.dates import DateParseError, parse_date
 from chc_tui.rules.domain import Problem, StepRefused
+from chc_tui.steps.plans.changes import apply_changes
+from chc_tui.steps.plans.follow_up import REMEDY_OUTCOMES, plan_action_update, plan_remedy_outcome  # noqa: F401 (the screens take the outcomes from here)
 from chc_tui.steps.usecases import Checks, audit, complaint_for_change, record_for_change
 from store.engine import Database
 from store.models import Action, Complaint, Remedy, saved_id
@@ -342,9 +344,6 @@ def offer_remedy(
                              offered_on)
 
 
-REMEDY_OUTCOMES = ("accepted", "declined", "done")
-
-
 def record_remedy_outcome(
     db: Database, remedy_id: int, *, outcome: str, on: date, expected_version: int | None = None,
     ctx: StepContext | None = None,
@@ -353,22 +352,9 @@ def record_remedy_outcome(
     ctx = ctx or StepContext()
     with acting_write(db, ctx) as session:
         row = record_for_change(session, Remedy, remedy_id, expected_version, "remedy")
-        checks = Checks()
-        if outcome not in REMEDY_OUTCOMES:
-            checks.add("outcome", f"choose one of: {', '.join(REMEDY_OUTCOMES)}")
-        if row.done_on is not None:
-            checks.add(None, f"this remedy was completed on {row.done_on:%d/%m/%Y}")
-        elif row.declined_on is not None:
-            checks.add(None, f"the resident declined this remedy on {row.declined_on:%d/%m/%Y}")
-        elif outcome == "accepted" and row.accepted_on is not None:
-            checks.add("outcome", f"already accepted on {row.accepted_on:%d/%m/%Y}")
-        checks.a_date("on", on, "the date", ctx.today, (row.offered_on, "it was offered"))
-        checks.raise_if_any()
-        field = {"accepted": "accepted_on", "declined": "declined_on", "done": "done_on"}[outcome]
-        setattr(row, field, on)
-        audit(session, ctx, f"remedy {outcome}", row.complaint_id,
-              {"remedy": row.id, "description": row.description, field: on,
-               **({"late": on > row.due_on} if outcome == "done" and row.due_on else {})})
+        plan = plan_remedy_outcome(ctx, row.model_dump(), outcome=outcome, on=on)
+        apply_changes(row, plan.changes)
+        audit(session, ctx, plan.action, row.complaint_id, plan.details)
 
 
 # --- outstanding actions ---------------------------------------------------------------------------
@@ -401,21 +387,6 @@ def update_action(
     ctx = ctx or StepContext()
     with acting_write(db, ctx) as session:
         row = record_for_change(session, Action, action_id, expected_version, "action")
-        checks = Checks()
-        if row.done_on is not None:
-            checks.add(None, f"this action was done on {row.done_on:%d/%m/%Y}")
-        checks.required("update", update, "what has happened")
-        if done_on is not None:
-            checks.a_date("done_on", done_on, "the date done", ctx.today)
-        if due_on is not None and due_on != row.due_on and is_overdue(due_on, ctx.today):
-            checks.add("due_on", f"a new due date cannot be in the past (today is {ctx.today:%d/%m/%Y})")
-        checks.raise_if_any()
-        before = {"owner": row.owner, "due_on": row.due_on, "update": row.update}
-        row.update = update.strip()
-        row.owner = owner.strip() or row.owner
-        row.due_on = due_on or row.due_on
-        row.done_on = done_on
-        audit(session, ctx, "action done" if done_on else "update action", row.complaint_id,
-              {"action": row.id, "description": row.description, "owner": row.owner, "due_on": row.due_on,
-               "update": row.update, **({"done_on": done_on, "late": done_on > row.due_on} if done_on else {})},
-              before)
+        plan = plan_action_update(ctx, row.model_dump(), update=update, due_on=due_on, owner=owner, done_on=done_on)
+        apply_changes(row, plan.changes)
+        audit(session, ctx, plan.action, row.complaint_id, plan.details, plan.before)
