@@ -32,6 +32,7 @@ from chc_tui.steps.held import HeldComplaint, next_held_reference
 from chc_tui.steps.identity import acting_staff
 from chc_tui.steps.landlord import landlord_settings
 from chc_tui.steps.plans.acknowledge import plan_acknowledge
+from chc_tui.steps.plans.checks import Checks
 from chc_tui.steps.plans.close import plan_close
 from chc_tui.steps.plans.define import DEFINITION_FIELDS, plan_define
 from chc_tui.steps.plans.escalate import plan_escalate
@@ -50,7 +51,7 @@ from store.models import (
     LetterDelivery, Refusal, Remedy, Representative, Resident, Response, StageRecord, Withdrawal,
 )
 
-Letter_ = "str | letters.DraftOnly | letters.AsDrafted | letters.Outgoing | None"
+LetterGiven = "str | letters.DraftOnly | letters.AsDrafted | letters.Outgoing | None"  # a step's `letter`
 
 
 class PlannedSteps:
@@ -178,7 +179,7 @@ class PlannedSteps:
         held.steps.append(("defined", stage["id"], definition["by_staff_id"]))
         self._add(ctx, AuditEntry, {**plan.audit, "complaint_id": held.complaint["id"]})
 
-    def acknowledge(self, reference: str, *, ctx: StepContext, acknowledged_on: date, letter: Letter_) -> date:
+    def acknowledge(self, reference: str, *, ctx: StepContext, acknowledged_on: date, letter: LetterGiven) -> date:
         ctx = self._acting(ctx)
         held = self._for_change(reference)
         stage = held.stages[-1]
@@ -201,7 +202,7 @@ class PlannedSteps:
         ctx = self._acting(ctx)
         held = self._for_change(reference)
         stage = held.stages[-1]
-        checks = usecases._Checks()
+        checks = Checks()
         checks.must_be_open(held.complaint["reference"], held.complaint["status"], "reassign")
         checks.raise_if_any()
         chosen = assignee(self.session, handler, stage=stage["stage"], today=ctx.today)
@@ -219,7 +220,7 @@ class PlannedSteps:
 
     def extend(self, reference: str, *, ctx: StepContext, new_due: date, reason: str, decided_on: date,
                told_resident_on: date | None, ombudsman_details_given: bool | None, good_reason: str,
-               letter: Letter_, accept_shortfalls: bool) -> None:
+               letter: LetterGiven, accept_shortfalls: bool) -> None:
         told_resident_on, ombudsman_details_given = told_by_letter(letter is not None, told_resident_on,
                                                                    ombudsman_details_given, ctx.today)
         ctx = self._acting(ctx)
@@ -243,7 +244,7 @@ class PlannedSteps:
         sent = self._letter(ctx, held, "extend", letter, told_resident_on or ctx.today)
         self._audit(ctx, held, "extend", {**plan.details, **sent})
 
-    def respond(self, reference: str, *, ctx: StepContext, responded_on: date, letter: Letter_,
+    def respond(self, reference: str, *, ctx: StepContext, responded_on: date, letter: LetterGiven,
                 **fields: Any) -> None:
         ctx = self._acting(ctx)
         held = self._for_change(reference)
@@ -292,7 +293,7 @@ class PlannedSteps:
         return plan.acknowledge_due
 
     def refuse(self, reference: str, *, ctx: StepContext, exclusion_reason: str, explanation: str, refused_on: date,
-               ombudsman_right_explained: bool, letter: Letter_, issue_on: date | None = None,
+               ombudsman_right_explained: bool, letter: LetterGiven, issue_on: date | None = None,
                aware_on: date | None = None, discretion_considered: str = "", claim_filed_on: date | None = None) -> None:
         ombudsman_right_explained = explained_by_letter(letter is not None, ombudsman_right_explained)
         ctx = self._acting(ctx)
@@ -308,7 +309,7 @@ class PlannedSteps:
         sent = self._letter(ctx, held, "refuse", letter, refused_on)
         self._audit(ctx, held, "refuse", {**plan.details, **sent})
 
-    def withdraw(self, reference: str, *, ctx: StepContext, reason: str, withdrawn_on: date, letter: Letter_) -> None:
+    def withdraw(self, reference: str, *, ctx: StepContext, reason: str, withdrawn_on: date, letter: LetterGiven) -> None:
         ctx = self._acting(ctx)
         held = self._for_change(reference)
         plan = plan_withdraw(ctx, *held.now(), reason=reason, withdrawn_on=withdrawn_on)
@@ -327,7 +328,7 @@ class PlannedSteps:
 
     # --- the letters, as usecases._letter and letters.draft_or_send make them -------------
 
-    def _letter(self, ctx: StepContext, held: HeldComplaint, step: str, letter: Letter_,
+    def _letter(self, ctx: StepContext, held: HeldComplaint, step: str, letter: LetterGiven,
                 letter_date: date) -> dict[str, Any]:
         if letter is None:
             return {}
