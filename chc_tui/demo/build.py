@@ -27,7 +27,7 @@ from pathlib import Path
 from typing import Any, Callable
 
 from sqlalchemy import event
-from sqlmodel import Session, select
+from sqlmodel import Session
 
 from chc_tui.rules import financial_year
 from chc_tui.steps import usecases
@@ -40,11 +40,11 @@ from chc_tui.rules.domain import Channel, Decision, ExclusionReason
 from chc_tui.rules.policy import CODE_2024
 from chc_tui.demo.demo_file import DEMO_MARK, DEMO_RELEASE_MARK, put_demo_in_place
 from chc_tui.demo.follow_through import follow_through
+from chc_tui.demo.planned import PlannedSteps
 from chc_tui.demo.prepared import release
 from chc_tui.demo.staff import MANAGER, login_of, register_demo_staff
 from chc_tui.steps.settings import load_calendar, put_setting
 from store.engine import Database, open_database
-from store.models import Complaint
 
 # --- the landlord's people -------------------------------------------------------------
 
@@ -982,15 +982,12 @@ class _Story:
 
 
 class _Runner:
-    """Plays the steps: holds the database and each story's reference once logged."""
+    """Plays the steps: the use-cases' steps planned and held (chc_tui.demo.planned), and
+    each story's reference once logged."""
 
-    def __init__(self, db: Database) -> None:
-        self.db = db
+    def __init__(self, steps: PlannedSteps) -> None:
+        self.steps = steps
         self.refs: dict[int, str] = {}
-
-    def resident_id(self, reference: str) -> int:
-        with self.db.write() as session:  # in the build's transaction
-            return session.exec(select(Complaint.resident_id).where(Complaint.reference == reference)).one()
 
 
 @dataclass
@@ -1238,9 +1235,8 @@ class _Planner:
         def step(run: _Runner, ctx: StepContext) -> None:
             extra = {}
             if resident_of is not None:
-                extra = dict(resident_id=run.resident_id(run.refs[resident_of]), resident_name="")
-            logged = usecases.log_complaint(run.db, ctx=ctx, **{**kwargs, **extra})
-            run.refs[s.seq] = logged.reference
+                extra = dict(resident_id=run.steps.resident_id(run.refs[resident_of]), resident_name="")
+            run.refs[s.seq] = run.steps.log_complaint(ctx=ctx, **{**kwargs, **extra})
 
         s.add(on, s.handler1, step)
 
@@ -1261,19 +1257,19 @@ class _Planner:
 
     def _define(self, s: _Story, on: date, actor: str, fields: dict[str, str]) -> None:
         def step(run: _Runner, ctx: StepContext) -> None:
-            usecases.define(run.db, run.refs[s.seq], defined_on=on, ctx=ctx, **fields)
+            run.steps.define(run.refs[s.seq], defined_on=on, ctx=ctx, **fields)
 
         s.add(on, actor, step)
 
     def acknowledge(self, s: _Story, on: date, actor: str) -> None:
         def step(run: _Runner, ctx: StepContext) -> None:
-            usecases.acknowledge(run.db, run.refs[s.seq], acknowledged_on=on, ctx=ctx, letter=letters.AS_DRAFTED)
+            run.steps.acknowledge(run.refs[s.seq], acknowledged_on=on, ctx=ctx, letter=letters.AS_DRAFTED)
 
         s.add(on, actor, step)
 
     def assign(self, s: _Story, on: date, to: str) -> None:
         def step(run: _Runner, ctx: StepContext) -> None:
-            usecases.assign_handler(run.db, run.refs[s.seq], handler=to, ctx=ctx)
+            run.steps.assign_handler(run.refs[s.seq], handler=to, ctx=ctx)
 
         s.add(on, MANAGER, step)
 
@@ -1293,8 +1289,7 @@ class _Planner:
         details = self.rng.random() < 0.9
 
         def step(run: _Runner, ctx: StepContext) -> None:
-            usecases.extend(
-                run.db,
+            run.steps.extend(
                 run.refs[s.seq],
                 new_due=new_due,
                 reason=reason,
@@ -1347,13 +1342,13 @@ class _Planner:
 
     def _respond(self, s: _Story, on: date, actor: str, fields: dict[str, object]) -> None:
         def step(run: _Runner, ctx: StepContext) -> None:
-            usecases.respond(run.db, run.refs[s.seq], responded_on=on, ctx=ctx, **fields, letter=letters.AS_DRAFTED)
+            run.steps.respond(run.refs[s.seq], responded_on=on, ctx=ctx, **fields, letter=letters.AS_DRAFTED)
 
         s.add(on, actor, step)
 
     def close(self, s: _Story, on: date, actor: str) -> None:
         def step(run: _Runner, ctx: StepContext) -> None:
-            usecases.close(run.db, run.refs[s.seq], closed_on=on, ctx=ctx)
+            run.steps.close(run.refs[s.seq], closed_on=on, ctx=ctx)
 
         s.add(on, actor, step)
 
@@ -1363,7 +1358,7 @@ class _Planner:
         handler = s.handler2
 
         def step(run: _Runner, ctx: StepContext) -> None:
-            usecases.escalate(run.db, run.refs[s.seq], requested_on=on, handler=handler, reason=reason, ctx=ctx)
+            run.steps.escalate(run.refs[s.seq], requested_on=on, handler=handler, reason=reason, ctx=ctx)
 
         s.add(on, handler, step)
 
@@ -1432,8 +1427,7 @@ class _Planner:
             text = explanation
             if "{prev_ref}" in text:
                 text = text.replace("{prev_ref}", run.refs[s.fill["prev_seq"]])
-            usecases.refuse(
-                run.db,
+            run.steps.refuse(
                 run.refs[s.seq],
                 exclusion_reason=reason,
                 explanation=text,
@@ -1448,7 +1442,7 @@ class _Planner:
 
     def withdraw(self, s: _Story, on: date, actor: str, reason: str) -> None:
         def step(run: _Runner, ctx: StepContext) -> None:
-            usecases.withdraw(run.db, run.refs[s.seq], reason=reason, withdrawn_on=on, ctx=ctx, letter=letters.AS_DRAFTED)
+            run.steps.withdraw(run.refs[s.seq], reason=reason, withdrawn_on=on, ctx=ctx, letter=letters.AS_DRAFTED)
 
         s.add(on, actor, step)
 
@@ -1911,13 +1905,15 @@ def _fill(db: Database, count: int, today: date, seed: int) -> None:
     for kind, n in mix(count - EXTRA_COMPLAINTS if around else count):
         for i in range(n):
             planner.plan(kind, i)
-    runner = _Runner(db)
     events = sorted(
         ((on, story.seq, n, actor, step) for story in planner.stories for n, (on, actor, step) in enumerate(story.steps)),
         key=lambda e: e[:3],
     )
-    for on, _seq, _n, actor, step in events:
-        step(runner, StepContext(actor=login_of(actor), today=on))
+    with db.write() as session:  # the build's transaction
+        runner = _Runner(PlannedSteps(db, session))
+        for on, _seq, _n, actor, step in events:
+            step(runner, StepContext(actor=login_of(actor), today=on))
+        runner.steps.flush()
     if around:
         add_wider_record(db, today, rng, STAGE_ONE_HANDLERS, MANAGER)
     follow_through(db, today, seed, calendar)

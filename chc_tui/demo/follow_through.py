@@ -1,7 +1,7 @@
 """The demo landlord carries out what its responses promised (Code 7.3): most remedies and
 actions that fell due long ago were done, a few are overdue, and those due soon are mostly
-still to do. Recorded through the use-cases a handler uses (chc_tui.steps.remedies), after
-the rest of the demo, so nothing else it wrote changes.
+still to do. Recorded by the plans of the use-cases a handler uses (chc_tui.steps.remedies,
+chc_tui.steps.plans.follow_up), after the rest of the demo, so nothing else it wrote changes.
 
 Without this the demo opened on a wall of year-old overdue remedies: no landlord looks
 like that, and the panel's real work was hidden under it.
@@ -12,6 +12,7 @@ from __future__ import annotations
 import random
 from dataclasses import dataclass
 from datetime import date, timedelta
+from typing import Any, Callable
 
 from sqlmodel import Session, select
 
@@ -19,8 +20,13 @@ from chc_tui.demo.staff import login_of
 from chc_tui.rules.calendar import WorkingCalendar
 from chc_tui.rules.context import StepContext
 from chc_tui.steps import remedies
+from chc_tui.steps.bulk import BulkWriter
+from chc_tui.steps.identity import acting_staff
+from chc_tui.steps.plans.changes import apply_changes
+from chc_tui.steps.plans.follow_up import FollowUpPlan, plan_action_update, plan_remedy_outcome
+from chc_tui.steps.plans.state import audit_values
 from store.engine import Database
-from store.models import Action, Remedy, StageRecord
+from store.models import Action, AuditEntry, Remedy, StageRecord
 
 LONG_AGO_DAYS = 120  # due longer ago than this: done (a few months on, nothing is left)
 OLD_DAYS = 30  # due longer ago than this: nearly always done by now
@@ -39,7 +45,7 @@ ACTION_UPDATES = (
 @dataclass(frozen=True)
 class _Owed:
     model: type
-    row_id: int
+    row: dict[str, Any]  # its columns, changed as its steps are planned
     kind: str  # a remedy's kind; "" for an action
     due_on: date
     since: date  # when it was promised: nothing can be done before
@@ -62,7 +68,8 @@ def _owed(session: Session) -> list[_Owed]:
             if row.due_on is None or not handler:
                 continue
             since = row.offered_on if model is Remedy else (responded_on or row.due_on)
-            found.append(_Owed(model, row.id, row.kind if model is Remedy else "", row.due_on, since, handler))
+            found.append(_Owed(model, row.model_dump(), row.kind if model is Remedy else "", row.due_on, since,
+                               handler))
     return found
 
 
@@ -98,22 +105,46 @@ def _done_on(owed: _Owed, today: date, rng: random.Random, calendar: WorkingCale
 
 
 def follow_through(db: Database, today: date, seed: int, calendar: WorkingCalendar) -> None:
-    """Record the remedies and actions done that a realistic landlord has done by `today`."""
+    """Record the remedies and actions done that a realistic landlord has done by `today`:
+    the use-cases' plans (chc_tui.steps.plans.follow_up) on the records read once, and
+    every change and audit entry written in bulk."""
     rng = random.Random(f"{seed}-follow-through")  # its own: the rest of the demo's draws stay as they were
     with db.write() as session:
+        writer = BulkWriter(session)
         owed = _owed(session)
-    for item in owed:
-        done = _done_on(item, today, rng, calendar)
-        if done is None:
-            continue
-        ctx = StepContext(actor=login_of(item.handler), today=done)
-        if item.model is Action:
-            remedies.update_action(db, item.row_id, update=rng.choice(ACTION_UPDATES), done_on=done, ctx=ctx)
-            continue
-        if item.kind == remedies.RemedyKind.FINANCIAL:
-            # the resident accepts the offer before it is paid
-            accepted = _working_on_or_before(calendar, min(item.since + timedelta(days=rng.randint(1, 5)), done),
-                                             item.since)
-            remedies.record_remedy_outcome(db, item.row_id, outcome="accepted", on=accepted,
-                                           ctx=StepContext(actor=ctx.actor, today=accepted))
-        remedies.record_remedy_outcome(db, item.row_id, outcome="done", on=done, ctx=ctx)
+        for item in owed:
+            done = _done_on(item, today, rng, calendar)
+            if done is None:
+                continue
+            writer.written_again(item.model, item.row)  # as its steps leave it
+            ctx = StepContext(actor=login_of(item.handler), today=done)
+            if item.model is Action:
+                _follow_up(session, writer, item, ctx, plan_action_update, update=rng.choice(ACTION_UPDATES),
+                           due_on=None, owner="", done_on=done)
+                continue
+            if item.kind == remedies.RemedyKind.FINANCIAL:
+                # the resident accepts the offer before it is paid
+                accepted = _working_on_or_before(calendar, min(item.since + timedelta(days=rng.randint(1, 5)), done),
+                                                 item.since)
+                _follow_up(session, writer, item, StepContext(actor=ctx.actor, today=accepted), plan_remedy_outcome,
+                           outcome="accepted", on=accepted)
+            _follow_up(session, writer, item, ctx, plan_remedy_outcome, outcome="done", on=done)
+        writer.flush()
+        for row in session.identity_map.values():  # the ORM's copies of the rows written here are old now
+            if isinstance(row, (Remedy, Action)):
+                session.expire(row)
+
+
+def _follow_up(session: Session, writer: BulkWriter, item: _Owed, ctx: StepContext, plan: Callable[..., FollowUpPlan],
+               **command: Any) -> None:
+    """One step as remedies.record_remedy_outcome / update_action takes it: who is acting,
+    the record's version moved on (usecases.record_for_change), the plan's changes and its
+    audit entry."""
+    acting = acting_staff(session, ctx)
+    writer.acting_staff_id = acting.id
+    row = item.row
+    row["version"] += 1
+    planned = plan(ctx, row, **command)
+    apply_changes(row, planned.changes)
+    writer.add(AuditEntry, {**audit_values(ctx, planned.action, planned.details, planned.before),
+                            "complaint_id": row["complaint_id"]})

@@ -23,7 +23,7 @@ from chc_tui.rules.domain import Decision
 
 # The heading of each block, as the templates print it and the checker finds it: one table,
 # passed to every template as `h` (a landlord's own template uses the same names).
-HEADINGS: dict[str, str] = {
+HEADINGS: dict[str, str] = {  # none with a colon: a colon ends a heading (find_blocks)
     "reference": "Our reference",
     "handler": "Who is handling your complaint",
     "understanding": "Our understanding of your complaint",
@@ -50,25 +50,23 @@ _SIGN_OFF = re.compile(r"^\s*yours\s+(sincerely|faithfully)\b", re.IGNORECASE)
 
 
 def _squash(text: str) -> str:
-    return re.sub(r"\s+", " ", text).strip().casefold()
+    # str.split() splits on the whitespace that re's \s matches (both str.isspace), and
+    # strips: a letter's every line is squashed, and the regular expression took longer
+    return " ".join(text.split()).casefold()
 
 
 def find_blocks(text: str) -> dict[str, str]:
     """Each heading found in `text` (its first occurrence), with the text under it: from
     after the heading to the next heading or the sign-off."""
+    # A line is a heading alone, or a heading and a colon and perhaps its text: the part
+    # before its first colon is looked up (no heading has a colon in it).
     headings = {_squash(h): key for key, h in HEADINGS.items()}
     found: dict[str, list[str]] = {}
     current: list[str] | None = None
     for line in text.splitlines():
-        squashed = _squash(line)
-        key, rest = None, ""
-        for heading, candidate in headings.items():
-            if squashed in (heading, heading + ":"):
-                key = candidate
-                break
-            if squashed.startswith(heading + ":"):
-                key, rest = candidate, line.split(":", 1)[1]
-                break
+        head, colon, _ = _squash(line).partition(":")
+        key = headings.get(head)
+        rest = line.split(":", 1)[1] if key is not None and colon else ""
         if key is not None:
             current = None if key in found else found.setdefault(key, [])
             if current is not None and rest.strip():

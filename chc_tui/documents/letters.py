@@ -46,6 +46,7 @@ from store.models import (
     Response,
     StageRecord,
     Withdrawal,
+    saved_id,
 )
 
 PACKAGE_TEMPLATES = Path(__file__).parent / "templates" / "letters"
@@ -552,62 +553,96 @@ def draft_or_send(
     a plain text goes by the resident's preferred channel."""
     if letter is None:
         return None
-    send_by: str | None = None
-    if isinstance(letter, Outgoing):
-        send_by, text = letter.send_by, letter.text
-        if not isinstance(text, (str, AsDrafted)):
-            raise StepRefused("the letter to send is missing", "letter")
-        letter = text
-    kind = kind_for_step(step, stage.stage)
-    if kind is None:
-        raise StepRefused(f"the {step} step sends no letter")
+    send_by, letter = unpacked(letter)
+    kind = letter_kind(step, stage.stage)
     from chc_tui.steps.identity import acting  # the step's writer: who signs
 
     facts = gather_facts(session, complaint, stage, kind, letter_date, acting(session).done_by)
-    gaps = missing_details(facts.landlord, facts.signer, names_officer=kind is LetterKind.STAGE1_RESPONSE)
-    if gaps:
-        raise LetterDetailsMissing(gaps, facts.signer.staff_id)
-    problems = missing_from_records(facts)
-    if problems:
-        raise StepRefused(problems)
-    rendered, template = render(facts, templates_dir(db_path))
+    rendered, template = drafted(facts, db_path)
     if isinstance(letter, DraftOnly):
         raise LetterDrafted(
             LetterDraft(kind, stage.stage, rendered, template, facts.addressee, facts.adjustments, required_items(facts),
                         other_needs(session, complaint), contact_for(session, complaint))
         )
-    if isinstance(letter, AsDrafted):
-        letter = rendered
-    if not letter.strip():
-        raise StepRefused("the letter is empty", "letter")
-    problems = missing_from_text(facts, letter)
-    if problems:
-        raise StepRefused(problems)
-    stored = Letter(
-        complaint_id=complaint.id,
-        stage=stage.stage,
-        kind=kind.value,
-        body=letter,
-        sha256=sha256_text(letter),
-        template=Path(template).name,
-        edited=letter != rendered,
-        sent_on=letter_date,
-        sent_by=actor,
-    )
+    text = final_text(facts, letter, rendered)
+    stored = Letter(**sent_letter(saved_id(complaint), facts, text, rendered, template, actor))
     session.add(stored)
     session.flush()
     record_route(session, stored, complaint, send_by)  # never a letter without its delivery
-    session.add(
-        Correspondence(
-            complaint_id=complaint.id,
-            happened_on=letter_date,
-            kind="letter",
-            direction="out",
-            party="representative" if complaint.representative_name else "resident",
-            party_name=facts.addressee,
-            summary=f"{kind.label} letter sent",
-            letter_id=stored.id,
-            recorded_by=actor,
-        )
-    )
+    session.add(Correspondence(**letter_noted(saved_id(complaint), complaint.representative_name, facts,
+                                               saved_id(stored), actor)))
     return stored
+
+
+def unpacked(letter: str | DraftOnly | AsDrafted | Outgoing) -> tuple[str | None, str | DraftOnly | AsDrafted]:
+    """(the route the handler chose, or None for the default; the letter itself)."""
+    if not isinstance(letter, Outgoing):
+        return None, letter
+    if not isinstance(letter.text, (str, AsDrafted)):
+        raise StepRefused("the letter to send is missing", "letter")
+    return letter.send_by, letter.text
+
+
+def letter_kind(step: str, stage: int) -> LetterKind:
+    """The letter `step` sends; refused for a step that sends none."""
+    kind = kind_for_step(step, stage)
+    if kind is None:
+        raise StepRefused(f"the {step} step sends no letter")
+    return kind
+
+
+def drafted(facts: LetterFacts, db_path: Path) -> tuple[str, str]:
+    """The letter as its template drafts it from `facts` (text, template file), refused
+    while a detail it needs (the landlord's, the signer's) or a record it must carry is
+    missing."""
+    gaps = missing_details(facts.landlord, facts.signer, names_officer=facts.kind is LetterKind.STAGE1_RESPONSE)
+    if gaps:
+        raise LetterDetailsMissing(gaps, facts.signer.staff_id)
+    problems = missing_from_records(facts)
+    if problems:
+        raise StepRefused(problems)
+    return render(facts, templates_dir(db_path))
+
+
+def final_text(facts: LetterFacts, letter: str | AsDrafted, rendered: str) -> str:
+    """The text to send: as drafted, or the handler's, which must still carry every
+    required item."""
+    text = rendered if isinstance(letter, AsDrafted) else letter
+    if not text.strip():
+        raise StepRefused("the letter is empty", "letter")
+    problems = missing_from_text(facts, text)
+    if problems:
+        raise StepRefused(problems)
+    return text
+
+
+def sent_letter(complaint_id: int, facts: LetterFacts, text: str, rendered: str, template: str,
+                actor: str) -> dict[str, Any]:
+    """The stored letter's columns, byte for byte as sent."""
+    return dict(
+        complaint_id=complaint_id,
+        stage=facts.stage,
+        kind=facts.kind.value,
+        body=text,
+        sha256=sha256_text(text),
+        template=Path(template).name,
+        edited=text != rendered,
+        sent_on=facts.letter_date,
+        sent_by=actor,
+    )
+
+
+def letter_noted(complaint_id: int, representative_name: str, facts: LetterFacts, letter_id: int,
+                 actor: str) -> dict[str, Any]:
+    """The correspondence entry that records the letter going out."""
+    return dict(
+        complaint_id=complaint_id,
+        happened_on=facts.letter_date,
+        kind="letter",
+        direction="out",
+        party="representative" if representative_name else "resident",
+        party_name=facts.addressee,
+        summary=f"{facts.kind.label} letter sent",
+        letter_id=letter_id,
+        recorded_by=actor,
+    )

@@ -69,18 +69,18 @@ from chc_tui.rules.policy import Stage
 from chc_tui.steps import staff, usecases
 from chc_tui.steps.independence import staff_name
 from chc_tui.steps.bulk import BulkWriter
+from chc_tui.steps.held import HeldComplaint as _Held, next_held_reference
 from chc_tui.steps.plans.acknowledge import plan_acknowledge
 from chc_tui.steps.plans.close import plan_close
-from chc_tui.steps.plans.changes import OPEN, Changes, apply_changes
 from chc_tui.steps.plans.define import plan_define
 from chc_tui.steps.plans.escalate import plan_escalate
 from chc_tui.steps.plans.extend import plan_extend
 from chc_tui.steps.plans.independent import require_independent
-from chc_tui.steps.plans.log import check_log, new_resident, next_reference, plan_log, reference_prefix, refuse_taken
+from chc_tui.steps.plans.log import check_log, new_resident, plan_log, refuse_taken
 from chc_tui.steps.plans.refuse import plan_refuse
 from chc_tui.steps.plans.respond import plan_respond
 from chc_tui.steps.plans.withdraw import plan_withdraw
-from chc_tui.steps.plans.state import ComplaintNow, StageNow, Values, audit_values, deadline_values
+from chc_tui.steps.plans.state import audit_values, deadline_values
 from chc_tui.rules.context import StepContext, os_user
 from chc_tui.rules.dates import DateParseError, parse_date
 from chc_tui.rules.domain import Channel, Decision, ExclusionReason, StepRefused
@@ -1137,71 +1137,6 @@ def _counted_once(run: _Run, calendar: WorkingCalendar) -> WorkingCalendar:
     return once
 
 
-# who_considered's order of a stage's steps: its tables', as store.stage_people reads them
-_STEP_ORDER = {"defined": 0, "extended": 1, "answered": 2}
-
-
-@dataclass
-class _Held:
-    """One row's complaint as the writer holds it: the records its steps change, and what
-    Code 6.13 reads of them."""
-
-    complaint: Values
-    stages: list[Values]  # the current stage last
-    deadlines: list[Values]
-    log_details: dict[str, Any]  # the log's audit details (its handler, for who considered stage 1)
-    steps: list[tuple[str, int, int | None]] = field(default_factory=list)  # (what, stage id, by staff id)
-    stage_one_people: dict[int, list[str]] = field(default_factory=dict)  # once escalated
-
-    def bump(self) -> None:
-        """A step is about to change the complaint: its version moves on, as
-        usecases._complaint_for_change moves it."""
-        self.complaint["version"] += 1
-
-    def now(self) -> tuple[ComplaintNow, StageNow]:
-        """The complaint and its current stage, as the plans read them."""
-        stage = self.stages[-1]
-        return (ComplaintNow(self.complaint["reference"], self.complaint["status"], self.complaint["received_on"]),
-                StageNow(stage["stage"], stage["opened_on"], stage["acknowledged_on"], stage["responded_on"]))
-
-    def active(self, stage: Values, step: str) -> Values | None:
-        """The stage's running deadline for `step` (usecases._active_deadline)."""
-        return next((d for d in self.deadlines if d["stage_id"] == stage["id"] and d["step"] == step and d["active"]),
-                    None)
-
-    def target(self, stage: Values) -> Values | None:
-        """The response deadline fixed at acknowledgement (usecases._target_response_deadline)."""
-        return next((d for d in self.deadlines if d["stage_id"] == stage["id"] and d["step"] == "respond"
-                     and not d["provisional"] and d["extension_id"] is None), None)
-
-    def apply(self, changes: Changes) -> list[Values]:
-        """A plan's changes to the records held, as usecases._apply makes them; the
-        deadlines changed."""
-        apply_changes(self.complaint, changes.complaint)
-        stage = self.stages[-1]
-        apply_changes(stage, changes.stage)
-        changed: list[Values] = []
-        for change in changes.deadlines:
-            if change.which == OPEN:
-                found = [d for d in self.deadlines if d["active"] and d["met_on"] is None]
-            else:
-                found = [d for d in [self.active(stage, change.which)] if d is not None]
-            for deadline in found:
-                apply_changes(deadline, change.values)
-                changed.append(deadline)
-        return changed
-
-    def who_considered_stage_one(self, ids_by_name_key: Callable[[], dict[str, int]]) -> dict[int, list[str]]:
-        """store.stage_people's reading of Code 6.13, over the records held (no letters here)."""
-        from store.stage_people import who_considered
-
-        cid, first = self.complaint["id"], self.stages[0]
-        steps = sorted((s for s in self.steps if s[1] == first["id"]), key=lambda s: _STEP_ORDER[s[0]])
-        people = who_considered([cid], 1, [(first["id"], cid, first["handler_staff_id"])], steps, [],
-                                [(cid, "log", self.log_details)], ids_by_name_key)
-        return dict(people[cid])
-
-
 class _Bulk:
     """One transaction's rows planned in memory: each step's plan called as its use-case
     calls it, on the complaint's state held here, and the records written by a BulkWriter
@@ -1326,19 +1261,16 @@ class _Bulk:
 
         from store.models import Complaint
 
-        prefix = reference_prefix(received_on)
-        held = self.writer.held(Complaint)
-        if prefix not in self.counted:  # the database's count, read again after each flush
-            self.counted[prefix] = self.session.exec(
-                select(func.count()).select_from(Complaint).where(Complaint.reference.startswith(prefix))).one()
-        count = self.counted[prefix] + sum(1 for c in held if c["reference"].startswith(prefix))
-        planned = {c["reference"] for c in held}
+        def in_database(prefix: str) -> int:
+            if prefix not in self.counted:  # the database's count, read again after each flush
+                self.counted[prefix] = self.session.exec(
+                    select(func.count()).select_from(Complaint).where(Complaint.reference.startswith(prefix))).one()
+            return self.counted[prefix]
 
         def taken(reference: str) -> bool:
-            return reference in planned or self.session.exec(
-                select(Complaint.id).where(Complaint.reference == reference)).first() is not None
+            return self.session.exec(select(Complaint.id).where(Complaint.reference == reference)).first() is not None
 
-        return next_reference(received_on, count, taken)
+        return next_held_reference(received_on, in_database, self.writer.held(Complaint), taken)
 
     def _escalate(self, row: SheetRow, requested_on: date, mover: StepContext, calendar: WorkingCalendar,
                   held: _Held) -> StepContext:

@@ -12,6 +12,7 @@ mail transport (chc_tui/mail/), which is not built here.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from enum import StrEnum
@@ -98,8 +99,16 @@ def _representative_email(session: Session, complaint: Complaint) -> str:
     rows = session.exec(select(Representative).where(
         Representative.resident_id == complaint.resident_id, col(Representative.ended_on).is_(None))
         .order_by(col(Representative.id).desc())).all()
-    named = [r for r in rows if r.name.strip().casefold() == complaint.representative_name.strip().casefold()]
-    for rep in named or rows:
+    return representative_email(rows, complaint.representative_name)
+
+
+def representative_email(in_force: Sequence[Representative], representative_name: str) -> str:
+    """Of the resident's representatives in force (newest first), the email of the one the
+    complaint names, else of any."""
+    if not representative_name.strip():
+        return ""
+    named = [r for r in in_force if r.name.strip().casefold() == representative_name.strip().casefold()]
+    for rep in named or in_force:
         if "@" in rep.contact:
             return rep.contact.strip()
     return ""
@@ -109,9 +118,13 @@ def contact_for(session: Session, complaint: Complaint) -> Contact:
     resident = session.get(Resident, complaint.resident_id)
     if resident is None:
         return Contact("", "", "")
-    representative = _representative_email(session, complaint)
-    return Contact(resident.preferred_channel, resident.address.strip(),
-                   representative or resident.email.strip(), bool(representative))
+    return contact_of(resident.preferred_channel, resident.address, resident.email,
+                      _representative_email(session, complaint))
+
+
+def contact_of(preferred_channel: str, address: str, email: str, representative_email: str) -> Contact:
+    """Where a resident's letters can go: the acting representative's email before theirs."""
+    return Contact(preferred_channel, address.strip(), representative_email or email.strip(), bool(representative_email))
 
 
 def parse_route(send_by: str | None) -> Route | None:

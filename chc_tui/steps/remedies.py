@@ -10,6 +10,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
+from typing import Any
 
 from sqlmodel import Session
 
@@ -18,6 +19,8 @@ from chc_tui.steps.identity import acting_write
 from chc_tui.rules.deadlines import is_overdue
 from chc_tui.rules.dates import DateParseError, parse_date
 from chc_tui.rules.domain import Problem, StepRefused
+from chc_tui.steps.plans.changes import apply_changes
+from chc_tui.steps.plans.follow_up import REMEDY_OUTCOMES, plan_action_update, plan_remedy_outcome  # noqa: F401 (the screens take the outcomes from here)
 from chc_tui.steps.usecases import Checks, audit, complaint_for_change, record_for_change
 from store.engine import Database
 from store.models import Action, Complaint, Remedy, saved_id
@@ -240,29 +243,46 @@ def parse_action_lines(text: "str | Sequence[str]", today: date,
 
 def record_remedy(session: Session, ctx: StepContext, complaint: Complaint, line: RemedyLine, offered_on: date) -> int:
     """A checked remedy written inside the caller's transaction, with its audit entry."""
-    pence = line.pence
-    row = Remedy(
-        complaint_id=saved_id(complaint), stage=complaint.current_stage, kind=line.kind, description=line.description,
-        amount_pence=pence, parts_json=json.dumps(parse_parts(line.parts)), due_on=line.due_on, offered_on=offered_on,
-        recorded_by=ctx.actor,
-    )
+    row = Remedy(**remedy_values(ctx, saved_id(complaint), complaint.current_stage, line, offered_on))
     session.add(row)
     session.flush()
-    audit(session, ctx, "offer remedy", complaint.id,
-          {"remedy": row.id, "kind": line.kind, "description": row.description, "amount": pounds(pence),
-           "offered_on": offered_on, "due_on": line.due_on})
+    audit(session, ctx, "offer remedy", complaint.id, remedy_offered(saved_id(row), line, offered_on))
     return saved_id(row)
+
+
+def remedy_values(ctx: StepContext, complaint_id: int, stage: int, line: RemedyLine, offered_on: date) -> dict[str, Any]:
+    """A checked remedy's columns (the use-cases' and a bulk writer's)."""
+    return dict(
+        complaint_id=complaint_id, stage=stage, kind=line.kind, description=line.description,
+        amount_pence=line.pence, parts_json=json.dumps(parse_parts(line.parts)), due_on=line.due_on,
+        offered_on=offered_on, recorded_by=ctx.actor,
+    )
+
+
+def remedy_offered(remedy_id: int, line: RemedyLine, offered_on: date) -> dict[str, Any]:
+    """The "offer remedy" audit's details."""
+    return {"remedy": remedy_id, "kind": line.kind, "description": line.description, "amount": pounds(line.pence),
+            "offered_on": offered_on, "due_on": line.due_on}
 
 
 def record_action(session: Session, ctx: StepContext, complaint: Complaint, line: ActionLine) -> int:
     """A checked action written inside the caller's transaction, with its audit entry."""
-    row = Action(complaint_id=saved_id(complaint), stage=complaint.current_stage, description=line.description,
-                 owner=line.owner, due_on=line.due_on, recorded_by=ctx.actor)
+    row = Action(**action_values(ctx, saved_id(complaint), complaint.current_stage, line))
     session.add(row)
     session.flush()
-    audit(session, ctx, "add action", complaint.id,
-          {"action": row.id, "description": row.description, "owner": row.owner, "due_on": line.due_on})
+    audit(session, ctx, "add action", complaint.id, action_added(saved_id(row), line))
     return saved_id(row)
+
+
+def action_values(ctx: StepContext, complaint_id: int, stage: int, line: ActionLine) -> dict[str, Any]:
+    """A checked action's columns."""
+    return dict(complaint_id=complaint_id, stage=stage, description=line.description, owner=line.owner,
+                due_on=line.due_on, recorded_by=ctx.actor)
+
+
+def action_added(action_id: int, line: ActionLine) -> dict[str, Any]:
+    """The "add action" audit's details."""
+    return {"action": action_id, "description": line.description, "owner": line.owner, "due_on": line.due_on}
 
 
 # --- remedies -----------------------------------------------------------------------------------
@@ -324,9 +344,6 @@ def offer_remedy(
                              offered_on)
 
 
-REMEDY_OUTCOMES = ("accepted", "declined", "done")
-
-
 def record_remedy_outcome(
     db: Database, remedy_id: int, *, outcome: str, on: date, expected_version: int | None = None,
     ctx: StepContext | None = None,
@@ -335,22 +352,9 @@ def record_remedy_outcome(
     ctx = ctx or StepContext()
     with acting_write(db, ctx) as session:
         row = record_for_change(session, Remedy, remedy_id, expected_version, "remedy")
-        checks = Checks()
-        if outcome not in REMEDY_OUTCOMES:
-            checks.add("outcome", f"choose one of: {', '.join(REMEDY_OUTCOMES)}")
-        if row.done_on is not None:
-            checks.add(None, f"this remedy was completed on {row.done_on:%d/%m/%Y}")
-        elif row.declined_on is not None:
-            checks.add(None, f"the resident declined this remedy on {row.declined_on:%d/%m/%Y}")
-        elif outcome == "accepted" and row.accepted_on is not None:
-            checks.add("outcome", f"already accepted on {row.accepted_on:%d/%m/%Y}")
-        checks.a_date("on", on, "the date", ctx.today, (row.offered_on, "it was offered"))
-        checks.raise_if_any()
-        field = {"accepted": "accepted_on", "declined": "declined_on", "done": "done_on"}[outcome]
-        setattr(row, field, on)
-        audit(session, ctx, f"remedy {outcome}", row.complaint_id,
-              {"remedy": row.id, "description": row.description, field: on,
-               **({"late": on > row.due_on} if outcome == "done" and row.due_on else {})})
+        plan = plan_remedy_outcome(ctx, row.model_dump(), outcome=outcome, on=on)
+        apply_changes(row, plan.changes)
+        audit(session, ctx, plan.action, row.complaint_id, plan.details)
 
 
 # --- outstanding actions ---------------------------------------------------------------------------
@@ -383,21 +387,6 @@ def update_action(
     ctx = ctx or StepContext()
     with acting_write(db, ctx) as session:
         row = record_for_change(session, Action, action_id, expected_version, "action")
-        checks = Checks()
-        if row.done_on is not None:
-            checks.add(None, f"this action was done on {row.done_on:%d/%m/%Y}")
-        checks.required("update", update, "what has happened")
-        if done_on is not None:
-            checks.a_date("done_on", done_on, "the date done", ctx.today)
-        if due_on is not None and due_on != row.due_on and is_overdue(due_on, ctx.today):
-            checks.add("due_on", f"a new due date cannot be in the past (today is {ctx.today:%d/%m/%Y})")
-        checks.raise_if_any()
-        before = {"owner": row.owner, "due_on": row.due_on, "update": row.update}
-        row.update = update.strip()
-        row.owner = owner.strip() or row.owner
-        row.due_on = due_on or row.due_on
-        row.done_on = done_on
-        audit(session, ctx, "action done" if done_on else "update action", row.complaint_id,
-              {"action": row.id, "description": row.description, "owner": row.owner, "due_on": row.due_on,
-               "update": row.update, **({"done_on": done_on, "late": done_on > row.due_on} if done_on else {})},
-              before)
+        plan = plan_action_update(ctx, row.model_dump(), update=update, due_on=due_on, owner=owner, done_on=done_on)
+        apply_changes(row, plan.changes)
+        audit(session, ctx, plan.action, row.complaint_id, plan.details, plan.before)

@@ -29,9 +29,9 @@ from chc_tui.steps.plans.checks import Checks
 from chc_tui.steps.plans.close import plan_close
 from chc_tui.steps.plans.escalate import plan_escalate
 from chc_tui.steps.plans.define import DEFINITION_FIELDS, plan_define
-from chc_tui.steps.plans.extend import plan_extend
+from chc_tui.steps.plans.extend import plan_extend, told_by_letter
 from chc_tui.steps.plans.log import check_log, new_resident, next_reference, plan_log, reference_prefix, refuse_taken
-from chc_tui.steps.plans.refuse import plan_refuse
+from chc_tui.steps.plans.refuse import explained_by_letter, plan_refuse
 from chc_tui.steps.plans.respond import plan_respond
 from chc_tui.steps.plans.withdraw import plan_withdraw
 from chc_tui.steps.plans.changes import OPEN, Changes, apply_changes
@@ -410,12 +410,8 @@ def extend(
     """
     ctx = ctx or StepContext()
     decided_on = (decided_on or ctx.today) if decision_date_known else None
-    if letter is not None:
-        # The letter is how the resident is told, and it carries the Ombudsman's details
-        # (6.5). It goes out today: a letter made now is never dated back to the decision,
-        # which would make a late extension look told in time.
-        told_resident_on = told_resident_on or ctx.today
-        ombudsman_details_given = True
+    told_resident_on, ombudsman_details_given = told_by_letter(letter is not None, told_resident_on,
+                                                               ombudsman_details_given, ctx.today)
     with acting_write(db, ctx) as session:
         complaint = _complaint_for_change(session, reference, expected_version)
         stage = _current_stage(session, complaint)
@@ -575,8 +571,7 @@ def refuse(
     was filed (2.2). `facts_known=False` (the importer's) stores them as not known."""
     ctx = ctx or StepContext()
     refused_on = refused_on or ctx.today
-    if letter is not None:
-        ombudsman_right_explained = True  # the letter says so; its text is checked for it (2.4)
+    ombudsman_right_explained = explained_by_letter(letter is not None, ombudsman_right_explained)
     with acting_write(db, ctx) as session:
         complaint = _complaint_for_change(session, reference, expected_version)
         stage = _current_stage(session, complaint)

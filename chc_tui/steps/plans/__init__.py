@@ -26,5 +26,7 @@ define, acknowledge, extend, respond, escalate (`escalate.plan_escalate`: Code 6
 with who considered stage 1 from store.stage_people.who_considered), refuse, withdraw,
 close. At stage 2 the same define/acknowledge/extend/respond plans run with the stage 2
 `StageNow`; whoever records them must not have considered stage 1
-(`independent.require_independent`, Code 6.13), checked before the plan.
+(`independent.require_independent`, Code 6.13), checked before the plan. After the
+response, its promises followed to done (7.3): `follow_up.plan_remedy_outcome`,
+`follow_up.plan_action_update`, of the remedy's or action's columns.
 """

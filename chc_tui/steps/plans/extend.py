@@ -29,6 +29,17 @@ class ExtendPlan:
     changes: Changes
 
 
+def told_by_letter(letter_sent: bool, told_resident_on: date | None, ombudsman_details_given: bool | None,
+                   today: date) -> tuple[date | None, bool | None]:
+    """(told on, Ombudsman details given) once a letter goes: the letter is how the resident
+    is told, and it carries the Ombudsman's details (6.5). It goes out today: a letter made
+    now is never dated back to the decision, which would make a late extension look told in
+    time."""
+    if not letter_sent:
+        return told_resident_on, ombudsman_details_given
+    return told_resident_on or today, True
+
+
 def plan_extend(
     ctx: StepContext, calendar: WorkingCalendar, complaint: ComplaintNow, stage: StageNow, *, new_due: date,
     reason: str, decided_on: date | None, told_resident_on: date | None, ombudsman_details_given: bool | None,

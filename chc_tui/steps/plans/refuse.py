@@ -23,6 +23,12 @@ class RefusePlan:
     changes: Changes
 
 
+def explained_by_letter(letter_sent: bool, ombudsman_right_explained: bool) -> bool:
+    """A refusal's letter says the resident may take it to the Ombudsman (its text is
+    checked for it, 2.4): with one, the right is explained."""
+    return ombudsman_right_explained or letter_sent
+
+
 def plan_refuse(
     ctx: StepContext, complaint: ComplaintNow, stage: StageNow, *, exclusion_reason: str, explanation: str,
     refused_on: date, ombudsman_right_explained: bool, right_explained_known: bool, issue_on: date | None,
