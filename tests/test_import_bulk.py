@@ -196,6 +196,41 @@ def test_the_rehearsal_writes_back_only_while_nobody_else_has(db):
         rehearsal.dispose()
 
 
+
+def _search_triggers(conn) -> list[str]:
+    from store.search_index import trigger_names
+
+    return [name for (name,) in conn.execute("SELECT name FROM sqlite_master WHERE type = 'trigger'")
+            if name in trigger_names()]
+
+
+def test_the_rehearsals_keep_no_search_index_and_the_file_indexes_what_they_write(db, tmp_path):
+    # nobody searches a rehearsal: its index made each resident and complaint cost twice
+    from store.search_index import trigram_available
+
+    if db.is_server:
+        pytest.skip("SQLite's")
+    real = sqlite3.connect(db.path)
+    try:
+        if not trigram_available(real):
+            pytest.skip("this SQLite keeps no search index")
+        assert _search_triggers(real)
+        rehearsal, dry = WritableRehearsal(db), db.rehearsal()
+        try:
+            for copy in (rehearsal.scratch, dry):
+                with copy.engine.connect() as conn:
+                    assert _search_triggers(conn.connection.dbapi_connection) == []
+        finally:
+            rehearsal.dispose()
+            dry.dispose()
+        assert run(db, write_csv(tmp_path / "c.csv", ROWS)).committed
+        found = real.execute("SELECT resident.name FROM resident JOIN resident_name_search s ON s.rowid = resident.id "
+                             "WHERE s.name LIKE '%Other%' ORDER BY resident.name").fetchall()
+        assert found == [("Ann Other",), ("Ben Other",), ("Cy Other",)]
+    finally:
+        real.close()
+
+
 def test_a_login_not_on_the_register_is_each_row_s_problem_not_a_crash(db, tmp_path):
     # named_in_history's refusal names no field: it was looked up as the column "handler",
     # which is no column (KeyError), instead of the stage's handler column
