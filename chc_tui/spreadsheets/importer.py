@@ -68,6 +68,10 @@ from chc_tui.rules import holiday_cache
 from chc_tui.rules.calendar import WorkingCalendar
 from chc_tui.rules.policy import Stage
 from chc_tui.steps import staff, usecases
+from chc_tui.steps.assignment import assignee
+from chc_tui.steps.identity import acting_staff
+from chc_tui.steps.residents import checked_tenure
+from chc_tui.steps.settings import load_calendar
 from chc_tui.steps.independence import staff_name
 from chc_tui.steps.bulk import BulkWriter
 from chc_tui.steps.plans.acknowledge import plan_acknowledge
@@ -87,8 +91,12 @@ from chc_tui.rules.dates import DateParseError, parse_date
 from chc_tui.rules.domain import Channel, Decision, ExclusionReason, StepRefused
 from chc_tui.rules.tenure import tenure_from_words
 from chc_tui.spreadsheets.sheet_cells import restore
+from store import stage_people
 from store.engine import Database
-from store.models import saved_id
+# the records a row's plans hold, named here once (imported within each row's steps, they
+# cost 15 us a row: 3% of an import)
+from store.models import (AuditEntry, Complaint, Deadline, Definition, Extension, Refusal, Resident, Response,
+                          StageRecord, Withdrawal, saved_id)
 from store.rehearsal import Changed, Marks, WritableRehearsal
 
 log = logging.getLogger(__name__)
@@ -1052,8 +1060,6 @@ class _References:
     def now(self, session) -> _References:
         from sqlmodel import func, select
 
-        from store.models import Complaint
-
         added = session.exec(select(Complaint.id, Complaint.reference).where(Complaint.id > self.upto)).all()
         count = session.exec(select(func.count()).select_from(Complaint)).one()
         if len(self.exact) + len(added) != count:  # some have gone: read them all again
@@ -1080,8 +1086,6 @@ def _references(run: _Run, db: Database, session) -> _References:
 def _complaint_id(session, reference: str) -> int:
     from sqlmodel import select
 
-    from store.models import Complaint
-
     return session.exec(select(Complaint.id).where(Complaint.reference == reference)).one()
 
 
@@ -1097,8 +1101,6 @@ def _natural_keys(session, rows: list[SheetRow], before: int | None = None) -> N
     read the complaints of every earlier batch received on its days (5,000 rows: 16 times
     the 1,000 rows' reads)."""
     from sqlmodel import func, select
-
-    from store.models import Complaint, Resident
 
     found: NaturalKeys = {}
     days = sorted({row.received for row in rows})
@@ -1209,11 +1211,9 @@ class _Held:
 
     def who_considered_stage_one(self, ids_by_name_key: Callable[[], dict[str, int]]) -> dict[int, list[str]]:
         """store.stage_people's reading of Code 6.13, over the records held (no letters here)."""
-        from store.stage_people import who_considered
-
         cid, first = self.complaint["id"], self.stages[0]
         steps = sorted((s for s in self.steps if s[1] == first["id"]), key=lambda s: _STEP_ORDER[s[0]])
-        people = who_considered([cid], 1, [(first["id"], cid, first["handler_staff_id"])], steps, [],
+        people = stage_people.who_considered([cid], 1, [(first["id"], cid, first["handler_staff_id"])], steps, [],
                                 [(cid, "log", self.log_details)], ids_by_name_key)
         return dict(people[cid])
 
@@ -1258,12 +1258,6 @@ class _Bulk:
 
     def _plan(self, row: SheetRow, name: str) -> str:
         """The row's steps in the order `_replay` takes them."""
-        from chc_tui.steps.assignment import assignee
-        from chc_tui.steps.identity import acting_staff
-        from chc_tui.steps.residents import checked_tenure
-        from chc_tui.steps.settings import load_calendar
-        from store.models import AuditEntry, Complaint, Deadline, Refusal, Resident, StageRecord, Withdrawal
-
         session, run, w = self.session, self.run, self.writer
         mover = StepContext(actor=run.actor, today=run.today)
         w.acting_staff_id = saved_id(_step(row, 1, "handler", acting_staff, session, mover))
@@ -1340,8 +1334,6 @@ class _Bulk:
         """As usecases._next_reference counts, with the complaints held but not yet written."""
         from sqlmodel import func, select
 
-        from store.models import Complaint
-
         prefix = reference_prefix(received_on)
         held = self.writer.held(Complaint)
         if prefix not in self.counted:  # the database's count, read again after each flush
@@ -1360,9 +1352,6 @@ class _Bulk:
                   held: _Held) -> StepContext:
         """Stage 2 requested (as `_replay` escalates): its handler found, who considered stage
         1 worked out from the records held (6.13); the context of stage 2's steps."""
-        from store import stage_people
-        from store.models import AuditEntry, Complaint, Deadline, StageRecord
-
         name = row.stage2.handler
         if name not in self.handlers:
             # The staff register may be written, between stage 1's records and stage 2's as
@@ -1405,8 +1394,6 @@ class _Bulk:
         """The current stage, if acknowledged: defined, acknowledged, perhaps extended and
         answered (as `_replay_stage` replays it); else left for the handler to define and
         acknowledge."""
-        from store.models import AuditEntry, Deadline, Definition, Extension, Response
-
         if cells.acknowledged is None:
             return
         w, done_by, n, s = self.writer, ctx.done_by, cells.number, f"s{cells.number}_"
@@ -1590,9 +1577,6 @@ def _remove(session, complaints: list[int]) -> None:
     """Every row the replay writes for these complaints (log, define, acknowledge, extend,
     respond, escalate, refuse, withdraw, close), their residents too: as a rollback would."""
     from sqlmodel import delete, select
-
-    from store.models import (AuditEntry, Complaint, Deadline, Definition, Extension, Refusal, Resident, Response,
-                              StageRecord, Withdrawal)
 
     for start in range(0, len(complaints), 500):
         chunk = complaints[start:start + 500]
