@@ -125,6 +125,8 @@ class Database:
         # The file is checked (once per open database, as before its first write), not the
         # copy: the copy is that file page for page, so checking it too read every page a
         # second time (0.13 s at 10k), and a dry run then the import checked twice.
+        from store import search_index
+
         self.check_integrity()
         copy = Database(":memory:")
         source = sqlite3.connect(self.path)
@@ -132,6 +134,7 @@ class Database:
             with copy.engine.connect() as conn:
                 # a SQLite engine's driver connection is a sqlite3.Connection
                 source.backup(cast(sqlite3.Connection, conn.connection.dbapi_connection))
+                search_index.set_aside(conn.connection.dbapi_connection)  # nobody searches the copy
         finally:
             source.close()
         copy._integrity = "ok"

@@ -20,6 +20,7 @@ from contextlib import closing
 from dataclasses import dataclass
 from typing import Iterator
 
+from store import search_index
 from store.engine import BUSY_TIMEOUT_MS, Database, _configure_sqlite
 
 Marks = dict[str, int]  # table -> the highest rowid so far
@@ -51,6 +52,7 @@ class WritableRehearsal:
         self.scratch = Database(":memory:")
         try:
             self._version = self._copy()
+            search_index.set_aside(self._raw())
             # The copy is the file just checked, page for page: checking it again before
             # its first write would read every page a second time (a quarter second at 10k).
             self.scratch._integrity = "ok"
@@ -86,12 +88,11 @@ class WritableRehearsal:
 
         import store.models  # noqa: F401  (registers the tables)
 
-        from store.search_index import index_tables
-
         raw = self._raw()
         # Not the search's index: the real file's triggers index the rows written back.
         present = {name for (name,) in raw.execute(
-            "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'")} - index_tables()
+            "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'")}
+        present -= search_index.index_tables()
         ordered = [t.name for t in SQLModel.metadata.sorted_tables if t.name in present]
         ordered += sorted(present - set(ordered) - {"alembic_version"})
         return [_Table(name, tuple(r[1] for r in raw.execute(f"PRAGMA table_info({_quoted(name)})")))

@@ -102,6 +102,15 @@ def trigger_names() -> frozenset[str]:
     return frozenset(name for index in INDEXED for name in trigger_sql(index))
 
 
+def set_aside(conn) -> None:
+    """Drop the index's triggers on a copy that is never searched (an import's in-memory
+    rehearsal, a DB-API connection): keeping its index made every resident and complaint
+    written there cost twice (0.03 s a 1,000-row import, bench/RESULTS.md). The rows a
+    rehearsal writes back are indexed by the real file's own triggers."""
+    for name in sorted(trigger_names()):
+        conn.execute(f"DROP TRIGGER IF EXISTS {name}")
+
+
 _TRIGRAM: list[bool] = []  # the running SQLite's answer, asked once per process
 
 

@@ -196,6 +196,41 @@ def test_the_rehearsal_writes_back_only_while_nobody_else_has(db):
         rehearsal.dispose()
 
 
+
+def _search_triggers(conn) -> list[str]:
+    from store.search_index import trigger_names
+
+    return [name for (name,) in conn.execute("SELECT name FROM sqlite_master WHERE type = 'trigger'")
+            if name in trigger_names()]
+
+
+def test_the_rehearsals_keep_no_search_index_and_the_file_indexes_what_they_write(db, tmp_path):
+    # nobody searches a rehearsal: its index made each resident and complaint cost twice
+    from store.search_index import trigram_available
+
+    if db.is_server:
+        pytest.skip("SQLite's")
+    real = sqlite3.connect(db.path)
+    try:
+        if not trigram_available(real):
+            pytest.skip("this SQLite keeps no search index")
+        assert _search_triggers(real)
+        rehearsal, dry = WritableRehearsal(db), db.rehearsal()
+        try:
+            for copy in (rehearsal.scratch, dry):
+                with copy.engine.connect() as conn:
+                    assert _search_triggers(conn.connection.dbapi_connection) == []
+        finally:
+            rehearsal.dispose()
+            dry.dispose()
+        assert run(db, write_csv(tmp_path / "c.csv", ROWS)).committed
+        found = real.execute("SELECT resident.name FROM resident JOIN resident_name_search s ON s.rowid = resident.id "
+                             "WHERE s.name LIKE '%Other%' ORDER BY resident.name").fetchall()
+        assert found == [("Ann Other",), ("Ben Other",), ("Cy Other",)]
+    finally:
+        real.close()
+
+
 def test_a_login_not_on_the_register_is_each_row_s_problem_not_a_crash(db, tmp_path):
     # named_in_history's refusal names no field: it was looked up as the column "handler",
     # which is no column (KeyError), instead of the stage's handler column
@@ -227,3 +262,39 @@ def test_the_acting_staff_found_once_is_forgotten_with_a_savepoint_rolled_back(t
             assert session.exec(select(Staff)).all() == [again]
     finally:
         empty.dispose()
+
+
+@pytest.mark.parametrize("dry_run", [True, False])
+def test_the_collector_waits_while_the_rows_are_checked_and_written(db, tmp_path, monkeypatch, dry_run):
+    # the rows held form no cycles: a collection part-way rescans them all (chc_tui.collector)
+    import gc
+
+    monkeypatch.setattr(importer, "BATCH_ROWS", 2)
+    collecting: list[bool] = []
+    report = import_file(db, write_csv(tmp_path / "c.csv", ROWS), actor="importer", today=TODAY, dry_run=dry_run,
+                         progress=lambda _: collecting.append(gc.isenabled()))
+    assert not report.problems and collecting and not any(collecting)
+    assert gc.isenabled()
+
+
+def test_the_check_reads_no_complaint_an_earlier_batch_of_the_file_wrote(two_dbs, tmp_path, monkeypatch):
+    # a file's rows never match each other (_checked_rows), so each batch's natural keys
+    # are the database's own: reading the earlier batches' too made the check quadratic
+    bulk, _ = two_dbs
+    monkeypatch.setattr(importer, "BATCH_ROWS", 1)
+    found: list[int] = []
+    natural_keys = importer._natural_keys
+
+    def counted(session, rows, *args):
+        keys = natural_keys(session, rows, *args)
+        found.append(len(keys))
+        return keys
+
+    monkeypatch.setattr(importer, "_natural_keys", counted)
+    same_day = [{**GOOD[0], "Reference": f"SD-{n}", "Resident": f"Resident {n}"} for n in range(3)]
+    first = run(bulk, write_csv(tmp_path / "a.csv", same_day[:1]))
+    assert first.committed and len(first.imported) == 1
+    found.clear()
+    report = run(bulk, write_csv(tmp_path / "b.csv", same_day[:1] + [{**row, "Reference": ""} for row in same_day[1:]]))
+    assert [s.row for s in report.already] == [2] and len(report.imported) == 2
+    assert found == [1, 1, 1]  # the complaint imported before, never this file's own

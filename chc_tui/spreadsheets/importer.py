@@ -63,10 +63,15 @@ from itertools import islice
 from pathlib import Path
 from typing import Any, Callable, Iterator, ParamSpec, TypeVar
 
+from chc_tui import collector
 from chc_tui.rules import holiday_cache
 from chc_tui.rules.calendar import WorkingCalendar
 from chc_tui.rules.policy import Stage
 from chc_tui.steps import staff, usecases
+from chc_tui.steps.assignment import assignee
+from chc_tui.steps.identity import acting_staff
+from chc_tui.steps.residents import checked_tenure
+from chc_tui.steps.settings import load_calendar
 from chc_tui.steps.independence import staff_name
 from chc_tui.steps.bulk import BulkWriter
 from chc_tui.steps.held import HeldComplaint as _Held, next_held_reference
@@ -86,8 +91,12 @@ from chc_tui.rules.dates import DateParseError, parse_date
 from chc_tui.rules.domain import Channel, Decision, ExclusionReason, StepRefused
 from chc_tui.rules.tenure import tenure_from_words
 from chc_tui.spreadsheets.sheet_cells import restore
+from store import stage_people
 from store.engine import Database
-from store.models import saved_id
+# the records a row's plans hold, named here once (imported within each row's steps, they
+# cost 15 us a row: 3% of an import)
+from store.models import (AuditEntry, Complaint, Deadline, Definition, Extension, Refusal, Resident, Response,
+                          StageRecord, Withdrawal, saved_id)
 from store.rehearsal import Changed, Marks, WritableRehearsal
 
 log = logging.getLogger(__name__)
@@ -738,12 +747,18 @@ def import_file(
     checked = "" if dry_run else fingerprint(sheet.path)
     if not dry_run:
         report.notes += remove_unfinished(db)
-    if dry_run or not _writes_back(db):
-        _rehearse(db, run, report)
-        if not (report.problems or dry_run):
-            _write(db, run, report, checked)
-    else:
-        _import_in_bulk(db, run, report, checked)
+    # The rows checked, the records held for a batch and the outcomes kept for the report
+    # form no cycles and live until the import ends: the collector would only rescan them
+    # (and the whole process's objects, each time a generation fills), some 5% of an
+    # import and more the longer the sheet. Its few cycles (about 6,000 objects, as many
+    # for 5,000 rows as for 1,000: bench/RESULTS.md) wait until the end.
+    with collector.paused():
+        if dry_run or not _writes_back(db):
+            _rehearse(db, run, report)
+            if not (report.problems or dry_run):
+                _write(db, run, report, checked)
+        else:
+            _import_in_bulk(db, run, report, checked)
     report.problems.sort(key=lambda p: p.row)
     for _, once in run.calendars:
         if "_bank_holidays" in vars(once):  # loaded: noted for the next import and the first paint
@@ -793,13 +808,15 @@ class _Checked:
 
 
 def _check_batch(scratch: Database, run: _Run, batch: list[SheetRow | None], problems: list[RowProblem],
-                 keep: bool) -> _Checked:
+                 keep: bool, before: int | None = None) -> _Checked:
     """A batch through the use-cases on a rehearsal, in one transaction: kept (to copy
-    in later) or rolled back. A refused row undoes only itself; its problems are listed."""
+    in later) or rolled back. A refused row undoes only itself; its problems are listed.
+    `before`: when earlier batches are kept, the highest complaint id that is not theirs."""
     checked = _Checked(len(batch))
     try:
         with scratch.write() as session:
-            for row, outcome in _take_rows(scratch, session, [r for r in batch if r is not None], run, problems):
+            for row, outcome in _take_rows(scratch, session, [r for r in batch if r is not None], run, problems,
+                                          before):
                 checked.outcomes.append(outcome)
                 if isinstance(outcome, Imported):
                     checked.unknowns.count(row)
@@ -919,7 +936,8 @@ def _check_kept(rehearsal: WritableRehearsal, run: _Run, report: ImportReport, r
     batches = []
     for batch in _batches(rows):
         since = rehearsal.marks
-        checked = _check_batch(rehearsal.scratch, run, batch, problems, keep=True)
+        checked = _check_batch(rehearsal.scratch, run, batch, problems, keep=True,
+                               before=rehearsal.at_copy["complaint"])
         checked.upto = rehearsal.mark()
         checked.complaints = rehearsal.ids("complaint", since, checked.upto)
         batches.append(checked)
@@ -988,12 +1006,13 @@ def _same_file(sheet: Sheet, checked: str) -> None:
         raise SheetUnreadable(f"{sheet.name} changed while it was being imported: nothing was imported; import it again")
 
 
-def _take_rows(db: Database, session, rows: list[SheetRow], run: _Run,
-               problems: list[RowProblem] | None) -> list[tuple[SheetRow, Imported | Skipped]]:
+def _take_rows(db: Database, session, rows: list[SheetRow], run: _Run, problems: list[RowProblem] | None,
+               before: int | None = None) -> list[tuple[SheetRow, Imported | Skipped]]:
     """Rows in one transaction, each what it became: on SQLite (`_plans`) planned in memory
     and written in bulk, on a server replayed through the use-cases. A refused row undoes
-    only itself; its problems are added to `problems` (None: raised)."""
-    known, natural = _references(run, db, session), _natural_keys(session, rows)
+    only itself; its problems are added to `problems` (None: raised). `before`: the
+    highest complaint id that is not this import's, if known (`_natural_keys`)."""
+    known, natural = _references(run, db, session), _natural_keys(session, rows, before)
     bulk = _Bulk(db, session, run, known.exact)
     taken: list[tuple[SheetRow, Imported | Skipped]] = []
     for row in rows:
@@ -1041,8 +1060,6 @@ class _References:
     def now(self, session) -> _References:
         from sqlmodel import func, select
 
-        from store.models import Complaint
-
         added = session.exec(select(Complaint.id, Complaint.reference).where(Complaint.id > self.upto)).all()
         count = session.exec(select(func.count()).select_from(Complaint)).one()
         if len(self.exact) + len(added) != count:  # some have gone: read them all again
@@ -1069,21 +1086,21 @@ def _references(run: _Run, db: Database, session) -> _References:
 def _complaint_id(session, reference: str) -> int:
     from sqlmodel import select
 
-    from store.models import Complaint
-
     return session.exec(select(Complaint.id).where(Complaint.reference == reference)).one()
 
 
 NaturalKeys = dict[tuple[date, str, str], str]  # (received, category, resident) in lower case -> reference
 
 
-def _natural_keys(session, rows: list[SheetRow]) -> NaturalKeys:
+def _natural_keys(session, rows: list[SheetRow], before: int | None = None) -> NaturalKeys:
     """The complaints received on the rows' received dates, by their natural key (the
     first logged of each), read once per batch, in its transaction. Rows of one file
-    never match each other (`_checked_rows`), so what the batch writes need not be added."""
+    never match each other (`_checked_rows`), so what the batch writes need not be added,
+    nor what earlier batches of the file wrote: with `before` (the highest complaint id
+    not this import's) those are not read. Read, they made the check quadratic: each batch
+    read the complaints of every earlier batch received on its days (5,000 rows: 16 times
+    the 1,000 rows' reads)."""
     from sqlmodel import func, select
-
-    from store.models import Complaint, Resident
 
     found: NaturalKeys = {}
     days = sorted({row.received for row in rows})
@@ -1091,7 +1108,8 @@ def _natural_keys(session, rows: list[SheetRow]) -> NaturalKeys:
         for reference, received, category, resident in session.exec(
             select(Complaint.reference, Complaint.received_on, func.lower(Complaint.category), func.lower(Resident.name))
             .join(Resident, Resident.id == Complaint.resident_id)
-            .where(Complaint.received_on.in_(days[start:start + 500]))
+            .where(Complaint.received_on.in_(days[start:start + 500]),
+                   *([] if before is None else [Complaint.id <= before]))
             .order_by(Complaint.id)
         ):
             found.setdefault((received, category, resident), reference)
@@ -1177,12 +1195,6 @@ class _Bulk:
 
     def _plan(self, row: SheetRow, name: str) -> str:
         """The row's steps in the order `_replay` takes them."""
-        from chc_tui.steps.assignment import assignee
-        from chc_tui.steps.identity import acting_staff
-        from chc_tui.steps.residents import checked_tenure
-        from chc_tui.steps.settings import load_calendar
-        from store.models import AuditEntry, Complaint, Deadline, Refusal, Resident, StageRecord, Withdrawal
-
         session, run, w = self.session, self.run, self.writer
         mover = StepContext(actor=run.actor, today=run.today)
         w.acting_staff_id = saved_id(_step(row, 1, "handler", acting_staff, session, mover))
@@ -1259,8 +1271,6 @@ class _Bulk:
         """As usecases._next_reference counts, with the complaints held but not yet written."""
         from sqlmodel import func, select
 
-        from store.models import Complaint
-
         def in_database(prefix: str) -> int:
             if prefix not in self.counted:  # the database's count, read again after each flush
                 self.counted[prefix] = self.session.exec(
@@ -1276,9 +1286,6 @@ class _Bulk:
                   held: _Held) -> StepContext:
         """Stage 2 requested (as `_replay` escalates): its handler found, who considered stage
         1 worked out from the records held (6.13); the context of stage 2's steps."""
-        from store import stage_people
-        from store.models import AuditEntry, Complaint, Deadline, StageRecord
-
         name = row.stage2.handler
         if name not in self.handlers:
             # The staff register may be written, between stage 1's records and stage 2's as
@@ -1321,8 +1328,6 @@ class _Bulk:
         """The current stage, if acknowledged: defined, acknowledged, perhaps extended and
         answered (as `_replay_stage` replays it); else left for the handler to define and
         acknowledge."""
-        from store.models import AuditEntry, Deadline, Definition, Extension, Response
-
         if cells.acknowledged is None:
             return
         w, done_by, n, s = self.writer, ctx.done_by, cells.number, f"s{cells.number}_"
@@ -1506,9 +1511,6 @@ def _remove(session, complaints: list[int]) -> None:
     """Every row the replay writes for these complaints (log, define, acknowledge, extend,
     respond, escalate, refuse, withdraw, close), their residents too: as a rollback would."""
     from sqlmodel import delete, select
-
-    from store.models import (AuditEntry, Complaint, Deadline, Definition, Extension, Refusal, Resident, Response,
-                              StageRecord, Withdrawal)
 
     for start in range(0, len(complaints), 500):
         chunk = complaints[start:start + 500]

@@ -71,7 +71,10 @@ class BulkWriter:
         self._next[model] = row_id + 1
         names, defaults, factories = _shape(model)
         row = {**defaults, "id": row_id}
-        row.update((name, value) for name, value in values.items() if name in names)
+        if values.keys() <= names:  # nearly always: a plan's values are its record's columns
+            row.update(values)
+        else:
+            row.update((name, value) for name, value in values.items() if name in names)
         for name, factory in factories:
             if name not in values:
                 row[name] = factory()
