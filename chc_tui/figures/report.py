@@ -863,7 +863,7 @@ def _escalation_section(y: _Year) -> Section:
     return Section("escalation", "Escalation", "8.1(b)", escalation)
 
 
-def _remedies_section(y: _Year) -> Section:
+def _remedies_section(y: _Year, remedy_item: _RemedyItems) -> Section:
     """Code 8.1(b): remedies offered in the year, from the remedy records, by stage. The
     financial totals are the records' amounts: the same figure as the wider record's
     "Financial remedies offered, total" (financial remedies offered in the year)."""
@@ -871,7 +871,6 @@ def _remedies_section(y: _Year) -> Section:
 
     period, answered = y.period, y.answered
     offered = [r for r in y.inputs.around.remedies if _in(r.offered_on, y.start, y.end)]
-    remedy_item = _RemedyItems()
     rem: list[Figure] = []
     all_financial = []
     for n in STAGES:
@@ -891,13 +890,13 @@ def _remedies_section(y: _Year) -> Section:
             Figure(("remedies", f"stage{n}", "financial_total"), f"Stage {n} financial remedy offered", float(total_money),
                    "money", note=f"the recorded amounts of the {len(financial)} financial remedies offered at stage {n} "
                                  f"{period}, added up",
-                   items=tuple((r.reference, money_text(_pounds(r.amount_pence))) for r in financial)),
+                   items=tuple((r.reference, _pence_text(r.amount_pence)) for r in financial)),
         ]
     all_money = sum((_pounds(r.amount_pence) for r in all_financial), Decimal(0))
     rem.append(Figure(("remedies", "total", "financial_total"), "Financial remedy offered, both stages", float(all_money),
                       "money", note=f"stage 1 and 2 together: the recorded amounts of the {len(all_financial)} financial "
                                     f"remedies offered {period} (one total, the same as the wider record's)",
-                      items=tuple((r.reference, money_text(_pounds(r.amount_pence))) for r in all_financial)))
+                      items=tuple((r.reference, _pence_text(r.amount_pence)) for r in all_financial)))
     return Section("remedies", "Remedies offered", "8.1(b)", rem)
 
 
@@ -932,6 +931,7 @@ def compute(inputs: ReportInputs, calendar: WorkingCalendar, policy: CodePolicy 
     y = _sort_year(inputs, calendar, policy)
     months = _monthly(inputs, y.by_year)
     tsm = _tsm_section(y)
+    remedy_item = _RemedyItems()  # one description of each remedy, for both sections that list it
     sections = [
         tsm,
         _received_section(y, months),
@@ -942,9 +942,9 @@ def compute(inputs: ReportInputs, calendar: WorkingCalendar, policy: CodePolicy 
         _working_days_section(y),
         _unverified_section(y),
         _escalation_section(y),
-        _remedies_section(y),
+        _remedies_section(y, remedy_item),
         _refusals_section(y),
-        *wider_record_sections(inputs.around, y.year, y.start, y.end, y.cutoff, inputs.today),
+        *wider_record_sections(inputs.around, y.year, y.start, y.end, y.cutoff, inputs.today, remedy_item),
     ]
     sa_figures, no_answers, source = _self_assessment(inputs)
     sections.append(Section("self_assessment", f"Self-assessment against the Code {y.label}", "8.1(a)", sa_figures))
@@ -988,6 +988,12 @@ def _pounds(pence: int | None) -> Decimal:
     return Decimal(pence or 0) / 100
 
 
+@functools.lru_cache(maxsize=4096)
+def _pence_text(pence: int | None) -> str:
+    # Cached: a busy year lists some 25,000 remedies, of a few hundred amounts.
+    return money_text(_pounds(pence))
+
+
 @dataclass(frozen=True)
 class _WiderRecordYear:
     """The records around the year's complaints, and the dates every part counts by."""
@@ -1000,16 +1006,18 @@ class _WiderRecordYear:
     end: date
     cutoff: date
     today: date
+    remedy_item: "_RemedyItems"  # each remedy described once (the report's remedies section lists them too)
 
 
-def wider_record_sections(around: WiderRecordFacts, year: int, start: date, end: date, cutoff: date, today: date) -> list[Section]:
+def wider_record_sections(around: WiderRecordFacts, year: int, start: date, end: date, cutoff: date, today: date,
+                          remedy_item: "_RemedyItems | None" = None) -> list[Section]:
     """Two sections from the complaints' wider record: putting things right (7.1-7.3), service
     requests (1.4) and the Ombudsman, under the key "around" (kept: the JSON's readers use it),
     and learning from complaints (9.1-9.3, "learning").
     A part with no records in the year still shows its zeros, and says so."""
     facts = _WiderRecordYear(around, year_label(year), f"{_d(start)} to {_d(end)}",
                         f"on {_d(cutoff)}" + ("" if cutoff == end else " (the year is still running)"),
-                        start, end, cutoff, today)
+                        start, end, cutoff, today, remedy_item or _RemedyItems())
     figures: list[Figure] = []
     notes: list[str] = []
     for part in (_remedies_put_right, _outstanding_actions, _service_requests, _ombudsman):
@@ -1024,7 +1032,7 @@ def wider_record_sections(around: WiderRecordFacts, year: int, start: date, end:
 def _remedies_put_right(facts: _WiderRecordYear) -> tuple[list[Figure], list[str]]:
     """Code 7.1-7.3: remedies offered, carried out and outstanding."""
     around, label, start, end, cutoff = facts.around, facts.label, facts.start, facts.end, facts.cutoff
-    remedy_item = _RemedyItems()
+    remedy_item = facts.remedy_item
     offered = [r for r in around.remedies if _in(r.offered_on, start, end)]
     done = [r for r in around.remedies if _in(r.done_on, start, end)]
     outstanding = [
@@ -1052,7 +1060,7 @@ class _RemedyItems:
     def __call__(self, r: RemedyFacts, what: str = "") -> Item:
         text = self.described.get(r.remedy_id)
         if text is None:
-            amount = f" {money_text(_pounds(r.amount_pence))}" if r.amount_pence else ""
+            amount = f" {_pence_text(r.amount_pence)}" if r.amount_pence else ""
             text = self.described[r.remedy_id] = (
                 f"{self.kind_label(r.kind)}{amount}: {r.description[:80]} · offered {_d(r.offered_on)}"
                 + (f", due {_d(r.due_on)}" if r.due_on else ""))
@@ -1083,7 +1091,7 @@ def _remedies_offered(facts: _WiderRecordYear, offered: list[RemedyFacts], remed
                note=money_note, items=tuple(remedy_item(r) for r in financial)),
         Figure(("around", "remedies", "financial", "total"), "Financial remedies offered, total", float(money), "money",
                note=money_note,
-               items=tuple((r.reference, money_text(_pounds(r.amount_pence))) for r in financial)),
+               items=tuple((r.reference, _pence_text(r.amount_pence)) for r in financial)),
     ]
     return figures
 
