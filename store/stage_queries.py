@@ -130,14 +130,14 @@ def year_stages(
     # order (every stage of ten years) rather than reading the window through the OR's indexes.
     rows.sort(key=lambda r: (r[5], r[1], r[4]))  # opened, reference, stage: one order for every run
     own_ids = select(StageRecord.id).where(own)
-    judging = {row[0]: row[1:] for row in plain_rows(session, _judging_query(own)).all()}
+    # `own` on the row read (each was opened by the year end): opened or answered in the year
+    is_own = [r[5] >= start or (r[7] is not None and start <= r[7] <= end) for r in rows]
     handled = _handling(session, own_ids,
-                        [r[10] for r in rows if r[4] == 2 and r[0] in judging] if handling else None)
+                        [r[10] for r, mine in zip(rows, is_own) if mine and r[4] == 2] if handling else None)
     extensions = _extensions(session, own_ids, start, end)
     return [
-        _own_facts(row, judging[row[0]], extensions, handled, handling) if row[0] in judging
-        else _window_facts(row, extensions)
-        for row in rows
+        _own_facts(row, extensions, handled, handling) if mine else _window_facts(row, extensions)
+        for row, mine in zip(rows, is_own)
     ]
 
 
@@ -181,7 +181,9 @@ def in_window(stage: StageFacts, window_start: date) -> bool:
 
 
 def _window_query(relevant, start: date):
-    """What is counted and listed of each stage of the window."""
+    """What is counted and listed of each stage of the window, then what judging reads of
+    it (used of the year's own stages only: the window is nearly all of them, so one read
+    of each stage and its complaint, not a second query joining both again for those)."""
     # A stage answered before the year began was not withdrawn before a response in it, nor
     # refused in it (a refusal comes before any response), nor awaiting one: its withdrawal
     # and refusal are not looked up (most of a three-year window's look-ups).
@@ -204,18 +206,7 @@ def _window_query(relevant, start: date):
             unless_answered_before(Refusal.refused_on, Refusal),
             Complaint.id,
             StageRecord.handler,
-        )
-        .join(Complaint, Complaint.id == StageRecord.complaint_id)
-        .where(relevant)
-    )
-
-
-def _judging_query(own):
-    """What judging reads of each of the year's own stages, by stage id."""
-    stage_two = aliased(StageRecord)
-    return (
-        select_row(
-            StageRecord.id,
+            # --- what judging reads (_own_facts) ---
             Complaint.received_on,
             Complaint.imported_from,
             Complaint.verified_on,
@@ -223,22 +214,25 @@ def _judging_query(own):
             Response.decision,
             Response.remedy,
             Response.responded_by,
-            stage_two.opened_on,  # stage 1's escalation: when stage 2 was requested
+            _escalated(),
         )
         .join(Complaint, Complaint.id == StageRecord.complaint_id)
         .join(Resident, Resident.id == Complaint.resident_id)
         .outerjoin(Response, Response.stage_id == StageRecord.id)
-        .outerjoin(
-            stage_two,
-            and_(StageRecord.stage == 1, stage_two.complaint_id == StageRecord.complaint_id, stage_two.stage == 2),
-        )
-        .where(own)
+        .where(relevant)
     )
+
+
+def _escalated():
+    """Stage 1's escalation: when stage 2 of its complaint was requested (NULL for stage 2)."""
+    stage_two = aliased(StageRecord)
+    return case((StageRecord.stage == 1, select(stage_two.opened_on).where(
+        stage_two.complaint_id == StageRecord.complaint_id, stage_two.stage == 2).scalar_subquery()))
 
 
 def _window_facts(row, extensions: dict[int, tuple[ExtensionFacts, ...]]) -> StageFacts:
     """A stage of the window that is not the year's own: what is counted and listed of it."""
-    sid, ref, category, status, stage, opened, acked, responded, withdrawn, refused, cid, handler = row
+    sid, ref, category, status, stage, opened, acked, responded, withdrawn, refused, cid, handler = row[:12]
     return StageFacts(
         stage_id=sid, complaint_id=cid, handler=handler, reference=ref, category=category, status=status, stage=stage,
         opened_on=opened, acknowledged_on=acked, responded_on=responded, target_due=None,
@@ -247,11 +241,10 @@ def _window_facts(row, extensions: dict[int, tuple[ExtensionFacts, ...]]) -> Sta
     )
 
 
-def _own_facts(row, judging, extensions: dict[int, tuple[ExtensionFacts, ...]], handled: dict,
-               handling: bool) -> StageFacts:
+def _own_facts(row, extensions: dict[int, tuple[ExtensionFacts, ...]], handled: dict, handling: bool) -> StageFacts:
     """One of the year's own stages, with all that judging it reads."""
-    sid, ref, category, status, stage, opened, acked, responded, withdrawn, refused, cid, handler = row
-    received, imported_from, verified_on, tenure, decision, remedy, responded_by, escalated = judging
+    (sid, ref, category, status, stage, opened, acked, responded, withdrawn, refused, cid, handler,
+     received, imported_from, verified_on, tenure, decision, remedy, responded_by, escalated) = row
     target = handled["targets"].get(sid)
     return StageFacts(
         stage_id=sid, complaint_id=cid, handler=handler, responded_by=responded_by or "", reference=ref,
