@@ -32,6 +32,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
+from operator import attrgetter, itemgetter
 from importlib import resources
 from typing import Any, Callable, Iterable, Mapping, Sequence
 
@@ -384,6 +385,15 @@ def _median(values: list[int]) -> float | None:
     return float(statistics.median(values)) if values else None
 
 
+def _grouped(rows: Iterable[Any], key: Callable[[Any], Any]) -> dict[Any, list[Any]]:
+    """The rows by `key`, each group in the rows' order: one pass, where a pass over all the
+    rows for each group (category, timeliness, theme) grew with the groups times the rows."""
+    groups: dict[Any, list[Any]] = {}
+    for row in rows:
+        groups.setdefault(key(row), []).append(row)
+    return groups
+
+
 def received_item(stage: StageFacts | ReceivedFacts) -> Item:
     what = "received" if stage.stage == 1 else "escalation requested"
     return stage.reference, f"stage {stage.stage} {what} {_d(stage.opened_on)} · {stage.category} · {stage.status}"
@@ -553,6 +563,7 @@ def _ch02_figures(y: _Year, path: tuple[str, ...], n: int,
         f"or no Ombudsman details): {counts[Timeliness.LATE_EXTENSION_NOT_IN_LINE]}. " + left_out
     )
     items = tuple((s.reference, f"{t.label}: {why}") for s, t, why in rows)
+    by_timeliness = _grouped(rows, itemgetter(1))
     figures = [
         Figure((*path, f"stage{n}_within_timescale_pct"),
                f"CH02 stage {n} responses within Code timescales{scope}", pct(within, total), "pct",
@@ -563,7 +574,7 @@ def _ch02_figures(y: _Year, path: tuple[str, ...], n: int,
     for t in Timeliness:
         figures.append(Figure((*path, f"stage{n}_{t.value}"), f"CH02 stage {n} {t.label}{scope}",
                               counts[t], of=total, note=note,
-                              items=tuple((s.reference, why) for s, tt, why in rows if tt is t)))
+                              items=tuple((s.reference, why) for s, _, why in by_timeliness.get(t, ()))))
     after_late = [(s.reference, f"acknowledged {_d(s.acknowledged_on)}, {_d(s.acknowledge_due)} was the deadline; {why}")
                   for s, t, why in rows if t is Timeliness.WITHIN_TARGET and acknowledged_late(s)]
     figures.append(Figure((*path, f"stage{n}_within_target_after_late_acknowledgement"),
@@ -681,11 +692,11 @@ def _category_section(y: _Year) -> Section:
     period, received, item_for, what = y.period, y.received, y.item_for, RECEIVED_WHAT
     cat: list[Figure] = []
     for n in STAGES:
-        counted = Counter(s.category or "(none)" for s in received[n])
-        for name, count in sorted(counted.items(), key=lambda kv: (-kv[1], kv[0])):
-            cat.append(Figure(("by_category", f"stage{n}", name), f"Stage {n}: {name}", count, of=len(received[n]),
+        by_category = _grouped(received[n], lambda s: s.category or "(none)")
+        for name, chosen in sorted(by_category.items(), key=lambda kv: (-len(kv[1]), kv[0])):
+            cat.append(Figure(("by_category", f"stage{n}", name), f"Stage {n}: {name}", len(chosen), of=len(received[n]),
                               note=f"{what[n]} {period} in the category {name}",
-                              items=tuple(item_for(s) for s in received[n] if (s.category or "(none)") == name)))
+                              items=tuple(item_for(s) for s in chosen)))
     return Section("by_category", "Complaints by category", "8.1(b)", cat)
 
 
@@ -695,7 +706,8 @@ def _outcomes_section(y: _Year) -> Section:
     awaiting = y.awaiting
     out: list[Figure] = []
     for n in STAGES:
-        decided = {d: [s for s in answered[n] if s.decision == d] for d in Decision}
+        by_decision = _grouped(answered[n], attrgetter("decision"))
+        decided = {d: by_decision.get(d, []) for d in Decision}
         total = len(answered[n]) + len(withdrawn[n]) + len(refused[n])
         note = (
             f"stage {n} decisions in the year: responses sent, withdrawals before a response, and refusals "
@@ -722,10 +734,12 @@ def _timeliness_section(y: _Year, tsm: Section) -> Section:
         note = next(f.note for f in tsm.figures if f.key == f"tsm.CH02.stage{n}_responses")
         tim.append(Figure(("timeliness", f"stage{n}", "responses"), f"Stage {n} responses sent", len(rows), note=note,
                           items=tuple((s.reference, f"{t.label}: {why}") for s, t, why in rows)))
+        by_timeliness = _grouped(rows, itemgetter(1))
         for t in Timeliness:
+            chosen = by_timeliness.get(t, [])
             tim.append(Figure(("timeliness", f"stage{n}", t.value), f"Stage {n} {t.label}",
-                              sum(1 for _, tt, _ in rows if tt is t), of=len(rows), note=note,
-                              items=tuple((s.reference, why) for s, tt, why in rows if tt is t)))
+                              len(chosen), of=len(rows), note=note,
+                              items=tuple((s.reference, why) for s, _, why in chosen)))
     return Section("timeliness", "Timeliness of responses", "8.1(b)", tim)
 
 
@@ -1331,12 +1345,12 @@ def _complaint_themes(facts: _WiderRecordYear, themes: list[ThemeFacts]) -> list
     learning.append(Figure(("learning", "complaints_received"), "Complaints received in the year", len(themes),
                            note=f"complaints received {period}, each with the theme recorded for it (Code 9.1)",
                            items=tuple((t.reference, t.theme or "no theme recorded") for t in themes)))
-    by_theme = Counter(t.theme for t in themes)
-    for theme, count in sorted(by_theme.items(), key=lambda kv: (kv[0] == "", -kv[1], kv[0])):
+    by_theme = _grouped(themes, attrgetter("theme"))
+    for theme, chosen in sorted(by_theme.items(), key=lambda kv: (kv[0] == "", -len(kv[1]), kv[0])):
         name = theme or "no theme recorded"
-        learning.append(Figure(("learning", "by_theme", theme or "(none)"), f"Theme: {name}", count, of=len(themes),
-                               note=f"complaints received {period} with the theme {name}",
-                               items=tuple((t.reference, _d(t.received_on)) for t in themes if t.theme == theme)))
+        learning.append(Figure(("learning", "by_theme", theme or "(none)"), f"Theme: {name}", len(chosen),
+                               of=len(themes), note=f"complaints received {period} with the theme {name}",
+                               items=tuple((t.reference, _d(t.received_on)) for t in chosen)))
     return learning
 
 
