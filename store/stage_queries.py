@@ -39,7 +39,7 @@ class StageFacts:
     """One stage of one complaint, with what the report and the self-assessment judge.
 
     Treated as read-only, like the other facts, but not `frozen`: a frozen dataclass
-    sets each of these 26 fields through object.__setattr__, which made building a busy
+    sets each of these 27 fields through object.__setattr__, which made building a busy
     report window's ~17,000 stages 20 ms slower than the report's old 16-field copy;
     this builds them in a third of the old time. Slots keep stray attributes out."""
 
@@ -56,6 +56,7 @@ class StageFacts:
     category: str = ""
     received_on: date | None = None  # the complaint's receipt (stage 1's clock start)
     handler: str = ""
+    handler_staff_id: int | None = None  # the staff member handling it (the figures per handler, issue 20.2)
     decision: str | None = None  # upheld | partly_upheld | not_upheld, once responded
     remedy: str = ""
     responded_by: str = ""
@@ -206,6 +207,7 @@ def _window_query(relevant, start: date):
             unless_answered_before(Refusal.refused_on, Refusal),
             Complaint.id,
             StageRecord.handler,
+            StageRecord.handler_staff_id,
             # --- what judging reads (_own_facts) ---
             Complaint.received_on,
             Complaint.imported_from,
@@ -232,9 +234,10 @@ def _escalated():
 
 def _window_facts(row, extensions: dict[int, tuple[ExtensionFacts, ...]]) -> StageFacts:
     """A stage of the window that is not the year's own: what is counted and listed of it."""
-    sid, ref, category, status, stage, opened, acked, responded, withdrawn, refused, cid, handler = row[:12]
+    sid, ref, category, status, stage, opened, acked, responded, withdrawn, refused, cid, handler, staff_id = row[:13]
     return StageFacts(
-        stage_id=sid, complaint_id=cid, handler=handler, reference=ref, category=category, status=status, stage=stage,
+        stage_id=sid, complaint_id=cid, handler=handler, handler_staff_id=staff_id, reference=ref, category=category,
+        status=status, stage=stage,
         opened_on=opened, acknowledged_on=acked, responded_on=responded, target_due=None,
         extensions=extensions.get(sid, ()), withdrawn_on=withdrawn, refused_on=refused,
         refused_here=refused is not None, withdrawn_here=withdrawn is not None, year_facts=False,
@@ -243,11 +246,12 @@ def _window_facts(row, extensions: dict[int, tuple[ExtensionFacts, ...]]) -> Sta
 
 def _own_facts(row, extensions: dict[int, tuple[ExtensionFacts, ...]], handled: dict, handling: bool) -> StageFacts:
     """One of the year's own stages, with all that judging it reads."""
-    (sid, ref, category, status, stage, opened, acked, responded, withdrawn, refused, cid, handler,
+    (sid, ref, category, status, stage, opened, acked, responded, withdrawn, refused, cid, handler, staff_id,
      received, imported_from, verified_on, tenure, decision, remedy, responded_by, escalated) = row
     target = handled["targets"].get(sid)
     return StageFacts(
-        stage_id=sid, complaint_id=cid, handler=handler, responded_by=responded_by or "", reference=ref,
+        stage_id=sid, complaint_id=cid, handler=handler, handler_staff_id=staff_id, responded_by=responded_by or "",
+        reference=ref,
         category=category, status=status, received_on=received, stage=stage, opened_on=opened,
         acknowledged_on=acked, responded_on=responded, decision=decision, remedy=remedy or "", target_due=target,
         extensions=extensions.get(sid, ()), withdrawn_on=withdrawn, refused_on=refused, escalated_on=escalated,
