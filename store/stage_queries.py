@@ -343,8 +343,8 @@ def _handled_of(handled: dict, stage_id: int, complaint_id: int, stage: int, tar
 
 def _considered_both(session: Session, complaint_ids: list[int]) -> dict[int, tuple[str, ...]]:
     """For each complaint, the people who considered both its stages, as "Name: what they did"."""
-    one = stage_people.considered(session, complaint_ids, 1)
-    two = stage_people.considered(session, complaint_ids, 2)
+    by_stage = stage_people.considered_stages(session, complaint_ids, (1, 2))
+    one, two = by_stage[1], by_stage[2]
     both = {cid: stage_people.in_common(one[cid], two[cid]) for cid in complaint_ids}
     names = staff_queries.names_by_id(session, {sid for people in both.values() for sid in people})
     return {
