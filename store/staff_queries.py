@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from typing import Iterable
 
 from sqlalchemy import event
 from sqlmodel import Session, func, select
@@ -126,18 +127,12 @@ def names_by_id(session: Session, ids) -> dict[int, str]:
     return {i: name for i, name in rows if i is not None}
 
 
-def stage_handlers(session: Session, stage_ids: list[int]) -> dict[int, tuple[str, str]]:
+def stage_handlers(session: Session, stages: Iterable[tuple[int, int | None]]) -> dict[int, tuple[str, str]]:
     """Each stage's handler, by its staff id: (display name, team), for the figures per
-    handler and team (issue 20.2). A stage with no handler on the register is left out."""
-    from store.models import StageRecord
-
-    out: dict[int, tuple[str, str]] = {}
-    for chunk in (stage_ids[i:i + 500] for i in range(0, len(stage_ids), 500)):
-        rows = session.exec(
-            select(StageRecord.id, Staff.display_name, Staff.team)
-            .join(Staff, Staff.id == StageRecord.handler_staff_id)
-            .where(StageRecord.id.in_(chunk))
-        ).all()
-        for sid, name, team in rows:
-            out[int(sid or 0)] = (str(name), str(team))
-    return out
+    handler and team (issue 20.2), of `stages` (stage id, handler's staff id, as read with
+    the stage). A stage with no handler on the register is left out. The register is read
+    whole (a few hundred people), not looked up for each of a year's 41,000 stages in
+    lists of 500 ids (at 300k complaints)."""
+    register = {int(sid or 0): (str(name), str(team))
+                for sid, name, team in session.exec(select(Staff.id, Staff.display_name, Staff.team))}
+    return {stage_id: register[staff_id] for stage_id, staff_id in stages if staff_id in register}

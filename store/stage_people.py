@@ -40,23 +40,31 @@ AuditRow = tuple["int | None", str, dict]  # complaint id, action ("log" or "ass
 
 
 def considered(session: Session, complaint_ids: list[int], stage: int) -> People:
-    """For each complaint, everyone who considered `stage` (1 or 2) and how: the values
-    read (only the columns used, not ORM objects: the self-assessment asks this for every
-    stage-2 complaint of the year, issue 22.6), then `who_considered`."""
+    """For each complaint, everyone who considered `stage` (1 or 2) and how."""
+    return considered_stages(session, complaint_ids, (stage,))[stage]
+
+
+def considered_stages(session: Session, complaint_ids: list[int], stages: tuple[int, ...]) -> dict[int, People]:
+    """For each of `stages` and each complaint, everyone who considered it and how: the
+    values read (only the columns used, not ORM objects: the self-assessment asks this of
+    both stages of every stage-2 complaint of the year, issue 22.6), each table once for all
+    the stages asked, then `who_considered` for each."""
     if not complaint_ids:
-        return {}
-    stages: list[StageRow] = list(session.exec(
-        select(StageRecord.id, StageRecord.complaint_id, StageRecord.handler_staff_id)
-        .where(StageRecord.complaint_id.in_(complaint_ids), StageRecord.stage == stage)
+        return {stage: {} for stage in stages}
+    stage_rows: list[tuple[int | None, int, int | None, int]] = list(session.exec(
+        select(StageRecord.id, StageRecord.complaint_id, StageRecord.handler_staff_id, StageRecord.stage)
+        .where(StageRecord.complaint_id.in_(complaint_ids), StageRecord.stage.in_(stages))
     ))
-    ids = [stage_id for stage_id, _, _ in stages]
-    steps: list[StepRow] = [
-        (what, stage_id, staff_id)
+    stage_of = {stage_id: stage for stage_id, _, _, stage in stage_rows}
+    steps = [
+        (stage_of[stage_id], (what, stage_id, staff_id))
         for table, what in ((Definition, "defined"), (Extension, "extended"), (Response, "answered"))
-        for stage_id, staff_id in session.exec(select(table.stage_id, table.by_staff_id).where(table.stage_id.in_(ids)))
+        for stage_id, staff_id in session.exec(
+            select(table.stage_id, table.by_staff_id).where(table.stage_id.in_(list(stage_of))))
     ]
-    letters: list[LetterRow] = list(session.exec(
-        select(Letter.complaint_id, Letter.by_staff_id).where(Letter.complaint_id.in_(complaint_ids), Letter.stage == stage)
+    letters = list(session.exec(
+        select(Letter.stage, Letter.complaint_id, Letter.by_staff_id)
+        .where(Letter.complaint_id.in_(complaint_ids), Letter.stage.in_(stages))
     ))
     audits: list[AuditRow] = [
         (complaint_id, action, json.loads(details_json)) for complaint_id, action, details_json in session.exec(
@@ -64,7 +72,15 @@ def considered(session: Session, complaint_ids: list[int], stage: int) -> People
             .where(AuditEntry.complaint_id.in_(complaint_ids), AuditEntry.action.in_(["log", "assign"]))
         )
     ]
-    return who_considered(complaint_ids, stage, stages, steps, letters, audits, lambda: _ids_by_name_key(session))
+    return {
+        stage: who_considered(
+            complaint_ids, stage,
+            [(stage_id, cid, staff_id) for stage_id, cid, staff_id, n in stage_rows if n == stage],
+            [step for n, step in steps if n == stage],
+            [(cid, staff_id) for n, cid, staff_id in letters if n == stage],
+            audits, lambda: _ids_by_name_key(session))
+        for stage in stages
+    }
 
 
 def who_considered(complaint_ids: list[int], stage: int, stages: list[StageRow], steps: list[StepRow],

@@ -39,7 +39,7 @@ class StageFacts:
     """One stage of one complaint, with what the report and the self-assessment judge.
 
     Treated as read-only, like the other facts, but not `frozen`: a frozen dataclass
-    sets each of these 26 fields through object.__setattr__, which made building a busy
+    sets each of these 27 fields through object.__setattr__, which made building a busy
     report window's ~17,000 stages 20 ms slower than the report's old 16-field copy;
     this builds them in a third of the old time. Slots keep stray attributes out."""
 
@@ -56,6 +56,7 @@ class StageFacts:
     category: str = ""
     received_on: date | None = None  # the complaint's receipt (stage 1's clock start)
     handler: str = ""
+    handler_staff_id: int | None = None  # the staff member handling it (the figures per handler, issue 20.2)
     decision: str | None = None  # upheld | partly_upheld | not_upheld, once responded
     remedy: str = ""
     responded_by: str = ""
@@ -97,8 +98,8 @@ def year_stages(
     time (issue 22.6).
 
     `settled_before` (the year's start, or today if earlier): the window's stages opened
-    and answered before that day are left out, unless an extension of theirs is counted in
-    the year: the report counts and lists nothing of them but their earlier year's volumes,
+    and answered, or opened and withdrawn or refused unanswered, before that day are left
+    out, unless an extension of theirs is counted in the year: the report counts and lists nothing of them but their earlier year's volumes,
     which it reads apart (store.report_queries.received_between) and keeps between reports.
     Answered before the year's cut-off, none awaits a response on it; answered before the
     year, none is acknowledged in it (a response needs an acknowledgement on or before it:
@@ -112,9 +113,16 @@ def year_stages(
     # through the indexes instead of every stage of ten years: opened in the window; still
     # unanswered; answered in the window.
     cut = window_start if settled_before is None else max(window_start, settled_before)
+    unanswered = and_(StageRecord.responded_on == None, opened_by_end)  # noqa: E711
+    if cut > window_start:
+        # Never answered, but withdrawn or refused before `cut`: as the answered before it,
+        # nothing of them is counted but their earlier year's volumes (read apart), unless
+        # acknowledged on or after it, or extended in the year (found by _extended_in). Ten
+        # years of these were a third of a busy window (18,114 of 59,241 stages at 300k).
+        unanswered = and_(unanswered, not_(_settled_unanswered_before(cut)))
     relevant = own if own_only else or_(
         and_(StageRecord.opened_on >= cut, opened_by_end),
-        and_(StageRecord.responded_on == None, opened_by_end),  # noqa: E711
+        unanswered,
         and_(StageRecord.responded_on >= cut, opened_by_end),
         *([_extended_in(start, end, window_start, opened_by_end)] if cut > window_start else []),
     )
@@ -123,14 +131,14 @@ def year_stages(
     # order (every stage of ten years) rather than reading the window through the OR's indexes.
     rows.sort(key=lambda r: (r[5], r[1], r[4]))  # opened, reference, stage: one order for every run
     own_ids = select(StageRecord.id).where(own)
-    judging = {row[0]: row[1:] for row in plain_rows(session, _judging_query(own)).all()}
+    # `own` on the row read (each was opened by the year end): opened or answered in the year
+    is_own = [r[5] >= start or (r[7] is not None and start <= r[7] <= end) for r in rows]
     handled = _handling(session, own_ids,
-                        [r[10] for r in rows if r[4] == 2 and r[0] in judging] if handling else None)
+                        [r[10] for r, mine in zip(rows, is_own) if mine and r[4] == 2] if handling else None)
     extensions = _extensions(session, own_ids, start, end)
     return [
-        _own_facts(row, judging[row[0]], extensions, handled, handling) if row[0] in judging
-        else _window_facts(row, extensions)
-        for row in rows
+        _own_facts(row, extensions, handled, handling) if mine else _window_facts(row, extensions)
+        for row, mine in zip(rows, is_own)
     ]
 
 
@@ -140,6 +148,25 @@ def _extended_in(start: date, end: date, window_start: date, opened_by_end):
     the response), found by their ids through ix_extension_counted_on."""
     return and_(StageRecord.id.in_(select(Extension.stage_id).where(_counted_on().between(start, end))), opened_by_end,
                 or_(StageRecord.opened_on >= window_start, StageRecord.responded_on >= window_start))
+
+
+def _settled_unanswered_before(day: date):
+    """An unanswered stage withdrawn or refused before `day`, neither on or after it, nor
+    acknowledged on or after it: on any cut-off from `day` on it awaits no response, and
+    is neither acknowledged, withdrawn nor refused in a year starting then. Each term is
+    true or false, never NULL, so its negation keeps every other stage."""
+    withdrawn, refused = (_of_stage(Withdrawal.withdrawn_on, Withdrawal), _of_stage(Refusal.refused_on, Refusal))
+    return and_(
+        or_(and_(withdrawn != None, withdrawn < day), and_(refused != None, refused < day)),  # noqa: E711
+        or_(withdrawn == None, withdrawn < day), or_(refused == None, refused < day),  # noqa: E711
+        or_(StageRecord.acknowledged_on == None, StageRecord.acknowledged_on < day),  # noqa: E711
+    )
+
+
+def _of_stage(column, model):
+    """The stage's withdrawal or refusal date (one of each per complaint, at one stage), or NULL."""
+    return select(column).where(model.complaint_id == StageRecord.complaint_id,
+                                model.stage == StageRecord.stage).scalar_subquery()
 
 
 def _counted_on():
@@ -155,15 +182,16 @@ def in_window(stage: StageFacts, window_start: date) -> bool:
 
 
 def _window_query(relevant, start: date):
-    """What is counted and listed of each stage of the window."""
+    """What is counted and listed of each stage of the window, then what judging reads of
+    it (used of the year's own stages only: the window is nearly all of them, so one read
+    of each stage and its complaint, not a second query joining both again for those)."""
     # A stage answered before the year began was not withdrawn before a response in it, nor
     # refused in it (a refusal comes before any response), nor awaiting one: its withdrawal
     # and refusal are not looked up (most of a three-year window's look-ups).
     not_answered_before = or_(StageRecord.responded_on == None, StageRecord.responded_on >= start)  # noqa: E711
 
     def unless_answered_before(column, model):
-        return case((not_answered_before, select(column).where(
-            model.complaint_id == StageRecord.complaint_id, model.stage == StageRecord.stage).scalar_subquery()))
+        return case((not_answered_before, _of_stage(column, model)))
 
     return (
         select_row(
@@ -179,18 +207,8 @@ def _window_query(relevant, start: date):
             unless_answered_before(Refusal.refused_on, Refusal),
             Complaint.id,
             StageRecord.handler,
-        )
-        .join(Complaint, Complaint.id == StageRecord.complaint_id)
-        .where(relevant)
-    )
-
-
-def _judging_query(own):
-    """What judging reads of each of the year's own stages, by stage id."""
-    stage_two = aliased(StageRecord)
-    return (
-        select_row(
-            StageRecord.id,
+            StageRecord.handler_staff_id,
+            # --- what judging reads (_own_facts) ---
             Complaint.received_on,
             Complaint.imported_from,
             Complaint.verified_on,
@@ -198,38 +216,44 @@ def _judging_query(own):
             Response.decision,
             Response.remedy,
             Response.responded_by,
-            stage_two.opened_on,  # stage 1's escalation: when stage 2 was requested
+            _escalated(),
         )
         .join(Complaint, Complaint.id == StageRecord.complaint_id)
         .join(Resident, Resident.id == Complaint.resident_id)
         .outerjoin(Response, Response.stage_id == StageRecord.id)
-        .outerjoin(
-            stage_two,
-            and_(StageRecord.stage == 1, stage_two.complaint_id == StageRecord.complaint_id, stage_two.stage == 2),
-        )
-        .where(own)
+        .where(relevant)
     )
+
+
+def _escalated():
+    """Stage 1's escalation: when stage 2 of its complaint was requested (NULL for stage 2);
+    of two stage 2 records, the newest's (as the export and the old join's last row took)."""
+    stage_two = aliased(StageRecord)
+    return case((StageRecord.stage == 1, select(stage_two.opened_on).where(
+        stage_two.complaint_id == StageRecord.complaint_id, stage_two.stage == 2)
+        .order_by(stage_two.id.desc()).limit(1).scalar_subquery()))
 
 
 def _window_facts(row, extensions: dict[int, tuple[ExtensionFacts, ...]]) -> StageFacts:
     """A stage of the window that is not the year's own: what is counted and listed of it."""
-    sid, ref, category, status, stage, opened, acked, responded, withdrawn, refused, cid, handler = row
+    sid, ref, category, status, stage, opened, acked, responded, withdrawn, refused, cid, handler, staff_id = row[:13]
     return StageFacts(
-        stage_id=sid, complaint_id=cid, handler=handler, reference=ref, category=category, status=status, stage=stage,
+        stage_id=sid, complaint_id=cid, handler=handler, handler_staff_id=staff_id, reference=ref, category=category,
+        status=status, stage=stage,
         opened_on=opened, acknowledged_on=acked, responded_on=responded, target_due=None,
         extensions=extensions.get(sid, ()), withdrawn_on=withdrawn, refused_on=refused,
         refused_here=refused is not None, withdrawn_here=withdrawn is not None, year_facts=False,
     )
 
 
-def _own_facts(row, judging, extensions: dict[int, tuple[ExtensionFacts, ...]], handled: dict,
-               handling: bool) -> StageFacts:
+def _own_facts(row, extensions: dict[int, tuple[ExtensionFacts, ...]], handled: dict, handling: bool) -> StageFacts:
     """One of the year's own stages, with all that judging it reads."""
-    sid, ref, category, status, stage, opened, acked, responded, withdrawn, refused, cid, handler = row
-    received, imported_from, verified_on, tenure, decision, remedy, responded_by, escalated = judging
+    (sid, ref, category, status, stage, opened, acked, responded, withdrawn, refused, cid, handler, staff_id,
+     received, imported_from, verified_on, tenure, decision, remedy, responded_by, escalated) = row
     target = handled["targets"].get(sid)
     return StageFacts(
-        stage_id=sid, complaint_id=cid, handler=handler, responded_by=responded_by or "", reference=ref,
+        stage_id=sid, complaint_id=cid, handler=handler, handler_staff_id=staff_id, responded_by=responded_by or "",
+        reference=ref,
         category=category, status=status, received_on=received, stage=stage, opened_on=opened,
         acknowledged_on=acked, responded_on=responded, decision=decision, remedy=remedy or "", target_due=target,
         extensions=extensions.get(sid, ()), withdrawn_on=withdrawn, refused_on=refused, escalated_on=escalated,
@@ -321,8 +345,8 @@ def _handled_of(handled: dict, stage_id: int, complaint_id: int, stage: int, tar
 
 def _considered_both(session: Session, complaint_ids: list[int]) -> dict[int, tuple[str, ...]]:
     """For each complaint, the people who considered both its stages, as "Name: what they did"."""
-    one = stage_people.considered(session, complaint_ids, 1)
-    two = stage_people.considered(session, complaint_ids, 2)
+    by_stage = stage_people.considered_stages(session, complaint_ids, (1, 2))
+    one, two = by_stage[1], by_stage[2]
     both = {cid: stage_people.in_common(one[cid], two[cid]) for cid in complaint_ids}
     names = staff_queries.names_by_id(session, {sid for people in both.values() for sid in people})
     return {

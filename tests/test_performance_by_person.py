@@ -2,6 +2,8 @@
 
 from datetime import date
 
+from sqlmodel import select
+
 from chc_tui.documents.report_export import render_text
 from chc_tui.figures import performance_by_person as perf
 from chc_tui.figures.report import ReportInputs, compute
@@ -109,3 +111,22 @@ def test_upgrading_from_0015_keeps_staff_and_gives_them_no_team(tmp_path):
     with db.engine.connect() as conn:
         rows = conn.exec_driver_sql("SELECT id, display_name, job_title, team FROM staff").fetchall()
     assert [tuple(r) for r in rows] == [(7, "Alice Smith", "Officer", "")]
+
+
+def test_each_stages_handler_is_named_from_the_register_by_the_staff_id_read_with_it(db):
+    """The handler's staff id comes with each stage the report reads; the register names them
+    (a stage whose handler is not on it is left out, as NO_HANDLER counts it)."""
+    from chc_tui.rules import financial_year
+    from report_helpers import Book
+    from store import report_queries
+    from store.models import Staff
+    from store.staff_queries import stage_handlers
+
+    ref = Book(db, date(2025, 9, 1)).complaint(date(2025, 5, 1), timing="target")
+    start, end = financial_year.bounds(2025)
+    with db.read() as session:
+        stages = [s for s in report_queries.report_stages(session, start, end) if s.reference == ref]
+        alice = next(s for s in session.exec(select(Staff)) if s.display_name == "alice")
+        handlers = stage_handlers(session, [(s.stage_id, s.handler_staff_id) for s in stages] + [(-1, None)])
+    assert [s.handler_staff_id for s in stages] == [alice.id]
+    assert handlers == {stages[0].stage_id: ("alice", alice.team)}

@@ -82,19 +82,46 @@ def _extended_after_answer(db, ref: str, previous_due: date) -> None:
                               working_days_beyond_target=3, reason="Imported.", ombudsman_details_given=None))
 
 
+def _settled_unanswered(book: Book) -> dict[str, str]:
+    """Stages never answered, settled before 2025 by a withdrawal or a refusal, and one
+    withdrawn before it but refused in it (imported records may hold both)."""
+    withdrawn, refused, both = (book.complaint(D(2023, 9, 1), timing=None), book.log(D(2024, 6, 3)),
+                                book.complaint(D(2024, 7, 1), timing=None))
+    book.withdraw(withdrawn, D(2023, 10, 2))
+    book.refuse(refused, D(2024, 6, 10))
+    book.withdraw(both, D(2024, 8, 1))
+    _refused_as_imported(book.db, both, D(2025, 5, 6))
+    return {"withdrawn_2023": withdrawn, "refused_2024": refused, "withdrawn_2024_refused_2025": both}
+
+
+def _refused_as_imported(db, ref: str, on: date) -> None:
+    from sqlmodel import select
+
+    from store.models import Complaint, Refusal
+
+    with db.write() as session:
+        cid = session.exec(select(Complaint.id).where(Complaint.reference == ref)).one()
+        session.add(Refusal(complaint_id=cid, stage=1, refused_on=on, exclusion_reason="over_12_months",
+                            explanation="Imported.", ombudsman_right_explained=None))
+
+
 def test_the_earlier_years_stages_settled_before_the_year_are_read_apart(db):
     book, refs = _records(db)
     extended = book.complaint(D(2024, 9, 2), timing="target")  # settled in 2024, an extension counted in 2025
     _extended_after_answer(db, extended, D(2025, 4, 10))
+    settled = _settled_unanswered(book)
     window_start, (start, end) = financial_year.bounds(2023)[0], financial_year.bounds(2025)
     with db.read() as session:
         apart = {s.reference
                  for s in report_queries.report_stages(session, window_start, end, start, settled_before=start)}
         whole = {s.reference for s in report_queries.report_stages(session, window_start, end, start)}
         received_2024 = [r.reference for r in report_queries.received_between(session, *financial_year.bounds(2024))]
-    assert whole - apart == {refs["answered_2024"]}  # counted only in 2024's volumes: read apart
-    assert {refs["waiting_2023"], extended} <= apart  # still awaiting a response; extended in the year
-    assert received_2024 == [refs["answered_2024"], extended, refs["received_2024_answered_2025"]]
+    # counted only in their year's volumes: read apart
+    assert whole - apart == {refs["answered_2024"], settled["withdrawn_2023"], settled["refused_2024"]}
+    # still awaiting a response; extended in the year; refused in it
+    assert {refs["waiting_2023"], extended, settled["withdrawn_2024_refused_2025"]} <= apart
+    assert received_2024 == [refs["answered_2024"], settled["refused_2024"], settled["withdrawn_2024_refused_2025"],
+                             extended, refs["received_2024_answered_2025"]]
 
 
 def test_the_report_from_the_earlier_years_read_apart_is_the_report_from_the_whole_window(db):
@@ -106,6 +133,7 @@ def test_the_report_from_the_earlier_years_read_apart_is_the_report_from_the_who
     _extended_after_answer(db, book.complaint(D(2024, 9, 2), timing="target"), D(2025, 4, 10))
     book.escalate(refs["answered_2024"], timing="target")
     book.complaint(D(2023, 7, 3), timing="target", category="Noise")  # settled in 2023
+    _settled_unanswered(book)
     # recorded with a later clock: answered after TODAY, so awaiting a response on 2027's cut-off (TODAY)
     Book(db, D(2026, 9, 1)).complaint(D(2026, 6, 22), timing="target")
     for year in (2024, 2025, 2026, 2027):  # 2027: today is before the year, its cut-off today

@@ -32,6 +32,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
+from operator import attrgetter, itemgetter
 from importlib import resources
 from typing import Any, Callable, Iterable, Mapping, Sequence
 
@@ -384,6 +385,15 @@ def _median(values: list[int]) -> float | None:
     return float(statistics.median(values)) if values else None
 
 
+def _grouped(rows: Iterable[Any], key: Callable[[Any], Any]) -> dict[Any, list[Any]]:
+    """The rows by `key`, each group in the rows' order: one pass, where a pass over all the
+    rows for each group (category, timeliness, theme) grew with the groups times the rows."""
+    groups: dict[Any, list[Any]] = {}
+    for row in rows:
+        groups.setdefault(key(row), []).append(row)
+    return groups
+
+
 def received_item(stage: StageFacts | ReceivedFacts) -> Item:
     what = "received" if stage.stage == 1 else "escalation requested"
     return stage.reference, f"stage {stage.stage} {what} {_d(stage.opened_on)} · {stage.category} · {stage.status}"
@@ -553,6 +563,7 @@ def _ch02_figures(y: _Year, path: tuple[str, ...], n: int,
         f"or no Ombudsman details): {counts[Timeliness.LATE_EXTENSION_NOT_IN_LINE]}. " + left_out
     )
     items = tuple((s.reference, f"{t.label}: {why}") for s, t, why in rows)
+    by_timeliness = _grouped(rows, itemgetter(1))
     figures = [
         Figure((*path, f"stage{n}_within_timescale_pct"),
                f"CH02 stage {n} responses within Code timescales{scope}", pct(within, total), "pct",
@@ -563,7 +574,7 @@ def _ch02_figures(y: _Year, path: tuple[str, ...], n: int,
     for t in Timeliness:
         figures.append(Figure((*path, f"stage{n}_{t.value}"), f"CH02 stage {n} {t.label}{scope}",
                               counts[t], of=total, note=note,
-                              items=tuple((s.reference, why) for s, tt, why in rows if tt is t)))
+                              items=tuple((s.reference, why) for s, _, why in by_timeliness.get(t, ()))))
     after_late = [(s.reference, f"acknowledged {_d(s.acknowledged_on)}, {_d(s.acknowledge_due)} was the deadline; {why}")
                   for s, t, why in rows if t is Timeliness.WITHIN_TARGET and acknowledged_late(s)]
     figures.append(Figure((*path, f"stage{n}_within_target_after_late_acknowledgement"),
@@ -681,11 +692,11 @@ def _category_section(y: _Year) -> Section:
     period, received, item_for, what = y.period, y.received, y.item_for, RECEIVED_WHAT
     cat: list[Figure] = []
     for n in STAGES:
-        counted = Counter(s.category or "(none)" for s in received[n])
-        for name, count in sorted(counted.items(), key=lambda kv: (-kv[1], kv[0])):
-            cat.append(Figure(("by_category", f"stage{n}", name), f"Stage {n}: {name}", count, of=len(received[n]),
+        by_category = _grouped(received[n], lambda s: s.category or "(none)")
+        for name, chosen in sorted(by_category.items(), key=lambda kv: (-len(kv[1]), kv[0])):
+            cat.append(Figure(("by_category", f"stage{n}", name), f"Stage {n}: {name}", len(chosen), of=len(received[n]),
                               note=f"{what[n]} {period} in the category {name}",
-                              items=tuple(item_for(s) for s in received[n] if (s.category or "(none)") == name)))
+                              items=tuple(item_for(s) for s in chosen)))
     return Section("by_category", "Complaints by category", "8.1(b)", cat)
 
 
@@ -695,7 +706,8 @@ def _outcomes_section(y: _Year) -> Section:
     awaiting = y.awaiting
     out: list[Figure] = []
     for n in STAGES:
-        decided = {d: [s for s in answered[n] if s.decision == d] for d in Decision}
+        by_decision = _grouped(answered[n], attrgetter("decision"))
+        decided = {d: by_decision.get(d, []) for d in Decision}
         total = len(answered[n]) + len(withdrawn[n]) + len(refused[n])
         note = (
             f"stage {n} decisions in the year: responses sent, withdrawals before a response, and refusals "
@@ -722,10 +734,12 @@ def _timeliness_section(y: _Year, tsm: Section) -> Section:
         note = next(f.note for f in tsm.figures if f.key == f"tsm.CH02.stage{n}_responses")
         tim.append(Figure(("timeliness", f"stage{n}", "responses"), f"Stage {n} responses sent", len(rows), note=note,
                           items=tuple((s.reference, f"{t.label}: {why}") for s, t, why in rows)))
+        by_timeliness = _grouped(rows, itemgetter(1))
         for t in Timeliness:
+            chosen = by_timeliness.get(t, [])
             tim.append(Figure(("timeliness", f"stage{n}", t.value), f"Stage {n} {t.label}",
-                              sum(1 for _, tt, _ in rows if tt is t), of=len(rows), note=note,
-                              items=tuple((s.reference, why) for s, tt, why in rows if tt is t)))
+                              len(chosen), of=len(rows), note=note,
+                              items=tuple((s.reference, why) for s, _, why in chosen)))
     return Section("timeliness", "Timeliness of responses", "8.1(b)", tim)
 
 
@@ -863,7 +877,7 @@ def _escalation_section(y: _Year) -> Section:
     return Section("escalation", "Escalation", "8.1(b)", escalation)
 
 
-def _remedies_section(y: _Year) -> Section:
+def _remedies_section(y: _Year, remedy_item: _RemedyItems) -> Section:
     """Code 8.1(b): remedies offered in the year, from the remedy records, by stage. The
     financial totals are the records' amounts: the same figure as the wider record's
     "Financial remedies offered, total" (financial remedies offered in the year)."""
@@ -871,7 +885,6 @@ def _remedies_section(y: _Year) -> Section:
 
     period, answered = y.period, y.answered
     offered = [r for r in y.inputs.around.remedies if _in(r.offered_on, y.start, y.end)]
-    remedy_item = _RemedyItems()
     rem: list[Figure] = []
     all_financial = []
     for n in STAGES:
@@ -891,13 +904,13 @@ def _remedies_section(y: _Year) -> Section:
             Figure(("remedies", f"stage{n}", "financial_total"), f"Stage {n} financial remedy offered", float(total_money),
                    "money", note=f"the recorded amounts of the {len(financial)} financial remedies offered at stage {n} "
                                  f"{period}, added up",
-                   items=tuple((r.reference, money_text(_pounds(r.amount_pence))) for r in financial)),
+                   items=tuple((r.reference, _pence_text(r.amount_pence)) for r in financial)),
         ]
     all_money = sum((_pounds(r.amount_pence) for r in all_financial), Decimal(0))
     rem.append(Figure(("remedies", "total", "financial_total"), "Financial remedy offered, both stages", float(all_money),
                       "money", note=f"stage 1 and 2 together: the recorded amounts of the {len(all_financial)} financial "
                                     f"remedies offered {period} (one total, the same as the wider record's)",
-                      items=tuple((r.reference, money_text(_pounds(r.amount_pence))) for r in all_financial)))
+                      items=tuple((r.reference, _pence_text(r.amount_pence)) for r in all_financial)))
     return Section("remedies", "Remedies offered", "8.1(b)", rem)
 
 
@@ -932,6 +945,7 @@ def compute(inputs: ReportInputs, calendar: WorkingCalendar, policy: CodePolicy 
     y = _sort_year(inputs, calendar, policy)
     months = _monthly(inputs, y.by_year)
     tsm = _tsm_section(y)
+    remedy_item = _RemedyItems()  # one description of each remedy, for both sections that list it
     sections = [
         tsm,
         _received_section(y, months),
@@ -942,9 +956,9 @@ def compute(inputs: ReportInputs, calendar: WorkingCalendar, policy: CodePolicy 
         _working_days_section(y),
         _unverified_section(y),
         _escalation_section(y),
-        _remedies_section(y),
+        _remedies_section(y, remedy_item),
         _refusals_section(y),
-        *wider_record_sections(inputs.around, y.year, y.start, y.end, y.cutoff, inputs.today),
+        *wider_record_sections(inputs.around, y.year, y.start, y.end, y.cutoff, inputs.today, remedy_item),
     ]
     sa_figures, no_answers, source = _self_assessment(inputs)
     sections.append(Section("self_assessment", f"Self-assessment against the Code {y.label}", "8.1(a)", sa_figures))
@@ -988,6 +1002,12 @@ def _pounds(pence: int | None) -> Decimal:
     return Decimal(pence or 0) / 100
 
 
+@functools.lru_cache(maxsize=4096)
+def _pence_text(pence: int | None) -> str:
+    # Cached: a busy year lists some 25,000 remedies, of a few hundred amounts.
+    return money_text(_pounds(pence))
+
+
 @dataclass(frozen=True)
 class _WiderRecordYear:
     """The records around the year's complaints, and the dates every part counts by."""
@@ -1000,16 +1020,18 @@ class _WiderRecordYear:
     end: date
     cutoff: date
     today: date
+    remedy_item: "_RemedyItems"  # each remedy described once (the report's remedies section lists them too)
 
 
-def wider_record_sections(around: WiderRecordFacts, year: int, start: date, end: date, cutoff: date, today: date) -> list[Section]:
+def wider_record_sections(around: WiderRecordFacts, year: int, start: date, end: date, cutoff: date, today: date,
+                          remedy_item: "_RemedyItems | None" = None) -> list[Section]:
     """Two sections from the complaints' wider record: putting things right (7.1-7.3), service
     requests (1.4) and the Ombudsman, under the key "around" (kept: the JSON's readers use it),
     and learning from complaints (9.1-9.3, "learning").
     A part with no records in the year still shows its zeros, and says so."""
     facts = _WiderRecordYear(around, year_label(year), f"{_d(start)} to {_d(end)}",
                         f"on {_d(cutoff)}" + ("" if cutoff == end else " (the year is still running)"),
-                        start, end, cutoff, today)
+                        start, end, cutoff, today, remedy_item or _RemedyItems())
     figures: list[Figure] = []
     notes: list[str] = []
     for part in (_remedies_put_right, _outstanding_actions, _service_requests, _ombudsman):
@@ -1024,7 +1046,7 @@ def wider_record_sections(around: WiderRecordFacts, year: int, start: date, end:
 def _remedies_put_right(facts: _WiderRecordYear) -> tuple[list[Figure], list[str]]:
     """Code 7.1-7.3: remedies offered, carried out and outstanding."""
     around, label, start, end, cutoff = facts.around, facts.label, facts.start, facts.end, facts.cutoff
-    remedy_item = _RemedyItems()
+    remedy_item = facts.remedy_item
     offered = [r for r in around.remedies if _in(r.offered_on, start, end)]
     done = [r for r in around.remedies if _in(r.done_on, start, end)]
     outstanding = [
@@ -1052,7 +1074,7 @@ class _RemedyItems:
     def __call__(self, r: RemedyFacts, what: str = "") -> Item:
         text = self.described.get(r.remedy_id)
         if text is None:
-            amount = f" {money_text(_pounds(r.amount_pence))}" if r.amount_pence else ""
+            amount = f" {_pence_text(r.amount_pence)}" if r.amount_pence else ""
             text = self.described[r.remedy_id] = (
                 f"{self.kind_label(r.kind)}{amount}: {r.description[:80]} · offered {_d(r.offered_on)}"
                 + (f", due {_d(r.due_on)}" if r.due_on else ""))
@@ -1083,7 +1105,7 @@ def _remedies_offered(facts: _WiderRecordYear, offered: list[RemedyFacts], remed
                note=money_note, items=tuple(remedy_item(r) for r in financial)),
         Figure(("around", "remedies", "financial", "total"), "Financial remedies offered, total", float(money), "money",
                note=money_note,
-               items=tuple((r.reference, money_text(_pounds(r.amount_pence))) for r in financial)),
+               items=tuple((r.reference, _pence_text(r.amount_pence)) for r in financial)),
     ]
     return figures
 
@@ -1323,12 +1345,12 @@ def _complaint_themes(facts: _WiderRecordYear, themes: list[ThemeFacts]) -> list
     learning.append(Figure(("learning", "complaints_received"), "Complaints received in the year", len(themes),
                            note=f"complaints received {period}, each with the theme recorded for it (Code 9.1)",
                            items=tuple((t.reference, t.theme or "no theme recorded") for t in themes)))
-    by_theme = Counter(t.theme for t in themes)
-    for theme, count in sorted(by_theme.items(), key=lambda kv: (kv[0] == "", -kv[1], kv[0])):
+    by_theme = _grouped(themes, attrgetter("theme"))
+    for theme, chosen in sorted(by_theme.items(), key=lambda kv: (kv[0] == "", -len(kv[1]), kv[0])):
         name = theme or "no theme recorded"
-        learning.append(Figure(("learning", "by_theme", theme or "(none)"), f"Theme: {name}", count, of=len(themes),
-                               note=f"complaints received {period} with the theme {name}",
-                               items=tuple((t.reference, _d(t.received_on)) for t in themes if t.theme == theme)))
+        learning.append(Figure(("learning", "by_theme", theme or "(none)"), f"Theme: {name}", len(chosen),
+                               of=len(themes), note=f"complaints received {period} with the theme {name}",
+                               items=tuple((t.reference, _d(t.received_on)) for t in chosen)))
     return learning
 
 

@@ -90,7 +90,7 @@ class ReportService:
                     stages = year_stages(session, start, end)
                 else:
                     stages = [s for s in stages if in_window(s, start)]
-                handlers = stage_handlers(session, [s.stage_id for s in stages])
+                handlers = stage_handlers(session, ((s.stage_id, s.handler_staff_id) for s in stages))
                 calendar = load_calendar(session)
             return performance_by_person.compute(year, stages, handlers, self.services.today, calendar,
                                                  self.services.policy)
