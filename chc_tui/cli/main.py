@@ -228,21 +228,22 @@ def _demo_path(args) -> tuple[Path, bool]:
     return (Path(args.db).expanduser(), False) if args.db else (default_demo_path(), True)
 
 
-def _make_demo(path: Path, count: int = 200, *, is_default: bool, say: bool = False) -> Path:
+def _make_demo(path: Path, count: int = 200, *, is_default: bool, say: bool = False, made_by: str | None = None) -> Path:
     """Today's demo at `path`: a copy of the one prepared for today if there is one, else
     built now (and kept for the rest of the day); then the next days' are prepared in the
     background (chc_tui.demo.prepared)."""
     from chc_tui.demo import prepared
 
     today = date.today()
-    if not prepared.take(path, today, count, is_default=is_default):
+    made_by = made_by or prepared.release()  # once, for the copy, the keep and the days ahead
+    if not prepared.take(path, today, count, is_default=is_default, made_by=made_by):
         from chc_tui.demo.build import build_demo_database
 
         if say:
             print(f"Building the demo database (about {count} complaints, dated from today)...", file=sys.stderr)
         build_demo_database(path, count=count, today=today, replace_unmarked=is_default)
-        prepared.keep(path, today, count)
-    prepared.prepare_ahead(today, count)
+        prepared.keep(path, today, count, made_by)
+    prepared.prepare_ahead(today, count, made_by)
     return path
 
 
@@ -329,14 +330,15 @@ def main(argv: list[str] | None = None) -> int:
 
             path, is_default = _demo_path(args)
             check_demo_target(path, is_default=is_default)  # before the message: nothing is built
-            if not demo_is_current(path, date.today(), release()):
+            made_by = release()
+            if not demo_is_current(path, date.today(), made_by):
                 # Its dates are relative to today: made afresh each day (and by each release),
                 # kept within the day.
-                _make_demo(path, is_default=is_default, say=True)
+                _make_demo(path, is_default=is_default, say=True, made_by=made_by)
             else:
                 from chc_tui.demo.prepared import prepare_ahead
 
-                prepare_ahead(date.today(), 200)
+                prepare_ahead(date.today(), 200, made_by)
         else:
             path = _database_path(args)
             _check_database(args, path)

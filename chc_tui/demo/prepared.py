@@ -68,10 +68,10 @@ def _landlords_templates(path: Path) -> bool:
     return (Path(path).parent / "letters").is_dir()
 
 
-def take(path: Path, day: date, count: int, *, is_default: bool) -> bool:
+def take(path: Path, day: date, count: int, *, is_default: bool, made_by: str | None = None) -> bool:
     """Put the demo prepared for `day` at `path`, under the same rule as a build (a file the
     demo did not make is refused, DemoRefused); False, touching nothing, when there is none."""
-    source = prepared_path(day, count)
+    source = prepared_path(day, count, made_by=made_by)
     if _landlords_templates(path) or demo_built_on(source) != day:
         return False
 
@@ -85,14 +85,14 @@ def take(path: Path, day: date, count: int, *, is_default: bool) -> bool:
     return True
 
 
-def keep(path: Path, day: date, count: int) -> None:
+def keep(path: Path, day: date, count: int, made_by: str | None = None) -> None:
     """Keep a demo just built at `path` as the one prepared for `day` (errors ignored: the
     cache only saves time)."""
     if _landlords_templates(path) or demo_built_on(path) != day:
         return
     try:
         prune(day)  # a script's daily `chc demo` never starts the background build that prunes
-        target = prepared_path(day, count)
+        target = prepared_path(day, count, made_by=made_by)
         target.parent.mkdir(parents=True, exist_ok=True)
         put_demo_in_place(target, lambda building: shutil.copyfile(path, building), is_default=False)
     except OSError:
@@ -103,12 +103,12 @@ def days_ahead(today: date) -> list[date]:
     return [today + timedelta(days=n) for n in range(1, AHEAD_DAYS + 1)]
 
 
-def prepare_ahead(today: date, count: int) -> bool:
+def prepare_ahead(today: date, count: int, made_by: str | None = None) -> bool:
     """Start building the next days' demos in the background, when a person is at the
     terminal (never for a script, a test or a pipeline) and some are missing. True if started."""
     if os.environ.get(AHEAD_SWITCH, "1") == "0" or sys.stdin is None or not sys.stdin.isatty():
         return False
-    made_by = release()
+    made_by = made_by or release()  # `made_by`: the caller's, counted once (a walk of the code's files)
     missing = [day for day in days_ahead(today) if not prepared_path(day, count, made_by=made_by).exists()]
     if not missing:
         return False
