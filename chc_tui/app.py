@@ -91,6 +91,9 @@ class ChcApp(App):
         self._problem_shown: str | None = None  # the database problem last told (not every 2 s)
         self._hung_up = False
         self.report_cache = ReportCache()  # the report screen's figures, per year (F3)
+        # whether a year's report is counted by a child process (figures.count_apart): set
+        # once the database is open, from its size
+        self.counts_apart: bool | None = None
 
     @property
     def db_label(self) -> str:
@@ -247,6 +250,7 @@ class ChcApp(App):
             return
         self._may_be_migrating.clear()
         self.call_from_thread(self._services_ready, services)
+        self._count_report_ahead(services)
         # The steps and letters (Jinja) load after the services are ready, not before: a
         # third of the ORM's open, and no key needs them until a form opens.
         from chc_tui.steps import usecases  # noqa: F401
@@ -257,6 +261,22 @@ class ChcApp(App):
         holiday_cache.save(services.calendar(), date.today())
         self._check_integrity(services)
         self._daily_backup()
+
+    def _count_report_ahead(self, services) -> None:
+        """On a large file, F3's year counted by a child process on the other core while the
+        handler starts work, so F3 answers from what is kept (issue 22.5)."""
+        from chc_tui.figures.count_apart import worth_counting_apart
+
+        try:
+            self.counts_apart = worth_counting_apart(services)
+        except Exception:  # F3 meets a database problem and says so
+            log.info("could not tell the file's size for the report's count", exc_info=True)
+            return
+        if self.counts_apart:
+            from chc_tui.rules.financial_year import year_of
+            from screens.report import count_ahead
+
+            self.call_from_thread(count_ahead, self, year_of(services.today))
 
     def _check_integrity(self, services) -> None:
         """The integrity check every first write needs, done here in the background after
@@ -673,6 +693,9 @@ def run_app(path: Path) -> int:
         app.run()
     finally:
         collect_garbage_again()  # however the app ended, even before its first paint
+        from chc_tui.figures.count_apart import stop_every_count
+
+        stop_every_count()
         app.must_finish_opening()
     if app.services is not None:
         app.services.db.dispose()

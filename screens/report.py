@@ -9,6 +9,9 @@ between financial years; t edits the entered parts; x exports.
 
 from __future__ import annotations
 
+import contextlib
+import logging
+import threading
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
@@ -36,7 +39,9 @@ from chc_tui.figures.report import (
     year_label,
 )
 from chc_tui.documents.report_export import FORMATS, default_filename
+from chc_tui.figures.count_apart import CountApartFailed, count_apart, worth_counting_apart
 from chc_tui.figures.report_service import ReportService
+from chc_tui.rules.financial_year import year_of
 from chc_tui.memory import give_memory_back
 from chc_tui.own_thread import run_in_own_thread
 from chc_tui.report_cache import YearFigures, stamp
@@ -46,6 +51,8 @@ from screens.fast_table import FastTable
 from screens.live import is_live
 from screens.titlebar import TitleBar
 from screens.forms import FieldSpec, FormSpec, StepForm
+
+log = logging.getLogger(__name__)
 
 MIN_YEAR, MAX_YEAR = 2000, 2100
 EIGHTHS = " ▏▎▍▌▋▊▉█"
@@ -488,6 +495,69 @@ def _on_report_screens(app, year: int, show) -> None:
             show(screen)
 
 
+def _deliver(app, year: int, counted_at: tuple, figures: YearFigures) -> None:
+    """A year counted: kept for the next visit while a report is open, or if it is the year
+    F3 opens at (only that one stays once the report is left: see on_unmount), and shown
+    wherever the year is on screen."""
+    services = app.services
+    if services is None:
+        return  # the app is ending
+    if year == year_of(services.today) or any(isinstance(s, ReportScreen) and is_live(s) for s in app.screen_stack):
+        app.report_cache.put(year, counted_at, figures, stamp(services))
+    people = COUNTING if figures.people is None else figures.people
+    _on_report_screens(app, year, lambda screen: screen._show(figures.report, people))
+    if figures.people is not None:
+        give_memory_back()  # what the count read is garbage now
+
+
+def _counted_apart(app, year: int, counted_at: tuple) -> bool:
+    """Count the year in a child process and deliver it (in the counting thread); False if
+    this file is counted in the app's own thread, or the child could not count."""
+    if app.counts_apart is None:  # the app opened without its background open (tests)
+        app.counts_apart = worth_counting_apart(app.services)
+    if not app.counts_apart:
+        return False
+    try:
+        for counted_year, report, people in count_apart(app.services, [year]):
+            _tell_app(app, _deliver, app, counted_year, counted_at, YearFigures(report, people))
+    except CountApartFailed:
+        return False  # logged: counted here instead
+    return True
+
+
+def _tell_app(app, callback, *args) -> None:
+    """`callback(*args)` on the app's thread, unless the app has ended meanwhile."""
+    if app.is_running:
+        with contextlib.suppress(RuntimeError):  # it ended just now
+            app.call_from_thread(callback, *args)
+
+
+def count_ahead(app, year: int) -> None:
+    """Count `year` before its key is pressed (F3's year at start-up, the year before while
+    F3's year is shown), in a child process: only for a file large enough that a count
+    would hold up the keys, and once for each stamp. From the app's thread."""
+    services = app.services
+    if services is None or not app.counts_apart or year < MIN_YEAR:
+        return
+    cache, current = app.report_cache, stamp(services)
+    if cache.get(year, current) is not None or cache.under_way(year, current):
+        return
+    cache.counting(year, current)
+
+    def ahead() -> None:
+        counted = False
+        try:
+            counted = _counted_apart(app, year, current)
+        except Exception:  # a database problem: F3 meets it and says so
+            log.info("the count ahead of %s stopped", year, exc_info=True)
+        finally:
+            cache.counted(year, current)
+            if not counted:  # a report waiting for this count counts the year itself
+                _tell_app(app, _on_report_screens, app, year, lambda screen: screen.refresh_data())
+
+    threading.Thread(target=ahead, daemon=True, name="chc-count-ahead").start()
+
+
 # --- the screen ----------------------------------------------------------------------------------------------
 
 
@@ -605,15 +675,19 @@ class ReportScreen(ChcScreen):
     def _count(self, year: int, counted_at: tuple, report: AnnualReport | None, worker) -> None:
         """The board's figures, shown and kept at once, then the figures per handler and
         team, unless the handler has moved to another year or left the screen meanwhile:
-        the year on screen is counted first, and the rest when it is next shown."""
+        the year on screen is counted first, and the rest when it is next shown. A large
+        file's year is counted by a child process (figures.count_apart): the keys stay
+        quick meanwhile."""
         app, cache = self.app, self.app.report_cache
         stopped = False
         try:
+            if report is None and _counted_apart(app, year, counted_at):
+                return
             if report is None:
                 # the figures per handler and team next, from the stages the report read
                 report, count_people = self.reports.count(year)
                 # counted with the report when the board sees them too
-                app.call_from_thread(self._counted, year, counted_at, YearFigures(report, report.staff_figures))
+                app.call_from_thread(_deliver, app, year, counted_at, YearFigures(report, report.staff_figures))
             else:
                 count_people = partial(self.reports.performance, year)
             if report.staff_figures is not None:
@@ -622,24 +696,11 @@ class ReportScreen(ChcScreen):
                 stopped = True
                 return
             people = count_people()
-            app.call_from_thread(self._counted, year, counted_at, YearFigures(report, people))
+            app.call_from_thread(_deliver, app, year, counted_at, YearFigures(report, people))
         finally:
             cache.counted(year, counted_at)
             if stopped:  # the year shown again meanwhile (F3 pressed again) goes on where this stopped
                 app.call_from_thread(_on_report_screens, app, year, lambda screen: screen.refresh_data())
-
-    def _counted(self, year: int, counted_at: tuple, figures: YearFigures) -> None:
-        """Kept for the next visit (only the year F3 opens at once the screen is left: see
-        on_unmount), and shown wherever the year is on screen: here, or on the report
-        opened again while this count went on."""
-        if self.app.services is None:
-            return  # the app is ending
-        if is_live(self) or year == self.reports.default_year():
-            self.app.report_cache.put(year, counted_at, figures, stamp(self.app.services))
-        people = COUNTING if figures.people is None else figures.people
-        _on_report_screens(self.app, year, lambda screen: screen._show(figures.report, people))
-        if figures.people is not None:
-            give_memory_back()  # what the count read is garbage now
 
     def on_unmount(self) -> None:
         """Leaving the report lets go of its figures: the screen's copy, and every year the
@@ -679,6 +740,8 @@ class ReportScreen(ChcScreen):
         )
         self.sub_title = report.label
         self._show_note()
+        if self.people is not COUNTING and self.reports is not None and report.year == self.reports.default_year():
+            count_ahead(self.app, report.year - 1)  # `[` is the next key a board's reader presses
 
     @on(DataTable.RowHighlighted, "#figures")
     def _highlighted(self, event: DataTable.RowHighlighted) -> None:

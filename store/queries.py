@@ -260,6 +260,12 @@ def complaint_rows(
     return rows[offset:wanted]
 
 
+def complaints_on_record(session: Session) -> int:
+    """About how many complaints the file holds (the newest id: deletions aside), read
+    from the primary key alone: the size that decides where a report is counted."""
+    return session.exec(select(func.max(Complaint.id))).one() or 0
+
+
 def handlers(session: Session) -> list[str]:
     return sorted(set(session.exec(select(StageRecord.handler).distinct())))
 
