@@ -41,6 +41,9 @@ class ReportCache:
         # (year, stamp) being counted: a second visit waits for that count rather than
         # starting its own. Set on the app's thread, cleared by the counting thread.
         self._under_way: set[tuple[int, tuple]] = set()
+        # (year, stamp) counted ahead of its key once already: not again while the stamp
+        # holds, even after leaving the report let go of it (memory before a second count)
+        self._ahead: set[tuple[int, tuple]] = set()
 
     def get(self, year: int, current: tuple) -> YearFigures | None:
         """The year's figures if counted at `current`; figures counted earlier are dropped."""
@@ -68,6 +71,14 @@ class ReportCache:
 
     def counting(self, year: int, current: tuple) -> None:
         self._under_way.add((year, current))
+
+    def first_ahead(self, year: int, current: tuple) -> bool:
+        """True the first time the year is to be counted ahead at `current`."""
+        self._ahead = {(y, at) for y, at in self._ahead if at == current}
+        if (year, current) in self._ahead:
+            return False
+        self._ahead.add((year, current))
+        return True
 
     def counted(self, year: int, counted_at: tuple) -> None:
         """The count has ended (with figures or an error): from the thread that counted."""

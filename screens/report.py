@@ -540,7 +540,7 @@ def count_ahead(app, year: int) -> None:
     if services is None or not app.counts_apart or year < MIN_YEAR:
         return
     cache, current = app.report_cache, stamp(services)
-    if cache.get(year, current) is not None or cache.under_way(year, current):
+    if cache.get(year, current) is not None or cache.under_way(year, current) or not cache.first_ahead(year, current):
         return
     cache.counting(year, current)
 

@@ -125,6 +125,11 @@ async def test_a_large_file_counts_f3s_year_ahead_and_the_year_before_while_it_i
     build_demo_database(path, count=60, today=today)
     year = year_of(today)
     counted = count_reports(monkeypatch)
+    import screens.report
+
+    apart: list[int] = []
+    original = screens.report.count_apart
+    monkeypatch.setattr(screens.report, "count_apart", lambda services, years: (apart.extend(years), original(services, years))[1])
     app = ChcApp(db_path=path)
     app.read_early()
     async with app.run_test(size=(100, 30)) as pilot:
@@ -147,3 +152,10 @@ async def test_a_large_file_counts_f3s_year_ahead_and_the_year_before_while_it_i
             expected.db.dispose()
         await pilot.press("escape")
         await settle(pilot)
+        assert apart == [year, year - 1]
+        # again: the year before is not counted ahead a second time while nothing changes
+        screen = await press_f3(pilot)
+        assert screen.report is kept.report
+        await pilot.press("escape")
+        await settle(pilot)
+        assert apart == [year, year - 1] and counted == [year - 1]  # the one this test counted above
