@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import overload
 
 from store.rows import ComplaintRow, list_row
+from store.running import running_deadline_sql
 
 _VERSIONS = Path(__file__).parent / "migrations" / "versions"
 
@@ -29,7 +30,7 @@ SELECT c.id, c.reference, r.name, c.current_stage, c.status, s.handler, c.receiv
        EXISTS (SELECT 1 FROM definition df WHERE df.stage_id = s.id) AS defined,
        s.acknowledged_on, s.responded_on, {due}, c.version
 """
-_RUNNING = "d.active = 1 AND d.met_on IS NULL AND d.provisional = 0"
+_RUNNING = running_deadline_sql("d")
 
 OPEN_DUE_ROWS_SQL = _OPEN_COLUMNS.format(due="d.due_on, d.step") + f"""
 FROM deadline d
@@ -52,11 +53,11 @@ LIMIT :first
 """
 
 # How many open complaints' next deadlines fall on each day (store.queries.open_deadline_days).
-OPEN_DAYS_SQL = """
+OPEN_DAYS_SQL = f"""
 SELECT d.due_on, count(*)
 FROM complaint c
 JOIN stage_record s ON s.complaint_id = c.id AND s.stage = c.current_stage
-JOIN deadline d ON d.stage_id = s.id AND d.active = 1 AND d.met_on IS NULL AND d.provisional = 0
+JOIN deadline d ON d.stage_id = s.id AND {_RUNNING}
 WHERE c.status || '' = 'open'
 GROUP BY d.due_on
 """

@@ -10,6 +10,8 @@ from typing import Optional, Protocol
 from sqlalchemy import Index, UniqueConstraint, text
 from sqlmodel import Field, SQLModel
 
+from store.running import running_deadline_sql
+
 
 def utcnow() -> datetime:
     return datetime.now(timezone.utc)
@@ -166,8 +168,8 @@ class Definition(SQLModel, table=True):
     by_staff_id: Optional[int] = Field(default=None, foreign_key="staff.id", index=True)  # who did it (6.13)
 
 
-RUNNING_DEADLINE = "active = 1 AND met_on IS NULL AND provisional = 0"
-RUNNING_DEADLINE_POSTGRESQL = "active = true AND met_on IS NULL AND provisional = false"
+RUNNING_DEADLINE = running_deadline_sql()
+RUNNING_DEADLINE_POSTGRESQL = running_deadline_sql(postgresql=True)
 
 
 def _running_index(name: str, due: str, on_sqlite: str, on_postgresql: str | None = None) -> Index:

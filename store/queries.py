@@ -13,6 +13,7 @@ from sqlmodel import Session, select
 from store import search_index, staff_queries
 from store.columns import select_row
 from store.engine import plain_rows
+from store.running import RUNNING_DEADLINE_COLUMNS
 from store.rows import ComplaintRow, list_row
 from store.models import (
     AuditEntry,
@@ -40,9 +41,8 @@ def _next_deadline():
     """A stage's next Code deadline: running, not met, not provisional."""
     return and_(
         Deadline.stage_id == StageRecord.id,
-        Deadline.active == True,  # noqa: E712
-        Deadline.met_on == None,  # noqa: E711
-        Deadline.provisional == False,  # noqa: E712
+        *(getattr(Deadline, column).is_(None) if value is None else getattr(Deadline, column) == value
+          for column, value in RUNNING_DEADLINE_COLUMNS),
     )
 
 
