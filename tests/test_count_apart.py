@@ -22,6 +22,7 @@ from chc_tui.rules.financial_year import year_of
 from chc_tui.services import Services
 from report_helpers import Book
 from screens.report import ReportScreen
+from conftest import POSTGRES_URL
 from test_report_screen import count_reports, press_f3, row_text, settle, wait_for
 
 TODAY = date(2026, 11, 23)
@@ -59,6 +60,14 @@ def test_a_year_counted_apart_is_the_year_counted_here(services):
     # what the figures list behind them came back too, shared as they were
     assert [ref for ref, _ in report.figure("tsm.CH01.stage1_received").items] == [
         ref for ref, _ in ReportService(services).report(2026).figure("tsm.CH01.stage1_received").items]
+
+
+@pytest.mark.skipif(not POSTGRES_URL, reason="CHC_TEST_POSTGRES_URL names no PostgreSQL server")
+@pytest.mark.parametrize("db", ["postgresql"], indirect=True)
+def test_a_year_counted_apart_on_postgresql_is_the_year_counted_here(services):
+    """The server's address reaches the child through its stdin, never its arguments."""
+    [(year, report, people)] = list(count_apart(services, [2026]))
+    assert as_text(report, people) == counted_here(services, 2026)
 
 
 def test_the_child_runs_no_code_from_the_working_folder_or_pythonpath(services, tmp_path, monkeypatch):
