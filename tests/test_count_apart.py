@@ -86,8 +86,9 @@ def test_the_child_runs_no_code_from_the_working_folder_or_pythonpath(services, 
     assert not marker.exists()
 
 
-def test_a_child_that_cannot_count_says_so(services, monkeypatch):
-    monkeypatch.setattr(count_apart_module, "_child_command", lambda: [sys.executable, "-c", "import sys; sys.exit(3)"])
+@pytest.mark.parametrize("command", [[sys.executable, "-c", "import sys; sys.exit(3)"], ["/nonexistent/python3"]])
+def test_a_child_that_cannot_count_says_so(services, monkeypatch, command):
+    monkeypatch.setattr(count_apart_module, "_child_command", lambda: command)
     with pytest.raises(CountApartFailed):
         list(count_apart(services, [2026]))
 

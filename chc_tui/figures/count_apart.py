@@ -77,10 +77,14 @@ def count_apart(services, years: Sequence[int]) -> Iterator[tuple[int, Any, Any]
         "years": list(years),
     }
     with tempfile.TemporaryFile() as errors:  # never the app's terminal: it would tear the screen
-        child = subprocess.Popen(
-            _child_command(),
-            stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=errors, close_fds=True,
-        )
+        try:
+            child = subprocess.Popen(
+                _child_command(),
+                stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=errors, close_fds=True,
+            )
+        except OSError as exc:  # no interpreter to start (an embedded or removed Python)
+            log.warning("the report's count apart could not start: %s", exc)
+            raise CountApartFailed(str(exc)) from exc
         _counting.add(child)
         try:
             assert child.stdin is not None and child.stdout is not None
