@@ -12,12 +12,13 @@ from datetime import date, timedelta
 
 from sqlmodel import col, select
 
-from chc_tui.steps import learning, new_issues, ombudsman, remedies, residents, service_requests
+from chc_tui.steps import learning, new_issues, ombudsman, residents, service_requests
 from chc_tui.steps.bulk import BulkWriter
 from chc_tui.steps.identity import acting_staff
 from chc_tui.steps.plans.changes import apply_changes
 from chc_tui.steps.plans.state import audit_values
 from chc_tui.steps.plans.theme import check_theme, plan_theme
+from chc_tui.demo.planned_remedies import PlannedRemedies
 from chc_tui.demo.staff import login_of
 from chc_tui.rules.context import StepContext
 from store.engine import Database
@@ -165,31 +166,38 @@ def _service_requests(db, answered, last, rng, handlers) -> None:
 
 def _remedies_and_actions(db, answered, today, rng, handlers) -> None:
     upheld = [a for a in answered if a.decision in ("upheld", "partly_upheld")]
-    for i, a in enumerate(upheld[-24:]):
-        officer = handlers[i % len(handlers)]
-        offered = a.responded_on
-        ctx = _ctx(officer, offered)
-        apology = remedies.offer_remedy(db, a.reference, kind="apology", description="A written apology from the repairs manager",
-                                        offered_on=offered, due_on=offered + timedelta(days=7), ctx=ctx)
-        pounds = (50, 100, 150, 250, 400)[i % 5]
-        financial = remedies.offer_remedy(
-            db, a.reference, kind="financial", description="Compensation, paid to the rent account or by BACS",
-            offered_on=offered, due_on=offered + timedelta(days=28), amount=str(pounds),
-            parts=f"Time and trouble: {pounds // 2}\nDelay in repairs: {pounds - pounds // 2}", ctx=ctx)
-        step = min(offered + timedelta(days=5), today)
-        remedies.record_remedy_outcome(db, apology, outcome="done", on=step, ctx=_ctx(officer, step))
-        if offered + timedelta(days=35) <= today:
-            remedies.record_remedy_outcome(db, financial, outcome="accepted", on=step, ctx=_ctx(officer, step))
-            paid = offered + timedelta(days=rng.choice((10, 20, 34)))
-            remedies.record_remedy_outcome(db, financial, outcome="done", on=paid, ctx=_ctx(officer, paid))
-        if i % 3 == 0:
-            action = remedies.add_action(
-                db, a.reference, description="Post-inspection of the repair and a call to the resident",
-                owner="Repairs team", due_on=offered + timedelta(days=21), ctx=ctx)
-            if offered + timedelta(days=30) <= today and i % 2 == 0:
-                finished = offered + timedelta(days=18)
-                remedies.update_action(db, action, update="Inspected; resident satisfied", done_on=finished,
-                                       ctx=_ctx(officer, finished))
+    with db.write() as session:  # in the demo build's transaction
+        steps = PlannedRemedies(db, session)
+        for i, a in enumerate(upheld[-24:]):
+            _remedied(steps, a, i, today, rng, handlers[i % len(handlers)])
+        steps.flush()
+
+
+def _remedied(steps: PlannedRemedies, a: _Answered, i: int, today: date, rng: random.Random, officer: str) -> None:
+    """The remedies and an action of the i-th upheld complaint answered, and what was done."""
+    offered = a.responded_on
+    ctx = _ctx(officer, offered)
+    apology = steps.offer_remedy(a.reference, kind="apology", description="A written apology from the repairs manager",
+                                 offered_on=offered, due_on=offered + timedelta(days=7), ctx=ctx)
+    pounds = (50, 100, 150, 250, 400)[i % 5]
+    financial = steps.offer_remedy(
+        a.reference, kind="financial", description="Compensation, paid to the rent account or by BACS",
+        offered_on=offered, due_on=offered + timedelta(days=28), amount=str(pounds),
+        parts=f"Time and trouble: {pounds // 2}\nDelay in repairs: {pounds - pounds // 2}", ctx=ctx)
+    step = min(offered + timedelta(days=5), today)
+    steps.record_remedy_outcome(apology, outcome="done", on=step, ctx=_ctx(officer, step))
+    if offered + timedelta(days=35) <= today:
+        steps.record_remedy_outcome(financial, outcome="accepted", on=step, ctx=_ctx(officer, step))
+        paid = offered + timedelta(days=rng.choice((10, 20, 34)))
+        steps.record_remedy_outcome(financial, outcome="done", on=paid, ctx=_ctx(officer, paid))
+    if i % 3 == 0:
+        action = steps.add_action(
+            a.reference, description="Post-inspection of the repair and a call to the resident",
+            owner="Repairs team", due_on=offered + timedelta(days=21), ctx=ctx)
+        if offered + timedelta(days=30) <= today and i % 2 == 0:
+            finished = offered + timedelta(days=18)
+            steps.update_action(action, update="Inspected; resident satisfied", done_on=finished,
+                                ctx=_ctx(officer, finished))
 
 
 def _ombudsman(db, answered, today, manager) -> None:
