@@ -69,7 +69,9 @@ def _made_from_template(conn) -> bool:
     if conn.dialect.name != "sqlite":
         return False
     raw = conn.connection.driver_connection
-    with conn.begin():  # looked at and made in one transaction: never over another's tables
+    # Looked at and made in one transaction holding the write lock from its start: a second
+    # chc opening the same new file waits, then finds the tables made and makes none.
+    with conn.execution_options(sqlite_begin="IMMEDIATE").begin():
         if not schema_template.fits(raw, HEAD):
             return False
         schema_template.create(raw)
