@@ -9,8 +9,8 @@ from pathlib import Path
 
 from sqlmodel import select
 
-from chc_tui.demo import build
-from chc_tui.steps import usecases
+from chc_tui.demo import build, wider_record
+from chc_tui.steps import learning, remedies, usecases
 from store.models import Complaint
 
 NOVEMBER = date(2026, 11, 23)
@@ -47,10 +47,34 @@ class _ThroughTheUseCases:
         return lambda reference, **fields: use_case(self.db, reference, **fields)
 
 
+class _RemediesThroughTheUseCases:
+    """PlannedRemedies' calls (the wider record's), each made by its use-case (chc_tui.steps.remedies)."""
+
+    def __init__(self, db, _session) -> None:
+        self.db = db
+
+    def flush(self) -> None:
+        pass
+
+    def __getattr__(self, step: str):
+        use_case = getattr(remedies, step)
+        return lambda *args, **fields: use_case(self.db, *args, **fields)
+
+
+def _themes_through_the_use_case(db, answered, ctx) -> None:
+    """wider_record._set_themes, each theme set by learning.set_theme instead."""
+    for a in answered:
+        if a.status == "closed":
+            theme, root = wider_record._theme_of(a)
+            learning.set_theme(db, a.reference, theme=theme, root_cause=root, ctx=ctx)
+
+
 def test_the_demo_planned_is_the_demo_through_the_use_cases(tmp_path, monkeypatch):
     planned = tmp_path / "planned.db"
     build.build_demo_database(planned, count=60, today=NOVEMBER)
     monkeypatch.setattr(build, "PlannedSteps", _ThroughTheUseCases)
+    monkeypatch.setattr(wider_record, "_set_themes", _themes_through_the_use_case)
+    monkeypatch.setattr(wider_record, "PlannedRemedies", _RemediesThroughTheUseCases)
     through = tmp_path / "use_cases.db"
     build.build_demo_database(through, count=60, today=NOVEMBER)
     a, b = _dump(planned), _dump(through)
@@ -58,3 +82,7 @@ def test_the_demo_planned_is_the_demo_through_the_use_cases(tmp_path, monkeypatc
     for table in a:
         assert a[table] == b[table], table
     assert len(a["letter"]) > 60 and len(a["audit_entry"]) > 300  # the stories were told
+    action = a["audit_entry"][0].index("action")
+    actions = [row[action] for row in a["audit_entry"][1:]]
+    assert actions.count("theme and root cause") > 10
+    assert actions.count("offer remedy") > 20 and actions.count("remedy done") > 10 and "action done" in actions

@@ -10,13 +10,19 @@ import random
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from sqlmodel import select
+from sqlmodel import col, select
 
-from chc_tui.steps import learning, new_issues, ombudsman, remedies, residents, service_requests
+from chc_tui.steps import learning, new_issues, ombudsman, residents, service_requests
+from chc_tui.steps.bulk import BulkWriter
+from chc_tui.steps.identity import acting_staff
+from chc_tui.steps.plans.changes import apply_changes
+from chc_tui.steps.plans.state import audit_values
+from chc_tui.steps.plans.theme import check_theme, plan_theme
+from chc_tui.demo.planned_remedies import PlannedRemedies
 from chc_tui.demo.staff import login_of
 from chc_tui.rules.context import StepContext
 from store.engine import Database
-from store.models import Complaint, Response, StageRecord
+from store.models import AuditEntry, Complaint, Response, StageRecord
 
 # Complaints the around-records add (raised from service requests, and a new issue logged
 # separately); the demo plans that many fewer so its total stays as asked.
@@ -160,31 +166,38 @@ def _service_requests(db, answered, last, rng, handlers) -> None:
 
 def _remedies_and_actions(db, answered, today, rng, handlers) -> None:
     upheld = [a for a in answered if a.decision in ("upheld", "partly_upheld")]
-    for i, a in enumerate(upheld[-24:]):
-        officer = handlers[i % len(handlers)]
-        offered = a.responded_on
-        ctx = _ctx(officer, offered)
-        apology = remedies.offer_remedy(db, a.reference, kind="apology", description="A written apology from the repairs manager",
-                                        offered_on=offered, due_on=offered + timedelta(days=7), ctx=ctx)
-        pounds = (50, 100, 150, 250, 400)[i % 5]
-        financial = remedies.offer_remedy(
-            db, a.reference, kind="financial", description="Compensation, paid to the rent account or by BACS",
-            offered_on=offered, due_on=offered + timedelta(days=28), amount=str(pounds),
-            parts=f"Time and trouble: {pounds // 2}\nDelay in repairs: {pounds - pounds // 2}", ctx=ctx)
-        step = min(offered + timedelta(days=5), today)
-        remedies.record_remedy_outcome(db, apology, outcome="done", on=step, ctx=_ctx(officer, step))
-        if offered + timedelta(days=35) <= today:
-            remedies.record_remedy_outcome(db, financial, outcome="accepted", on=step, ctx=_ctx(officer, step))
-            paid = offered + timedelta(days=rng.choice((10, 20, 34)))
-            remedies.record_remedy_outcome(db, financial, outcome="done", on=paid, ctx=_ctx(officer, paid))
-        if i % 3 == 0:
-            action = remedies.add_action(
-                db, a.reference, description="Post-inspection of the repair and a call to the resident",
-                owner="Repairs team", due_on=offered + timedelta(days=21), ctx=ctx)
-            if offered + timedelta(days=30) <= today and i % 2 == 0:
-                finished = offered + timedelta(days=18)
-                remedies.update_action(db, action, update="Inspected; resident satisfied", done_on=finished,
-                                       ctx=_ctx(officer, finished))
+    with db.write() as session:  # in the demo build's transaction
+        steps = PlannedRemedies(db, session)
+        for i, a in enumerate(upheld[-24:]):
+            _remedied(steps, a, i, today, rng, handlers[i % len(handlers)])
+        steps.flush()
+
+
+def _remedied(steps: PlannedRemedies, a: _Answered, i: int, today: date, rng: random.Random, officer: str) -> None:
+    """The remedies and an action of the i-th upheld complaint answered, and what was done."""
+    offered = a.responded_on
+    ctx = _ctx(officer, offered)
+    apology = steps.offer_remedy(a.reference, kind="apology", description="A written apology from the repairs manager",
+                                 offered_on=offered, due_on=offered + timedelta(days=7), ctx=ctx)
+    pounds = (50, 100, 150, 250, 400)[i % 5]
+    financial = steps.offer_remedy(
+        a.reference, kind="financial", description="Compensation, paid to the rent account or by BACS",
+        offered_on=offered, due_on=offered + timedelta(days=28), amount=str(pounds),
+        parts=f"Time and trouble: {pounds // 2}\nDelay in repairs: {pounds - pounds // 2}", ctx=ctx)
+    step = min(offered + timedelta(days=5), today)
+    steps.record_remedy_outcome(apology, outcome="done", on=step, ctx=_ctx(officer, step))
+    if offered + timedelta(days=35) <= today:
+        steps.record_remedy_outcome(financial, outcome="accepted", on=step, ctx=_ctx(officer, step))
+        paid = offered + timedelta(days=rng.choice((10, 20, 34)))
+        steps.record_remedy_outcome(financial, outcome="done", on=paid, ctx=_ctx(officer, paid))
+    if i % 3 == 0:
+        action = steps.add_action(
+            a.reference, description="Post-inspection of the repair and a call to the resident",
+            owner="Repairs team", due_on=offered + timedelta(days=21), ctx=ctx)
+        if offered + timedelta(days=30) <= today and i % 2 == 0:
+            finished = offered + timedelta(days=18)
+            steps.update_action(action, update="Inspected; resident satisfied", done_on=finished,
+                                ctx=_ctx(officer, finished))
 
 
 def _ombudsman(db, answered, today, manager) -> None:
@@ -215,14 +228,46 @@ def _ombudsman(db, answered, today, manager) -> None:
                           due_on=today + timedelta(days=4), ctx=ctx)
 
 
+THEME_COLUMNS = ("version", "theme", "root_cause")  # what set_theme changes in a complaint
+
+
+def _theme_of(a: _Answered) -> tuple[str, str]:
+    return THEME_OF_CATEGORY.get(a.category, ("Communication", "Call-backs not logged"))
+
+
+def _set_themes(db: Database, answered: list[_Answered], ctx: StepContext) -> None:
+    """learning.set_theme on each closed complaint answered, in turn: its plan
+    (chc_tui.steps.plans.theme) on the complaints read once, each version moved on as
+    usecases moves it, the complaints and audit entries written in bulk."""
+    closed = [a for a in answered if a.status == "closed"]
+    with db.write() as session:  # in the demo build's transaction
+        writer = BulkWriter(session, acting_staff_id=acting_staff(session, ctx).id)
+        found = session.exec(select(Complaint).where(col(Complaint.reference).in_({a.reference for a in closed}))).all()
+        complaints = {complaint.reference: complaint.model_dump() for complaint in found}
+        for row in complaints.values():
+            writer.written_again(Complaint, row, THEME_COLUMNS)  # as its steps leave it
+        for a in closed:
+            theme, root = _theme_of(a)
+            check_theme(theme)
+            row = complaints[a.reference]
+            row["version"] += 1
+            planned = plan_theme(row, theme=theme, root_cause=root)
+            apply_changes(row, planned.changes)
+            writer.add(AuditEntry, {**audit_values(ctx, planned.action, planned.details, planned.before),
+                                    "complaint_id": row["id"]})
+        writer.flush()
+        for complaint in found:  # the ORM's copies are old now
+            session.expire(complaint)
+
+
 def _learning(db, answered, today, manager) -> None:
     ctx = _ctx(manager, today)
+    _set_themes(db, answered, ctx)
     by_theme: dict[str, list[str]] = {}
     for a in answered:
         if a.status != "closed":
             continue
-        theme, root = THEME_OF_CATEGORY.get(a.category, ("Communication", "Call-backs not logged"))
-        learning.set_theme(db, a.reference, theme=theme, root_cause=root, ctx=ctx)
+        theme, _root = _theme_of(a)
         if a.decision != "not_upheld":
             refs = by_theme.setdefault(theme, [])
             if a.reference not in refs:

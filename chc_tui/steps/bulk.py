@@ -58,7 +58,7 @@ class BulkWriter:
         self.acting_staff_id = acting_staff_id
         self._rows: dict[type, list[Values]] = {}
         self._next: dict[type, int] = {}
-        self._again: list[tuple[type, Values]] = []  # records already written, changed since
+        self._again: list[tuple[type, Values, tuple[str, ...] | None]] = []  # records already written, changed since
 
     def add(self, model: type[SQLModel], values: Values, *, done_by: int | None = None) -> Values:
         """Hold one record (its columns by name; the rest take the model's defaults);
@@ -89,11 +89,13 @@ class BulkWriter:
         """The records of `model` held, not yet written."""
         return self._rows.get(model, [])
 
-    def written_again(self, model: type[SQLModel], row: Values) -> None:
+    def written_again(self, model: type[SQLModel], row: Values, columns: tuple[str, ...] | None = None) -> None:
         """A record `add` returned that a flush has written since, and that steps go on
         changing (a step in between wrote through the ORM): written again, whole, as it
-        stands at the next flush."""
-        self._again.append((model, row))
+        stands at the next flush. With `columns`, only those, as the ORM writes only what
+        changed: an UPDATE naming a column fires its triggers even when the value is the
+        same (a complaint's reference: the search index's)."""
+        self._again.append((model, row, columns))
 
     def mark(self) -> tuple[dict[type, int], dict[type, int], int]:
         """Where the held records stand now, to go back to (`undo`) if a row is refused."""
@@ -115,8 +117,8 @@ class BulkWriter:
             if rows:
                 sql, values = _insert(model, connection.dialect, rows)
                 connection.exec_driver_sql(sql, values)
-        for model, row in self._again:
-            connection.exec_driver_sql(*_update(model, connection.dialect, row))
+        for model, row, columns in self._again:
+            connection.exec_driver_sql(*_update(model, connection.dialect, row, columns))
         self._rows.clear()
         self._next.clear()
         self._again.clear()
@@ -173,7 +175,7 @@ def _quicker(column_type, dialect, slow: Callable[[Any], Any]) -> Callable[[Any]
 
 # (model, dialect) -> the INSERT in the driver's own terms and its binder; the UPDATE and its
 _INSERTS: dict[tuple[type, str], tuple[str, _Binder]] = {}
-_UPDATES: dict[tuple[type, str], tuple[str, _Binder]] = {}
+_UPDATES: dict[tuple[type, str, tuple[str, ...] | None], tuple[str, _Binder]] = {}
 
 
 def _quoted(dialect, names: list[str]) -> list[str]:
@@ -194,13 +196,14 @@ def _insert(model: type[SQLModel], dialect, rows: list[Values]) -> tuple[str, li
     return sql, [bind(row) for row in rows]
 
 
-def _update(model: type[SQLModel], dialect, row: Values) -> tuple[str, tuple]:
-    """One record written again, every column but its id, by its id."""
-    key = (model, dialect.name)
+def _update(model: type[SQLModel], dialect, row: Values, columns: tuple[str, ...] | None = None) -> tuple[str, tuple]:
+    """One record written again, every column but its id (or only `columns`), by its id."""
+    key = (model, dialect.name, columns)
     found = _UPDATES.get(key)
     if found is None:
         table = model.__table__  # type: ignore[attr-defined]
-        names = [column.name for column in table.columns if column.name != "id"] + ["id"]
+        names = [column.name for column in table.columns
+                 if column.name != "id" and (columns is None or column.name in columns)] + ["id"]
         sets = ", ".join(f"{name} = {_mark(dialect)}" for name in _quoted(dialect, names[:-1]))
         sql = f"UPDATE {dialect.identifier_preparer.quote(table.name)} SET {sets} WHERE id = {_mark(dialect)}"
         found = _UPDATES[key] = (sql, _Binder(table, dialect, names))

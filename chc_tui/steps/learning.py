@@ -10,6 +10,8 @@ from sqlmodel import select
 
 from chc_tui.rules.context import StepContext
 from chc_tui.steps.identity import acting_write
+from chc_tui.steps.plans.changes import apply_changes
+from chc_tui.steps.plans.theme import check_theme, plan_theme
 from chc_tui.rules.domain import StepRefused
 from chc_tui.steps.usecases import Checks, audit, complaint_for_change, record_for_change
 from store.engine import Database
@@ -27,15 +29,13 @@ def set_theme(
     ctx: StepContext | None = None,
 ) -> None:
     ctx = ctx or StepContext()
-    checks = Checks()
-    checks.required("theme", theme, "the theme", "9.4")
-    checks.raise_if_any()
+    check_theme(theme)
     with acting_write(db, ctx) as session:
         complaint = complaint_for_change(session, reference, expected_version)
-        before = {"theme": complaint.theme, "root_cause": complaint.root_cause}
-        complaint.theme, complaint.root_cause = theme.strip(), root_cause.strip()
-        audit(session, ctx, "theme and root cause", complaint.id,
-              {"theme": complaint.theme, "root_cause": complaint.root_cause}, before)
+        planned = plan_theme({"theme": complaint.theme, "root_cause": complaint.root_cause},
+                             theme=theme, root_cause=root_cause)
+        apply_changes(complaint, planned.changes)
+        audit(session, ctx, planned.action, complaint.id, planned.details, planned.before)
 
 
 def _complaint_ids(session, references: list[str]) -> list[int]:

@@ -305,6 +305,17 @@ def offer_remedy(
     (Code 7.3). A financial remedy gives its amount, and its parts if it has several,
     which must add up to it."""
     ctx = ctx or StepContext()
+    line = checked_remedy(ctx, kind=kind, description=description, offered_on=offered_on, due_on=due_on,
+                          amount=amount, parts=parts)
+    with acting_write(db, ctx) as session:
+        complaint = complaint_for_change(session, reference, expected_version)
+        check_offered_after_received(complaint.received_on, offered_on)
+        return record_remedy(session, ctx, complaint, line, offered_on)
+
+
+def checked_remedy(ctx: StepContext, *, kind: str, description: str, offered_on: date, due_on: date | None,
+                   amount: str, parts: str) -> RemedyLine:
+    """offer_remedy's remedy, checked before anything is read (the use-case's and the demo's)."""
     checks = Checks()
     if kind not in set(RemedyKind):
         checks.add("kind", f"choose the kind of remedy (Code 7.1): {', '.join(k.value for k in RemedyKind)}")
@@ -333,15 +344,14 @@ def offer_remedy(
     elif str(amount).strip() or str(parts).strip():
         checks.add("amount", "only a financial remedy has an amount")
     checks.raise_if_any()
-    with acting_write(db, ctx) as session:
-        complaint = complaint_for_change(session, reference, expected_version)
-        if complaint.received_on > offered_on:
-            raise StepRefused(Problem("offered_on", f"the complaint was received on {complaint.received_on:%d/%m/%Y}"))
-        assert due_on is not None  # refused above
-        return record_remedy(session, ctx, complaint,
-                             RemedyLine(kind, description.strip(), due_on, str(amount).strip() if pence else "",
-                                        "\n".join(f"{p['label']}: {p['pence'] / 100}" for p in part_rows)),
-                             offered_on)
+    assert due_on is not None  # refused above
+    return RemedyLine(kind, description.strip(), due_on, str(amount).strip() if pence else "",
+                      "\n".join(f"{p['label']}: {p['pence'] / 100}" for p in part_rows))
+
+
+def check_offered_after_received(received_on: date, offered_on: date) -> None:
+    if received_on > offered_on:
+        raise StepRefused(Problem("offered_on", f"the complaint was received on {received_on:%d/%m/%Y}"))
 
 
 def record_remedy_outcome(
@@ -365,6 +375,14 @@ def add_action(
     expected_version: int | None = None, ctx: StepContext | None = None,
 ) -> int:
     ctx = ctx or StepContext()
+    line = checked_action(ctx, description=description, owner=owner, due_on=due_on)
+    with acting_write(db, ctx) as session:
+        complaint = complaint_for_change(session, reference, expected_version)
+        return record_action(session, ctx, complaint, line)
+
+
+def checked_action(ctx: StepContext, *, description: str, owner: str, due_on: date | None) -> ActionLine:
+    """add_action's action, checked before anything is read (the use-case's and the demo's)."""
     checks = Checks()
     checks.required("description", description, "what must be done", "6.6")
     checks.required("owner", owner, "who owns it")
@@ -374,9 +392,7 @@ def add_action(
         checks.add("due_on", f"a new action cannot already be overdue (today is {ctx.today:%d/%m/%Y})")
     checks.raise_if_any()
     assert due_on is not None  # refused above
-    with acting_write(db, ctx) as session:
-        complaint = complaint_for_change(session, reference, expected_version)
-        return record_action(session, ctx, complaint, ActionLine(description.strip(), due_on, owner.strip()))
+    return ActionLine(description.strip(), due_on, owner.strip())
 
 
 def update_action(
