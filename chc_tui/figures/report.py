@@ -45,12 +45,13 @@ from chc_tui.rules.interpretations import INTERPRETATIONS
 from chc_tui.rules.extension_standard import extension_shortfalls, in_line_with_code
 from chc_tui.rules.measures import (Acknowledgement, Timeliness, acknowledged_late, extension_counted_on,
                                      judge_acknowledgement, judge_response, response_target)
-from chc_tui.rules.policy import CODE_2024, CodePolicy
+from chc_tui.rules.policy import CODE_2024, CodePolicy, StageTimescales
 from chc_tui.rules.tenure import DEFAULT_STOCK_TYPES, NOT_KNOWN_KEY, NOT_KNOWN_LABEL, STOCK_TYPE_LABELS
 from store.wider_record_report_queries import (
     WiderRecordFacts, FindingFacts, LessonFacts, OrderFacts, RemedyFacts, ThemeFacts,
 )
-from store.report_queries import AnswerFacts, ReceivedFacts, RefusalFacts, StageFacts, TextFacts, WithdrawalFacts
+from store.report_queries import (AnswerFacts, ExtensionFacts, ReceivedFacts, RefusalFacts, StageFacts, TextFacts,
+                                  WithdrawalFacts)
 
 STAGES = (1, 2)
 MONTHS = financial_year.MONTHS
@@ -835,17 +836,20 @@ def _extensions_section(y: _Year) -> Section:
                 of=None if name == "count" else len(decided_ext),
                 note=f"stage {n} extensions decided {period}; the limit is counted from the response deadline "
                      f"set at acknowledgement (Code {rules.extension_provision})",
-                items=tuple((s.reference, f"decided {_d(e.decided_on) or 'on a date not known'}, "
-                                           f"{_d(e.previous_due)} -> {_d(e.new_due)}, "
-                                           f"{e.working_days_beyond_target} wd beyond target"
-                                           + (f"; good reason: {e.good_reason}" if e.good_reason.strip() else "")
-                                           + "".join(f"; {x}" for x in extension_shortfalls(e, rules)))
-                            for s, e in chosen)))
+                items=Items(chosen, functools.partial(_extension_item, rules), first_reference)))
         stages_extended = {s.reference for s, _ in decided_ext}
         ext.append(Figure(("extensions", f"stage{n}", "stages_extended"), f"Stage {n} complaints extended",
                           len(stages_extended), note=f"stage {n} complaints with an extension decided {period}",
                           items=tuple((r, "") for r in sorted(stages_extended))))
     return Section("extensions", "Extensions", "8.1(b)", ext)
+
+
+def _extension_item(rules: StageTimescales, row: tuple[StageFacts, ExtensionFacts]) -> Item:
+    s, e = row
+    return s.reference, (f"decided {_d(e.decided_on) or 'on a date not known'}, {_d(e.previous_due)} -> {_d(e.new_due)}, "
+                         f"{e.working_days_beyond_target} wd beyond target"
+                         + (f"; good reason: {e.good_reason}" if e.good_reason.strip() else "")
+                         + "".join(f"; {x}" for x in extension_shortfalls(e, rules)))
 
 
 def _unverified_section(y: _Year) -> Section:
