@@ -999,8 +999,14 @@ def _refusals_section(y: _Year) -> Section:
     return Section("refusals", "Complaints refused, by exclusion reason", "8.1(b)", ref)
 
 
-def compute(inputs: ReportInputs, calendar: WorkingCalendar, policy: CodePolicy = CODE_2024) -> AnnualReport:
+def compute(inputs: ReportInputs, calendar: WorkingCalendar, policy: CodePolicy = CODE_2024,
+            judgements: dict[int, Timeliness] | None = None) -> AnnualReport:
+    """The year's report; `judgements`, when given, is filled with each response's timeliness
+    by stage id: the figures per handler count the same (performance_by_person), and judging
+    them again was a fifth of their time."""
     y = _sort_year(inputs, calendar, policy)
+    if judgements is not None:
+        judgements.update((s.stage_id, t) for n in STAGES for s, t, _ in y.judged[n])
     months = _monthly(inputs, y.by_year)
     tsm = _tsm_section(y)
     remedy_item = _RemedyItems()  # one description of each remedy, for both sections that list it
