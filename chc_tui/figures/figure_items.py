@@ -9,8 +9,7 @@ So a figure's `items` may be an `Items`: the rows it was counted from, with how 
 and describe each; it reads like the tuple of pairs it stands for (iterating, indexing,
 len, ==, +), and makes that tuple once, on first use. `references()` needs no texts.
 
-Describers and namers are module-level functions (or partials of them), so a report
-with lazy items still pickles.
+Pickled, it is the tuple of pairs itself (see `__reduce__`).
 """
 
 from __future__ import annotations
@@ -116,11 +115,12 @@ class Items(Sequence[Item]):
     def __repr__(self) -> str:
         return repr(self._items())
 
-    def __getstate__(self) -> tuple:
-        return self._parts, self._made
-
-    def __setstate__(self, state: tuple) -> None:
-        self._parts, self._made = state
+    def __reduce__(self) -> tuple:
+        # Pickled as the pairs themselves, a plain tuple: a year counted by another process
+        # (chc_tui.figures.count_apart) makes its texts there, and the app unpickles strings,
+        # not the facts behind them (slotted dataclasses restore field by field in Python:
+        # twice the unpickling, which holds the keys' interpreter lock, at 300k).
+        return tuple, (self._items(),)
 
 
 def references(items: Sequence[Item]) -> list[str]:

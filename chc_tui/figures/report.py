@@ -494,6 +494,22 @@ class _Year:
     refused: dict[int, list[StageFacts]]  # refused in the year
     awaiting: dict[int, list[StageFacts]]  # awaiting a response at the cut-off
     by_year: dict[tuple[int, int], Sequence[StageFacts | ReceivedFacts]]  # (stage, financial year opened) -> the window's stages
+    received_item: _ReceivedItems = field(default_factory=lambda: _ReceivedItems())
+
+
+class _ReceivedItems:
+    """A stage's line under the figures counting it as received: a stage is listed under
+    several, so its line is made once, when a list is first read, and shared (a year
+    counted apart pickles every line: chc_tui.figures.count_apart)."""
+
+    def __init__(self) -> None:
+        self.made: dict[int, Item] = {}
+
+    def __call__(self, stage: StageFacts | ReceivedFacts) -> Item:
+        found = self.made.get(stage.stage_id)
+        if found is None:
+            found = self.made[stage.stage_id] = received_item(stage)
+        return found
 
 
 def _by_month(stages: Sequence[StageFacts | ReceivedFacts]) -> list[list[StageFacts | ReceivedFacts]]:
@@ -593,7 +609,7 @@ def _ch01_figures(y: _Year, path: tuple[str, ...], received: dict[int, list[Stag
             f"{statuses.get('closed', 0)} closed, {statuses.get('withdrawn', 0)} withdrawn, "
             f"{statuses.get('refused', 0)} refused)."
         )
-        items = Items(received[n], received_item)
+        items = Items(received[n], y.received_item)
         figures.append(Figure((*path, f"stage{n}_per_1000_homes"),
                               f"CH01 stage {n} complaints per 1,000 homes{scope}", per_thousand(count, homes), "rate",
                               note=note, items=items))
@@ -681,7 +697,7 @@ def _tsm_by_stock_type(y: _Year) -> list[Figure]:
         received = [s for s in y.received[n] if not tenure_of(s)]
         figures.append(Figure(("tsm", "CH01", NOT_KNOWN_KEY, f"stage{n}_received"),
                               f"CH01 stage {n} complaints received, {NOT_KNOWN_LABEL}", len(received),
-                              note=unknown_note, items=Items(received, received_item)))
+                              note=unknown_note, items=Items(received, y.received_item)))
     for n in STAGES:
         rows = [(s, t, why) for s, t, why in y.judged[n] if not tenure_of(s)]
         figures.append(Figure(("tsm", "CH02", NOT_KNOWN_KEY, f"stage{n}_responses"),
@@ -721,14 +737,14 @@ def _received_section(y: _Year, months: list[MonthlySeries]) -> Section:
     for n in STAGES:
         rec.append(Figure(("received", f"stage{n}", "total"), f"Stage {n} {'complaints received' if n == 1 else 'escalations requested'}",
                           len(received[n]), note=f"{what[n]} {period}",
-                          items=Items(received[n], received_item)))
+                          items=Items(received[n], y.received_item)))
     received_by_month = {n: _by_month(received[n]) for n in STAGES}
     for i, name in enumerate(MONTHS):
         for n in STAGES:
             in_month = received_by_month[n][i]
             rec.append(Figure(("received", f"stage{n}", "by_month", name), f"{month_label(year, i)} stage {n}",
                               len(in_month), note=f"{what[n]} in {month_label(year, i)}",
-                              items=Items(in_month, received_item)))
+                              items=Items(in_month, y.received_item)))
     for series in months[1:]:
         for n in STAGES:
             values = series.stage1 if n == 1 else series.stage2
@@ -736,12 +752,12 @@ def _received_section(y: _Year, months: list[MonthlySeries]) -> Section:
             rec.append(Figure(("received", "previous_years", str(series.year), f"stage{n}", "total"),
                               f"{series.label} stage {n} received{' (records start part-way)' if series.partial else ''}",
                               sum(values), note=f"{what[n]} in {series.label}",
-                              items=Items(prior, received_item)))
+                              items=Items(prior, y.received_item)))
             prior_by_month = _by_month(prior)
             for i, name in enumerate(MONTHS):
                 rec.append(Figure(("received", "previous_years", str(series.year), f"stage{n}", "by_month", name),
                                   f"{month_label(series.year, i)} stage {n}", values[i],
-                                  items=Items(prior_by_month[i], received_item)))
+                                  items=Items(prior_by_month[i], y.received_item)))
     return Section("received", "Complaints received", "8.1(b)", rec)
 
 
@@ -754,7 +770,7 @@ def _category_section(y: _Year) -> Section:
         for name, chosen in sorted(by_category.items(), key=lambda kv: (-len(kv[1]), kv[0])):
             cat.append(Figure(("by_category", f"stage{n}", name), f"Stage {n}: {name}", len(chosen), of=len(received[n]),
                               note=f"{what[n]} {period} in the category {name}",
-                              items=Items(chosen, received_item)))
+                              items=Items(chosen, y.received_item)))
     return Section("by_category", "Complaints by category", "8.1(b)", cat)
 
 
@@ -864,7 +880,7 @@ def _unverified_section(y: _Year) -> Section:
             len(unverified), of=len(counted),
             note=f"stage {n} stages received or answered {y.period} whose complaint was moved in from a spreadsheet "
                  f"and not yet verified: a fact the sheet did not hold is not known, and counts as not kept",
-            items=Items(unverified, received_item)))
+            items=Items(unverified, y.received_item)))
     return Section("unverified", "Figures resting on imported records not yet verified", "8.1(b)", figures)
 
 
@@ -930,7 +946,7 @@ def _escalation_section(y: _Year) -> Section:
                "Stage 2 requests as a share of stage 1 received", pct(len(received[2]), len(received[1])), "pct",
                note=f"{len(received[2])} stage 2 escalation requests ÷ {len(received[1])} stage 1 complaints received "
                     f"{period}, as many published reports count it (the two groups are not the same complaints)",
-               items=Items(received[2], received_item)),
+               items=Items(received[2], y.received_item)),
     ]
     return Section("escalation", "Escalation", "8.1(b)", escalation)
 
