@@ -65,7 +65,7 @@ def report_stages(
                        settled_before=settled_before)
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True, unsafe_hash=True)  # read-only, not frozen: as store.stage_queries.StageFacts
 class ReceivedFacts:
     """A stage as an earlier year's volumes count and list it: when it was opened, and the
     complaint's reference, category and status now (chc_tui.figures.report.received_item)."""

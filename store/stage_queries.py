@@ -126,18 +126,19 @@ def year_stages(
         and_(StageRecord.responded_on >= cut, opened_by_end),
         *([_extended_in(start, end, window_start, opened_by_end)] if cut > window_start else []),
     )
-    rows = plain_rows(session, _window_query(relevant, start)).all()  # ~40,000 stages in a busy report window
+    # ~40,000 stages in a busy report window
+    rows = plain_rows(session, _window_query(relevant, start, deadlines=not handling)).all()
     # Sorted here, not by an ORDER BY: given one, SQLite walks the whole opened_on index in
     # order (every stage of ten years) rather than reading the window through the OR's indexes.
     rows.sort(key=lambda r: (r[5], r[1], r[4]))  # opened, reference, stage: one order for every run
     own_ids = select(StageRecord.id).where(own)
     # `own` on the row read (each was opened by the year end): opened or answered in the year
     is_own = [r[5] >= start or (r[7] is not None and start <= r[7] <= end) for r in rows]
-    handled = _handling(session, own_ids,
-                        [r[10] for r, mine in zip(rows, is_own) if mine and r[4] == 2] if handling else None)
+    handled = (_handling(session, own_ids, [r[10] for r, mine in zip(rows, is_own) if mine and r[4] == 2])
+               if handling else None)
     extensions = _extensions(session, own_ids, start, end)
     return [
-        _own_facts(row, extensions, handled, handling) if mine else _window_facts(row, extensions)
+        _own_facts(row, extensions, handled) if mine else _window_facts(row, extensions)
         for row, mine in zip(rows, is_own)
     ]
 
@@ -181,7 +182,7 @@ def in_window(stage: StageFacts, window_start: date) -> bool:
     return stage.opened_on >= window_start or stage.responded_on is None or stage.responded_on >= window_start
 
 
-def _window_query(relevant, start: date):
+def _window_query(relevant, start: date, deadlines: bool = False):
     """What is counted and listed of each stage of the window, then what judging reads of
     it (used of the year's own stages only: the window is nearly all of them, so one read
     of each stage and its complaint, not a second query joining both again for those)."""
@@ -193,6 +194,11 @@ def _window_query(relevant, start: date):
     def unless_answered_before(column, model):
         return case((not_answered_before, _of_stage(column, model)))
 
+    # The report (`deadlines`) reads the two deadlines judging needs with each stage: two
+    # index look-ups in SQLite each, where reading every deadline of the year's stages and
+    # sorting them out here cost three times as much at 300k (the self-assessment reads
+    # them all: it measures their state too, _handling).
+    wanted = (_first_deadline("respond"), _first_deadline("acknowledge")) if deadlines else ()
     return (
         select_row(
             StageRecord.id,
@@ -217,12 +223,22 @@ def _window_query(relevant, start: date):
             Response.remedy,
             Response.responded_by,
             _escalated(),
+            *wanted,
         )
         .join(Complaint, Complaint.id == StageRecord.complaint_id)
         .join(Resident, Resident.id == Complaint.resident_id)
         .outerjoin(Response, Response.stage_id == StageRecord.id)
         .where(relevant)
     )
+
+
+def _first_deadline(step: str):
+    """The stage's first deadline of `step`, as _handling takes it: the response target is
+    the first response deadline set at acknowledgement (not provisional, not an extension's)."""
+    found = select(Deadline.due_on).where(Deadline.stage_id == StageRecord.id, Deadline.step == step)
+    if step == "respond":
+        found = found.where(Deadline.extension_id == None, not_(Deadline.provisional))  # noqa: E711
+    return found.order_by(Deadline.id).limit(1).scalar_subquery()
 
 
 def _escalated():
@@ -246,11 +262,16 @@ def _window_facts(row, extensions: dict[int, tuple[ExtensionFacts, ...]]) -> Sta
     )
 
 
-def _own_facts(row, extensions: dict[int, tuple[ExtensionFacts, ...]], handled: dict, handling: bool) -> StageFacts:
-    """One of the year's own stages, with all that judging it reads."""
+def _own_facts(row, extensions: dict[int, tuple[ExtensionFacts, ...]], handled: dict | None) -> StageFacts:
+    """One of the year's own stages, with all that judging it reads: with `handled` (the
+    self-assessment's handling facts) its deadlines from there, else as read with it."""
     (sid, ref, category, status, stage, opened, acked, responded, withdrawn, refused, cid, handler, staff_id,
-     received, imported_from, verified_on, tenure, decision, remedy, responded_by, escalated) = row
-    target = handled["targets"].get(sid)
+     received, imported_from, verified_on, tenure, decision, remedy, responded_by, escalated) = row[:21]
+    if handled is None:
+        target, more = row[21], {"acknowledge_due": row[22]}
+    else:
+        target = handled["targets"].get(sid)
+        more = _handled_of(handled, sid, cid, stage, target)
     return StageFacts(
         stage_id=sid, complaint_id=cid, handler=handler, handler_staff_id=staff_id, responded_by=responded_by or "",
         reference=ref,
@@ -259,8 +280,7 @@ def _own_facts(row, extensions: dict[int, tuple[ExtensionFacts, ...]], handled: 
         extensions=extensions.get(sid, ()), withdrawn_on=withdrawn, refused_on=refused, escalated_on=escalated,
         refused_here=refused is not None, withdrawn_here=withdrawn is not None,
         unverified=bool(imported_from) and verified_on is None, tenure=tenure or "",
-        **(_handled_of(handled, sid, cid, stage, target) if handling
-           else {"acknowledge_due": _acknowledge_due(handled, sid)}),
+        **more,
     )
 
 
@@ -298,16 +318,11 @@ def _extensions(session: Session, own_ids, start: date, end: date) -> dict[int, 
     return {stage_id: tuple(found) for stage_id, found in extensions.items()}
 
 
-def _acknowledge_due(handled: dict, stage_id: int) -> date | None:
-    """A stage's acknowledgement deadline, stored when it opened (6.2, 6.11)."""
-    ack = handled["ack"].get(stage_id)
-    return ack[0] if ack else None
-
-
-def _handling(session: Session, stage_ids, stage_two_complaints: list[int] | None) -> dict:
-    """The response targets, the acknowledgement and last response deadlines of the stages
-    `stage_ids` (a select of their ids), read in one pass over their deadlines; with
-    `stage_two_complaints` (the self-assessment) the definitions and stage 1's people too."""
+def _handling(session: Session, stage_ids, stage_two_complaints: list[int]) -> dict:
+    """What the self-assessment measures of the stages `stage_ids` (a select of their ids):
+    the response targets, the acknowledgement and last response deadlines and whether each
+    acknowledgement deadline still runs, read in one pass over their deadlines; the
+    definitions; who considered stage 1 as well of `stage_two_complaints`."""
     ack: dict[int, tuple[date, bool]] = {}
     targets: dict[int, date] = {}
     final: dict[int, date] = {}
@@ -325,11 +340,9 @@ def _handling(session: Session, stage_ids, stage_two_complaints: list[int] | Non
                 targets.setdefault(stage_id, due_on)
             else:
                 final[stage_id] = due_on  # the last extended deadline, in the order they were set
-    handled = {"ack": ack, "targets": targets, "final": final}
-    if stage_two_complaints is not None:
-        handled["defined"] = set(session.exec(select(Definition.stage_id).where(Definition.stage_id.in_(stage_ids))))
-        handled["both"] = _considered_both(session, stage_two_complaints)
-    return handled
+    return {"ack": ack, "targets": targets, "final": final,
+            "defined": set(session.exec(select(Definition.stage_id).where(Definition.stage_id.in_(stage_ids)))),
+            "both": _considered_both(session, stage_two_complaints)}
 
 
 def _handled_of(handled: dict, stage_id: int, complaint_id: int, stage: int, target: date | None) -> dict:

@@ -454,7 +454,7 @@ def test_the_rows_per_handler_are_counted_from_the_stages_the_report_read(servic
     assert alone["handlers"]  # something to compare
     reads: list[tuple] = []
     window = stage_queries._window_query
-    monkeypatch.setattr(stage_queries, "_window_query", lambda *args: reads.append(args) or window(*args))
+    monkeypatch.setattr(stage_queries, "_window_query", lambda *args, **kw: reads.append(args) or window(*args, **kw))
     report, people = reports.count(2026)
     assert as_json(people()) == alone
     assert len(reads) == 1

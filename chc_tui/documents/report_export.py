@@ -98,7 +98,7 @@ def _tsm_by_stock_type_blocks(r: AnnualReport) -> list:
     received = [_f(r, f"tsm.CH01.{NOT_KNOWN_KEY}.stage{n}_received") for n in STAGES]
     answered = [_f(r, f"tsm.CH02.{NOT_KNOWN_KEY}.stage{n}_responses") for n in STAGES]
     if any(f.value for f in (*received, *answered)):
-        refs = sorted({ref for f in (*received, *answered) for ref, _ in f.items})
+        refs = sorted({ref for f in (*received, *answered) for ref in f.references()})
         blocks.append(Paragraph(
             f"Tenure not known: {received[0].value} stage 1 and {received[1].value} stage 2 complaints received, "
             f"{answered[0].value} stage 1 and {answered[1].value} stage 2 responses sent, counted in the total "

@@ -73,7 +73,10 @@ def _in(day: date | None, start: date, end: date) -> bool:
 
 
 def compute(year: int, stages: Sequence[StageFacts], handlers: Mapping[int, tuple[str, str]], today: date,
-            calendar: WorkingCalendar, policy: CodePolicy) -> PerformanceByPerson:
+            calendar: WorkingCalendar, policy: CodePolicy,
+            judged: Mapping[int, Timeliness] | None = None) -> PerformanceByPerson:
+    """The year's figures per handler and team; `judged`, each response's timeliness by stage
+    id as the report judged it (figures.report.compute), where there: judged here otherwise."""
     start, end = year_bounds(year)
     cutoff = min(end, today)
     people: dict[str, Performance] = {}
@@ -92,12 +95,14 @@ def compute(year: int, stages: Sequence[StageFacts], handlers: Mapping[int, tupl
                 p.acknowledgements_late += 1
         if _in(s.responded_on, start, end):
             touched = True
-            judged, _why = judge_response(s, calendar, policy)
-            if judged is Timeliness.WITHIN_TARGET:
+            timeliness = judged.get(s.stage_id) if judged is not None else None
+            if timeliness is None:
+                timeliness, _why = judge_response(s, calendar, policy)
+            if timeliness is Timeliness.WITHIN_TARGET:
                 p.on_time += 1
-            elif judged is Timeliness.WITHIN_EXTENSION:
+            elif timeliness is Timeliness.WITHIN_EXTENSION:
                 p.within_extension += 1
-            elif judged is Timeliness.LATE_EXTENSION_NOT_IN_LINE:
+            elif timeliness is Timeliness.LATE_EXTENSION_NOT_IN_LINE:
                 p.late_extension_not_in_line += 1
             else:
                 p.late += 1

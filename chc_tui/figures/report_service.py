@@ -7,13 +7,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable, Sequence
+from typing import Callable, Mapping, Sequence
 
 from chc_tui import collector
 from chc_tui.figures import performance_by_person, report_texts
 from chc_tui.figures.earlier_years import EarlierYears
 from chc_tui.figures.performance_by_person import PerformanceByPerson
 from chc_tui.rules.financial_year import bounds, year_of
+from chc_tui.rules.measures import Timeliness
 from chc_tui.figures.report import AnnualReport, compute, gather, homes_key
 from chc_tui.documents.logo import Branding
 from chc_tui.documents.report_export import FORMATS, write_report
@@ -54,32 +55,35 @@ class ReportService:
         board's summary compares the two: documents, not the screen)."""
         report, _people = self.count(year)
         if with_year_before:  # its figures only: the summary reads no staff figures of it
-            report.year_before, _shown, _stages = self._figures(year - 1)
+            report.year_before = self._figures(year - 1)[0]
         return report
 
     def count(self, year: int) -> tuple[AnnualReport, Callable[[], PerformanceByPerson]]:
         """The year's report, and what counts its figures per handler and team next from
         the same read of the year's stages (the F3 screen shows the board's figures first;
         it read every stage of the year a second time for these)."""
-        report, shown, stages = self._figures(year)
+        report, shown, stages, judged = self._figures(year)
         if shown:  # the board sees staff named only if the landlord chooses (issue 20.2)
-            report.staff_figures = self.performance(year, stages)
+            report.staff_figures = self.performance(year, stages, judged)
             return report, lambda: report.staff_figures
-        return report, lambda: self.performance(year, stages)
+        return report, lambda: self.performance(year, stages, judged)
 
-    def _figures(self, year: int) -> tuple[AnnualReport, bool, Sequence[StageFacts]]:
-        """The year's figures, whether the landlord shows staff figures, and the stages read."""
+    def _figures(self, year: int) -> tuple[AnnualReport, bool, Sequence[StageFacts], dict[int, Timeliness]]:
+        """The year's figures, whether the landlord shows staff figures, the stages read, and
+        each response's timeliness by stage id as the figures judged it."""
         current = stamp(self.services)  # before the read begins: see EarlierYears.received
+        judged: dict[int, Timeliness] = {}
         with collector.paused(), self.services.db.read() as session:
             inputs, calendar = gather(session, year, self.services.today,
                                       lambda earlier: self.earlier.received(session, earlier, current))
             shown = bool(get_setting(session, report_texts.SHOW_STAFF_FIGURES_KEY, False))
-            return compute(inputs, calendar, self.services.policy), shown, inputs.stages
+            return compute(inputs, calendar, self.services.policy, judged), shown, inputs.stages, judged
 
-    def performance(self, year: int, stages: Sequence[StageFacts] | None = None) -> PerformanceByPerson:
+    def performance(self, year: int, stages: Sequence[StageFacts] | None = None,
+                    judged: Mapping[int, Timeliness] | None = None) -> PerformanceByPerson:
         """Figures per handler and per team (issue 20.2): the report screen shows them always.
         From `stages` when given (a wider window's, read for the same year end: the report's),
-        else read here."""
+        else read here; `judged`, the responses' timeliness as the report judged them."""
         start, end = bounds(year)
         with collector.paused():
             with self.services.db.read() as session:
@@ -93,7 +97,7 @@ class ReportService:
                 handlers = stage_handlers(session, ((s.stage_id, s.handler_staff_id) for s in stages))
                 calendar = load_calendar(session)
             return performance_by_person.compute(year, stages, handlers, self.services.today, calendar,
-                                                 self.services.policy)
+                                                 self.services.policy, judged)
 
     def branding(self) -> Branding:
         """The landlord's name and logo, for a document's cover and page headers."""
