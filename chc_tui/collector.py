@@ -16,7 +16,11 @@ from typing import Iterator
 
 
 @contextmanager
-def paused() -> Iterator[None]:
+def paused(kept: bool = False) -> Iterator[None]:
+    """`kept`: what was built is kept (a year's report): it is frozen out of the collector's
+    later scans as the pause ends, instead of scanned once more and moved up a generation
+    (0.1-0.27 s for a 300k year's million objects). Freed by their reference counts still;
+    only cyclic garbage alive at that moment stays, and a count leaves next to none."""
     # Only the caller that paused it restarts it: a pause inside a pause, or in another
     # thread meanwhile, never leaves the collector off.
     was_on = gc.isenabled()
@@ -24,5 +28,7 @@ def paused() -> Iterator[None]:
     try:
         yield
     finally:
+        if kept:
+            gc.freeze()
         if was_on:
             gc.enable()

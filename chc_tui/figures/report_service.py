@@ -73,7 +73,7 @@ class ReportService:
         each response's timeliness by stage id as the figures judged it."""
         current = stamp(self.services)  # before the read begins: see EarlierYears.received
         judged: dict[int, Timeliness] = {}
-        with collector.paused(), self.services.db.read() as session:
+        with collector.paused(kept=True), self.services.db.read() as session:
             inputs, calendar = gather(session, year, self.services.today,
                                       lambda earlier: self.earlier.received(session, earlier, current))
             shown = bool(get_setting(session, report_texts.SHOW_STAFF_FIGURES_KEY, False))
@@ -85,7 +85,7 @@ class ReportService:
         From `stages` when given (a wider window's, read for the same year end: the report's),
         else read here; `judged`, the responses' timeliness as the report judged them."""
         start, end = bounds(year)
-        with collector.paused():
+        with collector.paused(kept=True):
             with self.services.db.read() as session:
                 if stages is None:
                     # what judging reads, not the self-assessment's handling facts: these
