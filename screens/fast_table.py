@@ -15,12 +15,14 @@ same characters in the same styles.
 from __future__ import annotations
 
 from itertools import zip_longest
+from typing import Callable, Iterable, Sequence
 
 from rich.cells import cell_len, set_cell_size
 from rich.segment import Segment
 from rich.style import Style
 from rich.text import Text
 from textual.binding import Binding
+from textual.geometry import Size
 from textual.widgets import DataTable
 from textual.widgets._data_table import RowRenderables, default_cell_formatter
 
@@ -114,7 +116,32 @@ class FastTable(DataTable):
 
     def __init__(self, *args, **kwargs) -> None:
         self._row_styles: dict[tuple, Style] = {}  # a striped row's style, looked up once per stripe
+        self._rows_to_come = 0  # one-line rows add_rows_after_paint will add below the others
+        self._fills = 0  # how many times the table was cleared: rows to come for an older fill are dropped
         super().__init__(*args, **kwargs)  # (which already clears the caches)
+
+    def add_rows_after_paint(self, count: int, rows: Callable[[], Iterable[tuple[Sequence[object], str]]]) -> None:
+        """`count` one-line rows (cells, key) that follow the rows added so far, added once
+        the screen has been painted: the first paint builds and measures only what it
+        shows. Meanwhile the table scrolls as if they were there (its scrollbar is the
+        full table's); a clear() before then drops them, as a new fill replaces them."""
+        self._rows_to_come = count
+        self._require_update_dimensions = True  # the scrollable height, with them
+        fill = self._fills
+        # After the other callbacks waiting for this paint: they need not wait for these rows.
+        self.call_after_refresh(lambda: self.call_next(self._add_rows_to_come, fill, rows))
+
+    def _add_rows_to_come(self, fill: int, rows: Callable[[], Iterable[tuple[Sequence[object], str]]]) -> None:
+        if fill != self._fills or not self._rows_to_come:
+            return
+        self._rows_to_come = 0
+        for cells, key in rows():
+            self.add_row(*cells, key=key)
+
+    def clear(self, columns: bool = False):
+        self._fills += 1
+        self._rows_to_come = 0
+        return super().clear(columns)
 
     def action_first_row(self) -> None:
         if self.cursor_type == "row" and self.row_count:
@@ -167,6 +194,9 @@ class FastTable(DataTable):
                 if width > column.content_width:
                     column.content_width = width
         super()._update_dimensions(slow)  # also the virtual size, with no rows left to measure
+        if self._rows_to_come:
+            size = self.virtual_size
+            self.virtual_size = Size(size.width, size.height + self._rows_to_come)
 
     def _compute_row_renderables(self, row_index):
         row_key = self._row_locations.get_key(row_index) if row_index >= 0 else None
