@@ -14,8 +14,8 @@ same characters in the same styles.
 
 from __future__ import annotations
 
-from itertools import zip_longest
-from typing import Callable, Iterable, Sequence
+from itertools import islice, zip_longest
+from typing import Callable, Iterable, Iterator, Sequence
 
 from rich.cells import cell_len, set_cell_size
 from rich.segment import Segment
@@ -27,6 +27,9 @@ from textual.widgets import DataTable
 from textual.widgets._data_table import RowRenderables, default_cell_formatter
 
 _NULL = Style()
+# Rows added at a turn after the paint (add_rows_after_paint): a key typed meanwhile ("q"
+# straight after the first paint) waits for one turn (about 2 ms of 50 rows), not for all.
+ROWS_A_TURN = 50
 _NEW_LINE = Text("\n")  # Rich joins a cell's lines with it, turning the Text's own style into a span
 
 
@@ -129,14 +132,21 @@ class FastTable(DataTable):
         self._require_update_dimensions = True  # the scrollable height, with them
         fill = self._fills
         # After the other callbacks waiting for this paint: they need not wait for these rows.
-        self.call_after_refresh(lambda: self.call_next(self._add_rows_to_come, fill, rows))
+        self.call_after_refresh(lambda: self.call_next(self._add_rows_to_come, fill, iter(rows())))
 
-    def _add_rows_to_come(self, fill: int, rows: Callable[[], Iterable[tuple[Sequence[object], str]]]) -> None:
-        if fill != self._fills or not self._rows_to_come:
+    def _add_rows_to_come(self, fill: int, rows: Iterator[tuple[Sequence[object], str]]) -> None:
+        """A turn's rows, then the next turn after whatever came in meanwhile."""
+        if fill != self._fills:
             return
-        self._rows_to_come = 0
-        for cells, key in rows():
+        added = 0
+        for cells, key in islice(rows, ROWS_A_TURN):
+            self._rows_to_come -= 1
             self.add_row(*cells, key=key)
+            added += 1
+        if added == ROWS_A_TURN and self._rows_to_come > 0:
+            self.call_next(self._add_rows_to_come, fill, rows)
+        else:
+            self._rows_to_come = 0
 
     def clear(self, columns: bool = False):
         self._fills += 1

@@ -6,6 +6,7 @@ a str cell is shown as typed, never read as markup."""
 
 from __future__ import annotations
 
+import pytest
 from rich.text import Text
 from textual.app import App
 from textual.containers import Horizontal
@@ -195,7 +196,11 @@ class Later(App):
             table.add_row("found", key="found")
 
 
-async def test_rows_added_after_the_paint_follow_the_first_and_scroll_as_if_there_from_the_start():
+@pytest.mark.parametrize("a_turn", [50, 2])  # all at one turn, or in four (a key may come between)
+async def test_rows_added_after_the_paint_follow_the_first_and_scroll_as_if_there_from_the_start(monkeypatch, a_turn):
+    import screens.fast_table
+
+    monkeypatch.setattr(screens.fast_table, "ROWS_A_TURN", a_turn)
     app = Later()
     async with app.run_test(size=(20, 6)) as pilot:
         table = app.query_one(FastTable)
