@@ -9,7 +9,8 @@ the `chc` command runs (chc_tui.cli.main.main with --db), with one hook: when th
 deadline panel ('#deadlines') has rows, it waits for that paint and exits. Both write
 wall-clock moments (time.time(), comparable with the parent's) and the peak memory, and
 `cpu_at_paint`: the process's CPU time (user + sys, imports included) when the first frame
-after that went to the terminal (bench/paint_cpu.py). CHC_BENCH_PROFILE=FILE writes a
+after that went to the terminal, and `cpu_at_mount` when the main screen's on_mount began
+(bench/paint_cpu.py). CHC_BENCH_PROFILE=FILE writes a
 cProfile of the same span to FILE.
 """
 
@@ -229,6 +230,7 @@ def run_chc(out: str, db: str, until: str) -> int:
         if len(inspect.signature(original).parameters) > 1:
 
             def on_mount(self, event):
+                frame.setdefault("cpu_at_mount", time.process_time())
                 result = original(self, event)
                 start_polling(self)
                 return result
@@ -236,6 +238,7 @@ def run_chc(out: str, db: str, until: str) -> int:
         else:
 
             def on_mount(self):
+                frame.setdefault("cpu_at_mount", time.process_time())
                 result = original(self)
                 start_polling(self)
                 return result
