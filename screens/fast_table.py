@@ -30,6 +30,9 @@ _NULL = Style()
 # Rows added at a turn after the paint (add_rows_after_paint): a key typed meanwhile ("q"
 # straight after the first paint) waits for one turn (about 2 ms of 50 rows), not for all.
 ROWS_A_TURN = 50
+# Seconds after the paint before they come: Textual's writer thread writes the frame meanwhile
+# (it needs the GIL the rows would hold), and a "q" typed at once never waits for them.
+REST_AFTER_PAINT = 0.1
 _NEW_LINE = Text("\n")  # Rich joins a cell's lines with it, turning the Text's own style into a span
 
 
@@ -121,36 +124,68 @@ class FastTable(DataTable):
         self._row_styles: dict[tuple, Style] = {}  # a striped row's style, looked up once per stripe
         self._rows_to_come = 0  # one-line rows add_rows_after_paint will add below the others
         self._fills = 0  # how many times the table was cleared: rows to come for an older fill are dropped
+        self._coming: tuple[int, object] | None = None  # (fill, the rows to come: a callable, then its iterator)
         super().__init__(*args, **kwargs)  # (which already clears the caches)
 
     def add_rows_after_paint(self, count: int, rows: Callable[[], Iterable[tuple[Sequence[object], str]]]) -> None:
-        """`count` one-line rows (cells, key) that follow the rows added so far, added once
-        the screen has been painted: the first paint builds and measures only what it
-        shows. Meanwhile the table scrolls as if they were there (its scrollbar is the
-        full table's); a clear() before then drops them, as a new fill replaces them."""
+        """`count` one-line rows (cells, key) that follow the rows added so far, added a
+        moment after the screen has been painted: the first paint builds and measures only
+        what it shows, and a "q" straight after it does not wait for them. Meanwhile the
+        table scrolls as if they were there (its scrollbar is the full table's), and a key
+        that moves past the rows shown adds them at once; a clear() drops them, as a new
+        fill replaces them."""
         self._rows_to_come = count
         self._require_update_dimensions = True  # the scrollable height, with them
         fill = self._fills
-        # After the other callbacks waiting for this paint: they need not wait for these rows.
-        self.call_after_refresh(lambda: self.call_next(self._add_rows_to_come, fill, iter(rows())))
+        self._coming = (fill, rows)
+        self.call_after_refresh(lambda: self.set_timer(REST_AFTER_PAINT, lambda: self._add_rows_to_come(fill)))
 
-    def _add_rows_to_come(self, fill: int, rows: Iterator[tuple[Sequence[object], str]]) -> None:
-        """A turn's rows, then the next turn after whatever came in meanwhile."""
-        if fill != self._fills:
+    def _rows(self, fill: int) -> Iterator[tuple[Sequence[object], str]] | None:
+        """The rows still to come for fill number `fill`, or None when they came or were dropped."""
+        coming = self._coming
+        if coming is None or coming[0] != fill:
+            return None
+        rows = coming[1]
+        if not isinstance(rows, Iterator):
+            rows = iter(rows())
+            self._coming = (fill, rows)
+        return rows
+
+    def _add_rows_to_come(self, fill: int, turn: int | None = ROWS_A_TURN) -> None:
+        """A turn's rows (`turn` None: all of them), then the next turn after whatever came in meanwhile."""
+        rows = self._rows(fill)
+        if rows is None:
             return
         added = 0
-        for cells, key in islice(rows, ROWS_A_TURN):
+        for cells, key in (rows if turn is None else islice(rows, turn)):
             self._rows_to_come -= 1
             self.add_row(*cells, key=key)
             added += 1
-        if added == ROWS_A_TURN and self._rows_to_come > 0:
-            self.call_next(self._add_rows_to_come, fill, rows)
+        if turn is not None and added == turn and self._rows_to_come > 0:
+            self.call_next(self._add_rows_to_come, fill)
         else:
-            self._rows_to_come = 0
+            self._rows_to_come, self._coming = 0, None
+
+    def _rows_now(self) -> None:
+        """Before a key that moves down the table: the rows to come, at once."""
+        if self._coming is not None:
+            self._add_rows_to_come(self._coming[0], turn=None)
+
+    def action_cursor_down(self) -> None:
+        self._rows_now()
+        super().action_cursor_down()
+
+    def action_page_down(self) -> None:
+        self._rows_now()
+        super().action_page_down()
+
+    def action_scroll_bottom(self) -> None:
+        self._rows_now()
+        super().action_scroll_bottom()
 
     def clear(self, columns: bool = False):
         self._fills += 1
-        self._rows_to_come = 0
+        self._rows_to_come, self._coming = 0, None
         return super().clear(columns)
 
     def action_first_row(self) -> None:
@@ -160,6 +195,7 @@ class FastTable(DataTable):
             self.action_scroll_home()
 
     def action_last_row(self) -> None:
+        self._rows_now()
         if self.cursor_type == "row" and self.row_count:
             self.move_cursor(row=self.row_count - 1, animate=False)
         else:

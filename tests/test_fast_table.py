@@ -204,8 +204,7 @@ async def test_rows_added_after_the_paint_follow_the_first_and_scroll_as_if_ther
     app = Later()
     async with app.run_test(size=(20, 6)) as pilot:
         table = app.query_one(FastTable)
-        await pilot.pause()
-        await pilot.pause()
+        await pilot.pause(0.3)  # (they come screens.fast_table.REST_AFTER_PAINT after the paint)
         assert app.before_rest == (3, 1 + 10)  # painted: 3 rows, and the header and 10 rows' height to scroll
         assert [table.coordinate_to_cell_key((i, 0))[0].value for i in range(table.row_count)] == [f"k{i}" for i in range(10)]
         assert table.virtual_size.height == 1 + 10
@@ -216,6 +215,16 @@ async def test_rows_to_come_are_dropped_when_the_table_is_filled_again_before_th
     app = Later(refill=True)
     async with app.run_test(size=(20, 6)) as pilot:
         table = app.query_one(FastTable)
-        await pilot.pause()
-        await pilot.pause()
+        await pilot.pause(0.3)
         assert table.row_count == 1 and table.virtual_size.height == 1 + 1
+
+
+async def test_a_key_down_the_table_before_the_rows_to_come_brings_them_at_once():
+    app = Later()
+    async with app.run_test(size=(20, 6)) as pilot:
+        table = app.query_one(FastTable)
+        table.focus()
+        await pilot.press("end")  # before they were due: End still reaches the last of them
+        assert table.row_count == 10 and table.cursor_row == 9
+        await pilot.pause(0.3)
+        assert table.row_count == 10  # and they are not added twice
