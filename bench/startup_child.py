@@ -7,7 +7,11 @@
 `bare` is a Textual app that exits right after its first paint. `chc` runs exactly what
 the `chc` command runs (chc_tui.cli.main.main with --db), with one hook: when the main screen's
 deadline panel ('#deadlines') has rows, it waits for that paint and exits. Both write
-wall-clock moments (time.time(), comparable with the parent's) and the peak memory.
+wall-clock moments (time.time(), comparable with the parent's) and the peak memory, and
+`cpu_at_paint`: the process's CPU time (user + sys, imports included) when the first frame
+after that went to the terminal, and `cpu_at_mount` when the main screen's on_mount began
+(bench/paint_cpu.py). CHC_BENCH_PROFILE=FILE writes a
+cProfile of the same span to FILE.
 """
 
 from __future__ import annotations
@@ -72,6 +76,7 @@ def run_bare(out: str) -> int:
     class Bare(App):
         def on_mount(self) -> None:
             MOMENTS["mounted"] = time.time()
+            _note_first_frame(self, memory)
             self.call_after_refresh(self._painted)
 
         def _painted(self) -> None:
@@ -83,6 +88,23 @@ def run_bare(out: str) -> int:
     MOMENTS["returned"] = time.time()
     _write(out, memory)
     return 0
+
+
+def _note_first_frame(app, into: dict) -> None:
+    """The CPU time (user + sys since the interpreter started) when the app next hands a
+    frame to the terminal: the frame a person sees first. A callback after the refresh
+    (`painted`) may come a frame later, after work the app does once it has painted."""
+    display = app._display
+
+    def first_frame(screen, renderable):
+        result = display(screen, renderable)
+        if renderable is not None and "cpu_at_paint" not in into:
+            MOMENTS["first frame"] = time.time()
+            into["cpu_at_paint"] = time.process_time()
+            _profile_done()
+        return result
+
+    app._display = first_frame
 
 
 # --- chc ------------------------------------------------------------------------------------
@@ -161,10 +183,11 @@ def _install_probes() -> None:
 
 def run_chc(out: str, db: str, until: str) -> int:
     state: dict = {"done": False, "memory": {}, "panel_rows": 0, "list_rows": 0}
+    frame: dict = {}  # the first frame after the panel filled (_note_first_frame)
 
     def finished(app) -> None:
         MOMENTS["painted"] = time.time()
-        state["memory"] = _memory()
+        state["memory"] = {**_memory(), **frame}
         watch = os.environ.get("CHC_BENCH_MODULES")
         if watch:
             state["loaded_at_paint"] = {name: name in sys.modules for name in watch.split(",")}
@@ -188,6 +211,7 @@ def run_chc(out: str, db: str, until: str) -> int:
                 return
         state["done"] = True
         MOMENTS["panel_filled"] = time.time()
+        _note_first_frame(app, frame)
         state["panel_rows"], state["list_rows"] = panel.row_count, listing.row_count
         if timer_box:
             timer_box[0].stop()
@@ -206,6 +230,7 @@ def run_chc(out: str, db: str, until: str) -> int:
         if len(inspect.signature(original).parameters) > 1:
 
             def on_mount(self, event):
+                frame.setdefault("cpu_at_mount", time.process_time())
                 result = original(self, event)
                 start_polling(self)
                 return result
@@ -213,6 +238,7 @@ def run_chc(out: str, db: str, until: str) -> int:
         else:
 
             def on_mount(self):
+                frame.setdefault("cpu_at_mount", time.process_time())
                 result = original(self)
                 start_polling(self)
                 return result
@@ -261,8 +287,29 @@ def _headless_if_asked() -> None:
     sys.meta_path.insert(0, _AfterImport("textual.app", patch))
 
 
+PROFILE = None  # CHC_BENCH_PROFILE=FILE: cProfile from here to the first paint, written to FILE
+
+
+def _profile_if_asked() -> None:
+    global PROFILE
+    if os.environ.get("CHC_BENCH_PROFILE"):
+        import cProfile
+
+        PROFILE = cProfile.Profile()
+        PROFILE.enable()
+
+
+def _profile_done() -> None:
+    global PROFILE
+    if PROFILE is not None:
+        PROFILE.disable()
+        PROFILE.dump_stats(os.environ["CHC_BENCH_PROFILE"])
+        PROFILE = None
+
+
 def main(argv: list[str]) -> int:
     out, kind = argv[0], argv[1]
+    _profile_if_asked()
     _watchdog(out)
     _headless_if_asked()
     if kind == "bare":

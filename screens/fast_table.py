@@ -14,17 +14,25 @@ same characters in the same styles.
 
 from __future__ import annotations
 
-from itertools import zip_longest
+from itertools import islice, zip_longest
+from typing import Callable, Iterable, Iterator, Sequence
 
 from rich.cells import cell_len, set_cell_size
 from rich.segment import Segment
 from rich.style import Style
 from rich.text import Text
 from textual.binding import Binding
+from textual.geometry import Size
 from textual.widgets import DataTable
 from textual.widgets._data_table import RowRenderables, default_cell_formatter
 
 _NULL = Style()
+# Rows added at a turn after the paint (add_rows_after_paint): a key typed meanwhile ("q"
+# straight after the first paint) waits for one turn (about 2 ms of 50 rows), not for all.
+ROWS_A_TURN = 50
+# Seconds after the paint before they come: Textual's writer thread writes the frame meanwhile
+# (it needs the GIL the rows would hold), and a "q" typed at once never waits for them.
+REST_AFTER_PAINT = 0.1
 _NEW_LINE = Text("\n")  # Rich joins a cell's lines with it, turning the Text's own style into a span
 
 
@@ -114,7 +122,71 @@ class FastTable(DataTable):
 
     def __init__(self, *args, **kwargs) -> None:
         self._row_styles: dict[tuple, Style] = {}  # a striped row's style, looked up once per stripe
+        self._rows_to_come = 0  # one-line rows add_rows_after_paint will add below the others
+        self._fills = 0  # how many times the table was cleared: rows to come for an older fill are dropped
+        self._coming: tuple[int, object] | None = None  # (fill, the rows to come: a callable, then its iterator)
         super().__init__(*args, **kwargs)  # (which already clears the caches)
+
+    def add_rows_after_paint(self, count: int, rows: Callable[[], Iterable[tuple[Sequence[object], str]]]) -> None:
+        """`count` one-line rows (cells, key) that follow the rows added so far, added a
+        moment after the screen has been painted: the first paint builds and measures only
+        what it shows, and a "q" straight after it does not wait for them. Meanwhile the
+        table scrolls as if they were there (its scrollbar is the full table's), and a key
+        that moves past the rows shown adds them at once; a clear() drops them, as a new
+        fill replaces them."""
+        self._rows_to_come = count
+        self._require_update_dimensions = True  # the scrollable height, with them
+        fill = self._fills
+        self._coming = (fill, rows)
+        self.call_after_refresh(lambda: self.set_timer(REST_AFTER_PAINT, lambda: self._add_rows_to_come(fill)))
+
+    def _rows(self, fill: int) -> Iterator[tuple[Sequence[object], str]] | None:
+        """The rows still to come for fill number `fill`, or None when they came or were dropped."""
+        coming = self._coming
+        if coming is None or coming[0] != fill:
+            return None
+        rows = coming[1]
+        if not isinstance(rows, Iterator):
+            rows = iter(rows())
+            self._coming = (fill, rows)
+        return rows
+
+    def _add_rows_to_come(self, fill: int, turn: int | None = ROWS_A_TURN) -> None:
+        """A turn's rows (`turn` None: all of them), then the next turn after whatever came in meanwhile."""
+        rows = self._rows(fill)
+        if rows is None:
+            return
+        added = 0
+        for cells, key in (rows if turn is None else islice(rows, turn)):
+            self._rows_to_come -= 1
+            self.add_row(*cells, key=key)
+            added += 1
+        if turn is not None and added == turn and self._rows_to_come > 0:
+            self.call_next(self._add_rows_to_come, fill)
+        else:
+            self._rows_to_come, self._coming = 0, None
+
+    def _rows_now(self) -> None:
+        """Before a key that moves down the table: the rows to come, at once."""
+        if self._coming is not None:
+            self._add_rows_to_come(self._coming[0], turn=None)
+
+    def action_cursor_down(self) -> None:
+        self._rows_now()
+        super().action_cursor_down()
+
+    def action_page_down(self) -> None:
+        self._rows_now()
+        super().action_page_down()
+
+    def action_scroll_bottom(self) -> None:
+        self._rows_now()
+        super().action_scroll_bottom()
+
+    def clear(self, columns: bool = False):
+        self._fills += 1
+        self._rows_to_come, self._coming = 0, None
+        return super().clear(columns)
 
     def action_first_row(self) -> None:
         if self.cursor_type == "row" and self.row_count:
@@ -123,6 +195,7 @@ class FastTable(DataTable):
             self.action_scroll_home()
 
     def action_last_row(self) -> None:
+        self._rows_now()
         if self.cursor_type == "row" and self.row_count:
             self.move_cursor(row=self.row_count - 1, animate=False)
         else:
@@ -167,6 +240,9 @@ class FastTable(DataTable):
                 if width > column.content_width:
                     column.content_width = width
         super()._update_dimensions(slow)  # also the virtual size, with no rows left to measure
+        if self._rows_to_come:
+            size = self.virtual_size
+            self.virtual_size = Size(size.width, size.height + self._rows_to_come)
 
     def _compute_row_renderables(self, row_index):
         row_key = self._row_locations.get_key(row_index) if row_index >= 0 else None

@@ -76,6 +76,24 @@ PANEL_KINDS: list[tuple[str, frozenset[str]]] = [
 ]
 
 
+def _split(rows: list, now: int | None) -> tuple[list, list]:
+    return (rows, []) if now is None else (rows[:now], rows[now:])
+
+
+def _list_cells(due: Due) -> tuple:
+    row = due.row
+    return (
+        row.reference,
+        Text(row.resident, overflow="ellipsis", no_wrap=True),
+        str(row.stage),
+        state_text(due) if due.state else row.status,
+        Text(row.handler, overflow="ellipsis", no_wrap=True),
+        step_text(due),
+        short(row.due_on) if due.days_left is not None else "",
+        days_left_text(due),
+    )
+
+
 class MainScreen(ChcScreen):
     TITLE = "Complaints"
     CSS_PATH = "main.tcss"
@@ -193,11 +211,10 @@ class MainScreen(ChcScreen):
             return
         if self.status_filter == "open" and not self.mine and not self.query_one("#search", Input).value:
             if early.whole_page:  # the list and panel the full load shows: usable at once
-                self._show(early.panel, early.dues[:LIST_PAGE])
+                self._show(early.panel, early.dues[:LIST_PAGE], first_screen=True)
                 return
-            # A screenful or two at once; the full panel and list follow in about a second.
-            list_rows = max(10, self.app.size.height - 14)  # the screen less the panel, bars and headers
-            self._show(early.panel, early.dues[:list_rows], panel_rows=EARLY_PANEL_ROWS, loading=True)
+            # A screenful at once; the full panel and list follow in about a second.
+            self._show(early.panel, early.dues[:self._list_rows_shown()], panel_rows=EARLY_PANEL_ROWS, loading=True)
 
     @work(thread=True, exclusive=True, group="main-load")
     def _load(self) -> None:
@@ -291,44 +308,34 @@ class MainScreen(ChcScreen):
         self._fill_list(rows)
         self._show_filters(len(rows))
 
-    def _show(self, panel: PanelRead, rows: list[Due], panel_rows: int = PANEL_ROWS, loading: bool = False) -> None:
+    def _show(self, panel: PanelRead, rows: list[Due], panel_rows: int = PANEL_ROWS, loading: bool = False,
+              first_screen: bool = False) -> None:
+        """`first_screen`: build only the rows the screen shows at once before it is painted,
+        the rest of them right after (FastTable.add_rows_after_paint)."""
         self._panel_source = (panel, panel_rows)  # the kind filter (k) redraws from these
-        self._fill_deadlines(panel, panel_rows)
-        self._fill_list(rows)
+        self._fill_deadlines(panel, panel_rows, now=EARLY_PANEL_ROWS if first_screen else None)
+        self._fill_list(rows, now=self._list_rows_shown() if first_screen else None)
         self._show_filters(len(rows), loading=loading)
 
-    def _fill_deadlines(self, panel: PanelRead, panel_rows: int = PANEL_ROWS) -> None:
+    def _list_rows_shown(self) -> int:
+        """How many of the list's rows the screen shows at once (at least 10)."""
+        return max(10, self.app.size.height - 14)  # the screen less the panel, bars and headers
+
+    def _fill_deadlines(self, panel: PanelRead, panel_rows: int = PANEL_ROWS, now: int | None = None) -> None:
         """The panel's soonest `panel_rows` due dates of the kinds shown (k), and its
-        title's counts over every one of them (chc_tui/panel.py)."""
-        table = self.query_one("#deadlines", DataTable)
+        title's counts over every one of them (chc_tui/panel.py). With `now`, only the
+        first `now` rows before the screen is painted, the rest straight after."""
+        table = self.query_one("#deadlines", FastTable)
         keep = table.cursor_row
         table.clear()
         self._others = panel.others  # Enter on one opens where it is dealt with
         label, kinds = PANEL_KINDS[self.panel_kind]
         view = panel_view(panel, (lambda kind: True) if not kinds else kinds.__contains__, panel_rows)
-        for item in view.items:
-            if isinstance(item, YearlySubmission):
-                table.add_row(
-                    short(item.due_on),
-                    Text(str(item.days_left), style=STATE_STYLE[item.state], justify="right"),
-                    Text(item.state.value, style=STATE_STYLE[item.state]),
-                    f"SA {financial_year.label(item.year)}",
-                    "submit",
-                    Text("self-assessment and annual report to the Ombudsman", overflow="ellipsis", no_wrap=True),
-                    key=f"SA:{item.year}",
-                )
-            elif isinstance(item, Due):
-                table.add_row(
-                    short(item.row.due_on),
-                    days_left_text(item),
-                    state_text(item),
-                    item.row.reference,
-                    step_text(item),
-                    Text(item.row.resident, overflow="ellipsis", no_wrap=True),
-                    key=item.row.reference,
-                )
-            else:
-                self._add_other_row(table, item)
+        first, rest = _split(view.items, now)
+        for item in first:
+            table.add_row(*self._panel_cells(item), key=self._panel_key(item))
+        if rest:
+            table.add_rows_after_paint(len(rest), lambda: ((self._panel_cells(i), self._panel_key(i)) for i in rest))
         if table.row_count:
             table.move_cursor(row=min(keep, table.row_count - 1))
         counts, total = view.counts, view.total
@@ -342,40 +349,56 @@ class MainScreen(ChcScreen):
         )
 
     @staticmethod
-    def _add_other_row(panel: DataTable, other) -> None:
-        row = other.row
-        style = STATE_STYLE[other.state]
-        # Enter opens the complaint the item belongs to (see _open_other).
-        key = f"{row.kind}:{row.item_id}"
-        panel.add_row(
+    def _panel_key(item) -> str:
+        if isinstance(item, YearlySubmission):
+            return f"SA:{item.year}"
+        if isinstance(item, Due):
+            return item.row.reference
+        return f"{item.row.kind}:{item.row.item_id}"  # Enter opens the complaint it belongs to (see _open_other)
+
+    @staticmethod
+    def _panel_cells(item) -> tuple:
+        if isinstance(item, YearlySubmission):
+            return (
+                short(item.due_on),
+                Text(str(item.days_left), style=STATE_STYLE[item.state], justify="right"),
+                Text(item.state.value, style=STATE_STYLE[item.state]),
+                f"SA {financial_year.label(item.year)}",
+                "submit",
+                Text("self-assessment and annual report to the Ombudsman", overflow="ellipsis", no_wrap=True),
+            )
+        if isinstance(item, Due):
+            return (
+                short(item.row.due_on),
+                days_left_text(item),
+                state_text(item),
+                item.row.reference,
+                step_text(item),
+                Text(item.row.resident, overflow="ellipsis", no_wrap=True),
+            )
+        row = item.row  # a due date around a complaint (issue 7)
+        style = STATE_STYLE[item.state]
+        return (
             short(row.due_on),
-            Text(str(other.days_left), style=style, justify="right"),
-            Text(other.state.value, style=style),
+            Text(str(item.days_left), style=style, justify="right"),
+            Text(item.state.value, style=style),
             row.reference,
             Text(row.kind_label, overflow="ellipsis", no_wrap=True),
             Text(f"{row.who}: {row.what}", overflow="ellipsis", no_wrap=True),
-            key=key,
         )
 
-    def _fill_list(self, rows: list[Due]) -> None:
-        table = self.query_one("#complaints", DataTable)
+    def _fill_list(self, rows: list[Due], now: int | None = None) -> None:
+        """The list's rows; with `now`, only the first `now` before the screen is painted."""
+        table = self.query_one("#complaints", FastTable)
         keep = table.cursor_row
         table.clear()
-        for due in rows:
-            row = due.row
-            table.add_row(
-                row.reference,
-                Text(row.resident, overflow="ellipsis", no_wrap=True),
-                str(row.stage),
-                state_text(due) if due.state else row.status,
-                Text(row.handler, overflow="ellipsis", no_wrap=True),
-                step_text(due),
-                short(row.due_on) if due.days_left is not None else "",
-                days_left_text(due),
-                key=row.reference,
-            )
+        first, rest = _split(rows, now)
+        for due in first:
+            table.add_row(*_list_cells(due), key=due.row.reference)
+        if rest:
+            table.add_rows_after_paint(len(rest), lambda: ((_list_cells(due), due.row.reference) for due in rest))
         if rows:
-            table.move_cursor(row=min(keep, len(rows) - 1))
+            table.move_cursor(row=min(keep, len(first) - 1))
 
     def _show_filters(self, shown: int, loading: bool = False) -> None:
         parts = [

@@ -6,6 +6,7 @@ a str cell is shown as typed, never read as markup."""
 
 from __future__ import annotations
 
+import pytest
 from rich.text import Text
 from textual.app import App
 from textual.containers import Horizontal
@@ -169,3 +170,61 @@ async def test_end_and_home_go_to_the_last_and_first_row():
         assert table.cursor_row == 0
         await pilot.press("down", "down", "end", "up")
         assert table.cursor_row == 38
+
+
+class Later(App):
+    """A table given its first rows now and the rest with add_rows_after_paint; `refill`:
+    then filled again at once, as a search typed before the rest arrives fills it."""
+
+    def __init__(self, refill: bool = False) -> None:
+        super().__init__()
+        self.refill = refill
+
+    def compose(self):
+        yield FastTable(id="fast", cursor_type="row")
+
+    def on_mount(self) -> None:
+        table = self.query_one(FastTable)
+        table.add_column("n", key="n", width=6)
+        for i in range(3):
+            table.add_row(str(i), key=f"k{i}")
+        self.before_rest: tuple[int, int] | None = None  # (rows, scrollable height) once painted
+        table.add_rows_after_paint(7, lambda: (((str(i),), f"k{i}") for i in range(3, 10)))
+        self.call_after_refresh(lambda: setattr(self, "before_rest", (table.row_count, table.virtual_size.height)))
+        if self.refill:
+            table.clear()
+            table.add_row("found", key="found")
+
+
+@pytest.mark.parametrize("a_turn", [50, 2])  # all at one turn, or in four (a key may come between)
+async def test_rows_added_after_the_paint_follow_the_first_and_scroll_as_if_there_from_the_start(monkeypatch, a_turn):
+    import screens.fast_table
+
+    monkeypatch.setattr(screens.fast_table, "ROWS_A_TURN", a_turn)
+    app = Later()
+    async with app.run_test(size=(20, 6)) as pilot:
+        table = app.query_one(FastTable)
+        await pilot.pause(0.3)  # (they come screens.fast_table.REST_AFTER_PAINT after the paint)
+        assert app.before_rest == (3, 1 + 10)  # painted: 3 rows, and the header and 10 rows' height to scroll
+        assert [table.coordinate_to_cell_key((i, 0))[0].value for i in range(table.row_count)] == [f"k{i}" for i in range(10)]
+        assert table.virtual_size.height == 1 + 10
+
+
+async def test_rows_to_come_are_dropped_when_the_table_is_filled_again_before_them():
+    """A search typed before they arrive: its rows replace the table's, the old page's rest never lands."""
+    app = Later(refill=True)
+    async with app.run_test(size=(20, 6)) as pilot:
+        table = app.query_one(FastTable)
+        await pilot.pause(0.3)
+        assert table.row_count == 1 and table.virtual_size.height == 1 + 1
+
+
+async def test_a_key_down_the_table_before_the_rows_to_come_brings_them_at_once():
+    app = Later()
+    async with app.run_test(size=(20, 6)) as pilot:
+        table = app.query_one(FastTable)
+        table.focus()
+        await pilot.press("end")  # before they were due: End still reaches the last of them
+        assert table.row_count == 10 and table.cursor_row == 9
+        await pilot.pause(0.3)
+        assert table.row_count == 10  # and they are not added twice

@@ -125,16 +125,43 @@ def _listed(table) -> list[str]:
     return [table.coordinate_to_cell_key((i, 0))[0].value for i in range(table.row_count)]
 
 
+def _full_load_seen(monkeypatch) -> list:
+    """A list that gets an item when the full load has painted its last (the panel)."""
+    loaded: list = []
+    original_loaded = MainScreen._show_panel
+    monkeypatch.setattr(MainScreen, "_show_panel", lambda self, *args: (original_loaded(self, *args), loaded.append(1)))
+    return loaded
+
+
 async def test_first_paint_is_the_whole_list_page_and_panel_the_full_load_shows(tmp_path, monkeypatch):
     """Issue 22.5: usable at the first paint. When the early read holds the list's whole
-    first page, the first paint is final: every row of the list and the panel, and the
-    list's "N shown", before the ORM has loaded; the full load then paints the same."""
+    first page, the first paint shows it: the list's "N shown" of the whole page, and the
+    rows the screen shows (of the list and the panel, with the whole page's scrollbars),
+    built before the ORM has loaded; the rest of the page follows straight after, below
+    them, the cursor where it was; the full load then paints the same."""
+    from screens.fast_table import FastTable
+
     path = tmp_path / "demo.db"
     build_demo_database(path, count=120, today=date.today())
+    expected_services = Services.open(path)
+    try:
+        expected_list = [due.row.reference for due in expected_services.complaints(status="open", limit=200)]
+    finally:
+        expected_services.db.dispose()
     release = _hold_open(monkeypatch, 20)
-    loaded = []
-    original_loaded = MainScreen._show_panel  # the full load's last paint
-    monkeypatch.setattr(MainScreen, "_show_panel", lambda self, *args: (original_loaded(self, *args), loaded.append(1)))
+    painted: dict[str, tuple] = {}
+    add_rest = FastTable._add_rows_to_come
+
+    def at_the_rest(table, *args):  # the first paint is on the screen: what it showed
+        if table.id not in painted:  # (the rest's first turn)
+            screen = table.screen
+            painted[table.id] = (table.row_count, table.virtual_size.height, str(screen.query_one("#filters").render()))
+            if table.id == "complaints":
+                table.move_cursor(row=3)  # a key pressed before the rest came
+        add_rest(table, *args)
+
+    monkeypatch.setattr(FastTable, "_add_rows_to_come", at_the_rest)
+    loaded = _full_load_seen(monkeypatch)
     app = ChcApp(db_path=path)
     app.read_early()
     try:
@@ -142,18 +169,22 @@ async def test_first_paint_is_the_whole_list_page_and_panel_the_full_load_shows(
             await _early_panel(pilot)
             screen = app.screen
             panel, listing = screen.query_one("#deadlines"), screen.query_one("#complaints")
+            await wait_for(pilot, lambda: len(painted) == 2 and listing.row_count == len(expected_list), "the rest of the page")
+            assert app.services is None
+            shown = f"{len(expected_list)} shown"
+            assert len(expected_list) > 34 - 14 and panel.row_count > EARLY_PANEL_ROWS  # more than a screenful
+            assert painted["complaints"][0] == 34 - 14  # the list's rows on a 34-line screen
+            assert painted["complaints"][1:] == (1 + len(expected_list), painted["complaints"][2])
+            assert painted["complaints"][2].startswith(shown)  # the count of the whole page, at once
+            assert painted["deadlines"][:2] == (EARLY_PANEL_ROWS, 1 + panel.row_count)
+            assert _listed(listing) == expected_list and listing.cursor_row == 3
             early = (_title(app), _listed(panel), _listed(listing), str(screen.query_one("#filters").render()))
+            assert early[3].startswith(shown)
 
             release.set()
             await wait_for(pilot, lambda: bool(loaded), "the full load")
-            expected_services = Services.open(path)
-            try:
-                open_count = len(expected_services.complaints(status="open"))
-            finally:
-                expected_services.db.dispose()
-            assert early[3].startswith(f"{open_count} shown")  # a count, not "loading…"
-            assert len(early[2]) == open_count
             assert (_title(app), _listed(panel), _listed(listing), str(screen.query_one("#filters").render())) == early
+            assert listing.cursor_row == 3
     finally:
         release.set()
         if app.services is not None:
