@@ -83,6 +83,7 @@ class Database:
             self.engine = make_engine(self.path)
             self._write_engine = self.engine.execution_options(sqlite_begin="IMMEDIATE")
         self._watch: sqlite3.Connection | None = None
+        self._watch_lock = threading.Lock()
         self._integrity: str | None = None  # quick_check's verdict, once per open database
         self._local = threading.local()  # the write transaction this thread has open, if any
 
@@ -173,14 +174,19 @@ class Database:
             # newest entry's id changes exactly when someone has written.
             with self.engine.connect() as conn:
                 return int(conn.exec_driver_sql("SELECT coalesce(max(id), 0) FROM audit_entry").scalar_one())
-        if self._watch is None:
-            self._watch = sqlite3.connect(self.path, check_same_thread=False)
-        return int(self._watch.execute("PRAGMA data_version").fetchone()[0])
+        # One connection, asked from the app's thread (the watch for commits) and from the
+        # report's counting thread (its stamp): one at a time, never while it is closed
+        # (a test worker died in this call with two threads on the connection at once).
+        with self._watch_lock:
+            if self._watch is None:
+                self._watch = sqlite3.connect(self.path, check_same_thread=False)
+            return int(self._watch.execute("PRAGMA data_version").fetchone()[0])
 
     def dispose(self) -> None:
-        if self._watch is not None:
-            self._watch.close()
-            self._watch = None
+        with self._watch_lock:
+            if self._watch is not None:
+                self._watch.close()
+                self._watch = None
         self.engine.dispose()
 
 
